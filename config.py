@@ -1,0 +1,90 @@
+"""Configuration classes.
+
+Each class holds defaults; :func:`settings_from_env` overlays the ``VAE_*``
+environment variables, read when the app is created (never at import time),
+so a test or a server can set them just before calling ``create_app``.
+"""
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+
+
+class Config:
+    """Defaults shared by every environment."""
+
+    SECRET_KEY = "dev-only-not-secret"
+    SQLALCHEMY_DATABASE_URI: str | None = None  # None: SQLite under instance/
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    VAE_TODAY: date | None = None
+    VAE_RULES_DIR = str(PROJECT_ROOT / "rules")
+    VAE_PAGE_SIZE = 25
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+    LANGUAGES = ("fr", "en")
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+
+
+class DevelopmentConfig(Config):
+    """``make run``: SQLite under instance/, debug off by default."""
+
+
+class TestingConfig(Config):
+    """The test suite; the database comes from ``VAE_TEST_DATABASE_URL``."""
+
+    TESTING = True
+    SECRET_KEY = "testing-only"
+    WTF_CSRF_ENABLED = False  # tests that exercise CSRF turn it back on
+
+
+class ProductionConfig(Config):
+    """Behind gunicorn on PostgreSQL: secrets must come from the environment."""
+
+    SECRET_KEY = None
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+# name of the environment variable -> (config key, parser)
+ENV_SETTINGS = {
+    "VAE_SECRET_KEY": ("SECRET_KEY", str),
+    "VAE_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
+    "VAE_TODAY": ("VAE_TODAY", date.fromisoformat),
+    "VAE_RULES_DIR": ("VAE_RULES_DIR", str),
+    "VAE_PAGE_SIZE": ("VAE_PAGE_SIZE", int),
+}
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing or malformed."""
+
+
+def settings_from_env(environ: os._Environ | dict | None = None) -> dict:
+    """Return the config keys set by ``VAE_*`` variables, parsed and checked."""
+    environ = os.environ if environ is None else environ
+    settings = {}
+    for var, (key, parse) in ENV_SETTINGS.items():
+        raw = environ.get(var)
+        if raw is None or raw == "":
+            continue
+        try:
+            settings[key] = parse(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{var}={raw!r}: {exc}") from None
+    return settings

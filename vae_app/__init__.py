@@ -1,0 +1,82 @@
+"""VAE workflow application: the app factory.
+
+``create_app(config_name)`` builds the app for ``development`` (default),
+``testing`` or ``production``; ``VAE_*`` environment variables override the
+class defaults (see config.py and the README's configuration table).
+Migrations are never run here: ``flask db upgrade`` does that.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+
+
+def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
+    """Build and configure a Flask app. ``overrides`` win over everything (tests)."""
+    from config import CONFIGS, ConfigError, settings_from_env
+
+    from . import clock
+    from .certifications.registry import install_rules
+    from .database import configure_sqlite
+    from .extensions import babel, csrf, db, login_manager, migrate
+
+    config_name = config_name or os.environ.get("VAE_CONFIG", "development")
+    if config_name not in CONFIGS:
+        raise SystemExit(f"VAE_CONFIG={config_name!r}: must be one of {', '.join(CONFIGS)}")
+
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("VAE_INSTANCE_PATH", str(PROJECT_ROOT / "instance")),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PACKAGE_DIR / "static"),
+    )
+    app.config.from_object(CONFIGS[config_name])
+    try:
+        app.config.update(settings_from_env())
+    except ConfigError as exc:
+        raise SystemExit(f"Configuration error: {exc}") from None
+    if config_name == "testing" and os.environ.get("VAE_TEST_DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["VAE_TEST_DATABASE_URL"]
+    app.config.update(overrides or {})
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'vae.sqlite3'}"
+    if not app.config.get("SECRET_KEY"):
+        raise SystemExit("Configuration error: VAE_SECRET_KEY must be set in production")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PACKAGE_DIR / "translations")
+
+    clock.install(app, clock.clock_for(app.config.get("VAE_TODAY")))
+    install_rules(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    from .web.i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
+    with app.app_context():
+        configure_sqlite(db.engine)
+
+    from . import models  # noqa: F401  - every model registered before use
+    from .auth.views import bp as auth_bp
+    from .web.errors import register_error_handlers
+    from .web.templating import register_template_helpers
+    from .web.views import bp as web_bp
+
+    app.register_blueprint(web_bp)
+    app.register_blueprint(auth_bp)
+    register_error_handlers(app)
+    register_template_helpers(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+    return app

@@ -1,0 +1,24 @@
+"""Writing audit rows. Callers flush; the request commits."""
+from __future__ import annotations
+
+from .. import clock
+from ..extensions import db
+from .models import AuditEvent
+
+
+def record(*, entity: str, entity_id: int, event: str, actor=None, candidacy_id: int | None = None,
+           from_state=None, to_state=None, reason: str | None = None, at=None) -> AuditEvent:
+    """Add one audit row to the session (same transaction as the change)."""
+    row = AuditEvent(
+        at=at or clock.now(),
+        actor_id=getattr(actor, "id", None),
+        entity=entity,
+        entity_id=entity_id,
+        candidacy_id=candidacy_id,
+        event=event,
+        from_state=getattr(from_state, "value", from_state),
+        to_state=getattr(to_state, "value", to_state),
+        reason=reason,
+    )
+    db.session.add(row)
+    return row

@@ -1,0 +1,67 @@
+"""Users and their roles."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..database import LabelledEnum, enum_column
+from ..extensions import db
+
+# scrypt: memory-hard KDF, in Werkzeug's standard library support (no C extension needed).
+PASSWORD_METHOD = "scrypt"
+
+
+class Role(LabelledEnum):
+    CANDIDATE = "candidate", _l("Candidat")
+    COORDINATOR = "coordinator", _l("Coordination")
+    JURY_MEMBER = "jury_member", _l("Membre de jury")
+    ADMIN = "admin", _l("Administration")
+
+
+class User(UserMixin, db.Model):
+    """Anyone who logs in. A coordinator belongs to exactly one certifier."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(role = 'coordinator') = (certifier_id IS NOT NULL)",
+            name="coordinator_has_certifier",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    first_name: Mapped[str] = mapped_column(sa.String(100))
+    last_name: Mapped[str] = mapped_column(sa.String(100))
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    certifier_id: Mapped[int | None] = mapped_column(sa.ForeignKey("certifiers.id"), index=True)
+    is_active_account: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime)
+
+    certifier = relationship("Certifier")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.is_active_account
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role.value}>"

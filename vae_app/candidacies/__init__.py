@@ -1,0 +1,1 @@
+"""Candidacies: the application, its workflow and the candidate's file."""

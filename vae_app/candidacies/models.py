@@ -1,0 +1,103 @@
+"""A candidacy: one candidate, one certification, one route, one state."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..certifications.vocabulary import AccessRoute, ExperienceStatus
+from ..database import LabelledEnum, enum_column
+from ..extensions import db
+
+
+class CandidacyState(LabelledEnum):
+    """États du dossier (the workflow's states; labels as a certifier says them)."""
+
+    DRAFT = "draft", _l("Brouillon")
+    SUBMITTED = "submitted", _l("Déposée")
+    INCOMPLETE = "incomplete", _l("Incomplète")
+    ELIGIBLE = "eligible", _l("Recevable")
+    INELIGIBLE = "ineligible", _l("Non recevable")
+    VALIDATION_FILE = "validation_file", _l("Dossier de validation en cours")
+    UNDER_ASSESSMENT = "under_assessment", _l("Évaluation des composantes")
+    READY_FOR_JURY = "ready_for_jury", _l("Prête pour le jury")
+    JURY_SCHEDULED = "jury_scheduled", _l("Convoquée")
+    CERTIFIED = "certified", _l("Validation totale")
+    PARTIALLY_VALIDATED = "partially_validated", _l("Validation partielle")
+    REFUSED = "refused", _l("Refus")
+    WITHDRAWN = "withdrawn", _l("Abandon")
+    LAPSED = "lapsed", _l("Caduque")
+
+
+class Candidacy(db.Model):
+    """Le dossier VAE d'un candidat pour une certification."""
+
+    __tablename__ = "candidacies"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(state != 'jury_scheduled') OR (jury_session_id IS NOT NULL)",
+            name="scheduled_has_session",
+        ),
+        sa.CheckConstraint(
+            "(state NOT IN ('certified', 'partially_validated', 'refused')) OR (decided_on IS NOT NULL)",
+            name="decided_has_date",
+        ),
+        sa.Index("ix_candidacies_certification_state", "certification_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    candidate_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    certification_id: Mapped[int] = mapped_column(sa.ForeignKey("certifications.id"))
+    route: Mapped[AccessRoute] = mapped_column(enum_column(AccessRoute))
+    state: Mapped[CandidacyState] = mapped_column(enum_column(CandidacyState), default=CandidacyState.DRAFT)
+    site: Mapped[str | None] = mapped_column(sa.String(100))
+    received_on: Mapped[date | None] = mapped_column(sa.Date)
+    eligibility_decided_on: Mapped[date | None] = mapped_column(sa.Date)
+    validation_file_submitted_on: Mapped[date | None] = mapped_column(sa.Date)
+    jury_session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("jury_sessions.id"), index=True)
+    decided_on: Mapped[date | None] = mapped_column(sa.Date)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime)
+    version: Mapped[int] = mapped_column(sa.Integer, default=1)
+
+    candidate = relationship("User")
+    certification = relationship("Certification")
+    jury_session = relationship("JurySession", back_populates="candidacies")
+    experiences = relationship(
+        "ExperiencePeriod", back_populates="candidacy", cascade="all, delete-orphan", order_by="ExperiencePeriod.start"
+    )
+    acquired_components = relationship(
+        "AcquiredComponent", back_populates="candidacy", cascade="all, delete-orphan",
+        order_by="AcquiredComponent.component_code",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Candidacy {self.reference} {self.state.value}>"
+
+
+class ExperiencePeriod(db.Model):
+    """One row of the CERFA's experience table."""
+
+    __tablename__ = "experience_periods"
+    __table_args__ = (
+        sa.CheckConstraint("end_on IS NULL OR end_on >= start", name="end_after_start"),
+        sa.CheckConstraint("hours IS NULL OR hours >= 0", name="hours_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidacy_id: Mapped[int] = mapped_column(sa.ForeignKey("candidacies.id", ondelete="CASCADE"), index=True)
+    status: Mapped[ExperienceStatus] = mapped_column(enum_column(ExperienceStatus))
+    job_title: Mapped[str] = mapped_column(sa.String(200))
+    organisation: Mapped[str] = mapped_column(sa.String(200))
+    start: Mapped[date] = mapped_column(sa.Date)
+    end_on: Mapped[date | None] = mapped_column(sa.Date)
+    hours: Mapped[int | None] = mapped_column(sa.Integer)
+    related: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    activities: Mapped[str | None] = mapped_column(sa.Text)
+
+    candidacy = relationship("Candidacy", back_populates="experiences")

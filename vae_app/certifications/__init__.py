@@ -1,0 +1,1 @@
+"""Certifications: dated rules loaded from rules/, eligibility, the certifiers."""

@@ -1,0 +1,13 @@
+"""Registers each domain's CLI group on the app (``flask demo …``).
+
+``flask rules …`` and ``flask eligibility …`` are plugin commands (see
+pyproject's ``flask.commands`` entry points): they work without the app, so
+``flask rules check`` can report invalid rules that keep the app from starting.
+"""
+from __future__ import annotations
+
+
+def register_cli(app) -> None:
+    from .demo.cli import demo_cli
+
+    app.cli.add_command(demo_cli)

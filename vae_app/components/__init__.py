@@ -1,0 +1,1 @@
+"""Components: acquired parts of a certification and their validity."""

@@ -1,0 +1,1 @@
+"""Juries: the member pool, sessions, composition and planning."""

@@ -1,0 +1,97 @@
+"""Jury members, sessions and the seats members hold in them."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..certifications.vocabulary import AccessRoute, Gender
+from ..database import LabelledEnum, enum_column
+from ..extensions import db
+
+member_certifications = sa.Table(
+    "jury_member_certifications",
+    db.metadata,
+    sa.Column("member_id", sa.ForeignKey("jury_members.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("certification_id", sa.ForeignKey("certifications.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class JuryMember(db.Model):
+    """A person of a certifier's pool who may sit on juries.
+
+    ``qualifications`` holds names from the rules' closed vocabulary
+    (``cnam_teacher``, ``director_in_post``…), checked when saved.
+    """
+
+    __tablename__ = "jury_members"
+    __table_args__ = (sa.UniqueConstraint("certifier_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certifier_id: Mapped[int] = mapped_column(sa.ForeignKey("certifiers.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), unique=True)
+    first_name: Mapped[str] = mapped_column(sa.String(100))
+    last_name: Mapped[str] = mapped_column(sa.String(100))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    gender: Mapped[Gender] = mapped_column(enum_column(Gender))
+    qualifications: Mapped[list] = mapped_column(sa.JSON, default=list)
+    site: Mapped[str | None] = mapped_column(sa.String(100))
+    organisation: Mapped[str | None] = mapped_column(sa.String(200))
+    max_sessions: Mapped[int] = mapped_column(sa.Integer, default=6)
+
+    certifier = relationship("Certifier")
+    user = relationship("User")
+    certifications = relationship("Certification", secondary=member_certifications, order_by="Certification.code")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class SessionStatus(LabelledEnum):
+    DRAFT = "draft", _l("En préparation")
+    CONFIRMED = "confirmed", _l("Confirmée")
+    HELD = "held", _l("Tenue")
+
+
+class JurySession(db.Model):
+    """One jury sitting in one time slot, hearing several candidates."""
+
+    __tablename__ = "jury_sessions"
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint("capacity >= 1", name="capacity_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    certification_id: Mapped[int] = mapped_column(sa.ForeignKey("certifications.id"), index=True)
+    route: Mapped[AccessRoute] = mapped_column(enum_column(AccessRoute))
+    # Wall-clock times in Europe/Paris: a jury sits at 9:00 local time.
+    starts_at: Mapped[datetime] = mapped_column(sa.DateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(sa.DateTime)
+    site: Mapped[str] = mapped_column(sa.String(100))
+    room: Mapped[str | None] = mapped_column(sa.String(100))
+    capacity: Mapped[int] = mapped_column(sa.Integer, default=4)
+    status: Mapped[SessionStatus] = mapped_column(enum_column(SessionStatus), default=SessionStatus.DRAFT)
+
+    certification = relationship("Certification")
+    seats = relationship("SessionSeat", back_populates="session", cascade="all, delete-orphan")
+    candidacies = relationship("Candidacy", back_populates="jury_session", order_by="Candidacy.reference")
+
+
+class SessionSeat(db.Model):
+    """A member sitting in a session, with the seat (role) they hold there."""
+
+    __tablename__ = "session_seats"
+    __table_args__ = (sa.UniqueConstraint("session_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("jury_sessions.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("jury_members.id"), index=True)
+    role: Mapped[str | None] = mapped_column(sa.String(50))
+
+    session = relationship("JurySession", back_populates="seats")
+    member = relationship("JuryMember")

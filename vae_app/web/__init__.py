@@ -1,0 +1,1 @@
+"""The web shell: layout, home pages per role, language, errors, health."""

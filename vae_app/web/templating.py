@@ -1,0 +1,37 @@
+"""Helpers the templates use: dates in French, rules lookups, the simulated clock."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import format_date
+
+from .. import clock
+from ..certifications.registry import get_rules
+from .i18n import current_language
+from .navigation import nav_items
+
+
+def register_template_helpers(app) -> None:
+    @app.context_processor
+    def inject():
+        current = clock.get_clock()
+        return {
+            "today": current.today(),
+            "simulated_date": current.today() if current.simulated else None,
+            "lang": current_language(),
+        }
+
+    app.add_template_global(nav_items)
+
+    @app.template_filter("date")
+    def _date(value: date | None, style: str = "medium") -> str:
+        return format_date(value, style) if value else "—"
+
+    @app.template_global()
+    def certification_title(code: str, on: date | None = None) -> str:
+        rules = get_rules().certification(code)
+        return rules.title_on(on or clock.today())
+
+    @app.template_global()
+    def qualification_label(name: str) -> str:
+        return get_rules().qualification_label(name, current_language())

@@ -1,0 +1,125 @@
+"""Home page per role, language switch, health check."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select, text
+from sqlalchemy.orm import selectinload
+
+from .. import clock
+from ..auth.models import Role, User
+from ..candidacies import queries as candidacy_queries
+from ..candidacies.models import Candidacy, CandidacyState
+from ..extensions import db
+from ..juries.models import JuryMember, JurySession, SessionSeat
+from .i18n import is_safe_next
+
+bp = Blueprint("web", __name__)
+
+
+def page_arg() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        abort(400, description="page : doit être un entier positif")
+
+
+@bp.route("/")
+def index():
+    if not current_user.is_authenticated:
+        return render_template("index.html")
+    return redirect(url_for("web.home"))
+
+
+@bp.route("/accueil")
+@login_required
+def home():
+    handler = {
+        Role.CANDIDATE: _candidate_home,
+        Role.COORDINATOR: _coordinator_home,
+        Role.JURY_MEMBER: _jury_member_home,
+        Role.ADMIN: _admin_home,
+    }[current_user.role]
+    return handler()
+
+
+def _candidate_home():
+    candidacies = db.session.scalars(candidacy_queries.for_candidate(current_user.id)).all()
+    return render_template("home/candidate.html", candidacies=candidacies)
+
+
+def _coordinator_home():
+    query = candidacy_queries.for_certifier(current_user.certifier_id)
+    counts = candidacy_queries.count_by_state(query, db.session)
+    state = request.args.get("etat")
+    if state:
+        try:
+            query = query.where(Candidacy.state == CandidacyState(state))
+        except ValueError:
+            abort(400, description=f"etat : valeur inconnue {state!r}")
+    page = db.paginate(
+        query.options(selectinload(Candidacy.candidate), selectinload(Candidacy.certification))
+        .order_by(Candidacy.updated_at.desc(), Candidacy.id.desc()),
+        page=page_arg(),
+        per_page=current_app.config["VAE_PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template("home/coordinator.html", counts=counts, page=page, state=state)
+
+
+def _jury_member_home():
+    member = db.session.scalar(select(JuryMember).where(JuryMember.user_id == current_user.id))
+    sessions = []
+    if member is not None:
+        sessions = db.session.scalars(
+            select(JurySession)
+            .join(SessionSeat)
+            .where(SessionSeat.member_id == member.id)
+            .options(selectinload(JurySession.certification), selectinload(JurySession.candidacies))
+            .order_by(JurySession.starts_at)
+        ).all()
+    return render_template("home/jury_member.html", member=member, sessions=sessions)
+
+
+def _admin_home():
+    page = db.paginate(
+        select(User).options(selectinload(User.certifier)).order_by(User.role, User.email),
+        page=page_arg(),
+        per_page=current_app.config["VAE_PAGE_SIZE"],
+        error_out=False,
+    )
+    totals = {
+        "users": db.session.scalar(select(db.func.count(User.id))),
+        "candidacies": db.session.scalar(select(db.func.count(Candidacy.id))),
+        "members": db.session.scalar(select(db.func.count(JuryMember.id))),
+        "sessions": db.session.scalar(select(db.func.count(JurySession.id))),
+    }
+    return render_template("home/admin.html", page=page, totals=totals)
+
+
+@bp.route("/langue/<code>")
+def set_language(code: str):
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    session["lang"] = code
+    target = request.args.get("next")
+    return redirect(target if is_safe_next(target) else url_for("web.index"))
+
+
+@bp.route("/healthz")
+def healthz():
+    """Liveness and database check, for load balancers and ``make run``."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+        db.session.rollback()
+        current_app.logger.warning("health check: database unavailable: %s", exc)
+        database = "unavailable"
+    body = {
+        "status": "ok" if database == "ok" else "error",
+        "database": database,
+        "today": clock.today().isoformat(),
+        "simulated_date": clock.get_clock().simulated,
+    }
+    return jsonify(body), 200 if database == "ok" else 503
