@@ -23,3 +23,11 @@ def test_migrations_are_at_head(app):
         config = app.extensions["migrate"].migrate.get_config()
         head = ScriptDirectory.from_config(config).get_current_head()
     assert current == head
+
+
+def test_each_test_starts_with_an_empty_database(db):
+    """Isolation: every test's writes are rolled back, whatever the database."""
+    from sqlalchemy import func, select
+
+    for table in ("users", "candidacies", "jury_members", "audit_events"):
+        assert db.session.scalar(select(func.count()).select_from(db.metadata.tables[table])) == 0, table
