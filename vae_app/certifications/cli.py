@@ -5,7 +5,9 @@ path and the reason).
 """
 from __future__ import annotations
 
+import json
 import sys
+from datetime import date
 
 import click
 
@@ -40,6 +42,81 @@ def check_command(rules_dir):
     click.echo(f"OK: law and {len(book.certifications)} certification(s) valid: {', '.join(sorted(book.certifications))}")
 
 
+def _parse_day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint="--on") from None
+
+
+@rules_cli.command("show")
+@click.argument("code")
+@click.option("--on", "on", required=True, metavar="YYYY-MM-DD", help="The day to read the rules on.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@rules_dir_option
+def show_command(code, on, as_json, rules_dir):
+    """Show a certification as it stood on a day: title, certifier, registration, routes, juries, components."""
+    from .describe import describe_certification, render_text
+
+    day = _parse_day(on)
+    book = _load(rules_dir)
+    try:
+        cert = book.certification(code)
+    except KeyError:
+        click.echo(f"CODE: unknown certification {code!r} (known: {', '.join(sorted(book.certifications))})", err=True)
+        sys.exit(2)
+    description = describe_certification(cert, book, day)
+    if as_json:
+        click.echo(json.dumps(description, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text(description, book))
+
+
 @click.group("eligibility", help="Recevabilité / eligibility of VAE applications.")
 def eligibility_cli():
     pass
+
+
+@eligibility_cli.command("check")
+@click.argument("application_file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@rules_dir_option
+def eligibility_check_command(application_file, as_json, rules_dir):
+    """Evaluate one application (JSON, see the README) against the rules in force on its receipt date."""
+    from .eligibility import InvalidApplication, evaluate_eligibility, parse_application
+
+    try:
+        with click.open_file(application_file, encoding="utf-8") as handle:
+            document = json.load(handle)
+    except OSError as exc:
+        click.echo(f"{application_file}: cannot read: {exc.strerror or exc}", err=True)
+        sys.exit(2)
+    except json.JSONDecodeError as exc:
+        click.echo(f"{application_file}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", err=True)
+        sys.exit(2)
+    except UnicodeDecodeError:
+        click.echo(f"{application_file}: not UTF-8 text", err=True)
+        sys.exit(2)
+    book = _load(rules_dir)
+    try:
+        application = parse_application(document)
+        if application.certification not in book.certifications:
+            raise InvalidApplication([("certification", f"certification inconnue {application.certification!r} "
+                                       f"(connues : {', '.join(sorted(book.certifications))})")])
+    except InvalidApplication as exc:
+        for path, reason in exc.errors:
+            click.echo(f"{application_file}: {path}: {reason}", err=True)
+        sys.exit(2)
+    verdict = evaluate_eligibility(application, book)
+    if as_json:
+        click.echo(json.dumps(verdict.as_dict(), ensure_ascii=False, indent=2))
+        return
+    headline = {True: "RECEVABLE", False: "NON RECEVABLE", None: "INDÉTERMINÉ (données manquantes)"}[verdict.eligible]
+    click.echo(f"{application.certification}, voie {application.route.value}, reçue le {application.received_on}: {headline}")
+    for check in verdict.checks:
+        mark = {"pass": "✔", "fail": "✘", "unknown": "?"}[check.outcome.value]
+        click.echo(f"  {mark} [{check.rule}] {check.detail}")
+        click.echo(f"      source : {check.source}")
+    if verdict.answer_due_on:
+        meaning = {"admissible": "vaut recevabilité", "rejection": "vaut rejet"}.get(verdict.silence_means, "?")
+        click.echo(f"Réponse due le {verdict.answer_due_on} ; passé ce délai, le silence du certificateur {meaning}.")

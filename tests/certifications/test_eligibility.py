@@ -1,0 +1,324 @@
+"""The eligibility engine, table-driven on the day before and the day of each change."""
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vae_app.certifications.cli import eligibility_cli
+from vae_app.certifications.eligibility import (
+    Application, Experience, InvalidApplication, OtherApplication, Outcome, Span, add_months, counted_days,
+    evaluate_eligibility, parse_application,
+)
+from vae_app.certifications.vocabulary import AccessRoute, ExperienceStatus as X
+
+D = date.fromisoformat
+
+
+def application(received, experiences, certification="RNCP5385", others=()):
+    return Application(certification, AccessRoute.VAE, D(received), tuple(experiences),
+                       tuple(others) if others is not None else None)
+
+
+def salaried(start, end, **kw):
+    return Experience(kw.pop("status", X.SALARIED), D(start), D(end) if end else None, **kw)
+
+
+def check(verdict, rule):
+    found = [c for c in verdict.checks if c.rule == rule]
+    assert found, f"no check {rule} in {[c.rule for c in verdict.checks]}"
+    return found[0]
+
+
+# --- the examples of the issue ---------------------------------------------------------
+
+def test_rncp17992_before_2011_is_not_eligible_whatever_the_experience(rules):
+    verdict = evaluate_eligibility(application("2010-05-01", [salaried("2000-05-01", "2010-04-30")], "RNCP17992"), rules)
+    assert verdict.eligible is False
+    route = check(verdict, "ROUTE")
+    assert route.outcome is Outcome.FAIL and "01/01/2011" in route.detail
+    assert check(verdict, "E1").outcome is Outcome.PASS
+
+
+def test_rncp5385_two_years_in_2015_is_not_eligible_three_needed(rules):
+    verdict = evaluate_eligibility(application("2015-03-01", [salaried("2013-01-01", "2014-12-31")]), rules)
+    assert verdict.eligible is False
+    duration = check(verdict, "E1")
+    assert duration.outcome is Outcome.FAIL and "3 ans" in duration.detail and "2 ans" in duration.detail
+
+
+def test_rncp5385_two_years_in_october_2017_meets_the_one_year_minimum(rules):
+    """The issue's third example. One year is needed (E2) and two are counted, so the
+    duration passes. But RNCP 5385's registration ended on 2017-08-22 (fiche l. 163-165,
+    DOMAIN.md §3), and the engine must also check registration on the receipt date:
+    the application is therefore not admissible for RNCP 5385 itself — registration
+    is the only failing check."""
+    verdict = evaluate_eligibility(application("2017-10-02", [salaried("2015-08-01", "2017-07-31")]), rules)
+    assert check(verdict, "E2").outcome is Outcome.PASS and "1 an" in check(verdict, "E2").detail
+    assert [c.rule for c in verdict.failures] == ["REG"]
+    assert "22/08/2017" in check(verdict, "REG").detail
+    assert verdict.eligible is False
+
+
+def test_two_years_in_october_2017_is_eligible_where_the_certification_is_registered(rules):
+    verdict = evaluate_eligibility(application("2017-10-02", [salaried("2015-08-01", "2017-07-31")], "RNCP17992"), rules)
+    assert verdict.eligible is True
+    assert check(verdict, "E2").outcome is Outcome.PASS
+
+
+# --- boundaries, both certifications ------------------------------------------------------
+
+@pytest.mark.parametrize("code", ["RNCP5385", "RNCP17992"])
+@pytest.mark.parametrize("received,rule,outcome", [
+    ("2017-09-30", "E1", Outcome.FAIL),   # 3 years required
+    ("2017-10-01", "E2", Outcome.PASS),   # 1 year (policy Q1)
+])
+def test_minimum_experience_changes_on_2017_10_01(rules, code, received, rule, outcome):
+    two_years = [salaried("2015-09-01", "2017-08-31")]
+    verdict = evaluate_eligibility(application(received, two_years, code), rules)
+    assert check(verdict, rule).outcome is outcome
+    registered = rules.certification(code).is_registered_on(D(received))  # RNCP5385 ended 2017-08-22
+    assert verdict.eligible is (outcome is Outcome.PASS and registered)
+
+
+@pytest.mark.parametrize("code", ["RNCP5385", "RNCP17992"])
+@pytest.mark.parametrize("received,rule,outcome", [
+    ("2023-12-31", "E2", Outcome.FAIL),   # one year needed, six months declared
+    ("2024-01-01", "E3", Outcome.PASS),   # no minimum
+])
+def test_no_minimum_duration_from_2024(rules, code, received, rule, outcome):
+    verdict = evaluate_eligibility(application(received, [salaried("2023-01-01", "2023-06-30")], code), rules)
+    assert check(verdict, rule).outcome is outcome
+    assert check(verdict, "REG").outcome is Outcome.FAIL  # both seeds closed by then
+
+
+@pytest.mark.parametrize("received,counted", [("2014-03-06", False), ("2014-03-07", True)])
+def test_volontariat_counts_from_2014_03_07(rules, received, counted):
+    experiences = [salaried("2011-01-01", "2012-12-31"), salaried("2013-01-01", "2014-01-31", status=X.VOLONTARIAT)]
+    verdict = evaluate_eligibility(application(received, experiences), rules)
+    assert verdict.eligible is counted
+    activities = verdict.checks[2]
+    assert activities.rule == ("E5" if counted else "E4")
+    assert ("Non prises en compte" in activities.detail) is not counted
+
+
+@pytest.mark.parametrize("received,status,eligible", [
+    ("2017-09-30", X.HIGH_LEVEL_ATHLETE, False), ("2017-10-01", X.HIGH_LEVEL_ATHLETE, True),
+    ("2017-09-30", X.INTERNSHIP, False), ("2017-10-01", X.INTERNSHIP, True),
+    ("2017-09-30", X.PMSMP, False), ("2017-10-01", X.PMSMP, True),
+])
+def test_athletes_and_training_periods_count_from_2017_10_01(rules, received, status, eligible):
+    # three years of it, so the minimum is met on both days if it counts
+    experience = [salaried("2014-06-01", "2017-06-30", status=status)]
+    verdict = evaluate_eligibility(application(received, experience, "RNCP17992"), rules)
+    assert verdict.eligible is eligible
+
+
+def test_training_periods_are_excluded_before_2017_with_a_reason(rules):
+    experiences = [salaried("2012-01-01", "2014-12-31"), salaried("2011-01-01", "2011-06-30", status=X.INTERNSHIP)]
+    verdict = evaluate_eligibility(application("2015-03-01", experiences), rules)
+    activities = check(verdict, "E5")
+    assert "stage" in activities.detail.lower() and "Non prises en compte" in activities.detail
+
+
+@pytest.mark.parametrize("received,silence", [("2014-11-11", "rejection"), ("2014-11-12", "admissible")])
+def test_silence_meaning_changes_on_2014_11_12(rules, received, silence):
+    verdict = evaluate_eligibility(application(received, [salaried("2008-01-01", "2014-06-30")]), rules)
+    assert verdict.silence_means == silence
+
+
+@pytest.mark.parametrize("received,due", [
+    ("2015-03-01", "2015-05-01"), ("2015-12-31", "2016-02-29"), ("2016-01-31", "2016-03-31"),
+])
+def test_answer_is_due_two_months_after_receipt(rules, received, due):
+    verdict = evaluate_eligibility(application(received, [salaried("2008-01-01", "2014-06-30")]), rules)
+    assert verdict.answer_due_on == D(due)
+
+
+@pytest.mark.parametrize("received,registered", [("2007-01-01", False), ("2007-04-20", False), ("2007-04-21", True), ("2017-08-23", False)])
+def test_registration_is_checked_on_the_receipt_date(rules, received, registered):
+    verdict = evaluate_eligibility(application(received, [salaried("1995-01-01", "2006-06-30")]), rules)
+    assert (check(verdict, "REG").outcome is Outcome.PASS) is registered
+    assert verdict.eligible is registered
+
+
+# --- duration ----------------------------------------------------------------------------
+
+def test_overlapping_periods_count_once(rules):
+    same_years = [salaried("2012-01-01", "2013-12-31"), salaried("2012-06-01", "2013-12-31", status=X.VOLUNTEER)]
+    verdict = evaluate_eligibility(application("2015-03-01", same_years), rules)
+    assert verdict.eligible is False and abs(verdict.counted_years - 2.0) < 0.01
+
+
+def test_hours_count_at_1607_a_year(rules):
+    part_time = [salaried("2009-01-01", "2014-12-31", hours=1607 * 3)]  # six calendar years, three full-time
+    assert check(evaluate_eligibility(application("2015-03-01", part_time), rules), "E1").outcome is Outcome.PASS
+    short = [salaried("2009-01-01", "2014-12-31", hours=1607 * 3 - 100)]
+    assert check(evaluate_eligibility(application("2015-03-01", short), rules), "E1").outcome is Outcome.FAIL
+
+
+def test_ongoing_periods_count_until_receipt_and_later_ones_not_at_all(rules):
+    verdict = evaluate_eligibility(application("2015-03-01", [salaried("2012-03-01", None), salaried("2015-04-01", "2019-01-01")]), rules)
+    assert verdict.eligible is True
+    assert abs(verdict.counted_years - 3.0) < 0.01
+    assert "Postérieures à la réception" in check(verdict, "E5").detail
+
+
+def test_unrelated_periods_do_not_count(rules):
+    verdict = evaluate_eligibility(application("2015-03-01", [salaried("2008-01-01", "2014-12-31", related=False)]), rules)
+    assert verdict.eligible is False
+    assert check(verdict, "REL").outcome is Outcome.FAIL
+
+
+def test_undeclared_relation_leaves_the_verdict_unknown(rules):
+    verdict = evaluate_eligibility(application("2015-03-01", [salaried("2008-01-01", "2014-12-31", related=None)]), rules)
+    assert verdict.eligible is None
+    assert check(verdict, "REL").outcome is Outcome.UNKNOWN and "non précisé" in check(verdict, "REL").detail
+    assert check(verdict, "E1").outcome is Outcome.UNKNOWN
+
+
+# --- filing limits (R1) ------------------------------------------------------------------------
+
+def test_a_second_application_for_the_same_certification_in_a_year_is_refused(rules):
+    others = [OtherApplication("RNCP5385", D("2015-01-10"))]
+    verdict = evaluate_eligibility(application("2015-03-01", [salaried("2008-01-01", "2014-12-31")], others=others), rules)
+    assert verdict.eligible is False and check(verdict, "R1").outcome is Outcome.FAIL
+
+
+def test_the_previous_calendar_year_does_not_count(rules):
+    others = [OtherApplication("RNCP5385", D("2014-12-31"))]
+    verdict = evaluate_eligibility(application("2015-01-01", [salaried("2008-01-01", "2014-12-31")], others=others), rules)
+    assert check(verdict, "R1").outcome is Outcome.PASS
+
+
+@pytest.mark.parametrize("count,outcome", [(2, Outcome.PASS), (3, Outcome.FAIL)])
+def test_at_most_three_certifications_a_year(rules, count, outcome):
+    others = [OtherApplication(f"RNCP{1000 + i}", D("2015-01-10")) for i in range(count)]
+    verdict = evaluate_eligibility(application("2015-03-01", [salaried("2008-01-01", "2014-12-31")], others=others), rules)
+    assert check(verdict, "R1").outcome is outcome
+
+
+def test_unknown_other_applications_make_the_filing_check_unknown(rules):
+    verdict = evaluate_eligibility(application("2015-03-01", [salaried("2008-01-01", "2014-12-31")], others=None), rules)
+    assert check(verdict, "R1").outcome is Outcome.UNKNOWN and verdict.eligible is None
+
+
+def test_every_check_cites_a_source(rules):
+    verdict = evaluate_eligibility(application("2015-03-01", [salaried("2008-01-01", "2014-12-31")]), rules)
+    assert all(c.source and c.detail for c in verdict.checks)
+
+
+# --- property tests of the duration merge --------------------------------------------------------
+
+ORIGIN = date(2000, 1, 1)
+spans = st.lists(
+    st.builds(
+        lambda start, length, hours: Span(ORIGIN + timedelta(days=start), ORIGIN + timedelta(days=start + length), hours),
+        st.integers(0, 3000), st.integers(0, 1500), st.one_of(st.none(), st.integers(0, 12000)),
+    ),
+    max_size=8,
+)
+
+
+def covered_days(items):
+    days = set()
+    for s in items:
+        days.update(range(s.start.toordinal(), s.end.toordinal() + 1))
+    return len(days)
+
+
+@settings(max_examples=200, deadline=None)
+@given(spans, st.randoms())
+def test_duration_does_not_depend_on_the_order(items, rnd):
+    shuffled = list(items)
+    rnd.shuffle(shuffled)
+    assert abs(counted_days(items, 1607, 365) - counted_days(shuffled, 1607, 365)) < 1e-6
+
+
+@settings(max_examples=200, deadline=None)
+@given(spans)
+def test_duplicated_periods_count_once(items):
+    calendar_only = [Span(s.start, s.end, None) for s in items]
+    assert abs(counted_days(calendar_only + calendar_only, 1607, 365) - counted_days(calendar_only, 1607, 365)) < 1e-6
+
+
+@settings(max_examples=200, deadline=None)
+@given(spans)
+def test_duration_never_exceeds_the_calendar_span(items):
+    assert counted_days(items, 1607, 365) <= covered_days(items) + 1e-6
+
+
+@settings(max_examples=200, deadline=None)
+@given(spans)
+def test_calendar_periods_count_exactly_the_days_they_cover(items):
+    calendar_only = [Span(s.start, s.end, None) for s in items]
+    assert abs(counted_days(calendar_only, 1607, 365) - covered_days(calendar_only)) < 1e-6
+
+
+def test_add_months_clips_to_the_end_of_the_month():
+    assert add_months(D("2015-12-31"), 2) == D("2016-02-29")
+    assert add_months(D("2015-11-30"), 2) == D("2016-01-30")
+
+
+# --- input and CLI --------------------------------------------------------------------------------
+
+ISSUE_EXAMPLE = {
+    "certification": "RNCP5385", "route": "vae", "received_on": "2015-03-01",
+    "experiences": [{"status": "salaried", "start": "2011-01-01", "end": "2014-12-31", "hours": None, "related": True}],
+    "other_applications": [{"certification": "RNCP17992", "received_on": "2015-01-10"}],
+}
+
+
+def test_cli_prints_the_verdict_as_json(tmp_path):
+    path = tmp_path / "application.json"
+    path.write_text(json.dumps(ISSUE_EXAMPLE))
+    result = CliRunner().invoke(eligibility_cli, ["check", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert body["eligible"] is True
+    assert body["answer_due_on"] == "2015-05-01" and body["silence_means"] == "admissible"
+    assert {c["rule"] for c in body["checks"]} >= {"REG", "ROUTE", "E1", "E5", "R1"}
+    assert all(set(c) == {"rule", "outcome", "detail", "source"} for c in body["checks"])
+
+
+def test_cli_explains_in_text_by_default(tmp_path):
+    path = tmp_path / "application.json"
+    path.write_text(json.dumps({**ISSUE_EXAMPLE, "certification": "RNCP17992", "received_on": "2010-05-01", "other_applications": []}))
+    result = CliRunner().invoke(eligibility_cli, ["check", str(path)])
+    assert result.exit_code == 0
+    assert "NON RECEVABLE" in result.output and "source :" in result.output
+
+
+@pytest.mark.parametrize("content,message", [
+    ("{not json", "invalid JSON at line 1, column 2"),
+    (json.dumps({**ISSUE_EXAMPLE, "colour": "blue"}), "(root): champ inconnu « colour »"),
+    (json.dumps({**ISSUE_EXAMPLE, "route": "by_luck"}), "route: valeur inconnue 'by_luck'"),
+    (json.dumps({**ISSUE_EXAMPLE, "received_on": "2015-02-30"}), "received_on: date inexistante '2015-02-30'"),
+    (json.dumps({**ISSUE_EXAMPLE, "certification": "RNCP1"}), "certification: certification inconnue 'RNCP1'"),
+    (json.dumps({**ISSUE_EXAMPLE, "experiences": [{"status": "salaried", "start": "2014-01-01", "end": "2013-01-01"}]}),
+     "experiences[0].end: la fin (2013-01-01) précède le début (2014-01-01)"),
+    (json.dumps({k: v for k, v in ISSUE_EXAMPLE.items() if k != "received_on"}), "champ obligatoire manquant « received_on »"),
+])
+def test_cli_refuses_bad_input_with_the_field_and_exit_2(tmp_path, content, message):
+    path = tmp_path / "application.json"
+    path.write_text(content)
+    result = CliRunner().invoke(eligibility_cli, ["check", str(path)])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_refuses_a_missing_file():
+    result = CliRunner().invoke(eligibility_cli, ["check", "/nonexistent/application.json"])
+    assert result.exit_code == 2 and "cannot read" in result.output
+
+
+def test_parse_application_keeps_other_applications_optional():
+    document = {k: v for k, v in ISSUE_EXAMPLE.items() if k != "other_applications"}
+    assert parse_application(document).other_applications is None
+    with pytest.raises(InvalidApplication):
+        parse_application(document, require_other_applications=True)

@@ -1,0 +1,478 @@
+"""The eligibility engine: is a VAE application admissible under the rules in force
+on the day it was received?
+
+Pure functions only: :func:`parse_application` turns the JSON document
+(``flask eligibility check``, the API) into an :class:`Application`, and
+:func:`evaluate_eligibility` returns a :class:`Verdict` whose every check
+names the rule (E1, R1…), its outcome (pass, fail, unknown — never a silent
+pass when a fact is missing), a French explanation and the rule's source.
+"""
+from __future__ import annotations
+
+import calendar
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import Enum
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from jsonschema import Draft202012Validator
+
+from .rules import CertificationRules, RuleBook, format_path
+from .vocabulary import AccessRoute, ExperienceStatus
+
+SCHEMA_PATH = Path(__file__).with_name("schemas") / "application.json"
+ONE_DAY = timedelta(days=1)
+ROUTE_LABELS = {
+    AccessRoute.INITIAL_EDUCATION: "formation initiale",
+    AccessRoute.APPRENTICESHIP: "apprentissage",
+    AccessRoute.CONTINUING_EDUCATION: "formation continue",
+    AccessRoute.PROFESSIONALISATION_CONTRACT: "contrat de professionnalisation",
+    AccessRoute.INDIVIDUAL_APPLICATION: "candidature individuelle",
+    AccessRoute.VAE: "VAE",
+}
+
+
+class Outcome(str, Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    UNKNOWN = "unknown"
+
+
+# --------------------------------------------------------------------------- input
+
+
+@dataclass(frozen=True)
+class Experience:
+    """One experience period; ``end`` None means ongoing, ``related`` None means not said."""
+
+    status: ExperienceStatus
+    start: date
+    end: date | None = None
+    hours: float | None = None
+    related: bool | None = True
+
+
+@dataclass(frozen=True)
+class OtherApplication:
+    certification: str
+    received_on: date
+
+
+@dataclass(frozen=True)
+class Application:
+    certification: str
+    route: AccessRoute
+    received_on: date
+    experiences: tuple[Experience, ...] = ()
+    other_applications: tuple[OtherApplication, ...] | None = ()
+    certifier_code: str | None = None
+
+
+class InvalidApplication(ValueError):
+    """The document is not a valid application; ``errors`` are (field path, reason)."""
+
+    def __init__(self, errors: list[tuple[str, str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{path}: {reason}" for path, reason in errors))
+
+
+_validator: Draft202012Validator | None = None
+
+
+def application_schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def _schema_validator() -> Draft202012Validator:
+    global _validator
+    if _validator is None:
+        _validator = Draft202012Validator(application_schema())
+    return _validator
+
+
+def _reason(error) -> str:
+    if error.validator == "required":
+        missing = [name for name in error.validator_value if name not in error.instance]
+        return f"champ obligatoire manquant « {missing[0]} »" if missing else error.message
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return f"champ inconnu « {extra[0]} »" if extra else error.message
+    if error.validator == "enum":
+        return f"valeur inconnue {error.instance!r} (attendu : {', '.join(map(str, error.validator_value))})"
+    if error.validator == "pattern" and "[0-9]{4}" in str(error.validator_value):
+        return f"date attendue au format AAAA-MM-JJ (reçu {error.instance!r})"
+    if error.validator == "pattern":
+        return f"format invalide {error.instance!r} (attendu : {error.validator_value})"
+    if error.validator == "type":
+        return f"type invalide (attendu : {error.validator_value})"
+    if error.validator == "minimum":
+        return f"doit être ≥ {error.validator_value}"
+    if error.validator == "maximum":
+        return f"doit être ≤ {error.validator_value}"
+    return error.message
+
+
+def _parse_date(value: str, path: str, errors: list) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        errors.append((path, f"date inexistante {value!r}"))
+        return None
+
+
+def parse_application(document: Any, *, require_other_applications: bool = False) -> Application:
+    """Validate and convert an application document; raise :class:`InvalidApplication`."""
+    if not isinstance(document, dict):
+        raise InvalidApplication([("(racine)", "un objet JSON est attendu")])
+    errors = [
+        (format_path(error.absolute_path), _reason(error))
+        for error in sorted(_schema_validator().iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
+    ]
+    if errors:
+        raise InvalidApplication(errors)
+    received_on = _parse_date(document["received_on"], "received_on", errors)
+    experiences = []
+    for index, raw in enumerate(document["experiences"]):
+        start = _parse_date(raw["start"], f"experiences[{index}].start", errors)
+        end = _parse_date(raw["end"], f"experiences[{index}].end", errors) if raw.get("end") else None
+        if start and end and end < start:
+            errors.append((f"experiences[{index}].end", f"la fin ({end}) précède le début ({start})"))
+        experiences.append(Experience(ExperienceStatus(raw["status"]), start, end, raw.get("hours"), raw.get("related", True)))
+    others = None
+    if "other_applications" in document:
+        others = []
+        for index, raw in enumerate(document["other_applications"]):
+            day = _parse_date(raw["received_on"], f"other_applications[{index}].received_on", errors)
+            others.append(OtherApplication(raw["certification"], day))
+    elif require_other_applications:
+        errors.append(("other_applications", "champ obligatoire manquant « other_applications »"))
+    if errors:
+        raise InvalidApplication(errors)
+    return Application(
+        certification=document["certification"],
+        route=AccessRoute(document["route"]),
+        received_on=received_on,
+        experiences=tuple(experiences),
+        other_applications=tuple(others) if others is not None else None,
+    )
+
+
+# --------------------------------------------------------------------------- output
+
+
+@dataclass(frozen=True)
+class Check:
+    rule: str
+    outcome: Outcome
+    detail: str
+    source: str
+
+    def as_dict(self) -> dict:
+        return {"rule": self.rule, "outcome": self.outcome.value, "detail": self.detail, "source": self.source}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """``eligible`` is None when the data cannot decide (some check is unknown, none fails)."""
+
+    eligible: bool | None
+    checks: tuple[Check, ...]
+    answer_due_on: date | None
+    silence_means: str | None
+    received_on: date
+    counted_years: float | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "eligible": self.eligible,
+            "checks": [c.as_dict() for c in self.checks],
+            "answer_due_on": self.answer_due_on.isoformat() if self.answer_due_on else None,
+            "silence_means": self.silence_means,
+        }
+
+    @property
+    def failures(self) -> list[Check]:
+        return [c for c in self.checks if c.outcome is Outcome.FAIL]
+
+
+# --------------------------------------------------------------------------- duration
+
+
+@dataclass(frozen=True)
+class Span:
+    """A period to count: inclusive days, and its hours when given."""
+
+    start: date
+    end: date
+    hours: float | None = None
+
+
+def counted_days(spans: Iterable[Span], full_time_hours: float, days_per_year: int) -> float:
+    """Full-time-equivalent days of experience, overlaps counted once.
+
+    A calendar period counts each of its days in full; a period with hours
+    spreads them evenly over its days (``hours / full_time_hours`` years, never
+    more than full time). Where periods overlap, a day counts at most once.
+    The result is independent of the order and never exceeds the number of
+    days covered by the periods.
+    """
+    events: dict[date, float] = {}
+    for span in spans:
+        if span.end < span.start:
+            continue
+        length = (span.end - span.start).days + 1
+        if span.hours is None:
+            rate = 1.0
+        else:
+            rate = min(1.0, (span.hours / full_time_hours) * days_per_year / length)
+        if rate <= 0:
+            continue
+        events[span.start] = events.get(span.start, 0.0) + rate
+        after = span.end + ONE_DAY
+        events[after] = events.get(after, 0.0) - rate
+    total = 0.0
+    level = 0.0
+    previous: date | None = None
+    for day in sorted(events):
+        if previous is not None and level > 1e-12:
+            total += min(1.0, level) * (day - previous).days
+        level += events[day]
+        previous = day
+    return total
+
+
+def add_months(day: date, months: int) -> date:
+    """Same day ``months`` later, clipped to the month's last day (31 Dec + 2 months = 29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def describe_years(days: float, days_per_year: int) -> str:
+    """``2 ans et 4 mois`` for a number of full-time days."""
+    years = int(days // days_per_year)
+    months = int(round((days - years * days_per_year) / (days_per_year / 12)))
+    if months == 12:
+        years, months = years + 1, 0
+    parts = []
+    if years:
+        parts.append(f"{years} an{'s' if years > 1 else ''}")
+    if months:
+        parts.append(f"{months} mois")
+    return " et ".join(parts) if parts else "moins d'un mois" if days > 0 else "aucune"
+
+
+# --------------------------------------------------------------------------- the engine
+
+
+def _fmt(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+@dataclass
+class _Periods:
+    counted: list[tuple[int, Experience]] = field(default_factory=list)
+    maybe: list[tuple[int, Experience]] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+
+
+def evaluate_eligibility(application: Application, rules: RuleBook, on: date | None = None) -> Verdict:
+    """Evaluate ``application`` against the law and its certification's rules.
+
+    The rules are those in force on ``on`` — by default the day the
+    application was received, which is what the law keys eligibility on.
+    """
+    day = on or application.received_on
+    law = rules.law
+    cert = rules.certification(application.certification)
+    checks: list[Check] = []
+
+    checks.append(_registration_check(cert, day))
+    checks.append(_route_check(cert, application.route, day))
+    periods, activity_checks = _sort_periods(application, law, day)
+    checks.extend(activity_checks)
+    duration_check, years = _duration_check(periods, law, day)
+    checks.append(duration_check)
+    checks.append(_filing_check(application, law, day))
+
+    deadline = law["answer_deadline"].at(day)
+    answer_due_on = add_months(application.received_on, deadline.value["months"]) if deadline else None
+    silence, _rule, _source = silence_rule(law, day, application.certifier_code or cert.certifier_code)
+
+    outcomes = {c.outcome for c in checks}
+    eligible = False if Outcome.FAIL in outcomes else None if Outcome.UNKNOWN in outcomes else True
+    return Verdict(eligible, tuple(checks), answer_due_on, silence, application.received_on, years)
+
+
+def _registration_check(cert: CertificationRules, day: date) -> Check:
+    period = cert.registration_on(day)
+    if period:
+        until = f" jusqu'au {_fmt(period.end)}" if period.end else ""
+        return Check("REG", Outcome.PASS, f"{cert.code} est enregistrée au RNCP le {_fmt(day)} (du {_fmt(period.start)}{until}).", period.source)
+    sources = " ; ".join(p.source for p in cert.registration)
+    before = [p for p in cert.registration if p.end and p.end < day]
+    after = [p for p in cert.registration if p.start > day]
+    if after and before:
+        why = f"entre deux enregistrements (fin le {_fmt(before[-1].end)}, reprise le {_fmt(after[0].start)})"
+    elif after:
+        why = f"pas encore enregistrée (à partir du {_fmt(after[0].start)})"
+    else:
+        why = f"son enregistrement a pris fin le {_fmt(before[-1].end)}" if before else "aucun enregistrement connu"
+    successor = (cert.raw.get("successor") or {}).get("value") or {}
+    hint = f" Certification suivante : {successor.get('code', '')} « {successor['title']} »." if successor.get("title") else ""
+    return Check("REG", Outcome.FAIL, f"{cert.code} n'est pas enregistrée au RNCP le {_fmt(day)} : {why}. Elle ne peut pas être délivrée.{hint}", sources)
+
+
+def _route_check(cert: CertificationRules, route: AccessRoute, day: date) -> Check:
+    state = cert.route_on(route, day)
+    label = ROUTE_LABELS[route]
+    if state is None:
+        return Check("ROUTE", Outcome.UNKNOWN, f"Les règles de {cert.code} ne disent pas si la voie {label} est ouverte le {_fmt(day)}.", cert.path)
+    if state.open:
+        return Check("ROUTE", Outcome.PASS, f"La voie {label} est ouverte pour {cert.code} depuis le {_fmt(state.since)}.", state.entry.source)
+    history = cert.routes[route]
+    later = [e for e in history.entries if e.start > day and e.value.get("open")]
+    hint = f" Elle ouvre le {_fmt(later[0].start)}." if later else ""
+    return Check("ROUTE", Outcome.FAIL, f"La voie {label} n'est pas ouverte pour {cert.code} le {_fmt(day)}.{hint}", state.entry.source)
+
+
+def _sort_periods(application: Application, law, day: date) -> tuple[_Periods, list[Check]]:
+    """Which periods count on ``day``: activity kind (E4–E7), training (E8), relation (REL)."""
+    activities = law["counted_activities"].at(day)
+    training = law["training_periods_count"].at(day)
+    relation = law["direct_relation"].at(day)
+    training_statuses = law.training_statuses
+    result = _Periods()
+    not_counted, training_excluded, unrelated, undeclared, future = [], [], [], [], []
+    for index, exp in enumerate(application.experiences):
+        label = f"période {index + 1} ({str(exp.status.label).lower()}, depuis le {_fmt(exp.start)})"
+        if exp.start > day:
+            future.append(label)
+            continue
+        if activities is None:
+            result.maybe.append((index, exp))
+            continue
+        allowed = activities.value.get("any_status") or exp.status.value in activities.value.get("statuses", [])
+        if not allowed:
+            not_counted.append(label)
+            continue
+        if exp.status.value in training_statuses and training is not None and not training.value["counts"]:
+            training_excluded.append(label)
+            continue
+        if relation is not None and relation.value["required"]:
+            if exp.related is False:
+                unrelated.append(label)
+                continue
+            if exp.related is None:
+                undeclared.append(label)
+                result.maybe.append((index, exp))
+                continue
+        result.counted.append((index, exp))
+    result.excluded = not_counted + training_excluded + unrelated + future
+    checks = []
+    if activities is None:
+        checks.append(Check("E?", Outcome.UNKNOWN, f"Aucune règle sur les activités prises en compte le {_fmt(day)}.", law.path))
+    else:
+        kinds = ("toute activité en rapport direct" if activities.value.get("any_status")
+                 else ", ".join(str(ExperienceStatus(s).label).lower() for s in activities.value["statuses"]))
+        detail = f"Activités prises en compte le {_fmt(day)} : {kinds}."
+        if not_counted:
+            detail += f" Non prises en compte : {', '.join(not_counted)}."
+        if future:
+            detail += f" Postérieures à la réception, ignorées : {', '.join(future)}."
+        outcome = Outcome.PASS if (result.counted or result.maybe) else Outcome.FAIL
+        if outcome is Outcome.FAIL and not application.experiences:
+            detail += " Aucune période d'expérience déclarée."
+        checks.append(Check(activities.id, outcome, detail, activities.source))
+    if training is not None and (training_excluded or not training.value["counts"]):
+        detail = "Les périodes de formation (stages, PMSMP, apprentissage…) ne comptent pas dans la durée minimale."
+        if training_excluded:
+            detail += f" Exclues : {', '.join(training_excluded)}."
+        else:
+            detail += " Aucune période concernée."
+        checks.append(Check(training.id, Outcome.PASS, detail, training.source))
+    if relation is not None and relation.value["required"]:
+        if undeclared:
+            checks.append(Check(relation.id, Outcome.UNKNOWN,
+                                f"Rapport direct avec la certification non précisé pour : {', '.join(undeclared)}. Précisez-le pour chaque période.",
+                                relation.source))
+        else:
+            detail = "Seules les activités en rapport direct avec la certification comptent."
+            if unrelated:
+                detail += f" Sans rapport déclaré, non comptées : {', '.join(unrelated)}."
+            outcome = Outcome.PASS if result.counted else Outcome.FAIL
+            if outcome is Outcome.FAIL:
+                detail += " Aucune période déclarée en rapport direct."
+            checks.append(Check(relation.id, outcome, detail, relation.source))
+    return result, checks
+
+
+def _spans(periods: Sequence[tuple[int, Experience]], day: date) -> list[Span]:
+    spans = []
+    for _index, exp in periods:
+        end = min(exp.end or day, day)
+        if end >= exp.start:
+            spans.append(Span(exp.start, end, exp.hours))
+    return spans
+
+
+def _duration_check(periods: _Periods, law, day: date) -> tuple[Check, float | None]:
+    minimum = law["minimum_experience"].at(day)
+    method = law["experience_duration"].at(day)
+    if minimum is None or method is None:
+        return Check("E?", Outcome.UNKNOWN, f"Aucune règle de durée minimale le {_fmt(day)}.", law.path), None
+    hours_per_year = method.value["full_time_hours_per_year"]
+    days_per_year = method.value["days_per_year"]
+    sure = counted_days(_spans(periods.counted, day), hours_per_year, days_per_year)
+    possible = counted_days(_spans(periods.counted + periods.maybe, day), hours_per_year, days_per_year)
+    required_years = minimum.value["years"]
+    required_days = required_years * days_per_year
+    counted_text = describe_years(sure, days_per_year)
+    how = (f"périodes fusionnées, chevauchements comptés une fois ; heures converties à raison de "
+           f"{hours_per_year} h par an, sinon durée calendaire")
+    if required_years == 0:
+        if sure > 0:
+            return Check(minimum.id, Outcome.PASS, f"Pas de durée minimale le {_fmt(day)} : une activité en rapport direct suffit ({counted_text} comptés).", minimum.source), sure / days_per_year
+        outcome = Outcome.UNKNOWN if possible > 0 else Outcome.FAIL
+        return Check(minimum.id, outcome, f"Pas de durée minimale le {_fmt(day)}, mais aucune activité en rapport direct n'est établie.", minimum.source), 0.0
+    need = f"{required_years} an{'s' if required_years > 1 else ''}"
+    if sure + 1e-9 >= required_days:
+        return Check(minimum.id, Outcome.PASS, f"Durée requise : {need} ; durée comptée : {counted_text} ({how}).", minimum.source), sure / days_per_year
+    if possible + 1e-9 >= required_days:
+        return Check(minimum.id, Outcome.UNKNOWN,
+                     f"Durée requise : {need} ; durée établie : {counted_text}, {describe_years(possible, days_per_year)} si les périodes au rapport non précisé comptent.",
+                     minimum.source), sure / days_per_year
+    missing = describe_years(required_days - sure, days_per_year)
+    return Check(minimum.id, Outcome.FAIL, f"Durée requise : {need} ; durée comptée : {counted_text} ({how}) ; il manque {missing}.", minimum.source), sure / days_per_year
+
+
+def _filing_check(application: Application, law, day: date) -> Check:
+    limits = law["filing_limits"].at(day)
+    if limits is None:
+        return Check("R1", Outcome.PASS, f"Pas de limite de dépôt le {_fmt(day)}.", law.path)
+    if application.other_applications is None:
+        return Check(limits.id, Outcome.UNKNOWN, "Les autres demandes de l'année civile ne sont pas connues : impossible de vérifier la limite de dépôt.", limits.source)
+    year = application.received_on.year
+    same_year = [o for o in application.other_applications if o.received_on.year == year]
+    same_cert = [o for o in same_year if o.certification == application.certification]
+    distinct = {o.certification for o in same_year} | {application.certification}
+    per_cert = limits.value["same_certification_per_year"]
+    overall = limits.value["certifications_per_year"]
+    if len(same_cert) >= per_cert:
+        dates = ", ".join(_fmt(o.received_on) for o in same_cert)
+        return Check(limits.id, Outcome.FAIL, f"Déjà {len(same_cert)} demande(s) pour {application.certification} en {year} ({dates}) : {per_cert} par année civile au plus.", limits.source)
+    if len(distinct) > overall:
+        return Check(limits.id, Outcome.FAIL, f"{len(distinct)} certifications différentes demandées en {year} : {overall} au plus par année civile.", limits.source)
+    return Check(limits.id, Outcome.PASS, f"Demandes en {year} : {len(distinct)} certification(s) différente(s) sur {overall} autorisées, aucune autre pour {application.certification}.", limits.source)
+
+
+def silence_rule(law, day: date, certifier_code: str | None):
+    """(meaning, rule id, source) of the certifier's silence for an application received on ``day``."""
+    rule = law["silence_meaning"]
+    override = (rule.extra.get("certifier_overrides") or {}).get(certifier_code or "")
+    if override and date.fromisoformat(override["from"]) <= day:
+        return override["means"], "Q5", override["source"]
+    entry = rule.at(day)
+    return (entry.value["means"], entry.id, entry.source) if entry else (None, None, None)
