@@ -67,12 +67,14 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
     from . import models  # noqa: F401  - every model registered before use
     from .auth.views import bp as auth_bp
+    from .candidacies.views import bp as candidacies_bp
     from .web.errors import register_error_handlers
     from .web.templating import register_template_helpers
     from .web.views import bp as web_bp
 
     app.register_blueprint(web_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(candidacies_bp)
     register_error_handlers(app)
     register_template_helpers(app)
 

@@ -52,7 +52,9 @@ def test_demo_has_the_accounts_of_the_readme(demo, db):
 def test_every_demo_account_logs_in_and_sees_its_home(demo, client, email):
     response = client.post("/connexion", data={"email": email, "password": "demo"})
     assert response.status_code == 302
-    assert client.get("/accueil").status_code == 200
+    home = client.get("/accueil", follow_redirects=True)
+    assert home.status_code == 200
+    assert "Se déconnecter" in home.get_data(as_text=True)
 
 
 def test_demo_spreads_candidacies_over_every_state_and_both_certifications(demo, db):

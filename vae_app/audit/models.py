@@ -23,5 +23,6 @@ class AuditEvent(db.Model):
     from_state: Mapped[str | None] = mapped_column(sa.String(40))
     to_state: Mapped[str | None] = mapped_column(sa.String(40))
     reason: Mapped[str | None] = mapped_column(sa.Text)
+    details: Mapped[dict | None] = mapped_column(sa.JSON)
 
     actor = relationship("User")

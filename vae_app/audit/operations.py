@@ -7,7 +7,7 @@ from .models import AuditEvent
 
 
 def record(*, entity: str, entity_id: int, event: str, actor=None, candidacy_id: int | None = None,
-           from_state=None, to_state=None, reason: str | None = None, at=None) -> AuditEvent:
+           from_state=None, to_state=None, reason: str | None = None, at=None, details: dict | None = None) -> AuditEvent:
     """Add one audit row to the session (same transaction as the change)."""
     row = AuditEvent(
         at=at or clock.now(),
@@ -19,6 +19,7 @@ def record(*, entity: str, entity_id: int, event: str, actor=None, candidacy_id:
         from_state=getattr(from_state, "value", from_state),
         to_state=getattr(to_state, "value", to_state),
         reason=reason,
+        details=details,
     )
     db.session.add(row)
     return row

@@ -1,8 +1,8 @@
 """Login form."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 
 class LoginForm(FlaskForm):
@@ -10,3 +10,13 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Mot de passe"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Rester connecté"))
     submit = SubmitField(_l("Se connecter"))
+
+
+class RegisterForm(FlaskForm):
+    first_name = StringField(_l("Prénom"), validators=[DataRequired(), Length(max=100)])
+    last_name = StringField(_l("Nom"), validators=[DataRequired(), Length(max=100)])
+    email = EmailField(_l("Adresse électronique"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(_l("Mot de passe (10 caractères au moins)"), validators=[DataRequired(), Length(min=10, max=200)])
+    password_confirm = PasswordField(_l("Confirmez le mot de passe"),
+                                     validators=[DataRequired(), EqualTo("password", message=_l("Les deux mots de passe diffèrent."))])
+    submit = SubmitField(_l("Créer mon compte"))

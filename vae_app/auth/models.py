@@ -65,3 +65,21 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role.value}>"
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API: only its SHA-256 is stored; it expires and can be revoked."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime)
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+
+    user = relationship("User")
+
+    def is_valid_at(self, when: datetime) -> bool:
+        return self.revoked_at is None and when < self.expires_at

@@ -36,3 +36,16 @@ def can_view_candidacy(user, candidacy) -> bool:
     if user.role == Role.COORDINATOR:
         return candidacy.certification.certifier_id == user.certifier_id
     return False
+
+
+def can_fire_move(user, candidacy, move) -> bool:
+    """Whether ``user`` (None: the system) may fire ``move`` on ``candidacy``.
+
+    The system fires only the moves marked ``system`` (implicit decisions,
+    lapses). A person needs the move's role and must see the file.
+    """
+    if user is None:
+        return move.system
+    if user.role not in move.roles:
+        return False
+    return can_view_candidacy(user, candidacy)

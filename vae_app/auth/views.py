@@ -8,7 +8,9 @@ from sqlalchemy import func, select
 
 from ..extensions import db, login_manager
 from ..web.i18n import is_safe_next
-from .forms import LoginForm
+from ..database import unit_of_work
+from .forms import LoginForm, RegisterForm
+from .operations import RegistrationRefused, register_candidate
 from .models import User
 
 bp = Blueprint("auth", __name__)
@@ -42,3 +44,24 @@ def logout():
     logout_user()
     flash(_("Vous êtes déconnecté."), "info")
     return redirect(url_for("web.index"))
+
+
+@bp.route("/inscription", methods=["GET", "POST"])
+def register():
+    """A candidate creates an account."""
+    if current_user.is_authenticated:
+        return redirect(url_for("web.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                user = register_candidate(form.email.data, form.password.data, form.first_name.data, form.last_name.data)
+        except RegistrationRefused as exc:
+            for name, reason in exc.errors.items():
+                getattr(form, name).errors = [reason]
+            return render_template("auth/register.html", form=form), 422
+        login_user(user)
+        flash(_("Bienvenue ! Votre compte est créé ; vous pouvez commencer votre demande."), "success")
+        return redirect(url_for("candidacies.new"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/register.html", form=form), status

@@ -31,6 +31,14 @@ class CandidacyState(LabelledEnum):
     LAPSED = "lapsed", _l("Caduque")
 
 
+class DecisionOutcome(LabelledEnum):
+    """The jury's decision (D1)."""
+
+    FULL = "full", _l("Validation totale")
+    PARTIAL = "partial", _l("Validation partielle")
+    REFUSED = "refused", _l("Refus")
+
+
 class Candidacy(db.Model):
     """Le dossier VAE d'un candidat pour une certification."""
 
@@ -59,6 +67,17 @@ class Candidacy(db.Model):
     validation_file_submitted_on: Mapped[date | None] = mapped_column(sa.Date)
     jury_session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("jury_sessions.id"), index=True)
     decided_on: Mapped[date | None] = mapped_column(sa.Date)
+    decision_outcome: Mapped[DecisionOutcome | None] = mapped_column(enum_column(DecisionOutcome))
+    complete_on: Mapped[date | None] = mapped_column(sa.Date)
+    # The application form (CERFA 12818, livret 1): identity and situation.
+    birth_date: Mapped[date | None] = mapped_column(sa.Date)
+    birth_place: Mapped[str | None] = mapped_column(sa.String(120))
+    nationality: Mapped[str | None] = mapped_column(sa.String(80))
+    address: Mapped[str | None] = mapped_column(sa.String(300))
+    phone: Mapped[str | None] = mapped_column(sa.String(30))
+    current_situation: Mapped[str | None] = mapped_column(sa.String(300))
+    highest_diploma: Mapped[str | None] = mapped_column(sa.String(300))
+    sworn_statement: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(sa.DateTime)
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime)
     version: Mapped[int] = mapped_column(sa.Integer, default=1)
@@ -73,6 +92,14 @@ class Candidacy(db.Model):
         "AcquiredComponent", back_populates="candidacy", cascade="all, delete-orphan",
         order_by="AcquiredComponent.component_code",
     )
+    documents = relationship("Document", back_populates="candidacy", cascade="all, delete-orphan", order_by="Document.uploaded_at")
+    validation_sections = relationship("ValidationFileSection", back_populates="candidacy", cascade="all, delete-orphan")
+    assessments = relationship("ComponentAssessment", back_populates="candidacy", cascade="all, delete-orphan",
+                               order_by="ComponentAssessment.assessed_on")
+
+    @property
+    def certification_code(self) -> str:
+        return self.certification.code
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -97,7 +124,97 @@ class ExperiencePeriod(db.Model):
     start: Mapped[date] = mapped_column(sa.Date)
     end_on: Mapped[date | None] = mapped_column(sa.Date)
     hours: Mapped[int | None] = mapped_column(sa.Integer)
-    related: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    related: Mapped[bool | None] = mapped_column(sa.Boolean, default=True)  # None: not said
     activities: Mapped[str | None] = mapped_column(sa.Text)
 
     candidacy = relationship("Candidacy", back_populates="experiences")
+
+
+class DocumentKind(LabelledEnum):
+    IDENTITY = "identity", _l("Pièce d'identité")
+    EMPLOYER_CERTIFICATE = "employer_certificate", _l("Attestation d'employeur")
+    PAYSLIP = "payslip", _l("Bulletin de salaire")
+    VOLUNTEER_CERTIFICATE = "volunteer_certificate", _l("Attestation d'activité bénévole")
+    DIPLOMA = "diploma", _l("Diplôme ou certification")
+    OTHER = "other", _l("Autre pièce")
+
+
+class Document(db.Model):
+    """A supporting document, stored outside static/ under a random name."""
+
+    __tablename__ = "documents"
+    __table_args__ = (sa.CheckConstraint("size_bytes > 0", name="size_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidacy_id: Mapped[int] = mapped_column(sa.ForeignKey("candidacies.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[DocumentKind] = mapped_column(enum_column(DocumentKind))
+    original_name: Mapped[str] = mapped_column(sa.String(200))
+    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(sa.String(50))
+    size_bytes: Mapped[int] = mapped_column(sa.Integer)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(sa.DateTime)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    candidacy = relationship("Candidacy", back_populates="documents")
+    content = relationship("DocumentContent", uselist=False, cascade="all, delete-orphan", lazy="select")
+
+
+class DocumentContent(db.Model):
+    """The bytes of a document, in the database: app servers keep no files and stay stateless."""
+
+    __tablename__ = "document_contents"
+
+    document_id: Mapped[int] = mapped_column(sa.ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+
+class ValidationFileSection(db.Model):
+    """The candidate's text for one component in the validation file (livret 2)."""
+
+    __tablename__ = "validation_file_sections"
+    __table_args__ = (sa.UniqueConstraint("candidacy_id", "component_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidacy_id: Mapped[int] = mapped_column(sa.ForeignKey("candidacies.id", ondelete="CASCADE"), index=True)
+    component_code: Mapped[str] = mapped_column(sa.String(50))
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime)
+
+    candidacy = relationship("Candidacy", back_populates="validation_sections")
+
+
+class AssessmentResult(LabelledEnum):
+    PASSED = "passed", _l("Satisfaisante")
+    FAILED = "failed", _l("Insuffisante")
+
+
+class ComponentAssessment(db.Model):
+    """The assessment of one component (written exercise, oral, case study…) before the jury."""
+
+    __tablename__ = "component_assessments"
+    __table_args__ = (sa.UniqueConstraint("candidacy_id", "component_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidacy_id: Mapped[int] = mapped_column(sa.ForeignKey("candidacies.id", ondelete="CASCADE"), index=True)
+    component_code: Mapped[str] = mapped_column(sa.String(50))
+    result: Mapped[AssessmentResult] = mapped_column(enum_column(AssessmentResult))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    assessed_on: Mapped[date] = mapped_column(sa.Date)
+    assessor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    candidacy = relationship("Candidacy", back_populates="assessments")
+
+
+class ComponentDecision(db.Model):
+    """The jury's decision on one component of one candidate (validated or not)."""
+
+    __tablename__ = "component_decisions"
+    __table_args__ = (sa.UniqueConstraint("candidacy_id", "jury_session_id", "component_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidacy_id: Mapped[int] = mapped_column(sa.ForeignKey("candidacies.id", ondelete="CASCADE"), index=True)
+    jury_session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("jury_sessions.id"))
+    component_code: Mapped[str] = mapped_column(sa.String(50))
+    validated: Mapped[bool] = mapped_column(sa.Boolean)
+    decided_on: Mapped[date] = mapped_column(sa.Date)

@@ -358,6 +358,7 @@ class DemoLoader:
                 decided_on=plan.decided_on, created_at=created, updated_at=created,
             )
             candidacy.experiences = self._experiences(plan)
+            self._application_form(candidacy, plan)
             rules = self.rules.certification(plan.certification)
             for code, validated_on in plan.acquired:
                 validity = component_expiry(rules, self.rules.law, validated_on)
@@ -369,6 +370,24 @@ class DemoLoader:
             db.session.flush()
             self._history(candidacy, plan, candidate, created)
             self._count("candidacies")
+
+    def _application_form(self, candidacy: Candidacy, plan: Plan) -> None:
+        """The CERFA's identity part: complete once filed, half-filled for a draft."""
+        candidacy.birth_date = date(self.random.randint(1965, 1988), self.random.randint(1, 12), self.random.randint(1, 28))
+        candidacy.birth_place = self.random.choice(["Paris", "Lille", "Nantes", "Dijon", "Rennes", "Brest", "Lyon", "Tours"])
+        candidacy.nationality = "française"
+        if plan.state is S.DRAFT:
+            return
+        number = self.random.randint(1, 120)
+        street = self.random.choice(["rue de la République", "avenue Jean-Jaurès", "rue Victor-Hugo", "boulevard Voltaire"])
+        city = {"Paris": "75011 Paris", "Lille": "59000 Lille", "Nantes": "44000 Nantes", "Dijon": "21000 Dijon",
+                "Rennes": "35000 Rennes"}.get(plan.site, "75011 Paris")
+        candidacy.address = f"{number} {street}, {city}"
+        candidacy.phone = f"06 {self.random.randint(10, 99)} {self.random.randint(10, 99)} {self.random.randint(10, 99)} {self.random.randint(10, 99)}"
+        candidacy.current_situation = "En poste"
+        candidacy.highest_diploma = self.random.choice(["Licence professionnelle", "DUT carrières sociales", "Master 1", "BTS"])
+        candidacy.sworn_statement = True
+        candidacy.complete_on = plan.received_on
 
     def _candidate_for(self, plan: Plan) -> User:
         gender_f = self.random.random() < 0.6

@@ -1,12 +1,12 @@
 """Language selection: French first, English on request."""
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 
 
 def select_locale() -> str:
     """The user's choice (session), else French: the app's language is French."""
-    chosen = session.get("lang")
+    chosen = session.get("lang") if has_request_context() else None
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -18,4 +18,4 @@ def is_safe_next(target: str | None) -> bool:
 
 
 def current_language() -> str:
-    return select_locale() if request else "fr"
+    return select_locale() if has_request_context() else "fr"

@@ -6,10 +6,11 @@ from flask_babel import lazy_gettext as _l
 from ..auth.models import Role
 
 NAVIGATION = {
-    Role.CANDIDATE: [("web.home", _l("Mes candidatures"))],
-    Role.COORDINATOR: [("web.home", _l("Candidatures"))],
+    Role.CANDIDATE: [("web.home", _l("Mes candidatures")), ("candidacies.new", _l("Nouvelle demande"))],
+    Role.COORDINATOR: [("candidacies.queue", _l("Candidatures")), ("candidacies.workflow_diagram", _l("Parcours"))],
     Role.JURY_MEMBER: [("web.home", _l("Mes sessions"))],
-    Role.ADMIN: [("web.home", _l("Administration"))],
+    Role.ADMIN: [("web.home", _l("Administration")), ("candidacies.queue", _l("Candidatures")),
+                 ("candidacies.workflow_diagram", _l("Parcours"))],
 }
 
 

@@ -33,5 +33,23 @@ def register_template_helpers(app) -> None:
         return rules.title_on(on or clock.today())
 
     @app.template_global()
+    def state_label(value: str) -> str:
+        from ..candidacies.models import CandidacyState
+
+        try:
+            return str(CandidacyState(value).label)
+        except ValueError:
+            return value
+
+    @app.template_global()
+    def event_label(event: str) -> str:
+        from ..candidacies.workflow import MOVES
+        from flask_babel import gettext as _
+
+        if event in MOVES:
+            return str(MOVES[event].label)
+        return {"create": _("Création du dossier"), "register": _("Inscription")}.get(event, event)
+
+    @app.template_global()
     def qualification_label(name: str) -> str:
         return get_rules().qualification_label(name, current_language())

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from .. import clock
 from ..auth.models import Role, User
 from ..candidacies import queries as candidacy_queries
-from ..candidacies.models import Candidacy, CandidacyState
+from ..candidacies.models import Candidacy
 from ..extensions import db
 from ..juries.models import JuryMember, JurySession, SessionSeat
 from .i18n import is_safe_next
@@ -49,22 +49,7 @@ def _candidate_home():
 
 
 def _coordinator_home():
-    query = candidacy_queries.for_certifier(current_user.certifier_id)
-    counts = candidacy_queries.count_by_state(query, db.session)
-    state = request.args.get("etat")
-    if state:
-        try:
-            query = query.where(Candidacy.state == CandidacyState(state))
-        except ValueError:
-            abort(400, description=f"etat : valeur inconnue {state!r}")
-    page = db.paginate(
-        query.options(selectinload(Candidacy.candidate), selectinload(Candidacy.certification))
-        .order_by(Candidacy.updated_at.desc(), Candidacy.id.desc()),
-        page=page_arg(),
-        per_page=current_app.config["VAE_PAGE_SIZE"],
-        error_out=False,
-    )
-    return render_template("home/coordinator.html", counts=counts, page=page, state=state)
+    return redirect(url_for("candidacies.queue"))
 
 
 def _jury_member_home():

@@ -1,0 +1,302 @@
+"""The workflow: every (state, move) pair, allowed or refused, and the guards' reasons."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from vae_app.audit.models import AuditEvent
+from vae_app.auth.models import Role
+from vae_app.candidacies.models import CandidacyState as S, ComponentDecision, DecisionOutcome
+from vae_app.candidacies.operations import Conflict, PermissionDenied, fire
+from vae_app.candidacies.workflow import FINAL_STATES, MOVES, TRANSITIONS, MoveRefused, mermaid
+
+# The specification, written independently of workflow.TRANSITIONS: where each
+# move leads from each state, with the guards satisfied. Every other pair is refused.
+EXPECTED = {
+    (S.DRAFT, "submit"): S.SUBMITTED,
+    (S.INCOMPLETE, "submit"): S.SUBMITTED,
+    (S.SUBMITTED, "request_documents"): S.INCOMPLETE,
+    (S.SUBMITTED, "declare_eligible"): S.ELIGIBLE,
+    (S.SUBMITTED, "declare_ineligible"): S.INELIGIBLE,
+    (S.SUBMITTED, "apply_silence"): S.ELIGIBLE,
+    (S.ELIGIBLE, "start_validation_file"): S.VALIDATION_FILE,
+    (S.VALIDATION_FILE, "submit_validation_file"): S.UNDER_ASSESSMENT,
+    (S.UNDER_ASSESSMENT, "record_assessment"): S.UNDER_ASSESSMENT,
+    (S.UNDER_ASSESSMENT, "complete_assessment"): S.READY_FOR_JURY,
+    (S.READY_FOR_JURY, "schedule"): S.JURY_SCHEDULED,
+    (S.JURY_SCHEDULED, "record_decision"): S.PARTIALLY_VALIDATED,
+    (S.PARTIALLY_VALIDATED, "resume"): S.VALIDATION_FILE,
+    (S.PARTIALLY_VALIDATED, "lapse"): S.LAPSED,
+    **{(state, "withdraw"): S.WITHDRAWN for state in S if state not in
+       {S.CERTIFIED, S.REFUSED, S.INELIGIBLE, S.WITHDRAWN, S.LAPSED}},
+}
+ALL_PAIRS = [(state, move) for state in S for move in MOVES]
+
+
+def test_final_states_are_the_five_ends_of_a_file():
+    assert FINAL_STATES == {S.CERTIFIED, S.REFUSED, S.INELIGIBLE, S.WITHDRAWN, S.LAPSED}
+
+
+def test_the_machine_has_no_automatic_transitions():
+    triggers = {t["trigger"] for t in TRANSITIONS}
+    assert triggers == set(MOVES)
+    assert not any(t.startswith("to_") for t in triggers)
+
+
+@pytest.fixture
+def fire_as(candidacy_in, coordinator, make_session):
+    """Fire ``move`` on a candidacy in ``state`` with valid inputs, by a permitted actor."""
+
+    def do(state: S, move: str, **overrides):
+        candidacy = candidacy_in(state, expired=(move == "lapse"))
+        if move == "complete_assessment" and state is S.UNDER_ASSESSMENT:
+            for code in ("PILOTAGE", "GESTION", "COORDINATION", "PROJETS"):
+                fire(candidacy, "record_assessment", coordinator, data={"component": code, "result": "passed"})
+        actor = candidacy.candidate if Role.CANDIDATE in MOVES[move].roles and move not in {"start_validation_file", "resume", "withdraw"} \
+            else coordinator
+        if move == "resume":
+            actor = candidacy.candidate
+        reason = "Motif détaillé" if MOVES[move].needs_reason else None
+        data = {
+            "record_assessment": {"component": "GESTION", "result": "passed"},
+            "schedule": {"session_id": make_session(starts_at=datetime(2016, 4, 5, 9)).id} if move == "schedule" else {},
+            "record_decision": {"outcome": "partial", "components": {"PILOTAGE": True, "GESTION": False,
+                                                                     "COORDINATION": True, "PROJETS": False}},
+        }.get(move, {})
+        data.update(overrides.pop("data", {}))
+        return candidacy, fire(candidacy, move, overrides.pop("actor", actor), reason=overrides.pop("reason", reason), data=data)
+
+    return do
+
+
+@pytest.mark.parametrize("state,move", ALL_PAIRS, ids=[f"{s.value}-{m}" for s, m in ALL_PAIRS])
+def test_every_state_and_move(db, fire_as, state, move):
+    expected = EXPECTED.get((state, move))
+    if expected is None:
+        with pytest.raises(MoveRefused) as refused:
+            fire_as(state, move)
+        assert refused.value.status == 409
+        assert "impossible dans l'état" in refused.value.reasons[0]
+        return
+    candidacy, new_state = fire_as(state, move)
+    assert new_state is expected and candidacy.state is expected
+    last = db.session.scalars(select(AuditEvent).where(AuditEvent.candidacy_id == candidacy.id).order_by(AuditEvent.id.desc())).first()
+    assert (last.event, last.from_state, last.to_state) == (move, state.value, expected.value)
+
+
+def test_a_refused_move_changes_nothing_and_writes_no_audit(db, candidacy_in, coordinator):
+    candidacy = candidacy_in(S.DRAFT)
+    before = (candidacy.state, candidacy.version, db.session.scalar(select(func.count(AuditEvent.id))))
+    with pytest.raises(MoveRefused):
+        fire(candidacy, "declare_eligible", coordinator)
+    assert (candidacy.state, candidacy.version, db.session.scalar(select(func.count(AuditEvent.id)))) == before
+
+
+# --- guards and their reasons -----------------------------------------------------------------
+
+def test_an_incomplete_application_cannot_be_submitted(db, candidacy_in):
+    candidacy = candidacy_in(S.DRAFT)
+    candidacy.sworn_statement = False
+    candidacy.address = None
+    with pytest.raises(MoveRefused) as refused:
+        fire(candidacy, "submit", candidacy.candidate)
+    reasons = " ".join(refused.value.reasons)
+    assert "adresse" in reasons and "déclaration sur l'honneur" in reasons
+
+
+def test_submit_records_the_receipt_date_from_the_clock(db, candidacy_in, frozen_clock):
+    candidacy = candidacy_in(S.DRAFT)
+    frozen_clock.set(date(2016, 3, 3))
+    fire(candidacy, "submit", candidacy.candidate)
+    assert candidacy.received_on == date(2016, 3, 3) and candidacy.complete_on == date(2016, 3, 3)
+
+
+def test_resubmitting_after_documents_keeps_the_receipt_date_and_moves_the_deadline(db, candidacy_in, coordinator, frozen_clock):
+    candidacy = candidacy_in(S.SUBMITTED, received_on=date(2016, 2, 1))
+    fire(candidacy, "request_documents", coordinator, reason="Attestations d'employeur manquantes")
+    frozen_clock.set(date(2016, 3, 10))
+    fire(candidacy, "submit", candidacy.candidate)
+    assert candidacy.received_on == date(2016, 2, 1) and candidacy.complete_on == date(2016, 3, 10)
+
+
+@pytest.mark.parametrize("move", ["request_documents", "declare_ineligible"])
+def test_moves_that_need_a_reason_refuse_without_one(db, candidacy_in, coordinator, move):
+    with pytest.raises(MoveRefused) as refused:
+        fire(candidacy_in(S.SUBMITTED), move, coordinator, reason="   ")
+    assert refused.value.reasons == ["Un motif est obligatoire pour ce changement d'état."]
+
+
+def test_declaring_eligible_against_a_failing_verdict_needs_a_justification_kept_in_the_audit(db, candidacy_in, coordinator):
+    candidacy = candidacy_in(S.SUBMITTED)
+    candidacy.experiences[0].end_on = date(2008, 12, 31)  # one year: three were required in 2015
+    with pytest.raises(MoveRefused) as refused:
+        fire(candidacy, "declare_eligible", coordinator)
+    assert "justification écrite est obligatoire" in refused.value.reasons[0] and "E1" in refused.value.reasons[0]
+    fire(candidacy, "declare_eligible", coordinator, reason="Expérience bénévole attestée hors formulaire")
+    row = db.session.scalars(select(AuditEvent).where(AuditEvent.event == "declare_eligible")).one()
+    assert row.reason == "Expérience bénévole attestée hors formulaire"
+    assert row.details["verdict"]["eligible"] is False
+
+
+def test_declaring_eligible_with_a_passing_verdict_needs_no_justification(db, candidacy_in, coordinator):
+    candidacy = candidacy_in(S.SUBMITTED)
+    fire(candidacy, "declare_eligible", coordinator)
+    assert candidacy.state is S.ELIGIBLE and candidacy.eligibility_decided_on == date(2016, 3, 1)
+
+
+@pytest.mark.parametrize("received,today,outcome", [
+    (date(2016, 1, 4), date(2016, 3, 4), None),            # deadline day itself: still running
+    (date(2016, 1, 4), date(2016, 3, 5), S.ELIGIBLE),      # R5: silence = admissible
+    (date(2014, 11, 11), date(2015, 1, 12), S.INELIGIBLE),  # R4: silence = rejection
+    (date(2014, 11, 12), date(2015, 1, 13), S.ELIGIBLE),   # R5 from 2014-11-12
+])
+def test_apply_silence_follows_the_rule_of_the_receipt_date(db, candidacy_in, coordinator, frozen_clock, received, today, outcome):
+    candidacy = candidacy_in(S.SUBMITTED, received_on=received)
+    frozen_clock.set(today)
+    if outcome is None:
+        with pytest.raises(MoveRefused) as refused:
+            fire(candidacy, "apply_silence", None)
+        assert "court jusqu'au" in refused.value.reasons[0]
+        return
+    assert fire(candidacy, "apply_silence", None) is outcome
+    row = db.session.scalars(select(AuditEvent).where(AuditEvent.event == "apply_silence")).one()
+    assert row.actor_id is None and "Silence du certificateur" in row.reason
+
+
+def test_the_validation_file_needs_every_component(db, candidacy_in):
+    candidacy = candidacy_in(S.VALIDATION_FILE)
+    candidacy.validation_sections[1].text = "  "
+    with pytest.raises(MoveRefused) as refused:
+        fire(candidacy, "submit_validation_file", candidacy.candidate)
+    assert "GESTION" in refused.value.reasons[0]
+
+
+def test_assessment_must_name_a_component_and_a_result(db, candidacy_in, coordinator):
+    candidacy = candidacy_in(S.UNDER_ASSESSMENT)
+    with pytest.raises(MoveRefused) as refused:
+        fire(candidacy, "record_assessment", coordinator, data={"component": "CUISINE", "result": "bof"})
+    assert len(refused.value.reasons) == 2
+
+
+def test_complete_assessment_needs_every_component_assessed_but_carries_valid_acquired_ones(db, candidacy_in, coordinator):
+    from vae_app.components.models import AcquiredComponent
+
+    candidacy = candidacy_in(S.UNDER_ASSESSMENT)
+    for code in ("PILOTAGE", "GESTION", "COORDINATION"):
+        fire(candidacy, "record_assessment", coordinator, data={"component": code, "result": "passed"})
+    with pytest.raises(MoveRefused) as refused:
+        fire(candidacy, "complete_assessment", coordinator)
+    assert refused.value.reasons == ["Composantes sans évaluation : PROJETS."]
+    candidacy.acquired_components.append(AcquiredComponent(component_code="PROJETS", validated_on=date(2014, 6, 1),
+                                                           expires_on=date(2019, 6, 1)))
+    assert fire(candidacy, "complete_assessment", coordinator) is S.READY_FOR_JURY
+
+
+def test_scheduling_needs_a_suitable_session(db, candidacy_in, coordinator, make_session):
+    candidacy = candidacy_in(S.READY_FOR_JURY)
+    wrong_cert = make_session(certification="RNCP17992")
+    past = make_session(starts_at=datetime(2016, 2, 1, 9))
+    for session_id, words in [(None, "introuvable"), (wrong_cert.id, "pas pour RNCP5385"), (past.id, "passée")]:
+        with pytest.raises(MoveRefused) as refused:
+            fire(candidacy, "schedule", coordinator, data={"session_id": session_id})
+        assert words in " ".join(refused.value.reasons)
+    assert candidacy.state is S.READY_FOR_JURY and candidacy.jury_session is None
+
+
+def test_a_full_session_refuses_one_more_candidate(db, candidacy_in, coordinator, make_session):
+    session = make_session(capacity=1)
+    first, second = candidacy_in(S.READY_FOR_JURY), candidacy_in(S.READY_FOR_JURY)
+    fire(first, "schedule", coordinator, data={"session_id": session.id})
+    with pytest.raises(MoveRefused) as refused:
+        fire(second, "schedule", coordinator, data={"session_id": session.id})
+    assert "complète" in refused.value.reasons[0]
+
+
+@pytest.mark.parametrize("outcome,components,expected", [
+    ("full", {"PILOTAGE": True, "GESTION": True, "COORDINATION": True, "PROJETS": True}, S.CERTIFIED),
+    ("partial", {"PILOTAGE": True, "GESTION": False, "COORDINATION": False, "PROJETS": False}, S.PARTIALLY_VALIDATED),
+    ("refused", {"PILOTAGE": False, "GESTION": False, "COORDINATION": False, "PROJETS": False}, S.REFUSED),
+    ("absent", {}, S.READY_FOR_JURY),
+    ("excused", {}, S.READY_FOR_JURY),
+])
+def test_record_decision_leads_where_the_outcome_says(db, candidacy_in, coordinator, outcome, components, expected):
+    candidacy = candidacy_in(S.JURY_SCHEDULED)
+    assert fire(candidacy, "record_decision", coordinator, data={"outcome": outcome, "components": components}) is expected
+    if expected is S.READY_FOR_JURY:
+        assert candidacy.jury_session is None and candidacy.decided_on is None
+        return
+    assert candidacy.decided_on == date(2016, 3, 15)  # the session's date
+    assert candidacy.decision_outcome is DecisionOutcome(outcome)
+    decisions = db.session.scalars(select(ComponentDecision).where(ComponentDecision.candidacy_id == candidacy.id)).all()
+    assert {d.component_code: d.validated for d in decisions} == components
+    acquired = {a.component_code: a.expires_on for a in candidacy.acquired_components}
+    assert acquired == {code: date(2021, 3, 15) for code, ok in components.items() if ok}  # P1: 5 years
+
+
+@pytest.mark.parametrize("outcome,components,words", [
+    ("full", {"PILOTAGE": True, "GESTION": False, "COORDINATION": True, "PROJETS": True}, "Validation totale impossible"),
+    ("partial", {"PILOTAGE": True, "GESTION": True, "COORDINATION": True, "PROJETS": True}, "au moins une non validée"),
+    ("refused", {"PILOTAGE": True, "GESTION": False, "COORDINATION": False, "PROJETS": False}, "Refus incompatible"),
+    ("partial", {"PILOTAGE": True}, "décision manquante pour GESTION"),
+    ("maybe", {}, "outcome : valeur attendue"),
+])
+def test_inconsistent_decisions_are_refused(db, candidacy_in, coordinator, outcome, components, words):
+    candidacy = candidacy_in(S.JURY_SCHEDULED)
+    with pytest.raises(MoveRefused) as refused:
+        fire(candidacy, "record_decision", coordinator, data={"outcome": outcome, "components": components})
+    assert words in " ".join(refused.value.reasons)
+
+
+def test_an_expired_component_cannot_be_carried_into_a_decision(db, candidacy_in, coordinator):
+    from vae_app.components.models import AcquiredComponent
+
+    candidacy = candidacy_in(S.JURY_SCHEDULED)
+    candidacy.acquired_components.append(AcquiredComponent(component_code="GESTION", validated_on=date(2011, 3, 1),
+                                                           expires_on=date(2016, 3, 1)))
+    with pytest.raises(MoveRefused) as refused:
+        fire(candidacy, "record_decision", coordinator,
+             data={"outcome": "full", "components": {"PILOTAGE": True, "COORDINATION": True, "PROJETS": True}})
+    assert "GESTION a expiré le 01/03/2016" in " ".join(refused.value.reasons)
+
+
+def test_resume_needs_a_still_valid_component_and_lapse_needs_all_expired(db, candidacy_in, coordinator):
+    valid = candidacy_in(S.PARTIALLY_VALIDATED)  # decided 2015-06-12, valid until 2020
+    with pytest.raises(MoveRefused) as refused:
+        fire(valid, "lapse", None)
+    assert "encore valide" in refused.value.reasons[0]
+    expired = candidacy_in(S.PARTIALLY_VALIDATED, expired=True)  # decided 2010-12-10, expired 2015-12-10
+    with pytest.raises(MoveRefused) as refused:
+        fire(expired, "resume", expired.candidate)
+    assert "Aucune composante acquise n'est encore valide" in refused.value.reasons[0]
+    assert fire(expired, "lapse", None) is S.LAPSED
+
+
+# --- permissions and concurrency ----------------------------------------------------------------
+
+def test_only_the_right_people_fire_a_move(db, candidacy_in, other_coordinator, make_user):
+    candidacy = candidacy_in(S.SUBMITTED)
+    stranger = make_user(Role.CANDIDATE)
+    for actor in (other_coordinator, stranger, candidacy.candidate, make_user(Role.JURY_MEMBER)):
+        with pytest.raises(PermissionDenied):
+            fire(candidacy, "declare_eligible", actor)
+    with pytest.raises(PermissionDenied):
+        fire(candidacy, "declare_eligible", None)  # the system only applies silence and lapses
+
+
+def test_a_stale_version_is_a_conflict(db, candidacy_in, coordinator):
+    candidacy = candidacy_in(S.SUBMITTED)
+    seen = candidacy.version
+    fire(candidacy, "request_documents", coordinator, reason="Pièces", expected_version=seen)
+    with pytest.raises(Conflict):
+        fire(candidacy, "submit", candidacy.candidate, expected_version=seen)
+
+
+def test_the_diagram_lists_every_state_and_move():
+    text = mermaid()
+    assert text.startswith("stateDiagram-v2")
+    for state in S:
+        assert state.value in text
+    for move in MOVES:
+        assert move in text
