@@ -33,6 +33,7 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    VAE_API_TOKEN_HOURS = 12
 
 
 class DevelopmentConfig(Config):
@@ -68,6 +69,7 @@ ENV_SETTINGS = {
     "VAE_TODAY": ("VAE_TODAY", date.fromisoformat),
     "VAE_RULES_DIR": ("VAE_RULES_DIR", str),
     "VAE_PAGE_SIZE": ("VAE_PAGE_SIZE", int),
+    "VAE_API_TOKEN_HOURS": ("VAE_API_TOKEN_HOURS", int),
 }
 
 

@@ -66,6 +66,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         configure_sqlite(db.engine)
 
     from . import models  # noqa: F401  - every model registered before use
+    from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .candidacies.views import bp as candidacies_bp
     from .web.errors import register_error_handlers
@@ -75,6 +76,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.register_blueprint(web_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(candidacies_bp)
+    app.register_blueprint(api_bp)
     register_error_handlers(app)
     register_template_helpers(app)
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 
 def register_cli(app) -> None:
+    from .candidacies.cli import candidacies_cli
     from .demo.cli import demo_cli
 
     app.cli.add_command(demo_cli)
+    app.cli.add_command(candidacies_cli)

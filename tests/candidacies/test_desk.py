@@ -82,7 +82,7 @@ def test_declaring_eligible_records_the_justification_in_the_timeline(desk, cand
     candidacy.experiences[0].end_on = date(2008, 6, 30)
     db.session.flush()
     response = desk.post(f"/candidatures/{candidacy.id}/actions/declare_eligible", data={"version": candidacy.version})
-    assert response.status_code == 409 and "justification écrite est obligatoire" in text(response)
+    assert response.status_code == 422 and "justification écrite est obligatoire" in text(response)
     response = desk.post(f"/candidatures/{candidacy.id}/actions/declare_eligible",
                          data={"version": candidacy.version, "reason": "Attestations complémentaires reçues par courrier"})
     assert response.status_code == 302

@@ -300,3 +300,23 @@ def test_the_diagram_lists_every_state_and_move():
         assert state.value in text
     for move in MOVES:
         assert move in text
+
+
+def test_the_silence_command_decides_only_past_deadlines_and_is_idempotent(db, runner, candidacy_in, frozen_clock):
+    late = candidacy_in(S.SUBMITTED, received_on=date(2015, 12, 1))    # due 2016-02-01: passed
+    on_time = candidacy_in(S.SUBMITTED, received_on=date(2016, 2, 1))  # due 2016-04-01
+    dry = runner.invoke(args=["candidacies", "apply-silence", "--dry-run"])
+    assert dry.exit_code == 0 and late.reference in dry.output and on_time.reference not in dry.output
+    assert late.state is S.SUBMITTED
+    result = runner.invoke(args=["candidacies", "apply-silence"])
+    assert result.exit_code == 0 and "1 décision(s)" in result.output
+    db.session.expire_all()
+    assert late.state is S.ELIGIBLE and on_time.state is S.SUBMITTED
+    assert "0 décision(s)" in runner.invoke(args=["candidacies", "apply-silence"]).output
+
+
+def test_the_readme_embeds_the_current_diagram():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert f"```mermaid\n{mermaid()}\n```" in readme, "regenerate the README's diagram from workflow.mermaid()"

@@ -146,10 +146,12 @@ class MoveContext:
     data: dict = field(default_factory=dict)
     refusals: list[str] = field(default_factory=list)
     facts: dict = field(default_factory=dict)  # computed by guards, used by the operation
+    invalid_input: bool = False  # a refusal caused by the input (HTTP 422) rather than the file's state (409)
 
-    def refuse(self, message: str) -> bool:
+    def refuse(self, message: str, *, input_error: bool = False) -> bool:
         if message not in self.refusals:
             self.refusals.append(message)
+        self.invalid_input = self.invalid_input or input_error
         return False
 
 
@@ -177,7 +179,7 @@ class Flow:
     def has_reason(self, event) -> bool:
         if (self.context.reason or "").strip():
             return True
-        return self.context.refuse("Un motif est obligatoire pour ce changement d'état.")
+        return self.context.refuse("Un motif est obligatoire pour ce changement d'état.", input_error=True)
 
     def justified_against_verdict(self, event) -> bool:
         from .services import verdict_for
@@ -189,7 +191,8 @@ class Flow:
         failing = ", ".join(c.rule for c in verdict.checks if c.outcome.value != "pass")
         what = "défavorable" if verdict.eligible is False else "indéterminé"
         return self.context.refuse(
-            f"Le contrôle de recevabilité est {what} ({failing}) : une justification écrite est obligatoire pour déclarer recevable."
+            f"Le contrôle de recevabilité est {what} ({failing}) : une justification écrite est obligatoire pour déclarer recevable.",
+            input_error=True,
         )
 
     def answer_deadline_passed(self, event) -> bool:
@@ -226,9 +229,11 @@ class Flow:
         codes = {c.code for c in components_to_assess(self.candidacy, self.context.rules, self.context.today)}
         ok = True
         if data.get("component") not in codes:
-            ok = self.context.refuse(f"component : composante inconnue ou déjà acquise {data.get('component')!r} (attendu : {', '.join(sorted(codes))}).")
+            ok = self.context.refuse(f"component : composante inconnue ou déjà acquise {data.get('component')!r} "
+                                     f"(attendu : {', '.join(sorted(codes))}).", input_error=True)
         if data.get("result") not in {r.value for r in AssessmentResult}:
-            ok = self.context.refuse(f"result : valeur attendue « passed » ou « failed », reçu {data.get('result')!r}.")
+            ok = self.context.refuse(f"result : valeur attendue « passed » ou « failed », reçu {data.get('result')!r}.",
+                                     input_error=True)
         return ok
 
     def assessments_complete(self, event) -> bool:
@@ -246,7 +251,7 @@ class Flow:
         session, problems = session_problems(self.candidacy, self.context.data.get("session_id"), self.context.today)
         self.context.facts["session"] = session
         for problem in problems:
-            self.context.refuse(problem)
+            self.context.refuse(problem, input_error=True)
         return not problems
 
     def decision_valid(self, event) -> bool:
@@ -256,7 +261,7 @@ class Flow:
             self.context.facts["decision"] = decision_problems(self.candidacy, self.context.data, self.context.rules)
         outcome, problems = self.context.facts["decision"]
         for problem in problems:
-            self.context.refuse(problem)
+            self.context.refuse(problem, input_error=True)
         return not problems
 
     def outcome_full(self, event) -> bool:
@@ -316,7 +321,8 @@ def run(move: str, candidacy: Candidacy, context: MoveContext) -> S:
             label = candidacy.state.label
             raise MoveRefused(move, [f"« {MOVES[move].label} » est impossible dans l'état « {label} »."]) from None
         if not moved:
-            raise MoveRefused(move, context.refusals or [f"« {MOVES[move].label} » est refusé."])
+            raise MoveRefused(move, context.refusals or [f"« {MOVES[move].label} » est refusé."],
+                              status=422 if context.invalid_input else 409)
         return S(flow.state)
     finally:
         machine.remove_model(flow)

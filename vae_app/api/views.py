@@ -1,0 +1,331 @@
+"""Every route of the JSON API v1 (``/api/v1``). Authentication is by bearer token
+only (never the session cookie, so no CSRF exposure); permissions are the web's."""
+from __future__ import annotations
+
+import functools
+from datetime import date
+
+from flask import Blueprint, current_app, g, jsonify, request
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import HTTPException
+
+from .. import clock
+from ..audit.models import AuditEvent
+from ..auth.models import Role, User
+from ..auth.operations import RegistrationRefused, register_candidate
+from ..auth.permissions import can_fire_move, can_view_candidacy
+from ..candidacies import queries
+from ..candidacies.models import Candidacy, CandidacyState as S
+from ..candidacies.operations import Conflict, InvalidData, PermissionDenied, create_candidacy, fire
+from ..candidacies.services import verdict_for
+from ..candidacies.workflow import MOVES, MoveContext, MoveRefused, static_refusals
+from ..certifications.describe import describe_certification
+from ..certifications.eligibility import InvalidApplication, parse_application
+from ..certifications.models import Certification
+from ..certifications.registry import get_rules
+from ..database import unit_of_work
+from ..extensions import csrf, db
+from . import tokens
+from .openapi import spec
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+APPLICANT_FIELDS = {"birth_date", "birth_place", "nationality", "address", "phone", "current_situation",
+                    "highest_diploma", "sworn_statement"}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, errors: dict | None = None):
+        self.status, self.message, self.errors = status, message, errors or {}
+
+
+@bp.errorhandler(ApiError)
+def _api_error(error: ApiError):
+    body = {"error": error.message}
+    if error.errors:
+        body["errors"] = error.errors
+    return jsonify(body), error.status
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error: HTTPException):
+    return jsonify({"error": error.description or error.name}), error.code
+
+
+def json_body() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(422, "Le corps de la requête doit être un objet JSON (Content-Type: application/json).")
+    return data
+
+
+def authenticated(*roles: Role):
+    """The bearer token's user, in ``g.api_user``; 401 without a valid token, 403 without the role."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            row = tokens.current_token()
+            if row is None or not row.user.is_active:
+                raise ApiError(401, "Jeton absent, invalide, expiré ou révoqué : obtenez-en un avec POST /api/v1/auth/token.")
+            g.api_user, g.api_token = row.user, row
+            if roles and row.user.role not in roles:
+                raise ApiError(403, "Votre rôle ne permet pas cette opération.")
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _string(data: dict, name: str, errors: dict, max_length: int = 254) -> str:
+    value = data.get(name)
+    if not isinstance(value, str) or not value.strip():
+        errors[name] = "texte obligatoire"
+        return ""
+    if len(value) > max_length:
+        errors[name] = f"{max_length} caractères au plus"
+    return value
+
+
+# --------------------------------------------------------------------------- auth
+
+
+@bp.post("/auth/token")
+def issue_token():
+    data = json_body()
+    errors: dict = {}
+    email, password = _string(data, "email", errors), _string(data, "password", errors, 200)
+    if errors:
+        raise ApiError(422, "Données invalides.", errors)
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None or not user.is_active or not user.check_password(password):
+        raise ApiError(401, "Adresse électronique ou mot de passe incorrect.")
+    with unit_of_work():
+        token, row = tokens.issue(user)
+    return jsonify({"token": token, "token_type": "Bearer", "expires_at": row.expires_at.isoformat() + "Z",
+                    "role": user.role.value})
+
+
+@bp.delete("/auth/token")
+@authenticated()
+def revoke_token():
+    with unit_of_work():
+        g.api_token.revoked_at = clock.now()
+    return "", 204
+
+
+@bp.post("/auth/register")
+def register():
+    data = json_body()
+    errors: dict = {}
+    values = {name: _string(data, name, errors, 200 if name == "password" else 254)
+              for name in ("email", "password", "first_name", "last_name")}
+    if errors:
+        raise ApiError(422, "Données invalides.", errors)
+    try:
+        with unit_of_work():
+            user = register_candidate(**values)
+    except RegistrationRefused as exc:
+        status = 409 if "existe déjà" in exc.errors.get("email", "") else 422
+        raise ApiError(status, "Inscription refusée.", exc.errors) from None
+    return jsonify({"id": user.id, "email": user.email, "role": user.role.value}), 201
+
+
+# --------------------------------------------------------------------------- certifications
+
+
+@bp.get("/certifications")
+def certifications():
+    raw = request.args.get("on")
+    try:
+        day = date.fromisoformat(raw) if raw else clock.today()
+    except ValueError:
+        raise ApiError(422, "Paramètre invalide.", {"on": f"date AAAA-MM-JJ attendue, reçu {raw!r}"}) from None
+    rules = get_rules()
+    codes = db.session.scalars(select(Certification.code).order_by(Certification.code)).all()
+    return jsonify({"on": day.isoformat(),
+                    "items": [describe_certification(rules.certification(code), rules, day) for code in codes]})
+
+
+# --------------------------------------------------------------------------- candidacies
+
+
+def candidacy_json(candidacy: Candidacy, user: User, full: bool = True) -> dict:
+    body = {
+        "id": candidacy.id,
+        "reference": candidacy.reference,
+        "certification": candidacy.certification.code,
+        "route": candidacy.route.value,
+        "state": candidacy.state.value,
+        "state_label": str(candidacy.state.label),
+        "version": candidacy.version,
+        "received_on": candidacy.received_on.isoformat() if candidacy.received_on else None,
+        "decided_on": candidacy.decided_on.isoformat() if candidacy.decided_on else None,
+    }
+    if not full:
+        return body
+    rules, today = get_rules(), clock.today()
+    available = [name for name, move in MOVES.items()
+                 if can_fire_move(user, candidacy, move)
+                 and static_refusals(name, candidacy, MoveContext(actor=user, today=today, rules=rules)) == []]
+    history = db.session.scalars(select(AuditEvent).where(AuditEvent.candidacy_id == candidacy.id)
+                                 .options(selectinload(AuditEvent.actor)).order_by(AuditEvent.at, AuditEvent.id)).all()
+    body.update({
+        "available_events": available,
+        "history": [{"from": e.from_state, "to": e.to_state, "event": e.event,
+                     "actor": e.actor.email if e.actor else "system", "at": e.at.isoformat(), "reason": e.reason}
+                    for e in history],
+        "eligibility": verdict_for(candidacy, rules, today).as_dict(),
+        "experiences": [{"status": e.status.value, "start": e.start.isoformat(), "end": e.end_on.isoformat() if e.end_on else None,
+                         "hours": e.hours, "related": e.related, "job_title": e.job_title, "organisation": e.organisation}
+                        for e in candidacy.experiences],
+        "acquired_components": [{"component": a.component_code, "validated_on": a.validated_on.isoformat(),
+                                 "expires_on": a.expires_on.isoformat() if a.expires_on else None, "permanent": a.permanent}
+                                for a in candidacy.acquired_components],
+    })
+    return body
+
+
+def _load(candidacy_id: int) -> Candidacy:
+    candidacy = db.session.get(Candidacy, candidacy_id)
+    if candidacy is None:
+        raise ApiError(404, f"Candidature {candidacy_id} introuvable.")
+    if not can_view_candidacy(g.api_user, candidacy):
+        raise ApiError(403, "Cette candidature ne vous est pas accessible.")
+    return candidacy
+
+
+def _applicant(data: dict) -> dict:
+    raw = data.get("applicant") or {}
+    errors = {}
+    if not isinstance(raw, dict):
+        raise ApiError(422, "Données invalides.", {"applicant": "objet attendu"})
+    values = {}
+    for name, value in raw.items():
+        if name not in APPLICANT_FIELDS:
+            errors[f"applicant.{name}"] = "champ inconnu"
+        elif name == "sworn_statement":
+            if not isinstance(value, bool):
+                errors[f"applicant.{name}"] = "booléen attendu"
+            values[name] = value
+        elif name == "birth_date":
+            try:
+                values[name] = date.fromisoformat(value)
+            except (TypeError, ValueError):
+                errors[f"applicant.{name}"] = "date AAAA-MM-JJ attendue"
+        elif not isinstance(value, str) or len(value) > 300:
+            errors[f"applicant.{name}"] = "texte de 300 caractères au plus attendu"
+        else:
+            values[name] = value
+    if errors:
+        raise ApiError(422, "Données invalides.", errors)
+    return values
+
+
+@bp.post("/candidacies")
+@authenticated(Role.CANDIDATE)
+def create():
+    """A candidate starts an application: the eligibility document, without other_applications."""
+    data = json_body()
+    applicant = _applicant(data)
+    document = {k: v for k, v in data.items() if k != "applicant"}
+    if "other_applications" in document:
+        raise ApiError(422, "Données invalides.", {"other_applications": "champ connu de l'application : ne pas l'envoyer"})
+    document.setdefault("received_on", clock.today().isoformat())
+    try:
+        application = parse_application(document)
+    except InvalidApplication as exc:
+        raise ApiError(422, "Données invalides.", dict(exc.errors)) from None
+    try:
+        with unit_of_work():
+            candidacy = create_candidacy(g.api_user, application.certification, application.route,
+                                         experiences=list(application.experiences))
+            for name, value in applicant.items():
+                setattr(candidacy, name, value)
+            db.session.flush()
+    except InvalidData as exc:
+        raise ApiError(422, "Données invalides.", exc.errors) from None
+    return jsonify(candidacy_json(candidacy, g.api_user)), 201
+
+
+@bp.get("/candidacies/<int:candidacy_id>")
+@authenticated()
+def show(candidacy_id: int):
+    return jsonify(candidacy_json(_load(candidacy_id), g.api_user))
+
+
+@bp.post("/candidacies/<int:candidacy_id>/events")
+@authenticated()
+def event(candidacy_id: int):
+    candidacy = _load(candidacy_id)
+    data = json_body()
+    errors = {}
+    name = data.get("event")
+    if not isinstance(name, str) or name not in MOVES:
+        errors["event"] = f"attendu parmi : {', '.join(MOVES)}"
+    reason = data.get("reason")
+    if reason is not None and (not isinstance(reason, str) or len(reason) > 5000):
+        errors["reason"] = "texte de 5 000 caractères au plus"
+    payload = data.get("data", {})
+    if payload is None:
+        payload = {}
+    if not isinstance(payload, dict):
+        errors["data"] = "objet attendu"
+    version = data.get("version")
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        errors["version"] = "entier attendu"
+    unknown = sorted(set(data) - {"event", "reason", "data", "version"})
+    for key in unknown:
+        errors[key] = "champ inconnu"
+    if errors:
+        raise ApiError(422, "Données invalides.", errors)
+    try:
+        with unit_of_work():
+            fire(candidacy, name, g.api_user, reason=reason, data=payload, expected_version=version)
+    except PermissionDenied as exc:
+        raise ApiError(403, str(exc)) from None
+    except Conflict as exc:
+        raise ApiError(409, str(exc)) from None
+    except MoveRefused as exc:
+        raise ApiError(exc.status, " ".join(exc.reasons), {"event": exc.reasons}) from None
+    candidacy = db.session.get(Candidacy, candidacy_id)
+    return jsonify(candidacy_json(candidacy, g.api_user))
+
+
+@bp.get("/candidacies")
+@authenticated(Role.CANDIDATE, Role.COORDINATOR, Role.ADMIN)
+def index():
+    user = g.api_user
+    if user.role is Role.CANDIDATE:
+        query = select(Candidacy).where(Candidacy.candidate_id == user.id)
+    elif user.role is Role.COORDINATOR:
+        query = queries.for_certifier(user.certifier_id)
+    else:
+        query = select(Candidacy)
+    state = request.args.get("state")
+    errors = {}
+    if state:
+        try:
+            query = query.where(Candidacy.state == S(state))
+        except ValueError:
+            errors["state"] = f"attendu parmi : {', '.join(s.value for s in S)}"
+    try:
+        page_number = int(request.args.get("page", 1))
+        if page_number < 1:
+            raise ValueError
+    except ValueError:
+        errors["page"] = "entier ≥ 1 attendu"
+    if errors:
+        raise ApiError(422, "Paramètres invalides.", errors)
+    page = db.paginate(query.options(selectinload(Candidacy.certification)).order_by(Candidacy.id),
+                       page=page_number, per_page=current_app.config["VAE_PAGE_SIZE"], error_out=False)
+    return jsonify({"items": [candidacy_json(c, user, full=False) for c in page.items], "page": page.page,
+                    "pages": page.pages, "total": page.total, "per_page": page.per_page})
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(spec())
