@@ -210,3 +210,42 @@ def login(client):
         return client.post("/connexion", data={"email": user.email, "password": password})
 
     return do
+
+
+# --- the jury member pool ----------------------------------------------------------------------
+
+JURY_5385 = [("cnam_president",), ("cnam_teacher", "pedagogical_head"), ("cnam_teacher",), ("cnam_teacher",),
+             ("cnam_teacher",), ("qualified_professional", "employer_rep"), ("qualified_professional", "employee_rep")]
+JURY_17992 = [("director_in_post",)] * 6 + [("askoria_trainer",)]
+
+
+@pytest.fixture
+def make_member(db, certifiers):
+    from vae_app.certifications.vocabulary import Gender
+    from vae_app.juries.models import JuryMember
+
+    def make(certifier: str = "cnam", qualifications=("cnam_teacher",), gender: Gender | None = None, **kwargs) -> "JuryMember":
+        n = next(_counter)
+        member = JuryMember(
+            certifier=certifiers[certifier], first_name=kwargs.pop("first_name", "Membre"), last_name=kwargs.pop("last_name", f"N{n}"),
+            email=kwargs.pop("email", f"membre{n}@test.vae.fr"), gender=gender or (Gender.FEMALE if n % 2 else Gender.MALE),
+            qualifications=list(qualifications), site=kwargs.pop("site", "Paris"), max_sessions=kwargs.pop("max_sessions", 6), **kwargs,
+        )
+        member.certifications = [c for c in certifiers[certifier].certifications]
+        db.session.add(member)
+        db.session.flush()
+        return member
+
+    return make
+
+
+@pytest.fixture
+def compliant_members(make_member):
+    """Seven members making a compliant VAE jury for the certification (F/M alternating)."""
+
+    def make(certification: str = "RNCP5385"):
+        if certification == "RNCP5385":
+            return [make_member("cnam", quals) for quals in JURY_5385]
+        return [make_member("askoria", quals, site="Rennes") for quals in JURY_17992]
+
+    return make

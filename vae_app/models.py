@@ -7,4 +7,6 @@ from .candidacies.models import (  # noqa: F401
 )
 from .certifications.models import Certification, Certifier  # noqa: F401
 from .components.models import AcquiredComponent  # noqa: F401
-from .juries.models import JuryMember, JurySession, SessionSeat, SessionStatus  # noqa: F401
+from .juries.models import (  # noqa: F401
+    JuryMember, JurySession, MemberAvailability, MemberTie, SessionSeat, SessionStatus, TieKind,
+)

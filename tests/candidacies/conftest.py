@@ -11,9 +11,9 @@ from vae_app.candidacies.models import (
     AssessmentResult, CandidacyState as S, ComponentAssessment, DecisionOutcome, ExperiencePeriod, ValidationFileSection,
 )
 from vae_app.certifications.models import Certification
-from vae_app.certifications.vocabulary import AccessRoute, ExperienceStatus, Gender
+from vae_app.certifications.vocabulary import AccessRoute, ExperienceStatus
 from vae_app.components.models import AcquiredComponent
-from vae_app.juries.models import JuryMember, JurySession, SessionStatus
+from vae_app.juries.models import JurySession, SessionSeat, SessionStatus
 
 _sessions = itertools.count(1)
 COMPONENTS_5385 = ["PILOTAGE", "GESTION", "COORDINATION", "PROJETS"]
@@ -35,12 +35,20 @@ def admin(make_user):
 
 
 @pytest.fixture
-def make_session(db):
-    def make(certification="RNCP5385", starts_at=datetime(2016, 3, 15, 9), capacity=4, status=SessionStatus.CONFIRMED):
+def make_session(db, compliant_members):
+    """A jury session; confirmed ones come with a compliant jury of seven new members."""
+
+    def make(certification="RNCP5385", starts_at=datetime(2016, 3, 15, 9), capacity=4, status=SessionStatus.CONFIRMED,
+             members=None):
         cert = db.session.scalar(db.select(Certification).where(Certification.code == certification))
+        ends_at = starts_at + timedelta(hours=3, minutes=30)
         session = JurySession(reference=f"S-{certification}-{starts_at:%Y%m%d%H%M}-{next(_sessions)}", certification=cert,
-                              route=AccessRoute.VAE, starts_at=starts_at, ends_at=starts_at + timedelta(hours=3, minutes=30),
+                              route=AccessRoute.VAE, starts_at=starts_at, ends_at=ends_at,
                               site="Paris", capacity=capacity, status=status)
+        if members is None and status is not SessionStatus.DRAFT:
+            members = compliant_members(certification)
+        for member in members or []:
+            session.seats.append(SessionSeat(member=member, starts_at=starts_at, ends_at=ends_at))
         db.session.add(session)
         db.session.flush()
         return session

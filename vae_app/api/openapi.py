@@ -103,6 +103,22 @@ def spec() -> dict:
                                                                          "outcome": {"enum": ["pass", "fail", "unknown"]},
                                                                          "detail": {"type": "string"}, "source": {"type": "string"}}}},
                     "answer_due_on": {"type": ["string", "null"]}, "silence_means": {"enum": ["admissible", "rejection", None]}}},
+                "JuryCheck": {"type": "object", "additionalProperties": False, "required": ["certification", "route", "on", "members"],
+                              "properties": {
+                                  "certification": {"type": "string"}, "route": {"type": "string"},
+                                  "on": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+                                  "members": {"type": "array", "items": {"type": "object", "additionalProperties": False, "required": ["id"], "properties": {
+                                      "id": {"type": "string", "minLength": 1}, "name": {"type": "string"},
+                                      "gender": {"enum": ["F", "M", None]}, "qualifications": {"type": "array", "items": {"type": "string"}},
+                                      "role": {"type": ["string", "null"]}}}},
+                                  "candidates": {"type": "array", "items": {"type": "object", "required": ["id"], "properties": {
+                                      "id": {"type": "string"}, "ties": {"type": "array"}}}}}},
+                "JuryReport": {"type": "object", "required": ["compliant", "findings", "assignment"], "properties": {
+                    "compliant": {"type": ["boolean", "null"]},
+                    "findings": {"type": "array", "items": {"type": "object", "required": ["rule", "outcome", "message", "source"], "properties": {
+                        "rule": {"type": "string"}, "outcome": {"enum": ["pass", "fail", "unknown"]}, "message": {"type": "string"},
+                        "message_en": {"type": "string"}, "source": {"type": "string"}, "candidate": {"type": "string"}}}},
+                    "assignment": {"type": "object", "additionalProperties": {"type": "string"}}}},
                 "CandidacySummary": candidacy_summary,
                 "Candidacy": candidacy,
                 "Event": {"type": "object", "additionalProperties": False, "required": ["event"], "properties": {
@@ -159,6 +175,11 @@ def spec() -> dict:
                          "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Event"}}}},
                          "responses": {"200": _response("New state", {"$ref": "#/components/schemas/Candidacy"}),
                                        **_errors(401, 403, 404, 409, 422)}},
+            },
+            "/juries/check": {
+                "post": {"summary": "Check a jury's composition (coordinators)", "operationId": "checkJury", "security": bearer,
+                         "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JuryCheck"}}}},
+                         "responses": {"200": _response("Findings", {"$ref": "#/components/schemas/JuryReport"}), **_errors(401, 403, 422)}},
             },
             "/openapi.json": {
                 "get": {"summary": "This document", "operationId": "openapi", "responses": {"200": _response("OpenAPI", {"type": "object"})}},

@@ -326,6 +326,20 @@ def index():
                     "pages": page.pages, "total": page.total, "per_page": page.per_page})
 
 
+@bp.post("/juries/check")
+@authenticated(Role.COORDINATOR, Role.ADMIN)
+def check_jury():
+    """The composition checker on a jury described in JSON (the CLI's format)."""
+    from ..juries.composition import InvalidJury, check_composition, parse_jury
+
+    rules = get_rules()
+    try:
+        jury = parse_jury(json_body(), rules)
+    except InvalidJury as exc:
+        raise ApiError(422, "Données invalides.", dict(exc.errors)) from None
+    return jsonify(check_composition(jury, rules).as_dict())
+
+
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(spec())

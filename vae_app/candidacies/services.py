@@ -121,9 +121,17 @@ def session_problems(candidacy: Candidacy, session_id, today: date):
         problems.append(f"La session {session.reference} a déjà eu lieu.")
     if session.starts_at.date() < today:
         problems.append(f"La session {session.reference} est passée ({session.starts_at.strftime('%d/%m/%Y')}).")
+    if session.status is SessionStatus.DRAFT:
+        problems.append(f"La session {session.reference} n'est pas encore confirmée : composez et confirmez le jury d'abord.")
     heard = [c for c in session.candidacies if c.id != candidacy.id and c.state is S.JURY_SCHEDULED]
     if len(heard) >= session.capacity:
         problems.append(f"La session {session.reference} est complète ({session.capacity} candidats au plus).")
+    if not problems:
+        from ..juries.operations import compliance
+
+        report = compliance(session) if candidacy in session.candidacies else compliance(session, [candidacy])
+        mine = [f for f in report.failures() if f.candidate in (None, candidacy.reference)]
+        problems += [f"Jury non conforme : {f.message}" for f in mine]
     return session, problems
 
 

@@ -308,7 +308,7 @@ class DemoLoader:
                 capacity=self.rules.certification(code).session_capacity,
             )
             for member, role in self._compose(code, members, start):
-                session.seats.append(SessionSeat(member=member, role=role))
+                session.seats.append(SessionSeat(member=member, role=role, starts_at=session.starts_at, ends_at=session.ends_at))
             db.session.add(session)
             sessions[reference] = session
             self._count("jury_sessions")

@@ -44,10 +44,58 @@ class JuryMember(db.Model):
     certifier = relationship("Certifier")
     user = relationship("User")
     certifications = relationship("Certification", secondary=member_certifications, order_by="Certification.code")
+    ties = relationship("MemberTie", back_populates="member", cascade="all, delete-orphan")
+    availabilities = relationship("MemberAvailability", back_populates="member", cascade="all, delete-orphan",
+                                  order_by="MemberAvailability.starts_at")
+
+    def is_available(self, starts_at: datetime, ends_at: datetime) -> bool | None:
+        """True/False from the declared availabilities; None when none is declared."""
+        if not self.availabilities:
+            return None
+        return any(a.starts_at <= starts_at and ends_at <= a.ends_at for a in self.availabilities)
 
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+class TieKind(LabelledEnum):
+    """A tie between a jury member and a candidate (J3, J4)."""
+
+    EMPLOYER = "employer", _l("Employeur du candidat")
+    ACCOMPANIER = "accompanier", _l("Accompagnateur du candidat")
+    PROFESSIONAL = "professional", _l("Lien professionnel")
+    PERSONAL = "personal", _l("Lien personnel")
+
+
+class MemberTie(db.Model):
+    """A declared tie between a member and a candidate: it may bar the member from that candidate's jury."""
+
+    __tablename__ = "member_ties"
+    __table_args__ = (sa.UniqueConstraint("member_id", "candidate_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("jury_members.id", ondelete="CASCADE"), index=True)
+    candidate_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[TieKind] = mapped_column(enum_column(TieKind))
+    note: Mapped[str | None] = mapped_column(sa.String(300))
+
+    member = relationship("JuryMember", back_populates="ties")
+    candidate = relationship("User")
+
+
+class MemberAvailability(db.Model):
+    """A time window in which a member can sit (local time)."""
+
+    __tablename__ = "member_availabilities"
+    __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("jury_members.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(sa.DateTime)
+    ends_at: Mapped[datetime] = mapped_column(sa.DateTime)
+
+    member = relationship("JuryMember", back_populates="availabilities")
 
 
 class SessionStatus(LabelledEnum):
@@ -83,15 +131,25 @@ class JurySession(db.Model):
 
 
 class SessionSeat(db.Model):
-    """A member sitting in a session, with the seat (role) they hold there."""
+    """A member sitting in a session, with the seat (role) they hold there.
+
+    The session's times are copied here so that the database itself refuses
+    a member in two overlapping sessions: an exclusion constraint on
+    PostgreSQL, a trigger on SQLite (see the migration).
+    """
 
     __tablename__ = "session_seats"
-    __table_args__ = (sa.UniqueConstraint("session_id", "member_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("session_id", "member_id"),
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("jury_sessions.id", ondelete="CASCADE"), index=True)
     member_id: Mapped[int] = mapped_column(sa.ForeignKey("jury_members.id"), index=True)
     role: Mapped[str | None] = mapped_column(sa.String(50))
+    starts_at: Mapped[datetime] = mapped_column(sa.DateTime)
+    ends_at: Mapped[datetime] = mapped_column(sa.DateTime)
 
     session = relationship("JurySession", back_populates="seats")
     member = relationship("JuryMember")

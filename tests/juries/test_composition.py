@@ -1,0 +1,242 @@
+"""Jury composition: seats, shares, the law on the session date, ties per candidate."""
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from vae_app.certifications.rules import load_rules
+from vae_app.certifications.vocabulary import AccessRoute
+from vae_app.juries.cli import juries_cli
+from vae_app.juries.composition import FAIL, PASS, UNKNOWN, Jury, JuryCandidate, Member, Tie, check_composition
+
+D = date.fromisoformat
+
+
+def cnam(*overrides, on="2016-03-15", candidates=()):
+    members = {
+        "P1": Member("P1", "F", frozenset({"cnam_president"})),
+        "T1": Member("T1", "M", frozenset({"cnam_teacher", "pedagogical_head"})),
+        "T2": Member("T2", "F", frozenset({"cnam_teacher"})),
+        "T3": Member("T3", "M", frozenset({"cnam_teacher"})),
+        "T4": Member("T4", "F", frozenset({"cnam_teacher"})),
+        "Q1": Member("Q1", "M", frozenset({"qualified_professional", "employer_rep"})),
+        "Q2": Member("Q2", "F", frozenset({"qualified_professional", "employee_rep"})),
+    }
+    for change in overrides:
+        change(members)
+    return Jury("RNCP5385", AccessRoute.VAE, D(on), tuple(members.values()), tuple(candidates))
+
+
+def askoria(directors=6, others=("askoria_trainer",), gender="M", on="2016-03-22", candidates=()):
+    members = [Member(f"D{i}", gender, frozenset({"director_in_post"})) for i in range(directors)]
+    members += [Member(f"O{i}", "F", frozenset({q})) for i, q in enumerate(others)]
+    return Jury("RNCP17992", AccessRoute.VAE, D(on), tuple(members), tuple(candidates))
+
+
+def messages(report, outcome=FAIL):
+    return [f.message for f in report.findings if f.outcome == outcome]
+
+
+def test_a_full_cnam_vae_jury_is_compliant_and_seats_are_assigned(rules):
+    report = check_composition(cnam(), rules)
+    assert report.compliant is True, messages(report)
+    assert report.assignment["P1"] == "president"
+    assert report.assignment["T1"] == "teachers" and report.assignment["Q1"] == "professionals"
+
+
+def test_removing_the_pedagogical_head_says_what_is_missing(rules):
+    report = check_composition(cnam(lambda m: m.pop("T1")), rules)
+    assert report.compliant is False
+    assert "Il manque 1 × Responsable pédagogique du titre ou son représentant." in messages(report)
+    assert "Le jury compte 6 membre(s) : 7 attendus." in messages(report)
+
+
+def test_five_teachers_and_no_pedagogical_head_is_not_enough(rules):
+    def swap(members):
+        members["T1"] = Member("T1", "M", frozenset({"cnam_teacher"}))
+
+    report = check_composition(cnam(swap), rules)
+    assert messages(report) == ["Il manque 1 × Responsable pédagogique du titre ou son représentant."]
+
+
+def test_a_member_with_several_qualifications_is_placed_where_needed(rules):
+    def president_is_also_teacher(members):
+        members["P1"] = Member("P1", "F", frozenset({"cnam_president", "cnam_teacher"}))
+
+    assert check_composition(cnam(president_is_also_teacher), rules).compliant is True
+
+
+def test_roles_given_are_respected_and_checked(rules):
+    def roles(members):
+        members["T2"] = Member("T2", "F", frozenset({"cnam_teacher"}), role="president")
+
+    report = check_composition(cnam(roles), rules)
+    assert report.compliant is False
+    assert "T2 ne peut pas occuper le siège « president » (qualifications : cnam_teacher)." in messages(report)
+    assert report.assignment["P1"] == "president" and "T2" not in report.assignment
+
+
+@pytest.mark.parametrize("directors,outcome,share", [
+    (6, True, "Directeurs en poste : 6/7 = 86 % > 80 %."),
+    (5, False, "Directeurs en poste : 5/7 = 71 % ≤ 80 %."),
+])
+def test_askoria_needs_six_directors_in_post_more_than_80_percent(rules, directors, outcome, share):
+    others = ("askoria_trainer",) * (7 - directors)
+    report = check_composition(askoria(directors, others, gender=None), rules)
+    assert share in [f.message for f in report.findings if f.rule == "SHARE"]
+    assert (report.compliant is not False) is outcome
+    if not outcome:
+        assert "Il manque 1 × Directeur en poste dans le champ de l'action sociale et médico-sociale." in messages(report)
+
+
+def test_seven_directors_are_fine_too(rules):
+    assert check_composition(askoria(7, ()), rules).compliant is True
+
+
+def test_english_messages_are_given_too(rules):
+    report = check_composition(askoria(5, ("askoria_trainer",) * 2), rules)
+    assert "Directors in post: 5/7 = 71 % ≤ 80 %." in [f.message_en for f in report.findings]
+
+
+# --- the law on the session date ---------------------------------------------------------------
+
+def test_j2_parity_among_tagged_members(rules):
+    def one_sided(members):
+        members["Q2"] = Member("Q2", "F", frozenset({"qualified_professional", "employer_rep"}))
+
+    assert "Parité employeurs/salariés : 2 employeur(s), 0 salarié(s) : autant de chaque sont requis." in messages(check_composition(cnam(one_sided), rules))
+
+
+def test_j2_parity_passes_with_a_note_when_nobody_is_tagged(rules):
+    def untagged(members):
+        members["Q1"] = Member("Q1", "M", frozenset({"qualified_professional"}))
+        members["Q2"] = Member("Q2", "F", frozenset({"qualified_professional"}))
+
+    report = check_composition(cnam(untagged), rules)
+    assert report.compliant is True
+    assert any("aucun membre n'est identifié" in m for m in messages(report, PASS))
+
+
+def test_j2_quarter_of_professionals(rules):
+    def no_professional(members):
+        members["Q1"] = Member("Q1", "M", frozenset({"cnam_teacher"}))
+        members["Q2"] = Member("Q2", "F", frozenset({"cnam_teacher"}))
+
+    report = check_composition(cnam(no_professional), rules)
+    assert any("0/7 = 0 % < 25 %" in m for m in messages(report))
+
+
+@pytest.mark.parametrize("day,rule", [("2019-11-03", "J2"), ("2019-11-04", "J3"), ("2024-04-12", "J3"), ("2024-04-13", "J4")])
+def test_the_law_in_force_is_the_one_of_the_session_date(rules, day, rule):
+    report = check_composition(askoria(on=day), rules)
+    law_rules = {f.rule for f in report.findings if f.rule.startswith("J")}
+    assert law_rules == {rule}
+    assert any(f.rule == "REG" and f.outcome == FAIL for f in report.findings)  # RNCP 17992 ended 2018-04-28
+
+
+@pytest.mark.parametrize("day,outcome", [("2019-11-03", PASS), ("2019-11-04", FAIL)])
+def test_gender_balance_applies_from_2019_11_04(rules, day, outcome):
+    report = check_composition(askoria(7, (), gender="M", on=day), rules)
+    gender = [f for f in report.findings if "femmes/hommes" in f.message]
+    if outcome == PASS:
+        assert gender == []
+    else:
+        assert gender[0].outcome == FAIL and "7 homme(s)" in gender[0].message
+
+
+def test_gender_unknown_makes_the_balance_unknown(rules):
+    report = check_composition(askoria(6, ("askoria_trainer",), gender=None, on="2020-01-10"), rules)
+    assert any(f.outcome == UNKNOWN and "genre non renseigné" in f.message for f in report.findings)
+
+
+def test_j4_needs_a_chair(rules):
+    report = check_composition(askoria(on="2024-05-02"), rules)
+    assert "Désignez un (seul) président, qui a voix prépondérante." in messages(report)
+
+
+# --- ties, per candidate -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("day,kind,fails", [
+    ("2016-03-15", "accompanier", True),    # never on the candidate's jury
+    ("2016-03-15", "employer", False),      # J2 does not exclude the employer
+    ("2016-03-15", None, True),             # a tie of unknown nature is disqualifying
+    ("2019-11-04", "employer", True),       # J3
+    ("2019-11-04", "personal", False),
+    ("2024-04-13", "personal", True),       # J4: any tie
+])
+def test_ties_by_date_make_the_jury_non_compliant_for_that_candidate_only(rules, day, kind, fails):
+    candidates = (JuryCandidate("C1", (Tie("T2", kind),)), JuryCandidate("C2", ()))
+    report = check_composition(cnam(on=day, candidates=candidates), rules)
+    tie_findings = [f for f in report.findings if f.candidate]
+    if fails:
+        assert [f.candidate for f in tie_findings] == ["C1"] and tie_findings[0].outcome == FAIL
+        assert "T2" in tie_findings[0].message and "remplacez ce membre" in tie_findings[0].message
+    else:
+        assert tie_findings == []
+
+
+def test_an_unregistered_day_fails_registration(rules):
+    report = check_composition(cnam(on="2007-02-01"), rules)
+    assert any(f.rule == "REG" and f.outcome == FAIL for f in report.findings)
+
+
+def test_an_unstructured_composition_is_unknown_never_pass(tmp_path):
+    target = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "rules", target)
+    path = target / "certifications" / "rncp-5385.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("composition_structured: true", "composition_structured: false"), encoding="utf-8")
+    book = load_rules(target)
+    report = check_composition(cnam(), book)
+    assert report.compliant is None
+    assert any(f.rule == "STRUCT" and f.outcome == UNKNOWN and "non structurée" in f.message for f in report.findings)
+
+
+# --- CLI ----------------------------------------------------------------------------------------------
+
+JURY = {"certification": "RNCP5385", "route": "vae", "on": "2016-03-15",
+        "members": [{"id": m.id, "gender": m.gender, "qualifications": sorted(m.qualifications)} for m in cnam().members],
+        "candidates": [{"id": "C1", "ties": ["T2"]}]}
+
+
+def test_cli_checks_a_jury_file(tmp_path):
+    path = tmp_path / "jury.json"
+    path.write_text(json.dumps(JURY))
+    result = CliRunner().invoke(juries_cli, ["check", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert body["compliant"] is False and body["assignment"]["P1"] == "president"
+    assert [f["candidate"] for f in body["findings"] if "candidate" in f] == ["C1"]
+    text = CliRunner().invoke(juries_cli, ["check", str(path)])
+    assert "NON CONFORME" in text.output
+
+
+@pytest.mark.parametrize("change,message", [
+    ({"on": "15/03/2016"}, "on: date AAAA-MM-JJ attendue"),
+    ({"members": [{"id": "X", "qualifications": ["wizard"]}]}, "members[0].qualifications[0]: qualification inconnue 'wizard'"),
+    ({"members": [{"id": "X", "gender": "X"}]}, "members[0].gender"),
+    ({"certification": "RNCP1"}, "certification: certification inconnue"),
+    ({"colour": "red"}, "colour: champ inconnu"),
+])
+def test_cli_refuses_bad_input_with_exit_2(tmp_path, change, message):
+    path = tmp_path / "jury.json"
+    path.write_text(json.dumps({**JURY, **change}))
+    result = CliRunner().invoke(juries_cli, ["check", str(path)])
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_api_checks_a_jury(client, make_user, login):
+    from vae_app.auth.models import Role
+
+    from ..conftest import TEST_PASSWORD
+
+    user = make_user(Role.COORDINATOR, certifier="cnam")
+    token = client.post("/api/v1/auth/token", json={"email": user.email, "password": TEST_PASSWORD}).get_json()["token"]
+    response = client.post("/api/v1/juries/check", json=JURY, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200 and response.get_json()["compliant"] is False
+    bad = client.post("/api/v1/juries/check", json={**JURY, "on": "x"}, headers={"Authorization": f"Bearer {token}"})
+    assert bad.status_code == 422 and "on" in bad.get_json()["errors"]

@@ -1,0 +1,451 @@
+"""Jury composition: does a jury meet its certification's rules and the law on its date?
+
+Pure: :func:`check_composition` takes a :class:`Jury` (members with gender,
+qualifications and optional role; candidates with their ties) and the rule
+book, and returns a :class:`Report` — findings ``pass``/``fail``/``unknown``,
+each with a French and an English message saying what to do, its source, and
+the candidate it concerns when it is about a tie — plus the seat assignment
+found (members need not carry roles: the checker finds one when it exists).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Iterable
+
+from ..certifications.rules import JuryRule, RuleBook, Seat
+from ..certifications.vocabulary import AccessRoute
+
+PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
+TIE_KINDS = ("employer", "accompanier", "professional", "personal")
+TIE_LABELS = {"employer": ("employeur du candidat", "the candidate's employer"),
+              "accompanier": ("accompagnateur du candidat", "the candidate's accompanier"),
+              "professional": ("lien professionnel avec le candidat", "a professional tie with the candidate"),
+              "personal": ("lien personnel avec le candidat", "a personal tie with the candidate"),
+              None: ("lien déclaré avec le candidat", "a declared tie with the candidate")}
+
+
+@dataclass(frozen=True)
+class Member:
+    id: str
+    gender: str | None = None  # "F", "M" or None (not known)
+    qualifications: frozenset[str] = frozenset()
+    role: str | None = None  # a seat id of the rules, or "president"
+
+
+@dataclass(frozen=True)
+class Tie:
+    member: str
+    kind: str | None = None  # None: declared without its nature (treated as disqualifying)
+
+
+@dataclass(frozen=True)
+class JuryCandidate:
+    id: str
+    ties: tuple[Tie, ...] = ()
+
+
+@dataclass(frozen=True)
+class Jury:
+    certification: str
+    route: AccessRoute
+    on: date
+    members: tuple[Member, ...]
+    candidates: tuple[JuryCandidate, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    outcome: str
+    message: str
+    message_en: str
+    source: str
+    candidate: str | None = None
+
+    def as_dict(self) -> dict:
+        body = {"rule": self.rule, "outcome": self.outcome, "message": self.message, "message_en": self.message_en,
+                "source": self.source}
+        if self.candidate is not None:
+            body["candidate"] = self.candidate
+        return body
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    assignment: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def compliant(self) -> bool | None:
+        outcomes = {f.outcome for f in self.findings}
+        return False if FAIL in outcomes else None if UNKNOWN in outcomes else True
+
+    def failures(self) -> list[Finding]:
+        return [f for f in self.findings if f.outcome == FAIL]
+
+    def unknowns(self) -> list[Finding]:
+        return [f for f in self.findings if f.outcome == UNKNOWN]
+
+    def as_dict(self) -> dict:
+        return {"compliant": self.compliant, "findings": [f.as_dict() for f in self.findings], "assignment": self.assignment}
+
+    def add(self, rule, outcome, message, message_en, source, candidate=None):
+        self.findings.append(Finding(rule, outcome, message, message_en, source, candidate))
+
+
+def _pct(value: float) -> str:
+    return f"{round(value * 100)} %"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("s" if n > 1 and not word.endswith("s") else "")
+
+
+# --------------------------------------------------------------------------- seats
+
+
+@dataclass(frozen=True)
+class _Slot:
+    seat: Seat
+    qualifications: frozenset[str] | None  # None: anyone
+    label: dict
+
+
+def _slots(jury_rule: JuryRule) -> list[_Slot]:
+    """Seats expanded into one slot per place; an ``including`` part becomes its own slots."""
+    slots = []
+    for seat in jury_rule.seats:
+        reserved = 0
+        for inc in seat.including:
+            slots += [_Slot(seat, inc.qualifications, inc.label or seat.label)] * inc.at_least
+            reserved += inc.at_least
+        slots += [_Slot(seat, seat.qualifications, seat.label)] * (seat.count - reserved)
+    return slots
+
+
+def _fits(member: Member, slot: _Slot) -> bool:
+    return slot.qualifications is None or bool(slot.qualifications & member.qualifications)
+
+
+def _assign(members: list[Member], slots: list[_Slot]) -> dict[int, int]:
+    """A maximum matching slot index -> member index (augmenting paths; juries are small).
+
+    A member carrying a role may only take a slot of that seat.
+    """
+    owner: dict[int, int] = {}
+
+    def allowed(m: Member, s: _Slot) -> bool:
+        if not _fits(m, s):
+            return False
+        if m.role and m.role != "president":
+            return m.role == s.seat.id
+        if m.role == "president":
+            return s.seat.role == "president" or not any(sl.seat.role == "president" for sl in slots)
+        return True
+
+    def augment(mi: int, seen: set[int]) -> bool:
+        for si, slot in enumerate(slots):
+            if si in seen or not allowed(members[mi], slot):
+                continue
+            seen.add(si)
+            if si not in owner or augment(owner[si], seen):
+                owner[si] = mi
+                return True
+        return False
+
+    # Members with fewer possible slots first: a better matching order, same maximum.
+    order = sorted(range(len(members)), key=lambda i: sum(allowed(members[i], s) for s in slots))
+    for mi in order:
+        augment(mi, set())
+    return owner
+
+
+def _check_seats(jury: Jury, rule: JuryRule, report: Report, source: str) -> None:
+    members = list(jury.members)
+    size = len(members)
+    expected = rule.size_exact
+    if expected is not None and size != expected:
+        report.add("SIZE", FAIL, f"Le jury compte {size} membre(s) : {expected} attendus.",
+                   f"The jury has {size} member(s): {expected} expected.", source)
+    elif rule.size_min is not None and size < rule.size_min:
+        report.add("SIZE", FAIL, f"Le jury compte {size} membre(s) : {rule.size_min} au moins.",
+                   f"The jury has {size} member(s): at least {rule.size_min}.", source)
+    elif rule.size_max is not None and size > rule.size_max:
+        report.add("SIZE", FAIL, f"Le jury compte {size} membre(s) : {rule.size_max} au plus.",
+                   f"The jury has {size} member(s): at most {rule.size_max}.", source)
+    elif expected is not None or rule.size_min is not None:
+        report.add("SIZE", PASS, f"Le jury compte {size} membres, comme requis.", f"The jury has {size} members, as required.", source)
+    for member in members:
+        if member.role and member.role != "president" and member.role not in {s.id for s in rule.seats}:
+            report.add("ROLE", FAIL, f"{member.id} : rôle inconnu « {member.role} » (sièges : {', '.join(s.id for s in rule.seats)}).",
+                       f"{member.id}: unknown role '{member.role}'.", source)
+    slots = _slots(rule)
+    owner = _assign(members, slots)
+    for si, mi in owner.items():
+        report.assignment[members[mi].id] = slots[si].seat.id
+    # Unfilled places, per slot label, in the order of the rules.
+    missing: dict[tuple[str, str], int] = {}
+    for si, slot in enumerate(slots):
+        if si not in owner:
+            key = (slot.label.get("fr", slot.seat.id), slot.label.get("en", slot.seat.id))
+            missing[key] = missing.get(key, 0) + 1
+    for (fr, en), n in missing.items():
+        report.add("SEATS", FAIL, f"Il manque {n} × {fr}.", f"Missing {n} × {en}.", source)
+    misplaced = [m.id for m in members if m.role and m.id not in report.assignment]
+    for member_id in misplaced:
+        member = next(m for m in members if m.id == member_id)
+        report.add("ROLE", FAIL, f"{member_id} ne peut pas occuper le siège « {member.role} » (qualifications : "
+                                 f"{', '.join(sorted(member.qualifications)) or 'aucune'}).",
+                   f"{member_id} cannot hold the seat '{member.role}'.", source)
+    if not missing:
+        report.add("SEATS", PASS, "Chaque siège est pourvu par un membre qualifié.", "Every seat is held by a qualified member.", source)
+    for share in rule.shares:
+        holders = sum(1 for m in members if share.qualifications & m.qualifications)
+        ratio = holders / size if size else 0.0
+        label_fr = share.label.get("fr", "Part")
+        label_en = share.label.get("en", label_fr)
+        if share.more_than is not None:
+            ok = ratio > share.more_than
+            sign, sign_en = ("> " if ok else "≤ "), ("> " if ok else "≤ ")
+            threshold = share.more_than
+        else:
+            ok = ratio >= share.at_least
+            sign, sign_en = ("≥ " if ok else "< "), ("≥ " if ok else "< ")
+            threshold = share.at_least
+        report.add("SHARE", PASS if ok else FAIL,
+                   f"{label_fr} : {holders}/{size} = {_pct(ratio)} {sign}{_pct(threshold)}.",
+                   f"{label_en}: {holders}/{size} = {_pct(ratio)} {sign_en}{_pct(threshold)}.", source)
+
+
+# --------------------------------------------------------------------------- the law
+
+
+def _check_law(jury: Jury, rules: RuleBook, jury_rule: JuryRule | None, report: Report) -> None:
+    law = rules.law["jury_law"]
+    entry = law.at(jury.on)
+    if entry is None:
+        report.add("LAW", UNKNOWN, f"Aucune règle légale de composition connue le {jury.on:%d/%m/%Y}.",
+                   f"No legal composition rule known on {jury.on.isoformat()}.", rules.law.path)
+        return
+    value, rid, source = entry.value, entry.id, entry.source
+    members = list(jury.members)
+    size = len(members)
+    pros_spec = law.extra["professionals"]
+    pro_quals = set(pros_spec["qualifications"])
+    pros = [m for m in members if pro_quals & m.qualifications]
+    if "min_professional_share" in value:
+        share = value["min_professional_share"]
+        ratio = len(pros) / size if size else 0.0
+        ok = ratio + 1e-9 >= share
+        report.add(rid, PASS if ok else FAIL,
+                   f"Représentants qualifiés des professions : {len(pros)}/{size} = {_pct(ratio)} {'≥' if ok else '<'} {_pct(share)} (un quart au moins).",
+                   f"Qualified professionals: {len(pros)}/{size} = {_pct(ratio)} {'≥' if ok else '<'} {_pct(share)} (at least a quarter).",
+                   f"{source} ; {pros_spec['source']}")
+    if "min_professionals" in value:
+        need = value["min_professionals"]
+        ok = len(pros) >= need
+        report.add(rid, PASS if ok else FAIL,
+                   f"Professionnels : {len(pros)} (au moins {need})." if ok else f"Il manque {need - len(pros)} représentant(s) qualifié(s) des professions : {need} au moins.",
+                   f"Professionals: {len(pros)} (at least {need})." if ok else f"Missing {need - len(pros)} qualified professional(s): at least {need}.",
+                   source)
+    if value.get("employer_employee_balance"):
+        employers = sum(1 for m in members if pros_spec["employer_tag"] in m.qualifications)
+        employees = sum(1 for m in members if pros_spec["employee_tag"] in m.qualifications)
+        if employers == employees == 0:
+            report.add(rid, PASS, "Parité employeurs/salariés : aucun membre n'est identifié comme représentant des employeurs ou des salariés (règle non évaluée, politique Q3).",
+                       "Employer/employee parity: no member is tagged as employer or employee representative (not evaluated, policy Q3).",
+                       f"{source} ; {pros_spec['source']}")
+        else:
+            ok = employers == employees
+            report.add(rid, PASS if ok else FAIL,
+                       f"Parité employeurs/salariés : {employers} employeur(s), {employees} salarié(s)" + ("." if ok else " : autant de chaque sont requis."),
+                       f"Employer/employee parity: {employers} employer(s), {employees} employee(s)" + ("." if ok else ": as many of each are required."),
+                       f"{source} ; {pros_spec['source']}")
+    if "min_members" in value:
+        ok = size >= value["min_members"]
+        report.add(rid, PASS if ok else FAIL, f"{size} membre(s) : {value['min_members']} au moins.",
+                   f"{size} member(s): at least {value['min_members']}.", source)
+    if value.get("min_qualified_for_certification"):
+        seat_quals = set()
+        for seat in (jury_rule.seats if jury_rule else ()):
+            if seat.qualifications is not None:
+                seat_quals |= seat.qualifications
+        if not seat_quals:
+            report.add(rid, UNKNOWN, "Qualification pour la certification : la composition n'est pas structurée, impossible de le vérifier.",
+                       "Qualified for the certification: the composition is not structured, cannot check.", source)
+        else:
+            qualified = sum(1 for m in members if seat_quals & m.qualifications)
+            ok = qualified >= value["min_qualified_for_certification"]
+            report.add(rid, PASS if ok else FAIL, f"Membres qualifiés pour la certification : {qualified}.",
+                       f"Members qualified for the certification: {qualified}.", source)
+    if value.get("president_required"):
+        chair = [m for m in members if m.role == "president" or report.assignment.get(m.id) == "president"]
+        ok = len(chair) == 1
+        report.add(rid, PASS if ok else FAIL,
+                   "Un président, voix prépondérante, est désigné." if ok else "Désignez un (seul) président, qui a voix prépondérante.",
+                   "A chair with a casting vote is designated." if ok else "Designate one chair, who has a casting vote.", source)
+    if value.get("gender_balance"):
+        spec = law.extra["gender_balance"]
+        women = sum(1 for m in members if m.gender == "F")
+        men = sum(1 for m in members if m.gender == "M")
+        unknown = size - women - men
+        need = spec["min_each"]
+        if unknown:
+            report.add(rid, UNKNOWN, f"Équilibre femmes/hommes : genre non renseigné pour {unknown} membre(s).",
+                       f"Women/men balance: gender missing for {unknown} member(s).", f"{source} ; {spec['source']}")
+        else:
+            ok = women >= need and men >= need
+            report.add(rid, PASS if ok else FAIL,
+                       f"Équilibre femmes/hommes : {women} femme(s), {men} homme(s)" + ("." if ok else f" : au moins {need} de chaque."),
+                       f"Women/men balance: {women} woman/women, {men} man/men" + ("." if ok else f": at least {need} of each."),
+                       f"{source} ; {spec['source']}")
+    excluded = set(value.get("excluded_ties", []))
+    by_id = {m.id: m for m in members}
+    for candidate in jury.candidates:
+        problems_fr, problems_en = [], []
+        for tie in candidate.ties:
+            if tie.member not in by_id:
+                continue
+            if tie.kind is None or tie.kind in excluded:
+                fr, en = TIE_LABELS.get(tie.kind, TIE_LABELS[None])
+                problems_fr.append(f"{tie.member} ({fr})")
+                problems_en.append(f"{tie.member} ({en})")
+        if problems_fr:
+            report.add(rid, FAIL,
+                       f"Candidat {candidate.id} : {', '.join(problems_fr)} ne peut pas délibérer sur son dossier ; remplacez ce membre ou entendez le candidat dans une autre session.",
+                       f"Candidate {candidate.id}: {', '.join(problems_en)} may not deliberate on this file; replace the member or hear the candidate in another session.",
+                       source, candidate=candidate.id)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def check_composition(jury: Jury, rules: RuleBook) -> Report:
+    """All findings for ``jury`` under the certification's rules and the law on ``jury.on``."""
+    report = Report()
+    try:
+        cert = rules.certification(jury.certification)
+    except KeyError:
+        report.add("CERT", FAIL, f"Certification inconnue : {jury.certification}.", f"Unknown certification: {jury.certification}.", rules.directory)
+        return report
+    period = cert.registration_on(jury.on)
+    if period is None:
+        report.add("REG", FAIL, f"{cert.code} n'est pas enregistrée au RNCP le {jury.on:%d/%m/%Y} : elle ne peut pas être délivrée par ce jury.",
+                   f"{cert.code} is not registered in the RNCP on {jury.on.isoformat()}: this jury cannot award it.",
+                   " ; ".join(p.source for p in cert.registration))
+    else:
+        report.add("REG", PASS, f"{cert.code} est enregistrée au RNCP le {jury.on:%d/%m/%Y}.",
+                   f"{cert.code} is registered in the RNCP on {jury.on.isoformat()}.", period.source)
+    route = cert.route_on(jury.route, jury.on)
+    jury_rule = route.jury if route and route.open else None
+    if route is None or not route.open:
+        report.add("ROUTE", FAIL, f"La voie « {jury.route.value} » n'est pas ouverte pour {cert.code} le {jury.on:%d/%m/%Y}.",
+                   f"The route '{jury.route.value}' is not open for {cert.code} on {jury.on.isoformat()}.",
+                   route.entry.source if route else cert.path)
+    elif jury_rule is None or not jury_rule.structured:
+        report.add("STRUCT", UNKNOWN,
+                   f"Composition non structurée pour {cert.code} ({jury.route.value}) : seul le texte de la fiche est connu ; structurez les sièges dans les règles. Texte : « {(jury_rule.text if jury_rule else '') or '—'} »",
+                   f"Composition not structured for {cert.code} ({jury.route.value}): only the fiche's text is known; structure the seats in the rules.",
+                   route.entry.source)
+    else:
+        _check_seats(jury, jury_rule, report, route.entry.source)
+    _check_law(jury, rules, jury_rule, report)
+    return report
+
+
+# --------------------------------------------------------------------------- JSON input
+
+
+class InvalidJury(ValueError):
+    def __init__(self, errors: list[tuple[str, str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{p}: {r}" for p, r in errors))
+
+
+def parse_jury(document: Any, rules: RuleBook) -> Jury:
+    """``{"certification", "route", "on", "members": [{"id", "gender", "qualifications", "role"?}],
+    "candidates": [{"id", "ties": ["member id" | {"member", "kind"}]}]}`` → :class:`Jury`."""
+    errors: list[tuple[str, str]] = []
+    if not isinstance(document, dict):
+        raise InvalidJury([("(root)", "un objet JSON est attendu")])
+    for key in sorted(set(document) - {"certification", "route", "on", "members", "candidates"}):
+        errors.append((key, "champ inconnu"))
+    code = document.get("certification")
+    if not isinstance(code, str) or code.upper().replace(" ", "") not in rules.certifications:
+        errors.append(("certification", f"certification inconnue {code!r} (connues : {', '.join(sorted(rules.certifications))})"))
+    try:
+        route = AccessRoute(document.get("route"))
+    except ValueError:
+        route = None
+        errors.append(("route", f"valeur inconnue {document.get('route')!r} (attendu : {', '.join(r.value for r in AccessRoute)})"))
+    try:
+        on = date.fromisoformat(document.get("on"))
+    except (TypeError, ValueError):
+        on = None
+        errors.append(("on", f"date AAAA-MM-JJ attendue, reçu {document.get('on')!r}"))
+    vocabulary = rules.all_qualification_names
+    members = []
+    raw_members = document.get("members")
+    if not isinstance(raw_members, list):
+        errors.append(("members", "liste attendue"))
+        raw_members = []
+    seen = set()
+    for index, raw in enumerate(raw_members):
+        path = f"members[{index}]"
+        if not isinstance(raw, dict):
+            errors.append((path, "objet attendu"))
+            continue
+        for key in sorted(set(raw) - {"id", "gender", "qualifications", "role", "name"}):
+            errors.append((f"{path}.{key}", "champ inconnu"))
+        member_id = raw.get("id")
+        if not isinstance(member_id, str) or not member_id:
+            errors.append((f"{path}.id", "identifiant texte obligatoire"))
+            continue
+        if member_id in seen:
+            errors.append((f"{path}.id", f"identifiant en double {member_id!r}"))
+        seen.add(member_id)
+        gender = raw.get("gender")
+        if gender not in ("F", "M", None):
+            errors.append((f"{path}.gender", f"« F », « M » ou null attendu, reçu {gender!r}"))
+        quals = raw.get("qualifications", [])
+        if not isinstance(quals, list) or not all(isinstance(q, str) for q in quals):
+            errors.append((f"{path}.qualifications", "liste de textes attendue"))
+            quals = []
+        for q_index, q in enumerate(quals):
+            if q not in vocabulary:
+                errors.append((f"{path}.qualifications[{q_index}]", f"qualification inconnue {q!r}"))
+        role = raw.get("role")
+        if role is not None and not isinstance(role, str):
+            errors.append((f"{path}.role", "texte attendu"))
+        members.append(Member(member_id, gender, frozenset(quals), role))
+    candidates = []
+    raw_candidates = document.get("candidates", [])
+    if not isinstance(raw_candidates, list):
+        errors.append(("candidates", "liste attendue"))
+        raw_candidates = []
+    for index, raw in enumerate(raw_candidates):
+        path = f"candidates[{index}]"
+        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+            errors.append((path, "objet avec un « id » texte attendu"))
+            continue
+        ties = []
+        raw_ties = raw.get("ties", [])
+        if not isinstance(raw_ties, list):
+            errors.append((f"{path}.ties", "liste attendue"))
+            raw_ties = []
+        for t_index, tie in enumerate(raw_ties):
+            if isinstance(tie, str):
+                ties.append(Tie(tie))
+            elif isinstance(tie, dict) and isinstance(tie.get("member"), str) and tie.get("kind") in (*TIE_KINDS, None):
+                ties.append(Tie(tie["member"], tie.get("kind")))
+            else:
+                errors.append((f"{path}.ties[{t_index}]", f"identifiant de membre ou {{member, kind}} attendu (kind : {', '.join(TIE_KINDS)})"))
+        candidates.append(JuryCandidate(raw["id"], tuple(ties)))
+    if errors:
+        raise InvalidJury(errors)
+    return Jury(rules.certification(code).code, route, on, tuple(members), tuple(candidates))
+
+
+def members_from(items: Iterable[tuple[str, str | None, Iterable[str], str | None]]) -> tuple[Member, ...]:
+    return tuple(Member(i, g, frozenset(q), r) for i, g, q, r in items)
