@@ -26,6 +26,8 @@ from vae_app.certifications.registry import load_cached
 from vae_app.certifications.vocabulary import AccessRoute
 from vae_app.extensions import db as _db
 
+pytest_plugins = ["tests.workflow_fixtures"]
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = PROJECT_ROOT / "rules"
 SHARED_DIR = PROJECT_ROOT.parent / "shared"
@@ -249,3 +251,17 @@ def compliant_members(make_member):
         return [make_member("askoria", quals, site="Rennes") for quals in JURY_17992]
 
     return make
+
+
+def page_text(response) -> str:
+    """A page as a person reads it: entities decoded, white space collapsed."""
+    import html
+
+    return " ".join(html.unescape(response.get_data(as_text=True)).split())
+
+
+@pytest.fixture
+def desk(client, coordinator, login):
+    """The test client, logged in as a CNAM coordinator."""
+    login(coordinator)
+    return client

@@ -1,10 +1,11 @@
 """The coordinator desk: queue, candidacy page, moves with reasons, refusals, timeline."""
 from __future__ import annotations
 
-import html
 from datetime import date
 
 import pytest
+
+from tests.conftest import page_text
 from sqlalchemy import select
 
 from vae_app.audit.models import AuditEvent
@@ -12,38 +13,27 @@ from vae_app.auth.models import Role
 from vae_app.candidacies.models import CandidacyState as S
 
 
-def text(response) -> str:
-    """The page as a person reads it: entities decoded, white space collapsed."""
-    return " ".join(html.unescape(response.get_data(as_text=True)).split())
-
-
-@pytest.fixture
-def desk(client, coordinator, login):
-    login(coordinator)
-    return client
-
-
 def test_the_queue_lists_only_the_coordinators_certifier(desk, candidacy_in, make_candidacy):
     mine = candidacy_in(S.SUBMITTED)
     theirs = make_candidacy("RNCP17992", state=S.DRAFT)
-    page = text(desk.get("/coordination/candidatures"))
+    page = page_text(desk.get("/coordination/candidatures"))
     assert mine.reference in page and theirs.reference not in page
 
 
 def test_the_queue_filters_searches_and_paginates(desk, app, candidacy_in, db):
     submitted = [candidacy_in(S.SUBMITTED) for _ in range(3)]
     drafts = [candidacy_in(S.DRAFT) for _ in range(2)]
-    page = text(desk.get("/coordination/candidatures?etat=submitted"))
+    page = page_text(desk.get("/coordination/candidatures?etat=submitted"))
     assert all(c.reference in page for c in submitted) and not any(c.reference in page for c in drafts)
     target = submitted[1]
     target.candidate.last_name = "Zoé-Unique"
     db.session.flush()
-    page = text(desk.get("/coordination/candidatures?q=zoé-unique"))
+    page = page_text(desk.get("/coordination/candidatures?q=zoé-unique"))
     assert target.reference in page and submitted[0].reference not in page
     app.config["VAE_PAGE_SIZE"] = 2
     try:
-        first = text(desk.get("/coordination/candidatures?tri=dossier"))
-        second = text(desk.get("/coordination/candidatures?tri=dossier&page=2"))
+        first = page_text(desk.get("/coordination/candidatures?tri=dossier"))
+        second = page_text(desk.get("/coordination/candidatures?tri=dossier&page=2"))
         assert "Page 1 sur 3" in first and "Page 2 sur 3" in second
         assert 'rel="next"' in first
     finally:
@@ -52,7 +42,7 @@ def test_the_queue_filters_searches_and_paginates(desk, app, candidacy_in, db):
 
 def test_the_queue_shows_the_answer_deadline_and_what_silence_will_mean(desk, candidacy_in):
     candidacy_in(S.SUBMITTED, received_on=date(2016, 2, 10))
-    page = text(desk.get("/coordination/candidatures"))
+    page = page_text(desk.get("/coordination/candidatures"))
     assert "Réponse due (silence vaut recevabilité) — 10 avr. 2016 (dans 40 j)" in page
 
 
@@ -69,7 +59,7 @@ def test_candidates_and_jury_members_cannot_open_the_queue(client, make_user, lo
 
 def test_the_page_offers_exactly_the_moves_available_now(desk, candidacy_in):
     candidacy = candidacy_in(S.SUBMITTED, received_on=date(2016, 2, 10))
-    page = text(desk.get(f"/candidatures/{candidacy.id}"))
+    page = page_text(desk.get(f"/candidatures/{candidacy.id}"))
     for label in ("Demander des pièces", "Déclarer recevable", "Déclarer non recevable", "Abandonner"):
         assert f">{label}</button>" in page
     assert "pas encore de décision implicite" in page  # apply_silence shown as not possible yet, with why
@@ -82,11 +72,11 @@ def test_declaring_eligible_records_the_justification_in_the_timeline(desk, cand
     candidacy.experiences[0].end_on = date(2008, 6, 30)
     db.session.flush()
     response = desk.post(f"/candidatures/{candidacy.id}/actions/declare_eligible", data={"version": candidacy.version})
-    assert response.status_code == 422 and "justification écrite est obligatoire" in text(response)
+    assert response.status_code == 422 and "justification écrite est obligatoire" in page_text(response)
     response = desk.post(f"/candidatures/{candidacy.id}/actions/declare_eligible",
                          data={"version": candidacy.version, "reason": "Attestations complémentaires reçues par courrier"})
     assert response.status_code == 302
-    page = text(desk.get(f"/candidatures/{candidacy.id}"))
+    page = page_text(desk.get(f"/candidatures/{candidacy.id}"))
     assert "Déclarer recevable</strong> : Déposée → Recevable" in page
     assert "Motif : Attestations complémentaires reçues par courrier" in page
 
@@ -96,7 +86,7 @@ def test_an_illegal_move_gets_409_and_changes_nothing(desk, candidacy_in, db):
     rows = db.session.scalar(select(db.func.count(AuditEvent.id)))
     response = desk.post(f"/candidatures/{candidacy.id}/actions/schedule", data={"version": candidacy.version})
     assert response.status_code == 409
-    assert "impossible dans l'état « Brouillon »" in text(response)
+    assert "impossible dans l'état « Brouillon »" in page_text(response)
     db.session.refresh(candidacy)
     assert candidacy.state is S.DRAFT and db.session.scalar(select(db.func.count(AuditEvent.id))) == rows
 
@@ -106,13 +96,13 @@ def test_a_stale_form_is_refused_as_changed_meanwhile(desk, candidacy_in, db):
     seen = candidacy.version
     desk.post(f"/candidatures/{candidacy.id}/actions/request_documents", data={"version": seen, "reason": "Pièces"})
     response = desk.post(f"/candidatures/{candidacy.id}/actions/declare_ineligible", data={"version": seen, "reason": "Trop court"})
-    assert response.status_code == 409 and "modifié entre-temps" in text(response)
+    assert response.status_code == 409 and "modifié entre-temps" in page_text(response)
 
 
 def test_withdrawing_needs_an_explicit_confirmation(desk, candidacy_in, db):
     candidacy = candidacy_in(S.SUBMITTED)
     response = desk.post(f"/candidatures/{candidacy.id}/actions/withdraw", data={"version": candidacy.version})
-    assert response.status_code == 422 and "Je confirme" in text(response)
+    assert response.status_code == 422 and "Je confirme" in page_text(response)
     response = desk.post(f"/candidatures/{candidacy.id}/actions/withdraw", data={"version": candidacy.version, "confirm": "y"})
     assert response.status_code == 302
     db.session.refresh(candidacy)
@@ -129,7 +119,7 @@ def test_assessment_and_decision_through_the_page(desk, candidacy_in, make_sessi
     desk.post(f"/candidatures/{candidacy.id}/actions/complete_assessment", data={"version": candidacy.version})
     db.session.refresh(candidacy)
     session = make_session()
-    page = text(desk.get(f"/candidatures/{candidacy.id}"))
+    page = page_text(desk.get(f"/candidatures/{candidacy.id}"))
     assert session.reference in page  # offered in the session list
     desk.post(f"/candidatures/{candidacy.id}/actions/schedule", data={"version": candidacy.version, "session_id": session.id})
     db.session.refresh(candidacy)
@@ -145,6 +135,6 @@ def test_assessment_and_decision_through_the_page(desk, candidacy_in, make_sessi
 
 
 def test_the_workflow_diagram_page_shows_the_machine(client, db):
-    page = text(client.get("/workflow"))
+    page = page_text(client.get("/workflow"))
     assert "stateDiagram-v2" in page and "mermaid.min.js" in page
     assert "record_decision" in page

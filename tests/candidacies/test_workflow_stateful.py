@@ -14,7 +14,7 @@ from vae_app.candidacies.models import CandidacyState as S
 from vae_app.candidacies.operations import Conflict, PermissionDenied, fire
 from vae_app.candidacies.workflow import FINAL_STATES, MOVES, MoveRefused, sources_of
 
-from .conftest import COMPONENTS_5385
+from ..workflow_fixtures import COMPONENTS_5385
 
 ACTORS = ["owner", "stranger", "coordinator", "other_coordinator", "admin", "jury_member", "system"]
 # Mostly sensible inputs for each move, sometimes wrong ones: the guards must hold either way.

@@ -15,14 +15,14 @@ from sqlalchemy import select
 
 from ..audit.models import AuditEvent
 from ..auth.models import Role, User
-from ..candidacies.models import Candidacy, CandidacyState as S, ExperiencePeriod
+from ..candidacies.models import Candidacy, CandidacyState as S, ComponentDecision, DecisionOutcome, ExperiencePeriod
 from ..certifications.models import Certification, Certifier
 from ..certifications.rules import RuleBook
 from ..certifications.vocabulary import AccessRoute, ExperienceStatus as X, Gender
 from ..components.models import AcquiredComponent
 from ..components.validity import component_expiry
 from ..extensions import db
-from ..juries.models import JuryMember, JurySession, SessionSeat, SessionStatus
+from ..juries.models import JuryMember, JurySession, MemberAvailability, MemberTie, SessionSeat, SessionStatus, TieKind
 
 DEMO_PASSWORD = "demo"
 DEMO_DATE = date(2016, 3, 1)
@@ -171,7 +171,10 @@ SESSIONS = {
     "JURY-ASK-2015-06-19": (C17, datetime(2015, 6, 19, 14), 3.5, "Rennes", "Salle Ouessant", SessionStatus.HELD),
     "JURY-ASK-2016-03-22": (C17, datetime(2016, 3, 22, 9), 3.5, "Rennes", "Salle Ouessant", SessionStatus.CONFIRMED),
     "JURY-ASK-2016-04-12": (C17, datetime(2016, 4, 12, 14), 3.5, "Rennes", "Salle Bréhat", SessionStatus.DRAFT),
+    "JURY-CNAM-2016-04-05": (C5, datetime(2016, 4, 5, 9), 3.5, "Paris", "Salle 31.1.05", SessionStatus.DRAFT),
 }
+# Draft sessions left for the coordinator to complete: how many members the demo seats.
+PARTIAL = {"JURY-CNAM-2016-04-05": 5}
 
 # Member pool: (certifier, qualifications, how many, sites)
 POOL = [
@@ -280,6 +283,9 @@ class DemoLoader:
                         organisation=self._member_organisation(qualifications),
                     )
                     member.certifications = [c for c in certifications.values() if c.certifier_id == certifier.id]
+                    if index % 5:  # one member in five has not said when they are available
+                        member.availabilities.append(MemberAvailability(starts_at=datetime(2016, 3, 1, 8),
+                                                                        ends_at=datetime(2016, 7, 13, 19)))
                     db.session.add(member)
                     self._count("jury_members")
                 members[certifier_code].append(member)
@@ -307,8 +313,13 @@ class DemoLoader:
                 ends_at=start + timedelta(hours=hours), site=site, room=room, status=status,
                 capacity=self.rules.certification(code).session_capacity,
             )
-            for member, role in self._compose(code, members, start):
-                session.seats.append(SessionSeat(member=member, role=role, starts_at=session.starts_at, ends_at=session.ends_at))
+            composition = self._compose(code, members, start)
+            if reference in PARTIAL:  # president and teachers only: the coordinator completes it
+                composition = [(m, None) for m, role in composition if role in ("president", "teachers")
+                               and "pedagogical_head" not in m.qualifications][:PARTIAL[reference]]
+            for member, role in composition:
+                session.seats.append(SessionSeat(member=member, role=role if status is not SessionStatus.DRAFT else None,
+                                                 starts_at=session.starts_at, ends_at=session.ends_at))
             db.session.add(session)
             sessions[reference] = session
             self._count("jury_sessions")
@@ -368,8 +379,33 @@ class DemoLoader:
                 )
             db.session.add(candidacy)
             db.session.flush()
+            if plan.decided_on and session is not None:
+                acquired = {code for code, _day in plan.acquired}
+                for component in rules.components:
+                    db.session.add(ComponentDecision(candidacy_id=candidacy.id, jury_session_id=session.id,
+                                                     component_code=component.code, validated=component.code in acquired,
+                                                     decided_on=plan.decided_on))
+                candidacy.decision_outcome = (DecisionOutcome.FULL if len(acquired) == len(rules.components)
+                                              else DecisionOutcome.PARTIAL if acquired else DecisionOutcome.REFUSED)
             self._history(candidacy, plan, candidate, created)
             self._count("candidacies")
+        self._ties()
+
+    def _ties(self) -> None:
+        """Declared ties: the demo's assembly screen shows what they do to a jury."""
+        wanted = [("membre20.cnam@demo.vae.fr", "vae-2015-0005@exemple.fr", TieKind.EMPLOYER),
+                  ("membre16.cnam@demo.vae.fr", "vae-2015-0005@exemple.fr", TieKind.ACCOMPANIER),
+                  ("membre39.askoria@demo.vae.fr", "ask-2015-0002@exemple.fr", TieKind.ACCOMPANIER)]
+        for member_email, candidate_email, kind in wanted:
+            member = db.session.scalar(select(JuryMember).where(JuryMember.email == member_email))
+            candidate = db.session.scalar(select(User).where(User.email == candidate_email))
+            if member is None or candidate is None:
+                continue
+            exists = db.session.scalar(select(MemberTie.id).where(MemberTie.member_id == member.id,
+                                                                  MemberTie.candidate_id == candidate.id, MemberTie.kind == kind))
+            if not exists:
+                db.session.add(MemberTie(member=member, candidate=candidate, kind=kind))
+                self._count("member_ties")
 
     def _application_form(self, candidacy: Candidacy, plan: Plan) -> None:
         """The CERFA's identity part: complete once filed, half-filled for a draft."""

@@ -7,9 +7,11 @@ from ..auth.models import Role
 
 NAVIGATION = {
     Role.CANDIDATE: [("web.home", _l("Mes candidatures")), ("candidacies.new", _l("Nouvelle demande"))],
-    Role.COORDINATOR: [("candidacies.queue", _l("Candidatures")), ("candidacies.workflow_diagram", _l("Parcours"))],
+    Role.COORDINATOR: [("candidacies.queue", _l("Candidatures")), ("juries.sessions", _l("Sessions de jury")),
+                       ("juries.members", _l("Vivier")), ("candidacies.workflow_diagram", _l("Parcours"))],
     Role.JURY_MEMBER: [("web.home", _l("Mes sessions"))],
     Role.ADMIN: [("web.home", _l("Administration")), ("candidacies.queue", _l("Candidatures")),
+                 ("juries.sessions", _l("Sessions de jury")), ("juries.members", _l("Vivier")),
                  ("candidacies.workflow_diagram", _l("Parcours"))],
 }
 

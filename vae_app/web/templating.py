@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import format_date
+from flask_babel import format_date, format_datetime
 
 from .. import clock
 from ..certifications.registry import get_rules
@@ -22,6 +22,11 @@ def register_template_helpers(app) -> None:
         }
 
     app.add_template_global(nav_items)
+
+    @app.template_filter("when")
+    def _when(value) -> str:
+        """An audit timestamp (naive UTC) in the user's time zone (Europe/Paris)."""
+        return format_datetime(value, "d MMM y, HH:mm") if value else "—"
 
     @app.template_filter("date")
     def _date(value: date | None, style: str = "medium") -> str:
@@ -48,8 +53,18 @@ def register_template_helpers(app) -> None:
 
         if event in MOVES:
             return str(MOVES[event].label)
-        return {"create": _("Création du dossier"), "register": _("Inscription")}.get(event, event)
+        return {
+            "create": _("Création du dossier"), "register": _("Inscription"),
+            "create_session": _("Session créée"), "update_session": _("Session modifiée"), "delete_session": _("Session supprimée"),
+            "add_member": _("Membre ajouté au jury"), "remove_member": _("Membre retiré du jury"),
+            "reopen_session": _("Session à confirmer de nouveau"), "add_candidate": _("Dossier ajouté à la session"),
+            "remove_candidate": _("Dossier retiré de la session"), "confirm_session": _("Session confirmée"),
+            "hold_session": _("Session tenue (décisions enregistrées)"), "create_member": _("Membre créé"),
+            "update_member": _("Membre modifié"), "add_tie": _("Lien déclaré"), "delete_member": _("Membre supprimé"),
+        }.get(event, event)
 
     @app.template_global()
     def qualification_label(name: str) -> str:
         return get_rules().qualification_label(name, current_language())
+
+    app.add_template_filter(qualification_label, "qualification_label_filter")

@@ -1,0 +1,260 @@
+"""The assembly screen, confirmation, decisions, convocations, minutes, the pool's import and export."""
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+import pytest
+
+from tests.conftest import page_text
+from icalendar import Calendar
+from sqlalchemy import select
+
+from vae_app.audit.models import AuditEvent
+from vae_app.auth.models import Role
+from vae_app.candidacies.models import CandidacyState as S
+from vae_app.juries.models import JuryMember, JurySession, SessionStatus, TieKind
+
+
+@pytest.fixture
+def draft(desk, db):
+    response = desk.post("/jurys/sessions/nouvelle", data={"certification": "RNCP5385", "starts_at": "2016-04-05T09:00",
+                                                           "ends_at": "2016-04-05T12:30", "site": "Paris", "room": "Salle 21"})
+    assert response.status_code == 302
+    return db.session.scalars(select(JurySession)).one()
+
+
+def seat(desk, session, member):
+    return desk.post(f"/jurys/sessions/{session.id}/membres", data={"member": str(member.id)})
+
+
+def test_a_coordinator_assembles_a_compliant_cnam_jury_and_sees_the_panel_turn(desk, draft, compliant_members, candidacy_in, db):
+    members = compliant_members("RNCP5385")
+    head = members[1]  # the pedagogical head
+    for member in members:
+        assert seat(desk, draft, member).status_code == 302
+    page = page_text(desk.get(f"/jurys/sessions/{draft.id}"))
+    assert "Conformité du jury : ✔ conforme" in page
+    assert desk.post(f"/jurys/sessions/{draft.id}/membres/{head.id}/retirer").status_code == 302
+    page = page_text(desk.get(f"/jurys/sessions/{draft.id}"))
+    assert "Conformité du jury : ✘ non conforme" in page
+    assert "Il manque 1 × Responsable pédagogique du titre ou son représentant." in page
+    assert "ne peut pas être confirmée" in page
+    seat(desk, draft, head)
+    assert "Conformité du jury : ✔ conforme" in page_text(desk.get(f"/jurys/sessions/{draft.id}"))
+    ready = candidacy_in(S.READY_FOR_JURY)
+    assert desk.post(f"/jurys/sessions/{draft.id}/candidats", data={"candidacy": str(ready.id)}).status_code == 302
+    db.session.refresh(ready)
+    assert ready.state is S.READY_FOR_JURY and ready.jury_session_id == draft.id
+    assert desk.post(f"/jurys/sessions/{draft.id}/confirmer", data={"note": ""}).status_code == 302
+    db.session.refresh(ready)
+    db.session.refresh(draft)
+    assert draft.status is SessionStatus.CONFIRMED and ready.state is S.JURY_SCHEDULED
+    row = db.session.scalars(select(AuditEvent).where(AuditEvent.event == "confirm_session")).one()
+    assert row.details["findings"]
+
+
+def test_the_panel_refreshes_alone_for_htmx(desk, draft, compliant_members):
+    member = compliant_members("RNCP5385")[0]
+    response = desk.post(f"/jurys/sessions/{draft.id}/membres", data={"member": str(member.id)}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "<html" not in body and "Conformité du jury" in body
+
+
+def test_removing_a_sixth_director_turns_the_askoria_panel_red(client, make_user, login, compliant_members, db):
+    login(make_user(Role.COORDINATOR, certifier="askoria"))
+    client.post("/jurys/sessions/nouvelle", data={"certification": "RNCP17992", "starts_at": "2016-04-12T14:00",
+                                                  "ends_at": "2016-04-12T17:30", "site": "Rennes"})
+    session = db.session.scalars(select(JurySession)).one()
+    members = compliant_members("RNCP17992")
+    for member in members:
+        client.post(f"/jurys/sessions/{session.id}/membres", data={"member": str(member.id)})
+    assert "✔ conforme" in page_text(client.get(f"/jurys/sessions/{session.id}"))
+    client.post(f"/jurys/sessions/{session.id}/membres/{members[0].id}/retirer")
+    page = page_text(client.get(f"/jurys/sessions/{session.id}"))
+    assert "Directeurs en poste : 5/6 = 83 % > 80 %" in page  # the share alone would pass…
+    assert "Il manque 1 × Directeur en poste" in page and "Le jury compte 6 membre(s) : 7 attendus." in page
+
+
+def test_a_tied_member_blocks_only_the_tied_candidate(desk, draft, compliant_members, candidacy_in, db, coordinator):
+    from vae_app.juries.operations import add_tie
+
+    members = compliant_members("RNCP5385")
+    for member in members:
+        seat(desk, draft, member)
+    tied, free = candidacy_in(S.READY_FOR_JURY), candidacy_in(S.READY_FOR_JURY)
+    add_tie(coordinator, members[2], tied.candidate, TieKind.ACCOMPANIER)
+    db.session.flush()
+    for candidacy in (tied, free):
+        desk.post(f"/jurys/sessions/{draft.id}/candidats", data={"candidacy": str(candidacy.id)})
+    page = page_text(desk.get(f"/jurys/sessions/{draft.id}"))
+    assert f"Candidat {tied.reference} :" in page and f"Candidat {free.reference} :" not in page
+    response = desk.post(f"/jurys/sessions/{draft.id}/confirmer", data={})
+    assert response.status_code == 409
+    desk.post(f"/jurys/sessions/{draft.id}/candidats/{tied.id}/retirer")
+    assert desk.post(f"/jurys/sessions/{draft.id}/confirmer", data={}).status_code == 302
+
+
+def test_unknown_findings_need_an_audited_acknowledgement(desk, draft, compliant_members, db, monkeypatch):
+    from vae_app.juries import operations
+    from vae_app.juries.composition import UNKNOWN, Report
+
+    for member in compliant_members("RNCP5385"):
+        seat(desk, draft, member)
+    real = operations.compliance
+
+    def with_an_unknown(session, extra=None):
+        report = real(session, extra)
+        report.add("STRUCT", UNKNOWN, "Composition non structurée.", "Composition not structured.", "test")
+        return report
+
+    monkeypatch.setattr(operations, "compliance", with_an_unknown)
+    refused = desk.post(f"/jurys/sessions/{draft.id}/confirmer", data={})
+    assert refused.status_code == 422 and "cochez la case" in page_text(refused)
+    assert desk.post(f"/jurys/sessions/{draft.id}/confirmer", data={"acknowledge": "y", "note": "Vu avec la direction"}).status_code == 302
+    row = db.session.scalars(select(AuditEvent).where(AuditEvent.event == "confirm_session")).one()
+    assert "Points indéterminés acceptés : Composition non structurée." in row.reason and "Vu avec la direction" in row.reason
+    assert row.details["acknowledged_unknowns"] == ["Composition non structurée."]
+
+
+def test_a_member_cannot_be_seated_twice_at_the_same_time(desk, draft, compliant_members, db, coordinator):
+    member = compliant_members("RNCP5385")[0]
+    seat(desk, draft, member)
+    desk.post("/jurys/sessions/nouvelle", data={"certification": "RNCP5385", "starts_at": "2016-04-05T11:00",
+                                                "ends_at": "2016-04-05T13:00", "site": "Lille"})
+    other = db.session.scalars(select(JurySession).where(JurySession.id != draft.id)).one()
+    page = page_text(desk.get(f"/jurys/sessions/{other.id}"))
+    assert f'value="{member.id}"' not in page  # not offered: already booked then
+    response = seat(desk, other, member)
+    assert response.status_code == 409 and "déjà dans une autre session" in page_text(response)
+
+
+def test_decisions_per_component_record_acquired_components_with_their_expiry(desk, candidacy_in, db, frozen_clock):
+    candidacy = candidacy_in(S.JURY_SCHEDULED)
+    session = candidacy.jury_session
+    page = page_text(desk.get(f"/jurys/sessions/{session.id}/decisions"))
+    assert candidacy.reference in page
+    response = desk.post(f"/jurys/sessions/{session.id}/decisions", data={
+        f"presence-{candidacy.id}": "present", f"c-{candidacy.id}-PILOTAGE": "yes", f"c-{candidacy.id}-GESTION": "yes",
+        f"c-{candidacy.id}-COORDINATION": "no", f"c-{candidacy.id}-PROJETS": "no", f"note-{candidacy.id}": "Reste : COORDINATION, PROJETS"})
+    assert response.status_code == 302
+    db.session.refresh(candidacy)
+    assert candidacy.state is S.PARTIALLY_VALIDATED and candidacy.decided_on == date(2016, 3, 15)
+    assert {a.component_code: a.expires_on for a in candidacy.acquired_components} == {
+        "PILOTAGE": date(2021, 3, 15), "GESTION": date(2021, 3, 15)}
+    db.session.refresh(session)
+    assert session.status is SessionStatus.HELD
+
+
+def test_absent_candidates_go_back_to_ready_for_jury(desk, candidacy_in, db):
+    candidacy = candidacy_in(S.JURY_SCHEDULED)
+    desk.post(f"/jurys/sessions/{candidacy.jury_session.id}/decisions", data={f"presence-{candidacy.id}": "excused"})
+    db.session.refresh(candidacy)
+    assert candidacy.state is S.READY_FOR_JURY and candidacy.jury_session is None
+
+
+def test_convocations_minutes_and_invitation_open_in_standard_tools(desk, candidacy_in, db):
+    pytest.importorskip("weasyprint", reason="WeasyPrint (and Pango) are needed for PDFs")
+    from pypdf import PdfReader
+
+    candidacy = candidacy_in(S.JURY_SCHEDULED)
+    session = candidacy.jury_session
+    for url, words in [
+        (f"/jurys/sessions/{session.id}/convocations/candidats/{candidacy.id}.pdf", "Convocation au jury"),
+        (f"/jurys/sessions/{session.id}/convocations/membres/{session.seats[0].member_id}.pdf", "membre du jury"),
+        (f"/jurys/sessions/{session.id}/proces-verbal.pdf", "Procès-verbal"),
+    ]:
+        response = desk.get(url)
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        reader = PdfReader(io.BytesIO(response.data))
+        content = " ".join(page.extract_text() for page in reader.pages)
+        assert words in content, url
+    ics = desk.get(f"/jurys/sessions/{session.id}/invitation.ics")
+    calendar = Calendar.from_ical(ics.data)
+    event = calendar.walk("VEVENT")[0]
+    assert event.decoded("dtstart").replace(tzinfo=None) == datetime(2016, 3, 15, 9)
+    assert len(event.get("attendee")) == 7
+
+
+def test_a_jury_member_sees_their_session_and_convocation_only(client, candidacy_in, make_user, login, db):
+    candidacy = candidacy_in(S.JURY_SCHEDULED)
+    session = candidacy.jury_session
+    user = make_user(Role.JURY_MEMBER)
+    seat_ = session.seats[0]
+    seat_.member.user_id = user.id
+    db.session.flush()
+    login(user)
+    assert client.get(f"/jurys/sessions/{session.id}").status_code == 200
+    assert client.get(f"/jurys/sessions/{session.id}/membres/1/retirer").status_code in (403, 405)
+    other = session.seats[1].member_id
+    assert client.get(f"/jurys/sessions/{session.id}/convocations/membres/{other}.pdf").status_code == 403
+
+
+# --- the pool ----------------------------------------------------------------------------------------
+
+def test_members_are_added_edited_and_validated(desk, db):
+    response = desk.post("/jurys/membres/nouveau", data={
+        "last_name": "Durand", "first_name": "Claire", "email": "claire.durand@cnam.fr", "gender": "F",
+        "qualifications": ["cnam_teacher", "pedagogical_head"], "certifications": ["RNCP5385"], "site": "Paris", "max_sessions": "4"})
+    assert response.status_code == 302
+    member = db.session.scalars(select(JuryMember)).one()
+    assert member.qualifications == ["cnam_teacher", "pedagogical_head"] and [c.code for c in member.certifications] == ["RNCP5385"]
+    bad = desk.post("/jurys/membres/nouveau", data={"last_name": "X", "first_name": "Y", "email": "pas-une-adresse", "gender": "F",
+                                                    "qualifications": ["wizard"], "certifications": ["RNCP17992"], "max_sessions": "0"})
+    assert bad.status_code == 422
+    assert db.session.scalar(select(db.func.count(JuryMember.id))) == 1
+
+
+CSV = ("nom;prenom;email;genre;qualifications;certifications;site;organisme;sessions_max\n"
+       "Martin;Paul;paul.martin@cnam.fr;M;cnam_teacher;RNCP5385;Paris;Cnam;5\n"
+       "Leroy;Anne;anne.leroy@cnam.fr;F;cnam_teacher, pedagogical_head;RNCP5385;Lille;Cnam;3\n")
+
+
+def test_import_previews_row_errors_and_saves_nothing(desk, db):
+    bad = CSV + "Faux;Jean;jean@cnam.fr;X;magicien;RNCP17992;Paris;;abc\n"
+    response = desk.post("/jurys/membres/import", data={"file": (io.BytesIO(bad.encode()), "vivier.csv")},
+                         content_type="multipart/form-data")
+    assert response.status_code == 422
+    page = page_text(response)
+    assert "genre : F ou M attendu" in page and "qualifications : inconnue(s) magicien" in page
+    assert "certifications : hors de votre certificateur RNCP17992" in page and "sessions_max" in page
+    assert db.session.scalar(select(db.func.count(JuryMember.id))) == 0
+
+
+def test_import_then_confirm_creates_and_updates(desk, db):
+    preview = desk.post("/jurys/membres/import", data={"file": (io.BytesIO(CSV.encode()), "vivier.csv")},
+                        content_type="multipart/form-data")
+    assert preview.status_code == 200 and "Importer ces membres" in page_text(preview)
+    assert db.session.scalar(select(db.func.count(JuryMember.id))) == 0
+    import base64
+
+    payload = base64.b64encode(CSV.encode()).decode()
+    done = desk.post("/jurys/membres/import", data={"filename": "vivier.csv", "payload": payload})
+    assert done.status_code == 302
+    assert db.session.scalar(select(db.func.count(JuryMember.id))) == 2
+    again = desk.post("/jurys/membres/import", data={"filename": "vivier.csv", "payload": payload})
+    assert again.status_code == 302 and db.session.scalar(select(db.func.count(JuryMember.id))) == 2
+
+
+def test_export_csv_and_xlsx_round_trip(desk, db, compliant_members):
+    from openpyxl import load_workbook
+
+    compliant_members("RNCP5385")
+    csv_body = desk.get("/jurys/membres/export.csv").data.decode("utf-8-sig")
+    assert csv_body.splitlines()[0].startswith("nom;prenom;email") and len(csv_body.splitlines()) == 8
+    xlsx = desk.get("/jurys/membres/export.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    assert sheet.max_row == 8 and sheet["A1"].value == "nom"
+    reimport = desk.post("/jurys/membres/import", data={"file": (io.BytesIO(xlsx.data), "vivier.xlsx")}, content_type="multipart/form-data")
+    assert reimport.status_code == 200 and "7 ligne(s)" in page_text(reimport)
+
+
+def test_the_other_certifiers_pool_and_sessions_are_out_of_reach(client, make_user, login, make_member, candidacy_in):
+    foreign = make_member("askoria", ("director_in_post",))
+    session = candidacy_in(S.JURY_SCHEDULED).jury_session
+    login(make_user(Role.COORDINATOR, certifier="askoria"))
+    assert client.get(f"/jurys/sessions/{session.id}").status_code == 403
+    client.post("/deconnexion")
+    login(make_user(Role.COORDINATOR, certifier="cnam"))
+    assert client.get(f"/jurys/membres/{foreign.id}").status_code == 403

@@ -1,0 +1,86 @@
+"""Forms of the jury pages."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField, DateTimeLocalField, EmailField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
+    SubmitField, TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from ..certifications.vocabulary import Gender
+from .models import TieKind
+
+
+class MemberForm(FlaskForm):
+    last_name = StringField(_l("Nom"), validators=[DataRequired(), Length(max=100)])
+    first_name = StringField(_l("Prénom"), validators=[DataRequired(), Length(max=100)])
+    email = EmailField(_l("Adresse électronique"), validators=[DataRequired(), Email(), Length(max=254)])
+    gender = SelectField(_l("Genre"), choices=Gender.choices(), validators=[DataRequired()])
+    qualifications = SelectMultipleField(_l("Qualifications"), choices=[], validators=[DataRequired()])
+    certifications = SelectMultipleField(_l("Certifications pour lesquelles il peut siéger"), choices=[], validators=[DataRequired()])
+    site = StringField(_l("Site"), validators=[Optional(), Length(max=100)])
+    organisation = StringField(_l("Organisme"), validators=[Optional(), Length(max=200)])
+    max_sessions = IntegerField(_l("Nombre de sessions au plus par campagne"), default=6,
+                                validators=[InputRequired(), NumberRange(min=1, max=200)])
+    submit = SubmitField(_l("Enregistrer"))
+
+
+class TieForm(FlaskForm):
+    candidate = SelectField(_l("Candidat"), choices=[], validators=[DataRequired()])
+    kind = SelectField(_l("Nature du lien"), choices=TieKind.choices(), validators=[DataRequired()])
+    note = StringField(_l("Précision"), validators=[Optional(), Length(max=300)])
+    submit = SubmitField(_l("Déclarer le lien"))
+
+
+class AvailabilityForm(FlaskForm):
+    starts_at = DateTimeLocalField(_l("Disponible du"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    ends_at = DateTimeLocalField(_l("au"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    submit = SubmitField(_l("Ajouter la disponibilité"))
+
+    def validate_ends_at(self, field):
+        if field.data and self.starts_at.data and field.data <= self.starts_at.data:
+            raise ValidationError(_l("La fin doit suivre le début."))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Fichier CSV ou XLSX"), validators=[FileRequired(_l("Choisissez un fichier."))])
+    submit = SubmitField(_l("Prévisualiser"))
+
+
+class ImportConfirmForm(FlaskForm):
+    filename = HiddenField()
+    payload = HiddenField()
+    submit = SubmitField(_l("Importer ces membres"))
+
+
+class SessionForm(FlaskForm):
+    certification = SelectField(_l("Certification"), choices=[], validators=[DataRequired()])
+    starts_at = DateTimeLocalField(_l("Début"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    ends_at = DateTimeLocalField(_l("Fin"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    site = StringField(_l("Site"), validators=[DataRequired(), Length(max=100)])
+    room = StringField(_l("Salle"), validators=[Optional(), Length(max=100)])
+    capacity = IntegerField(_l("Candidats entendus au plus"), validators=[Optional(), NumberRange(min=1, max=20)])
+    submit = SubmitField(_l("Enregistrer la session"))
+
+    def validate_ends_at(self, field):
+        if field.data and self.starts_at.data and field.data <= self.starts_at.data:
+            raise ValidationError(_l("La fin doit suivre le début."))
+
+
+class SeatForm(FlaskForm):
+    member = SelectField(_l("Membre"), choices=[], validators=[DataRequired()])
+    submit = SubmitField(_l("Ajouter au jury"))
+
+
+class SessionCandidateForm(FlaskForm):
+    candidacy = SelectField(_l("Dossier prêt pour le jury"), choices=[], validators=[DataRequired()])
+    submit = SubmitField(_l("Ajouter le candidat"))
+
+
+class ConfirmSessionForm(FlaskForm):
+    acknowledge = BooleanField(_l("J'ai pris connaissance des points indéterminés et je confirme la session"))
+    note = TextAreaField(_l("Observation (facultatif)"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Confirmer la session et convoquer"))

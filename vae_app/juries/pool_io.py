@@ -1,0 +1,175 @@
+"""The member pool as CSV and XLSX: export, and import with a preview and row-level
+errors before anything is saved."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from ..certifications.vocabulary import Gender
+
+COLUMNS = ["nom", "prenom", "email", "genre", "qualifications", "certifications", "site", "organisme", "sessions_max"]
+HEADERS_FR = {"nom": "Nom", "prenom": "Prénom", "email": "Adresse électronique", "genre": "Genre (F/M)",
+              "qualifications": "Qualifications", "certifications": "Certifications", "site": "Site",
+              "organisme": "Organisme", "sessions_max": "Sessions au plus"}
+MAX_ROWS = 5000
+
+
+@dataclass
+class ImportRow:
+    line: int
+    values: dict
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class PoolFileError(ValueError):
+    """The file cannot be read at all (format, encoding, header)."""
+
+
+def _split(value) -> list[str]:
+    text = "" if value is None else str(value)
+    return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+def export_rows(members) -> list[list]:
+    rows = []
+    for m in members:
+        rows.append([m.last_name, m.first_name, m.email, m.gender.value, ", ".join(m.qualifications),
+                     ", ".join(c.code for c in m.certifications), m.site or "", m.organisation or "", m.max_sessions])
+    return rows
+
+
+def to_csv(members) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(COLUMNS)
+    writer.writerows(export_rows(members))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: spreadsheet software reads UTF-8 correctly
+
+
+def to_xlsx(members) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Vivier"
+    sheet.append(COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in export_rows(members):
+        sheet.append(row)
+    for column, width in zip("ABCDEFGHI", (18, 16, 30, 8, 40, 22, 12, 30, 14)):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def read_table(filename: str, data: bytes) -> list[tuple[int, dict]]:
+    """(line number, {column: value}) for each data row of a CSV or XLSX file."""
+    name = (filename or "").lower()
+    if name.endswith(".xlsx") or data[:2] == b"PK":
+        return _read_xlsx(data)
+    if name.endswith(".csv") or not name:
+        return _read_csv(data)
+    raise PoolFileError("Format non reconnu : envoyez un fichier .csv (séparateur ; ou ,) ou .xlsx.")
+
+
+def _normalise_header(header: list) -> list[str]:
+    names = [str(h or "").strip().lower().replace("é", "e").replace(" ", "_") for h in header]
+    missing = [c for c in ("nom", "prenom", "email", "genre", "qualifications") if c not in names]
+    if missing:
+        raise PoolFileError(f"Colonnes manquantes : {', '.join(missing)} (attendues : {', '.join(COLUMNS)}).")
+    return names
+
+
+def _read_csv(data: bytes) -> list[tuple[int, dict]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise PoolFileError("Le fichier CSV doit être encodé en UTF-8.") from None
+    try:
+        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else "", delimiters=";,")
+    except csv.Error:
+        dialect = csv.excel
+        dialect.delimiter = ";"
+    reader = csv.reader(io.StringIO(text), dialect)
+    rows = list(reader)
+    if not rows:
+        raise PoolFileError("Le fichier est vide.")
+    names = _normalise_header(rows[0])
+    if len(rows) - 1 > MAX_ROWS:
+        raise PoolFileError(f"{len(rows) - 1} lignes : {MAX_ROWS} au plus par import.")
+    return [(i + 2, dict(zip(names, row))) for i, row in enumerate(rows[1:]) if any(cell.strip() for cell in row)]
+
+
+def _read_xlsx(data: bytes) -> list[tuple[int, dict]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - any unreadable workbook is the user's file problem
+        raise PoolFileError("Classeur XLSX illisible.") from None
+    sheet = workbook.worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    if not rows:
+        raise PoolFileError("Le classeur est vide.")
+    names = _normalise_header(list(rows[0]))
+    if len(rows) - 1 > MAX_ROWS:
+        raise PoolFileError(f"{len(rows) - 1} lignes : {MAX_ROWS} au plus par import.")
+    out = []
+    for i, row in enumerate(rows[1:]):
+        if any(cell not in (None, "") for cell in row):
+            out.append((i + 2, {name: ("" if cell is None else str(cell)) for name, cell in zip(names, row)}))
+    return out
+
+
+def validate(rows: list[tuple[int, dict]], vocabulary: set[str], certification_codes: set[str]) -> list[ImportRow]:
+    """Each row checked on its own and against the others (duplicate e-mails)."""
+    checked, seen = [], {}
+    for line, raw in rows:
+        row = ImportRow(line, {})
+        last, first, email = (raw.get(k, "").strip() for k in ("nom", "prenom", "email"))
+        if not last:
+            row.errors.append("nom : obligatoire")
+        if not first:
+            row.errors.append("prenom : obligatoire")
+        if "@" not in email or len(email) > 254:
+            row.errors.append(f"email : adresse invalide {email!r}")
+        elif email.lower() in seen:
+            row.errors.append(f"email : déjà présent ligne {seen[email.lower()]}")
+        else:
+            seen[email.lower()] = line
+        gender = raw.get("genre", "").strip().upper()[:1]
+        if gender not in ("F", "M"):
+            row.errors.append(f"genre : F ou M attendu, reçu {raw.get('genre', '')!r}")
+        qualifications = _split(raw.get("qualifications"))
+        unknown = [q for q in qualifications if q not in vocabulary]
+        if unknown:
+            row.errors.append(f"qualifications : inconnue(s) {', '.join(unknown)}")
+        if not qualifications:
+            row.errors.append("qualifications : au moins une")
+        certifications = [c.upper().replace(" ", "") for c in _split(raw.get("certifications"))]
+        outside = [c for c in certifications if c not in certification_codes]
+        if outside:
+            row.errors.append(f"certifications : hors de votre certificateur {', '.join(outside)}")
+        max_sessions_raw = (raw.get("sessions_max") or "6").strip()
+        try:
+            max_sessions = int(float(max_sessions_raw))
+            if not 1 <= max_sessions <= 200:
+                raise ValueError
+        except ValueError:
+            row.errors.append(f"sessions_max : entier de 1 à 200 attendu, reçu {max_sessions_raw!r}")
+            max_sessions = 6
+        row.values = {"last_name": last, "first_name": first, "email": email.lower(),
+                      "gender": Gender(gender) if gender in ("F", "M") else None, "qualifications": qualifications,
+                      "certification_codes": certifications or sorted(certification_codes),
+                      "site": raw.get("site", "").strip() or None, "organisation": raw.get("organisme", "").strip() or None,
+                      "max_sessions": max_sessions}
+        checked.append(row)
+    return checked
