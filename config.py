@@ -34,6 +34,13 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     VAE_API_TOKEN_HOURS = 12
+    VAE_REMINDER_DAYS = (180, 90, 30)
+    VAE_SMTP_HOST: str | None = None
+    VAE_SMTP_PORT = 587
+    VAE_SMTP_USER: str | None = None
+    VAE_SMTP_PASSWORD: str | None = None
+    VAE_SMTP_STARTTLS = True
+    VAE_MAIL_FROM = "Suivi VAE <ne-pas-repondre@suivi-vae.fr>"
 
 
 class DevelopmentConfig(Config):
@@ -70,6 +77,12 @@ ENV_SETTINGS = {
     "VAE_RULES_DIR": ("VAE_RULES_DIR", str),
     "VAE_PAGE_SIZE": ("VAE_PAGE_SIZE", int),
     "VAE_API_TOKEN_HOURS": ("VAE_API_TOKEN_HOURS", int),
+    "VAE_SMTP_HOST": ("VAE_SMTP_HOST", str),
+    "VAE_SMTP_PORT": ("VAE_SMTP_PORT", int),
+    "VAE_SMTP_USER": ("VAE_SMTP_USER", str),
+    "VAE_SMTP_PASSWORD": ("VAE_SMTP_PASSWORD", str),
+    "VAE_SMTP_STARTTLS": ("VAE_SMTP_STARTTLS", lambda v: v.lower() in ("1", "true", "yes", "oui")),
+    "VAE_MAIL_FROM": ("VAE_MAIL_FROM", str),
 }
 
 

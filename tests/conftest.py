@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from sqlalchemy import text
 
@@ -131,9 +131,19 @@ def client(app, db):
     return app.test_client()
 
 
+class IsolatedCliRunner(FlaskCliRunner):
+    """A command runs in its own app context (its own session), as in its own process."""
+
+    def invoke(self, *args, **kwargs):
+        with self.app.app_context():
+            result = super().invoke(*args, **kwargs)
+        _db.session.expire_all()
+        return result
+
+
 @pytest.fixture
 def runner(app, db):
-    return app.test_cli_runner()
+    return IsolatedCliRunner(app)
 
 
 @pytest.fixture(scope="session")
@@ -265,3 +275,12 @@ def desk(client, coordinator, login):
     """The test client, logged in as a CNAM coordinator."""
     login(coordinator)
     return client
+
+
+def visible_text(response) -> str:
+    """Only the words a person sees: tags removed, white space collapsed."""
+    import html
+    import re
+
+    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.get_data(as_text=True), flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())

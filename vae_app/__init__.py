@@ -69,6 +69,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .candidacies.views import bp as candidacies_bp
+    from .components.views import bp as components_bp
     from .juries.views import bp as juries_bp
     from .web.errors import register_error_handlers
     from .web.templating import register_template_helpers
@@ -79,6 +80,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.register_blueprint(candidacies_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(juries_bp)
+    app.register_blueprint(components_bp)
     register_error_handlers(app)
     register_template_helpers(app)
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 def register_cli(app) -> None:
     from .candidacies.cli import candidacies_cli
+    from .components.cli import components_cli
     from .demo.cli import demo_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(candidacies_cli)
+    app.cli.add_command(components_cli)

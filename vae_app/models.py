@@ -6,7 +6,7 @@ from .candidacies.models import (  # noqa: F401
     DocumentKind, ExperiencePeriod, ValidationFileSection,
 )
 from .certifications.models import Certification, Certifier  # noqa: F401
-from .components.models import AcquiredComponent  # noqa: F401
+from .components.models import AcquiredComponent, OutboxMessage, Reminder  # noqa: F401
 from .juries.models import (  # noqa: F401
     JuryMember, JurySession, MemberAvailability, MemberTie, SessionSeat, SessionStatus, TieKind,
 )

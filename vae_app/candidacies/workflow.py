@@ -242,7 +242,11 @@ class Flow:
         assessed = {a.component_code for a in self.candidacy.assessments}
         missing = [c.code for c in components_to_assess(self.candidacy, self.context.rules, self.context.today) if c.code not in assessed]
         if missing:
-            return self.context.refuse(f"Composantes sans évaluation : {', '.join(missing)}.")
+            expired = {a.component_code: a.expires_on for a in self.candidacy.acquired_components
+                       if not a.is_valid_on(self.context.today)}
+            named = [f"{code} (acquise mais expirée le {expired[code]:%d/%m/%Y} : elle ne compte plus)" if code in expired else code
+                     for code in missing]
+            return self.context.refuse(f"Composantes sans évaluation : {', '.join(named)}.")
         return True
 
     def session_suitable(self, event) -> bool:

@@ -1,7 +1,7 @@
 """Components acquired by a candidate, with the date they expire."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -33,3 +33,36 @@ class AcquiredComponent(db.Model):
 
     def is_valid_on(self, day: date) -> bool:
         return self.expires_on is None or day < self.expires_on
+
+
+class Reminder(db.Model):
+    """One reminder threshold reached for one acquired component: sent once, ever.
+
+    The unique constraint makes a second run, or a concurrent one, unable to
+    remind twice: the row is inserted before the message is queued.
+    """
+
+    __tablename__ = "component_reminders"
+    __table_args__ = (sa.UniqueConstraint("component_id", "threshold_days"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    component_id: Mapped[int] = mapped_column(sa.ForeignKey("acquired_components.id", ondelete="CASCADE"), index=True)
+    threshold_days: Mapped[int] = mapped_column(sa.Integer)
+    expires_on: Mapped[date] = mapped_column(sa.Date)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime)
+    sent: Mapped[bool] = mapped_column(sa.Boolean, default=True)  # False: a later, more urgent reminder superseded it
+
+
+class OutboxMessage(db.Model):
+    """An e-mail, stored before it is sent (SMTP when configured); the admin can read the outbox."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime, index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    error: Mapped[str | None] = mapped_column(sa.Text)

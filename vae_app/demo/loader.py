@@ -154,6 +154,19 @@ PLANS = [
     Plan("ASK-2011-0004", C17, S.PARTIALLY_VALIDATED, date(2011, 2, 14), "Rennes", eligibility_on=date(2011, 3, 28),
          validation_file_on=date(2011, 9, 12), session="JURY-ASK-2011-12-09", decided_on=date(2011, 12, 9),
          acquired=[("DC3", date(2011, 12, 9))]),
+    # More partial validations, so the expiry dashboard shows every horizon on 2016-03-01.
+    Plan("VAE-2011-0014", C5, S.PARTIALLY_VALIDATED, date(2010, 9, 6), "Lille", eligibility_on=date(2010, 10, 18),
+         validation_file_on=date(2011, 3, 7), session="JURY-CNAM-2011-06-24", decided_on=date(2011, 6, 24),
+         acquired=[("PILOTAGE", date(2011, 6, 24)), ("GESTION", date(2011, 6, 24))]),
+    Plan("VAE-2011-0027", C5, S.PARTIALLY_VALIDATED, date(2011, 1, 17), "Paris", eligibility_on=date(2011, 3, 1),
+         validation_file_on=date(2011, 7, 4), session="JURY-CNAM-2011-10-14", decided_on=date(2011, 10, 14),
+         acquired=[("PROJETS", date(2011, 10, 14))]),
+    Plan("ASK-2011-0009", C17, S.PARTIALLY_VALIDATED, date(2011, 1, 24), "Rennes", eligibility_on=date(2011, 3, 7),
+         validation_file_on=date(2011, 5, 2), session="JURY-ASK-2011-07-08", decided_on=date(2011, 7, 8),
+         acquired=[("DC1", date(2011, 7, 8)), ("DC2", date(2011, 7, 8))]),
+    Plan("ASK-2011-0012", C17, S.PARTIALLY_VALIDATED, date(2011, 1, 10), "Rennes", eligibility_on=date(2011, 2, 21),
+         validation_file_on=date(2011, 3, 14), session="JURY-ASK-2011-05-13", decided_on=date(2011, 5, 13),
+         acquired=[("DC4", date(2011, 5, 13))]),
     Plan("ASK-2013-0007", C17, S.CERTIFIED, date(2013, 1, 21), "Rennes", eligibility_on=date(2013, 3, 4),
          validation_file_on=date(2013, 10, 7), session="JURY-ASK-2014-06-20", decided_on=date(2014, 6, 20),
          acquired=[("DC1", date(2014, 6, 20)), ("DC2", date(2014, 6, 20)), ("DC3", date(2014, 6, 20)), ("DC4", date(2014, 6, 20))]),
@@ -164,6 +177,10 @@ SESSIONS = {
     "JURY-CNAM-2010-12-10": (C5, datetime(2010, 12, 10, 9), 3.5, "Paris", "Salle 21.2.37", SessionStatus.HELD),
     "JURY-CNAM-2011-03-25": (C5, datetime(2011, 3, 25, 9), 3.5, "Paris", "Salle 21.2.37", SessionStatus.HELD),
     "JURY-CNAM-2011-05-20": (C5, datetime(2011, 5, 20, 14), 3.5, "Nantes", "Salle B104", SessionStatus.HELD),
+    "JURY-CNAM-2011-06-24": (C5, datetime(2011, 6, 24, 9), 3.5, "Lille", "Salle 2", SessionStatus.HELD),
+    "JURY-CNAM-2011-10-14": (C5, datetime(2011, 10, 14, 14), 3.5, "Paris", "Salle 21.2.37", SessionStatus.HELD),
+    "JURY-ASK-2011-05-13": (C17, datetime(2011, 5, 13, 9), 3.5, "Rennes", "Salle Bréhat", SessionStatus.HELD),
+    "JURY-ASK-2011-07-08": (C17, datetime(2011, 7, 8, 9), 3.5, "Rennes", "Salle Ouessant", SessionStatus.HELD),
     "JURY-CNAM-2015-06-12": (C5, datetime(2015, 6, 12, 9), 3.5, "Paris", "Amphi C", SessionStatus.HELD),
     "JURY-CNAM-2016-03-15": (C5, datetime(2016, 3, 15, 9), 3.5, "Paris", "Salle 17.1.02", SessionStatus.CONFIRMED),
     "JURY-ASK-2011-12-09": (C17, datetime(2011, 12, 9, 9), 3.5, "Rennes", "Salle Bréhat", SessionStatus.HELD),
@@ -483,8 +500,11 @@ class DemoLoader:
         by_candidate = {"submit", "submit_validation_file", "withdraw", "start_validation_file"}
         db.session.add(AuditEvent(at=created, actor_id=candidate.id, entity="candidacy", entity_id=candidacy.id,
                                   candidacy_id=candidacy.id, event="create", to_state=S.DRAFT.value))
-        for event, source, target in PATH_ENDINGS[plan.state]:
-            when = dates.get(event) or (plan.received_on or DEMO_DATE)
+        steps = PATH_ENDINGS[plan.state]
+        when_of = [dates.get(event) or (plan.received_on or DEMO_DATE) for event, _s, _t in steps]
+        for i in range(len(when_of) - 2, -1, -1):  # keep the story in order: each step before the next
+            when_of[i] = min(when_of[i], when_of[i + 1] - timedelta(days=1))
+        for (event, source, target), when in zip(steps, when_of):
             actor = candidate if event in by_candidate else (None if event == "lapse" else coordinator)
             db.session.add(AuditEvent(
                 at=datetime.combine(when, time(11)), actor_id=actor.id if actor else None, entity="candidacy",

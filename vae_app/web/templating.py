@@ -68,3 +68,16 @@ def register_template_helpers(app) -> None:
         return get_rules().qualification_label(name, current_language())
 
     app.add_template_filter(qualification_label, "qualification_label_filter")
+
+    @app.template_global()
+    def remaining(candidacy) -> list[str]:
+        """Codes of the components a candidate still has to obtain (valid acquired ones excluded)."""
+        from ..candidacies.services import components_to_assess
+
+        return [c.code for c in components_to_assess(candidacy, get_rules(), clock.today())]
+
+    @app.template_global()
+    def next_step(candidacy) -> str:
+        from ..candidacies.services import NEXT_STEPS
+
+        return NEXT_STEPS[candidacy.state]

@@ -1,0 +1,182 @@
+"""Component validity over time: recompute after a rule change, lapse files whose
+parts all expired, remind candidates before an expiry. Only flushes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from .. import clock
+from ..audit.operations import record as audit
+from ..auth.models import Role, User
+from ..candidacies.models import Candidacy, CandidacyState as S
+from ..candidacies.operations import fire
+from ..candidacies.workflow import FINAL_STATES
+from ..certifications.models import Certification
+from ..certifications.rules import RuleBook
+from ..extensions import db
+from .mail import queue
+from .models import AcquiredComponent, Reminder
+from .validity import component_expiry
+
+
+@dataclass(frozen=True)
+class Change:
+    reference: str
+    component: str
+    old: date | None
+    new: date | None
+    rule: str | None
+
+
+def recompute(rules: RuleBook, apply: bool = True) -> list[Change]:
+    """Recompute every stored expiry from the rules keyed on its validation date."""
+    changes = []
+    rows = db.session.scalars(
+        select(AcquiredComponent).options(selectinload(AcquiredComponent.candidacy).selectinload(Candidacy.certification))
+        .order_by(AcquiredComponent.id)
+    ).all()
+    for row in rows:
+        validity = component_expiry(rules.certification(row.candidacy.certification.code), rules.law, row.validated_on)
+        if validity.unknown_reason:
+            continue
+        if validity.expires_on != row.expires_on or validity.rule != row.validity_rule:
+            changes.append(Change(row.candidacy.reference, row.component_code, row.expires_on, validity.expires_on, validity.rule))
+            if apply:
+                audit(entity="acquired_component", entity_id=row.id, candidacy_id=row.candidacy_id, event="recompute_expiry",
+                      reason=f"{row.component_code} : {row.expires_on or 'permanente'} → {validity.expires_on or 'permanente'} ({validity.rule})")
+                row.expires_on, row.validity_rule = validity.expires_on, validity.rule
+    if apply:
+        db.session.flush()
+    return changes
+
+
+def lapse_expired(today: date, apply: bool = True) -> list[Candidacy]:
+    """Partially validated files whose acquired components have all expired move to « caduque»."""
+    due = []
+    candidates = db.session.scalars(
+        select(Candidacy).where(Candidacy.state == S.PARTIALLY_VALIDATED)
+        .options(selectinload(Candidacy.acquired_components)).order_by(Candidacy.id)
+    ).all()
+    for candidacy in candidates:
+        acquired = candidacy.acquired_components
+        if acquired and not any(a.is_valid_on(today) for a in acquired):
+            due.append(candidacy)
+            if apply:
+                fire(candidacy, "lapse", None)
+    return due
+
+
+@dataclass
+class ReminderPlan:
+    component: AcquiredComponent
+    threshold: int
+    superseded: list[int]
+
+
+def reminders_due(today: date, thresholds: tuple[int, ...]) -> list[ReminderPlan]:
+    """The reminders to send today: for each component, the most urgent threshold reached and not yet used."""
+    thresholds = tuple(sorted(thresholds))
+    horizon = date.fromordinal(today.toordinal() + max(thresholds))
+    rows = db.session.scalars(
+        select(AcquiredComponent).join(Candidacy)
+        .where(AcquiredComponent.expires_on.is_not(None), AcquiredComponent.expires_on > today,
+               AcquiredComponent.expires_on <= horizon,
+               Candidacy.state.not_in([s.value for s in FINAL_STATES] + [S.CERTIFIED.value]))
+        .options(selectinload(AcquiredComponent.candidacy).selectinload(Candidacy.candidate))
+        .order_by(AcquiredComponent.expires_on, AcquiredComponent.id)
+    ).all()
+    if not rows:
+        return []
+    done = {(r.component_id, r.threshold_days) for r in db.session.scalars(
+        select(Reminder).where(Reminder.component_id.in_([r.id for r in rows])))}
+    plans = []
+    for row in rows:
+        days_left = (row.expires_on - today).days
+        reached = [t for t in thresholds if days_left <= t]
+        if not reached:
+            continue
+        most_urgent = min(reached)
+        if (row.id, most_urgent) in done:
+            continue
+        superseded = [t for t in reached if t != most_urgent and (row.id, t) not in done]
+        plans.append(ReminderPlan(row, most_urgent, superseded))
+    return plans
+
+
+def send_reminders(rules: RuleBook, today: date, thresholds: tuple[int, ...]) -> list[ReminderPlan]:
+    """Queue one e-mail per reminder and a digest per coordinator; a reminder already recorded is skipped.
+
+    Each reminder row is inserted in a savepoint first: if another run inserted
+    it meanwhile, the unique constraint refuses it and no message is queued.
+    """
+    sent = []
+    now = clock.now()
+    for plan in reminders_due(today, thresholds):
+        row = plan.component
+        try:
+            with db.session.begin_nested():
+                db.session.add(Reminder(component_id=row.id, threshold_days=plan.threshold, expires_on=row.expires_on,
+                                        created_at=now, sent=True))
+                for threshold in plan.superseded:
+                    db.session.add(Reminder(component_id=row.id, threshold_days=threshold, expires_on=row.expires_on,
+                                            created_at=now, sent=False))
+                db.session.flush()
+        except IntegrityError:
+            continue  # another run reminded it first
+        candidacy = row.candidacy
+        cert = rules.certification(candidacy.certification.code)
+        component = cert.component(row.component_code)
+        title = component.title if component else row.component_code
+        days = (row.expires_on - today).days
+        queue(
+            to=candidacy.candidate.email, kind="expiry_reminder",
+            subject=f"Votre composante « {title} » expire le {row.expires_on:%d/%m/%Y}",
+            body=(f"Bonjour {candidacy.candidate.full_name},\n\n"
+                  f"La composante « {title} » ({row.component_code}) de la certification {cert.title_on(today)} "
+                  f"({cert.code}), acquise le {row.validated_on:%d/%m/%Y} (dossier {candidacy.reference}), expire le "
+                  f"{row.expires_on:%d/%m/%Y}, dans {days} jours.\n\n"
+                  "Après cette date, elle ne pourra plus être prise en compte par le jury. Pour la conserver, "
+                  "présentez les composantes qui vous manquent avant cette date : reprenez votre parcours dans Suivi VAE "
+                  "et contactez le service VAE de votre certificateur.\n\n"
+                  "Le service de la validation des acquis de l'expérience"),
+        )
+        sent.append(plan)
+    _digests(sent, rules, today)
+    db.session.flush()
+    return sent
+
+
+def _digests(sent: list[ReminderPlan], rules: RuleBook, today: date) -> None:
+    by_certifier: dict[int, list[ReminderPlan]] = {}
+    for plan in sent:
+        by_certifier.setdefault(plan.component.candidacy.certification.certifier_id, []).append(plan)
+    for certifier_id, plans in by_certifier.items():
+        coordinators = db.session.scalars(select(User).where(User.role == Role.COORDINATOR, User.certifier_id == certifier_id)).all()
+        lines = [f"- {p.component.candidacy.reference} ({p.component.candidacy.candidate.full_name}) : "
+                 f"{p.component.component_code} expire le {p.component.expires_on:%d/%m/%Y} (rappel à {p.threshold} jours)"
+                 for p in plans]
+        for coordinator in coordinators:
+            queue(to=coordinator.email, kind="expiry_digest",
+                  subject=f"Suivi VAE : {len(plans)} composante(s) bientôt expirée(s) — rappels du {today:%d/%m/%Y}",
+                  body="Bonjour,\n\nLes candidats suivants viennent d'être prévenus de l'expiration prochaine d'une composante acquise :\n\n"
+                       + "\n".join(lines) + "\n\nLe tableau des expirations dans Suivi VAE donne le détail.\n")
+
+
+def expiring(certifier_id: int | None, today: date, until_days: int = 180):
+    """Acquired components of files not certified that expire within ``until_days``, or expired in the last year."""
+    horizon = date.fromordinal(today.toordinal() + until_days)
+    year_ago = date.fromordinal(today.toordinal() - 365)
+    query = (select(AcquiredComponent).join(Candidacy).join(Certification)
+             .where(AcquiredComponent.expires_on.is_not(None), AcquiredComponent.expires_on <= horizon,
+                    AcquiredComponent.expires_on > year_ago,
+                    Candidacy.state != S.CERTIFIED)
+             .options(selectinload(AcquiredComponent.candidacy).selectinload(Candidacy.candidate),
+                      selectinload(AcquiredComponent.candidacy).selectinload(Candidacy.certification))
+             .order_by(AcquiredComponent.expires_on, AcquiredComponent.id))
+    if certifier_id is not None:
+        query = query.where(Certification.certifier_id == certifier_id)
+    return query

@@ -1,0 +1,182 @@
+"""Every route of the components domain: the expiry dashboard (table, chart,
+exports), the deadlines tracker and the e-mail outbox."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .. import clock
+from ..auth.models import Role
+from ..auth.permissions import role_required
+from ..candidacies import queries as candidacy_queries
+from ..candidacies.models import Candidacy, CandidacyState as S
+from ..candidacies.workflow import FINAL_STATES
+from ..certifications.models import Certification
+from ..certifications.registry import get_rules
+from ..extensions import db
+from ..web.pagination import ListPage
+from .models import OutboxMessage
+from .operations import expiring
+
+bp = Blueprint("components", __name__)
+BUCKETS = (("expired", None), ("30", 30), ("90", 90), ("180", 180))
+MONTHS_FR = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
+
+
+def _certifier_scope() -> int | None:
+    return current_user.certifier_id if current_user.role is Role.COORDINATOR else None
+
+
+def _page() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        abort(400, description="page : doit être un entier positif")
+
+
+def bucket_of(expires_on: date, today: date) -> str:
+    days = (expires_on - today).days
+    if days <= 0:
+        return "expired"
+    return "30" if days <= 30 else "90" if days <= 90 else "180"
+
+
+def month_series(rows, today: date, certifications: list[str]) -> list[dict]:
+    """Expiries per month, from 12 months ago to 12 months ahead, per certification."""
+    start = date(today.year - 1, today.month, 1)
+    months = []
+    year, month = start.year, start.month
+    for _ in range(25):
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    counts = {(y, m): {code: 0 for code in certifications} for y, m in months}
+    for row in rows:
+        key = (row.expires_on.year, row.expires_on.month)
+        if key in counts:
+            counts[key][row.candidacy.certification.code] += 1
+    return [{"year": y, "month": m, "label": f"{MONTHS_FR[m - 1]} {str(y)[2:]}", "past": (y, m) < (today.year, today.month),
+             "current": (y, m) == (today.year, today.month), "counts": counts[(y, m)], "total": sum(counts[(y, m)].values())}
+            for y, m in months]
+
+
+@bp.route("/coordination/expirations")
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def dashboard():
+    today = clock.today()
+    scope = _certifier_scope()
+    certification = request.args.get("certification")
+    bucket = request.args.get("echeance")
+    if bucket and bucket not in dict(BUCKETS):
+        abort(400, description=f"echeance : attendu parmi {', '.join(dict(BUCKETS))}")
+    query = expiring(scope, today, until_days=180)
+    if certification:
+        query = query.where(Certification.code == certification)
+    rows = db.session.scalars(query).all()
+    codes = sorted({c.code for c in db.session.scalars(select(Certification).where(
+        Certification.certifier_id == scope if scope else True))})
+    summary = {code: {name: 0 for name, _ in BUCKETS} for code in codes}
+    for row in rows:
+        summary[row.candidacy.certification.code][bucket_of(row.expires_on, today)] += 1
+    listed = ListPage([r for r in rows if not bucket or bucket_of(r.expires_on, today) == bucket], _page(),
+                      current_app.config["VAE_PAGE_SIZE"])
+    chart_rows = db.session.scalars(expiring(scope, today, until_days=366)).all()
+    series = month_series(chart_rows, today, codes)
+    rules = get_rules()
+    return render_template("components/dashboard.html", summary=summary, page=listed, series=series, codes=codes, bucket=bucket,
+                           certification=certification, buckets=BUCKETS, rules=rules,
+                           max_total=max([m["total"] for m in series] + [1]))
+
+
+def _export_rows():
+    today = clock.today()
+    rules = get_rules()
+    rows = db.session.scalars(expiring(_certifier_scope(), today, until_days=366)).all()
+    out = []
+    for row in rows:
+        cert = rules.certification(row.candidacy.certification.code)
+        component = cert.component(row.component_code)
+        out.append([row.candidacy.reference, row.candidacy.candidate.full_name, row.candidacy.candidate.email, cert.code,
+                    row.component_code, component.title if component else "", row.validated_on.isoformat(),
+                    row.expires_on.isoformat(), (row.expires_on - today).days, str(row.candidacy.state.label)])
+    return out
+
+
+EXPORT_HEADER = ["dossier", "candidat", "email", "certification", "composante", "intitule", "validee_le", "expire_le",
+                 "jours_restants", "etat_du_dossier"]
+
+
+@bp.route("/coordination/expirations.<fmt>")
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def export(fmt: str):
+    rows = _export_rows()
+    stamp = clock.today().isoformat()
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow(EXPORT_HEADER)
+        writer.writerows(rows)
+        return Response(("\ufeff" + buffer.getvalue()).encode(), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="expirations-{stamp}.csv"'})
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "Expirations"
+        sheet.append(EXPORT_HEADER)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return Response(buffer.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": f'attachment; filename="expirations-{stamp}.xlsx"'})
+    abort(404)
+
+
+@bp.route("/coordination/echeances")
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def deadlines():
+    """Every file's next deadline, most urgent first (overdue at the top)."""
+    today = clock.today()
+    scope = _certifier_scope()
+    query = select(Candidacy).join(Certification).where(
+        Candidacy.state.not_in([s.value for s in FINAL_STATES] + [S.DRAFT.value]))
+    if scope is not None:
+        query = query.where(Certification.certifier_id == scope)
+    candidacies = db.session.scalars(query.options(
+        selectinload(Candidacy.candidate), selectinload(Candidacy.certification).selectinload(Certification.certifier),
+        selectinload(Candidacy.acquired_components), selectinload(Candidacy.jury_session))).all()
+    rules = get_rules()
+    items = []
+    for candidacy in candidacies:
+        deadline = candidacy_queries.deadline_of(candidacy, rules, today)
+        if deadline and deadline.get("on"):
+            items.append((deadline["on"], candidacy, deadline))
+    items.sort(key=lambda item: (item[0], item[1].reference))
+    return render_template("components/deadlines.html", page=ListPage(items, _page(), current_app.config["VAE_PAGE_SIZE"]))
+
+
+@bp.route("/admin/courriels")
+@role_required(Role.ADMIN)
+def outbox():
+    page = db.paginate(select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()),
+                       page=_page(), per_page=current_app.config["VAE_PAGE_SIZE"], error_out=False)
+    return render_template("components/outbox.html", page=page)
+
+
+@bp.route("/admin/courriels/<int:message_id>")
+@role_required(Role.ADMIN)
+def outbox_message(message_id: int):
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        abort(404)
+    return render_template("components/outbox_message.html", message=message)

@@ -1,0 +1,33 @@
+"""Pagination of a list computed in Python, with the attributes of Flask-SQLAlchemy's pages."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class ListPage:
+    all_items: list
+    page: int
+    per_page: int
+
+    def __post_init__(self):
+        self.total = len(self.all_items)
+        self.pages = (self.total + self.per_page - 1) // self.per_page
+        self.page = max(1, min(self.page, self.pages or 1))
+        self.items = self.all_items[(self.page - 1) * self.per_page: self.page * self.per_page]
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
