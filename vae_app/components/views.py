@@ -2,8 +2,6 @@
 exports), the deadlines tracker and the e-mail outbox."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
@@ -21,6 +19,7 @@ from ..certifications.models import Certification
 from ..certifications.registry import get_rules
 from ..extensions import db
 from ..web.pagination import ListPage
+from ..web.spreadsheets import csv_bytes, xlsx_bytes
 from .models import OutboxMessage
 from .operations import expiring
 
@@ -117,27 +116,11 @@ def export(fmt: str):
     rows = _export_rows()
     stamp = clock.today().isoformat()
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(EXPORT_HEADER)
-        writer.writerows(rows)
-        return Response(("\ufeff" + buffer.getvalue()).encode(), mimetype="text/csv; charset=utf-8",
+        return Response(csv_bytes(EXPORT_HEADER, rows), mimetype="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="expirations-{stamp}.csv"'})
     if fmt == "xlsx":
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "Expirations"
-        sheet.append(EXPORT_HEADER)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return Response(buffer.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return Response(xlsx_bytes("Expirations", EXPORT_HEADER, rows),
+                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f'attachment; filename="expirations-{stamp}.xlsx"'})
     abort(404)
 

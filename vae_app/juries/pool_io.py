@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass, field
 
 from ..certifications.vocabulary import Gender
+from ..web.spreadsheets import csv_bytes, xlsx_bytes
 
 COLUMNS = ["nom", "prenom", "email", "genre", "qualifications", "certifications", "site", "organisme", "sessions_max"]
 HEADERS_FR = {"nom": "Nom", "prenom": "Prénom", "email": "Adresse électronique", "genre": "Genre (F/M)",
@@ -44,30 +45,11 @@ def export_rows(members) -> list[list]:
 
 
 def to_csv(members) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(COLUMNS)
-    writer.writerows(export_rows(members))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: spreadsheet software reads UTF-8 correctly
+    return csv_bytes(COLUMNS, export_rows(members))
 
 
 def to_xlsx(members) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Vivier"
-    sheet.append(COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in export_rows(members):
-        sheet.append(row)
-    for column, width in zip("ABCDEFGHI", (18, 16, 30, 8, 40, 22, 12, 30, 14)):
-        sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes("Vivier", COLUMNS, export_rows(members), (18, 16, 30, 8, 40, 22, 12, 30, 14))
 
 
 def read_table(filename: str, data: bytes) -> list[tuple[int, dict]]:
@@ -88,6 +70,10 @@ def _normalise_header(header: list) -> list[str]:
     return names
 
 
+class _Semicolon(csv.excel):
+    delimiter = ";"
+
+
 def _read_csv(data: bytes) -> list[tuple[int, dict]]:
     try:
         text = data.decode("utf-8-sig")
@@ -96,8 +82,7 @@ def _read_csv(data: bytes) -> list[tuple[int, dict]]:
     try:
         dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else "", delimiters=";,")
     except csv.Error:
-        dialect = csv.excel
-        dialect.delimiter = ";"
+        dialect = _Semicolon
     reader = csv.reader(io.StringIO(text), dialect)
     rows = list(reader)
     if not rows:
