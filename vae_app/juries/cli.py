@@ -49,3 +49,90 @@ def check_command(jury_file, as_json, rules_dir):
         click.echo(f"  {mark} [{finding.rule}]{who} {finding.message}")
     if report.assignment:
         click.echo("Sièges : " + ", ".join(f"{m} → {seat}" for m, seat in report.assignment.items()))
+
+
+def _read_json(path: str):
+    try:
+        with click.open_file(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except OSError as exc:
+        click.echo(f"{path}: cannot read: {exc.strerror or exc}", err=True)
+        sys.exit(2)
+    except json.JSONDecodeError as exc:
+        click.echo(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", err=True)
+        sys.exit(2)
+
+
+def _problem(path: str, book):
+    from .planning.model import InvalidProblem, parse_problem
+
+    try:
+        return parse_problem(_read_json(path), book)
+    except InvalidProblem as exc:
+        for where, reason in exc.errors[:50]:
+            click.echo(f"{path}: {where}: {reason}", err=True)
+        sys.exit(2)
+
+
+@juries_cli.command("plan")
+@click.argument("problem_file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True), help="Where to write the plan (JSON).")
+@click.option("--time-limit", default=10.0, show_default=True, type=click.FloatRange(min=0.1), help="Seconds for the whole run.")
+@click.option("--seed", default=0, show_default=True, type=int)
+@rules_dir_option
+def plan_command(problem_file, out, time_limit, seed, rules_dir):
+    """Plan a campaign (vae-jury-planning/1 → vae-jury-plan/1) and print its figures."""
+    from .planning.checker import check_plan, scores
+    from .planning.planner import plan
+
+    book = _load(rules_dir)
+    problem = _problem(problem_file, book)
+    result = plan(problem, book, time_limit=time_limit, seed=seed)
+    with open(out, "w", encoding="utf-8") as handle:
+        json.dump(result.plan.as_dict(), handle, ensure_ascii=False, indent=1)
+    figures = scores(problem, result.plan, book, result.wall_time)
+    for shortage in result.shortages:
+        click.echo(f"Pré-contrôle : {shortage.message}")
+    click.echo(f"Planifiés : {figures['planned']}/{figures['candidates']} ({figures['planned_share']:.1%}) ; "
+               f"plan constructif : {result.constructive_planned}")
+    reasons: dict[str, int] = {}
+    for _candidate, reason in result.plan.unplanned:
+        reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, count in sorted(reasons.items(), key=lambda kv: -kv[1]):
+        click.echo(f"  non planifiés ({count}) : {reason}")
+    click.echo(f"Sessions : {figures['sessions']} (borne inférieure {figures['lower_bound']}, rapport {figures['sessions_over_bound']})")
+    click.echo(f"Charge des membres : max {figures['max_load']}, moyenne {figures['mean_load']} (rapport {figures['max_over_mean']})")
+    click.echo(f"Jurys mixtes : {figures['mixed_gender_share']} ; candidats sur leur site : {figures['own_site_share']}")
+    click.echo(f"CP-SAT : {result.cpsat_calls} fenêtre(s), {result.improved_windows} amélioration(s) ; temps : {figures['wall_time_s']} s")
+    violations = check_plan(problem, result.plan, book)
+    if violations:
+        click.echo(f"ATTENTION : {len(violations)} contrainte(s) violée(s) :", err=True)
+        for line in violations[:20]:
+            click.echo(f"  {line}", err=True)
+        sys.exit(1)
+
+
+@juries_cli.command("check-plan")
+@click.argument("problem_file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("plan_file", type=click.Path(dir_okay=False))
+@rules_dir_option
+def check_plan_command(problem_file, plan_file, rules_dir):
+    """Re-check a plan against the problem, the format's hard constraints and the composition checker."""
+    from .planning.checker import InvalidPlan, check_plan, parse_plan, scores
+
+    book = _load(rules_dir)
+    problem = _problem(problem_file, book)
+    try:
+        plan = parse_plan(_read_json(plan_file))
+    except InvalidPlan as exc:
+        click.echo(f"{plan_file}: {exc}", err=True)
+        sys.exit(2)
+    violations = check_plan(problem, plan, book)
+    figures = scores(problem, plan, book)
+    click.echo(f"{figures['planned']}/{figures['candidates']} candidats planifiés, {figures['sessions']} sessions.")
+    if violations:
+        click.echo(f"PLAN INVALIDE : {len(violations)} contrainte(s) violée(s)")
+        for line in violations:
+            click.echo(f"  {line}")
+        sys.exit(1)
+    click.echo("Plan valide : aucune contrainte violée.")

@@ -1,0 +1,263 @@
+"""The planning exchange format (``vae-jury-planning/1`` in, ``vae-jury-plan/1`` out)
+as dataclasses, and what a certification's jury requires on a slot's date,
+derived from the same rules the composition checker reads."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from ...certifications.rules import RuleBook
+from ...certifications.vocabulary import AccessRoute
+
+PROBLEM_FORMAT = "vae-jury-planning/1"
+PLAN_FORMAT = "vae-jury-plan/1"
+
+
+class InvalidProblem(ValueError):
+    def __init__(self, errors: list[tuple[str, str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{p}: {r}" for p, r in errors[:20]))
+
+
+@dataclass(frozen=True)
+class Slot:
+    id: str
+    start: datetime
+    end: datetime
+    site: str
+    rooms: int
+
+    @property
+    def day(self) -> date:
+        return self.start.date()
+
+
+@dataclass(frozen=True)
+class Member:
+    id: str
+    name: str
+    gender: str | None
+    qualifications: frozenset[str]
+    certifications: frozenset[str]
+    site: str | None
+    available: frozenset[str]
+    max_sessions: int
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: str
+    certification: str
+    route: str
+    site: str | None
+    conflicts: frozenset[str]
+    unavailable: frozenset[str]
+
+
+@dataclass
+class Problem:
+    as_of: date
+    slots: list[Slot]
+    members: list[Member]
+    candidates: list[Candidate]
+
+    def __post_init__(self):
+        self.slot_by_id = {s.id: s for s in self.slots}
+        self.member_by_id = {m.id: m for m in self.members}
+        self.candidate_by_id = {c.id: c for c in self.candidates}
+
+
+@dataclass
+class Session:
+    slot: str
+    certification: str
+    members: list[tuple[str, str | None]]  # (member id, role)
+    candidates: list[str]
+
+    def as_dict(self) -> dict:
+        return {"slot": self.slot, "certification": self.certification,
+                "members": [{"id": m, "role": r} for m, r in self.members], "candidates": list(self.candidates)}
+
+
+@dataclass
+class Plan:
+    sessions: list[Session] = field(default_factory=list)
+    unplanned: list[tuple[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"format": PLAN_FORMAT, "sessions": [s.as_dict() for s in self.sessions],
+                "unplanned": [{"candidate": c, "reason": r} for c, r in self.unplanned]}
+
+    @property
+    def planned(self) -> set[str]:
+        return {c for s in self.sessions for c in s.candidates}
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _dt(value, path, errors):
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        errors.append((path, f"date-heure AAAA-MM-JJTHH:MM attendue, reçu {value!r}"))
+        return None
+
+
+def _strings(value, path, errors) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        errors.append((path, "liste de textes attendue"))
+        return frozenset()
+    return frozenset(value)
+
+
+def parse_problem(document: Any, rules: RuleBook) -> Problem:
+    errors: list[tuple[str, str]] = []
+    if not isinstance(document, dict):
+        raise InvalidProblem([("(root)", "un objet JSON est attendu")])
+    if document.get("format") != PROBLEM_FORMAT:
+        errors.append(("format", f"« {PROBLEM_FORMAT} » attendu, reçu {document.get('format')!r}"))
+    try:
+        as_of = date.fromisoformat(document.get("as_of"))
+    except (TypeError, ValueError):
+        as_of = None
+        errors.append(("as_of", "date AAAA-MM-JJ attendue"))
+    slots, members, candidates = [], [], []
+    for index, raw in enumerate(document.get("slots") or []):
+        path = f"slots[{index}]"
+        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+            errors.append((path, "objet avec un « id » texte attendu"))
+            continue
+        start, end = _dt(raw.get("start"), f"{path}.start", errors), _dt(raw.get("end"), f"{path}.end", errors)
+        if start and end and end <= start:
+            errors.append((f"{path}.end", "la fin doit suivre le début"))
+        rooms = raw.get("rooms", 1)
+        if not isinstance(rooms, int) or rooms < 1:
+            errors.append((f"{path}.rooms", "entier ≥ 1 attendu"))
+            rooms = 1
+        if start and end:
+            slots.append(Slot(raw["id"], start, end, str(raw.get("site") or ""), rooms))
+    slot_ids = {s.id for s in slots}
+    if len(slot_ids) != len(slots):
+        errors.append(("slots", "identifiants en double"))
+    vocabulary = rules.all_qualification_names
+    for index, raw in enumerate(document.get("members") or []):
+        path = f"members[{index}]"
+        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+            errors.append((path, "objet avec un « id » texte attendu"))
+            continue
+        quals = _strings(raw.get("qualifications"), f"{path}.qualifications", errors)
+        unknown = sorted(quals - vocabulary)
+        if unknown:
+            errors.append((f"{path}.qualifications", f"qualification(s) inconnue(s) : {', '.join(unknown)}"))
+        gender = raw.get("gender")
+        if gender not in ("F", "M", None):
+            errors.append((f"{path}.gender", "« F », « M » ou null attendu"))
+        max_sessions = raw.get("max_sessions", 6)
+        if not isinstance(max_sessions, int) or max_sessions < 0:
+            errors.append((f"{path}.max_sessions", "entier ≥ 0 attendu"))
+            max_sessions = 0
+        available = _strings(raw.get("available_slots"), f"{path}.available_slots", errors)
+        if available - slot_ids:
+            errors.append((f"{path}.available_slots", f"créneau(x) inconnu(s) : {', '.join(sorted(available - slot_ids)[:5])}"))
+        members.append(Member(raw["id"], str(raw.get("name") or raw["id"]), gender, quals,
+                              _strings(raw.get("certifications"), f"{path}.certifications", errors), raw.get("site"),
+                              available & slot_ids, max_sessions))
+    for index, raw in enumerate(document.get("candidates") or []):
+        path = f"candidates[{index}]"
+        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+            errors.append((path, "objet avec un « id » texte attendu"))
+            continue
+        code = raw.get("certification")
+        if code not in rules.certifications:
+            errors.append((f"{path}.certification", f"certification inconnue {code!r}"))
+        route = raw.get("route", "vae")
+        if route not in {r.value for r in AccessRoute}:
+            errors.append((f"{path}.route", f"voie inconnue {route!r}"))
+        candidates.append(Candidate(raw["id"], code, route, raw.get("site"),
+                                    _strings(raw.get("conflicts"), f"{path}.conflicts", errors),
+                                    _strings(raw.get("unavailable_slots"), f"{path}.unavailable_slots", errors)))
+    for kind, items in (("members", members), ("candidates", candidates)):
+        if len({i.id for i in items}) != len(items):
+            errors.append((kind, "identifiants en double"))
+    if errors:
+        raise InvalidProblem(errors)
+    return Problem(as_of, sorted(slots, key=lambda s: (s.start, s.id)), members, candidates)
+
+
+# --------------------------------------------------------------------------- requirements
+
+
+@dataclass(frozen=True)
+class SeatType:
+    """``count`` places for members holding one of ``qualifications`` (None: anyone)."""
+
+    key: str
+    seat_id: str
+    qualifications: frozenset[str] | None
+    count: int
+    role: str | None
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """What one session of a certification needs on a given day (rules + law)."""
+
+    certification: str
+    seat_types: tuple[SeatType, ...]
+    size: int
+    capacity: int
+    shares: tuple[tuple[frozenset[str], int], ...]  # (qualifications, minimum members)
+    professional_qualifications: frozenset[str]
+    min_professionals: int
+    parity_tags: tuple[str, str] | None
+    gender_min_each: int
+    president_required: bool
+
+    def fits(self, member: Member, seat: SeatType) -> bool:
+        return seat.qualifications is None or bool(seat.qualifications & member.qualifications)
+
+
+class NotPlannable(Exception):
+    """A certification cannot be planned on that day; the message says why."""
+
+
+def requirement(rules: RuleBook, certification: str, route: str, day: date) -> Requirement:
+    cert = rules.certification(certification)
+    if not cert.is_registered_on(day):
+        raise NotPlannable(f"{certification} n'est pas enregistrée au RNCP le {day:%d/%m/%Y}")
+    state = cert.route_on(AccessRoute(route), day)
+    if state is None or not state.open:
+        raise NotPlannable(f"la voie {route} n'est pas ouverte pour {certification} le {day:%d/%m/%Y}")
+    jury = state.jury
+    if jury is None or not jury.structured or not jury.seats:
+        raise NotPlannable(f"composition non structurée pour {certification} : structurez les sièges dans les règles")
+    seat_types = []
+    for seat in jury.seats:
+        reserved = 0
+        for i, inc in enumerate(seat.including):
+            seat_types.append(SeatType(f"{seat.id}:inc{i}", seat.id, inc.qualifications, inc.at_least, seat.role))
+            reserved += inc.at_least
+        if seat.count - reserved > 0:
+            seat_types.append(SeatType(seat.id, seat.id, seat.qualifications, seat.count - reserved, seat.role))
+    size = jury.size_exact or sum(s.count for s in jury.seats)
+    shares = []
+    for share in jury.shares:
+        if share.more_than is not None:
+            shares.append((share.qualifications, math.floor(share.more_than * size + 1e-9) + 1))
+        else:
+            shares.append((share.qualifications, math.ceil(share.at_least * size - 1e-9)))
+    law = rules.law["jury_law"]
+    entry = law.at(day)
+    value = entry.value if entry else {}
+    pros = law.extra["professionals"]
+    min_pros = max(value.get("min_professionals", 0),
+                   math.ceil(value.get("min_professional_share", 0) * size - 1e-9))
+    parity = (pros["employer_tag"], pros["employee_tag"]) if value.get("employer_employee_balance") else None
+    gender = law.extra["gender_balance"]["min_each"] if value.get("gender_balance") else 0
+    return Requirement(cert.code, tuple(seat_types), size, cert.session_capacity, tuple(shares),
+                       frozenset(pros["qualifications"]), min_pros, parity, gender, bool(value.get("president_required")))
