@@ -35,6 +35,8 @@ class Config:
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     VAE_API_TOKEN_HOURS = 12
     VAE_REMINDER_DAYS = (180, 90, 30)
+    VAE_REDIS_URL: str | None = None  # set: planning runs go through RQ (several servers and workers)
+    VAE_PLANNER_SYNC = False  # tests: run the planner inside the request
     VAE_SMTP_HOST: str | None = None
     VAE_SMTP_PORT = 587
     VAE_SMTP_USER: str | None = None
@@ -53,6 +55,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-only"
     WTF_CSRF_ENABLED = False  # tests that exercise CSRF turn it back on
+    VAE_PLANNER_SYNC = True
 
 
 class ProductionConfig(Config):
@@ -77,6 +80,7 @@ ENV_SETTINGS = {
     "VAE_RULES_DIR": ("VAE_RULES_DIR", str),
     "VAE_PAGE_SIZE": ("VAE_PAGE_SIZE", int),
     "VAE_API_TOKEN_HOURS": ("VAE_API_TOKEN_HOURS", int),
+    "VAE_REDIS_URL": ("VAE_REDIS_URL", str),
     "VAE_SMTP_HOST": ("VAE_SMTP_HOST", str),
     "VAE_SMTP_PORT": ("VAE_SMTP_PORT", int),
     "VAE_SMTP_USER": ("VAE_SMTP_USER", str),

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    BooleanField, DateTimeLocalField, EmailField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
+    BooleanField, DateField, DateTimeLocalField, EmailField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
     SubmitField, TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -84,3 +84,20 @@ class ConfirmSessionForm(FlaskForm):
     acknowledge = BooleanField(_l("J'ai pris connaissance des points indéterminés et je confirme la session"))
     note = TextAreaField(_l("Observation (facultatif)"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Confirmer la session et convoquer"))
+
+
+class CampaignForm(FlaskForm):
+    start = DateField(_l("Du"), validators=[InputRequired()])
+    end = DateField(_l("Au"), validators=[InputRequired()])
+    certifications = SelectMultipleField(_l("Certifications"), choices=[], validators=[DataRequired()])
+    sites = StringField(_l("Sites (séparés par des virgules)"), validators=[DataRequired(), Length(max=300)])
+    rooms = IntegerField(_l("Salles par site et par demi-journée"), default=2, validators=[InputRequired(), NumberRange(min=1, max=30)])
+    time_limit = IntegerField(_l("Temps de calcul (secondes)"), default=10, validators=[InputRequired(), NumberRange(min=1, max=600)])
+    submit = SubmitField(_l("Proposer un plan"))
+
+    def validate_end(self, field):
+        if field.data and self.start.data:
+            if field.data < self.start.data:
+                raise ValidationError(_l("La fin doit suivre le début."))
+            if (field.data - self.start.data).days > 183:
+                raise ValidationError(_l("Six mois au plus par campagne."))

@@ -153,3 +153,36 @@ class SessionSeat(db.Model):
 
     session = relationship("JurySession", back_populates="seats")
     member = relationship("JuryMember")
+
+
+class RunStatus(LabelledEnum):
+    QUEUED = "queued", _l("En attente")
+    RUNNING = "running", _l("En cours")
+    DONE = "done", _l("Terminé")
+    CANCELLED = "cancelled", _l("Annulé")
+    FAILED = "failed", _l("Échec")
+
+
+class PlanningRun(db.Model):
+    """A planning campaign: the problem built from the database, the plan proposed, its progress."""
+
+    __tablename__ = "planning_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certifier_id: Mapped[int] = mapped_column(sa.ForeignKey("certifiers.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime)
+    params: Mapped[dict] = mapped_column(sa.JSON)
+    problem: Mapped[dict] = mapped_column(sa.JSON)
+    status: Mapped[RunStatus] = mapped_column(enum_column(RunStatus), default=RunStatus.QUEUED)
+    progress: Mapped[float] = mapped_column(sa.Float, default=0.0)
+    step: Mapped[str | None] = mapped_column(sa.String(200))
+    cancel_requested: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    plan: Mapped[dict | None] = mapped_column(sa.JSON)
+    scores: Mapped[dict | None] = mapped_column(sa.JSON)
+    shortages: Mapped[list | None] = mapped_column(sa.JSON)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    applied_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+
+    certifier = relationship("Certifier")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import timedelta
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -671,3 +672,106 @@ def minutes(session_id: int):
     session = _own_session(session_id, manage=False)
     return _pdf(lambda: documents.minutes(session, _recorded_decisions(session), ops.compliance(session)),
                 f"proces-verbal-{session.reference}.pdf")
+
+
+# --------------------------------------------------------------------------- planning campaigns
+
+
+@bp.route("/campagnes", methods=["GET", "POST"])
+@role_required(*STAFF)
+def campaigns():
+    from .forms import CampaignForm
+    from .models import PlanningRun
+    from .planning import campaign
+
+    certifier_id = _certifier_id()
+    form = CampaignForm()
+    form.certifications.choices = [(c.code, c.code) for c in _certifications(certifier_id)]
+    if request.method == "GET":
+        today = clock.today()
+        form.start.data = today + timedelta(days=7)
+        form.end.data = today + timedelta(days=35)
+        form.certifications.data = [code for code, _ in form.certifications.choices]
+        sites = sorted({s for s in db.session.scalars(select(JuryMember.site).where(JuryMember.certifier_id == certifier_id)) if s})
+        form.sites.data = ", ".join(sites[:3])
+    if form.validate_on_submit():
+        sites = [s.strip() for s in form.sites.data.split(",") if s.strip()]
+        params = {"start": form.start.data.isoformat(), "end": form.end.data.isoformat(), "certifications": form.certifications.data,
+                  "sites": sites, "rooms": form.rooms.data, "time_limit": form.time_limit.data}
+        with unit_of_work():
+            problem = campaign.build_problem(certifier_id, form.start.data, form.end.data, form.certifications.data, sites, form.rooms.data)
+            run = campaign.start_run(current_user, certifier_id, params, problem)
+        if not problem["candidates"]:
+            flash(_("Aucun dossier prêt pour le jury dans ces certifications : le plan sera vide."), "info")
+        campaign.enqueue(run.id)
+        return redirect(url_for("juries.campaign_run", run_id=run.id))
+    runs = db.session.scalars(select(PlanningRun).where(PlanningRun.certifier_id == certifier_id)
+                              .order_by(PlanningRun.created_at.desc()).limit(20)).all()
+    return render_template("juries/campaigns.html", form=form, runs=runs), 422 if form.is_submitted() else 200
+
+
+def _own_run(run_id: int):
+    from .models import PlanningRun
+
+    run = db.session.get(PlanningRun, run_id)
+    if run is None:
+        abort(404)
+    if not ops.can_manage_certifier(current_user, run.certifier_id):
+        abort(403)
+    return run
+
+
+@bp.route("/campagnes/<int:run_id>")
+@role_required(*STAFF)
+def campaign_run(run_id: int):
+    run = _own_run(run_id)
+    template = "juries/_campaign_progress.html" if request.headers.get("HX-Request") else "juries/campaign.html"
+    members = {m["id"]: m for m in run.problem["members"]}
+    slots = {s["id"]: s for s in run.problem["slots"]}
+    return render_template(template, run=run, members=members, slots=slots, confirm_form=ConfirmForm(formdata=None))
+
+
+@bp.route("/campagnes/<int:run_id>/annuler", methods=["POST"])
+@role_required(*STAFF)
+def cancel_campaign(run_id: int):
+    from .models import RunStatus
+
+    run = _own_run(run_id)
+    if run.status in (RunStatus.QUEUED, RunStatus.RUNNING):
+        with unit_of_work():
+            run.cancel_requested = True
+            if run.status is RunStatus.QUEUED:
+                run.status, run.step = RunStatus.CANCELLED, "annulé avant de commencer"
+        flash(_("Annulation demandée : le meilleur plan trouvé jusque-là est conservé."), "info")
+    return redirect(url_for("juries.campaign_run", run_id=run.id))
+
+
+@bp.route("/campagnes/<int:run_id>/appliquer", methods=["POST"])
+@role_required(*STAFF)
+def apply_campaign(run_id: int):
+    from .planning import campaign
+
+    run = _own_run(run_id)
+    try:
+        with unit_of_work():
+            created = campaign.apply_plan(current_user, run)
+    except (ops.JuryConflict, InvalidData, PermissionDenied, MoveRefused) as exc:
+        db.session.rollback()
+        _flash_error(exc)
+        flash(_("Rien n'a été créé : le plan est appliqué entièrement ou pas du tout."), "error")
+        return redirect(url_for("juries.campaign_run", run_id=run_id))
+    flash(_("%(n)s session(s) créée(s) en préparation : vérifiez-les puis confirmez-les.", n=len(created)), "success")
+    return redirect(url_for("juries.sessions"))
+
+
+@bp.route("/campagnes/<int:run_id>/<kind>.json")
+@role_required(*STAFF)
+def campaign_export(run_id: int, kind: str):
+    import json
+
+    run = _own_run(run_id)
+    body = {"probleme": run.problem, "plan": run.plan}.get(kind)
+    if body is None:
+        abort(404)
+    return Response(json.dumps(body, ensure_ascii=False, indent=1), mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="campagne-{run.id}-{kind}.json"'})
