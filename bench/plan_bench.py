@@ -65,7 +65,8 @@ def main() -> int:
     parser.add_argument("sizes", nargs="*", default=["S", "M", "L", "XL", "TIGHT"])
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    header = f"{'size':6}{'cand.':>7}{'planned':>9}{'sessions':>9}{'bound':>7}{'ratio':>7}{'max/mean':>9}{'mixed':>7}{'site':>6}{'time s':>8}{'peak MB':>9}{'viol.':>6}"
+    header = (f"{'size':6}{'cand.':>7}{'planned':>9}{'sessions':>9}{'bound':>7}{'ratio':>7}{'max/mean':>9}{'mixed':>8}"
+              f"{'site':>8}{'time s':>9}{'peak MB':>9}{'viol.':>6}")
     print(header)
     failed = False
     for size in args.sizes:
@@ -75,8 +76,8 @@ def main() -> int:
         figures = queue.get()
         process.join()
         print(f"{size:6}{figures['candidates']:>7}{figures['planned']:>9}{figures['sessions']:>9}{figures['lower_bound']:>7}"
-              f"{figures['sessions_over_bound']:>7}{figures['max_over_mean']:>9}{figures['mixed_gender_share']:>7}"
-              f"{figures['own_site_share']:>6}{figures['wall_time_s']:>8}{figures['peak_mb']:>9}{figures['violations']:>6}")
+              f"{figures['sessions_over_bound']!s:>7}{figures['max_over_mean']!s:>9}{figures['mixed_gender_share']!s:>8}"
+              f"{figures['own_site_share']!s:>8}{figures['wall_time_s']!s:>9}{figures['peak_mb']:>9}{figures['violations']:>6}")
         if size == "TIGHT":
             print(f"       exact CP-SAT: {figures['exact_planned']} planned ({figures['exact_status']}); "
                   f"shortages: {figures['shortages']}")

@@ -47,18 +47,18 @@ def generate(candidates: int, members: int, slots: int, seed: int = 0, tight: bo
             continue
         seats_per_member = 7 * sessions_needed[code] / size
         counts = [max(1, round(size * share)) for _q, share in shares]
-        if tight and code == "RNCP17992":
-            counts = [max(2, round(size * 0.35)), 0, size - max(2, round(size * 0.35))]
+        if tight and code == "RNCP17992":  # directors sit at most twice: too few seats for every candidate
+            counts = [max(6, round(size * 0.6)), 0, size - max(6, round(size * 0.6))]
         for (quals_set, _share), count in zip(shares, counts):
             for _ in range(count):
                 quals = list(quals_set[0])
-                availability = rng.uniform(0.45, 0.8)
+                availability = rng.uniform(0.7, 0.95) if tight else rng.uniform(0.45, 0.8)
                 available = [sid for sid in slot_ids if rng.random() < availability]
                 pool.append({
                     "id": f"M{len(pool) + 1:05d}", "name": f"Membre {len(pool) + 1}", "gender": rng.choice("FM"),
                     "qualifications": quals, "certifications": [code], "site": rng.choice(SITES),
                     "available_slots": available,
-                    "max_sessions": max(2, round(seats_per_member * rng.uniform(1.6, 2.4))),
+                    "max_sessions": 2 if tight else max(2, round(seats_per_member * rng.uniform(1.6, 2.4))),
                 })
     by_cert = {code: [m["id"] for m in pool if code in m["certifications"]] for code in ("RNCP5385", "RNCP17992")}
     people = []
