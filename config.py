@@ -35,7 +35,11 @@ class Config:
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     VAE_API_TOKEN_HOURS = 12
     VAE_REMINDER_DAYS = (180, 90, 30)
-    VAE_REDIS_URL: str | None = None  # set: planning runs go through RQ (several servers and workers)
+    VAE_REDIS_URL: str | None = None  # set: planning runs go through RQ, rate limits are shared
+    VAE_LOGIN_LIMIT = "10 per minute;100 per hour"
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
     VAE_PLANNER_SYNC = False  # tests: run the planner inside the request
     VAE_SMTP_HOST: str | None = None
     VAE_SMTP_PORT = 587
@@ -56,6 +60,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-only"
     WTF_CSRF_ENABLED = False  # tests that exercise CSRF turn it back on
     VAE_PLANNER_SYNC = True
+    RATELIMIT_ENABLED = False  # the rate-limit test turns it on
 
 
 class ProductionConfig(Config):
@@ -81,6 +86,7 @@ ENV_SETTINGS = {
     "VAE_PAGE_SIZE": ("VAE_PAGE_SIZE", int),
     "VAE_API_TOKEN_HOURS": ("VAE_API_TOKEN_HOURS", int),
     "VAE_REDIS_URL": ("VAE_REDIS_URL", str),
+    "VAE_LOGIN_LIMIT": ("VAE_LOGIN_LIMIT", str),
     "VAE_SMTP_HOST": ("VAE_SMTP_HOST", str),
     "VAE_SMTP_PORT": ("VAE_SMTP_PORT", int),
     "VAE_SMTP_USER": ("VAE_SMTP_USER", str),

@@ -23,7 +23,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from . import clock
     from .certifications.registry import install_rules
     from .database import configure_sqlite
-    from .extensions import babel, csrf, db, login_manager, migrate
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
     config_name = config_name or os.environ.get("VAE_CONFIG", "development")
     if config_name not in CONFIGS:
@@ -49,6 +49,8 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     if not app.config.get("SECRET_KEY"):
         raise SystemExit("Configuration error: VAE_SECRET_KEY must be set in production")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PACKAGE_DIR / "translations")
+    if app.config.get("VAE_REDIS_URL") and app.config.get("RATELIMIT_STORAGE_URI", "memory://") == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["VAE_REDIS_URL"]
 
     clock.install(app, clock.clock_for(app.config.get("VAE_TODAY")))
     install_rules(app)
@@ -57,6 +59,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     from .web.i18n import select_locale
@@ -82,6 +85,9 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.register_blueprint(juries_bp)
     app.register_blueprint(components_bp)
     register_error_handlers(app)
+    from .web.security import register_security_headers
+
+    register_security_headers(app)
     register_template_helpers(app)
 
     from .cli import register_cli

@@ -25,7 +25,8 @@ from ..certifications.eligibility import InvalidApplication, parse_application
 from ..certifications.models import Certification
 from ..certifications.registry import get_rules
 from ..database import unit_of_work
-from ..extensions import csrf, db
+from ..auth.views import login_limit
+from ..extensions import csrf, db, limiter
 from . import tokens
 from .openapi import spec
 
@@ -94,6 +95,7 @@ def _string(data: dict, name: str, errors: dict, max_length: int = 254) -> str:
 
 
 @bp.post("/auth/token")
+@limiter.limit(login_limit, error_message="Trop de tentatives : réessayez dans une minute.")
 def issue_token():
     data = json_body()
     errors: dict = {}

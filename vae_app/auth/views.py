@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
-from ..extensions import db, login_manager
+from ..extensions import db, limiter, login_manager
 from ..web.i18n import is_safe_next
 from ..database import unit_of_work
 from .forms import LoginForm, RegisterForm
@@ -21,7 +21,14 @@ def load_user(user_id: str):
     return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 
+def login_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["VAE_LOGIN_LIMIT"]
+
+
 @bp.route("/connexion", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"], error_message="Trop de tentatives de connexion : réessayez dans une minute.")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("web.index"))

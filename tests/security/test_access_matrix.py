@@ -1,0 +1,205 @@
+"""Every route of the web app and the API × every kind of user: the expected status.
+
+The routes come from the URL map: a new route without an entry here fails
+``test_every_route_has_an_entry``. Allowed calls without valid data may answer
+400/409/422 (what matters is that they are not refused); refused ones answer 403
+(302 to the login page for anonymous web users, 401 for the API).
+"""
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import pytest
+
+from vae_app.auth.models import Role
+from vae_app.candidacies.models import CandidacyState as S, Document, DocumentContent, DocumentKind, ExperiencePeriod
+from vae_app.certifications.vocabulary import ExperienceStatus
+from vae_app.components.models import OutboxMessage
+from vae_app.juries.models import MemberAvailability, MemberTie, PlanningRun, RunStatus, TieKind
+
+
+PERSONAS = ["anonymous", "candidate_own", "candidate_other", "coordinator_own", "coordinator_other", "jury_own", "jury_other", "admin"]
+OK = {200}
+DONE = {200, 302, 400, 409, 422}  # allowed: the answer depends on the data sent, never a refusal
+LOGIN = {302}
+DENIED = {403}
+
+# Policies: persona -> expected statuses.
+def policy(anonymous=LOGIN, candidate_own=DENIED, candidate_other=DENIED, coordinator_own=DENIED, coordinator_other=DENIED,
+           jury_own=DENIED, jury_other=DENIED, admin=DENIED):
+    return dict(anonymous=anonymous, candidate_own=candidate_own, candidate_other=candidate_other,
+                coordinator_own=coordinator_own, coordinator_other=coordinator_other, jury_own=jury_own, jury_other=jury_other,
+                admin=admin)
+
+
+PUBLIC = {p: OK for p in PERSONAS}
+ANYONE_LOGGED = policy(candidate_own=OK, candidate_other=OK, coordinator_own=OK, coordinator_other=OK, jury_own=OK, jury_other=OK, admin=OK)
+STAFF_VIEW = policy(coordinator_own=OK, coordinator_other=OK, admin=OK)
+STAFF_OWN_VIEW = policy(coordinator_own=OK, admin=OK)
+STAFF_OWN_DO = policy(coordinator_own=DONE, admin=DONE)
+STAFF_DO = policy(coordinator_own=DONE, coordinator_other=DONE, admin=DONE)
+CANDIDACY_VIEW = policy(candidate_own=OK, coordinator_own=OK, admin=OK)
+OWNER_EDIT = policy(candidate_own=DONE, coordinator_own=DENIED, admin=DENIED)
+SESSION_VIEW = policy(coordinator_own=OK, admin=OK, jury_own=OK)
+API_PUBLIC_POST = {p: {401, 422, 201, 409, 200} for p in PERSONAS}
+
+
+def api(anonymous={401}, **others):
+    base = {p: {403} for p in PERSONAS}
+    base["anonymous"] = anonymous
+    base.update(others)
+    return base
+
+
+API_LOGGED = api(**{p: {200} for p in PERSONAS if p != "anonymous"})
+
+# endpoint -> (method, url builder, expected per persona)
+SPEC = {
+    "web.index": ("GET", lambda w: "/", {**{p: {302} for p in PERSONAS}, "anonymous": OK}),
+    "web.home": ("GET", lambda w: "/accueil", {**ANYONE_LOGGED, "coordinator_own": {302}, "coordinator_other": {302}}),
+    "web.set_language": ("GET", lambda w: "/langue/en", {p: {302} for p in PERSONAS}),
+    "web.healthz": ("GET", lambda w: "/healthz", PUBLIC),
+    "auth.login": ("GET", lambda w: "/connexion", {**{p: {302} for p in PERSONAS}, "anonymous": OK}),
+    "auth.logout": ("POST", lambda w: "/deconnexion", {p: {302} for p in PERSONAS}),
+    "auth.register": ("GET", lambda w: "/inscription", {**{p: {302} for p in PERSONAS}, "anonymous": OK}),
+    "candidacies.new": ("GET", lambda w: "/candidatures/nouvelle", policy(candidate_own=OK, candidate_other=OK)),
+    "candidacies.show": ("GET", lambda w: f"/candidatures/{w.draft.id}", CANDIDACY_VIEW),
+    "candidacies.precheck": ("GET", lambda w: f"/candidatures/{w.draft.id}/precontrole.json", CANDIDACY_VIEW),
+    "candidacies.save_application": ("POST", lambda w: f"/candidatures/{w.draft.id}/demande", {**OWNER_EDIT, "coordinator_own": DENIED}),
+    "candidacies.add_experience": ("POST", lambda w: f"/candidatures/{w.draft.id}/experiences", OWNER_EDIT),
+    "candidacies.edit_experience": ("GET", lambda w: f"/candidatures/{w.draft.id}/experiences/{w.experience.id}", {**OWNER_EDIT, "candidate_own": OK}),
+    "candidacies.delete_experience": ("GET", lambda w: f"/candidatures/{w.draft.id}/experiences/{w.experience.id}/supprimer", {**OWNER_EDIT, "candidate_own": OK}),
+    "candidacies.upload_document": ("POST", lambda w: f"/candidatures/{w.draft.id}/documents", OWNER_EDIT),
+    "candidacies.download_document": ("GET", lambda w: f"/candidatures/{w.draft.id}/documents/{w.document.id}", CANDIDACY_VIEW),
+    "candidacies.delete_document": ("GET", lambda w: f"/candidatures/{w.draft.id}/documents/{w.document.id}/supprimer", {**OWNER_EDIT, "candidate_own": OK}),
+    "candidacies.save_validation_section": ("POST", lambda w: f"/candidatures/{w.draft.id}/dossier/GESTION", OWNER_EDIT),
+    "candidacies.move": ("POST", lambda w: f"/candidatures/{w.draft.id}/actions/withdraw",
+                         policy(candidate_own=DONE, coordinator_own=DONE, admin=DONE)),
+    "candidacies.queue": ("GET", lambda w: "/coordination/candidatures", STAFF_VIEW),
+    "candidacies.workflow_diagram": ("GET", lambda w: "/workflow", PUBLIC),
+    "juries.members": ("GET", lambda w: "/jurys/membres", STAFF_VIEW),
+    "juries.new_member": ("GET", lambda w: "/jurys/membres/nouveau", STAFF_VIEW),
+    "juries.edit_member": ("GET", lambda w: f"/jurys/membres/{w.member.id}", STAFF_OWN_VIEW),
+    "juries.add_tie": ("POST", lambda w: f"/jurys/membres/{w.member.id}/liens", STAFF_OWN_DO),
+    "juries.delete_tie": ("POST", lambda w: f"/jurys/membres/{w.member.id}/liens/{w.tie.id}/supprimer", STAFF_OWN_DO),
+    "juries.add_availability": ("POST", lambda w: f"/jurys/membres/{w.member.id}/disponibilites", STAFF_OWN_DO),
+    "juries.delete_availability": ("POST", lambda w: f"/jurys/membres/{w.member.id}/disponibilites/{w.availability.id}/supprimer", STAFF_OWN_DO),
+    "juries.delete_member": ("GET", lambda w: f"/jurys/membres/{w.member.id}/supprimer", STAFF_OWN_VIEW),
+    "juries.export_members": ("GET", lambda w: "/jurys/membres/export.csv", STAFF_VIEW),
+    "juries.import_members": ("GET", lambda w: "/jurys/membres/import", STAFF_VIEW),
+    "juries.sessions": ("GET", lambda w: "/jurys/sessions", STAFF_VIEW),
+    "juries.new_session": ("GET", lambda w: "/jurys/sessions/nouvelle", STAFF_VIEW),
+    "juries.edit_session": ("GET", lambda w: f"/jurys/sessions/{w.session.id}/modifier", STAFF_OWN_VIEW),
+    "juries.delete_session": ("GET", lambda w: f"/jurys/sessions/{w.session.id}/supprimer", STAFF_OWN_VIEW),
+    "juries.session": ("GET", lambda w: f"/jurys/sessions/{w.session.id}", SESSION_VIEW),
+    "juries.add_seat": ("POST", lambda w: f"/jurys/sessions/{w.session.id}/membres", STAFF_OWN_DO),
+    "juries.remove_seat": ("POST", lambda w: f"/jurys/sessions/{w.session.id}/membres/{w.member.id}/retirer", STAFF_OWN_DO),
+    "juries.add_session_candidate": ("POST", lambda w: f"/jurys/sessions/{w.session.id}/candidats", STAFF_OWN_DO),
+    "juries.remove_session_candidate": ("POST", lambda w: f"/jurys/sessions/{w.session.id}/candidats/{w.scheduled.id}/retirer", STAFF_OWN_DO),
+    "juries.confirm_session": ("POST", lambda w: f"/jurys/sessions/{w.session.id}/confirmer", STAFF_OWN_DO),
+    "juries.decisions": ("GET", lambda w: f"/jurys/sessions/{w.session.id}/decisions", STAFF_OWN_VIEW),
+    "juries.convocation_candidate": ("GET", lambda w: f"/jurys/sessions/{w.session.id}/convocations/candidats/{w.scheduled.id}.pdf",
+                                     policy(candidate_own=OK, coordinator_own=OK, admin=OK)),
+    "juries.convocation_member": ("GET", lambda w: f"/jurys/sessions/{w.session.id}/convocations/membres/{w.member.id}.pdf",
+                                  policy(coordinator_own=OK, admin=OK, jury_own=OK)),
+    "juries.invitation": ("GET", lambda w: f"/jurys/sessions/{w.session.id}/invitation.ics", SESSION_VIEW),
+    "juries.minutes": ("GET", lambda w: f"/jurys/sessions/{w.session.id}/proces-verbal.pdf", SESSION_VIEW),
+    "juries.campaigns": ("GET", lambda w: "/jurys/campagnes", STAFF_VIEW),
+    "juries.campaign_run": ("GET", lambda w: f"/jurys/campagnes/{w.run.id}", STAFF_OWN_VIEW),
+    "juries.cancel_campaign": ("POST", lambda w: f"/jurys/campagnes/{w.run.id}/annuler", STAFF_OWN_DO),
+    "juries.apply_campaign": ("POST", lambda w: f"/jurys/campagnes/{w.run.id}/appliquer", STAFF_OWN_DO),
+    "juries.campaign_export": ("GET", lambda w: f"/jurys/campagnes/{w.run.id}/probleme.json", STAFF_OWN_VIEW),
+    "components.dashboard": ("GET", lambda w: "/coordination/expirations", STAFF_VIEW),
+    "components.export": ("GET", lambda w: "/coordination/expirations.csv", STAFF_VIEW),
+    "components.deadlines": ("GET", lambda w: "/coordination/echeances", STAFF_VIEW),
+    "components.outbox": ("GET", lambda w: "/admin/courriels", policy(admin=OK)),
+    "components.outbox_message": ("GET", lambda w: f"/admin/courriels/{w.message.id}", policy(admin=OK)),
+    # --- API: bearer tokens only
+    "api.issue_token": ("POST", lambda w: "/api/v1/auth/token", {p: {422} for p in PERSONAS}),
+    "api.revoke_token": ("DELETE", lambda w: "/api/v1/auth/token", api(**{p: {204} for p in PERSONAS if p != "anonymous"})),
+    "api.register": ("POST", lambda w: "/api/v1/auth/register", {p: {422} for p in PERSONAS}),
+    "api.certifications": ("GET", lambda w: "/api/v1/certifications", {p: {200} for p in PERSONAS}),
+    "api.create": ("POST", lambda w: "/api/v1/candidacies", api(candidate_own={422}, candidate_other={422})),
+    "api.show": ("GET", lambda w: f"/api/v1/candidacies/{w.draft.id}", api(candidate_own={200}, coordinator_own={200}, admin={200})),
+    "api.event": ("POST", lambda w: f"/api/v1/candidacies/{w.draft.id}/events",
+                  api(candidate_own={422}, coordinator_own={422}, admin={422})),
+    "api.index": ("GET", lambda w: "/api/v1/candidacies", api(candidate_own={200}, candidate_other={200}, coordinator_own={200},
+                                                               coordinator_other={200}, admin={200})),
+    "api.check_jury": ("POST", lambda w: "/api/v1/juries/check", api(coordinator_own={422}, coordinator_other={422}, admin={422})),
+    "api.openapi": ("GET", lambda w: "/api/v1/openapi.json", {p: {200} for p in PERSONAS}),
+}
+
+
+def test_every_route_has_an_entry(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert endpoints - set(SPEC) == set(), "add these routes to the access matrix"
+    assert set(SPEC) - endpoints == set(), "these routes no longer exist"
+
+
+class World:
+    pass
+
+
+@pytest.fixture
+def world(db, make_user, candidacy_in, make_member, make_session, compliant_members):
+    w = World()
+    w.users = {
+        "candidate_own": None,
+        "candidate_other": make_user(Role.CANDIDATE),
+        "coordinator_own": make_user(Role.COORDINATOR, certifier="cnam"),
+        "coordinator_other": make_user(Role.COORDINATOR, certifier="askoria"),
+        "jury_own": make_user(Role.JURY_MEMBER),
+        "jury_other": make_user(Role.JURY_MEMBER),
+        "admin": make_user(Role.ADMIN),
+    }
+    w.draft = candidacy_in(S.DRAFT)
+    w.users["candidate_own"] = w.draft.candidate
+    w.experience = w.draft.experiences[0]
+    w.document = Document(kind=DocumentKind.IDENTITY, original_name="id.pdf", stored_name="a" * 32, content_type="application/pdf",
+                          size_bytes=10, sha256="0" * 64, uploaded_at=datetime(2016, 3, 1), content=DocumentContent(data=b"%PDF-1.4 x"))
+    w.draft.documents.append(w.document)
+    w.scheduled = candidacy_in(S.JURY_SCHEDULED, candidate=w.draft.candidate)
+    w.session = w.scheduled.jury_session
+    seat = w.session.seats[0]
+    w.member = seat.member
+    w.member.user_id = w.users["jury_own"].id
+    other_session = make_session(starts_at=datetime(2016, 5, 3, 9))
+    other_session.seats[0].member.user_id = w.users["jury_other"].id
+    w.tie = MemberTie(member=w.member, candidate=w.users["candidate_other"], kind=TieKind.PERSONAL)
+    w.availability = MemberAvailability(member=w.member, starts_at=datetime(2016, 3, 1, 8), ends_at=datetime(2016, 7, 1, 18))
+    w.run = PlanningRun(certifier_id=w.users["coordinator_own"].certifier_id, created_at=datetime(2016, 3, 1), params={"start": "2016-03-07",
+                        "end": "2016-03-08", "certifications": ["RNCP5385"], "sites": ["Paris"]},
+                        problem={"format": "vae-jury-planning/1", "as_of": "2016-03-01", "slots": [], "members": [], "candidates": []},
+                        status=RunStatus.DONE)
+    w.message = OutboxMessage(to_email="x@y.fr", subject="Objet", body="Corps", kind="test", created_at=datetime(2016, 3, 1))
+    db.session.add_all([w.tie, w.availability, w.run, w.message])
+    db.session.flush()
+    return w
+
+
+CASES = [(endpoint, persona) for endpoint in SPEC for persona in PERSONAS]
+
+
+@pytest.mark.parametrize("endpoint,persona", CASES, ids=[f"{e}-{p}" for e, p in CASES])
+def test_access(client, world, endpoint, persona):
+    method, build, expected = SPEC[endpoint]
+    url = build(world)
+    headers = {}
+    user = world.users.get(persona)
+    if endpoint.startswith("api."):
+        if user is not None:  # a real token (issued as POST /auth/token would; the login itself is tested elsewhere)
+            from vae_app.api.tokens import issue
+
+            token, _row = issue(user)
+            headers["Authorization"] = f"Bearer {token}"
+        response = client.open(url, method=method, json={} if method in ("POST", "DELETE") else None, headers=headers)
+    else:
+        if user is not None:  # the session Flask-Login writes at login
+            with client.session_transaction() as session:
+                session["_user_id"] = str(user.id)
+                session["_fresh"] = True
+        response = client.open(url, method=method, data={} if method == "POST" else None)
+    assert response.status_code in expected[persona], f"{method} {url} as {persona}: {response.status_code}"
+    if response.status_code == 302 and expected[persona] is LOGIN:
+        assert "/connexion" in response.headers["Location"]
