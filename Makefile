@@ -61,4 +61,4 @@ test-postgres: $(VENV)/.installed-dev translations
 	VAE_TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean-db:
-	rm -f instance/vae.sqlite3
+	rm -f instance/vae.sqlite3 instance/vae.sqlite3-wal instance/vae.sqlite3-shm

@@ -35,6 +35,7 @@ class Config:
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     VAE_API_TOKEN_HOURS = 12
     VAE_REMINDER_DAYS = (180, 90, 30)
+    VAE_RETENTION_YEARS = 5  # finished files are anonymised after this many years without change
     VAE_REDIS_URL: str | None = None  # set: planning runs go through RQ, rate limits are shared
     VAE_LOGIN_LIMIT = "10 per minute;100 per hour"
     RATELIMIT_ENABLED = True
@@ -87,6 +88,7 @@ ENV_SETTINGS = {
     "VAE_API_TOKEN_HOURS": ("VAE_API_TOKEN_HOURS", int),
     "VAE_REDIS_URL": ("VAE_REDIS_URL", str),
     "VAE_LOGIN_LIMIT": ("VAE_LOGIN_LIMIT", str),
+    "VAE_RETENTION_YEARS": ("VAE_RETENTION_YEARS", int),
     "VAE_SMTP_HOST": ("VAE_SMTP_HOST", str),
     "VAE_SMTP_PORT": ("VAE_SMTP_PORT", int),
     "VAE_SMTP_USER": ("VAE_SMTP_USER", str),

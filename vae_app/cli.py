@@ -8,6 +8,7 @@ from __future__ import annotations
 
 
 def register_cli(app) -> None:
+    from .auth.privacy import privacy_cli
     from .candidacies.cli import candidacies_cli
     from .components.cli import components_cli
     from .demo.cli import demo_cli
@@ -15,3 +16,4 @@ def register_cli(app) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(candidacies_cli)
     app.cli.add_command(components_cli)
+    app.cli.add_command(privacy_cli)

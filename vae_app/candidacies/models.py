@@ -78,6 +78,7 @@ class Candidacy(db.Model):
     current_situation: Mapped[str | None] = mapped_column(sa.String(300))
     highest_diploma: Mapped[str | None] = mapped_column(sa.String(300))
     sworn_statement: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
+    anonymised_on: Mapped[date | None] = mapped_column(sa.Date)  # personal data removed (retention)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime)
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime)
     version: Mapped[int] = mapped_column(sa.Integer, default=1)
