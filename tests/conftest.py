@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from sqlalchemy import text
@@ -121,7 +122,8 @@ class IsolatedClient(FlaskClient):
     def open(self, *args, **kwargs):
         with self.application.app_context():
             response = super().open(*args, **kwargs)
-        _db.session.expire_all()
+        if has_app_context():  # the test's own session, when the test holds one
+            _db.session.expire_all()
         return response
 
 
