@@ -1,0 +1,74 @@
+"""A live server on a free port with the demo data (simulated 2016-03-01), and Debian's Chromium
+driven by Playwright. Skipped, with the reason, where Chromium or Playwright is missing."""
+from __future__ import annotations
+
+import shutil
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    from flask_migrate import upgrade
+    from werkzeug.serving import make_server
+
+    from vae_app import create_app
+    from vae_app.certifications.registry import get_rules
+    from vae_app.database import unit_of_work
+    from vae_app.demo.loader import DemoLoader
+
+    path = tmp_path_factory.mktemp("live") / "live.sqlite3"
+    app = create_app("development", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "VAE_TODAY": date(2016, 3, 1),
+                                      "SECRET_KEY": "browser-tests", "RATELIMIT_ENABLED": False, "VAE_PLANNER_SYNC": True})
+    from vae_app import clock
+
+    clock.install(app, clock.SimulatedDateClock(date(2016, 3, 1)))
+    with app.app_context():
+        upgrade()
+        with unit_of_work():
+            DemoLoader(get_rules()).load()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the dev extra)")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's Chromium is needed: apt-get install chromium")
+    with playwright_api.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def login(page, base: str, email: str, password: str = "demo") -> None:
+    page.goto(f"{base}/connexion")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+
+
+def logout(page, base: str) -> None:
+    page.click("text=Se déconnecter")
+    page.wait_for_load_state()

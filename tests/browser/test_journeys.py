@@ -1,0 +1,201 @@
+"""The main journeys in a real browser (Chromium via Playwright) against a live server with the demo."""
+from __future__ import annotations
+
+import re
+import secrets
+
+import pytest
+
+from .conftest import login, logout
+
+pytestmark = pytest.mark.browser
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def click_and_wait(page, selector: str) -> None:
+    page.click(selector)
+    page.wait_for_load_state("networkidle")
+
+
+def add_experience(page, status, job, organisation, start, end, hours=""):
+    page.select_option("#status", status)
+    page.fill("#job_title", job)
+    page.fill("#organisation", organisation)
+    page.fill("#start", start)
+    page.fill("#end_on", end)
+    page.fill("#hours", hours)
+    page.check("#related-0")
+    click_and_wait(page, "#submit-experience")
+
+
+def fire(page, move_label: str) -> None:
+    page.get_by_role("button", name=move_label, exact=True).click()
+    page.wait_for_load_state("networkidle")
+
+
+def pick_member(page, must: str, must_not: tuple[str, ...] = ()) -> str:
+    """Choose in the member list the first option whose text has ``must`` and none of ``must_not``; return its text."""
+    options = page.eval_on_selector_all("#member option", "els => els.map(e => [e.value, e.textContent])")
+    for value, label in options:
+        if must in label and not any(word in label for word in must_not):
+            page.select_option("#member", value)
+            with page.expect_response(lambda r: r.request.method == "POST" and "/membres" in r.url):
+                page.click("text=Ajouter au jury")  # htmx swaps the screen in place
+            page.wait_for_selector("#conformite")
+            return label
+    raise AssertionError(f"no member with {must!r} in {options}")
+
+
+def test_a_candidate_goes_from_registration_to_acquired_components(page, live_server):
+    base = live_server
+    email = f"parcours.{secrets.token_hex(3)}@exemple.fr"
+    # -- the candidate registers, applies with three periods, uploads a document and submits
+    page.goto(f"{base}/inscription")
+    page.fill("#first_name", "Mathilde")
+    page.fill("#last_name", "Navigateur")
+    page.fill("#email", email)
+    page.fill("#password", "un-secret-solide")
+    page.fill("#password_confirm", "un-secret-solide")
+    click_and_wait(page, "input[type=submit]")
+    assert page.url.endswith("/candidatures/nouvelle")
+    page.select_option("#offer", "RNCP5385|vae")
+    click_and_wait(page, "text=Commencer ma demande")
+    candidacy_url = page.url
+    reference = re.search(r"Dossier (VAE-\d{4}-\d{4})", page.inner_text("h1")).group(1)
+    page.fill("#birth_date", "1978-05-02")
+    page.fill("#birth_place", "Tours")
+    page.fill("#nationality", "française")
+    page.fill("#address", "3 rue Colbert, 37000 Tours")
+    page.check("#sworn_statement")
+    click_and_wait(page, "#submit-demande")
+    add_experience(page, "salaried", "Directrice adjointe", "MJC de Tours", "2010-01-01", "2013-12-31")
+    add_experience(page, "salaried", "Directrice", "Centre social Rabelais", "2014-01-01", "2016-02-15")
+    add_experience(page, "volunteer", "Trésorière", "Club de voile", "2008-09-01", "2009-06-30", "400")
+    precheck = page.inner_text("#precontrole >> xpath=..")
+    assert "favorable" in precheck and "Durée requise : 3 ans" in precheck
+    page.select_option("#kind", "employer_certificate")
+    page.set_input_files("#file", files=[{"name": "attestation.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    click_and_wait(page, "#submit-document")
+    assert "attestation.pdf" in page.inner_text("#documents >> xpath=..")
+    fire(page, "Déposer la demande")
+    assert "Déposée" in page.inner_text(".lead")
+    logout(page, base)
+    # -- the CNAM coordinator declares it eligible
+    login(page, base, "coordination.cnam@demo.vae.fr")
+    page.goto(candidacy_url)
+    fire(page, "Déclarer recevable")
+    assert "Recevable" in page.inner_text(".lead")
+    logout(page, base)
+    # -- the candidate writes and files the validation file
+    login(page, base, email, "un-secret-solide")
+    page.goto(candidacy_url)
+    fire(page, "Commencer le dossier de validation")
+    for code in ("PILOTAGE", "GESTION", "COORDINATION", "PROJETS"):
+        page.fill(f"#text-{code}", f"Mon expérience pour {code} : projets, équipe, budget.")
+        click_and_wait(page, f"#composante-{code} >> text=Enregistrer cette partie")
+    fire(page, "Déposer le dossier de validation")
+    assert "Évaluation des composantes" in page.inner_text(".lead")
+    logout(page, base)
+    # -- the coordinator records the assessments, builds a jury, sees it turn and confirms it
+    login(page, base, "coordination.cnam@demo.vae.fr")
+    page.goto(candidacy_url)
+    for code in ("PILOTAGE", "GESTION", "COORDINATION", "PROJETS"):
+        page.select_option("#component", code)
+        page.select_option("#result", "passed")
+        fire(page, "Enregistrer une évaluation")
+    fire(page, "Clore l'évaluation des composantes")
+    assert "Prête pour le jury" in page.inner_text(".lead")
+    page.goto(f"{base}/jurys/sessions/nouvelle")
+    page.select_option("#certification", "RNCP5385")
+    page.fill("#starts_at", "2016-04-19T09:00")
+    page.fill("#ends_at", "2016-04-19T12:30")
+    page.fill("#site", "Paris")
+    click_and_wait(page, "text=Enregistrer la session")
+    pick_member(page, "Administrateur général")
+    head = pick_member(page, "Responsable pédagogique")
+    for _ in range(3):
+        pick_member(page, "Enseignant du Cnam", ("Responsable", "Administrateur"))
+    pick_member(page, "Représentant des employeurs")
+    pick_member(page, "Représentant des salariés")
+    assert "✔ conforme" in page.inner_text("#conformite"), page.inner_text("#conformite >> xpath=..")
+    value = page.eval_on_selector_all("#candidacy option", f"els => els.filter(e => e.textContent.includes('{reference}'))[0].value")
+    page.select_option("#candidacy", value)
+    with page.expect_response(lambda r: r.request.method == "POST" and "/candidats" in r.url):
+        page.click("text=Ajouter le candidat")
+    page.wait_for_selector("#conformite")
+    head_name = head.split(" (")[0]
+    last, first = head_name.split(" ", 1)
+    row = page.locator("tr", has_text=f"{first} {last}")
+    with page.expect_response(lambda r: r.request.method == "POST" and "/retirer" in r.url):
+        row.locator("button:has-text('Retirer')").click()
+    page.wait_for_selector("#conformite")
+    panel = page.inner_text("#conformite >> xpath=..")
+    assert "✘ non conforme" in panel and "Il manque 1 × Responsable pédagogique du titre ou son représentant." in panel
+    pick_member(page, head_name)
+    assert "✔ conforme" in page.inner_text("#conformite")
+    click_and_wait(page, "text=Confirmer la session et convoquer")
+    assert "Confirmée" in page.inner_text(".lead")
+    # -- a partial decision
+    click_and_wait(page, "text=Décisions par composante")
+    for code, value in (("PILOTAGE", "yes"), ("GESTION", "yes"), ("COORDINATION", "no"), ("PROJETS", "no")):
+        page.check(f"fieldset:has-text('{reference}') input[name$='-{code}'][value='{value}']")
+    click_and_wait(page, "text=Enregistrer les décisions")
+    assert "Validation partielle" in page.inner_text("main")
+    logout(page, base)
+    # -- the candidate sees the acquired components and when they expire
+    login(page, base, email, "un-secret-solide")
+    home = page.inner_text("main")
+    assert "Composantes acquises" in home and "19 avr. 2021" in home and "Reste à obtenir : COORDINATION, PROJETS" in home
+
+
+def test_an_askoria_coordinator_cannot_see_any_cnam_file(page, live_server):
+    login(page, live_server, "coordination.askoria@demo.vae.fr")
+    page.goto(f"{live_server}/coordination/candidatures")
+    listing = page.inner_text("main")
+    assert "ASK-" in listing and "VAE-" not in listing
+    page.goto(f"{live_server}/coordination/candidatures?q=VAE-")
+    assert "Aucune candidature ne correspond." in page.inner_text("main")
+    response = page.goto(f"{live_server}/candidatures/1")
+    assert response.status == 403 and "Accès refusé" in page.inner_text("main")
+
+
+def test_the_application_form_can_be_completed_with_the_keyboard(page, live_server):
+    base = live_server
+    email = f"clavier.{secrets.token_hex(3)}@exemple.fr"
+    page.goto(f"{base}/inscription")
+    for field, value in (("first_name", "Karim"), ("last_name", "Clavier"), ("email", email), ("password", "secret-au-clavier"),
+                         ("password_confirm", "secret-au-clavier")):
+        tab_to(page, field)
+        page.keyboard.type(value)
+    page.keyboard.press("Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    tab_to(page, "offer")
+    page.keyboard.press("Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/candidatures/" in page.url
+    for field, value in (("birth_date", "05021980"), ("birth_place", "Nantes"), ("nationality", "française"),
+                         ("address", "8 quai de la Fosse, 44000 Nantes")):
+        tab_to(page, field)
+        page.keyboard.type(value)
+    tab_to(page, "sworn_statement")
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")  # to the form's submit button
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    text = page.inner_text("main")
+    assert "Informations enregistrées." in text
+    assert page.is_checked("#sworn_statement") and page.input_value("#birth_place") == "Nantes"
+    focused_outline = page.evaluate("() => { const e = document.querySelector('#birth_place'); e.focus(); "
+                                    "return getComputedStyle(e).outlineStyle; }")
+    assert focused_outline != "none"  # focus is visible
+
+
+def tab_to(page, element_id: str, limit: int = 120) -> None:
+    """Press Tab until the element has the focus: reachable with the keyboard alone."""
+    for _ in range(limit):
+        if page.evaluate("() => document.activeElement && document.activeElement.id") == element_id:
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"#{element_id} cannot be reached with the Tab key")
