@@ -13,12 +13,13 @@ PYTEST_ARGS ?=
 export FLASK_APP := vae_app
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-postgres install install-dev translations extract-messages demo migrate clean-db help
+.PHONY: run test test-postgres install install-dev translations extract-messages demo migrate clean-db help screenshots
 
 help:
 	@echo "make run            venv, install, migrate, demo data, server on http://$(HOST):$(PORT)"
 	@echo "make test           the whole test suite on SQLite"
-	@echo "make test-postgres  the same suite on the local PostgreSQL (started if down)"
+	@echo "make test-postgres  the same suite on the local PostgreSQL (started if down; browser tests run once, in make test)"
+	@echo "make screenshots    PNGs of the main pages with the demo data into docs/screenshots/"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (found %s); set PYTHON=/path/to/python3.11" % sys.version.split()[0])'
@@ -58,7 +59,10 @@ test: $(VENV)/.installed-dev translations
 test-postgres: $(VENV)/.installed-dev translations
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
-	VAE_TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	VAE_TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+screenshots: $(VENV)/.installed-dev translations
+	$(BIN)/python docs/screenshots.py
 
 clean-db:
 	rm -f instance/vae.sqlite3 instance/vae.sqlite3-wal instance/vae.sqlite3-shm

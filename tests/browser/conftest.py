@@ -3,8 +3,6 @@ driven by Playwright. Skipped, with the reason, where Chromium or Playwright is 
 from __future__ import annotations
 
 import shutil
-import threading
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,29 +14,11 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    from flask_migrate import upgrade
-    from werkzeug.serving import make_server
+    from vae_app.demo.live import serve_demo
 
-    from vae_app import create_app
-    from vae_app.certifications.registry import get_rules
-    from vae_app.database import unit_of_work
-    from vae_app.demo.loader import DemoLoader
-
-    path = tmp_path_factory.mktemp("live") / "live.sqlite3"
-    app = create_app("development", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "VAE_TODAY": date(2016, 3, 1),
-                                      "SECRET_KEY": "browser-tests", "RATELIMIT_ENABLED": False, "VAE_PLANNER_SYNC": True})
-    from vae_app import clock
-
-    clock.install(app, clock.SimulatedDateClock(date(2016, 3, 1)))
-    with app.app_context():
-        upgrade()
-        with unit_of_work():
-            DemoLoader(get_rules()).load()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    url, stop = serve_demo(tmp_path_factory.mktemp("live") / "live.sqlite3")
+    yield url
+    stop()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,76 @@
+"""axe-core on every main page: no serious or critical violation (WCAG 2.1 AA rules)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import login
+
+pytestmark = pytest.mark.browser
+AXE = Path(__file__).with_name("vendor") / "axe.min.js"
+
+
+@pytest.fixture
+def axe_page(browser):
+    # The app's CSP forbids injected scripts, as it should; the test context bypasses it to bring axe in.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,
+                                       target: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")
+    return result
+
+
+PAGES = [
+    ("login", None, "/connexion"),
+    ("candidate home", "candidat@demo.vae.fr", "/accueil"),
+    ("application form", "candidat@demo.vae.fr", "/candidatures/nouvelle"),
+    ("coordinator queue", "coordination.cnam@demo.vae.fr", "/coordination/candidatures"),
+    ("candidacy page", "coordination.cnam@demo.vae.fr", "/candidatures/2"),
+    ("jury assembly", "coordination.cnam@demo.vae.fr", "/jurys/sessions/11"),
+    ("expiry dashboard", "coordination.cnam@demo.vae.fr", "/coordination/expirations"),
+    ("deadlines", "coordination.cnam@demo.vae.fr", "/coordination/echeances"),
+    ("workflow", None, "/workflow"),
+]
+
+
+@pytest.mark.parametrize("name,email,path", PAGES, ids=[p[0] for p in PAGES])
+def test_no_serious_or_critical_violation(axe_page, live_server, name, email, path):
+    if email:
+        login(axe_page, live_server, email)
+    axe_page.goto(f"{live_server}{path}")
+    axe_page.wait_for_load_state("networkidle")
+    found = violations(axe_page)
+    counts = {impact: sum(1 for v in found if v["impact"] == impact) for impact in ("minor", "moderate", "serious", "critical")}
+    print(f"axe {name}: {counts}")
+    bad = [v for v in found if v["impact"] in ("serious", "critical")]
+    assert bad == [], f"{name}: {bad}"
+
+
+def test_the_draft_application_page_too(axe_page, live_server):
+    """The candidate's own draft, with every form of the application (livret 1) on it."""
+    login(axe_page, live_server, "vae-2016-0004@exemple.fr")
+    axe_page.goto(f"{live_server}/accueil")
+    axe_page.click("h2 a")
+    axe_page.wait_for_load_state("networkidle")
+    assert axe_page.locator("#submit-experience").count() == 1
+    bad = [v for v in violations(axe_page) if v["impact"] in ("serious", "critical")]
+    assert bad == []
+
+
+def test_the_harness_does_see_violations(axe_page):
+    """A page with an unlabelled field and an image without text: axe must report them."""
+    axe_page.set_content('<html lang="fr"><head><title>t</title></head><body><main><img src="x.png">'
+                         '<input type="text"></main></body></html>')
+    ids = {v["id"] for v in violations(axe_page) if v["impact"] in ("serious", "critical")}
+    assert {"image-alt", "label"} <= ids

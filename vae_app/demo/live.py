@@ -1,0 +1,31 @@
+"""A demo server on a free local port (fresh SQLite database, demo data, simulated 2016-03-01):
+for the browser tests and the screenshots."""
+from __future__ import annotations
+
+import threading
+from datetime import date
+from pathlib import Path
+
+DEMO_DAY = date(2016, 3, 1)
+
+
+def serve_demo(database: Path) -> tuple[str, callable]:
+    """Start the server in a thread; returns (base URL, stop function)."""
+    from flask_migrate import upgrade
+    from werkzeug.serving import make_server
+
+    from .. import clock, create_app
+    from ..certifications.registry import get_rules
+    from ..database import unit_of_work
+    from .loader import DemoLoader
+
+    app = create_app("development", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "VAE_TODAY": DEMO_DAY,
+                                      "SECRET_KEY": "live-demo", "RATELIMIT_ENABLED": False, "VAE_PLANNER_SYNC": True})
+    clock.install(app, clock.SimulatedDateClock(DEMO_DAY))
+    with app.app_context():
+        upgrade()
+        with unit_of_work():
+            DemoLoader(get_rules()).load()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}", server.shutdown
