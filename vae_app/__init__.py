@@ -72,6 +72,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .candidacies.views import bp as candidacies_bp
+    from .certifications.views import bp as certifications_bp
     from .components.views import bp as components_bp
     from .juries.views import bp as juries_bp
     from .web.errors import register_error_handlers
@@ -84,6 +85,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.register_blueprint(api_bp)
     app.register_blueprint(juries_bp)
     app.register_blueprint(components_bp)
+    app.register_blueprint(certifications_bp)
     register_error_handlers(app)
     from .web.security import register_security_headers
 

@@ -110,6 +110,7 @@ SPEC = {
     "juries.cancel_campaign": ("POST", lambda w: f"/jurys/campagnes/{w.run.id}/annuler", STAFF_OWN_DO),
     "juries.apply_campaign": ("POST", lambda w: f"/jurys/campagnes/{w.run.id}/appliquer", STAFF_OWN_DO),
     "juries.campaign_export": ("GET", lambda w: f"/jurys/campagnes/{w.run.id}/probleme.json", STAFF_OWN_VIEW),
+    "certifications.catalogue": ("GET", lambda w: "/certifications", STAFF_VIEW),
     "components.dashboard": ("GET", lambda w: "/coordination/expirations", STAFF_VIEW),
     "components.export": ("GET", lambda w: "/coordination/expirations.csv", STAFF_VIEW),
     "components.deadlines": ("GET", lambda w: "/coordination/echeances", STAFF_VIEW),

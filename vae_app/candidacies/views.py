@@ -66,11 +66,25 @@ def new():
                 candidacy = create_candidacy(current_user, code, AccessRoute(route))
         except InvalidData as exc:
             flash("; ".join(exc.errors.values()), "error")
-            return render_template("candidacies/new.html", form=form, offers=offers), 422
+            return render_template("candidacies/new.html", form=form, offers=offers, successors=_successors(offers)), 422
         flash(_("Votre demande %(ref)s est créée : complétez-la puis déposez-la.", ref=candidacy.reference), "success")
         return redirect(url_for("candidacies.show", candidacy_id=candidacy.id))
     status = 422 if form.is_submitted() else 200
-    return render_template("candidacies/new.html", form=form, offers=offers), status
+    return render_template("candidacies/new.html", form=form, offers=offers, successors=_successors(offers)), status
+
+
+def _successors(offers) -> list[dict]:
+    """Closed certifications whose successor is in the catalogue: offered to new applicants instead."""
+    rules, today = get_rules(), clock.today()
+    offered = {cert.code for cert, _route in offers}
+    found = []
+    for code, cert in sorted(rules.certifications.items()):
+        successor = ((cert.raw.get("successor") or {}).get("value") or {}).get("code")
+        if cert.is_registered_on(today) or not successor or successor not in rules.certifications:
+            continue
+        found.append({"code": code, "title": cert.current_title, "end": cert.registration_end, "successor": successor,
+                      "successor_title": rules.certification(successor).current_title, "offered": successor in offered})
+    return found
 
 
 # --------------------------------------------------------------------------- the candidacy page

@@ -72,6 +72,47 @@ def show_command(code, on, as_json, rules_dir):
         click.echo(render_text(description, book))
 
 
+@rules_cli.command("import-rncp")
+@click.argument("export", type=click.Path(exists=True, dir_okay=False))
+@click.option("--only", default=None, metavar="RNCP1,RNCP2", help="Import only these fiches.")
+@click.option("--certifier", "siret", default=None, metavar="SIRET", help="Import only this certifier's fiches.")
+@click.option("--dry-run", is_flag=True, help="Report what would change, write nothing.")
+@rules_dir_option
+def import_rncp_command(export, only, siret, dry_run, rules_dir):
+    """Import fiches from the RNCP open-data export (XML V4.1 or V3, or the published ZIP)."""
+    from pathlib import Path
+
+    from .rncp_import import ImportFileError, import_export
+
+    directory = Path(rules_dir or default_rules_dir())
+    codes = {c.strip().upper() for c in only.split(",") if c.strip()} if only else None
+    try:
+        outcome = import_export(Path(export), directory, only=codes, siret=siret, dry_run=dry_run)
+    except ImportFileError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    for code in outcome.created:
+        click.echo(f"créée      {code}")
+    for code, changed in outcome.updated:
+        click.echo(f"mise à jour {code} : {', '.join(changed)}")
+    for code, reason in outcome.skipped:
+        click.echo(f"ignorée    {code} : {reason}")
+    for message in outcome.errors:
+        click.echo(f"ERREUR     {message}", err=True)
+    click.echo(f"{outcome.fiches} fiche(s) lue(s) (export V{outcome.version or '?'}) : {len(outcome.created)} créée(s), "
+               f"{len(outcome.updated)} mise(s) à jour, {len(outcome.unchanged)} inchangée(s), {len(outcome.skipped)} ignorée(s), "
+               f"{len(outcome.errors)} en erreur" + (" — --dry-run : rien n'a été écrit." if dry_run else "."))
+    if not dry_run and (outcome.created or outcome.updated):
+        try:
+            load_rules(directory)
+        except RulesError as exc:
+            for message in exc.messages:
+                click.echo(message, err=True)
+            sys.exit(1)
+    if outcome.errors:
+        sys.exit(1)
+
+
 @click.group("eligibility", help="Recevabilité / eligibility of VAE applications.")
 def eligibility_cli():
     pass

@@ -9,12 +9,13 @@ NAVIGATION = {
     Role.CANDIDATE: [("web.home", _l("Mes candidatures")), ("candidacies.new", _l("Nouvelle demande"))],
     Role.COORDINATOR: [("candidacies.queue", _l("Candidatures")), ("components.deadlines", _l("Échéances")),
                        ("components.dashboard", _l("Expirations")), ("juries.sessions", _l("Sessions de jury")),
-                       ("juries.campaigns", _l("Planification")), ("juries.members", _l("Vivier")), ("candidacies.workflow_diagram", _l("Parcours"))],
+                       ("juries.campaigns", _l("Planification")), ("juries.members", _l("Vivier")), ("certifications.catalogue", _l("Certifications")),
+                       ("candidacies.workflow_diagram", _l("Parcours"))],
     Role.JURY_MEMBER: [("web.home", _l("Mes sessions"))],
     Role.ADMIN: [("web.home", _l("Administration")), ("components.outbox", _l("Courriels")), ("candidacies.queue", _l("Candidatures")),
                  ("components.dashboard", _l("Expirations")),
                  ("juries.sessions", _l("Sessions de jury")), ("juries.members", _l("Vivier")),
-                 ("candidacies.workflow_diagram", _l("Parcours"))],
+                 ("certifications.catalogue", _l("Certifications")), ("candidacies.workflow_diagram", _l("Parcours"))],
 }
 
 

@@ -1,0 +1,218 @@
+"""Import from the RNCP open data: V4.1 and V3, ZIP, filters, errors, idempotence, people's work kept."""
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from vae_app.certifications.cli import rules_cli
+from vae_app.certifications.rules import load_rules, read_yaml
+from vae_app.certifications.vocabulary import AccessRoute
+
+ROOT = Path(__file__).resolve().parents[2]
+REAL = ROOT.parent / "shared" / "data" / "rncp-v4.1-extract-RNCP35340-RNCP40792.xml"
+
+V41 = """<?xml version="1.0" encoding="UTF-8"?>
+<FICHES>
+  <VERSION_FLUX>4.1</VERSION_FLUX>
+  <FICHE>
+    <NUMERO_FICHE>RNCP90001</NUMERO_FICHE>
+    <NOUVELLES_CERTIFICATIONS><NOUVELLE_CERTIFICATION><ID_FICHE_NOUVELLE_CERTIFICATION>RNCP90002</ID_FICHE_NOUVELLE_CERTIFICATION></NOUVELLE_CERTIFICATION></NOUVELLES_CERTIFICATIONS>
+    <INTITULE>Encadrant de proximité</INTITULE>
+    <NOMENCLATURE_EUROPE><NIVEAU>NIV5</NIVEAU><INTITULE>Niveau 5</INTITULE></NOMENCLATURE_EUROPE>
+    <CERTIFICATEURS>
+      <CERTIFICATEUR><SIRET_CERTIFICATEUR>12345678900011</SIRET_CERTIFICATEUR><NOM_CERTIFICATEUR>Institut Alpha</NOM_CERTIFICATEUR></CERTIFICATEUR>
+      <CERTIFICATEUR><SIRET_CERTIFICATEUR>98765432100022</SIRET_CERTIFICATEUR><NOM_CERTIFICATEUR>École Bêta</NOM_CERTIFICATEUR></CERTIFICATEUR>
+    </CERTIFICATEURS>
+    <SI_JURY_FI><ACTIF>Non</ACTIF></SI_JURY_FI>
+    <SI_JURY_CA><ACTIF>Oui</ACTIF><COMPOSITION>Trois professionnels.</COMPOSITION></SI_JURY_CA>
+    <SI_JURY_FC><ACTIF>Oui</ACTIF><COMPOSITION>Trois professionnels.</COMPOSITION></SI_JURY_FC>
+    <SI_JURY_CQ><ACTIF>Non</ACTIF></SI_JURY_CQ>
+    <SI_JURY_CL><ACTIF>Non</ACTIF></SI_JURY_CL>
+    <SI_JURY_VAE><ACTIF>Oui</ACTIF><COMPOSITION>Deux formateurs et deux professionnels du secteur.</COMPOSITION></SI_JURY_VAE>
+    <ACCESSIBLE_NOUVELLE_CALEDONIE>Non</ACCESSIBLE_NOUVELLE_CALEDONIE>
+    <BLOCS_COMPETENCES>
+      <BLOC_COMPETENCES><CODE>RNCP90001BC01</CODE><LIBELLE>Animer une équipe</LIBELLE><LISTE_COMPETENCES>Organiser le travail</LISTE_COMPETENCES><MODALITES_EVALUATION>Mise en situation</MODALITES_EVALUATION></BLOC_COMPETENCES>
+      <BLOC_COMPETENCES><CODE>RNCP90001BC02</CODE><LIBELLE>Gérer un budget</LIBELLE></BLOC_COMPETENCES>
+    </BLOCS_COMPETENCES>
+    <DATE_FIN_ENREGISTREMENT>31/12/2027</DATE_FIN_ENREGISTREMENT>
+    <DATE_EFFET>01/01/2023</DATE_EFFET>
+    <DATE_LIMITE_DELIVRANCE>31/12/2028</DATE_LIMITE_DELIVRANCE>
+    <ACTIF>Oui</ACTIF>
+  </FICHE>
+  <FICHE>
+    <INTITULE>Fiche sans numéro</INTITULE>
+    <SI_JURY_VAE><ACTIF>Oui</ACTIF></SI_JURY_VAE>
+  </FICHE>
+  <FICHE>
+    <NUMERO_FICHE>RNCP90002</NUMERO_FICHE>
+    <ANCIENNES_CERTIFICATIONS><ANCIENNE_CERTIFICATION><ID_FICHE_ANCIENNE_CERTIFICATION>RNCP90001</ID_FICHE_ANCIENNE_CERTIFICATION></ANCIENNE_CERTIFICATION></ANCIENNES_CERTIFICATIONS>
+    <INTITULE>Encadrant de proximité (nouvelle version)</INTITULE>
+    <CERTIFICATEURS><CERTIFICATEUR><SIRET_CERTIFICATEUR>12345678900011</SIRET_CERTIFICATEUR><NOM_CERTIFICATEUR>Institut Alpha</NOM_CERTIFICATEUR></CERTIFICATEUR></CERTIFICATEURS>
+    <SI_JURY_VAE><ACTIF>Oui</ACTIF><COMPOSITION>Quatre professionnels.</COMPOSITION></SI_JURY_VAE>
+    <DATE_EFFET>01/01/2028</DATE_EFFET>
+  </FICHE>
+</FICHES>
+"""
+
+V3 = """<?xml version="1.0" encoding="UTF-8"?>
+<FICHES>
+  <FICHE>
+    <NUMERO_FICHE>RNCP80001</NUMERO_FICHE>
+    <INTITULE>Assistant de direction</INTITULE>
+    <CERTIFICATEURS><CERTIFICATEUR><NOM_CERTIFICATEUR>Organisme Gamma</NOM_CERTIFICATEUR></CERTIFICATEUR></CERTIFICATEURS>
+    <SI_JURY_FI>Oui</SI_JURY_FI><JURY_FI>Deux enseignants, deux professionnels.</JURY_FI>
+    <SI_JURY_CA>Non</SI_JURY_CA>
+    <SI_JURY_FC>Oui</SI_JURY_FC><JURY_FC>Deux enseignants, deux professionnels.</JURY_FC>
+    <SI_JURY_CQ>Non</SI_JURY_CQ>
+    <SI_JURY_CL>Non</SI_JURY_CL>
+    <SI_JURY_VAE>Oui</SI_JURY_VAE><JURY_VAE>Trois professionnels et un enseignant.</JURY_VAE>
+    <DATE_DECISION>15/06/2014</DATE_DECISION>
+  </FICHE>
+</FICHES>
+"""
+
+
+@pytest.fixture
+def rules_dir(tmp_path):
+    target = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", target)
+    return target
+
+
+def run(*args):
+    return CliRunner().invoke(rules_cli, ["import-rncp", *map(str, args)])
+
+
+def test_the_real_v41_extract_imports_into_valid_rules(rules_dir):
+    result = run(REAL, "--rules-dir", rules_dir)
+    assert result.exit_code == 0, result.output
+    assert "2 créée(s)" in result.output
+    book = load_rules(rules_dir)
+    old, new = book.certification("RNCP35340"), book.certification("RNCP40792")
+    assert old.raw["successor"]["value"]["code"] == "RNCP40792" and old.raw["predecessor"]["value"]["code"] == "RNCP17108"
+    assert not new.composition_structured
+    vae = new.route_on(AccessRoute.VAE, new.registration[0].start)
+    assert vae.open and not vae.jury.structured and "jury" in vae.jury.text.lower()
+    assert len(new.components) == 5
+
+
+def test_v41_fields_routes_blocs_and_a_broken_fiche(rules_dir, tmp_path):
+    export = tmp_path / "export.xml"
+    export.write_text(V41, encoding="utf-8")
+    result = run(export, "--rules-dir", rules_dir)
+    assert result.exit_code == 1  # one fiche is broken: the others are imported all the same
+    assert "fiche n° 2 : NUMERO_FICHE manquant" in result.output
+    assert "2 créée(s)" in result.output
+    document = read_yaml(rules_dir / "certifications" / "rncp-90001.yaml")
+    assert document["certifier"]["siret"] == "12345678900011" and document["certifier"]["others"][0]["name"] == "École Bêta"
+    assert document["registration"][0] == {"from": "2023-01-01", "kind": "registration", "source": document["registration"][0]["source"],
+                                           "to": "2027-12-31", "award_until": "2028-12-31"}
+    routes = {r: spec["history"][0]["value"] for r, spec in document["access_routes"].items()}
+    assert routes["initial_education"] == {"open": False} and routes["vae"]["jury"]["text"].startswith("Deux formateurs")
+    assert [c["code"] for c in document["components"]] == ["RNCP90001BC01", "RNCP90001BC02"]
+    assert document["components"][1]["assessments"] == []
+    assert document["overseas"]["nouvelle_caledonie"]["value"] == "no" and document["overseas"]["polynesie_francaise"]["value"] == "unknown"
+    assert document["successor"]["value"]["code"] == "RNCP90002"
+    load_rules(rules_dir)
+
+
+def test_v3_is_read_too(rules_dir, tmp_path):
+    export = tmp_path / "v3.xml"
+    export.write_text(V3, encoding="utf-8")
+    result = run(export, "--rules-dir", rules_dir)
+    assert result.exit_code == 0, result.output and "export V3" in result.output
+    book = load_rules(rules_dir)
+    cert = book.certification("RNCP80001")
+    assert cert.route_on(AccessRoute.VAE, cert.registration[0].start).jury.text == "Trois professionnels et un enseignant."
+    assert not cert.route_on(AccessRoute.APPRENTICESHIP, cert.registration[0].start).open
+
+
+def test_the_published_zip_is_taken_as_it_is_and_filters_apply(rules_dir, tmp_path):
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("export_fiches_RNCP_V4_1.xml", V41)
+    result = run(archive, "--rules-dir", rules_dir, "--only", "RNCP90002,RNCP99999")
+    assert "créée      RNCP90002" in result.output and "RNCP99999 : absente de l'export" in result.output
+    assert not (rules_dir / "certifications" / "rncp-90001.yaml").exists()
+    dry = run(archive, "--rules-dir", rules_dir, "--certifier", "98765432100022", "--dry-run")
+    assert "créée      RNCP90001" in dry.output and "rien n'a été écrit" in dry.output
+    assert not (rules_dir / "certifications" / "rncp-90001.yaml").exists()
+
+
+def test_reimport_is_idempotent_and_keeps_what_a_person_structured(rules_dir, tmp_path):
+    export = tmp_path / "export.xml"
+    export.write_text(REAL.read_text(encoding="utf-8"), encoding="utf-8")
+    run(export, "--rules-dir", rules_dir)
+    path = rules_dir / "certifications" / "rncp-40792.yaml"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    vae = document["access_routes"]["vae"]["history"][0]["value"]["jury"]
+    vae.update({"size": {"exact": 4}, "seats": [{"id": "teachers", "qualifications": ["cnam_teacher"], "count": 2},
+                                                {"id": "pros", "qualifications": ["qualified_professional"], "count": 2}]})
+    document["metadata"]["composition_structured"] = True
+    document["component_validity"] = {"history": [{"from": "2025-09-01", "value": {"years": 5}, "source": "saisie du service VAE"}]}
+    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    again = run(export, "--rules-dir", rules_dir)
+    assert "2 inchangée(s)" in again.output, again.output
+    export.write_text(REAL.read_text(encoding="utf-8").replace("31/08/2028", "31/08/2029"), encoding="utf-8")
+    changed = run(export, "--rules-dir", rules_dir)
+    assert "mise à jour RNCP40792 : registration" in changed.output
+    kept = read_yaml(path)
+    assert kept["access_routes"]["vae"]["history"][0]["value"]["jury"]["seats"][0]["id"] == "teachers"
+    assert kept["metadata"]["composition_structured"] is True and kept["component_validity"]["history"][0]["value"]["years"] == 5
+    assert kept["registration"][0]["to"] == "2029-08-31"
+    assert load_rules(rules_dir).certification("RNCP40792").composition_structured
+
+
+@pytest.mark.parametrize("content,message,code", [
+    ("<FICHES><FICHE><NUMERO_FICHE>RNCP1</NUMERO_FICHE>", "XML invalide ligne", 1),
+    ("<AUTRE/>", "un export RNCP commence par <FICHES>", 2),
+])
+def test_invalid_files_say_why(rules_dir, tmp_path, content, message, code):
+    export = tmp_path / "bad.xml"
+    export.write_text(content, encoding="utf-8")
+    result = run(export, "--rules-dir", rules_dir)
+    assert result.exit_code == code and message in result.output
+
+
+def test_an_imported_certification_is_unknown_to_the_checker_never_pass(rules_dir):
+    from vae_app.juries.composition import Jury, Member, check_composition
+
+    run(REAL, "--rules-dir", rules_dir)
+    book = load_rules(rules_dir)
+    members = tuple(Member(f"M{i}", "F", frozenset({"qualified_professional"})) for i in range(4))
+    report = check_composition(Jury("RNCP40792", AccessRoute.VAE, book.certification("RNCP40792").registration[0].start, members), book)
+    assert report.compliant is not True
+    assert any(f.rule == "STRUCT" and f.outcome == "unknown" and "non structurée" in f.message for f in report.findings)
+
+
+def test_the_catalogue_lists_imported_certifications_and_links_successors(app, desk, rules_dir, monkeypatch):
+    from tests.conftest import visible_text
+    from vae_app.certifications import registry
+
+    run(REAL, "--rules-dir", rules_dir)
+    monkeypatch.setitem(app.extensions, registry.EXTENSION_KEY, registry.load_cached(rules_dir))
+    page = visible_text(desk.get("/certifications"))
+    assert "RNCP35340 (importée)" in page and "RNCP40792 (importée)" in page
+    assert "composition non structurée" in page and "← RNCP17108" in page and "→ RNCP40792" in page
+    closed = visible_text(desk.get("/certifications?statut=successor"))
+    assert "RNCP35340" in closed and "RNCP5385" not in closed  # on 2016-03-01 RNCP 5385 is still registered
+    assert "RNCP5385" not in visible_text(desk.get("/certifications?q=services+informatiques"))
+    assert desk.get("/certifications?statut=perdu").status_code == 400
+
+
+def test_a_closed_certification_offers_its_successor(client, make_user, login, frozen_clock, app, rules_dir, monkeypatch):
+    from tests.conftest import visible_text
+    from vae_app.auth.models import Role
+    from vae_app.certifications import registry
+
+    run(REAL, "--rules-dir", rules_dir)
+    monkeypatch.setitem(app.extensions, registry.EXTENSION_KEY, registry.load_cached(rules_dir))
+    frozen_clock.set(frozen_clock.today().replace(year=2026))
+    login(make_user(Role.CANDIDATE))
+    page = visible_text(client.get("/candidatures/nouvelle"))
+    assert "RNCP35340" in page and "la certification suivante est RNCP40792" in page

@@ -1,0 +1,310 @@
+"""Import certifications from France Compétences' RNCP open-data export (XML V4.1 or V3,
+or the published ZIP) into ``rules/certifications/rncp-<n>.yaml``.
+
+Streaming: ``iterparse`` reads one ``<FICHE>`` at a time and clears it, so memory stays
+flat whatever the file size. The jury composition arrives as free text: it is kept and
+the certification is marked "composition not structured" until a person structures the
+seats. Re-importing updates the imported fields and never overwrites what a person
+structured (seats, shares, size, component validity, declared qualifications, notes).
+"""
+from __future__ import annotations
+
+import copy
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Iterator
+from xml.etree.ElementTree import Element, ParseError, iterparse
+
+import yaml
+
+from .rules import read_yaml
+
+ROUTES = {"FI": "initial_education", "CA": "apprenticeship", "FC": "continuing_education",
+          "CQ": "professionalisation_contract", "CL": "individual_application", "VAE": "vae"}
+KEYED_ON = {"registration": "application_received", "titles": "application_received", "certifier": "application_received",
+            "access_routes": "application_received", "jury": "jury_date", "component_validity": "component_validated"}
+
+
+class ImportFileError(Exception):
+    """The file cannot be read at all."""
+
+
+@dataclass
+class Outcome:
+    created: list[str] = field(default_factory=list)
+    updated: list[tuple[str, list[str]]] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    fiches: int = 0
+    version: str | None = None
+
+
+def _text(elem: Element | None, path: str) -> str | None:
+    found = elem.find(path) if elem is not None else None
+    if found is None or found.text is None:
+        return None
+    value = " ".join(found.text.split())
+    return value or None
+
+
+def _date(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value.strip(), "%d/%m/%Y").date().isoformat()
+    except ValueError:
+        raise ValueError(f"date illisible {value!r} (attendu JJ/MM/AAAA)") from None
+
+
+def _yes(value: str | None) -> bool | None:
+    if value is None:
+        return None
+    return {"oui": True, "non": False}.get(value.strip().lower())
+
+
+def slug(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")[:40] or "certificateur"
+
+
+def open_export(path: Path) -> IO[bytes]:
+    """The XML stream: the file itself, or the (single) XML inside the published ZIP."""
+    if zipfile.is_zipfile(path):
+        archive = zipfile.ZipFile(path)
+        names = [n for n in archive.namelist() if n.lower().endswith(".xml")]
+        if not names:
+            raise ImportFileError(f"{path.name} : aucune donnée XML dans l'archive")
+        return archive.open(names[0])
+    return path.open("rb")
+
+
+def iter_fiches(stream: IO[bytes]) -> Iterator[tuple[str | None, Element]]:
+    """(flux version, FICHE element) one at a time; each element is cleared after use."""
+    root = None
+    version = None
+    for event, elem in iterparse(stream, events=("start", "end")):
+        if event == "start":
+            if root is None:
+                root = elem
+                if elem.tag != "FICHES":
+                    raise ImportFileError(f"racine <{elem.tag}> : un export RNCP commence par <FICHES>")
+            continue
+        if elem.tag == "VERSION_FLUX" and version is None:
+            version = (elem.text or "").strip()
+        elif elem.tag == "FICHE":
+            yield version, elem
+            root.clear()  # drop what was read: memory stays flat
+
+
+def fiche_version(flux: str | None, fiche: Element) -> str:
+    jury = fiche.find("SI_JURY_VAE")
+    if jury is None:
+        jury = fiche.find("SI_JURY_FI")
+    if jury is not None and jury.find("ACTIF") is not None:
+        return "4.1"
+    if jury is not None and (jury.text or "").strip().lower() in ("oui", "non"):
+        return "3"
+    if flux in ("4.1", "4.0", "4"):
+        return "4.1"
+    if flux and flux.startswith("3"):
+        return "3"
+    raise ValueError(f"version inconnue (VERSION_FLUX {flux!r}, pas de SI_JURY_* lisible)")
+
+
+def convert(fiche: Element, version: str, source_name: str, today: date) -> dict:
+    """A rules document (our schema) for one fiche; raises ValueError with what is wrong."""
+    code = _text(fiche, "NUMERO_FICHE")
+    if not code or not re.fullmatch(r"RNCP\d+", code):
+        raise ValueError(f"NUMERO_FICHE manquant ou invalide ({code!r})")
+    start = _date(_text(fiche, "DATE_EFFET")) or _date(_text(fiche, "DATE_DECISION"))
+    if not start:
+        raise ValueError("ni DATE_EFFET ni DATE_DECISION : date d'enregistrement inconnue")
+    source = f"export RNCP V{version} (France Compétences), {source_name}, fiche {code}"
+    certifiers = [(_text(c, "NOM_CERTIFICATEUR"), _text(c, "SIRET_CERTIFICATEUR")) for c in fiche.findall("CERTIFICATEURS/CERTIFICATEUR")]
+    certifiers = [(name, siret) for name, siret in certifiers if name]
+    if not certifiers:
+        raise ValueError("aucun certificateur (CERTIFICATEURS/CERTIFICATEUR/NOM_CERTIFICATEUR)")
+    name, siret = certifiers[0]
+    certifier = {"code": slug(name)}
+    if siret and re.fullmatch(r"\d{14}", siret):
+        certifier["siret"] = siret
+    certifier["history"] = [{"from": start, "value": {"name": name}, "source": f"{source} — CERTIFICATEUR"}]
+    if len(certifiers) > 1:
+        certifier["others"] = [{"name": n, **({"siret": s} if s else {}), "source": f"{source} — CERTIFICATEURS"} for n, s in certifiers[1:]]
+    end = _date(_text(fiche, "DATE_FIN_ENREGISTREMENT"))
+    registration = {"from": start, "kind": "registration", "source": f"{source} — DATE_EFFET, DATE_FIN_ENREGISTREMENT"}
+    if end:
+        registration["to"] = end
+    award = _date(_text(fiche, "DATE_LIMITE_DELIVRANCE"))
+    if award:
+        registration["award_until"] = award
+    document = {
+        "metadata": {"kind": "certification", "code": code, "version": 1, "updated_on": today.isoformat(),
+                     "source": f"RNCP open data (France Compétences), export V{version}", "composition_structured": False,
+                     "imported_from": source_name, "imported_on": today.isoformat(),
+                     "notes": "Imported: jury seats and component validity are to be entered by a person."},
+        "code": code,
+        "rncp_number": int(code[4:]),
+        "keyed_on": dict(KEYED_ON),
+        "certifier": certifier,
+        "titles": [{"from": start, "value": _text(fiche, "INTITULE") or code, "source": f"{source} — INTITULE"}],
+        "registration": [registration],
+    }
+    active = _yes(_text(fiche, "ACTIF"))
+    if active is not None:
+        document["active"] = {"value": active, "source": f"{source} — ACTIF"}
+    level = _text(fiche, "NOMENCLATURE_EUROPE/NIVEAU")
+    if level:
+        digits = re.sub(r"\D", "", level)
+        document["level"] = {"value": {"europe": int(digits) if digits else level,
+                                       "label": _text(fiche, "NOMENCLATURE_EUROPE/INTITULE") or _text(fiche, "NOMENCLATURE_EUROPE/LIBELLE")},
+                             "source": f"{source} — NOMENCLATURE_EUROPE"}
+    nsf = [{"code": _text(n, "CODE"), "label": _text(n, "LIBELLE")} for n in fiche.findall("CODES_NSF/NSF") if _text(n, "CODE")]
+    if nsf:
+        document["nsf"] = {"value": nsf, "source": f"{source} — CODES_NSF"}
+    rome = [{"code": _text(r, "CODE"), "label": _text(r, "LIBELLE")} for r in fiche.findall("CODES_ROME/ROME") if _text(r, "CODE")]
+    if rome:
+        document["rome"] = {"value": rome, "source": f"{source} — CODES_ROME"}
+    older = [_text(a, "ID_FICHE_ANCIENNE_CERTIFICATION") for a in fiche.findall("ANCIENNES_CERTIFICATIONS/ANCIENNE_CERTIFICATION")]
+    newer = [_text(n, "ID_FICHE_NOUVELLE_CERTIFICATION") for n in fiche.findall("NOUVELLES_CERTIFICATIONS/NOUVELLE_CERTIFICATION")]
+    if any(older):
+        document["predecessor"] = {"value": {"code": next(o for o in older if o), "all": [o for o in older if o]},
+                                   "source": f"{source} — ANCIENNES_CERTIFICATIONS"}
+    if any(newer):
+        document["successor"] = {"value": {"code": next(n for n in newer if n), "all": [n for n in newer if n]},
+                                 "source": f"{source} — NOUVELLES_CERTIFICATIONS"}
+    overseas = {}
+    for key, tag in (("nouvelle_caledonie", "ACCESSIBLE_NOUVELLE_CALEDONIE"), ("polynesie_francaise", "ACCESSIBLE_POLYNESIE_FRANCAISE")):
+        flag = _yes(_text(fiche, tag))
+        overseas[key] = {"value": {True: "yes", False: "no", None: "unknown"}[flag], "source": f"{source} — {tag}"}
+    document["overseas"] = overseas
+    routes = {}
+    for suffix, route in ROUTES.items():
+        if version == "4.1":
+            node = fiche.find(f"SI_JURY_{suffix}")
+            is_open = _yes(_text(node, "ACTIF")) if node is not None else None
+            text = _text(node, "COMPOSITION") if node is not None else None
+        else:
+            is_open = _yes(_text(fiche, f"SI_JURY_{suffix}"))
+            text = _text(fiche, f"JURY_{suffix}")
+        value = {"open": bool(is_open)}
+        if is_open:
+            value["jury"] = {"text": text or "(composition non renseignée dans l'export)"}
+        entry = {"from": start, "value": value, "source": f"{source} — SI_JURY_{suffix}"}
+        if is_open is None:
+            entry["note"] = "Route absent from the export: recorded as closed."
+        routes[route] = {"history": [entry]}
+    document["access_routes"] = routes
+    components = []
+    for bloc in fiche.findall("BLOCS_COMPETENCES/BLOC_COMPETENCES"):
+        bloc_code = _text(bloc, "CODE")
+        if not bloc_code:
+            continue
+        component = {"code": re.sub(r"[^A-Za-z0-9_.-]", "-", bloc_code), "title": _text(bloc, "LIBELLE") or bloc_code}
+        modalities = _text(bloc, "MODALITES_EVALUATION")
+        component["assessments"] = [modalities] if modalities else []
+        competences = _text(bloc, "LISTE_COMPETENCES")
+        if competences:
+            component["competences"] = competences
+        component["source"] = f"{source} — BLOCS_COMPETENCES/{bloc_code}"
+        components.append(component)
+    document["components"] = components
+    document["component_validity"] = {"history": []}
+    return document
+
+
+def merge(existing: dict, imported: dict) -> tuple[dict, list[str]]:
+    """The imported document with what a person structured kept; and the fields that changed."""
+    merged = copy.deepcopy(imported)
+    if existing.get("metadata", {}).get("composition_structured"):
+        merged["metadata"]["composition_structured"] = True
+    for key in ("notes",):
+        if existing.get("metadata", {}).get(key):
+            merged["metadata"][key] = existing["metadata"][key]
+    for key in ("qualifications", "session"):
+        if key in existing:
+            merged[key] = existing[key]
+    if existing.get("component_validity", {}).get("history"):
+        merged["component_validity"] = existing["component_validity"]
+    for route, spec in existing.get("access_routes", {}).items():
+        old_history = spec.get("history", [])
+        structured = any(isinstance(e.get("value", {}).get("jury"), dict) and e["value"]["jury"].get("seats") for e in old_history)
+        if structured or len(old_history) > 1:
+            history = copy.deepcopy(old_history)
+            new_value = merged["access_routes"][route]["history"][-1]["value"]
+            last = history[-1]["value"]
+            last["open"] = new_value["open"]
+            if "jury" in new_value:
+                last.setdefault("jury", {})["text"] = new_value["jury"]["text"]
+            merged["access_routes"][route]["history"] = history
+    old_components = {c["code"]: c for c in existing.get("components", [])}
+    for component in merged["components"]:
+        for key, value in old_components.get(component["code"], {}).items():
+            component.setdefault(key, value)
+    merged["metadata"]["imported_on"] = imported["metadata"]["imported_on"]
+    comparable = lambda d: {k: v for k, v in d.items() if k != "metadata"}  # noqa: E731
+    changed = sorted(k for k in set(comparable(merged)) | set(comparable(existing))
+                     if comparable(merged).get(k) != comparable(existing).get(k))
+    if not changed:
+        merged["metadata"] = existing["metadata"]
+    return merged, changed
+
+
+def import_export(path: Path, rules_dir: Path, only: set[str] | None = None, siret: str | None = None,
+                  dry_run: bool = False, today: date | None = None) -> Outcome:
+    today = today or date.today()
+    outcome = Outcome()
+    target = rules_dir / "certifications"
+    last_code = None
+    try:
+        stream = open_export(path)
+    except OSError as exc:
+        raise ImportFileError(f"{path} : illisible ({exc.strerror or exc})") from None
+    try:
+        for flux, fiche in iter_fiches(stream):
+            outcome.fiches += 1
+            position = f"fiche n° {outcome.fiches}"
+            code = _text(fiche, "NUMERO_FICHE")
+            label = code or position
+            try:
+                version = fiche_version(flux, fiche)
+                outcome.version = outcome.version or version
+                if only and code not in only:
+                    continue
+                sirets = {_text(c, "SIRET_CERTIFICATEUR") for c in fiche.findall("CERTIFICATEURS/CERTIFICATEUR")}
+                if siret and siret not in sirets:
+                    continue
+                document = convert(fiche, version, path.name, today)
+            except ValueError as exc:
+                outcome.errors.append(f"{label} : {exc}")
+                continue
+            last_code = code
+            file = target / f"rncp-{code[4:]}.yaml"
+            if file.exists():
+                merged, changed = merge(read_yaml(file), document)
+                if not changed:
+                    outcome.unchanged.append(code)
+                    continue
+                outcome.updated.append((code, changed))
+                document = merged
+            else:
+                outcome.created.append(code)
+            if not dry_run:
+                target.mkdir(parents=True, exist_ok=True)
+                header = f"# {code} — imported from the RNCP open data ({path.name}, {today.isoformat()}).\n"
+                file.write_text(header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=110), encoding="utf-8")
+    except ParseError as exc:
+        after = f" (après {last_code})" if last_code else ""
+        outcome.errors.append(f"XML invalide ligne {exc.position[0]}, colonne {exc.position[1]}{after} : la suite du fichier n'est pas lue")
+    finally:
+        stream.close()
+    if only:
+        missing = sorted(only - set(outcome.created) - set(outcome.unchanged) - {c for c, _ in outcome.updated}
+                         - {e.split(" :")[0] for e in outcome.errors})
+        outcome.skipped += [(code, "absente de l'export") for code in missing]
+    return outcome
