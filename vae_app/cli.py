@@ -10,6 +10,7 @@ from __future__ import annotations
 def register_cli(app) -> None:
     from .auth.privacy import privacy_cli
     from .candidacies.cli import candidacies_cli
+    from .certifications.sync import certifications_cli
     from .components.cli import components_cli
     from .demo.cli import demo_cli
 
@@ -17,3 +18,4 @@ def register_cli(app) -> None:
     app.cli.add_command(candidacies_cli)
     app.cli.add_command(components_cli)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(certifications_cli)

@@ -216,3 +216,17 @@ def test_a_closed_certification_offers_its_successor(client, make_user, login, f
     login(make_user(Role.CANDIDATE))
     page = visible_text(client.get("/candidatures/nouvelle"))
     assert "RNCP35340" in page and "la certification suivante est RNCP40792" in page
+
+
+def test_sync_creates_the_rows_of_imported_certifications_once(app, runner, db, rules_dir, monkeypatch):
+    from sqlalchemy import select
+
+    from vae_app.certifications import registry
+    from vae_app.certifications.models import Certification
+
+    run(REAL, "--rules-dir", rules_dir)
+    monkeypatch.setitem(app.extensions, registry.EXTENSION_KEY, registry.load_cached(rules_dir))
+    first = runner.invoke(args=["certifications", "sync"])
+    assert "RNCP40792" in first.output and "RNCP5385" in first.output
+    assert "0 certificateur(s) et 0 certification(s)" in runner.invoke(args=["certifications", "sync"]).output
+    assert set(db.session.scalars(select(Certification.code))) == {"RNCP5385", "RNCP17992", "RNCP35340", "RNCP40792"}
