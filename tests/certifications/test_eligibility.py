@@ -322,3 +322,24 @@ def test_parse_application_keeps_other_applications_optional():
     assert parse_application(document).other_applications is None
     with pytest.raises(InvalidApplication):
         parse_application(document, require_other_applications=True)
+
+
+def test_api_gives_the_same_verdict_as_the_cli_and_stores_nothing(tmp_path, client, make_user):
+    from vae_app.auth.models import Role
+    from vae_app.candidacies.models import Candidacy
+    from vae_app.extensions import db
+
+    from ..conftest import TEST_PASSWORD
+
+    path = tmp_path / "application.json"
+    path.write_text(json.dumps(ISSUE_EXAMPLE))
+    expected = json.loads(CliRunner().invoke(eligibility_cli, ["check", str(path), "--json"]).output)
+    user = make_user(Role.CANDIDATE)
+    token = client.post("/api/v1/auth/token", json={"email": user.email, "password": TEST_PASSWORD}).get_json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    response = client.post("/api/v1/eligibility", json=ISSUE_EXAMPLE, headers=headers)
+    assert response.status_code == 200 and response.get_json() == expected
+    assert db.session.query(Candidacy).count() == 0
+    bad = client.post("/api/v1/eligibility", json={**ISSUE_EXAMPLE, "certification": "RNCP1"}, headers=headers)
+    assert bad.status_code == 422 and "certification" in bad.get_json()["errors"]
+    assert client.post("/api/v1/eligibility", json=ISSUE_EXAMPLE).status_code == 401

@@ -127,6 +127,7 @@ SPEC = {
                   api(candidate_own={422}, coordinator_own={422}, admin={422})),
     "api.index": ("GET", lambda w: "/api/v1/candidacies", api(candidate_own={200}, candidate_other={200}, coordinator_own={200},
                                                                coordinator_other={200}, admin={200})),
+    "api.eligibility": ("POST", lambda w: "/api/v1/eligibility", api(**{p: {422} for p in PERSONAS if p != "anonymous"})),
     "api.check_jury": ("POST", lambda w: "/api/v1/juries/check", api(coordinator_own={422}, coordinator_other={422}, admin={422})),
     "api.openapi": ("GET", lambda w: "/api/v1/openapi.json", {p: {200} for p in PERSONAS}),
 }

@@ -40,6 +40,10 @@ def spec() -> dict:
         prop.pop("format", None)
     for prop in application["properties"]["experiences"]["items"]["properties"].values():
         prop.pop("format", None)
+    full_application = copy.deepcopy(application_schema())
+    for key in ("$schema", "$id"):
+        full_application.pop(key, None)
+    full_application["title"] = "Application"
     state_enum = [s.value for s in CandidacyState]
     candidacy_summary = {
         "type": "object",
@@ -75,6 +79,7 @@ def spec() -> dict:
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {
+                "Application": full_application,
                 "Error": {"type": "object", "required": ["error"], "properties": {
                     "error": {"type": "string"}, "errors": {"type": "object"}}},
                 "Credentials": {"type": "object", "additionalProperties": False, "required": ["email", "password"],
@@ -175,6 +180,12 @@ def spec() -> dict:
                          "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Event"}}}},
                          "responses": {"200": _response("New state", {"$ref": "#/components/schemas/Candidacy"}),
                                        **_errors(401, 403, 404, 409, 422)}},
+            },
+            "/eligibility": {
+                "post": {"summary": "Evaluate an application against the rules in force on its receipt date (stateless)",
+                         "operationId": "evaluateEligibility", "security": bearer,
+                         "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Application"}}}},
+                         "responses": {"200": _response("Verdict", {"$ref": "#/components/schemas/Verdict"}), **_errors(401, 422)}},
             },
             "/juries/check": {
                 "post": {"summary": "Check a jury's composition (coordinators)", "operationId": "checkJury", "security": bearer,

@@ -21,7 +21,7 @@ from ..candidacies.operations import Conflict, InvalidData, PermissionDenied, cr
 from ..candidacies.services import verdict_for
 from ..candidacies.workflow import MOVES, MoveContext, MoveRefused, static_refusals
 from ..certifications.describe import describe_certification
-from ..certifications.eligibility import InvalidApplication, parse_application
+from ..certifications.eligibility import InvalidApplication, evaluate_eligibility, parse_application
 from ..certifications.models import Certification
 from ..certifications.registry import get_rules
 from ..database import unit_of_work
@@ -326,6 +326,22 @@ def index():
                        page=page_number, per_page=current_app.config["VAE_PAGE_SIZE"], error_out=False)
     return jsonify({"items": [candidacy_json(c, user, full=False) for c in page.items], "page": page.page,
                     "pages": page.pages, "total": page.total, "per_page": page.per_page})
+
+
+@bp.post("/eligibility")
+@authenticated()
+def eligibility():
+    """The eligibility rules on an application document (the CLI's format), nothing stored:
+    the verdict under the law and certification rules in force on ``received_on``."""
+    rules = get_rules()
+    try:
+        application = parse_application(json_body())
+        if application.certification not in rules.certifications:
+            raise InvalidApplication([("certification", f"certification inconnue {application.certification!r} "
+                                       f"(connues : {', '.join(sorted(rules.certifications))})")])
+    except InvalidApplication as exc:
+        raise ApiError(422, "Données invalides.", dict(exc.errors)) from None
+    return jsonify(evaluate_eligibility(application, rules).as_dict())
 
 
 @bp.post("/juries/check")

@@ -448,7 +448,7 @@ def queue():
     }[form.tri.data or "recent"]
     page = db.paginate(
         query.options(selectinload(Candidacy.candidate), selectinload(Candidacy.certification).selectinload(Certification.certifier),
-                      selectinload(Candidacy.acquired_components)).order_by(*order),
+                      selectinload(Candidacy.acquired_components), selectinload(Candidacy.jury_session)).order_by(*order),
         page=_page_number(), per_page=current_app.config["VAE_PAGE_SIZE"], error_out=False,
     )
     rules = get_rules()

@@ -21,3 +21,18 @@ def load_command():
         click.echo("Demo data loaded: " + ", ".join(f"{n} {kind}" for kind, n in sorted(created.items())))
     else:
         click.echo("Demo data already present: nothing added.")
+
+
+@demo_cli.command("generate")
+@click.option("--candidacies", default=200_000, show_default=True, type=click.IntRange(min=1))
+@click.option("--members", default=5_000, show_default=True, type=click.IntRange(min=14))
+@click.option("--components", default=1_000_000, show_default=True, type=click.IntRange(min=0),
+              help="Target of acquired components (at most 4 per file: a certification has 4).")
+@click.option("--seed", default=0, show_default=True, type=int)
+def generate_command(candidacies, members, components, seed):
+    """Fill the database with a national certifier's volume of data (bulk inserts), for the benchmarks."""
+    from .generate import generate
+
+    with unit_of_work():
+        counts = generate(candidacies, members, components, seed)
+    click.echo("Generated: " + ", ".join(f"{v} {k}" for k, v in counts.items()))

@@ -55,8 +55,8 @@ def ensure(condition: bool, message: str = "Action non autorisée.") -> None:
 # --------------------------------------------------------------------------- composition of a stored session
 
 
-def jury_of(session: JurySession, extra_candidacies: list[Candidacy] | None = None) -> Jury:
-    """The stored session as the composition checker's input (ties come from the pool)."""
+def jury_of(session: JurySession, extra_candidacies: list[Candidacy] | None = None, ties: list | None = None) -> Jury:
+    """The stored session as the composition checker's input (ties come from the pool, or are given preloaded)."""
     members = tuple(
         Member(str(seat.member_id), seat.member.gender.value, frozenset(seat.member.qualifications), seat.role)
         for seat in sorted(session.seats, key=lambda s: s.member_id)
@@ -64,9 +64,12 @@ def jury_of(session: JurySession, extra_candidacies: list[Candidacy] | None = No
     member_ids = {seat.member_id for seat in session.seats}
     candidacies = list(session.candidacies) + list(extra_candidacies or [])
     candidate_ids = {c.candidate_id for c in candidacies}
-    ties = db.session.scalars(
-        select(MemberTie).where(MemberTie.member_id.in_(member_ids), MemberTie.candidate_id.in_(candidate_ids))
-    ).all() if member_ids and candidate_ids else []
+    if ties is None:
+        ties = db.session.scalars(
+            select(MemberTie).where(MemberTie.member_id.in_(member_ids), MemberTie.candidate_id.in_(candidate_ids))
+        ).all() if member_ids and candidate_ids else []
+    else:
+        ties = [t for t in ties if t.member_id in member_ids and t.candidate_id in candidate_ids]
     by_candidate: dict[int, list[Tie]] = {}
     for tie in ties:
         by_candidate.setdefault(tie.candidate_id, []).append(Tie(str(tie.member_id), tie.kind.value))
@@ -74,8 +77,17 @@ def jury_of(session: JurySession, extra_candidacies: list[Candidacy] | None = No
     return Jury(session.certification.code, session.route, session.starts_at.date(), members, candidates)
 
 
-def compliance(session: JurySession, extra_candidacies: list[Candidacy] | None = None) -> Report:
-    return check_composition(jury_of(session, extra_candidacies), get_rules())
+def compliance(session: JurySession, extra_candidacies: list[Candidacy] | None = None, ties: list | None = None) -> Report:
+    return check_composition(jury_of(session, extra_candidacies, ties), get_rules())
+
+
+def compliance_of_many(sessions: list[JurySession]) -> dict[int, Report]:
+    """Reports for a page of sessions with one query for all their ties."""
+    member_ids = {seat.member_id for s in sessions for seat in s.seats}
+    candidate_ids = {c.candidate_id for s in sessions for c in s.candidacies}
+    ties = db.session.scalars(select(MemberTie).where(MemberTie.member_id.in_(member_ids), MemberTie.candidate_id.in_(candidate_ids))
+                              ).all() if member_ids and candidate_ids else []
+    return {s.id: compliance(s, ties=ties) for s in sessions}
 
 
 # --------------------------------------------------------------------------- sessions

@@ -342,7 +342,8 @@ def _own_session(session_id: int, manage: bool = True) -> JurySession:
 def sessions():
     certifier_id = _certifier_id()
     query = (select(JurySession).join(Certification).where(Certification.certifier_id == certifier_id)
-             .options(selectinload(JurySession.seats), selectinload(JurySession.candidacies), selectinload(JurySession.certification)))
+             .options(selectinload(JurySession.seats).selectinload(SessionSeat.member), selectinload(JurySession.candidacies),
+                      selectinload(JurySession.certification)))
     status = request.args.get("statut")
     if status:
         try:
@@ -356,7 +357,7 @@ def sessions():
     else:
         query = query.order_by(JurySession.starts_at.desc())
     page = db.paginate(query, page=_page(), per_page=current_app.config["VAE_PAGE_SIZE"], error_out=False)
-    reports = {s.id: ops.compliance(s) for s in page.items}
+    reports = ops.compliance_of_many(page.items)
     return render_template("juries/sessions.html", page=page, reports=reports, status=status, periode=upcoming,
                            statuses=list(SessionStatus))
 

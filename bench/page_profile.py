@@ -1,0 +1,88 @@
+"""Where one page's time goes: its SQL statements (time, plan of the slowest) and the Python profile.
+
+    .venv/bin/python bench/page_profile.py --database-url sqlite:////tmp/vae-bench.db /coordination/candidatures?etat=certified&page=50
+
+Signs in as the CNAM coordinator of the demo data (the database of ``bench/web_bench.py``),
+requests the page once to warm up, then ``--repeat`` times under cProfile.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("path")
+    parser.add_argument("--database-url", default="sqlite:////tmp/vae-bench.db")
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--top", type=int, default=15)
+    args = parser.parse_args()
+    os.environ.update({"VAE_DATABASE_URL": args.database_url, "VAE_TODAY": "2026-03-01", "VAE_LOGIN_LIMIT": "1000 per minute"})
+    from sqlalchemy import event, text
+
+    from vae_app import create_app
+    from vae_app.extensions import db
+
+    app = create_app()
+    app.config["WTF_CSRF_ENABLED"] = False
+    statements: list[tuple[float, str, object]] = []
+    with app.app_context():
+        engine = db.engine
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def before(conn, cursor, statement, parameters, context, executemany):
+            conn.info["started"] = time.perf_counter()
+
+        @event.listens_for(engine, "after_cursor_execute")
+        def after(conn, cursor, statement, parameters, context, executemany):
+            statements.append((time.perf_counter() - conn.info["started"], statement, parameters))
+
+    client = app.test_client()
+    client.post("/connexion", data={"email": "coordination.cnam@demo.vae.fr", "password": "demo"})
+    assert client.get(args.path).status_code == 200, "the page did not answer 200"
+    statements.clear()
+    profile = cProfile.Profile()
+    started = time.perf_counter()
+    profile.enable()
+    for _ in range(args.repeat):
+        client.get(args.path)
+    profile.disable()
+    elapsed = (time.perf_counter() - started) / args.repeat
+    per_request = len(statements) / args.repeat
+    sql_time = sum(s[0] for s in statements) / args.repeat
+    print(f"{args.path}: {elapsed * 1000:.1f} ms per request in-process, {per_request:.0f} SQL statements "
+          f"taking {sql_time * 1000:.1f} ms ({sql_time / elapsed:.0%})")
+    slowest = sorted(statements, key=lambda s: -s[0])[: max(1, int(per_request))]
+    seen = set()
+    for seconds, statement, parameters in slowest:
+        if statement in seen:
+            continue
+        seen.add(statement)
+        print(f"\n{seconds * 1000:.2f} ms  {' '.join(statement.split())[:300]}")
+    seconds, statement, parameters = slowest[0]
+    with app.app_context():
+        prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
+        with db.engine.connect() as connection:
+            raw = connection.connection.driver_connection.cursor()
+            raw.execute(prefix + statement, parameters)
+            print("\nplan of the slowest:")
+            for row in raw.fetchall():
+                print("  ", row[-1] if db.engine.dialect.name == "sqlite" else row[0])
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.top)
+    print(out.getvalue())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,196 @@
+"""``flask demo generate``: a national certifier's volume of data, for the benchmarks.
+
+Bulk inserts with explicit keys (no round-trip per row), in batches, one transaction
+per table. Both seed certifications, every state, dates over ten years, members with
+ties, sessions with seats, acquired components with their expiry from the rules.
+"""
+from __future__ import annotations
+
+import random
+import time
+from datetime import date, datetime, timedelta
+
+import click
+import sqlalchemy as sa
+from sqlalchemy import func, insert, select
+
+from .. import clock
+from ..audit.models import AuditEvent
+from ..auth.models import Role, User
+from ..candidacies.models import Candidacy, CandidacyState as S, ComponentDecision, DecisionOutcome, ExperiencePeriod
+from ..certifications.models import Certification, Certifier
+from ..certifications.registry import get_rules
+from ..certifications.sync import sync_rows
+from ..certifications.vocabulary import AccessRoute, ExperienceStatus, Gender
+from ..components.models import AcquiredComponent
+from ..components.validity import component_expiry
+from ..extensions import db
+from ..juries.models import JuryMember, JurySession, MemberTie, SessionSeat, SessionStatus, member_certifications
+
+BATCH = 5000
+STATE_SHARES = [(S.DRAFT, 3), (S.SUBMITTED, 4), (S.INCOMPLETE, 2), (S.ELIGIBLE, 4), (S.INELIGIBLE, 5), (S.VALIDATION_FILE, 8),
+                (S.UNDER_ASSESSMENT, 4), (S.READY_FOR_JURY, 3), (S.JURY_SCHEDULED, 2), (S.CERTIFIED, 30),
+                (S.PARTIALLY_VALIDATED, 20), (S.REFUSED, 5), (S.WITHDRAWN, 6), (S.LAPSED, 4)]
+DECIDED = {S.CERTIFIED, S.PARTIALLY_VALIDATED, S.REFUSED, S.LAPSED}
+
+
+def _insert(table, rows: list[dict]) -> None:
+    for start in range(0, len(rows), BATCH):
+        db.session.execute(insert(table), rows[start:start + BATCH])
+
+
+def _next_id(model) -> int:
+    return (db.session.scalar(select(func.max(model.id))) or 0) + 1
+
+
+def _reset_sequences() -> None:
+    if db.engine.dialect.name != "postgresql":
+        return
+    for table in ("users", "candidacies", "experience_periods", "acquired_components", "component_decisions", "jury_members",
+                  "jury_sessions", "session_seats", "member_ties", "audit_events"):
+        db.session.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                   f"COALESCE((SELECT max(id) FROM {table}), 1))"))
+
+
+def generate(candidacies: int, members: int, components: int, seed: int, echo=click.echo) -> dict:
+    rng = random.Random(seed)
+    rules = get_rules()
+    today = clock.today()
+    now = clock.now()
+    started = time.monotonic()
+    sync_rows(rules)
+    certifications = {c.code: c for c in db.session.scalars(select(Certification))}
+    codes = [c for c in ("RNCP5385", "RNCP17992") if c in certifications]
+    password_hash = db.session.scalar(select(User.password_hash).limit(1)) or "scrypt:generated"
+    # -- members and sessions
+    member_id, session_id, seat_id = _next_id(JuryMember), _next_id(JurySession), _next_id(SessionSeat)
+    member_rows, member_cert_rows, pools = [], [], {code: [] for code in codes}
+    quals = {"RNCP5385": [["cnam_president"], ["cnam_teacher", "pedagogical_head"], ["cnam_teacher"], ["cnam_teacher"],
+                          ["qualified_professional"], ["qualified_professional", "employer_rep"], ["qualified_professional", "employee_rep"]],
+             "RNCP17992": [["director_in_post"]] * 6 + [["askoria_trainer"]]}
+    for i in range(members):
+        code = codes[i % len(codes)]
+        certification = certifications[code]
+        member_rows.append({"id": member_id + i, "certifier_id": certification.certifier_id, "first_name": "Membre",
+                            "last_name": f"G{i}", "email": f"gen-membre{member_id + i}@exemple.fr",
+                            "gender": rng.choice([Gender.FEMALE, Gender.MALE]).value, "qualifications": quals[code][i % 7],
+                            "site": rng.choice(["Paris", "Lille", "Nantes", "Rennes"]), "max_sessions": 12})
+        member_cert_rows.append({"member_id": member_id + i, "certification_id": certification.id})
+        pools[code].append(member_id + i)
+    _insert(JuryMember.__table__, member_rows)
+    _insert(member_certifications, member_cert_rows)
+    session_rows, seat_rows, sessions_of = [], [], {code: [] for code in codes}
+    first_day = today - timedelta(days=3650)
+    for index in range(max(1, candidacies // 4)):
+        code = codes[index % len(codes)]
+        day = first_day + timedelta(days=rng.randrange(3650 + 120))
+        start = datetime.combine(day, datetime.min.time()).replace(hour=rng.choice([9, 14]))
+        sid = session_id + index
+        status = SessionStatus.HELD if day < today else SessionStatus.CONFIRMED
+        session_rows.append({"id": sid, "reference": f"GEN-S{sid}", "certification_id": certifications[code].id,
+                             "route": AccessRoute.VAE.value, "starts_at": start, "ends_at": start + timedelta(hours=3, minutes=30),
+                             "site": "Paris", "room": None, "capacity": 4, "status": status.value})
+        sessions_of[code].append((sid, day))
+        pool = pools[code]
+        base = (index * 7) % len(pool)
+        for k in range(7):  # 7 distinct members, rotating through the pool
+            seat_rows.append({"id": seat_id + len(seat_rows), "session_id": sid, "member_id": pool[(base + k * 7 + k) % len(pool)],
+                              "role": None, "starts_at": start, "ends_at": start + timedelta(hours=3, minutes=30)})
+    _insert(JurySession.__table__, session_rows)
+    _insert_seats(seat_rows)
+    echo(f"  {len(member_rows)} members, {len(session_rows)} sessions, {len(seat_rows)} seats ({time.monotonic() - started:.0f} s)")
+    # -- candidates, candidacies, experiences, components
+    user_id, candidacy_id = _next_id(User), _next_id(Candidacy)
+    experience_id, component_id, decision_id = _next_id(ExperiencePeriod), _next_id(AcquiredComponent), _next_id(ComponentDecision)
+    weights = [w for _, w in STATE_SHARES]
+    states = [s for s, _ in STATE_SHARES]
+    users, rows, experiences, acquired, decisions, ties = [], [], [], [], [], []
+    per_candidacy = max(1, round(components / max(1, candidacies)))
+    validity_cache: dict = {}
+    for i in range(candidacies):
+        code = codes[i % len(codes)]
+        cert_rules = rules.certification(code)
+        state = rng.choices(states, weights)[0]
+        uid, cid = user_id + i, candidacy_id + i
+        earliest = date(2011, 1, 3) if code == "RNCP17992" else first_day
+        received = earliest + timedelta(days=rng.randrange(max(1, (today - earliest).days)))
+        created = datetime.combine(received, datetime.min.time()).replace(hour=10)
+        users.append({"id": uid, "email": f"gen{uid}@exemple.fr", "password_hash": password_hash, "first_name": "Candidat",
+                      "last_name": f"N{i}", "role": Role.CANDIDATE.value, "certifier_id": None, "is_active_account": True,
+                      "created_at": created})
+        session = None
+        decided_on = None
+        if state in DECIDED or state is S.JURY_SCHEDULED:
+            sid, day = rng.choice(sessions_of[code])
+            session = sid
+            decided_on = day if state in DECIDED else None
+        row = {"id": cid, "reference": f"GEN-{cid:07d}", "candidate_id": uid, "certification_id": certifications[code].id,
+               "route": AccessRoute.VAE.value, "state": state.value, "site": "Paris",
+               "received_on": None if state is S.DRAFT else received, "complete_on": None if state is S.DRAFT else received,
+               "eligibility_decided_on": received + timedelta(days=40) if state not in (S.DRAFT, S.SUBMITTED, S.INCOMPLETE) else None,
+               "validation_file_submitted_on": None, "jury_session_id": session, "decided_on": decided_on,
+               "decision_outcome": {S.CERTIFIED: DecisionOutcome.FULL.value, S.REFUSED: DecisionOutcome.REFUSED.value}.get(
+                   state, DecisionOutcome.PARTIAL.value) if state in DECIDED else None,
+               "birth_date": date(1970 + i % 25, 1 + i % 12, 1 + i % 28), "birth_place": "Paris", "nationality": "française",
+               "address": f"{i % 200} rue de la Paix", "phone": None, "current_situation": None, "highest_diploma": None,
+               "sworn_statement": True, "anonymised_on": None, "created_at": created, "updated_at": created, "version": 1}
+        rows.append(row)
+        experiences.append({"id": experience_id + i, "candidacy_id": cid, "status": ExperienceStatus.SALARIED.value,
+                            "job_title": "Chef de service", "organisation": "Association", "start": received - timedelta(days=1500),
+                            "end_on": received - timedelta(days=10), "hours": None, "related": True, "activities": None})
+        if decided_on is not None:
+            comp_codes = [c.code for c in cert_rules.components]
+            count = {S.CERTIFIED: 4, S.REFUSED: 0}.get(state, min(3, per_candidacy))
+            for n, comp in enumerate(comp_codes):
+                decisions.append({"id": decision_id + len(decisions), "candidacy_id": cid, "jury_session_id": session,
+                                  "component_code": comp, "validated": n < count, "decided_on": decided_on})
+                if n < count:
+                    key = (code, decided_on)
+                    if key not in validity_cache:
+                        validity_cache[key] = component_expiry(cert_rules, rules.law, decided_on)
+                    validity = validity_cache[key]
+                    acquired.append({"id": component_id + len(acquired), "candidacy_id": cid, "component_code": comp,
+                                     "validated_on": decided_on, "expires_on": validity.expires_on, "validity_rule": validity.rule})
+        if rng.random() < 0.02:
+            ties.append({"member_id": rng.choice(pools[code]), "candidate_id": uid, "kind": "employer", "note": None})
+    _insert(User.__table__, users)
+    _insert(Candidacy.__table__, rows)
+    _insert(ExperiencePeriod.__table__, experiences)
+    _insert(AcquiredComponent.__table__, acquired)
+    _insert(ComponentDecision.__table__, decisions)
+    seen = set()
+    unique_ties = []
+    for tie in ties:
+        key = (tie["member_id"], tie["candidate_id"], tie["kind"])
+        if key not in seen:
+            seen.add(key)
+            unique_ties.append(tie)
+    _insert(MemberTie.__table__, unique_ties)
+    _insert(AuditEvent.__table__, [{"at": now, "actor_id": None, "entity": "candidacy", "entity_id": r["id"], "candidacy_id": r["id"],
+                                    "event": "generate", "from_state": None, "to_state": r["state"], "reason": None, "details": None}
+                                   for r in rows])
+    _reset_sequences()
+    return {"candidacies": len(rows), "users": len(users), "experiences": len(experiences), "acquired_components": len(acquired),
+            "component_decisions": len(decisions), "members": len(member_rows), "sessions": len(session_rows),
+            "seats": len(seat_rows), "ties": len(unique_ties), "seconds": round(time.monotonic() - started, 1)}
+
+
+def _insert_seats(rows: list[dict]) -> None:
+    """Generated seats may overlap in time for a member (random days): the overlap guard is bypassed for them."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.text("ALTER TABLE session_seats DROP CONSTRAINT IF EXISTS ex_session_seats_member_overlap"))
+        _insert(SessionSeat.__table__, rows)
+        db.session.execute(sa.text("DELETE FROM session_seats s USING session_seats t WHERE s.member_id = t.member_id "
+                                   "AND s.id > t.id AND s.starts_at < t.ends_at AND t.starts_at < s.ends_at"))
+        db.session.execute(sa.text("ALTER TABLE session_seats ADD CONSTRAINT ex_session_seats_member_overlap "
+                                   "EXCLUDE USING gist (member_id WITH =, tsrange(starts_at, ends_at) WITH &&)"))
+        return
+    db.session.execute(sa.text("DROP TRIGGER IF EXISTS session_seats_no_overlap_insert"))
+    _insert(SessionSeat.__table__, rows)
+    db.session.execute(sa.text("DELETE FROM session_seats WHERE id IN (SELECT s.id FROM session_seats s JOIN session_seats t "
+                               "ON s.member_id = t.member_id AND s.id > t.id AND s.starts_at < t.ends_at AND t.starts_at < s.ends_at)"))
+    db.session.execute(sa.text(
+        "CREATE TRIGGER IF NOT EXISTS session_seats_no_overlap_insert BEFORE INSERT ON session_seats "
+        "FOR EACH ROW WHEN EXISTS (SELECT 1 FROM session_seats s WHERE s.member_id = NEW.member_id "
+        "AND s.id IS NOT NEW.id AND s.starts_at < NEW.ends_at AND NEW.starts_at < s.ends_at) "
+        "BEGIN SELECT RAISE(ABORT, 'member_double_booked'); END"))
