@@ -27,7 +27,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--top", type=int, default=15)
     args = parser.parse_args()
-    os.environ.update({"VAE_DATABASE_URL": args.database_url, "VAE_TODAY": "2026-03-01", "VAE_LOGIN_LIMIT": "1000 per minute"})
+    os.environ.update({"VAE_DATABASE_URL": args.database_url, "VAE_TODAY": "2016-03-01", "VAE_LOGIN_LIMIT": "1000 per minute"})
     from sqlalchemy import event, text
 
     from vae_app import create_app
@@ -79,7 +79,7 @@ def main() -> int:
             for row in raw.fetchall():
                 print("  ", row[-1] if db.engine.dialect.name == "sqlite" else row[0])
     out = io.StringIO()
-    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.top)
+    pstats.Stats(profile, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(args.top)
     print(out.getvalue())
     return 0
 

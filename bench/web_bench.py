@@ -27,7 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-TODAY = "2026-03-01"
+TODAY = "2016-03-01"  # the demo date: ten years of history before it, and components validated before
+# 2016-08-10 still expire (P2: permanent since then), so the expiry dashboard has work to show
 SESSIONS = "/jurys/sessions"
 COORDINATOR = "coordination.cnam@demo.vae.fr"
 APPLICATION = {"certification": "RNCP5385", "route": "vae", "received_on": "2015-03-01",

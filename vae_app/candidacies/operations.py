@@ -133,16 +133,17 @@ def fire(candidacy: Candidacy, move: str, actor: User | None, *, reason: str | N
         raise Conflict(CHANGED_MEANWHILE)
     context = MoveContext(actor=actor, today=clock.today(), rules=get_rules(), reason=(reason or "").strip() or None,
                           data=data or {})
-    source = candidacy.state
-    target = run(move, candidacy, context)
-    details = EFFECTS.get(move, _no_effect)(candidacy, context, target) or {}
-    if target is not source:
-        candidacy.state = target
-    touch(candidacy)
-    audit(entity="candidacy", entity_id=candidacy.id, candidacy_id=candidacy.id, event=move, actor=actor,
-          from_state=source, to_state=target, reason=context.reason or details.pop("reason", None),
-          details=details or None)
+    # A concurrent change shows as StaleDataError at any flush, including an autoflush inside a side effect.
     try:
+        source = candidacy.state
+        target = run(move, candidacy, context)
+        details = EFFECTS.get(move, _no_effect)(candidacy, context, target) or {}
+        if target is not source:
+            candidacy.state = target
+        touch(candidacy)
+        audit(entity="candidacy", entity_id=candidacy.id, candidacy_id=candidacy.id, event=move, actor=actor,
+              from_state=source, to_state=target, reason=context.reason or details.pop("reason", None),
+              details=details or None)
         db.session.flush()
     except StaleDataError:
         db.session.rollback()

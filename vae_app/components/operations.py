@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -166,17 +166,28 @@ def _digests(sent: list[ReminderPlan], rules: RuleBook, today: date) -> None:
                        + "\n".join(lines) + "\n\nLe tableau des expirations dans Suivi VAE donne le détail.\n")
 
 
-def expiring(certifier_id: int | None, today: date, until_days: int = 180):
-    """Acquired components of files not certified that expire within ``until_days``, or expired in the last year."""
+def _expiring_where(query, certifier_id: int | None, today: date, until_days: int):
     horizon = date.fromordinal(today.toordinal() + until_days)
     year_ago = date.fromordinal(today.toordinal() - 365)
-    query = (select(AcquiredComponent).join(Candidacy).join(Certification)
-             .where(AcquiredComponent.expires_on.is_not(None), AcquiredComponent.expires_on <= horizon,
-                    AcquiredComponent.expires_on > year_ago,
-                    Candidacy.state != S.CERTIFIED)
-             .options(selectinload(AcquiredComponent.candidacy).selectinload(Candidacy.candidate),
-                      selectinload(AcquiredComponent.candidacy).selectinload(Candidacy.certification))
-             .order_by(AcquiredComponent.expires_on, AcquiredComponent.id))
+    query = query.where(AcquiredComponent.expires_on.is_not(None), AcquiredComponent.expires_on <= horizon,
+                        AcquiredComponent.expires_on > year_ago, Candidacy.state != S.CERTIFIED)
     if certifier_id is not None:
         query = query.where(Certification.certifier_id == certifier_id)
     return query
+
+
+def expiring(certifier_id: int | None, today: date, until_days: int = 180):
+    """Acquired components of files not certified that expire within ``until_days``, or expired in the last year."""
+    query = (select(AcquiredComponent).join(Candidacy).join(Certification)
+             .options(selectinload(AcquiredComponent.candidacy).selectinload(Candidacy.candidate),
+                      selectinload(AcquiredComponent.candidacy).selectinload(Candidacy.certification))
+             .order_by(AcquiredComponent.expires_on, AcquiredComponent.id))
+    return _expiring_where(query, certifier_id, today, until_days)
+
+
+def expiring_counts(certifier_id: int | None, today: date, until_days: int = 180) -> list[tuple[str, date, int]]:
+    """How many of :func:`expiring`'s components expire each day, per certification code: counted by the database."""
+    query = (select(Certification.code, AcquiredComponent.expires_on, func.count())
+             .select_from(AcquiredComponent).join(Candidacy).join(Certification)
+             .group_by(Certification.code, AcquiredComponent.expires_on))
+    return [tuple(row) for row in db.session.execute(_expiring_where(query, certifier_id, today, until_days))]

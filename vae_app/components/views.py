@@ -18,13 +18,14 @@ from ..candidacies.workflow import FINAL_STATES
 from ..certifications.models import Certification
 from ..certifications.registry import get_rules
 from ..extensions import db
-from ..web.pagination import ListPage
+from ..web.pagination import CountedPage, ListPage
 from ..web.spreadsheets import csv_bytes, xlsx_bytes
-from .models import OutboxMessage
-from .operations import expiring
+from .models import AcquiredComponent, OutboxMessage
+from .operations import expiring, expiring_counts
 
 bp = Blueprint("components", __name__)
 BUCKETS = (("expired", None), ("30", 30), ("90", 90), ("180", 180))
+BUCKET_DAYS = {"expired": (None, 0), "30": (0, 30), "90": (30, 90), "180": (90, 180)}  # days from today: (above, up to)
 MONTHS_FR = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
 
 
@@ -47,7 +48,8 @@ def bucket_of(expires_on: date, today: date) -> str:
 
 
 def month_series(rows, today: date, certifications: list[str]) -> list[dict]:
-    """Expiries per month, from 12 months ago to 12 months ahead, per certification."""
+    """Expiries per month, from 12 months ago to 12 months ahead, per certification;
+    ``rows`` are (certification code, expiry date, count)."""
     start = date(today.year - 1, today.month, 1)
     months = []
     year, month = start.year, start.month
@@ -55,10 +57,10 @@ def month_series(rows, today: date, certifications: list[str]) -> list[dict]:
         months.append((year, month))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     counts = {(y, m): {code: 0 for code in certifications} for y, m in months}
-    for row in rows:
-        key = (row.expires_on.year, row.expires_on.month)
-        if key in counts:
-            counts[key][row.candidacy.certification.code] += 1
+    for code, expires_on, count in rows:
+        key = (expires_on.year, expires_on.month)
+        if key in counts and code in counts[key]:
+            counts[key][code] += count
     return [{"year": y, "month": m, "label": f"{MONTHS_FR[m - 1]} {str(y)[2:]}", "past": (y, m) < (today.year, today.month),
              "current": (y, m) == (today.year, today.month), "counts": counts[(y, m)], "total": sum(counts[(y, m)].values())}
             for y, m in months]
@@ -73,19 +75,30 @@ def dashboard():
     bucket = request.args.get("echeance")
     if bucket and bucket not in dict(BUCKETS):
         abort(400, description=f"echeance : attendu parmi {', '.join(dict(BUCKETS))}")
-    query = expiring(scope, today, until_days=180)
-    if certification:
-        query = query.where(Certification.code == certification)
-    rows = db.session.scalars(query).all()
+    counts = expiring_counts(scope, today, until_days=366)  # a row per (certification, day): not per component
     codes = sorted({c.code for c in db.session.scalars(select(Certification).where(
         Certification.certifier_id == scope if scope else True))})
     summary = {code: {name: 0 for name, _ in BUCKETS} for code in codes}
-    for row in rows:
-        summary[row.candidacy.certification.code][bucket_of(row.expires_on, today)] += 1
-    listed = ListPage([r for r in rows if not bucket or bucket_of(r.expires_on, today) == bucket], _page(),
-                      current_app.config["VAE_PAGE_SIZE"])
-    chart_rows = db.session.scalars(expiring(scope, today, until_days=366)).all()
-    series = month_series(chart_rows, today, codes)
+    horizon = date.fromordinal(today.toordinal() + 180)
+    total = 0
+    for code, expires_on, count in counts:
+        if expires_on > horizon:
+            continue
+        name = bucket_of(expires_on, today)
+        summary.setdefault(code, {n: 0 for n, _ in BUCKETS})[name] += count
+        if (not certification or code == certification) and (not bucket or name == bucket):
+            total += count
+    query = expiring(scope, today, until_days=180)
+    if certification:
+        query = query.where(Certification.code == certification)
+    if bucket:
+        low, high = BUCKET_DAYS[bucket]
+        if low is not None:
+            query = query.where(AcquiredComponent.expires_on > date.fromordinal(today.toordinal() + low))
+        query = query.where(AcquiredComponent.expires_on <= date.fromordinal(today.toordinal() + high))
+    listed = CountedPage(total, _page(), current_app.config["VAE_PAGE_SIZE"],
+                         lambda offset, limit: db.session.scalars(query.offset(offset).limit(limit)).all())
+    series = month_series(counts, today, codes)
     rules = get_rules()
     return render_template("components/dashboard.html", summary=summary, page=listed, series=series, codes=codes, bucket=bucket,
                            certification=certification, buckets=BUCKETS, rules=rules,

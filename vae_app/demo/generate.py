@@ -93,8 +93,8 @@ def generate(candidacies: int, members: int, components: int, seed: int, echo=cl
         sessions_of[code].append((sid, day))
         pool = pools[code]
         base = (index * 7) % len(pool)
-        for k in range(7):  # 7 distinct members, rotating through the pool
-            seat_rows.append({"id": seat_id + len(seat_rows), "session_id": sid, "member_id": pool[(base + k * 7 + k) % len(pool)],
+        for k in range(7):  # 7 consecutive members of the pool: distinct, and one of each qualification profile
+            seat_rows.append({"id": seat_id + len(seat_rows), "session_id": sid, "member_id": pool[(base + k) % len(pool)],
                               "role": None, "starts_at": start, "ends_at": start + timedelta(hours=3, minutes=30)})
     _insert(JurySession.__table__, session_rows)
     _insert_seats(seat_rows)
@@ -170,6 +170,9 @@ def generate(candidacies: int, members: int, components: int, seed: int, echo=cl
                                     "event": "generate", "from_state": None, "to_state": r["state"], "reason": None, "details": None}
                                    for r in rows])
     _reset_sequences()
+    # Fresh statistics after a bulk load, so the planner picks the selective index (e.g. by expiry date)
+    # rather than walking a certifier's every file; PostgreSQL's autovacuum would do it later, SQLite never.
+    db.session.execute(sa.text("ANALYZE"))
     return {"candidacies": len(rows), "users": len(users), "experiences": len(experiences), "acquired_components": len(acquired),
             "component_decisions": len(decisions), "members": len(member_rows), "sessions": len(session_rows),
             "seats": len(seat_rows), "ties": len(unique_ties), "seconds": round(time.monotonic() - started, 1)}

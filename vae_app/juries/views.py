@@ -31,7 +31,9 @@ from .forms import (
     AvailabilityForm, ConfirmSessionForm, ImportConfirmForm, ImportForm, MemberForm, SeatForm, SessionCandidateForm,
     SessionForm, TieForm,
 )
-from .models import JuryMember, JurySession, MemberAvailability, MemberTie, SessionSeat, SessionStatus, TieKind
+from .models import (
+    JuryMember, JurySession, MemberAvailability, MemberTie, SessionSeat, SessionStatus, TieKind, member_certifications,
+)
 
 bp = Blueprint("juries", __name__, url_prefix="/jurys")
 STAFF = (Role.COORDINATOR, Role.ADMIN)
@@ -430,11 +432,19 @@ def assembly_context(session: JurySession) -> dict:
     """Everything the assembly screen shows: compliance, who can be added."""
     report = ops.compliance(session)
     seated = {seat.member_id for seat in session.seats}
-    pool = db.session.scalars(
-        select(JuryMember).where(JuryMember.certifier_id == session.certification.certifier_id)
-        .options(selectinload(JuryMember.certifications), selectinload(JuryMember.availabilities))
-        .order_by(JuryMember.last_name)
+    # Plain rows, not ORM objects: a national certifier's pool has thousands of members.
+    in_pool = (select(JuryMember.id).join(member_certifications, member_certifications.c.member_id == JuryMember.id)
+               .where(JuryMember.certifier_id == session.certification.certifier_id,
+                      member_certifications.c.certification_id == session.certification_id))
+    pool = db.session.execute(
+        select(JuryMember.id, JuryMember.first_name, JuryMember.last_name, JuryMember.gender, JuryMember.qualifications)
+        .where(JuryMember.id.in_(in_pool)).order_by(JuryMember.last_name)
     ).all()
+    windows: dict[int, list[tuple]] = {}
+    for member_id, starts_at, ends_at in db.session.execute(
+            select(MemberAvailability.member_id, MemberAvailability.starts_at, MemberAvailability.ends_at)
+            .where(MemberAvailability.member_id.in_(in_pool))):
+        windows.setdefault(member_id, []).append((starts_at, ends_at))
     busy = set(db.session.scalars(select(SessionSeat.member_id).where(
         SessionSeat.starts_at < session.ends_at, session.starts_at < SessionSeat.ends_at, SessionSeat.session_id != session.id)))
     rules = get_rules()
@@ -444,25 +454,31 @@ def assembly_context(session: JurySession) -> dict:
         for seat in route.jury.seats:
             seat_quals |= seat.qualifications or set(rules.all_qualification_names)
     candidates_for_seat = []
-    for member in pool:
-        if member.id in seated or member.id in busy or session.certification not in member.certifications:
+    unknown_note = " — " + _("disponibilité non renseignée")
+    label_of = {name: rules.qualification_label(name) for name in rules.all_qualification_names}
+    for member_id, first_name, last_name, gender, qualifications in pool:
+        if member_id in seated or member_id in busy:
             continue
-        if seat_quals and not seat_quals & set(member.qualifications):
+        if seat_quals and not seat_quals & set(qualifications):
             continue
-        available = member.is_available(session.starts_at, session.ends_at)
+        declared = windows.get(member_id)
+        available = (None if not declared
+                     else any(start <= session.starts_at and session.ends_at <= end for start, end in declared))
         if available is False:
             continue
-        labels = ", ".join(rules.qualification_label(q) for q in member.qualifications)
-        note = "" if available else " — " + _("disponibilité non renseignée")
-        candidates_for_seat.append((str(member.id), f"{member.last_name} {member.first_name} ({member.gender.value}) — {labels}{note}"))
+        labels = ", ".join(label_of.get(q) or rules.qualification_label(q) for q in qualifications)
+        note = "" if available else unknown_note
+        candidates_for_seat.append((str(member_id), f"{last_name} {first_name} ({gender.value}) — {labels}{note}"))
     seat_form = SeatForm(formdata=None)
     seat_form.member.choices = candidates_for_seat
-    ready = db.session.scalars(select(Candidacy).where(
-        Candidacy.certification_id == session.certification_id, Candidacy.route == session.route,
-        Candidacy.state == S.READY_FOR_JURY, Candidacy.jury_session_id.is_(None)).options(selectinload(Candidacy.candidate))
+    ready = db.session.execute(
+        select(Candidacy.id, Candidacy.reference, User.first_name, User.last_name)
+        .join(User, Candidacy.candidate_id == User.id)
+        .where(Candidacy.certification_id == session.certification_id, Candidacy.route == session.route,
+               Candidacy.state == S.READY_FOR_JURY, Candidacy.jury_session_id.is_(None))
         .order_by(Candidacy.reference)).all()
     candidate_form = SessionCandidateForm(formdata=None)
-    candidate_form.candidacy.choices = [(str(c.id), f"{c.reference} — {c.candidate.full_name}") for c in ready]
+    candidate_form.candidacy.choices = [(str(i), f"{reference} — {first} {last}") for i, reference, first, last in ready]
     history = db.session.scalars(select(AuditEvent).where(AuditEvent.entity == "jury_session", AuditEvent.entity_id == session.id)
                                  .options(selectinload(AuditEvent.actor)).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())).all()
     return {"session": session, "report": report, "seat_form": seat_form, "candidate_form": candidate_form,

@@ -31,3 +31,14 @@ class ListPage:
     @property
     def next_num(self) -> int:
         return self.page + 1
+
+
+class CountedPage(ListPage):
+    """A page of a list counted beforehand, whose items are read for this page only (``fetch(offset, limit)``)."""
+
+    def __init__(self, total: int, page: int, per_page: int, fetch):
+        self.all_items = None
+        self.total, self.per_page = total, per_page
+        self.pages = (total + per_page - 1) // per_page
+        self.page = max(1, min(page, self.pages or 1))
+        self.items = fetch((self.page - 1) * per_page, per_page) if total else []
