@@ -38,6 +38,7 @@ class Config:
     VAE_RETENTION_YEARS = 5  # finished files are anonymised after this many years without change
     VAE_REDIS_URL: str | None = None  # set: planning runs go through RQ, rate limits are shared
     VAE_LOGIN_LIMIT = "10 per minute;100 per hour"
+    VAE_PICKER_LIMIT = 100  # options offered at once in a drop-down list; a search narrows longer lists
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
@@ -85,6 +86,7 @@ ENV_SETTINGS = {
     "VAE_TODAY": ("VAE_TODAY", date.fromisoformat),
     "VAE_RULES_DIR": ("VAE_RULES_DIR", str),
     "VAE_PAGE_SIZE": ("VAE_PAGE_SIZE", int),
+    "VAE_PICKER_LIMIT": ("VAE_PICKER_LIMIT", int),
     "VAE_API_TOKEN_HOURS": ("VAE_API_TOKEN_HOURS", int),
     "VAE_REDIS_URL": ("VAE_REDIS_URL", str),
     "VAE_LOGIN_LIMIT": ("VAE_LOGIN_LIMIT", str),

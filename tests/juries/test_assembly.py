@@ -258,3 +258,22 @@ def test_the_other_certifiers_pool_and_sessions_are_out_of_reach(client, make_us
     client.post("/deconnexion")
     login(make_user(Role.COORDINATOR, certifier="cnam"))
     assert client.get(f"/jurys/membres/{foreign.id}").status_code == 403
+
+
+def test_long_lists_offer_the_first_ones_and_a_search_narrows_them(desk, draft, make_member, candidacy_in, app, db):
+    app.config["VAE_PICKER_LIMIT"] = 2
+    for name in ("Arnaud", "Bernard", "Charpentier", "Durand"):
+        make_member("cnam", ("cnam_teacher",), last_name=name)
+    files = [candidacy_in(S.READY_FOR_JURY) for _ in range(3)]
+    page = page_text(desk.get(f"/jurys/sessions/{draft.id}"))
+    assert "2 membre(s) proposé(s) sur 4 qualifié(s) et disponible(s)." in page
+    assert "Arnaud" in page and "Durand" not in page
+    assert "2 dossier(s) proposé(s) sur 3 prêt(s) pour le jury." in page
+    narrowed = page_text(desk.get(f"/jurys/sessions/{draft.id}", query_string={"membre": "durand"}))
+    assert "1 membre(s) proposé(s) sur 1 qualifié(s) et disponible(s)." in narrowed and "Durand" in narrowed
+    assert "Arnaud" not in narrowed
+    last = files[-1].reference
+    found = page_text(desk.get(f"/jurys/sessions/{draft.id}", query_string={"dossier": last.lower()}))
+    assert "1 dossier(s) proposé(s) sur 1 prêt(s) pour le jury." in found and last in found
+    durand = db.session.scalars(select(JuryMember).where(JuryMember.last_name == "Durand")).one()
+    assert seat(desk, draft, durand).status_code == 302  # a member beyond the first ones can still be seated

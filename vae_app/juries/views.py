@@ -453,7 +453,11 @@ def assembly_context(session: JurySession) -> dict:
     if route and route.jury:
         for seat in route.jury.seats:
             seat_quals |= seat.qualifications or set(rules.all_qualification_names)
+    limit = current_app.config["VAE_PICKER_LIMIT"]
+    member_search = request.args.get("membre", "").strip()[:100]
+    file_search = request.args.get("dossier", "").strip()[:100]
     candidates_for_seat = []
+    members_total = 0
     unknown_note = " — " + _("disponibilité non renseignée")
     label_of = {name: rules.qualification_label(name) for name in rules.all_qualification_names}
     for member_id, first_name, last_name, gender, qualifications in pool:
@@ -466,17 +470,28 @@ def assembly_context(session: JurySession) -> dict:
                      else any(start <= session.starts_at and session.ends_at <= end for start, end in declared))
         if available is False:
             continue
+        if member_search and member_search.casefold() not in f"{last_name} {first_name}".casefold():
+            continue
+        members_total += 1
+        if len(candidates_for_seat) >= limit:  # a long list is narrowed by the search, not scrolled
+            continue
         labels = ", ".join(label_of.get(q) or rules.qualification_label(q) for q in qualifications)
         note = "" if available else unknown_note
         candidates_for_seat.append((str(member_id), f"{last_name} {first_name} ({gender.value}) — {labels}{note}"))
     seat_form = SeatForm(formdata=None)
     seat_form.member.choices = candidates_for_seat
-    ready = db.session.execute(
-        select(Candidacy.id, Candidacy.reference, User.first_name, User.last_name)
-        .join(User, Candidacy.candidate_id == User.id)
-        .where(Candidacy.certification_id == session.certification_id, Candidacy.route == session.route,
-               Candidacy.state == S.READY_FOR_JURY, Candidacy.jury_session_id.is_(None))
-        .order_by(Candidacy.reference)).all()
+    waiting = (select(Candidacy.id, Candidacy.reference, User.first_name, User.last_name)
+               .join(User, Candidacy.candidate_id == User.id)
+               .where(Candidacy.certification_id == session.certification_id, Candidacy.route == session.route,
+                      Candidacy.state == S.READY_FOR_JURY, Candidacy.jury_session_id.is_(None))
+               # SQLite's planner otherwise walks the many NULLs of the jury-session index
+               .with_hint(Candidacy, "INDEXED BY ix_candidacies_certification_state", "sqlite"))
+    if file_search:
+        term = f"%{file_search.lower()}%"
+        waiting = waiting.where(or_(func.lower(Candidacy.reference).like(term), func.lower(User.last_name).like(term),
+                                    func.lower(User.first_name).like(term)))
+    ready = db.session.execute(waiting.order_by(Candidacy.reference)).all()  # plain rows: one read gives the total
+    files_total, ready = len(ready), ready[:limit]
     candidate_form = SessionCandidateForm(formdata=None)
     candidate_form.candidacy.choices = [(str(i), f"{reference} — {first} {last}") for i, reference, first, last in ready]
     history = db.session.scalars(select(AuditEvent).where(AuditEvent.entity == "jury_session", AuditEvent.entity_id == session.id)
@@ -484,7 +499,9 @@ def assembly_context(session: JurySession) -> dict:
     return {"session": session, "report": report, "seat_form": seat_form, "candidate_form": candidate_form,
             "confirm_form": ConfirmSessionForm(formdata=None), "remove_form": ConfirmForm(formdata=None),
             "title": rules.certification(session.certification.code).title_on(session.starts_at.date()),
-            "history": history, "manage": ops.can_manage_session(current_user, session)}
+            "history": history, "manage": ops.can_manage_session(current_user, session),
+            "members_total": members_total, "files_total": files_total, "member_search": member_search,
+            "file_search": file_search}
 
 
 def _assembly(session: JurySession, status: int = 200):
