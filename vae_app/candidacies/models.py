@@ -53,6 +53,8 @@ class Candidacy(db.Model):
             name="decided_has_date",
         ),
         sa.Index("ix_candidacies_certification_state", "certification_id", "state"),
+        # the coordinator's queue: one state, most recently changed first, without sorting the whole state
+        sa.Index("ix_candidacies_certification_state_updated", "certification_id", "state", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
