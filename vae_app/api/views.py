@@ -335,10 +335,7 @@ def eligibility():
     the verdict under the law and certification rules in force on ``received_on``."""
     rules = get_rules()
     try:
-        application = parse_application(json_body())
-        if application.certification not in rules.certifications:
-            raise InvalidApplication([("certification", f"certification inconnue {application.certification!r} "
-                                       f"(connues : {', '.join(sorted(rules.certifications))})")])
+        application = parse_application(json_body(), rules=rules)
     except InvalidApplication as exc:
         raise ApiError(422, "Données invalides.", dict(exc.errors)) from None
     return jsonify(evaluate_eligibility(application, rules).as_dict())

@@ -140,10 +140,7 @@ def eligibility_check_command(application_file, as_json, rules_dir):
         sys.exit(2)
     book = _load(rules_dir)
     try:
-        application = parse_application(document)
-        if application.certification not in book.certifications:
-            raise InvalidApplication([("certification", f"certification inconnue {application.certification!r} "
-                                       f"(connues : {', '.join(sorted(book.certifications))})")])
+        application = parse_application(document, rules=book)
     except InvalidApplication as exc:
         for path, reason in exc.errors:
             click.echo(f"{application_file}: {path}: {reason}", err=True)

@@ -122,8 +122,9 @@ def _parse_date(value: str, path: str, errors: list) -> date | None:
         return None
 
 
-def parse_application(document: Any, *, require_other_applications: bool = False) -> Application:
-    """Validate and convert an application document; raise :class:`InvalidApplication`."""
+def parse_application(document: Any, *, require_other_applications: bool = False, rules: RuleBook | None = None) -> Application:
+    """Validate and convert an application document; raise :class:`InvalidApplication`.
+    With ``rules``, a certification they do not know is an error too."""
     if not isinstance(document, dict):
         raise InvalidApplication([("(racine)", "un objet JSON est attendu")])
     errors = [
@@ -148,6 +149,9 @@ def parse_application(document: Any, *, require_other_applications: bool = False
             others.append(OtherApplication(raw["certification"], day))
     elif require_other_applications:
         errors.append(("other_applications", "champ obligatoire manquant « other_applications »"))
+    if rules is not None and document["certification"] not in rules.certifications:
+        errors.append(("certification", f"certification inconnue {document['certification']!r} "
+                                        f"(connues : {', '.join(sorted(rules.certifications))})"))
     if errors:
         raise InvalidApplication(errors)
     return Application(
