@@ -22,6 +22,9 @@ class LabelledEnum(str, enum.Enum):
         obj = str.__new__(cls, value)
         obj._value_ = value
         obj.label = label if label is not None else value
+        # The French text itself (the msgid of a lazy label), for the engine's explanations, which are French
+        # whatever the reader's language, and cheap: no translation lookup per call.
+        obj.french = str(getattr(obj.label, "_args", (obj.label,))[0])
         return obj
 
     def __str__(self) -> str:  # "draft", not "State.DRAFT", in templates and JSON

@@ -343,3 +343,15 @@ def test_api_gives_the_same_verdict_as_the_cli_and_stores_nothing(tmp_path, clie
     bad = client.post("/api/v1/eligibility", json={**ISSUE_EXAMPLE, "certification": "RNCP1"}, headers=headers)
     assert bad.status_code == 422 and "certification" in bad.get_json()["errors"]
     assert client.post("/api/v1/eligibility", json=ISSUE_EXAMPLE).status_code == 401
+
+
+def test_explanations_stay_french_when_the_reader_chose_english(app, rules):
+    """The engine's explanations are French: an English request must not slip English labels into them."""
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("en"):
+        assert str(X.VOLUNTEER.label) != X.VOLUNTEER.french == "Bénévole"
+        verdict = evaluate_eligibility(application("2015-03-01", [salaried("2011-01-01", "2014-12-31", status=X.INTERNSHIP)]), rules)
+    details = " ".join(c.detail for c in verdict.checks)
+    assert "(stage, depuis le 01/01/2011)" in details
+    assert "salarié" in details and "internship" not in details.lower()

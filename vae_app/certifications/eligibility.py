@@ -351,7 +351,7 @@ def _sort_periods(application: Application, law, day: date) -> tuple[_Periods, l
     result = _Periods()
     not_counted, training_excluded, unrelated, undeclared, future = [], [], [], [], []
     for index, exp in enumerate(application.experiences):
-        label = f"période {index + 1} ({str(exp.status.label).lower()}, depuis le {_fmt(exp.start)})"
+        label = f"période {index + 1} ({exp.status.french.lower()}, depuis le {_fmt(exp.start)})"
         if exp.start > day:
             future.append(label)
             continue
@@ -380,7 +380,7 @@ def _sort_periods(application: Application, law, day: date) -> tuple[_Periods, l
         checks.append(Check("E?", Outcome.UNKNOWN, f"Aucune règle sur les activités prises en compte le {_fmt(day)}.", law.path))
     else:
         kinds = ("toute activité en rapport direct" if activities.value.get("any_status")
-                 else ", ".join(str(ExperienceStatus(s).label).lower() for s in activities.value["statuses"]))
+                 else ", ".join(ExperienceStatus(s).french.lower() for s in activities.value["statuses"]))
         detail = f"Activités prises en compte le {_fmt(day)} : {kinds}."
         if not_counted:
             detail += f" Non prises en compte : {', '.join(not_counted)}."
