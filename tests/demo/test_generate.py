@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from vae_app.candidacies.models import Candidacy, CandidacyState
+from vae_app.candidacies.models import Candidacy, CandidacyState, ComponentDecision
 from vae_app.certifications.models import Certification
 from vae_app.components.models import AcquiredComponent
 from vae_app.juries.models import JuryMember, JurySession, MemberTie, SessionSeat
@@ -28,6 +28,9 @@ def test_generates_every_state_both_certifications_ties_and_sessions(runner, db,
     components = count(db, AcquiredComponent)
     assert 0 < components <= 1200
     assert f"{components} acquired_components" in result.output
+    # a decided file's jury sat after its receipt
+    assert not db.session.scalar(select(func.count()).select_from(Candidacy).where(
+        Candidacy.decided_on.is_not(None), Candidacy.decided_on <= Candidacy.received_on))
     # acquired components only on files with a partial or full validation
     holders = set(db.session.scalars(select(Candidacy.state).join(AcquiredComponent).distinct()))
     assert holders and holders <= {CandidacyState.PARTIALLY_VALIDATED, CandidacyState.CERTIFIED, CandidacyState.LAPSED,
@@ -49,3 +52,40 @@ def test_refuses_bad_sizes_with_exit_2(runner, db):
     assert result.exit_code == 2 and "--candidacies" in result.output
     result = runner.invoke(args=["demo", "generate", "--candidacies", "10", "--members", "3"])
     assert result.exit_code == 2 and "--members" in result.output
+
+
+def test_component_records_reach_the_target_through_earlier_partial_passages(runner, db, frozen_clock):
+    """``--components`` counts component records (acquired components + decisions): past one passage per
+    file, files get an earlier, partial jury before the one that completed them."""
+    result = runner.invoke(args=["demo", "generate", "--candidacies", "2000", "--members", "40", "--components", "10000",
+                                 "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    records = count(db, AcquiredComponent) + count(db, ComponentDecision)
+    assert abs(records - 10000) < 10000 * 0.05
+    passages = (select(ComponentDecision.candidacy_id).group_by(ComponentDecision.candidacy_id)
+                .having(func.count(ComponentDecision.jury_session_id.distinct()) == 2).subquery())
+    twice = db.session.scalar(select(func.count()).select_from(passages))
+    assert twice > 100
+    # a component decided at the first passage is validated there or decided again at the second, never both
+    first = db.session.execute(select(ComponentDecision.candidacy_id, ComponentDecision.component_code)
+                               .where(ComponentDecision.candidacy_id.in_(select(passages)))
+                               .group_by(ComponentDecision.candidacy_id, ComponentDecision.component_code)
+                               .having(func.count() == 2)).all()
+    validated_twice = db.session.scalar(
+        select(func.count()).select_from(ComponentDecision)
+        .where(ComponentDecision.validated, ComponentDecision.candidacy_id.in_(select(passages)))
+        .group_by(ComponentDecision.candidacy_id, ComponentDecision.component_code).having(func.count() > 1).limit(1))
+    assert first and validated_twice is None
+    # the earlier passage's components expire from their own date
+    dates = db.session.scalar(select(func.count(AcquiredComponent.validated_on.distinct()))
+                              .where(AcquiredComponent.candidacy_id == first[0][0]))
+    assert dates == 2
+
+
+def test_few_component_records_asked_means_one_passage_per_file(runner, db, frozen_clock):
+    result = runner.invoke(args=["demo", "generate", "--candidacies", "300", "--members", "14", "--components", "0", "--seed", "2"])
+    assert result.exit_code == 0, result.output
+    twice = db.session.scalar(select(func.count()).select_from(
+        select(ComponentDecision.candidacy_id).group_by(ComponentDecision.candidacy_id)
+        .having(func.count(ComponentDecision.jury_session_id.distinct()) > 1).subquery()))
+    assert twice == 0

@@ -27,7 +27,7 @@ def load_command():
 @click.option("--candidacies", default=200_000, show_default=True, type=click.IntRange(min=1))
 @click.option("--members", default=5_000, show_default=True, type=click.IntRange(min=14))
 @click.option("--components", default=1_000_000, show_default=True, type=click.IntRange(min=0),
-              help="Target of acquired components (at most 4 per file: a certification has 4).")
+              help="Target of component records (acquired components + jury decisions per component): past one jury per file, files get an earlier partial passage.")
 @click.option("--seed", default=0, show_default=True, type=int)
 def generate_command(candidacies, members, components, seed):
     """Fill the database with a national certifier's volume of data (bulk inserts), for the benchmarks."""

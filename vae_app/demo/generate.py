@@ -6,6 +6,7 @@ ties, sessions with seats, acquired components with their expiry from the rules.
 """
 from __future__ import annotations
 
+import bisect
 import random
 import time
 from datetime import date, datetime, timedelta
@@ -106,24 +107,46 @@ def generate(candidacies: int, members: int, components: int, seed: int, echo=cl
     states = [s for s, _ in STATE_SHARES]
     users, rows, experiences, acquired, decisions, ties = [], [], [], [], [], []
     per_candidacy = max(1, round(components / max(1, candidacies)))
+    partial_count = min(3, per_candidacy)
+    chosen = rng.choices(states, weights, k=candidacies)
+    second_passage = _second_passage_share(chosen, components, partial_count)
+    for sessions in sessions_of.values():
+        sessions.sort(key=lambda s: s[1])
+    session_days = {code: [day for _, day in sessions] for code, sessions in sessions_of.items()}
     validity_cache: dict = {}
+
+    def acquire(cid, code, cert_rules, comp, day):
+        if (code, day) not in validity_cache:
+            validity_cache[(code, day)] = component_expiry(cert_rules, rules.law, day)
+        validity = validity_cache[(code, day)]
+        acquired.append({"id": component_id + len(acquired), "candidacy_id": cid, "component_code": comp,
+                         "validated_on": day, "expires_on": validity.expires_on, "validity_rule": validity.rule})
+
+    def decide(cid, sid, comp, validated, day):
+        decisions.append({"id": decision_id + len(decisions), "candidacy_id": cid, "jury_session_id": sid,
+                          "component_code": comp, "validated": validated, "decided_on": day})
+
     for i in range(candidacies):
         code = codes[i % len(codes)]
         cert_rules = rules.certification(code)
-        state = rng.choices(states, weights)[0]
+        state = chosen[i]
         uid, cid = user_id + i, candidacy_id + i
         earliest = date(2011, 1, 3) if code == "RNCP17992" else first_day
         received = earliest + timedelta(days=rng.randrange(max(1, (today - earliest).days)))
+        session = None
+        decided_on = None
+        if state in DECIDED or state is S.JURY_SCHEDULED:
+            # a decided file's jury sat before today, months after its receipt; a scheduled one's sits after today
+            days = session_days[code]
+            low, high = ((bisect.bisect_left(days, earliest + timedelta(days=90)), bisect.bisect_left(days, today))
+                         if state in DECIDED else (bisect.bisect_left(days, today), len(days)))
+            session, day = sessions_of[code][rng.randrange(low, high)] if high > low else rng.choice(sessions_of[code])
+            received = min(received, max(earliest, day - timedelta(days=rng.randrange(90, 1100))))
+            decided_on = day if state in DECIDED else None
         created = datetime.combine(received, datetime.min.time()).replace(hour=10)
         users.append({"id": uid, "email": f"gen{uid}@exemple.fr", "password_hash": password_hash, "first_name": "Candidat",
                       "last_name": f"N{i}", "role": Role.CANDIDATE.value, "certifier_id": None, "is_active_account": True,
                       "created_at": created})
-        session = None
-        decided_on = None
-        if state in DECIDED or state is S.JURY_SCHEDULED:
-            sid, day = rng.choice(sessions_of[code])
-            session = sid
-            decided_on = day if state in DECIDED else None
         row = {"id": cid, "reference": f"GEN-{cid:07d}", "candidate_id": uid, "certification_id": certifications[code].id,
                "route": AccessRoute.VAE.value, "state": state.value, "site": "Paris",
                "received_on": None if state is S.DRAFT else received, "complete_on": None if state is S.DRAFT else received,
@@ -140,17 +163,22 @@ def generate(candidacies: int, members: int, components: int, seed: int, echo=cl
                             "end_on": received - timedelta(days=10), "hours": None, "related": True, "activities": None})
         if decided_on is not None:
             comp_codes = [c.code for c in cert_rules.components]
-            count = {S.CERTIFIED: 4, S.REFUSED: 0}.get(state, min(3, per_candidacy))
-            for n, comp in enumerate(comp_codes):
-                decisions.append({"id": decision_id + len(decisions), "candidacy_id": cid, "jury_session_id": session,
-                                  "component_code": comp, "validated": n < count, "decided_on": decided_on})
+            count = {S.CERTIFIED: len(comp_codes), S.REFUSED: 0}.get(state, partial_count)
+            first = 0  # components validated at an earlier, partial passage before a later jury
+            if count >= 2 and rng.random() < second_passage:
+                days = session_days[code]
+                low, high = bisect.bisect_right(days, received), bisect.bisect_left(days, decided_on)
+                if high > low:
+                    earlier_sid, earlier_day = sessions_of[code][rng.randrange(low, high)]
+                    first = rng.randint(1, count - 1)
+                    for n, comp in enumerate(comp_codes):
+                        decide(cid, earlier_sid, comp, n < first, earlier_day)
+                        if n < first:
+                            acquire(cid, code, cert_rules, comp, earlier_day)
+            for n, comp in enumerate(comp_codes[first:], start=first):
+                decide(cid, session, comp, n < count, decided_on)
                 if n < count:
-                    key = (code, decided_on)
-                    if key not in validity_cache:
-                        validity_cache[key] = component_expiry(cert_rules, rules.law, decided_on)
-                    validity = validity_cache[key]
-                    acquired.append({"id": component_id + len(acquired), "candidacy_id": cid, "component_code": comp,
-                                     "validated_on": decided_on, "expires_on": validity.expires_on, "validity_rule": validity.rule})
+                    acquire(cid, code, cert_rules, comp, decided_on)
         if rng.random() < 0.02:
             ties.append({"member_id": rng.choice(pools[code]), "candidate_id": uid, "kind": "employer", "note": None})
     _insert(User.__table__, users)
@@ -176,6 +204,25 @@ def generate(candidacies: int, members: int, components: int, seed: int, echo=cl
     return {"candidacies": len(rows), "users": len(users), "experiences": len(experiences), "acquired_components": len(acquired),
             "component_decisions": len(decisions), "members": len(member_rows), "sessions": len(session_rows),
             "seats": len(seat_rows), "ties": len(unique_ties), "seconds": round(time.monotonic() - started, 1)}
+
+
+def _second_passage_share(states: list, components: int, partial_count: int, size: int = 4) -> float:
+    """The share of files validated over two juries (a partial passage, then the rest), so that the component
+    records (acquired components + decisions) approach ``components``.
+
+    One passage per decided file gives ``size`` decisions and its acquired components. A file holding
+    ``count`` ≥ 2 components may have got ``k`` (1 ≤ k < count) at an earlier jury: ``size - k`` more decisions.
+    """
+    baseline = extra = 0.0
+    for state in states:
+        if state in DECIDED:
+            count = {S.CERTIFIED: size, S.REFUSED: 0}.get(state, partial_count)
+            baseline += size + count
+            if count >= 2:
+                extra += sum(size - k for k in range(1, count)) / (count - 1)
+    if components <= baseline or not extra:
+        return 0.0
+    return min(1.0, (components - baseline) / extra)
 
 
 def _insert_seats(rows: list[dict]) -> None:
