@@ -7,7 +7,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from ..certifications.models import Certification
-from .models import Candidacy, CandidacyState
+from .models import Candidacy, CandidacyState, CandidacyStateCount
 
 
 def for_certifier(certifier_id: int) -> Select:
@@ -28,13 +28,19 @@ def for_candidate(user_id: int) -> Select:
     )
 
 
-def count_by_state(query: Select, session) -> dict[CandidacyState, int]:
-    """{state: count} for the candidacies a query selects (one grouped query)."""
-    sub = query.with_only_columns(Candidacy.state).subquery()
-    rows = session.execute(select(sub.c.state, func.count()).group_by(sub.c.state)).all()
+def state_counts(session, certifier_id: int | None = None, certification_code: str | None = None) -> dict[CandidacyState, int]:
+    """{state: count} of a certifier's files (every certifier's when ``None``), optionally one certification's:
+    read from the counters the database keeps (``candidacy_state_counts``), not by counting the files."""
+    query = (select(CandidacyStateCount.state, func.sum(CandidacyStateCount.n))
+             .join(Certification, CandidacyStateCount.certification_id == Certification.id)
+             .group_by(CandidacyStateCount.state))
+    if certifier_id is not None:
+        query = query.where(Certification.certifier_id == certifier_id)
+    if certification_code:
+        query = query.where(Certification.code == certification_code)
     counts = {state: 0 for state in CandidacyState}
-    for state, count in rows:
-        counts[CandidacyState(state)] = count
+    for state, count in session.execute(query):
+        counts[CandidacyState(state)] = int(count)
     return counts
 
 

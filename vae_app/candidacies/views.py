@@ -429,7 +429,8 @@ def queue():
         abort(400, description="; ".join(f"{name} : {', '.join(errors)}" for name, errors in form.errors.items()))
     query = (queries.for_certifier(current_user.certifier_id) if current_user.role is Role.COORDINATOR
              else select(Candidacy).join(Certification))
-    counts = queries.count_by_state(query, db.session)
+    certifier = current_user.certifier_id if current_user.role is Role.COORDINATOR else None
+    counts = queries.state_counts(db.session, certifier)
     if form.etat.data:
         query = query.where(Candidacy.state == S(form.etat.data))
     if form.certification.data:
@@ -446,11 +447,16 @@ def queue():
         "echeance": (Candidacy.complete_on.asc(), Candidacy.id.asc()),
         "dossier": (Candidacy.reference.asc(),),
     }[form.tri.data or "recent"]
+    # without a search, the total is known from the counters: no COUNT over the certifier's files
+    known = (None if form.q.data else queries.state_counts(db.session, certifier, form.certification.data)
+             if form.certification.data else counts)
     page = db.paginate(
         query.options(selectinload(Candidacy.candidate), selectinload(Candidacy.certification).selectinload(Certification.certifier),
                       selectinload(Candidacy.acquired_components), selectinload(Candidacy.jury_session)).order_by(*order),
-        page=_page_number(), per_page=current_app.config["VAE_PAGE_SIZE"], error_out=False,
+        page=_page_number(), per_page=current_app.config["VAE_PAGE_SIZE"], error_out=False, count=known is None,
     )
+    if known is not None:
+        page.total = known[S(form.etat.data)] if form.etat.data else sum(known.values())
     rules = get_rules()
     deadlines = {c.id: queries.deadline_of(c, rules, clock.today()) for c in page.items}
     return render_template("candidacies/queue.html", form=form, page=page, counts=counts, deadlines=deadlines)
