@@ -19,7 +19,7 @@ from ..certifications.models import Certification
 from ..certifications.rules import RuleBook
 from ..extensions import db
 from .mail import queue
-from .models import AcquiredComponent, Reminder
+from .models import AcquiredComponent, ComponentExpiryCount, Reminder
 from .validity import component_expiry
 
 
@@ -186,8 +186,15 @@ def expiring(certifier_id: int | None, today: date, until_days: int = 180):
 
 
 def expiring_counts(certifier_id: int | None, today: date, until_days: int = 180) -> list[tuple[str, date, int]]:
-    """How many of :func:`expiring`'s components expire each day, per certification code: counted by the database."""
-    query = (select(Certification.code, AcquiredComponent.expires_on, func.count())
-             .select_from(AcquiredComponent).join(Candidacy).join(Certification)
-             .group_by(Certification.code, AcquiredComponent.expires_on))
-    return [tuple(row) for row in db.session.execute(_expiring_where(query, certifier_id, today, until_days))]
+    """How many of :func:`expiring`'s components expire each day, per certification code: read from the
+    counters the database keeps (``component_expiry_counts``), a row per (certification, day)."""
+    horizon = date.fromordinal(today.toordinal() + until_days)
+    year_ago = date.fromordinal(today.toordinal() - 365)
+    query = (select(Certification.code, ComponentExpiryCount.expires_on, ComponentExpiryCount.n)
+             .join(Certification, Certification.id == ComponentExpiryCount.certification_id)
+             .where(ComponentExpiryCount.expires_on <= horizon, ComponentExpiryCount.expires_on > year_ago,
+                    ComponentExpiryCount.n > 0)
+             .order_by(Certification.code, ComponentExpiryCount.expires_on))
+    if certifier_id is not None:
+        query = query.where(Certification.certifier_id == certifier_id)
+    return [tuple(row) for row in db.session.execute(query)]
