@@ -142,6 +142,8 @@ class SessionSeat(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("session_id", "member_id"),
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        # who sits elsewhere at a session's time: seats ending after it starts are the few future ones
+        sa.Index("ix_session_seats_period", "ends_at", "starts_at", "member_id", "session_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

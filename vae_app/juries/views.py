@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
+import json
 from datetime import timedelta
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+import sqlalchemy as sa
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -428,6 +431,11 @@ def delete_session(session_id: int):
                            question=_("Supprimer cette session ?"), back=url_for("juries.session", session_id=session.id))
 
 
+@functools.lru_cache(maxsize=1024)
+def _qualification_list(text: str | None) -> tuple[str, ...]:
+    return tuple(json.loads(text)) if text else ()
+
+
 def assembly_context(session: JurySession) -> dict:
     """Everything the assembly screen shows: compliance, who can be added."""
     report = ops.compliance(session)
@@ -437,7 +445,9 @@ def assembly_context(session: JurySession) -> dict:
                .where(JuryMember.certifier_id == session.certification.certifier_id,
                       member_certifications.c.certification_id == session.certification_id))
     pool = db.session.execute(
-        select(JuryMember.id, JuryMember.first_name, JuryMember.last_name, JuryMember.gender, JuryMember.qualifications)
+        # qualifications as their JSON text: a pool of thousands shares a handful of qualification lists
+        select(JuryMember.id, JuryMember.first_name, JuryMember.last_name, JuryMember.gender,
+               sa.cast(JuryMember.qualifications, sa.Text))
         .where(JuryMember.id.in_(in_pool)).order_by(JuryMember.last_name)
     ).all()
     windows: dict[int, list[tuple]] = {}
@@ -460,7 +470,8 @@ def assembly_context(session: JurySession) -> dict:
     members_total = 0
     unknown_note = " — " + _("disponibilité non renseignée")
     label_of = {name: rules.qualification_label(name) for name in rules.all_qualification_names}
-    for member_id, first_name, last_name, gender, qualifications in pool:
+    for member_id, first_name, last_name, gender, qualifications_json in pool:
+        qualifications = _qualification_list(qualifications_json)
         if member_id in seated or member_id in busy:
             continue
         if seat_quals and not seat_quals & set(qualifications):
@@ -480,18 +491,19 @@ def assembly_context(session: JurySession) -> dict:
         candidates_for_seat.append((str(member_id), f"{last_name} {first_name} ({gender.value}) — {labels}{note}"))
     seat_form = SeatForm(formdata=None)
     seat_form.member.choices = candidates_for_seat
+    ready_for_this = (Candidacy.certification_id == session.certification_id, Candidacy.route == session.route,
+                      Candidacy.state == S.READY_FOR_JURY, Candidacy.jury_session_id.is_(None))  # ix_candidacies_ready_for_jury
     waiting = (select(Candidacy.id, Candidacy.reference, User.first_name, User.last_name)
-               .join(User, Candidacy.candidate_id == User.id)
-               .where(Candidacy.certification_id == session.certification_id, Candidacy.route == session.route,
-                      Candidacy.state == S.READY_FOR_JURY, Candidacy.jury_session_id.is_(None))
-               # SQLite's planner otherwise walks the many NULLs of the jury-session index
-               .with_hint(Candidacy, "INDEXED BY ix_candidacies_certification_state", "sqlite"))
+               .join(User, Candidacy.candidate_id == User.id).where(*ready_for_this))
+    counting = select(func.count()).select_from(Candidacy).where(*ready_for_this)  # the index alone, no candidate read
     if file_search:
         term = f"%{file_search.lower()}%"
-        waiting = waiting.where(or_(func.lower(Candidacy.reference).like(term), func.lower(User.last_name).like(term),
-                                    func.lower(User.first_name).like(term)))
-    ready = db.session.execute(waiting.order_by(Candidacy.reference)).all()  # plain rows: one read gives the total
-    files_total, ready = len(ready), ready[:limit]
+        found = or_(func.lower(Candidacy.reference).like(term), func.lower(User.last_name).like(term),
+                    func.lower(User.first_name).like(term))
+        waiting = waiting.where(found)
+        counting = counting.join(User, Candidacy.candidate_id == User.id).where(found)
+    files_total = db.session.scalar(counting)
+    ready = db.session.execute(waiting.order_by(Candidacy.reference).limit(limit)).all()  # plain rows, the first ones
     candidate_form = SessionCandidateForm(formdata=None)
     candidate_form.candidacy.choices = [(str(i), f"{reference} — {first} {last}") for i, reference, first, last in ready]
     history = db.session.scalars(select(AuditEvent).where(AuditEvent.entity == "jury_session", AuditEvent.entity_id == session.id)
