@@ -277,3 +277,30 @@ def test_long_lists_offer_the_first_ones_and_a_search_narrows_them(desk, draft, 
     assert "1 dossier(s) proposé(s) sur 1 prêt(s) pour le jury." in found and last in found
     durand = db.session.scalars(select(JuryMember).where(JuryMember.last_name == "Durand")).one()
     assert seat(desk, draft, durand).status_code == 302  # a member beyond the first ones can still be seated
+
+
+def test_members_are_proposed_by_their_declared_availability_and_their_other_seats(desk, draft, make_member, make_candidacy,
+                                                                                     db):
+    """The session sits on 2016-04-05 from 9:00 to 12:30: a window covering it proposes the member, a window
+    beside it does not, no window at all proposes them with a note; a seat elsewhere at that time excludes."""
+    from vae_app.juries.models import MemberAvailability, SessionSeat
+
+    covered = make_member("cnam", ("cnam_teacher",), last_name="Couvert")
+    beside = make_member("cnam", ("cnam_teacher",), last_name="Àcôté")
+    silent = make_member("cnam", ("cnam_teacher",), last_name="Silencieux")
+    elsewhere = make_member("cnam", ("cnam_teacher",), last_name="Ailleurs")
+    db.session.add_all([
+        MemberAvailability(member=covered, starts_at=datetime(2016, 4, 5, 8), ends_at=datetime(2016, 4, 5, 13)),
+        MemberAvailability(member=covered, starts_at=datetime(2016, 5, 1, 8), ends_at=datetime(2016, 5, 1, 13)),
+        MemberAvailability(member=beside, starts_at=datetime(2016, 4, 5, 10), ends_at=datetime(2016, 4, 5, 18)),
+    ])
+    other = JurySession(reference="AUTRE", certification=draft.certification, route=draft.route, site="Lille",
+                        starts_at=datetime(2016, 4, 5, 11), ends_at=datetime(2016, 4, 5, 15), capacity=4)
+    db.session.add(other)
+    db.session.flush()
+    db.session.add(SessionSeat(session_id=other.id, member_id=elsewhere.id, starts_at=other.starts_at, ends_at=other.ends_at))
+    db.session.flush()
+    options = [o for o in desk.get(f"/jurys/sessions/{draft.id}").get_data(as_text=True).split("<option")[1:]]
+    proposed = {name: option for option in options for name in ("Couvert", "Àcôté", "Silencieux", "Ailleurs") if name in option}
+    assert set(proposed) == {"Couvert", "Silencieux"}
+    assert "non renseignée" in proposed["Silencieux"] and "non renseignée" not in proposed["Couvert"]

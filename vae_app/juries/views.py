@@ -450,11 +450,12 @@ def assembly_context(session: JurySession) -> dict:
                sa.cast(JuryMember.qualifications, sa.Text))
         .where(JuryMember.id.in_(in_pool)).order_by(JuryMember.last_name)
     ).all()
-    windows: dict[int, list[tuple]] = {}
-    for member_id, starts_at, ends_at in db.session.execute(
-            select(MemberAvailability.member_id, MemberAvailability.starts_at, MemberAvailability.ends_at)
-            .where(MemberAvailability.member_id.in_(in_pool))):
-        windows.setdefault(member_id, []).append((starts_at, ends_at))
+    # per member who declared availabilities: does one of them cover the session? (decided by the database)
+    covers = sa.case((sa.and_(MemberAvailability.starts_at <= session.starts_at, MemberAvailability.ends_at >= session.ends_at), 1),
+                     else_=0)
+    declared_available = dict(db.session.execute(
+        select(MemberAvailability.member_id, func.max(covers)).where(MemberAvailability.member_id.in_(in_pool))
+        .group_by(MemberAvailability.member_id)).all())
     busy = set(db.session.scalars(select(SessionSeat.member_id).where(
         SessionSeat.starts_at < session.ends_at, session.starts_at < SessionSeat.ends_at, SessionSeat.session_id != session.id)))
     rules = get_rules()
@@ -476,9 +477,8 @@ def assembly_context(session: JurySession) -> dict:
             continue
         if seat_quals and not seat_quals & set(qualifications):
             continue
-        declared = windows.get(member_id)
-        available = (None if not declared
-                     else any(start <= session.starts_at and session.ends_at <= end for start, end in declared))
+        declared = declared_available.get(member_id)
+        available = None if declared is None else bool(declared)
         if available is False:
             continue
         if member_search and member_search.casefold() not in f"{last_name} {first_name}".casefold():
