@@ -427,14 +427,15 @@ def queue():
     form.certification.choices = [("", _("Toutes"))] + [(c.code, c.code) for c in certifications]
     if not form.validate():
         abort(400, description="; ".join(f"{name} : {', '.join(errors)}" for name, errors in form.errors.items()))
-    query = (queries.for_certifier(current_user.certifier_id) if current_user.role is Role.COORDINATOR
-             else select(Candidacy).join(Certification))
+    # by certification id, not through a join on the certifier: the planner then reads one certification's
+    # files of one state in order of last change from ix_candidacies_certification_state_updated
+    ids = {c.code: c.id for c in certifications}
+    chosen = [ids[form.certification.data]] if form.certification.data else list(ids.values())
+    query = select(Candidacy).where(Candidacy.certification_id.in_(chosen))
     certifier = current_user.certifier_id if current_user.role is Role.COORDINATOR else None
     counts = queries.state_counts(db.session, certifier)
     if form.etat.data:
         query = query.where(Candidacy.state == S(form.etat.data))
-    if form.certification.data:
-        query = query.where(Certification.code == form.certification.data)
     if form.q.data:
         term = f"%{form.q.data.strip().lower()}%"
         query = query.join(User, Candidacy.candidate_id == User.id).where(or_(

@@ -448,7 +448,9 @@ def assembly_context(session: JurySession) -> dict:
         # qualifications as their JSON text: a pool of thousands shares a handful of qualification lists
         select(JuryMember.id, JuryMember.first_name, JuryMember.last_name, JuryMember.gender,
                sa.cast(JuryMember.qualifications, sa.Text))
-        .where(JuryMember.id.in_(in_pool)).order_by(JuryMember.last_name)
+        .join(member_certifications, member_certifications.c.member_id == JuryMember.id)
+        .where(JuryMember.certifier_id == session.certification.certifier_id,
+               member_certifications.c.certification_id == session.certification_id).order_by(JuryMember.last_name)
     ).all()
     # per member who declared availabilities: does one of them cover the session? (decided by the database)
     covers = sa.case((sa.and_(MemberAvailability.starts_at <= session.starts_at, MemberAvailability.ends_at >= session.ends_at), 1),
