@@ -7,7 +7,7 @@ Create Date: 2026-11-23 11:00:00.000000
 The assembly screen lists the files of a certification ready for a jury and not yet in a session.
 SQLite estimated "jury_session_id IS NULL" at 6 rows from its statistics and walked the 100,000 files
 without a session (45 ms at 200,000 files). The session index now holds only files with a session, and
-a partial index holds the files waiting for a jury, in reference order. Members sitting elsewhere at
+a partial index holds the files waiting for a jury, in reference order, covering the count. Members sitting elsewhere at
 the session's time were found by scanning every seat (350,000: 88 ms); seats are now indexed by period.
 """
 import sqlalchemy as sa
@@ -28,7 +28,8 @@ def upgrade():
     op.drop_index('ix_candidacies_jury_session_id', table_name='candidacies')
     op.create_index('ix_candidacies_jury_session_id', 'candidacies', ['jury_session_id'], sqlite_where=WITH_SESSION,
                     postgresql_where=WITH_SESSION)
-    op.create_index('ix_candidacies_ready_for_jury', 'candidacies', ['certification_id', 'route', 'reference'],
+    op.create_index('ix_candidacies_ready_for_jury', 'candidacies',
+                    ['certification_id', 'route', 'reference', 'state', 'jury_session_id', 'candidate_id'],
                     sqlite_where=READY, postgresql_where=READY)
     op.create_index('ix_session_seats_period', 'session_seats', ['ends_at', 'starts_at', 'member_id', 'session_id'])
     op.execute("ANALYZE candidacies")

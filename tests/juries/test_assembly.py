@@ -304,3 +304,11 @@ def test_members_are_proposed_by_their_declared_availability_and_their_other_sea
     proposed = {name: option for option in options for name in ("Couvert", "Àcôté", "Silencieux", "Ailleurs") if name in option}
     assert set(proposed) == {"Couvert", "Silencieux"}
     assert "non renseignée" in proposed["Silencieux"] and "non renseignée" not in proposed["Couvert"]
+
+
+def test_a_member_without_any_qualification_a_seat_asks_for_is_not_offered(desk, draft, make_member):
+    make_member("cnam", ("cnam_teacher", "pedagogical_head"), last_name="Enseignante")
+    make_member("cnam", ("director_in_post",), last_name="Directeur")  # an ASKORIA seat's qualification
+    make_member("cnam", (), last_name="Sansqualité")
+    page = page_text(desk.get(f"/jurys/sessions/{draft.id}"))
+    assert "Enseignante" in page and "Directeur" not in page and "Sansqualité" not in page

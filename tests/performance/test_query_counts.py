@@ -37,7 +37,9 @@ STATES = [S.SUBMITTED, S.JURY_SCHEDULED, S.PARTIALLY_VALIDATED, S.VALIDATION_FIL
 
 
 @pytest.mark.parametrize("url", ["/coordination/candidatures", "/coordination/candidatures?etat=partially_validated",
-                                 "/coordination/expirations", "/coordination/echeances", "/jurys/sessions"])
+                                 "/coordination/candidatures?etat=jury_scheduled", "/coordination/candidatures?etat=certified",
+                                 "/coordination/candidatures?q=test", "/coordination/expirations", "/coordination/echeances",
+                                 "/jurys/sessions"])
 def test_list_pages_issue_the_same_queries_for_5_or_25_files(app, desk, candidacy_in, url):
     for state in STATES:
         candidacy_in(state)

@@ -59,8 +59,9 @@ class Candidacy(db.Model):
         # and walked 100,000 NULLs for "ready files without a session"
         sa.Index("ix_candidacies_jury_session_id", "jury_session_id", sqlite_where=sa.text("jury_session_id IS NOT NULL"),
                  postgresql_where=sa.text("jury_session_id IS NOT NULL")),
-        # the assembly screen's files waiting for a jury, in reference order
-        sa.Index("ix_candidacies_ready_for_jury", "certification_id", "route", "reference",
+        # the assembly screen's files waiting for a jury, in reference order; covering, so they are counted
+        # from the index alone (SQLite checks the bound state and session against the index's own columns)
+        sa.Index("ix_candidacies_ready_for_jury", "certification_id", "route", "reference", "state", "jury_session_id", "candidate_id",
                  sqlite_where=sa.text("state = 'ready_for_jury' AND jury_session_id IS NULL"),
                  postgresql_where=sa.text("state = 'ready_for_jury' AND jury_session_id IS NULL")),
     )

@@ -452,8 +452,7 @@ def queue():
     known = (None if form.q.data else queries.state_counts(db.session, certifier, form.certification.data)
              if form.certification.data else counts)
     page = db.paginate(
-        query.options(selectinload(Candidacy.candidate), selectinload(Candidacy.certification).selectinload(Certification.certifier),
-                      selectinload(Candidacy.acquired_components), selectinload(Candidacy.jury_session)).order_by(*order),
+        query.options(*_queue_loads(S(form.etat.data) if form.etat.data else None)).order_by(*order),
         page=_page_number(), per_page=current_app.config["VAE_PAGE_SIZE"], error_out=False, count=known is None,
     )
     if known is not None:
@@ -461,6 +460,17 @@ def queue():
     rules = get_rules()
     deadlines = {c.id: queries.deadline_of(c, rules, clock.today()) for c in page.items}
     return render_template("candidacies/queue.html", form=form, page=page, counts=counts, deadlines=deadlines)
+
+
+def _queue_loads(state: S | None) -> list:
+    """What a page of the queue reads with its files: the deadline column needs a scheduled file's session
+    and a partially validated file's components, and nothing of the others."""
+    loads = [selectinload(Candidacy.candidate), selectinload(Candidacy.certification)]
+    if state in (None, S.PARTIALLY_VALIDATED):
+        loads.append(selectinload(Candidacy.acquired_components))
+    if state in (None, S.JURY_SCHEDULED):
+        loads.append(selectinload(Candidacy.jury_session))
+    return loads
 
 
 def _page_number() -> int:

@@ -439,27 +439,6 @@ def _qualification_list(text: str | None) -> tuple[str, ...]:
 def assembly_context(session: JurySession) -> dict:
     """Everything the assembly screen shows: compliance, who can be added."""
     report = ops.compliance(session)
-    seated = {seat.member_id for seat in session.seats}
-    # Plain rows, not ORM objects: a national certifier's pool has thousands of members.
-    in_pool = (select(JuryMember.id).join(member_certifications, member_certifications.c.member_id == JuryMember.id)
-               .where(JuryMember.certifier_id == session.certification.certifier_id,
-                      member_certifications.c.certification_id == session.certification_id))
-    pool = db.session.execute(
-        # qualifications as their JSON text: a pool of thousands shares a handful of qualification lists
-        select(JuryMember.id, JuryMember.first_name, JuryMember.last_name, JuryMember.gender,
-               sa.cast(JuryMember.qualifications, sa.Text))
-        .join(member_certifications, member_certifications.c.member_id == JuryMember.id)
-        .where(JuryMember.certifier_id == session.certification.certifier_id,
-               member_certifications.c.certification_id == session.certification_id).order_by(JuryMember.last_name)
-    ).all()
-    # per member who declared availabilities: does one of them cover the session? (decided by the database)
-    covers = sa.case((sa.and_(MemberAvailability.starts_at <= session.starts_at, MemberAvailability.ends_at >= session.ends_at), 1),
-                     else_=0)
-    declared_available = dict(db.session.execute(
-        select(MemberAvailability.member_id, func.max(covers)).where(MemberAvailability.member_id.in_(in_pool))
-        .group_by(MemberAvailability.member_id)).all())
-    busy = set(db.session.scalars(select(SessionSeat.member_id).where(
-        SessionSeat.starts_at < session.ends_at, session.starts_at < SessionSeat.ends_at, SessionSeat.session_id != session.id)))
     rules = get_rules()
     seat_quals = set()
     route = rules.certification(session.certification.code).route_on(session.route, session.starts_at.date())
@@ -469,26 +448,41 @@ def assembly_context(session: JurySession) -> dict:
     limit = current_app.config["VAE_PICKER_LIMIT"]
     member_search = request.args.get("membre", "").strip()[:100]
     file_search = request.args.get("dossier", "").strip()[:100]
-    candidates_for_seat = []
-    members_total = 0
+    # Who can be offered a seat, filtered by the database so that only the listed members are read (a
+    # national certifier's pool has thousands): in the certification's pool, not seated here nor anywhere
+    # else at that time, holding a qualification some seat asks for, and available if they declared when.
+    covers = sa.case((sa.and_(MemberAvailability.starts_at <= session.starts_at, MemberAvailability.ends_at >= session.ends_at), 1),
+                     else_=0)
+    declared = (select(MemberAvailability.member_id, func.max(covers).label("covers"))
+                .group_by(MemberAvailability.member_id).subquery())
+    taken = select(SessionSeat.member_id).where(or_(
+        SessionSeat.session_id == session.id,
+        sa.and_(SessionSeat.starts_at < session.ends_at, session.starts_at < SessionSeat.ends_at)))
+    offered = (
+        # qualifications as their JSON text: a pool of thousands shares a handful of qualification lists
+        select(JuryMember.id, JuryMember.first_name, JuryMember.last_name, JuryMember.gender,
+               sa.cast(JuryMember.qualifications, sa.Text), declared.c.covers, func.count().over())
+        .join(member_certifications, member_certifications.c.member_id == JuryMember.id)
+        .outerjoin(declared, declared.c.member_id == JuryMember.id)
+        .where(JuryMember.certifier_id == session.certification.certifier_id,
+               member_certifications.c.certification_id == session.certification_id,
+               JuryMember.id.not_in(taken), or_(declared.c.covers.is_(None), declared.c.covers == 1)))
+    if seat_quals:  # a JSON list of names holding one of them: '"name"' in its text (names are [a-z_])
+        offered = offered.where(or_(*(sa.cast(JuryMember.qualifications, sa.Text).like(
+            '%"' + name.replace("_", "\\_") + '"%', escape="\\") for name in sorted(seat_quals))))
+    offered = offered.order_by(JuryMember.last_name, JuryMember.first_name, JuryMember.id)
+    if member_search:  # narrowed by name, compared in Python (case and accents beyond SQLite's ASCII lower())
+        wanted = member_search.casefold()
+        rows = [row for row in db.session.execute(offered) if wanted in f"{row[2]} {row[1]}".casefold()]
+        members_total, rows = len(rows), rows[:limit]
+    else:  # the first ones, each row carrying the total (a window count): a long list is narrowed, not scrolled
+        rows = db.session.execute(offered.limit(limit)).all()
+        members_total = rows[0][-1] if rows else 0
     unknown_note = " — " + _("disponibilité non renseignée")
     label_of = {name: rules.qualification_label(name) for name in rules.all_qualification_names}
-    for member_id, first_name, last_name, gender, qualifications_json in pool:
-        qualifications = _qualification_list(qualifications_json)
-        if member_id in seated or member_id in busy:
-            continue
-        if seat_quals and not seat_quals & set(qualifications):
-            continue
-        declared = declared_available.get(member_id)
-        available = None if declared is None else bool(declared)
-        if available is False:
-            continue
-        if member_search and member_search.casefold() not in f"{last_name} {first_name}".casefold():
-            continue
-        members_total += 1
-        if len(candidates_for_seat) >= limit:  # a long list is narrowed by the search, not scrolled
-            continue
-        labels = ", ".join(label_of.get(q) or rules.qualification_label(q) for q in qualifications)
+    candidates_for_seat = []
+    for member_id, first_name, last_name, gender, qualifications_json, available, _total in rows:
+        labels = ", ".join(label_of.get(q) or rules.qualification_label(q) for q in _qualification_list(qualifications_json))
         note = "" if available else unknown_note
         candidates_for_seat.append((str(member_id), f"{last_name} {first_name} ({gender.value}) — {labels}{note}"))
     seat_form = SeatForm(formdata=None)
