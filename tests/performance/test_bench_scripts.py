@@ -1,0 +1,45 @@
+"""The benchmark scripts run from a checkout and print their figures (tiny sizes: this checks the scripts,
+not the machine; the figures are in the README)."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+once = pytest.mark.skipif(bool(os.environ.get("VAE_TEST_DATABASE_URL")),
+                          reason="runs once, in make test (the benchmark makes its own database)")
+
+
+def test_rules_bench_prints_the_eligibility_rate_and_the_composition_time():
+    out = subprocess.run([sys.executable, "bench/rules_bench.py", "--n", "300"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120, check=True).stdout
+    assert re.search(r"eligibility: 300 applications in [\d.]+ s = [\d,]+ per second", out), out
+    assert re.search(r"composition: 300 juries of 7 in [\d.]+ s = [\d.]+ ms per jury", out), out
+
+
+@once
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is missing (Debian: apt install wrk; .ci/run installs it)")
+def test_web_bench_generates_a_database_serves_it_with_gunicorn_and_prints_every_page(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VAE_")}
+    result = subprocess.run(
+        [sys.executable, "bench/web_bench.py", "--database-url", f"sqlite:///{tmp_path / 'bench.db'}", "--candidacies", "300",
+         "--members", "40", "--duration", "1", "--connections", "2", "--threads", "1", "--port", str(port)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
+    out = result.stdout
+    assert result.returncode in (0, 1), result.stderr[-3000:]  # 1: a target missed, which a 1-second run proves nothing about
+    assert "sqlite, 329 candidacies" in out, out
+    for label in ("/healthz", "file d'attente", "page candidature", "tableau des expirations", "session de jury",
+                  "API éligibilité", "(repère) catalogue"):
+        assert re.search(rf"^{re.escape(label)}.*\s[\d.]+\s+[\d.]+\s+[\d.]+\s+\d+%", out, re.M), (label, out)
+    assert "non-2xx" not in out, out
+    assert re.search(r"largest worker RSS under load: \d+ MB", out), out
