@@ -467,7 +467,7 @@ def assembly_context(session: JurySession) -> dict:
         .where(JuryMember.certifier_id == session.certification.certifier_id,
                member_certifications.c.certification_id == session.certification_id,
                JuryMember.id.not_in(taken), or_(declared.c.covers.is_(None), declared.c.covers == 1)))
-    if seat_quals:  # a JSON list of names holding one of them: '"name"' in its text (names are [a-z_])
+    if seat_quals:  # a JSON list holding one of the names: '"name"' in its text (the rules schema: [a-z][a-z0-9_]*)
         offered = offered.where(or_(*(sa.cast(JuryMember.qualifications, sa.Text).like(
             '%"' + name.replace("_", "\\_") + '"%', escape="\\") for name in sorted(seat_quals))))
     offered = offered.order_by(JuryMember.last_name, JuryMember.first_name, JuryMember.id)
