@@ -114,6 +114,26 @@ def db(app, frozen_clock):
             connection.close()
 
 
+@pytest.fixture
+def committed_rows(app):
+    """For tests with several real connections (PostgreSQL only): ``commit(*objects)`` commits rows every
+    connection sees; afterwards every table is emptied, children first, so nothing outlives the test."""
+    with app.app_context():
+        if _db.engine.dialect.name != "postgresql":
+            pytest.skip("needs PostgreSQL's concurrent connections (make test-postgres); SQLite serialises writers itself")
+
+    def commit(*objects) -> None:
+        _db.session.add_all(objects)
+        _db.session.commit()
+
+    yield commit
+    with app.app_context():
+        _db.session.rollback()
+        for table in reversed(_db.metadata.sorted_tables):
+            _db.session.execute(table.delete())
+        _db.session.commit()
+
+
 class IsolatedClient(FlaskClient):
     """Each request runs in its own app context, as in production: fresh ``g``,
     its own database session (on the test's connection), fresh locale. The

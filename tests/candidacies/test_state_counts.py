@@ -83,25 +83,17 @@ def test_the_desk_shows_the_counts_and_pages_from_them(desk, coordinator, app, c
 
 
 @pytest.fixture
-def committed_files(app):
+def committed_files(app, committed_rows):
     """Three really committed files of one certification: a draft, an eligible one, a withdrawn one."""
     with app.app_context():
-        if _db.engine.dialect.name != "postgresql":
-            pytest.skip("needs PostgreSQL's concurrent connections (make test-postgres)")
         cert = Certification(code="RNCP5385", certifier=Certifier(code="cnam", name="CNAM"))
         candidate = User(email="cand@test.vae.fr", first_name="A", last_name="B", role=Role.CANDIDATE, password_hash="x",
                          created_at=datetime(2016, 1, 1))
         files = [Candidacy(reference=f"COUNT-{i}", candidate=candidate, certification=cert, route=AccessRoute.VAE,
                            state=state, created_at=datetime(2016, 1, 4), updated_at=datetime(2016, 1, 4))
                  for i, state in enumerate([S.DRAFT, S.ELIGIBLE, S.WITHDRAWN])]
-        _db.session.add_all([cert, candidate, *files])
-        _db.session.commit()
-        ids = [f.id for f in files]
-    yield ids
-    with app.app_context():
-        for table in ("candidacies", "users", "certifications", "certifiers"):
-            _db.session.execute(text(f"DELETE FROM {table}"))
-        _db.session.commit()
+        committed_rows(cert, candidate, *files)
+        return [f.id for f in files]
 
 
 def test_opposite_moves_in_two_transactions_do_not_deadlock(app, committed_files):

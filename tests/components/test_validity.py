@@ -147,7 +147,7 @@ def test_dry_run_sends_nothing(runner, candidacy_in, db, frozen_clock):
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
 
 
-def test_concurrent_reminder_runs_remind_once(app):
+def test_concurrent_reminder_runs_remind_once(app, committed_rows):
     """Two runs at once, on separate connections: the unique constraint lets one reminder through."""
     from vae_app.candidacies.models import Candidacy
     from vae_app.certifications.models import Certification, Certifier
@@ -158,8 +158,6 @@ def test_concurrent_reminder_runs_remind_once(app):
     from vae_app.extensions import db as _db
 
     with app.app_context():
-        if _db.engine.dialect.name != "postgresql":
-            pytest.skip("needs PostgreSQL's concurrent writers (make test-postgres)")
         certifier = Certifier(code="cnam", name="CNAM")
         cert = Certification(code="RNCP5385", certifier=certifier)
         candidate = User(email="rappel@test.vae.fr", first_name="R", last_name="R", role=Role.CANDIDATE, password_hash="x",
@@ -169,8 +167,7 @@ def test_concurrent_reminder_runs_remind_once(app):
                               updated_at=datetime(2016, 1, 1))
         candidacy.acquired_components.append(AcquiredComponent(component_code="GESTION", validated_on=date(2011, 4, 1),
                                                                expires_on=date(2016, 4, 1)))
-        _db.session.add_all([certifier, cert, candidate, candidacy])
-        _db.session.commit()
+        committed_rows(certifier, cert, candidate, candidacy)
     barrier = threading.Barrier(2)
 
     def run():
@@ -183,19 +180,12 @@ def test_concurrent_reminder_runs_remind_once(app):
                 _db.session.rollback()
 
     threads = [threading.Thread(target=run) for _ in range(2)]
-    try:
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=30)
-        with app.app_context():
-            assert _db.session.scalar(text("SELECT count(*) FROM outbox_messages WHERE to_email = 'rappel@test.vae.fr'")) == 1
-    finally:
-        with app.app_context():
-            for table in ("outbox_messages", "component_reminders", "acquired_components", "audit_events", "candidacies", "users",
-                          "certifications", "certifiers"):
-                _db.session.execute(text(f"DELETE FROM {table}"))
-            _db.session.commit()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    with app.app_context():
+        assert _db.session.scalar(text("SELECT count(*) FROM outbox_messages WHERE to_email = 'rappel@test.vae.fr'")) == 1
 
 
 # --- what people see ----------------------------------------------------------------------------------
@@ -207,7 +197,6 @@ def test_the_dashboard_buckets_charts_and_exports(desk, candidacy_in, db, frozen
     page = page_text(desk.get("/coordination/expirations"))
     assert "RNCP5385 1 1 1 1" in visible_text(desk.get("/coordination/expirations"))  # expired, 30, 90, 180
     assert "<svg" in page and "Histogramme des expirations par mois" in page
-    only_soon = page_text(desk.get("/coordination/expirations?echeance=30"))
     assert "Composantes (1)" in visible_text(desk.get("/coordination/expirations?echeance=30"))
     csv_text = desk.get("/coordination/expirations.csv").data.decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith("dossier;candidat") and len(csv_text.splitlines()) == 5

@@ -98,7 +98,7 @@ def test_a_tied_member_blocks_only_the_tied_candidate(desk, draft, compliant_mem
 
 def test_unknown_findings_need_an_audited_acknowledgement(desk, draft, compliant_members, db, monkeypatch):
     from vae_app.juries import operations
-    from vae_app.juries.composition import UNKNOWN, Report
+    from vae_app.juries.composition import UNKNOWN
 
     for member in compliant_members("RNCP5385"):
         seat(desk, draft, member)
@@ -287,7 +287,7 @@ def test_members_are_proposed_by_their_declared_availability_and_their_other_sea
 
     covered = make_member("cnam", ("cnam_teacher",), last_name="Couvert")
     beside = make_member("cnam", ("cnam_teacher",), last_name="Àcôté")
-    silent = make_member("cnam", ("cnam_teacher",), last_name="Silencieux")
+    make_member("cnam", ("cnam_teacher",), last_name="Silencieux")  # declared no window
     elsewhere = make_member("cnam", ("cnam_teacher",), last_name="Ailleurs")
     db.session.add_all([
         MemberAvailability(member=covered, starts_at=datetime(2016, 4, 5, 8), ends_at=datetime(2016, 4, 5, 13)),

@@ -58,8 +58,8 @@ def test_back_to_back_sessions_are_allowed(db, make_member, certifiers, make_use
 
 
 @pytest.fixture
-def committed(app):
-    """Rows really committed (several connections must see them), deleted afterwards."""
+def committed(app, committed_rows):
+    """Rows really committed (several connections must see them)."""
     with app.app_context():
         certifier = Certifier(code="conc", name="Certificateur de test")
         cert = Certification(code="RNCP5385", certifier=certifier)
@@ -70,22 +70,11 @@ def committed(app):
         sessions = [JurySession(reference=f"CONC-{i}", certification=cert, route=AccessRoute.VAE,
                                 starts_at=START + timedelta(minutes=10 * i), ends_at=START + timedelta(hours=3, minutes=10 * i),
                                 site="Paris", capacity=4, status=SessionStatus.DRAFT) for i in range(6)]
-        _db.session.add_all([certifier, cert, coordinator, member, *sessions])
-        _db.session.commit()
-        ids = {"coordinator": coordinator.id, "member": member.id, "sessions": [s.id for s in sessions]}
-    yield ids
-    with app.app_context():
-        for table in ("audit_events", "session_seats", "jury_sessions", "jury_member_certifications", "jury_members",
-                      "users", "certifications", "certifiers"):
-            _db.session.execute(text(f"DELETE FROM {table}"))
-        _db.session.commit()
+        committed_rows(certifier, cert, coordinator, member, *sessions)
+        return {"coordinator": coordinator.id, "member": member.id, "sessions": [s.id for s in sessions]}
 
 
 def test_concurrent_bookings_of_one_member_exactly_one_succeeds(app, committed):
-    with app.app_context():
-        dialect = _db.engine.dialect.name
-    if dialect != "postgresql":
-        pytest.skip("needs PostgreSQL's concurrent writers (make test-postgres); SQLite serialises writers itself")
     barrier = threading.Barrier(len(committed["sessions"]))
     outcomes: list[str] = []
     lock = threading.Lock()

@@ -7,14 +7,12 @@ The routes come from the URL map: a new route without an entry here fails
 """
 from __future__ import annotations
 
-import io
 from datetime import datetime
 
 import pytest
 
 from vae_app.auth.models import Role
-from vae_app.candidacies.models import CandidacyState as S, Document, DocumentContent, DocumentKind, ExperiencePeriod
-from vae_app.certifications.vocabulary import ExperienceStatus
+from vae_app.candidacies.models import CandidacyState as S, Document, DocumentContent, DocumentKind
 from vae_app.components.models import OutboxMessage
 from vae_app.juries.models import MemberAvailability, MemberTie, PlanningRun, RunStatus, TieKind
 

@@ -15,11 +15,9 @@ from vae_app.extensions import db as _db
 
 
 @pytest.fixture
-def committed_candidacy(app):
-    """A submitted file and two coordinators, really committed, removed afterwards."""
+def committed_candidacy(app, committed_rows):
+    """A submitted file and two coordinators, really committed."""
     with app.app_context():
-        if _db.engine.dialect.name != "postgresql":
-            pytest.skip("needs PostgreSQL's concurrent connections (make test-postgres)")
         certifier = Certifier(code="cnam", name="CNAM")
         cert = Certification(code="RNCP5385", certifier=certifier)
         users = [User(email=f"coord{i}@test.vae.fr", first_name="C", last_name=str(i), role=Role.COORDINATOR, certifier=certifier,
@@ -29,14 +27,8 @@ def committed_candidacy(app):
         candidacy = Candidacy(reference="LOCK-1", candidate=candidate, certification=cert, route=AccessRoute.VAE, state=S.SUBMITTED,
                               received_on=date(2016, 1, 4), complete_on=date(2016, 1, 4), created_at=datetime(2016, 1, 4),
                               updated_at=datetime(2016, 1, 4))
-        _db.session.add_all([certifier, cert, *users, candidate, candidacy])
-        _db.session.commit()
-        ids = {"candidacy": candidacy.id, "coordinators": [u.id for u in users], "version": candidacy.version}
-    yield ids
-    with app.app_context():
-        for table in ("audit_events", "experience_periods", "candidacies", "users", "certifications", "certifiers"):
-            _db.session.execute(text(f"DELETE FROM {table}"))
-        _db.session.commit()
+        committed_rows(certifier, cert, *users, candidate, candidacy)
+        return {"candidacy": candidacy.id, "coordinators": [u.id for u in users], "version": candidacy.version}
 
 
 def test_two_coordinators_at_once_one_wins_the_other_is_told(app, committed_candidacy):
@@ -108,9 +100,6 @@ def test_the_api_answers_409_to_the_slower_of_two_coordinators(app, committed_ca
         t.start()
     for t in threads:
         t.join(timeout=30)
-    with app.app_context():
-        _db.session.execute(text("DELETE FROM api_tokens"))
-        _db.session.commit()
     assert sorted(statuses) == [200, 409]
 
 
