@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/page_profile.py --database-url sqlite:////tmp/vae-bench.db /coordination/candidatures?etat=certified&page=50
 
-Signs in as the CNAM coordinator of the demo data (the database of ``bench/web_bench.py``),
+Signs in as the CNAM coordinator of the demo data (the database of ``bench/web_bench.py``; a bearer token for ``/api/``),
 requests the page once to warm up, then ``--repeat`` times under cProfile.
 """
 from __future__ import annotations
@@ -48,14 +48,19 @@ def main() -> int:
             statements.append((time.perf_counter() - conn.info["started"], statement, parameters))
 
     client = app.test_client()
-    client.post("/connexion", data={"email": "coordination.cnam@demo.vae.fr", "password": "demo"})
-    assert client.get(args.path).status_code == 200, "the page did not answer 200"
+    credentials = {"email": "coordination.cnam@demo.vae.fr", "password": "demo"}
+    headers = {}
+    if args.path.startswith("/api/"):  # the API takes a bearer token, never the session cookie
+        headers["Authorization"] = "Bearer " + client.post("/api/v1/auth/token", json=credentials).get_json()["token"]
+    else:
+        client.post("/connexion", data=credentials)
+    assert client.get(args.path, headers=headers).status_code == 200, "the page did not answer 200"
     statements.clear()
     profile = cProfile.Profile()
     started = time.perf_counter()
     profile.enable()
     for _ in range(args.repeat):
-        client.get(args.path)
+        client.get(args.path, headers=headers)
     profile.disable()
     elapsed = (time.perf_counter() - started) / args.repeat
     per_request = len(statements) / args.repeat

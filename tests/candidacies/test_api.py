@@ -70,6 +70,23 @@ def test_a_coordinator_decides_and_an_illegal_move_gets_409(api, candidacy_in, c
     assert ok.status_code == 200 and ok.get_json()["state"] == "eligible"
 
 
+def test_a_coordinator_lists_their_certifiers_files_in_pages_with_totals(api, app, candidacy_in, make_candidacy, coordinator):
+    mine = [candidacy_in(S.SUBMITTED) for _ in range(5)] + [candidacy_in(S.DRAFT)]
+    theirs = make_candidacy("RNCP17992", state=S.SUBMITTED)
+    api.login(coordinator)
+    app.config["VAE_PAGE_SIZE"] = 2
+    try:
+        first = api.get("/api/v1/candidacies?state=submitted").get_json()
+        last = api.get("/api/v1/candidacies?state=submitted&page=3").get_json()
+        everything = api.get("/api/v1/candidacies").get_json()
+    finally:
+        app.config["VAE_PAGE_SIZE"] = 25
+    assert (first["total"], first["pages"], last["page"]) == (5, 3, 3)
+    listed = [c["id"] for c in first["items"]] + [c["id"] for c in last["items"]]
+    assert listed == sorted(listed) and set(listed) <= {c.id for c in mine[:5]} and len(last["items"]) == 1
+    assert everything["total"] == 6 and theirs.id not in [c["id"] for c in everything["items"]]
+
+
 @pytest.mark.parametrize("body,field", [
     ({"event": "fly"}, "event"),
     ({"event": "request_documents"}, "event"),  # a reason is required

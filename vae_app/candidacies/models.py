@@ -52,7 +52,7 @@ class Candidacy(db.Model):
             "(state NOT IN ('certified', 'partially_validated', 'refused')) OR (decided_on IS NOT NULL)",
             name="decided_has_date",
         ),
-        sa.Index("ix_candidacies_certification_state", "certification_id", "state"),
+        sa.Index("ix_candidacies_certification_state", "certification_id", "state", "id"),  # a state in id order (the API)
         # the coordinator's queue: one state, most recently changed first, without sorting the whole state
         sa.Index("ix_candidacies_certification_state_updated", "certification_id", "state", "updated_at"),
         # only files with a session: SQLite's statistics cannot tell that NULL (most files) is not selective,

@@ -10,15 +10,6 @@ from ..certifications.models import Certification
 from .models import Candidacy, CandidacyState, CandidacyStateCount
 
 
-def for_certifier(certifier_id: int) -> Select:
-    """Candidacies of one certifier's certifications."""
-    return (
-        select(Candidacy)
-        .join(Certification, Candidacy.certification_id == Certification.id)
-        .where(Certification.certifier_id == certifier_id)
-    )
-
-
 def for_candidate(user_id: int) -> Select:
     return (
         select(Candidacy)

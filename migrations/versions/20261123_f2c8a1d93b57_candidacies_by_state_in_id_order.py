@@ -1,0 +1,28 @@
+"""candidacies of a certification and state, in id order
+
+Revision ID: f2c8a1d93b57
+Revises: e5b19d7c4a20
+Create Date: 2026-11-23 12:00:00.000000
+
+The API lists a certifier's files of one state in id order, page by page. SQLite's index on
+(certification, state) ends with the row id, so it reads a page in order; PostgreSQL's does not, and
+walked the primary key filtering 100,000 files for page 600 (27 ms). The index now ends with the id.
+"""
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision = 'f2c8a1d93b57'
+down_revision = 'e5b19d7c4a20'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.drop_index('ix_candidacies_certification_state', table_name='candidacies')
+    op.create_index('ix_candidacies_certification_state', 'candidacies', ['certification_id', 'state', 'id'])
+
+
+def downgrade():
+    op.drop_index('ix_candidacies_certification_state', table_name='candidacies')
+    op.create_index('ix_candidacies_certification_state', 'candidacies', ['certification_id', 'state'])
