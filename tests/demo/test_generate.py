@@ -89,3 +89,28 @@ def test_few_component_records_asked_means_one_passage_per_file(runner, db, froz
         select(ComponentDecision.candidacy_id).group_by(ComponentDecision.candidacy_id)
         .having(func.count(ComponentDecision.jury_session_id.distinct()) > 1).subquery()))
     assert twice == 0
+
+
+def test_the_counters_match_the_generated_rows(runner, db, frozen_clock):
+    """On PostgreSQL the counting triggers are off during the bulk load and the counters rebuilt after."""
+    from sqlalchemy import text
+
+    result = runner.invoke(args=["demo", "generate", "--candidacies", "400", "--members", "14", "--seed", "4"])
+    assert result.exit_code == 0, result.output
+    state_mismatch = db.session.scalar(text(  # SQLite ≥ 3.39 and PostgreSQL both say FULL JOIN and IS DISTINCT FROM
+        "SELECT count(*) FROM (SELECT certification_id, state, count(*) AS n FROM candidacies GROUP BY certification_id, state) r "
+        "FULL OUTER JOIN (SELECT * FROM candidacy_state_counts WHERE n != 0) k "
+        "ON k.certification_id = r.certification_id AND k.state = r.state WHERE r.n IS DISTINCT FROM k.n"))
+    assert state_mismatch == 0
+    from vae_app.components.models import ComponentExpiryCount
+
+    kept = db.session.scalar(select(func.coalesce(func.sum(ComponentExpiryCount.n), 0)))
+    real = db.session.scalar(select(func.count()).select_from(AcquiredComponent).join(Candidacy).where(
+        AcquiredComponent.expires_on.is_not(None), Candidacy.state != CandidacyState.CERTIFIED))
+    assert kept == real > 0
+    # and the triggers are back on: a move is counted
+    moved = db.session.scalars(select(Candidacy).where(Candidacy.state == CandidacyState.DRAFT).limit(1)).one()
+    before = db.session.scalar(text("SELECT sum(n) FROM candidacy_state_counts WHERE state = 'withdrawn'"))
+    moved.state = CandidacyState.WITHDRAWN
+    db.session.flush()
+    assert db.session.scalar(text("SELECT sum(n) FROM candidacy_state_counts WHERE state = 'withdrawn'")) == before + 1

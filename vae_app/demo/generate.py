@@ -15,7 +15,7 @@ import click
 import sqlalchemy as sa
 from sqlalchemy import func, insert, select
 
-from .. import clock
+from .. import clock, counters
 from ..audit.models import AuditEvent
 from ..auth.models import Role, User
 from ..candidacies.models import Candidacy, CandidacyState as S, ComponentDecision, DecisionOutcome, ExperiencePeriod
@@ -182,9 +182,10 @@ def generate(candidacies: int, members: int, components: int, seed: int, echo=cl
         if rng.random() < 0.02:
             ties.append({"member_id": rng.choice(pools[code]), "candidate_id": uid, "kind": "employer", "note": None})
     _insert(User.__table__, users)
-    _insert(Candidacy.__table__, rows)
+    with counters.bulk_load():
+        _insert(Candidacy.__table__, rows)
+        _insert(AcquiredComponent.__table__, acquired)
     _insert(ExperiencePeriod.__table__, experiences)
-    _insert(AcquiredComponent.__table__, acquired)
     _insert(ComponentDecision.__table__, decisions)
     seen = set()
     unique_ties = []
