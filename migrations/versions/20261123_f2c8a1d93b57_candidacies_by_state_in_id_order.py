@@ -21,6 +21,9 @@ depends_on = None
 def upgrade():
     op.drop_index('ix_candidacies_certification_state', table_name='candidacies')
     op.create_index('ix_candidacies_certification_state', 'candidacies', ['certification_id', 'state', 'id'])
+    # SQLite plans from sqlite_stat1: an index without its statistics looked cheap and the expiry dashboard's
+    # list went through it (25 → 84 ms at 200,000 files) until the next ANALYZE
+    op.execute("ANALYZE candidacies")
 
 
 def downgrade():
