@@ -1,6 +1,8 @@
 """``flask demo generate``: realistic volume data for the benchmarks, in bulk."""
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func, select
 
 from vae_app.candidacies.models import Candidacy, CandidacyState, ComponentDecision
@@ -28,6 +30,9 @@ def test_generates_every_state_both_certifications_ties_and_sessions(runner, db,
     components = count(db, AcquiredComponent)
     assert 0 < components <= 1200
     assert f"{components} acquired_components" in result.output
+    # RNCP 17992's VAE route opened on 2011-01-01 (rules/certifications/rncp-17992.yaml): no file received before
+    earliest = db.session.scalar(select(func.min(Candidacy.received_on)).join(Certification).where(Certification.code == "RNCP17992"))
+    assert earliest >= date(2011, 1, 1)
     # a decided file's jury sat after its receipt
     assert not db.session.scalar(select(func.count()).select_from(Candidacy).where(
         Candidacy.decided_on.is_not(None), Candidacy.decided_on <= Candidacy.received_on))

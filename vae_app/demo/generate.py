@@ -126,12 +126,14 @@ def generate(candidacies: int, members: int, components: int, seed: int, echo=cl
         decisions.append({"id": decision_id + len(decisions), "candidacy_id": cid, "jury_session_id": sid,
                           "component_code": comp, "validated": validated, "decided_on": day})
 
+    # files are received from the day the certification's VAE route is open (the rules say when), within ten years
+    vae_opens = {code: _vae_opens(rules.certification(code), first_day) for code in codes}
     for i in range(candidacies):
         code = codes[i % len(codes)]
         cert_rules = rules.certification(code)
         state = chosen[i]
         uid, cid = user_id + i, candidacy_id + i
-        earliest = date(2011, 1, 3) if code == "RNCP17992" else first_day
+        earliest = vae_opens[code]
         received = earliest + timedelta(days=rng.randrange(max(1, (today - earliest).days)))
         session = None
         decided_on = None
@@ -205,6 +207,15 @@ def generate(candidacies: int, members: int, components: int, seed: int, echo=cl
     return {"candidacies": len(rows), "users": len(users), "experiences": len(experiences), "acquired_components": len(acquired),
             "component_decisions": len(decisions), "members": len(member_rows), "sessions": len(session_rows),
             "seats": len(seat_rows), "ties": len(unique_ties), "seconds": round(time.monotonic() - started, 1)}
+
+
+def _vae_opens(cert_rules, not_before: date) -> date:
+    """The first day, from ``not_before`` on, on which the certification's VAE route is open."""
+    history = cert_rules.routes.get(AccessRoute.VAE)
+    for entry in history.entries if history else ():
+        if entry.value.get("open") and (entry.end is None or entry.end >= not_before):
+            return max(not_before, entry.start)
+    return not_before
 
 
 def _second_passage_share(states: list, components: int, partial_count: int, size: int = 4) -> float:
