@@ -4,7 +4,6 @@ Needs Debian's Chromium (apt-get install chromium) and Playwright (the dev extra
 """
 from __future__ import annotations
 
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -12,8 +11,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "docs" / "screenshots"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 SHOTS = [
     ("01-accueil", None, "/"),
     ("02-candidat-accueil", "candidat@demo.vae.fr", "/accueil"),
@@ -31,24 +28,18 @@ SHOTS = [
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
-    from vae_app.demo.live import serve_demo
-
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    from vae_app.demo.live import CHROMIUM, CHROMIUM_ARGS, serve_demo, sign_in
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         base, stop = serve_demo(Path(tmp) / "demo.sqlite3")
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=chromium, args=ARGS)
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 for name, email, path in SHOTS:
                     context = browser.new_context(viewport={"width": 1280, "height": 900})
                     page = context.new_page()
                     if email:
-                        page.goto(f"{base}/connexion")
-                        page.fill("#email", email)
-                        page.fill("#password", "demo")
-                        page.click("input[type=submit]")
-                        page.wait_for_load_state()
+                        sign_in(page, base, email)
                     page.goto(f"{base}{path}")
                     page.wait_for_load_state("networkidle")
                     page.wait_for_timeout(300)

@@ -2,14 +2,11 @@
 driven by Playwright. Skipped, with the reason, where Chromium or Playwright is missing."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+from vae_app.demo.live import CHROMIUM, CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="session")
@@ -27,7 +24,7 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's Chromium is needed: apt-get install chromium")
     with playwright_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
 
@@ -39,14 +36,6 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
-
-
-def login(page, base: str, email: str, password: str = "demo") -> None:
-    page.goto(f"{base}/connexion")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("input[type=submit]")
-    page.wait_for_load_state()
 
 
 def logout(page, base: str) -> None:

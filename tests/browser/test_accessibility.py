@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import login
+from vae_app.demo.live import sign_in
 
 pytestmark = pytest.mark.browser
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
@@ -47,7 +47,7 @@ PAGES = [
 @pytest.mark.parametrize("name,email,path", PAGES, ids=[p[0] for p in PAGES])
 def test_no_serious_or_critical_violation(axe_page, live_server, name, email, path):
     if email:
-        login(axe_page, live_server, email)
+        sign_in(axe_page, live_server, email)
     axe_page.goto(f"{live_server}{path}")
     axe_page.wait_for_load_state("networkidle")
     found = violations(axe_page)
@@ -59,7 +59,7 @@ def test_no_serious_or_critical_violation(axe_page, live_server, name, email, pa
 
 def test_the_draft_application_page_too(axe_page, live_server):
     """The candidate's own draft, with every form of the application (livret 1) on it."""
-    login(axe_page, live_server, "vae-2016-0004@exemple.fr")
+    sign_in(axe_page, live_server, "vae-2016-0004@exemple.fr")
     axe_page.goto(f"{live_server}/accueil")
     axe_page.click("h2 a")
     axe_page.wait_for_load_state("networkidle")

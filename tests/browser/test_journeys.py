@@ -6,7 +6,9 @@ import secrets
 
 import pytest
 
-from .conftest import login, logout
+from vae_app.demo.live import sign_in
+
+from .conftest import logout
 
 pytestmark = pytest.mark.browser
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -81,13 +83,13 @@ def test_a_candidate_goes_from_registration_to_acquired_components(page, live_se
     assert "Déposée" in page.inner_text(".lead")
     logout(page, base)
     # -- the CNAM coordinator declares it eligible
-    login(page, base, "coordination.cnam@demo.vae.fr")
+    sign_in(page, base, "coordination.cnam@demo.vae.fr")
     page.goto(candidacy_url)
     fire(page, "Déclarer recevable")
     assert "Recevable" in page.inner_text(".lead")
     logout(page, base)
     # -- the candidate writes and files the validation file
-    login(page, base, email, "un-secret-solide")
+    sign_in(page, base, email, "un-secret-solide")
     page.goto(candidacy_url)
     fire(page, "Commencer le dossier de validation")
     for code in ("PILOTAGE", "GESTION", "COORDINATION", "PROJETS"):
@@ -97,7 +99,7 @@ def test_a_candidate_goes_from_registration_to_acquired_components(page, live_se
     assert "Évaluation des composantes" in page.inner_text(".lead")
     logout(page, base)
     # -- the coordinator records the assessments, builds a jury, sees it turn and confirms it
-    login(page, base, "coordination.cnam@demo.vae.fr")
+    sign_in(page, base, "coordination.cnam@demo.vae.fr")
     page.goto(candidacy_url)
     for code in ("PILOTAGE", "GESTION", "COORDINATION", "PROJETS"):
         page.select_option("#component", code)
@@ -143,13 +145,13 @@ def test_a_candidate_goes_from_registration_to_acquired_components(page, live_se
     assert "Validation partielle" in page.inner_text("main")
     logout(page, base)
     # -- the candidate sees the acquired components and when they expire
-    login(page, base, email, "un-secret-solide")
+    sign_in(page, base, email, "un-secret-solide")
     home = page.inner_text("main")
     assert "Composantes acquises" in home and "19 avr. 2021" in home and "Reste à obtenir : COORDINATION, PROJETS" in home
 
 
 def test_an_askoria_coordinator_cannot_see_any_cnam_file(page, live_server):
-    login(page, live_server, "coordination.askoria@demo.vae.fr")
+    sign_in(page, live_server, "coordination.askoria@demo.vae.fr")
     page.goto(f"{live_server}/coordination/candidatures")
     listing = page.inner_text("main")
     assert "ASK-" in listing and "VAE-" not in listing

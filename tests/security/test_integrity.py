@@ -109,6 +109,21 @@ class Boom(RuntimeError):
     pass
 
 
+def kill_on_call(monkeypatch, module, name: str, n: int) -> dict:
+    """Replace ``module.name`` by itself, raising :class:`Boom` at its n-th call: a batch killed half-way."""
+    real = getattr(module, name)
+    calls = {"n": 0}
+
+    def failing(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == n:
+            raise Boom("killed mid-way")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, failing)
+    return calls
+
+
 def test_a_member_import_killed_half_way_leaves_nothing(desk, db, monkeypatch):
     import base64
 
@@ -117,16 +132,7 @@ def test_a_member_import_killed_half_way_leaves_nothing(desk, db, monkeypatch):
 
     csv = ("nom;prenom;email;genre;qualifications;certifications;site;organisme;sessions_max\n"
            + "".join(f"N{i};P{i};m{i}@cnam.fr;F;cnam_teacher;RNCP5385;Paris;;4\n" for i in range(5)))
-    real = operations.save_member
-    calls = {"n": 0}
-
-    def failing(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise Boom("killed mid-way")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(operations, "save_member", failing)
+    calls = kill_on_call(monkeypatch, operations, "save_member", 3)
     response = desk.post("/jurys/membres/import", data={"filename": "v.csv", "payload": base64.b64encode(csv.encode()).decode()})
     assert response.status_code == 500 and calls["n"] == 3
     assert db.session.scalar(select(func.count(JuryMember.id))) == 0
@@ -142,16 +148,7 @@ def test_a_plan_applied_half_way_leaves_nothing(desk, db, candidacy_in, complian
     desk.post("/jurys/campagnes", data={"start": "2016-03-07", "end": "2016-03-08", "certifications": ["RNCP5385"],
                                         "sites": "Paris", "rooms": "1", "time_limit": "2"})
     run = db.session.scalars(select(PlanningRun)).one()
-    real = operations.add_candidate
-    calls = {"n": 0}
-
-    def failing(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise Boom("killed mid-way")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(operations, "add_candidate", failing)
+    calls = kill_on_call(monkeypatch, operations, "add_candidate", 3)
     response = desk.post(f"/jurys/campagnes/{run.id}/appliquer")
     assert response.status_code == 500 and calls["n"] == 3
     assert db.session.scalar(select(func.count(JurySession.id))) == 0
@@ -169,16 +166,7 @@ def test_a_recompute_killed_half_way_leaves_nothing(runner, candidacy_in, db, mo
         candidacy.acquired_components[0].expires_on = date(2030, 1, 1)
         rows.append(candidacy.acquired_components[0])
     db.session.flush()
-    real = operations.audit
-    calls = {"n": 0}
-
-    def failing(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise Boom("killed mid-way")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(operations, "audit", failing)
+    kill_on_call(monkeypatch, operations, "audit", 2)
     result = runner.invoke(args=["components", "recompute"])
     assert isinstance(result.exception, Boom)
     db.session.expire_all()

@@ -29,6 +29,20 @@ def _load(rules_dir: str | None) -> RuleBook:
         sys.exit(2)
 
 
+def read_json_argument(path: str):
+    """The JSON document in a file named on the command line (``-``: standard input), or exit 2 saying why."""
+    try:
+        with click.open_file(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except OSError as exc:
+        click.echo(f"{path}: cannot read: {exc.strerror or exc}", err=True)
+    except json.JSONDecodeError as exc:
+        click.echo(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", err=True)
+    except UnicodeDecodeError:
+        click.echo(f"{path}: not UTF-8 text", err=True)
+    sys.exit(2)
+
+
 @click.group("rules", help="Règles des certifications et du droit / certification and law rules.")
 def rules_cli():
     pass
@@ -126,18 +140,7 @@ def eligibility_check_command(application_file, as_json, rules_dir):
     """Evaluate one application (JSON, see the README) against the rules in force on its receipt date."""
     from .eligibility import InvalidApplication, evaluate_eligibility, parse_application
 
-    try:
-        with click.open_file(application_file, encoding="utf-8") as handle:
-            document = json.load(handle)
-    except OSError as exc:
-        click.echo(f"{application_file}: cannot read: {exc.strerror or exc}", err=True)
-        sys.exit(2)
-    except json.JSONDecodeError as exc:
-        click.echo(f"{application_file}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", err=True)
-        sys.exit(2)
-    except UnicodeDecodeError:
-        click.echo(f"{application_file}: not UTF-8 text", err=True)
-        sys.exit(2)
+    document = read_json_argument(application_file)
     book = _load(rules_dir)
     try:
         application = parse_application(document, rules=book)

@@ -1,12 +1,25 @@
-"""A demo server on a free local port (fresh SQLite database, demo data, simulated 2016-03-01):
-for the browser tests and the screenshots."""
+"""A demo server on a free local port (fresh SQLite database, demo data, simulated 2016-03-01), and
+how Debian's Chromium is driven against it: for the browser tests and the screenshots."""
 from __future__ import annotations
 
+import shutil
 import threading
 from datetime import date
 from pathlib import Path
 
 DEMO_DAY = date(2016, 3, 1)
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"  # Debian's (a test tool's own download fails here)
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def sign_in(page, base: str, email: str, password: str = "demo") -> None:
+    """Sign in through the login form, in a Playwright page."""
+    page.goto(f"{base}/connexion")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
 
 
 def serve_demo(database: Path) -> tuple[str, callable]:

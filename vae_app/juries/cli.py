@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..certifications.cli import _load, rules_dir_option
+from ..certifications.cli import _load, read_json_argument, rules_dir_option
 from .composition import InvalidJury, check_composition, parse_jury
 
 
@@ -21,15 +21,7 @@ def juries_cli():
 @rules_dir_option
 def check_command(jury_file, as_json, rules_dir):
     """Check a jury's composition against its certification's rules and the law on its date."""
-    try:
-        with click.open_file(jury_file, encoding="utf-8") as handle:
-            document = json.load(handle)
-    except OSError as exc:
-        click.echo(f"{jury_file}: cannot read: {exc.strerror or exc}", err=True)
-        sys.exit(2)
-    except json.JSONDecodeError as exc:
-        click.echo(f"{jury_file}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", err=True)
-        sys.exit(2)
+    document = read_json_argument(jury_file)
     book = _load(rules_dir)
     try:
         jury = parse_jury(document, book)
@@ -51,23 +43,11 @@ def check_command(jury_file, as_json, rules_dir):
         click.echo("Sièges : " + ", ".join(f"{m} → {seat}" for m, seat in report.assignment.items()))
 
 
-def _read_json(path: str):
-    try:
-        with click.open_file(path, encoding="utf-8") as handle:
-            return json.load(handle)
-    except OSError as exc:
-        click.echo(f"{path}: cannot read: {exc.strerror or exc}", err=True)
-        sys.exit(2)
-    except json.JSONDecodeError as exc:
-        click.echo(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", err=True)
-        sys.exit(2)
-
-
 def _problem(path: str, book):
     from .planning.model import InvalidProblem, parse_problem
 
     try:
-        return parse_problem(_read_json(path), book)
+        return parse_problem(read_json_argument(path), book)
     except InvalidProblem as exc:
         for where, reason in exc.errors[:50]:
             click.echo(f"{path}: {where}: {reason}", err=True)
@@ -123,7 +103,7 @@ def check_plan_command(problem_file, plan_file, rules_dir):
     book = _load(rules_dir)
     problem = _problem(problem_file, book)
     try:
-        plan = parse_plan(_read_json(plan_file))
+        plan = parse_plan(read_json_argument(plan_file))
     except InvalidPlan as exc:
         click.echo(f"{plan_file}: {exc}", err=True)
         sys.exit(2)

@@ -110,13 +110,18 @@ def _member_form(form: MemberForm, certifier_id: int) -> MemberForm:
     return form
 
 
-def _own_member(member_id: int) -> JuryMember:
-    member = db.session.get(JuryMember, member_id)
-    if member is None:
+def _own(model, object_id: int):
+    """A row of one certifier's (a member, a planning run): 404 when absent, 403 when another certifier's."""
+    row = db.session.get(model, object_id)
+    if row is None:
         abort(404)
-    if not ops.can_manage_certifier(current_user, member.certifier_id):
+    if not ops.can_manage_certifier(current_user, row.certifier_id):
         abort(403)
-    return member
+    return row
+
+
+def _own_member(member_id: int) -> JuryMember:
+    return _own(JuryMember, member_id)
 
 
 def _save_member_from(form: MemberForm, member: JuryMember | None, certifier_id: int) -> JuryMember:
@@ -755,12 +760,7 @@ def campaigns():
 def _own_run(run_id: int):
     from .models import PlanningRun
 
-    run = db.session.get(PlanningRun, run_id)
-    if run is None:
-        abort(404)
-    if not ops.can_manage_certifier(current_user, run.certifier_id):
-        abort(403)
-    return run
+    return _own(PlanningRun, run_id)
 
 
 @bp.route("/campagnes/<int:run_id>")
