@@ -66,6 +66,7 @@ def generate(candidacies: int, members: int, components: int, seed: int, echo=cl
     # -- members and sessions
     member_id, session_id, seat_id = _next_id(JuryMember), _next_id(JurySession), _next_id(SessionSeat)
     member_rows, member_cert_rows, pools = [], [], {code: [] for code in codes}
+    # a jury's worth of member profiles per certification (pool data, not rules: who the certifier has)
     quals = {"RNCP5385": [["cnam_president"], ["cnam_teacher", "pedagogical_head"], ["cnam_teacher"], ["cnam_teacher"],
                           ["qualified_professional"], ["qualified_professional", "employer_rep"], ["qualified_professional", "employee_rep"]],
              "RNCP17992": [["director_in_post"]] * 6 + [["askoria_trainer"]]}
@@ -74,7 +75,7 @@ def generate(candidacies: int, members: int, components: int, seed: int, echo=cl
         certification = certifications[code]
         member_rows.append({"id": member_id + i, "certifier_id": certification.certifier_id, "first_name": "Membre",
                             "last_name": f"G{i}", "email": f"gen-membre{member_id + i}@exemple.fr",
-                            "gender": rng.choice([Gender.FEMALE, Gender.MALE]).value, "qualifications": quals[code][i % 7],
+                            "gender": rng.choice([Gender.FEMALE, Gender.MALE]).value, "qualifications": quals[code][i % len(quals[code])],
                             "site": rng.choice(["Paris", "Lille", "Nantes", "Rennes"]), "max_sessions": 12})
         member_cert_rows.append({"member_id": member_id + i, "certification_id": certification.id})
         pools[code].append(member_id + i)
@@ -90,11 +91,13 @@ def generate(candidacies: int, members: int, components: int, seed: int, echo=cl
         status = SessionStatus.HELD if day < today else SessionStatus.CONFIRMED
         session_rows.append({"id": sid, "reference": f"GEN-S{sid}", "certification_id": certifications[code].id,
                              "route": AccessRoute.VAE.value, "starts_at": start, "ends_at": start + timedelta(hours=3, minutes=30),
-                             "site": "Paris", "room": None, "capacity": 4, "status": status.value})
+                             "site": "Paris", "room": None, "capacity": rules.certification(code).session_capacity,
+                             "status": status.value})
         sessions_of[code].append((sid, day))
         pool = pools[code]
-        base = (index * 7) % len(pool)
-        for k in range(7):  # 7 consecutive members of the pool: distinct, and one of each qualification profile
+        size = len(quals[code])
+        base = (index * size) % len(pool)
+        for k in range(size):  # consecutive members of the pool: distinct, and one of each qualification profile
             seat_rows.append({"id": seat_id + len(seat_rows), "session_id": sid, "member_id": pool[(base + k) % len(pool)],
                               "role": None, "starts_at": start, "ends_at": start + timedelta(hours=3, minutes=30)})
     _insert(JurySession.__table__, session_rows)
