@@ -329,7 +329,7 @@ def index():
         raise ApiError(422, "Paramètres invalides.", errors)
     per_page = current_app.config["VAE_PAGE_SIZE"]
     if known is not None:
-        total = known[S(state)] if state else sum(known.values())
+        total = queries.counted_total(known, S(state) if state else None)
     else:
         total = db.session.scalar(query.with_only_columns(func.count()))
     # the page's ids first, from the index alone, then their rows: a deep page (OFFSET 15,000) reads no

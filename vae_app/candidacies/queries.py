@@ -35,6 +35,11 @@ def state_counts(session, certifier_id: int | None = None, certification_code: s
     return counts
 
 
+def counted_total(counts: dict[CandidacyState, int], state: CandidacyState | None) -> int:
+    """How many files a list holds, from :func:`state_counts`: one state's, or all."""
+    return counts[state] if state else sum(counts.values())
+
+
 def deadline_of(candidacy: Candidacy, rules, today) -> dict | None:
     """The deadline that matters now for a file, for the desk's column: {label, on, days, urgent}."""
     from .services import answer_deadline

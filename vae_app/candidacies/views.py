@@ -449,14 +449,15 @@ def queue():
         "dossier": (Candidacy.reference.asc(),),
     }[form.tri.data or "recent"]
     # without a search, the total is known from the counters: no COUNT over the certifier's files
-    known = (None if form.q.data else queries.state_counts(db.session, certifier, form.certification.data)
-             if form.certification.data else counts)
+    known = None
+    if not form.q.data:
+        known = queries.state_counts(db.session, certifier, form.certification.data) if form.certification.data else counts
     page = db.paginate(
         query.options(*_queue_loads(S(form.etat.data) if form.etat.data else None)).order_by(*order),
         page=_page_number(), per_page=current_app.config["VAE_PAGE_SIZE"], error_out=False, count=known is None,
     )
     if known is not None:
-        page.total = known[S(form.etat.data)] if form.etat.data else sum(known.values())
+        page.total = queries.counted_total(known, S(form.etat.data) if form.etat.data else None)
     rules = get_rules()
     deadlines = {c.id: queries.deadline_of(c, rules, clock.today()) for c in page.items}
     return render_template("candidacies/queue.html", form=form, page=page, counts=counts, deadlines=deadlines)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -166,9 +166,13 @@ def _digests(sent: list[ReminderPlan], rules: RuleBook, today: date) -> None:
                        + "\n".join(lines) + "\n\nLe tableau des expirations dans Suivi VAE donne le détail.\n")
 
 
+def _window(today: date, until_days: int) -> tuple[date, date]:
+    """(a year ago, the horizon): what the expiry lists show, expired in the last year to ``until_days`` ahead."""
+    return date.fromordinal(today.toordinal() - 365), date.fromordinal(today.toordinal() + until_days)
+
+
 def _expiring_where(query, certifier_id: int | None, today: date, until_days: int):
-    horizon = date.fromordinal(today.toordinal() + until_days)
-    year_ago = date.fromordinal(today.toordinal() - 365)
+    year_ago, horizon = _window(today, until_days)
     query = query.where(AcquiredComponent.expires_on.is_not(None), AcquiredComponent.expires_on <= horizon,
                         AcquiredComponent.expires_on > year_ago, Candidacy.state != S.CERTIFIED)
     if certifier_id is not None:
@@ -188,8 +192,7 @@ def expiring(certifier_id: int | None, today: date, until_days: int = 180):
 def expiring_counts(certifier_id: int | None, today: date, until_days: int = 180) -> list[tuple[str, date, int]]:
     """How many of :func:`expiring`'s components expire each day, per certification code: read from the
     counters the database keeps (``component_expiry_counts``), a row per (certification, day)."""
-    horizon = date.fromordinal(today.toordinal() + until_days)
-    year_ago = date.fromordinal(today.toordinal() - 365)
+    year_ago, horizon = _window(today, until_days)
     query = (select(Certification.code, ComponentExpiryCount.expires_on, ComponentExpiryCount.n)
              .join(Certification, Certification.id == ComponentExpiryCount.certification_id)
              .where(ComponentExpiryCount.expires_on <= horizon, ComponentExpiryCount.expires_on > year_ago,
