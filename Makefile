@@ -41,7 +41,7 @@ translations: $(VENV)/.installed
 	@$(BIN)/pybabel compile --use-fuzzy -d vae_app/translations -D messages >/dev/null
 
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o vae_app/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -o vae_app/translations/messages.pot .
 	$(BIN)/pybabel update -i vae_app/translations/messages.pot -d vae_app/translations -l en --no-fuzzy-matching
 
 migrate: $(VENV)/.installed

@@ -13,7 +13,7 @@ from vae_app.candidacies.models import (
 from vae_app.certifications.models import Certification
 from vae_app.certifications.vocabulary import AccessRoute, ExperienceStatus
 from vae_app.components.models import AcquiredComponent
-from vae_app.juries.models import JurySession, SessionSeat, SessionStatus
+from vae_app.juries.models import JurySession, SessionMember, SessionStatus
 
 _sessions = itertools.count(1)
 COMPONENTS_5385 = ["PILOTAGE", "GESTION", "COORDINATION", "PROJETS"]
@@ -48,7 +48,7 @@ def make_session(db, compliant_members):
         if members is None and status is not SessionStatus.DRAFT:
             members = compliant_members(certification)
         for member in members or []:
-            session.seats.append(SessionSeat(member=member, starts_at=starts_at, ends_at=ends_at))
+            session.members.append(SessionMember(member=member, starts_at=starts_at, ends_at=ends_at))
         db.session.add(session)
         db.session.flush()
         return session

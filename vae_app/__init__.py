@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
+if TYPE_CHECKING:  # the package itself loads nothing: its pure rule modules are used without Flask
+    from flask import Flask
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
@@ -18,6 +20,8 @@ PROJECT_ROOT = PACKAGE_DIR.parent
 
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
     """Build and configure a Flask app. ``overrides`` win over everything (tests)."""
+    from flask import Flask
+
     from config import CONFIGS, ConfigError, settings_from_env
 
     from . import clock
@@ -71,10 +75,10 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from . import models  # noqa: F401  - every model registered before use
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
-    from .candidacies.views import bp as candidacies_bp
+    from .candidacies.blueprint import bp as candidacies_bp
     from .certifications.views import bp as certifications_bp
     from .components.views import bp as components_bp
-    from .juries.views import bp as juries_bp
+    from .juries.blueprint import bp as juries_bp
     from .web.errors import register_error_handlers
     from .web.templating import register_template_helpers
     from .web.views import bp as web_bp

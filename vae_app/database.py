@@ -12,41 +12,37 @@ from sqlalchemy.engine import Engine
 from .extensions import db
 
 
-class LabelledEnum(str, enum.Enum):
-    """A string enum whose members carry a (lazily translated) label.
-
-    ``DRAFT = "draft", _l("brouillon")`` stores ``"draft"`` and shows the label.
-    """
-
-    def __new__(cls, value: str, label=None):
-        obj = str.__new__(cls, value)
-        obj._value_ = value
-        obj.label = label if label is not None else value
-        # The French text itself (the msgid of a lazy label), for the engine's explanations, which are French
-        # whatever the reader's language, and cheap: no translation lookup per call.
-        obj.french = str(getattr(obj.label, "_args", (obj.label,))[0])
-        return obj
-
-    def __str__(self) -> str:  # "draft", not "State.DRAFT", in templates and JSON
-        return self.value
-
-    @classmethod
-    def choices(cls):
-        return [(m.value, m.label) for m in cls]
+def enum_column(enum_cls: type[enum.Enum], members=None, **kwargs) -> sa.types.TypeEngine:
+    """A portable enum column: a VARCHAR holding the value, with a CHECK constraint.
+    ``members`` restricts what may be stored to some of the enum's members (the others are refused
+    before they reach the database, and by its constraint)."""
+    if members is None:
+        return sa.Enum(enum_cls, native_enum=False, create_constraint=True, length=40,
+                       values_callable=lambda e: [m.value for m in e], validate_strings=True,
+                       name=kwargs.pop("name", enum_cls.__name__.lower()), **kwargs)
+    return _SomeMembers(enum_cls, list(members), name=kwargs.pop("name", enum_cls.__name__.lower()))
 
 
-def enum_column(enum_cls: type[enum.Enum], **kwargs) -> sa.Enum:
-    """A portable enum column: a VARCHAR holding the value, with a CHECK constraint."""
-    return sa.Enum(
-        enum_cls,
-        native_enum=False,
-        create_constraint=True,
-        length=40,
-        values_callable=lambda e: [m.value for m in e],
-        validate_strings=True,
-        name=kwargs.pop("name", enum_cls.__name__.lower()),
-        **kwargs,
-    )
+class _SomeMembers(sa.types.TypeDecorator):
+    """Some members of an enum, stored as their values."""
+
+    impl = sa.Enum
+    cache_ok = True
+
+    def __init__(self, enum_cls: type[enum.Enum], members: list, name: str):
+        super().__init__(*(m.value for m in members), native_enum=False, create_constraint=True, length=40, name=name)
+        self.enum_cls, self.members = enum_cls, tuple(members)
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        member = self.enum_cls(value)
+        if member not in self.members:
+            raise ValueError(f"{member!r} cannot be stored here (allowed: {', '.join(m.value for m in self.members)})")
+        return member.value
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else self.enum_cls(value)
 
 
 def configure_sqlite(engine: Engine) -> None:

@@ -95,7 +95,8 @@ def test_a_stale_form_is_refused_as_changed_meanwhile(desk, candidacy_in, db):
     candidacy = candidacy_in(S.SUBMITTED)
     seen = candidacy.version
     desk.post(f"/candidatures/{candidacy.id}/actions/request_documents", data={"version": seen, "reason": "Pièces"})
-    response = desk.post(f"/candidatures/{candidacy.id}/actions/declare_ineligible", data={"version": seen, "reason": "Trop court"})
+    response = desk.post(f"/candidatures/{candidacy.id}/actions/declare_ineligible",
+                         data={"version": seen, "reason": "Trop court", "confirm": "y"})
     assert response.status_code == 409 and "modifié entre-temps" in page_text(response)
 
 

@@ -65,7 +65,7 @@ def test_registration_refuses_a_taken_email(client, make_user):
     make_user(Role.CANDIDATE, email="pris@exemple.fr")
     response = client.post("/inscription", data={"first_name": "A", "last_name": "B", "email": "PRIS@exemple.fr",
                                                  "password": "assez-long-pour-passer", "password_confirm": "assez-long-pour-passer"})
-    assert response.status_code == 422 and "un compte existe déjà" in response.get_data(as_text=True)
+    assert response.status_code == 409 and "un compte existe déjà" in response.get_data(as_text=True)
 
 
 def test_only_certifications_open_today_are_offered(client, candidate, frozen_clock):

@@ -9,8 +9,11 @@ from sqlalchemy import func, select
 from vae_app.audit.models import AuditEvent
 from vae_app.auth.models import Role
 from vae_app.candidacies.models import CandidacyState as S, ComponentDecision, DecisionOutcome
-from vae_app.candidacies.operations import Conflict, PermissionDenied, fire
-from vae_app.candidacies.workflow import FINAL_STATES, MOVES, TRANSITIONS, MoveRefused, mermaid
+from vae_app.candidacies.operations import fire
+from vae_app.candidacies.workflow import FINAL_STATES, MOVES, TRANSITIONS, mermaid
+from vae_app.errors import Conflict, MoveRefused, PermissionDenied
+from vae_app.juries.operations import schedule
+from vae_app.juries.queries import session_by_id
 
 # The specification, written independently of workflow.TRANSITIONS: where each
 # move leads from each state, with the guards satisfied. Every other pair is refused.
@@ -66,6 +69,8 @@ def fire_as(candidacy_in, coordinator, make_session):
                                                                      "COORDINATION": True, "PROJETS": False}},
         }.get(move, {})
         data.update(overrides.pop("data", {}))
+        if move == "schedule":  # the jury domain chooses the session and says what stands in the way
+            return candidacy, schedule(overrides.pop("actor", actor), candidacy, session_by_id(data["session_id"]))
         return candidacy, fire(candidacy, move, overrides.pop("actor", actor), reason=overrides.pop("reason", reason), data=data)
 
     return do
@@ -200,7 +205,7 @@ def test_scheduling_needs_a_suitable_session(db, candidacy_in, coordinator, make
     past = make_session(starts_at=datetime(2016, 2, 1, 9))
     for session_id, words in [(None, "introuvable"), (wrong_cert.id, "pas pour RNCP5385"), (past.id, "passée")]:
         with pytest.raises(MoveRefused) as refused:
-            fire(candidacy, "schedule", coordinator, data={"session_id": session_id})
+            schedule(coordinator, candidacy, session_by_id(session_id))
         assert words in " ".join(refused.value.reasons)
     assert candidacy.state is S.READY_FOR_JURY and candidacy.jury_session is None
 
@@ -208,9 +213,9 @@ def test_scheduling_needs_a_suitable_session(db, candidacy_in, coordinator, make
 def test_a_full_session_refuses_one_more_candidate(db, candidacy_in, coordinator, make_session):
     session = make_session(capacity=1)
     first, second = candidacy_in(S.READY_FOR_JURY), candidacy_in(S.READY_FOR_JURY)
-    fire(first, "schedule", coordinator, data={"session_id": session.id})
+    schedule(coordinator, first, session)
     with pytest.raises(MoveRefused) as refused:
-        fire(second, "schedule", coordinator, data={"session_id": session.id})
+        schedule(coordinator, second, session)
     assert "complète" in refused.value.reasons[0]
 
 

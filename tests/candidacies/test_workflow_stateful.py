@@ -11,8 +11,11 @@ from sqlalchemy import func, select
 from vae_app.audit.models import AuditEvent
 from vae_app.auth.models import Role
 from vae_app.candidacies.models import CandidacyState as S
-from vae_app.candidacies.operations import Conflict, PermissionDenied, fire
-from vae_app.candidacies.workflow import FINAL_STATES, MOVES, MoveRefused, sources_of
+from vae_app.candidacies.operations import fire
+from vae_app.candidacies.workflow import FINAL_STATES, MOVES, sources_of
+from vae_app.errors import Conflict, MoveRefused, PermissionDenied
+from vae_app.juries.operations import schedule
+from vae_app.juries.queries import session_by_id
 
 from ..workflow_fixtures import COMPONENTS_5385
 
@@ -73,7 +76,10 @@ def test_random_moves_keep_the_invariants(db, candidacy_in, make_user, make_sess
                 data = {"session_id": sessions[data["session_id"]]}
             before_state, before_rows = self.candidacy.state, self.audit_rows()
             try:
-                after = fire(self.candidacy, move, actor, reason=reason, data=data)
+                if move == "schedule":  # the jury domain's operation summons to a session
+                    after = schedule(actor, self.candidacy, session_by_id(data["session_id"]))
+                else:
+                    after = fire(self.candidacy, move, actor, reason=reason, data=data)
             except (MoveRefused, PermissionDenied, Conflict):
                 assert self.candidacy.state is before_state
                 assert self.audit_rows() == before_rows, "a refused move wrote an audit row"

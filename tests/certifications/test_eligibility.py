@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vae_app.certifications.cli import eligibility_cli
+from vae_app.certifications.deadlines import add_months
 from vae_app.certifications.eligibility import (
-    Application, Experience, InvalidApplication, OtherApplication, Outcome, Span, add_months, counted_days,
-    evaluate_eligibility, parse_application,
+    Application, Experience, InvalidApplication, OtherApplication, Span, counted_days, evaluate_eligibility, parse_application,
 )
-from vae_app.certifications.vocabulary import AccessRoute, ExperienceStatus as X
+from vae_app.certifications.vocabulary import AccessRoute, ExperienceStatus as X, Outcome
 
 D = date.fromisoformat
 

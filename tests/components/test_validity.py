@@ -13,7 +13,7 @@ from tests.conftest import page_text, visible_text
 from vae_app.auth.models import Role
 from vae_app.candidacies.models import CandidacyState as S
 from vae_app.candidacies.operations import fire
-from vae_app.candidacies.workflow import MoveRefused
+from vae_app.errors import MoveRefused
 from vae_app.components.models import AcquiredComponent, OutboxMessage, Reminder
 from vae_app.components.validity import add_years, component_expiry
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from vae_app.candidacies.models import Candidacy, CandidacyState, ComponentDecision
 from vae_app.certifications.models import Certification
 from vae_app.components.models import AcquiredComponent
-from vae_app.juries.models import JuryMember, JurySession, MemberTie, SessionSeat
+from vae_app.juries.models import JuryMember, JurySession, MemberTie, SessionMember
 
 
 def count(db, model, *where):
@@ -26,7 +26,7 @@ def test_generates_every_state_both_certifications_ties_and_sessions(runner, db,
     assert codes == {"RNCP5385", "RNCP17992"}
     received = db.session.execute(select(func.min(Candidacy.received_on), func.max(Candidacy.received_on))).one()
     assert (received[1] - received[0]).days > 3 * 365
-    assert count(db, JuryMember) == 40 and count(db, JurySession) > 0 and count(db, SessionSeat) > 0 and count(db, MemberTie) > 0
+    assert count(db, JuryMember) == 40 and count(db, JurySession) > 0 and count(db, SessionMember) > 0 and count(db, MemberTie) > 0
     components = count(db, AcquiredComponent)
     assert 0 < components <= 1200
     assert f"{components} acquired_components" in result.output

@@ -162,7 +162,7 @@ def test_convocations_minutes_and_invitation_open_in_standard_tools(desk, candid
     session = candidacy.jury_session
     for url, words in [
         (f"/jurys/sessions/{session.id}/convocations/candidats/{candidacy.id}.pdf", "Convocation au jury"),
-        (f"/jurys/sessions/{session.id}/convocations/membres/{session.seats[0].member_id}.pdf", "membre du jury"),
+        (f"/jurys/sessions/{session.id}/convocations/membres/{session.members[0].member_id}.pdf", "membre du jury"),
         (f"/jurys/sessions/{session.id}/proces-verbal.pdf", "Procès-verbal"),
     ]:
         response = desk.get(url)
@@ -181,13 +181,13 @@ def test_a_jury_member_sees_their_session_and_convocation_only(client, candidacy
     candidacy = candidacy_in(S.JURY_SCHEDULED)
     session = candidacy.jury_session
     user = make_user(Role.JURY_MEMBER)
-    seat_ = session.seats[0]
+    seat_ = session.members[0]
     seat_.member.user_id = user.id
     db.session.flush()
     login(user)
     assert client.get(f"/jurys/sessions/{session.id}").status_code == 200
     assert client.get(f"/jurys/sessions/{session.id}/membres/1/retirer").status_code in (403, 405)
-    other = session.seats[1].member_id
+    other = session.members[1].member_id
     assert client.get(f"/jurys/sessions/{session.id}/convocations/membres/{other}.pdf").status_code == 403
 
 
@@ -283,7 +283,7 @@ def test_members_are_proposed_by_their_declared_availability_and_their_other_sea
                                                                                      db):
     """The session sits on 2016-04-05 from 9:00 to 12:30: a window covering it proposes the member, a window
     beside it does not, no window at all proposes them with a note; a seat elsewhere at that time excludes."""
-    from vae_app.juries.models import MemberAvailability, SessionSeat
+    from vae_app.juries.models import MemberAvailability, SessionMember
 
     covered = make_member("cnam", ("cnam_teacher",), last_name="Couvert")
     beside = make_member("cnam", ("cnam_teacher",), last_name="Àcôté")
@@ -298,7 +298,7 @@ def test_members_are_proposed_by_their_declared_availability_and_their_other_sea
                         starts_at=datetime(2016, 4, 5, 11), ends_at=datetime(2016, 4, 5, 15), capacity=4)
     db.session.add(other)
     db.session.flush()
-    db.session.add(SessionSeat(session_id=other.id, member_id=elsewhere.id, starts_at=other.starts_at, ends_at=other.ends_at))
+    db.session.add(SessionMember(session_id=other.id, member_id=elsewhere.id, starts_at=other.starts_at, ends_at=other.ends_at))
     db.session.flush()
     options = [o for o in desk.get(f"/jurys/sessions/{draft.id}").get_data(as_text=True).split("<option")[1:]]
     proposed = {name: option for option in options for name in ("Couvert", "Àcôté", "Silencieux", "Ailleurs") if name in option}

@@ -41,7 +41,7 @@ def test_a_coordinator_plans_reviews_and_applies_a_campaign(desk, ready, db):
     assert plan["format"] == "vae-jury-plan/1" and len(plan["sessions"]) == 1
     assert desk.post(f"/jurys/campagnes/{run.id}/appliquer").status_code == 302
     session = db.session.scalars(select(JurySession)).one()
-    assert session.status is SessionStatus.DRAFT and len(session.seats) == 7 and len(session.candidacies) == 4
+    assert session.status is SessionStatus.DRAFT and len(session.members) == 7 and len(session.candidacies) == 4
     assert "Conformité du jury : ✔ conforme" in page_text(desk.get(f"/jurys/sessions/{session.id}"))
     again = desk.post(f"/jurys/campagnes/{run.id}/appliquer")
     assert again.status_code == 302 and db.session.scalar(select(func.count(JurySession.id))) == 1
@@ -53,12 +53,12 @@ def test_applying_is_all_or_nothing(desk, ready, db, make_session):
     # Meanwhile, a member of the proposed jury is booked elsewhere at that time.
     proposed = run.plan["sessions"][0]
     slot = next(s for s in run.problem["slots"] if s["id"] == proposed["slot"])
-    from vae_app.juries.models import JuryMember, SessionSeat
+    from vae_app.juries.models import JuryMember, SessionMember
 
     member = db.session.get(JuryMember, int(proposed["members"][0]["id"][1:]))
     start = datetime.fromisoformat(slot["start"])
     other = make_session(starts_at=start, members=[])
-    other.seats.append(SessionSeat(member=member, starts_at=other.starts_at, ends_at=other.ends_at))
+    other.members.append(SessionMember(member=member, starts_at=other.starts_at, ends_at=other.ends_at))
     db.session.flush()
     before = db.session.scalar(select(func.count(JurySession.id)))
     response = desk.post(f"/jurys/campagnes/{run.id}/appliquer", follow_redirects=True)

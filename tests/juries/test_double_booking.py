@@ -12,8 +12,9 @@ from vae_app.auth.models import Role, User
 from vae_app.certifications.models import Certification, Certifier
 from vae_app.certifications.vocabulary import AccessRoute, Gender
 from vae_app.extensions import db as _db
-from vae_app.juries.models import JuryMember, JurySession, SessionSeat, SessionStatus
-from vae_app.juries.operations import JuryConflict, add_member
+from vae_app.juries.models import JuryMember, JurySession, SessionMember, SessionStatus
+from vae_app.errors import Conflict
+from vae_app.juries.operations import add_member
 
 START = datetime(2016, 6, 6, 9)
 
@@ -28,11 +29,11 @@ def test_the_database_itself_refuses_a_member_in_two_overlapping_sessions(db, ma
         db.session.add(session)
         sessions.append(session)
     db.session.flush()
-    db.session.add(SessionSeat(session=sessions[0], member=member, starts_at=sessions[0].starts_at, ends_at=sessions[0].ends_at))
+    db.session.add(SessionMember(session=sessions[0], member=member, starts_at=sessions[0].starts_at, ends_at=sessions[0].ends_at))
     db.session.flush()
     with pytest.raises(DBAPIError):
         with db.session.begin_nested():  # bypasses the application's own check on purpose
-            db.session.add(SessionSeat(session=sessions[1], member=member, starts_at=sessions[1].starts_at,
+            db.session.add(SessionMember(session=sessions[1], member=member, starts_at=sessions[1].starts_at,
                                        ends_at=sessions[1].ends_at))
             db.session.flush()
 
@@ -53,7 +54,7 @@ def test_back_to_back_sessions_are_allowed(db, make_member, certifiers, make_use
                               ends_at=START + timedelta(hours=4), site="Paris", capacity=4)
     db.session.add(overlapping)
     db.session.flush()
-    with pytest.raises(JuryConflict, match="déjà dans une autre session"):
+    with pytest.raises(Conflict, match="déjà dans une autre session"):
         add_member(coordinator, overlapping, member)
 
 
@@ -89,7 +90,7 @@ def test_concurrent_bookings_of_one_member_exactly_one_succeeds(app, committed):
                 add_member(coordinator, session, member)
                 _db.session.commit()
                 result = "ok"
-            except JuryConflict as exc:
+            except Conflict as exc:
                 _db.session.rollback()
                 result = f"conflict: {exc}"
             with lock:

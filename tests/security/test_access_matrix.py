@@ -161,11 +161,11 @@ def world(db, make_user, candidacy_in, make_member, make_session, compliant_memb
     w.draft.documents.append(w.document)
     w.scheduled = candidacy_in(S.JURY_SCHEDULED, candidate=w.draft.candidate)
     w.session = w.scheduled.jury_session
-    seat = w.session.seats[0]
+    seat = w.session.members[0]
     w.member = seat.member
     w.member.user_id = w.users["jury_own"].id
     other_session = make_session(starts_at=datetime(2016, 5, 3, 9))
-    other_session.seats[0].member.user_id = w.users["jury_other"].id
+    other_session.members[0].member.user_id = w.users["jury_other"].id
     w.tie = MemberTie(member=w.member, candidate=w.users["candidate_other"], kind=TieKind.PERSONAL)
     w.availability = MemberAvailability(member=w.member, starts_at=datetime(2016, 3, 1, 8), ends_at=datetime(2016, 7, 1, 18))
     w.run = PlanningRun(certifier_id=w.users["coordinator_own"].certifier_id, created_at=datetime(2016, 3, 1), params={"start": "2016-03-07",

@@ -32,7 +32,8 @@ def committed_candidacy(app, committed_rows):
 
 
 def test_two_coordinators_at_once_one_wins_the_other_is_told(app, committed_candidacy):
-    from vae_app.candidacies.operations import Conflict, fire
+    from vae_app.candidacies.operations import fire
+    from vae_app.errors import Conflict
 
     barrier = threading.Barrier(2)
     outcomes = []

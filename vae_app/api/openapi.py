@@ -5,8 +5,9 @@ import copy
 from functools import lru_cache
 
 from ..candidacies.models import CandidacyState
-from ..candidacies.workflow import DECISION_OUTCOMES, MOVES
+from ..candidacies.workflow import MOVES
 from ..certifications.eligibility import application_schema
+from ..certifications.vocabulary import DecisionOutcome
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -132,7 +133,7 @@ def spec() -> dict:
                     "version": {"type": "integer", "description": "The version you read: a concurrent change gives 409."},
                     "data": {"type": "object", "description":
                              "record_assessment: {component, result: passed|failed, note}; schedule: {session_id}; "
-                             f"record_decision: {{outcome: {'|'.join(DECISION_OUTCOMES)}, components: {{CODE: bool}}}}"}}},
+                             f"record_decision: {{outcome: {'|'.join(o.value for o in DecisionOutcome)}, components: {{CODE: bool}}}}"}}},
             },
         },
         "paths": {

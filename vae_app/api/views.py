@@ -9,25 +9,25 @@ from flask import Blueprint, current_app, g, jsonify, request
 import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
-from werkzeug.exceptions import HTTPException
 
 from .. import clock
-from ..audit.models import AuditEvent
 from ..auth.models import Role, User
-from ..auth.operations import RegistrationRefused, register_candidate
-from ..auth.permissions import can_fire_move, can_view_candidacy
+from ..auth.operations import register_candidate
+from ..auth.permissions import can_fire_move
+from ..auth.views import login_limit
 from ..candidacies import queries
+from ..candidacies.eligibility import verdict_for
 from ..candidacies.models import Candidacy, CandidacyState as S
-from ..candidacies.operations import Conflict, InvalidData, PermissionDenied, create_candidacy, fire
-from ..candidacies.services import verdict_for
-from ..candidacies.workflow import MOVES, MoveContext, MoveRefused, static_refusals
+from ..candidacies.operations import create_candidacy, fire, visible
+from ..candidacies.workflow import MOVES, MoveContext, MoveInput, static_refusals
 from ..certifications.describe import describe_certification
-from ..certifications.eligibility import InvalidApplication, evaluate_eligibility, parse_application
+from ..certifications.eligibility import evaluate_eligibility, parse_application
 from ..certifications.models import Certification
 from ..certifications.registry import get_rules
 from ..database import unit_of_work
-from ..auth.views import login_limit
+from ..errors import InvalidData, NotAuthenticated, PermissionDenied
 from ..extensions import csrf, db, limiter
+from ..juries import operations as jury_ops, queries as jury_queries
 from . import tokens
 from .openapi import spec
 
@@ -38,28 +38,10 @@ APPLICANT_FIELDS = {"birth_date", "birth_place", "nationality", "address", "phon
                     "highest_diploma", "sworn_statement"}
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, message: str, errors: dict | None = None):
-        self.status, self.message, self.errors = status, message, errors or {}
-
-
-@bp.errorhandler(ApiError)
-def _api_error(error: ApiError):
-    body = {"error": error.message}
-    if error.errors:
-        body["errors"] = error.errors
-    return jsonify(body), error.status
-
-
-@bp.errorhandler(HTTPException)
-def _http_error(error: HTTPException):
-    return jsonify({"error": error.description or error.name}), error.code
-
-
 def json_body() -> dict:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise ApiError(422, "Le corps de la requête doit être un objet JSON (Content-Type: application/json).")
+        raise InvalidData({}, "Le corps de la requête doit être un objet JSON (Content-Type: application/json).")
     return data
 
 
@@ -71,10 +53,10 @@ def authenticated(*roles: Role):
         def wrapper(*args, **kwargs):
             row = tokens.current_token()
             if row is None or not row.user.is_active:
-                raise ApiError(401, "Jeton absent, invalide, expiré ou révoqué : obtenez-en un avec POST /api/v1/auth/token.")
+                raise NotAuthenticated("Jeton absent, invalide, expiré ou révoqué : obtenez-en un avec POST /api/v1/auth/token.")
             g.api_user, g.api_token = row.user, row
             if roles and row.user.role not in roles:
-                raise ApiError(403, "Votre rôle ne permet pas cette opération.")
+                raise PermissionDenied("Votre rôle ne permet pas cette opération.")
             return view(*args, **kwargs)
 
         return wrapper
@@ -102,10 +84,10 @@ def issue_token():
     errors: dict = {}
     email, password = _string(data, "email", errors), _string(data, "password", errors, 200)
     if errors:
-        raise ApiError(422, "Données invalides.", errors)
+        raise InvalidData(errors)
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None or not user.is_active or not user.check_password(password):
-        raise ApiError(401, "Adresse électronique ou mot de passe incorrect.")
+        raise NotAuthenticated("Adresse électronique ou mot de passe incorrect.")
     with unit_of_work():
         token, row = tokens.issue(user)
     return jsonify({"token": token, "token_type": "Bearer", "expires_at": row.expires_at.isoformat() + "Z",
@@ -127,13 +109,9 @@ def register():
     values = {name: _string(data, name, errors, 200 if name == "password" else 254)
               for name in ("email", "password", "first_name", "last_name")}
     if errors:
-        raise ApiError(422, "Données invalides.", errors)
-    try:
-        with unit_of_work():
-            user = register_candidate(**values)
-    except RegistrationRefused as exc:
-        status = 409 if "existe déjà" in exc.errors.get("email", "") else 422
-        raise ApiError(status, "Inscription refusée.", exc.errors) from None
+        raise InvalidData(errors)
+    with unit_of_work():
+        user = register_candidate(**values)
     return jsonify({"id": user.id, "email": user.email, "role": user.role.value}), 201
 
 
@@ -146,7 +124,7 @@ def certifications():
     try:
         day = date.fromisoformat(raw) if raw else clock.today()
     except ValueError:
-        raise ApiError(422, "Paramètre invalide.", {"on": f"date AAAA-MM-JJ attendue, reçu {raw!r}"}) from None
+        raise InvalidData({"on": f"date AAAA-MM-JJ attendue, reçu {raw!r}"}, "Paramètre invalide.") from None
     rules = get_rules()
     codes = db.session.scalars(select(Certification.code).order_by(Certification.code)).all()
     return jsonify({"on": day.isoformat(),
@@ -174,8 +152,7 @@ def candidacy_json(candidacy: Candidacy, user: User, full: bool = True) -> dict:
     available = [name for name, move in MOVES.items()
                  if can_fire_move(user, candidacy, move)
                  and static_refusals(name, candidacy, MoveContext(actor=user, today=today, rules=rules)) == []]
-    history = db.session.scalars(select(AuditEvent).where(AuditEvent.candidacy_id == candidacy.id)
-                                 .options(selectinload(AuditEvent.actor)).order_by(AuditEvent.at, AuditEvent.id)).all()
+    history = queries.history(candidacy.id)
     body.update({
         "available_events": available,
         "history": [{"from": e.from_state, "to": e.to_state, "event": e.event,
@@ -193,19 +170,14 @@ def candidacy_json(candidacy: Candidacy, user: User, full: bool = True) -> dict:
 
 
 def _load(candidacy_id: int) -> Candidacy:
-    candidacy = db.session.get(Candidacy, candidacy_id)
-    if candidacy is None:
-        raise ApiError(404, f"Candidature {candidacy_id} introuvable.")
-    if not can_view_candidacy(g.api_user, candidacy):
-        raise ApiError(403, "Cette candidature ne vous est pas accessible.")
-    return candidacy
+    return visible(g.api_user, db.session.get(Candidacy, candidacy_id))
 
 
 def _applicant(data: dict) -> dict:
     raw = data.get("applicant") or {}
     errors = {}
     if not isinstance(raw, dict):
-        raise ApiError(422, "Données invalides.", {"applicant": "objet attendu"})
+        raise InvalidData({"applicant": "objet attendu"})
     values = {}
     for name, value in raw.items():
         if name not in APPLICANT_FIELDS:
@@ -224,7 +196,7 @@ def _applicant(data: dict) -> dict:
         else:
             values[name] = value
     if errors:
-        raise ApiError(422, "Données invalides.", errors)
+        raise InvalidData(errors)
     return values
 
 
@@ -236,21 +208,12 @@ def create():
     applicant = _applicant(data)
     document = {k: v for k, v in data.items() if k != "applicant"}
     if "other_applications" in document:
-        raise ApiError(422, "Données invalides.", {"other_applications": "champ connu de l'application : ne pas l'envoyer"})
+        raise InvalidData({"other_applications": "champ connu de l'application : ne pas l'envoyer"})
     document.setdefault("received_on", clock.today().isoformat())
-    try:
-        application = parse_application(document)
-    except InvalidApplication as exc:
-        raise ApiError(422, "Données invalides.", dict(exc.errors)) from None
-    try:
-        with unit_of_work():
-            candidacy = create_candidacy(g.api_user, application.certification, application.route,
-                                         experiences=list(application.experiences))
-            for name, value in applicant.items():
-                setattr(candidacy, name, value)
-            db.session.flush()
-    except InvalidData as exc:
-        raise ApiError(422, "Données invalides.", exc.errors) from None
+    application = parse_application(document)
+    with unit_of_work():
+        candidacy = create_candidacy(g.api_user, application.certification, application.route,
+                                     experiences=list(application.experiences), applicant=applicant)
     return jsonify(candidacy_json(candidacy, g.api_user)), 201
 
 
@@ -284,16 +247,12 @@ def event(candidacy_id: int):
     for key in unknown:
         errors[key] = "champ inconnu"
     if errors:
-        raise ApiError(422, "Données invalides.", errors)
-    try:
-        with unit_of_work():
+        raise InvalidData(errors)
+    with unit_of_work():
+        if MOVES[name].input is MoveInput.SESSION:
+            jury_ops.schedule(g.api_user, candidacy, jury_queries.session_by_id(payload.get("session_id")), expected_version=version)
+        else:
             fire(candidacy, name, g.api_user, reason=reason, data=payload, expected_version=version)
-    except PermissionDenied as exc:
-        raise ApiError(403, str(exc)) from None
-    except Conflict as exc:
-        raise ApiError(409, str(exc)) from None
-    except MoveRefused as exc:
-        raise ApiError(exc.status, " ".join(exc.reasons), {"event": exc.reasons}) from None
     candidacy = db.session.get(Candidacy, candidacy_id)
     return jsonify(candidacy_json(candidacy, g.api_user))
 
@@ -326,7 +285,7 @@ def index():
     except ValueError:
         errors["page"] = "entier ≥ 1 attendu"
     if errors:
-        raise ApiError(422, "Paramètres invalides.", errors)
+        raise InvalidData(errors, "Paramètres invalides.")
     per_page = current_app.config["VAE_PAGE_SIZE"]
     if known is not None:
         total = queries.counted_total(known, S(state) if state else None)
@@ -348,10 +307,7 @@ def eligibility():
     """The eligibility rules on an application document (the CLI's format), nothing stored:
     the verdict under the law and certification rules in force on ``received_on``."""
     rules = get_rules()
-    try:
-        application = parse_application(json_body(), rules=rules)
-    except InvalidApplication as exc:
-        raise ApiError(422, "Données invalides.", dict(exc.errors)) from None
+    application = parse_application(json_body(), rules=rules)
     return jsonify(evaluate_eligibility(application, rules).as_dict())
 
 
@@ -359,13 +315,10 @@ def eligibility():
 @authenticated(Role.COORDINATOR, Role.ADMIN)
 def check_jury():
     """The composition checker on a jury described in JSON (the CLI's format)."""
-    from ..juries.composition import InvalidJury, check_composition, parse_jury
+    from ..juries.composition import check_composition, parse_jury
 
     rules = get_rules()
-    try:
-        jury = parse_jury(json_body(), rules)
-    except InvalidJury as exc:
-        raise ApiError(422, "Données invalides.", dict(exc.errors)) from None
+    jury = parse_jury(json_body(), rules)
     return jsonify(check_composition(jury, rules).as_dict())
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..database import LabelledEnum, enum_column
+from ..database import enum_column
+from ..enums import N_, LabelledEnum
 from ..extensions import db
 
 # scrypt: memory-hard KDF, in Werkzeug's standard library support (no C extension needed).
@@ -17,10 +17,10 @@ PASSWORD_METHOD = "scrypt"
 
 
 class Role(LabelledEnum):
-    CANDIDATE = "candidate", _l("Candidat")
-    COORDINATOR = "coordinator", _l("Coordination")
-    JURY_MEMBER = "jury_member", _l("Membre de jury")
-    ADMIN = "admin", _l("Administration")
+    CANDIDATE = "candidate", N_("Candidat")
+    COORDINATOR = "coordinator", N_("Coordination")
+    JURY_MEMBER = "jury_member", N_("Membre de jury")
+    ADMIN = "admin", N_("Administration")
 
 
 class User(UserMixin, db.Model):

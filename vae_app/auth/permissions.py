@@ -6,6 +6,7 @@ import functools
 from flask import abort
 from flask_login import current_user, login_required
 
+from ..errors import PermissionDenied
 from .models import Role
 
 
@@ -49,3 +50,28 @@ def can_fire_move(user, candidacy, move) -> bool:
     if user.role not in move.roles:
         return False
     return can_view_candidacy(user, candidacy)
+
+
+def can_manage_certifier(user, certifier_id: int) -> bool:
+    """Admins, and the coordinators of that certifier: its pool, sessions and campaigns."""
+    return user is not None and user.is_authenticated and (
+        user.role is Role.ADMIN or (user.role is Role.COORDINATOR and user.certifier_id == certifier_id))
+
+
+def can_manage_session(user, session) -> bool:
+    return can_manage_certifier(user, session.certification.certifier_id)
+
+
+def can_view_session(user, session) -> bool:
+    """Coordinators of the certifier and admins; jury members who sit in it."""
+    if can_manage_session(user, session):
+        return True
+    if user is not None and user.is_authenticated and user.role is Role.JURY_MEMBER:
+        return any(seat.member.user_id == user.id for seat in session.members)
+    return False
+
+
+def ensure(allowed: bool, message: str = "Action non autorisée.") -> None:
+    """Raise :class:`~vae_app.errors.PermissionDenied` (403) unless ``allowed``."""
+    if not allowed:
+        raise PermissionDenied(message)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..audit.models import AuditEvent
+from ..audit.actions import Action, Entity
 from ..audit.operations import record as audit
 from ..candidacies.models import Candidacy, ComponentDecision
 from ..candidacies.workflow import FINAL_STATES
@@ -119,7 +120,7 @@ def purge(older_than_years: int, today: date, apply: bool = True) -> Purged:
         for a in c.assessments:
             a.note = None
         db.session.execute(AuditEvent.__table__.update().where(AuditEvent.candidacy_id == c.id).values(reason=None, details=None))
-        audit(entity="candidacy", entity_id=c.id, candidacy_id=c.id, event="privacy_purge",
+        audit(entity=Entity.CANDIDACY, entity_id=c.id, candidacy_id=c.id, event=Action.PRIVACY_PURGE,
               reason=f"anonymisé après {older_than_years} ans")
     for user_id in sorted(people):
         active = db.session.scalar(select(Candidacy.id).where(Candidacy.candidate_id == user_id,

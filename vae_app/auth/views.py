@@ -1,7 +1,7 @@
 """Login and logout."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from ..extensions import db, limiter, login_manager
 from ..web.i18n import is_safe_next
 from ..database import unit_of_work
+from ..web.errors import form_page
 from .forms import LoginForm, RegisterForm
-from .operations import RegistrationRefused, register_candidate
+from .operations import register_candidate
 from .models import User
 
 bp = Blueprint("auth", __name__)
@@ -33,17 +34,17 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("web.index"))
     form = LoginForm()
+    page = form_page("auth/login.html", form)
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         user = db.session.scalar(select(User).where(func.lower(User.email) == email))
         if user is None or not user.check_password(form.password.data) or not user.is_active:
             flash(_("Adresse électronique ou mot de passe incorrect."), "error")
-            return render_template("auth/login.html", form=form), 401
+            return page(401)
         login_user(user, remember=form.remember.data)
         target = request.args.get("next")
         return redirect(target if is_safe_next(target) else url_for("web.index"))
-    status = 422 if form.is_submitted() else 200
-    return render_template("auth/login.html", form=form), status
+    return page()
 
 
 @bp.route("/deconnexion", methods=["POST"])
@@ -59,16 +60,11 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("web.index"))
     form = RegisterForm()
+    page = form_page("auth/register.html", form)
     if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                user = register_candidate(form.email.data, form.password.data, form.first_name.data, form.last_name.data)
-        except RegistrationRefused as exc:
-            for name, reason in exc.errors.items():
-                getattr(form, name).errors = [reason]
-            return render_template("auth/register.html", form=form), 422
+        with unit_of_work():
+            user = register_candidate(form.email.data, form.password.data, form.first_name.data, form.last_name.data)
         login_user(user)
         flash(_("Bienvenue ! Votre compte est créé ; vous pouvez commencer votre demande."), "success")
         return redirect(url_for("candidacies.new"))
-    status = 422 if form.is_submitted() else 200
-    return render_template("auth/register.html", form=form), status
+    return page()

@@ -11,7 +11,7 @@ from ..database import unit_of_work
 from ..extensions import db
 from .models import Candidacy, CandidacyState as S
 from .operations import fire
-from .services import answer_deadline
+from .eligibility import answer_deadline_of
 
 candidacies_cli = AppGroup("candidacies", help="Candidatures / candidacies.")
 
@@ -23,16 +23,16 @@ def apply_silence_command(dry_run: bool):
     today, rules = clock.today(), get_rules()
     due = []
     for candidacy in db.session.scalars(select(Candidacy).where(Candidacy.state == S.SUBMITTED).order_by(Candidacy.id)):
-        deadline, meaning, rule, _source = answer_deadline(candidacy, rules)
-        if deadline is not None and today > deadline:
-            due.append((candidacy, deadline, meaning, rule))
-    for candidacy, deadline, meaning, rule in due:
-        outcome = "recevable" if meaning == "admissible" else "non recevable"
-        click.echo(f"{candidacy.reference}: délai échu le {deadline:%d/%m/%Y} → {outcome} ({rule})")
+        deadline = answer_deadline_of(candidacy, rules)
+        if deadline is not None and today > deadline.due_on:
+            due.append((candidacy, deadline))
+    for candidacy, deadline in due:
+        outcome = "recevable" if deadline.silence.means == "admissible" else "non recevable"
+        click.echo(f"{candidacy.reference}: délai échu le {deadline.due_on:%d/%m/%Y} → {outcome} ({deadline.silence.rule})")
     if dry_run:
         click.echo(f"{len(due)} candidature(s) concernée(s) ; rien n'a été modifié (--dry-run).")
         return
     with unit_of_work():
-        for candidacy, *_ in due:
+        for candidacy, _deadline in due:
             fire(candidacy, "apply_silence", None)
     click.echo(f"{len(due)} décision(s) implicite(s) appliquée(s).")

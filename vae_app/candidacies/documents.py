@@ -7,6 +7,7 @@ import secrets
 import unicodedata
 
 from .. import clock
+from ..errors import InvalidData
 from .models import Candidacy, Document, DocumentContent, DocumentKind
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -20,8 +21,11 @@ EXTENSIONS = {"application/pdf": {".pdf"}, "image/png": {".png"}, "image/jpeg": 
 SUSPICIOUS = [b"<script", b"<html", b"<?php", b"<svg", b"/JavaScript", b"/JS ", b"/Launch", b"/EmbeddedFile"]
 
 
-class DocumentRefused(ValueError):
-    """The file is not accepted; the message says why (in French)."""
+class DocumentRefused(InvalidData):
+    """The file is not accepted (422); the reason, in French, is tied to the form's ``file`` field."""
+
+    def __init__(self, reason: str):
+        super().__init__({"file": reason}, reason)
 
 
 def sniff(data: bytes) -> tuple[str, str] | None:

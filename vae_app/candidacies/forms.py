@@ -10,9 +10,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..certifications.vocabulary import ExperienceStatus
+from ..web.forms import ConfirmForm  # noqa: F401 - the candidacy pages confirm removals with it
 from .models import AssessmentResult, DocumentKind
 
 RELATED_CHOICES = [("yes", _l("Oui")), ("no", _l("Non")), ("unsaid", _l("Non précisé"))]
+RELATED_VALUES = {"yes": True, "no": False, "unsaid": None}  # the radio's value -> what is stored (None: not said)
 
 
 class NewCandidacyForm(FlaskForm):
@@ -68,12 +70,6 @@ class DocumentForm(FlaskForm):
 class SectionForm(FlaskForm):
     text = TextAreaField(_l("Votre expérience pour cette composante"), validators=[Length(max=50000)])
     submit = SubmitField(_l("Enregistrer cette partie"))
-
-
-class ConfirmForm(FlaskForm):
-    """An empty form: its CSRF token is the confirmation of a destructive action."""
-
-    submit = SubmitField(_l("Confirmer la suppression"))
 
 
 class MoveForm(FlaskForm):

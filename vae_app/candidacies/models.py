@@ -4,39 +4,31 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..certifications.vocabulary import AccessRoute, ExperienceStatus
-from ..database import LabelledEnum, enum_column
+from ..certifications.vocabulary import AccessRoute, DecisionOutcome, ExperienceStatus
+from ..database import enum_column
+from ..enums import N_, LabelledEnum
 from ..extensions import db
 
 
 class CandidacyState(LabelledEnum):
     """États du dossier (the workflow's states; labels as a certifier says them)."""
 
-    DRAFT = "draft", _l("Brouillon")
-    SUBMITTED = "submitted", _l("Déposée")
-    INCOMPLETE = "incomplete", _l("Incomplète")
-    ELIGIBLE = "eligible", _l("Recevable")
-    INELIGIBLE = "ineligible", _l("Non recevable")
-    VALIDATION_FILE = "validation_file", _l("Dossier de validation en cours")
-    UNDER_ASSESSMENT = "under_assessment", _l("Évaluation des composantes")
-    READY_FOR_JURY = "ready_for_jury", _l("Prête pour le jury")
-    JURY_SCHEDULED = "jury_scheduled", _l("Convoquée")
-    CERTIFIED = "certified", _l("Validation totale")
-    PARTIALLY_VALIDATED = "partially_validated", _l("Validation partielle")
-    REFUSED = "refused", _l("Refus")
-    WITHDRAWN = "withdrawn", _l("Abandon")
-    LAPSED = "lapsed", _l("Caduque")
-
-
-class DecisionOutcome(LabelledEnum):
-    """The jury's decision (D1)."""
-
-    FULL = "full", _l("Validation totale")
-    PARTIAL = "partial", _l("Validation partielle")
-    REFUSED = "refused", _l("Refus")
+    DRAFT = "draft", N_("Brouillon")
+    SUBMITTED = "submitted", N_("Déposée")
+    INCOMPLETE = "incomplete", N_("Incomplète")
+    ELIGIBLE = "eligible", N_("Recevable")
+    INELIGIBLE = "ineligible", N_("Non recevable")
+    VALIDATION_FILE = "validation_file", N_("Dossier de validation en cours")
+    UNDER_ASSESSMENT = "under_assessment", N_("Évaluation des composantes")
+    READY_FOR_JURY = "ready_for_jury", N_("Prête pour le jury")
+    JURY_SCHEDULED = "jury_scheduled", N_("Convoquée")
+    CERTIFIED = "certified", N_("Validation totale")
+    PARTIALLY_VALIDATED = "partially_validated", N_("Validation partielle")
+    REFUSED = "refused", N_("Refus")
+    WITHDRAWN = "withdrawn", N_("Abandon")
+    LAPSED = "lapsed", N_("Caduque")
 
 
 class Candidacy(db.Model):
@@ -78,7 +70,9 @@ class Candidacy(db.Model):
     validation_file_submitted_on: Mapped[date | None] = mapped_column(sa.Date)
     jury_session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("jury_sessions.id"))
     decided_on: Mapped[date | None] = mapped_column(sa.Date)
-    decision_outcome: Mapped[DecisionOutcome | None] = mapped_column(enum_column(DecisionOutcome))
+    # only a decision is stored: an absence leaves the file waiting for another session
+    decision_outcome: Mapped[DecisionOutcome | None] = mapped_column(
+        enum_column(DecisionOutcome, [o for o in DecisionOutcome if o.decides]))
     complete_on: Mapped[date | None] = mapped_column(sa.Date)
     # The application form (CERFA 12818, livret 1): identity and situation.
     birth_date: Mapped[date | None] = mapped_column(sa.Date)
@@ -154,12 +148,12 @@ class ExperiencePeriod(db.Model):
 
 
 class DocumentKind(LabelledEnum):
-    IDENTITY = "identity", _l("Pièce d'identité")
-    EMPLOYER_CERTIFICATE = "employer_certificate", _l("Attestation d'employeur")
-    PAYSLIP = "payslip", _l("Bulletin de salaire")
-    VOLUNTEER_CERTIFICATE = "volunteer_certificate", _l("Attestation d'activité bénévole")
-    DIPLOMA = "diploma", _l("Diplôme ou certification")
-    OTHER = "other", _l("Autre pièce")
+    IDENTITY = "identity", N_("Pièce d'identité")
+    EMPLOYER_CERTIFICATE = "employer_certificate", N_("Attestation d'employeur")
+    PAYSLIP = "payslip", N_("Bulletin de salaire")
+    VOLUNTEER_CERTIFICATE = "volunteer_certificate", N_("Attestation d'activité bénévole")
+    DIPLOMA = "diploma", N_("Diplôme ou certification")
+    OTHER = "other", N_("Autre pièce")
 
 
 class Document(db.Model):
@@ -208,8 +202,8 @@ class ValidationFileSection(db.Model):
 
 
 class AssessmentResult(LabelledEnum):
-    PASSED = "passed", _l("Satisfaisante")
-    FAILED = "failed", _l("Insuffisante")
+    PASSED = "passed", N_("Satisfaisante")
+    FAILED = "failed", N_("Insuffisante")
 
 
 class ComponentAssessment(db.Model):

@@ -1,48 +1,37 @@
-"""State-changing use cases on candidacies. They only flush: the request (or the
-CLI command) commits once. Every state change writes an audit row in the same
-transaction."""
-from __future__ import annotations
+"""Every change to a candidacy: workflow moves with their side effects, and the candidate's
+application (identity, experience periods, documents, validation file).
 
-from datetime import date
+Operations only flush: the request (or the CLI command) commits once. Each
+writes its audit row in the same transaction. They raise the domain errors
+of :mod:`vae_app.errors`, which one handler renders for the web and the API.
+"""
+from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import clock
+from ..audit.actions import Action, Entity
 from ..audit.operations import record as audit
 from ..auth.models import Role, User
 from ..auth.permissions import can_fire_move, can_view_candidacy
 from ..certifications.eligibility import Experience as EngineExperience
 from ..certifications.models import Certification
 from ..certifications.registry import get_rules
-from ..certifications.vocabulary import AccessRoute, ExperienceStatus
+from ..certifications.vocabulary import AccessRoute
 from ..components.models import AcquiredComponent
 from ..components.validity import component_expiry
+from ..errors import CHANGED_MEANWHILE, Conflict, InvalidData, MoveRefused, NotFound, PermissionDenied
 from ..extensions import db
+from . import documents
+from .assessment import carried_over
+from .eligibility import verdict_for
 from .models import (
-    AssessmentResult, Candidacy, CandidacyState as S, ComponentAssessment, ComponentDecision, DecisionOutcome,
+    AssessmentResult, Candidacy, CandidacyState as S, ComponentAssessment, ComponentDecision, Document, DocumentKind,
     ExperiencePeriod, ValidationFileSection,
 )
-from .workflow import MOVES, MoveContext, MoveRefused, run
-
-
-class PermissionDenied(Exception):
-    """The user may not do this (HTTP 403)."""
-
-
-class Conflict(Exception):
-    """The candidacy changed meanwhile (HTTP 409): reload and try again."""
-
-
-class InvalidData(ValueError):
-    """Input data is invalid (HTTP 422); ``errors`` maps field -> reason."""
-
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-
-
-CHANGED_MEANWHILE = "Ce dossier a été modifié entre-temps par quelqu'un d'autre : rechargez la page et recommencez."
+from .queries import open_offers
+from .workflow import MOVES, MoveContext, run
 
 
 def next_reference(prefix: str, year: int) -> str:
@@ -55,23 +44,33 @@ def next_reference(prefix: str, year: int) -> str:
     return f"{prefix}-{year}-{number:04d}"
 
 
-def open_offers(today: date) -> list[tuple[Certification, AccessRoute]]:
-    """(certification, route) pairs a candidate may apply for today: registered and open."""
-    rules = get_rules()
-    offers = []
-    for cert in db.session.scalars(select(Certification).order_by(Certification.code)):
-        cert_rules = rules.certification(cert.code)
-        if not cert_rules.is_registered_on(today):
-            continue
-        for state in cert_rules.open_routes_on(today):
-            if state.route is AccessRoute.VAE:  # this app runs VAE candidacies
-                offers.append((cert, state.route))
-    return offers
+def visible(user: User, candidacy: Candidacy | None) -> Candidacy:
+    """The candidacy when ``user`` may see it: 404 when absent, 403 when someone else's."""
+    if candidacy is None:
+        raise NotFound("Ce dossier n'existe pas.")
+    if not can_view_candidacy(user, candidacy):
+        raise PermissionDenied("Ce dossier ne vous est pas accessible.")
+    return candidacy
+
+
+def touch(candidacy: Candidacy) -> None:
+    candidacy.updated_at = clock.now()
+
+
+def _record(candidacy: Candidacy, action: Action, actor: User | None, reason: str | None = None, details: dict | None = None) -> None:
+    touch(candidacy)
+    db.session.flush()
+    audit(entity=Entity.CANDIDACY, entity_id=candidacy.id, candidacy_id=candidacy.id, event=action, actor=actor, reason=reason,
+          details=details)
+
+
+# --------------------------------------------------------------------------- the application (livret 1)
 
 
 def create_candidacy(candidate: User, certification_code: str, route: AccessRoute,
-                     experiences: list[dict] | None = None) -> Candidacy:
-    """Start a draft application for a certification and route open today."""
+                     experiences: list[EngineExperience] | None = None, applicant: dict | None = None) -> Candidacy:
+    """Start a draft application for a certification and route open today, with the periods and
+    identity fields given (the API sends them at once)."""
     if candidate.role is not Role.CANDIDATE:
         raise PermissionDenied("Seul un candidat peut déposer une candidature.")
     today = clock.today()
@@ -79,31 +78,21 @@ def create_candidacy(candidate: User, certification_code: str, route: AccessRout
     if cert is None:
         raise InvalidData({"certification": f"certification inconnue {certification_code!r}"})
     if (cert, route) not in open_offers(today):
-        raise InvalidData({"route": f"la voie « {route.label} » n'est pas ouverte pour {cert.code} le {today.strftime('%d/%m/%Y')}"})
+        raise InvalidData({"route": f"la voie « {route.french} » n'est pas ouverte pour {cert.code} le {today.strftime('%d/%m/%Y')}"})
     now = clock.now()
     candidacy = Candidacy(
         reference=next_reference("VAE", today.year), candidate=candidate, certification=cert, route=route,
-        state=S.DRAFT, created_at=now, updated_at=now,
+        state=S.DRAFT, created_at=now, updated_at=now, **(applicant or {}),
     )
     for item in experiences or []:
-        candidacy.experiences.append(_experience_row(item))
+        candidacy.experiences.append(ExperiencePeriod(status=item.status, start=item.start, end_on=item.end, hours=item.hours,
+                                                      related=item.related if item.related is not None else True,
+                                                      job_title="", organisation=""))
     db.session.add(candidacy)
     db.session.flush()
-    audit(entity="candidacy", entity_id=candidacy.id, candidacy_id=candidacy.id, event="create", actor=candidate,
-          to_state=S.DRAFT, reason=None)
+    audit(entity=Entity.CANDIDACY, entity_id=candidacy.id, candidacy_id=candidacy.id, event=Action.CREATE, actor=candidate,
+          to_state=S.DRAFT)
     return candidacy
-
-
-def _experience_row(item: dict | EngineExperience) -> ExperiencePeriod:
-    if isinstance(item, EngineExperience):
-        return ExperiencePeriod(status=item.status, start=item.start, end_on=item.end, hours=item.hours,
-                                related=item.related if item.related is not None else True,
-                                job_title="", organisation="")
-    return ExperiencePeriod(
-        status=ExperienceStatus(item["status"]), start=item["start"], end_on=item.get("end"), hours=item.get("hours"),
-        related=bool(item.get("related", True)), job_title=item.get("job_title") or "",
-        organisation=item.get("organisation") or "", activities=item.get("activities"),
-    )
 
 
 def ensure_editable(candidacy: Candidacy, user: User) -> None:
@@ -111,28 +100,122 @@ def ensure_editable(candidacy: Candidacy, user: User) -> None:
     if user.id != candidacy.candidate_id:
         raise PermissionDenied("Seul le candidat modifie sa demande.")
     if candidacy.state not in (S.DRAFT, S.INCOMPLETE):
-        raise MoveRefused("edit", [f"La demande ne peut plus être modifiée dans l'état « {candidacy.state.label} »."])
+        raise Conflict(f"La demande ne peut plus être modifiée dans l'état « {candidacy.state.french} ».")
 
 
-def touch(candidacy: Candidacy) -> None:
-    candidacy.updated_at = clock.now()
+APPLICATION_FIELDS = ("birth_date", "birth_place", "nationality", "address", "phone", "current_situation", "highest_diploma",
+                      "sworn_statement")
+
+
+def save_application(candidacy: Candidacy, user: User, values: dict) -> None:
+    """The candidate's identity and situation (CERFA 12818): the fields given are saved."""
+    ensure_editable(candidacy, user)
+    changed = sorted(name for name in APPLICATION_FIELDS if name in values and getattr(candidacy, name) != values[name])
+    for name in changed:
+        setattr(candidacy, name, values[name])
+    _record(candidacy, Action.UPDATE_APPLICATION, user, details={"fields": changed})
+
+
+EXPERIENCE_FIELDS = ("status", "job_title", "organisation", "start", "end_on", "hours", "related", "activities")
+
+
+def experience_of(candidacy: Candidacy, experience_id: int) -> ExperiencePeriod:
+    row = db.session.get(ExperiencePeriod, experience_id)
+    if row is None or row.candidacy_id != candidacy.id:
+        raise NotFound("Cette période d'expérience n'existe pas.")
+    return row
+
+
+def _describe(row: ExperiencePeriod) -> str:
+    return f"{row.job_title} — {row.organisation} ({row.start:%d/%m/%Y})"
+
+
+def add_experience(candidacy: Candidacy, user: User, values: dict) -> ExperiencePeriod:
+    ensure_editable(candidacy, user)
+    row = ExperiencePeriod(**{name: values[name] for name in EXPERIENCE_FIELDS})
+    candidacy.experiences.append(row)
+    _record(candidacy, Action.ADD_EXPERIENCE, user, _describe(row))
+    return row
+
+
+def update_experience(candidacy: Candidacy, user: User, experience_id: int, values: dict) -> ExperiencePeriod:
+    ensure_editable(candidacy, user)
+    row = experience_of(candidacy, experience_id)
+    for name in EXPERIENCE_FIELDS:
+        setattr(row, name, values[name])
+    _record(candidacy, Action.UPDATE_EXPERIENCE, user, _describe(row))
+    return row
+
+
+def remove_experience(candidacy: Candidacy, user: User, experience_id: int) -> None:
+    ensure_editable(candidacy, user)
+    row = experience_of(candidacy, experience_id)
+    candidacy.experiences.remove(row)
+    _record(candidacy, Action.REMOVE_EXPERIENCE, user, _describe(row))
+
+
+def attach_document(candidacy: Candidacy, user: User, kind: DocumentKind, filename: str | None, data: bytes) -> Document:
+    """A supporting document, checked from its content (:mod:`.documents`)."""
+    ensure_editable(candidacy, user)
+    document = documents.attach(candidacy, user, kind, filename, data)
+    _record(candidacy, Action.ATTACH_DOCUMENT, user, f"{kind.french} — {document.original_name}",
+            {"sha256": document.sha256, "size_bytes": document.size_bytes})
+    return document
+
+
+def document_of(candidacy: Candidacy, document_id: int) -> Document:
+    document = db.session.get(Document, document_id)
+    if document is None or document.candidacy_id != candidacy.id:
+        raise NotFound("Cette pièce n'existe pas.")
+    return document
+
+
+def remove_document(candidacy: Candidacy, user: User, document_id: int) -> None:
+    ensure_editable(candidacy, user)
+    document = document_of(candidacy, document_id)
+    candidacy.documents.remove(document)
+    _record(candidacy, Action.REMOVE_DOCUMENT, user, f"{document.kind.french} — {document.original_name}",
+            {"sha256": document.sha256})
+
+
+def save_section(candidacy: Candidacy, user: User, component_code: str, text: str) -> ValidationFileSection:
+    """The candidate writes the part of the validation file for one component."""
+    if user.id != candidacy.candidate_id:
+        raise PermissionDenied("Seul le candidat rédige son dossier de validation.")
+    if candidacy.state is not S.VALIDATION_FILE:
+        raise Conflict(f"Le dossier de validation ne peut pas être modifié dans l'état « {candidacy.state.french} ».")
+    if get_rules().certification(candidacy.certification.code).component(component_code) is None:
+        raise NotFound(f"Composante inconnue : {component_code}.")
+    section = next((s for s in candidacy.validation_sections if s.component_code == component_code), None)
+    if section is None:
+        section = ValidationFileSection(component_code=component_code, text="")
+        candidacy.validation_sections.append(section)
+    section.text = text
+    section.updated_at = clock.now()
+    _record(candidacy, Action.SAVE_SECTION, user, component_code, {"characters": len(text)})
+    return section
+
+
+# --------------------------------------------------------------------------- workflow moves
 
 
 def fire(candidacy: Candidacy, move: str, actor: User | None, *, reason: str | None = None, data: dict | None = None,
-         expected_version: int | None = None) -> S:
+         expected_version: int | None = None, facts: dict | None = None) -> S:
     """Fire a workflow move: permission, guards, side effects, audit row; flush.
 
     ``actor`` None is the system (cron). ``expected_version`` (the version the
-    user saw) turns a concurrent change into :class:`Conflict`.
+    user saw) turns a concurrent change into :class:`~vae_app.errors.Conflict`.
+    ``facts`` are what the operation firing the move has established for its
+    guards (the jury session of ``schedule``, see ``juries.operations.schedule``).
     """
     if move not in MOVES:
         raise MoveRefused(move, [f"event : mouvement inconnu {move!r} (attendu : {', '.join(MOVES)})."], status=422)
     if not can_fire_move(actor, candidacy, MOVES[move]):
-        raise PermissionDenied(f"Vous ne pouvez pas « {MOVES[move].label} » sur ce dossier.")
+        raise PermissionDenied(f"Vous ne pouvez pas « {MOVES[move].french} » sur ce dossier.")
     if expected_version is not None and expected_version != candidacy.version:
         raise Conflict(CHANGED_MEANWHILE)
     context = MoveContext(actor=actor, today=clock.today(), rules=get_rules(), reason=(reason or "").strip() or None,
-                          data=data or {})
+                          data=data or {}, facts=dict(facts or {}))
     # A concurrent change shows as StaleDataError at any flush, including an autoflush inside a side effect.
     try:
         source = candidacy.state
@@ -141,7 +224,7 @@ def fire(candidacy: Candidacy, move: str, actor: User | None, *, reason: str | N
         if target is not source:
             candidacy.state = target
         touch(candidacy)
-        audit(entity="candidacy", entity_id=candidacy.id, candidacy_id=candidacy.id, event=move, actor=actor,
+        audit(entity=Entity.CANDIDACY, entity_id=candidacy.id, candidacy_id=candidacy.id, event=move, actor=actor,
               from_state=source, to_state=target, reason=context.reason or details.pop("reason", None),
               details=details or None)
         db.session.flush()
@@ -164,26 +247,19 @@ def _submit(candidacy, context, target):
     return {"received_on": candidacy.received_on.isoformat(), "complete_on": candidacy.complete_on.isoformat()}
 
 
-def _verdict_details(context) -> dict:
-    verdict = context.facts.get("verdict")
-    return {"verdict": verdict.as_dict()} if verdict else {}
-
-
 def _declare(candidacy, context, target):
-    from .services import verdict_for
-
     candidacy.eligibility_decided_on = context.today
-    if "verdict" not in context.facts:
-        context.facts["verdict"] = verdict_for(candidacy, context.rules, context.today)
-    return _verdict_details(context)
+    verdict = context.facts.get("verdict") or verdict_for(candidacy, context.rules, context.today)
+    return {"verdict": verdict.as_dict()}
 
 
 def _apply_silence(candidacy, context, target):
-    due, meaning, rule, source = context.facts["silence"]
-    candidacy.eligibility_decided_on = due
-    wording = "vaut recevabilité" if meaning == "admissible" else "vaut rejet"
-    return {"reason": f"Silence du certificateur au-delà du {due.strftime('%d/%m/%Y')} : {wording} ({rule}, {source}).",
-            "rule": rule, "answer_due_on": due.isoformat()}
+    deadline = context.facts["deadline"]
+    candidacy.eligibility_decided_on = deadline.due_on
+    wording = "vaut recevabilité" if deadline.silence.means == "admissible" else "vaut rejet"
+    return {"reason": f"Silence du certificateur au-delà du {deadline.due_on.strftime('%d/%m/%Y')} : {wording} "
+                      f"({deadline.silence.rule}, {deadline.silence.source}).",
+            "rule": deadline.silence.rule, "answer_due_on": deadline.due_on.isoformat()}
 
 
 def _submit_validation_file(candidacy, context, target):
@@ -213,13 +289,13 @@ def _schedule(candidacy, context, target):
 def _record_decision(candidacy, context, target):
     outcome = context.facts["decision"][0]
     session = candidacy.jury_session
-    if outcome in ("absent", "excused"):
+    if not outcome.decides:
         candidacy.jury_session = None
-        return {"outcome": outcome, "session": session.reference if session else None}
+        return {"outcome": outcome.value, "session": session.reference if session else None}
     day = session.starts_at.date()
     cert_rules = context.rules.certification(candidacy.certification.code)
     results = context.data.get("components") or {}
-    carried = {a.component_code for a in candidacy.acquired_components if a.is_valid_on(day)}
+    carried = carried_over(candidacy, day)
     expiries = {}
     for component in cert_rules.components:
         if component.code in carried:
@@ -235,14 +311,14 @@ def _record_decision(candidacy, context, target):
                 candidacy.acquired_components.append(existing)
             existing.validated_on, existing.expires_on, existing.validity_rule = day, validity.expires_on, validity.rule
             expiries[component.code] = validity.expires_on.isoformat() if validity.expires_on else None
-    candidacy.decision_outcome = DecisionOutcome(outcome)
+    candidacy.decision_outcome = outcome
     candidacy.decided_on = day
-    return {"outcome": outcome, "session": session.reference, "components": results, "expires_on": expiries,
+    return {"outcome": outcome.value, "session": session.reference, "components": results, "expires_on": expiries,
             "carried_over": sorted(carried)}
 
 
 def _resume(candidacy, context, target):
-    acquired = {a.component_code for a in candidacy.acquired_components if a.is_valid_on(context.today)}
+    acquired = carried_over(candidacy, context.today)
     for assessment in list(candidacy.assessments):
         if assessment.component_code not in acquired:
             candidacy.assessments.remove(assessment)
@@ -271,32 +347,3 @@ EFFECTS = {
     "resume": _resume,
     "withdraw": _withdraw,
 }
-
-
-def save_section(candidacy: Candidacy, user: User, component_code: str, text: str) -> ValidationFileSection:
-    """The candidate writes the part of the validation file for one component."""
-    if user.id != candidacy.candidate_id:
-        raise PermissionDenied("Seul le candidat rédige son dossier de validation.")
-    if candidacy.state is not S.VALIDATION_FILE:
-        raise MoveRefused("edit", [f"Le dossier de validation ne peut pas être modifié dans l'état « {candidacy.state.label} »."])
-    codes = {c.code for c in get_rules().certification(candidacy.certification.code).components}
-    if component_code not in codes:
-        raise InvalidData({"component": f"composante inconnue {component_code!r}"})
-    section = next((s for s in candidacy.validation_sections if s.component_code == component_code), None)
-    if section is None:
-        section = ValidationFileSection(component_code=component_code, text="")
-        candidacy.validation_sections.append(section)
-    section.text = text
-    section.updated_at = clock.now()
-    touch(candidacy)
-    return section
-
-
-def visible_or_403(user: User, candidacy: Candidacy | None) -> Candidacy:
-    from werkzeug.exceptions import Forbidden, NotFound
-
-    if candidacy is None:
-        raise NotFound()
-    if not can_view_candidacy(user, candidacy):
-        raise Forbidden()
-    return candidacy

@@ -1,13 +1,77 @@
-"""Read-side queries on candidacies, shared by the web pages and the API."""
+"""Read-side queries on candidacies, shared by the web pages, the API and the commands."""
 from __future__ import annotations
 
-import calendar
+from datetime import date
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from ..audit.models import AuditEvent
+from ..auth.models import User
+from ..certifications.deadlines import jury_deadline
 from ..certifications.models import Certification
+from ..certifications.registry import get_rules
+from ..certifications.vocabulary import AccessRoute
+from ..extensions import db
+from .eligibility import answer_deadline_of
 from .models import Candidacy, CandidacyState, CandidacyStateCount
+
+
+def open_offers(today: date) -> list[tuple[Certification, AccessRoute]]:
+    """(certification, route) pairs a candidate may apply for today: registered and open."""
+    rules = get_rules()
+    offers = []
+    for cert in db.session.scalars(select(Certification).order_by(Certification.code)):
+        cert_rules = rules.certification(cert.code)
+        if not cert_rules.is_registered_on(today):
+            continue
+        for state in cert_rules.open_routes_on(today):
+            if state.route is AccessRoute.VAE:  # this app runs VAE candidacies
+                offers.append((cert, state.route))
+    return offers
+
+
+def history(candidacy_id: int) -> list[AuditEvent]:
+    """The candidacy's audit rows, oldest first, with their actors."""
+    return db.session.scalars(select(AuditEvent).where(AuditEvent.candidacy_id == candidacy_id)
+                              .options(selectinload(AuditEvent.actor)).order_by(AuditEvent.at, AuditEvent.id)).all()
+
+
+def certifications_in_scope(certifier_id: int | None) -> list[Certification]:
+    """A certifier's certifications (every one when ``None``), by code."""
+    query = select(Certification).order_by(Certification.code)
+    if certifier_id is not None:
+        query = query.where(Certification.certifier_id == certifier_id)
+    return db.session.scalars(query).all()
+
+
+QUEUE_ORDERS = {
+    "recent": (Candidacy.updated_at.desc(), Candidacy.id.desc()),
+    "reception": (Candidacy.received_on.desc(), Candidacy.id.desc()),
+    "echeance": (Candidacy.complete_on.asc(), Candidacy.id.asc()),
+    "dossier": (Candidacy.reference.asc(),),
+}
+
+
+def queue(certification_ids: list[int], state: CandidacyState | None, search: str | None, order: str) -> Select:
+    """The coordinator's list: by certification id, not through a join on the certifier, so that the planner
+    reads one certification's candidacies of one state in order of last change from
+    ix_candidacies_certification_state_updated; it loads only what the deadline column needs."""
+    query = select(Candidacy).where(Candidacy.certification_id.in_(certification_ids))
+    if state:
+        query = query.where(Candidacy.state == state)
+    if search:
+        term = f"%{search.strip().lower()}%"
+        query = query.join(User, Candidacy.candidate_id == User.id).where(or_(
+            func.lower(Candidacy.reference).like(term), func.lower(User.last_name).like(term),
+            func.lower(User.first_name).like(term), func.lower(User.email).like(term),
+        ))
+    loads = [selectinload(Candidacy.candidate), selectinload(Candidacy.certification)]
+    if state in (None, CandidacyState.PARTIALLY_VALIDATED):
+        loads.append(selectinload(Candidacy.acquired_components))
+    if state in (None, CandidacyState.JURY_SCHEDULED):
+        loads.append(selectinload(Candidacy.jury_session))
+    return query.options(*loads).order_by(*QUEUE_ORDERS[order])
 
 
 def for_candidate(user_id: int) -> Select:
@@ -41,8 +105,7 @@ def counted_total(counts: dict[CandidacyState, int], state: CandidacyState | Non
 
 
 def deadline_of(candidacy: Candidacy, rules, today) -> dict | None:
-    """The deadline that matters now for a file, for the desk's column: {label, on, days, urgent}."""
-    from .services import answer_deadline
+    """The deadline that matters now for a candidacy, for the desk's column: {label, on, days, urgent}."""
 
     def item(label: str, on, warn_days: int = 30) -> dict:
         days = (on - today).days
@@ -50,10 +113,10 @@ def deadline_of(candidacy: Candidacy, rules, today) -> dict | None:
 
     state = candidacy.state
     if state is CandidacyState.SUBMITTED:
-        due, meaning, _rule, _source = answer_deadline(candidacy, rules)
-        if due:
-            what = "vaut recevabilité" if meaning == "admissible" else "vaut rejet"
-            return item(f"Réponse due (silence {what})", due, 15)
+        deadline = answer_deadline_of(candidacy, rules)
+        if deadline:
+            what = "vaut recevabilité" if deadline.silence.means == "admissible" else "vaut rejet"
+            return item(f"Réponse due (silence {what})", deadline.due_on, 15)
     if state is CandidacyState.INCOMPLETE:
         return {"label": "En attente des pièces demandées", "on": None, "days": None, "urgent": False}
     if state is CandidacyState.JURY_SCHEDULED and candidacy.jury_session is not None:
@@ -65,14 +128,9 @@ def deadline_of(candidacy: Candidacy, rules, today) -> dict | None:
     if state in (CandidacyState.ELIGIBLE, CandidacyState.VALIDATION_FILE, CandidacyState.UNDER_ASSESSMENT,
                  CandidacyState.READY_FOR_JURY):
         if candidacy.validation_file_submitted_on:
-            d4 = rules.law["jury_deadline"].at(candidacy.validation_file_submitted_on)
-            if d4 is not None:
-                from ..certifications.eligibility import add_months
-
-                # "before the end of the 3rd month after filing": the last day of that month
-                shifted = add_months(candidacy.validation_file_submitted_on, d4.value["months_after_validation_file"])
-                on = shifted.replace(day=calendar.monthrange(shifted.year, shifted.month)[1])
-                return item(f"Jury à tenir avant ({d4.id})", on, 30)
+            deadline = jury_deadline(rules.law, candidacy.validation_file_submitted_on)
+            if deadline is not None:
+                return item(f"Jury à tenir avant ({deadline.rule})", deadline.on, 30)
         end = rules.certification(candidacy.certification.code).registration_end
         if end and (end - today).days <= 365:
             return item("Fin d'enregistrement RNCP", end, 180)

@@ -14,55 +14,116 @@ Moves (triggers) are named as verbs and are the API's event names:
 """
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from transitions import Machine, MachineError
 
 from ..auth.models import Role
 from ..certifications.rules import RuleBook
+from ..certifications.vocabulary import DecisionOutcome, Outcome
+from ..enums import N_
+from ..errors import MoveRefused
+from .assessment import components_to_assess, decision_check, section_texts
+from .eligibility import answer_deadline_of, application_gaps, verdict_for
 from .models import AssessmentResult, Candidacy, CandidacyState as S
 
+__all__ = ["FINAL_STATES", "MOVES", "Move", "MoveContext", "MoveInput", "MoveRefused", "NEXT_STEPS", "ReasonPolicy",
+           "TRANSITIONS", "machine", "mermaid", "run", "static_refusals"]
+
 FINAL_STATES = frozenset({S.CERTIFIED, S.REFUSED, S.INELIGIBLE, S.WITHDRAWN, S.LAPSED})
-DECISION_OUTCOMES = ("full", "partial", "refused", "absent", "excused")
-SYSTEM = "system"  # a move fired by the application itself (cron), not by a person
+
+
+class ReasonPolicy(enum.Enum):
+    """Whether a move is fired with a written reason (kept in the audit)."""
+
+    NONE = "none"  # no reason is asked
+    OPTIONAL = "optional"
+    REQUIRED = "required"
+    UNLESS_FAVOURABLE = "unless_favourable"  # required when the eligibility pre-check is not favourable
+
+
+class MoveInput(enum.Enum):
+    """What a move needs besides a reason."""
+
+    NONE = "none"
+    ASSESSMENT = "assessment"  # a component and its result
+    SESSION = "session"  # the jury session the candidate is summoned to
+    DECISION = "decision"  # the jury's decision, per component
 
 
 @dataclass(frozen=True)
 class Move:
-    """A trigger: its label, who may fire it, and what it needs."""
+    """A trigger: its label, who may fire it, what it asks for, and whether it can be undone.
+
+    An ``irreversible`` move ends the candidacy: the person confirms it explicitly.
+    """
 
     name: str
-    label: Any
+    french: str
     roles: frozenset
-    needs_reason: bool = False
-    needs_data: bool = False
+    reason: ReasonPolicy = ReasonPolicy.NONE
+    input: MoveInput = MoveInput.NONE
+    irreversible: bool = False
     system: bool = False
 
+    @property
+    def label(self):
+        from flask_babel import lazy_gettext
 
-def _move(name, label, roles, **kwargs) -> Move:
-    return Move(name, label, frozenset(roles), **kwargs)
+        return lazy_gettext(self.french)
+
+    @property
+    def needs_reason(self) -> bool:
+        return self.reason is ReasonPolicy.REQUIRED
+
+    @property
+    def needs_data(self) -> bool:
+        return self.input is not MoveInput.NONE
+
+
+def _move(name, french, roles, **kwargs) -> Move:
+    return Move(name, french, frozenset(roles), **kwargs)
 
 
 COORDINATION = {Role.COORDINATOR, Role.ADMIN}
+OPTIONAL, REQUIRED = ReasonPolicy.OPTIONAL, ReasonPolicy.REQUIRED
 MOVES: dict[str, Move] = {m.name: m for m in [
-    _move("submit", _l("Déposer la demande"), {Role.CANDIDATE}),
-    _move("request_documents", _l("Demander des pièces"), COORDINATION, needs_reason=True),
-    _move("declare_eligible", _l("Déclarer recevable"), COORDINATION),
-    _move("declare_ineligible", _l("Déclarer non recevable"), COORDINATION, needs_reason=True),
-    _move("apply_silence", _l("Appliquer la décision implicite"), COORDINATION, system=True),
-    _move("start_validation_file", _l("Commencer le dossier de validation"), {Role.CANDIDATE} | COORDINATION),
-    _move("submit_validation_file", _l("Déposer le dossier de validation"), {Role.CANDIDATE}),
-    _move("record_assessment", _l("Enregistrer une évaluation"), COORDINATION, needs_data=True),
-    _move("complete_assessment", _l("Clore l'évaluation des composantes"), COORDINATION),
-    _move("schedule", _l("Convoquer à une session de jury"), COORDINATION, needs_data=True),
-    _move("record_decision", _l("Enregistrer la décision du jury"), COORDINATION, needs_data=True),
-    _move("resume", _l("Reprendre le parcours"), {Role.CANDIDATE} | COORDINATION),
-    _move("withdraw", _l("Abandonner"), {Role.CANDIDATE} | COORDINATION),
-    _move("lapse", _l("Déclarer caduque"), COORDINATION, system=True),
+    _move("submit", N_("Déposer la demande"), {Role.CANDIDATE}),
+    _move("request_documents", N_("Demander des pièces"), COORDINATION, reason=REQUIRED),
+    _move("declare_eligible", N_("Déclarer recevable"), COORDINATION, reason=ReasonPolicy.UNLESS_FAVOURABLE),
+    _move("declare_ineligible", N_("Déclarer non recevable"), COORDINATION, reason=REQUIRED, irreversible=True),
+    _move("apply_silence", N_("Appliquer la décision implicite"), COORDINATION, reason=OPTIONAL, system=True),
+    _move("start_validation_file", N_("Commencer le dossier de validation"), {Role.CANDIDATE} | COORDINATION),
+    _move("submit_validation_file", N_("Déposer le dossier de validation"), {Role.CANDIDATE}),
+    _move("record_assessment", N_("Enregistrer une évaluation"), COORDINATION, input=MoveInput.ASSESSMENT),
+    _move("complete_assessment", N_("Clore l'évaluation des composantes"), COORDINATION),
+    _move("schedule", N_("Convoquer à une session de jury"), COORDINATION, input=MoveInput.SESSION),
+    _move("record_decision", N_("Enregistrer la décision du jury"), COORDINATION, reason=OPTIONAL, input=MoveInput.DECISION),
+    _move("resume", N_("Reprendre le parcours"), {Role.CANDIDATE} | COORDINATION, reason=OPTIONAL),
+    _move("withdraw", N_("Abandonner"), {Role.CANDIDATE} | COORDINATION, reason=OPTIONAL, irreversible=True),
+    _move("lapse", N_("Déclarer caduque"), COORDINATION, reason=OPTIONAL, irreversible=True, system=True),
 ]}
+
+# What the candidate does next, in each state (the candidate's page and home).
+NEXT_STEPS = {
+    S.DRAFT: N_("Complétez votre demande (identité, expériences, pièces) puis déposez-la."),
+    S.SUBMITTED: N_("Le certificateur examine la recevabilité de votre demande."),
+    S.INCOMPLETE: N_("Des pièces vous sont demandées : complétez votre demande puis déposez-la à nouveau."),
+    S.ELIGIBLE: N_("Votre demande est recevable : commencez votre dossier de validation."),
+    S.INELIGIBLE: N_("Votre demande n'est pas recevable. Le motif figure dans l'historique."),
+    S.VALIDATION_FILE: N_("Rédigez votre dossier de validation, composante par composante, puis déposez-le."),
+    S.UNDER_ASSESSMENT: N_("Vos composantes sont en cours d'évaluation."),
+    S.READY_FOR_JURY: N_("Votre dossier est prêt : vous serez convoqué(e) à une session de jury."),
+    S.JURY_SCHEDULED: N_("Vous êtes convoqué(e) devant le jury."),
+    S.CERTIFIED: N_("Félicitations : la certification vous est délivrée."),
+    S.PARTIALLY_VALIDATED: N_("Certaines composantes sont acquises : complétez les autres avant leur expiration."),
+    S.REFUSED: N_("Le jury n'a validé aucune composante."),
+    S.WITHDRAWN: N_("Vous avez abandonné ce parcours."),
+    S.LAPSED: N_("Les composantes acquises ont expiré : ce parcours est caduc."),
+}
 
 NON_FINAL = [s.value for s in S if s not in FINAL_STATES]
 
@@ -145,7 +206,7 @@ class MoveContext:
     reason: str | None = None
     data: dict = field(default_factory=dict)
     refusals: list[str] = field(default_factory=list)
-    facts: dict = field(default_factory=dict)  # computed by guards, used by the operation
+    facts: dict = field(default_factory=dict)  # computed by guards (or given by the operation firing), used by the effects
     invalid_input: bool = False  # a refusal caused by the input (HTTP 422) rather than the file's state (409)
 
     def refuse(self, message: str, *, input_error: bool = False) -> bool:
@@ -169,8 +230,6 @@ class Flow:
     # -- guards -----------------------------------------------------------------
 
     def application_complete(self, event) -> bool:
-        from .services import application_gaps
-
         gaps = application_gaps(self.candidacy, self.context.rules, self.context.today)
         for gap in gaps:
             self.context.refuse(gap)
@@ -182,13 +241,11 @@ class Flow:
         return self.context.refuse("Un motif est obligatoire pour ce changement d'état.", input_error=True)
 
     def justified_against_verdict(self, event) -> bool:
-        from .services import verdict_for
-
         verdict = verdict_for(self.candidacy, self.context.rules, self.context.today)
         self.context.facts["verdict"] = verdict
         if verdict.eligible is True or (self.context.reason or "").strip():
             return True
-        failing = ", ".join(c.rule for c in verdict.checks if c.outcome.value != "pass")
+        failing = ", ".join(c.rule for c in verdict.checks if c.outcome is not Outcome.PASS)
         what = "défavorable" if verdict.eligible is False else "indéterminé"
         return self.context.refuse(
             f"Le contrôle de recevabilité est {what} ({failing}) : une justification écrite est obligatoire pour déclarer recevable.",
@@ -196,25 +253,22 @@ class Flow:
         )
 
     def answer_deadline_passed(self, event) -> bool:
-        from .services import answer_deadline
-
-        due, meaning, rule, source = answer_deadline(self.candidacy, self.context.rules)
-        self.context.facts.update(silence=(due, meaning, rule, source))
-        if due is None:
+        deadline = answer_deadline_of(self.candidacy, self.context.rules)
+        self.context.facts["deadline"] = deadline
+        if deadline is None:
             return self.context.refuse("Date de réception inconnue : le délai de réponse ne peut pas être calculé.")
-        if self.context.today <= due:
-            return self.context.refuse(f"Le délai de réponse court jusqu'au {due.strftime('%d/%m/%Y')} : pas encore de décision implicite.")
+        if self.context.today <= deadline.due_on:
+            return self.context.refuse(f"Le délai de réponse court jusqu'au {deadline.due_on.strftime('%d/%m/%Y')} : "
+                                       "pas encore de décision implicite.")
         return True
 
     def silence_means_admissible(self, event) -> bool:
-        return self.context.facts["silence"][1] == "admissible"
+        return self.context.facts["deadline"].silence.means == "admissible"
 
     def silence_means_rejection(self, event) -> bool:
-        return self.context.facts["silence"][1] == "rejection"
+        return self.context.facts["deadline"].silence.means == "rejection"
 
     def validation_file_complete(self, event) -> bool:
-        from .services import components_to_assess, section_texts
-
         texts = section_texts(self.candidacy)
         missing = [c.code for c in components_to_assess(self.candidacy, self.context.rules, self.context.today)
                    if not texts.get(c.code, "").strip()]
@@ -223,8 +277,6 @@ class Flow:
         return True
 
     def assessment_valid(self, event) -> bool:
-        from .services import components_to_assess
-
         data = self.context.data
         codes = {c.code for c in components_to_assess(self.candidacy, self.context.rules, self.context.today)}
         ok = True
@@ -237,8 +289,6 @@ class Flow:
         return ok
 
     def assessments_complete(self, event) -> bool:
-        from .services import components_to_assess
-
         assessed = {a.component_code for a in self.candidacy.assessments}
         missing = [c.code for c in components_to_assess(self.candidacy, self.context.rules, self.context.today) if c.code not in assessed]
         if missing:
@@ -250,35 +300,34 @@ class Flow:
         return True
 
     def session_suitable(self, event) -> bool:
-        from .services import session_problems
-
-        session, problems = session_problems(self.candidacy, self.context.data.get("session_id"), self.context.today)
-        self.context.facts["session"] = session
+        """The session is chosen and checked by the jury domain (``juries.operations.schedule``), which
+        gives it with what stands in the way of this candidate sitting there."""
+        if "session" not in self.context.facts:
+            return self.context.refuse("session_id : choisissez la session de jury.", input_error=True)
+        problems = self.context.facts.get("session_problems", [])
         for problem in problems:
             self.context.refuse(problem, input_error=True)
-        return not problems
+        return self.context.facts["session"] is not None and not problems
 
     def decision_valid(self, event) -> bool:
-        from .services import decision_problems
-
         if "decision" not in self.context.facts:
-            self.context.facts["decision"] = decision_problems(self.candidacy, self.context.data, self.context.rules)
+            self.context.facts["decision"] = decision_check(self.candidacy, self.context.data, self.context.rules)
         outcome, problems = self.context.facts["decision"]
         for problem in problems:
             self.context.refuse(problem, input_error=True)
         return not problems
 
     def outcome_full(self, event) -> bool:
-        return self.context.facts["decision"][0] == "full"
+        return self.context.facts["decision"][0] is DecisionOutcome.FULL
 
     def outcome_partial(self, event) -> bool:
-        return self.context.facts["decision"][0] == "partial"
+        return self.context.facts["decision"][0] is DecisionOutcome.PARTIAL
 
     def outcome_refused(self, event) -> bool:
-        return self.context.facts["decision"][0] == "refused"
+        return self.context.facts["decision"][0] is DecisionOutcome.REFUSED
 
     def outcome_absent(self, event) -> bool:
-        return self.context.facts["decision"][0] in ("absent", "excused")
+        return not self.context.facts["decision"][0].decides
 
     def acquired_components_still_valid(self, event) -> bool:
         valid = [a for a in self.candidacy.acquired_components if a.is_valid_on(self.context.today)]
@@ -298,16 +347,6 @@ class Flow:
         return True
 
 
-class MoveRefused(Exception):
-    """The move is not possible now; ``reasons`` say why (in French)."""
-
-    def __init__(self, move: str, reasons: list[str], status: int = 409):
-        self.move = move
-        self.reasons = reasons
-        self.status = status
-        super().__init__("; ".join(reasons))
-
-
 def run(move: str, candidacy: Candidacy, context: MoveContext) -> S:
     """Fire ``move`` on ``candidacy`` through the machine; return the new state.
 
@@ -322,10 +361,9 @@ def run(move: str, candidacy: Candidacy, context: MoveContext) -> S:
         try:
             moved = flow.trigger(move)
         except MachineError:
-            label = candidacy.state.label
-            raise MoveRefused(move, [f"« {MOVES[move].label} » est impossible dans l'état « {label} »."]) from None
+            raise MoveRefused(move, [f"« {MOVES[move].french} » est impossible dans l'état « {candidacy.state.french} »."]) from None
         if not moved:
-            raise MoveRefused(move, context.refusals or [f"« {MOVES[move].label} » est refusé."],
+            raise MoveRefused(move, context.refusals or [f"« {MOVES[move].french} » est refusé."],
                               status=422 if context.invalid_input else 409)
         return S(flow.state)
     finally:
@@ -341,7 +379,7 @@ def static_refusals(move: str, candidacy: Candidacy, context: MoveContext) -> li
     if candidacy.state not in sources_of(move):
         return None
     spec = MOVES[move]
-    if spec.needs_data or spec.needs_reason or move in {"declare_eligible"}:
+    if spec.needs_data or spec.reason in (ReasonPolicy.REQUIRED, ReasonPolicy.UNLESS_FAVOURABLE):
         return []
     flow = Flow(candidacy, context)
     machine.add_model(flow, initial=candidacy.state.value)
@@ -356,7 +394,7 @@ def mermaid() -> str:
     """The machine as a Mermaid state diagram (French labels), from :data:`TRANSITIONS`."""
     lines = ["stateDiagram-v2", "    direction LR"]
     for state in S:
-        lines.append(f'    {state.value}: {state.label}')
+        lines.append(f'    {state.value}: {state.french}')
     lines.append(f"    [*] --> {S.DRAFT.value}")
     seen = set()
     for transition in TRANSITIONS:

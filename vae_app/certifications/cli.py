@@ -9,10 +9,16 @@ import json
 import sys
 from datetime import date
 
+from typing import NoReturn
+
 import click
 
+from ..errors import InvalidData
 from .registry import default_rules_dir
 from .rules import RuleBook, RulesError, load_rules
+from .vocabulary import Outcome
+
+MARKS = {Outcome.PASS: "✔", Outcome.FAIL: "✘", Outcome.UNKNOWN: "?"}  # a check's outcome on a terminal
 
 rules_dir_option = click.option(
     "--rules-dir", default=None, metavar="DIR",
@@ -40,6 +46,13 @@ def read_json_argument(path: str):
         click.echo(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", err=True)
     except UnicodeDecodeError:
         click.echo(f"{path}: not UTF-8 text", err=True)
+    sys.exit(2)
+
+
+def exit_invalid(source: str, error: InvalidData, most: int | None = None) -> NoReturn:
+    """Print each reason of a refused document as ``<source>: <field>: <reason>``, then exit 2."""
+    for path, reason in error.pairs()[:most]:
+        click.echo(f"{source}: {path}: {reason}", err=True)
     sys.exit(2)
 
 
@@ -145,9 +158,7 @@ def eligibility_check_command(application_file, as_json, rules_dir):
     try:
         application = parse_application(document, rules=book)
     except InvalidApplication as exc:
-        for path, reason in exc.errors:
-            click.echo(f"{application_file}: {path}: {reason}", err=True)
-        sys.exit(2)
+        exit_invalid(application_file, exc)
     verdict = evaluate_eligibility(application, book)
     if as_json:
         click.echo(json.dumps(verdict.as_dict(), ensure_ascii=False, indent=2))
@@ -155,7 +166,7 @@ def eligibility_check_command(application_file, as_json, rules_dir):
     headline = {True: "RECEVABLE", False: "NON RECEVABLE", None: "INDÉTERMINÉ (données manquantes)"}[verdict.eligible]
     click.echo(f"{application.certification}, voie {application.route.value}, reçue le {application.received_on}: {headline}")
     for check in verdict.checks:
-        mark = {"pass": "✔", "fail": "✘", "unknown": "?"}[check.outcome.value]
+        mark = MARKS[check.outcome]
         click.echo(f"  {mark} [{check.rule}] {check.detail}")
         click.echo(f"      source : {check.source}")
     if verdict.answer_due_on:

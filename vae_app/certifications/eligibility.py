@@ -9,35 +9,22 @@ pass when a fact is missing), a French explanation and the rule's source.
 """
 from __future__ import annotations
 
-import calendar
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from enum import Enum
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from jsonschema import Draft202012Validator
 
-from .rules import CertificationRules, RuleBook, format_path
-from .vocabulary import AccessRoute, ExperienceStatus
+from ..errors import InvalidData
+from .deadlines import answer_deadline
+from .rules import CertificationRules, RuleBook
+from .rules_check import format_path
+from .vocabulary import AccessRoute, ExperienceStatus, Outcome
 
 SCHEMA_PATH = Path(__file__).with_name("schemas") / "application.json"
 ONE_DAY = timedelta(days=1)
-ROUTE_LABELS = {
-    AccessRoute.INITIAL_EDUCATION: "formation initiale",
-    AccessRoute.APPRENTICESHIP: "apprentissage",
-    AccessRoute.CONTINUING_EDUCATION: "formation continue",
-    AccessRoute.PROFESSIONALISATION_CONTRACT: "contrat de professionnalisation",
-    AccessRoute.INDIVIDUAL_APPLICATION: "candidature individuelle",
-    AccessRoute.VAE: "VAE",
-}
-
-
-class Outcome(str, Enum):
-    PASS = "pass"
-    FAIL = "fail"
-    UNKNOWN = "unknown"
 
 
 # --------------------------------------------------------------------------- input
@@ -68,14 +55,11 @@ class Application:
     experiences: tuple[Experience, ...] = ()
     other_applications: tuple[OtherApplication, ...] | None = ()
     certifier_code: str | None = None
+    complete_on: date | None = None  # when the application became complete (R3 counts from it); None: on receipt
 
 
-class InvalidApplication(ValueError):
-    """The document is not a valid application; ``errors`` are (field path, reason)."""
-
-    def __init__(self, errors: list[tuple[str, str]]):
-        self.errors = errors
-        super().__init__("; ".join(f"{path}: {reason}" for path, reason in errors))
+class InvalidApplication(InvalidData):
+    """The document is not a valid application (422); ``errors`` map each field path to its reason."""
 
 
 _validator: Draft202012Validator | None = None
@@ -247,13 +231,6 @@ def counted_days(spans: Iterable[Span], full_time_hours: float, days_per_year: i
     return total
 
 
-def add_months(day: date, months: int) -> date:
-    """Same day ``months`` later, clipped to the month's last day (31 Dec + 2 months = 29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def describe_years(days: float, days_per_year: int) -> str:
     """``2 ans et 4 mois`` for a number of full-time days."""
     years = int(days // days_per_year)
@@ -301,13 +278,10 @@ def evaluate_eligibility(application: Application, rules: RuleBook, on: date | N
     checks.append(duration_check)
     checks.append(_filing_check(application, law, day))
 
-    deadline = law["answer_deadline"].at(day)
-    answer_due_on = add_months(application.received_on, deadline.value["months"]) if deadline else None
-    silence, _rule, _source = silence_rule(law, day, application.certifier_code or cert.certifier_code)
-
-    outcomes = {c.outcome for c in checks}
-    eligible = False if Outcome.FAIL in outcomes else None if Outcome.UNKNOWN in outcomes else True
-    return Verdict(eligible, tuple(checks), answer_due_on, silence, application.received_on, years)
+    deadline = answer_deadline(law, application.received_on, application.complete_on,
+                               application.certifier_code or cert.certifier_code)
+    return Verdict(Outcome.overall(c.outcome for c in checks), tuple(checks), deadline.due_on if deadline else None,
+                   deadline.silence.means if deadline else None, application.received_on, years)
 
 
 def _registration_check(cert: CertificationRules, day: date) -> Check:
@@ -331,7 +305,7 @@ def _registration_check(cert: CertificationRules, day: date) -> Check:
 
 def _route_check(cert: CertificationRules, route: AccessRoute, day: date) -> Check:
     state = cert.route_on(route, day)
-    label = ROUTE_LABELS[route]
+    label = route.short_french
     if state is None:
         return Check("ROUTE", Outcome.UNKNOWN, f"Les règles de {cert.code} ne disent pas si la voie {label} est ouverte le {_fmt(day)}.", cert.path)
     if state.open:
@@ -470,13 +444,3 @@ def _filing_check(application: Application, law, day: date) -> Check:
     if len(distinct) > overall:
         return Check(limits.id, Outcome.FAIL, f"{len(distinct)} certifications différentes demandées en {year} : {overall} au plus par année civile.", limits.source)
     return Check(limits.id, Outcome.PASS, f"Demandes en {year} : {len(distinct)} certification(s) différente(s) sur {overall} autorisées, aucune autre pour {application.certification}.", limits.source)
-
-
-def silence_rule(law, day: date, certifier_code: str | None):
-    """(meaning, rule id, source) of the certifier's silence for an application received on ``day``."""
-    rule = law["silence_meaning"]
-    override = (rule.extra.get("certifier_overrides") or {}).get(certifier_code or "")
-    if override and date.fromisoformat(override["from"]) <= day:
-        return override["means"], "Q5", override["source"]
-    entry = rule.at(day)
-    return (entry.value["means"], entry.id, entry.source) if entry else (None, None, None)

@@ -20,6 +20,7 @@ from typing import Any, Iterable
 
 import yaml
 
+from .rules_check import check_documents
 from .vocabulary import AccessRoute
 
 
@@ -44,17 +45,6 @@ _TextDateLoader.yaml_implicit_resolvers = {
 def read_yaml(path: Path) -> Any:
     with path.open(encoding="utf-8") as handle:
         return yaml.load(handle, Loader=_TextDateLoader)  # noqa: S506 - SafeLoader subclass
-
-
-def format_path(parts: Iterable) -> str:
-    """``["a", 1, "b"]`` -> ``a[1].b``."""
-    out = ""
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "(root)"
 
 
 # --------------------------------------------------------------------------- dated values
@@ -148,6 +138,17 @@ class Seat:
 
 
 @dataclass(frozen=True)
+class Place:
+    """One member's place in a jury, from a seat of the rules: who may hold it (None: anyone) and how
+    it is named. ``key`` tells the seat's places apart from those of its ``including`` parts."""
+
+    seat: Seat
+    key: str
+    qualifications: frozenset[str] | None
+    label: dict
+
+
+@dataclass(frozen=True)
 class Share:
     """A share of the jury holding one of ``qualifications``: ``more_than`` or ``at_least``."""
 
@@ -168,6 +169,38 @@ class JuryRule:
     size_max: int | None = None
     seats: tuple[Seat, ...] = ()
     shares: tuple[Share, ...] = ()
+
+    def place_groups(self) -> tuple[tuple[Place, int], ...]:
+        """Each kind of place with how many the jury has: a seat's ``including`` parts come first
+        (``at_least`` places each), then its remaining places."""
+        groups = []
+        for seat in self.seats:
+            reserved = 0
+            for index, part in enumerate(seat.including):
+                groups.append((Place(seat, f"{seat.id}:inc{index}", part.qualifications, part.label or seat.label), part.at_least))
+                reserved += part.at_least
+            if seat.count > reserved:
+                groups.append((Place(seat, seat.id, seat.qualifications, seat.label), seat.count - reserved))
+        return tuple(groups)
+
+    def places(self) -> tuple[Place, ...]:
+        """The seats expanded into one place per member."""
+        return tuple(place for place, count in self.place_groups() for _ in range(count))
+
+    @property
+    def size(self) -> int:
+        """The jury's size: the exact size the fiche gives, else its places."""
+        return self.size_exact or sum(seat.count for seat in self.seats)
+
+    @property
+    def qualifications_asked(self) -> frozenset[str]:
+        """Every qualification a seat names (a seat open to anyone names none)."""
+        return frozenset().union(*(seat.qualifications for seat in self.seats if seat.qualifications is not None))
+
+    @property
+    def has_open_seat(self) -> bool:
+        """Whether some seat admits anyone."""
+        return any(seat.qualifications is None for seat in self.seats)
 
     @classmethod
     def from_raw(cls, raw: dict | None, structured: bool) -> "JuryRule | None":
@@ -448,8 +481,6 @@ def load_rules(directory: str | Path) -> RuleBook:
     Raises :class:`RulesError` listing every problem found, each naming the
     file and the path inside it.
     """
-    from .rules_check import check_documents  # schema + semantic checks
-
     root = Path(directory)
     law_path = root / "law" / "vae.yaml"
     documents: dict[str, tuple[str, Any]] = {}

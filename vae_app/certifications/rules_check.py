@@ -9,15 +9,24 @@ import json
 import math
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from .rules import format_path
-
 SCHEMA_FILES = {"law": "law.json", "certification": "certification.json"}
 ONE_DAY = timedelta(days=1)
+
+
+def format_path(parts: Iterable) -> str:
+    """``["a", 1, "b"]`` -> ``a[1].b``."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(root)"
 
 
 def _registry(schema_dir: Path) -> tuple[Registry, dict[str, dict]]:

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from .. import clock
 from ..auth.models import Role
 from ..auth.permissions import role_required
-from ..web.pagination import ListPage
+from ..web.pagination import ListPage, page_number
 from .registry import get_rules
 
 bp = Blueprint("certifications", __name__)
@@ -43,12 +43,5 @@ def catalogue():
                      "successor_known": successor.get("code") in rules.certifications,
                      "predecessor_known": predecessor.get("code") in rules.certifications,
                      "imported": bool(cert.raw["metadata"].get("imported_from"))})
-    page = ListPage(rows, _page(), current_app.config["VAE_PAGE_SIZE"])
+    page = ListPage(rows, page_number(), current_app.config["VAE_PAGE_SIZE"])
     return render_template("certifications/catalogue.html", page=page, q=q, statut=wanted, statuses=STATUSES)
-
-
-def _page() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        abort(400, description="page : doit être un entier positif")

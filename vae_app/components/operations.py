@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from .. import clock
+from ..audit.actions import Action, Entity
 from ..audit.operations import record as audit
 from ..auth.models import Role, User
 from ..candidacies.models import Candidacy, CandidacyState as S
@@ -46,7 +47,7 @@ def recompute(rules: RuleBook, apply: bool = True) -> list[Change]:
         if validity.expires_on != row.expires_on or validity.rule != row.validity_rule:
             changes.append(Change(row.candidacy.reference, row.component_code, row.expires_on, validity.expires_on, validity.rule))
             if apply:
-                audit(entity="acquired_component", entity_id=row.id, candidacy_id=row.candidacy_id, event="recompute_expiry",
+                audit(entity=Entity.ACQUIRED_COMPONENT, entity_id=row.id, candidacy_id=row.candidacy_id, event=Action.RECOMPUTE_EXPIRY,
                       reason=f"{row.component_code} : {row.expires_on or 'permanente'} → {validity.expires_on or 'permanente'} ({validity.rule})")
                 row.expires_on, row.validity_rule = validity.expires_on, validity.rule
     if apply:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -18,8 +18,8 @@ from ..candidacies.workflow import FINAL_STATES
 from ..certifications.models import Certification
 from ..certifications.registry import get_rules
 from ..extensions import db
-from ..web.pagination import CountedPage, ListPage
-from ..web.spreadsheets import csv_bytes, xlsx_bytes
+from ..web.pagination import CountedPage, ListPage, page_number
+from ..web.spreadsheets import download
 from .models import AcquiredComponent, OutboxMessage
 from .operations import expiring, expiring_counts
 
@@ -31,13 +31,6 @@ MONTHS_FR = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août",
 
 def _certifier_scope() -> int | None:
     return current_user.certifier_id if current_user.role is Role.COORDINATOR else None
-
-
-def _page() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        abort(400, description="page : doit être un entier positif")
 
 
 def bucket_of(expires_on: date, today: date) -> str:
@@ -96,7 +89,7 @@ def dashboard():
         if low is not None:
             query = query.where(AcquiredComponent.expires_on > date.fromordinal(today.toordinal() + low))
         query = query.where(AcquiredComponent.expires_on <= date.fromordinal(today.toordinal() + high))
-    listed = CountedPage(total, _page(), current_app.config["VAE_PAGE_SIZE"],
+    listed = CountedPage(total, page_number(), current_app.config["VAE_PAGE_SIZE"],
                          lambda offset, limit: db.session.scalars(query.offset(offset).limit(limit)).all())
     series = month_series(counts, today, codes)
     rules = get_rules()
@@ -126,16 +119,7 @@ EXPORT_HEADER = ["dossier", "candidat", "email", "certification", "composante", 
 @bp.route("/coordination/expirations.<fmt>")
 @role_required(Role.COORDINATOR, Role.ADMIN)
 def export(fmt: str):
-    rows = _export_rows()
-    stamp = clock.today().isoformat()
-    if fmt == "csv":
-        return Response(csv_bytes(EXPORT_HEADER, rows), mimetype="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="expirations-{stamp}.csv"'})
-    if fmt == "xlsx":
-        return Response(xlsx_bytes("Expirations", EXPORT_HEADER, rows),
-                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f'attachment; filename="expirations-{stamp}.xlsx"'})
-    abort(404)
+    return download(fmt, f"expirations-{clock.today().isoformat()}", EXPORT_HEADER, _export_rows(), "Expirations")
 
 
 @bp.route("/coordination/echeances")
@@ -158,14 +142,14 @@ def deadlines():
         if deadline and deadline.get("on"):
             items.append((deadline["on"], candidacy, deadline))
     items.sort(key=lambda item: (item[0], item[1].reference))
-    return render_template("components/deadlines.html", page=ListPage(items, _page(), current_app.config["VAE_PAGE_SIZE"]))
+    return render_template("components/deadlines.html", page=ListPage(items, page_number(), current_app.config["VAE_PAGE_SIZE"]))
 
 
 @bp.route("/admin/courriels")
 @role_required(Role.ADMIN)
 def outbox():
     page = db.paginate(select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()),
-                       page=_page(), per_page=current_app.config["VAE_PAGE_SIZE"], error_out=False)
+                       page=page_number(), per_page=current_app.config["VAE_PAGE_SIZE"], error_out=False)
     return render_template("components/outbox.html", page=page)
 
 

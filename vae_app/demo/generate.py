@@ -26,7 +26,7 @@ from ..certifications.vocabulary import AccessRoute, ExperienceStatus, Gender
 from ..components.models import AcquiredComponent
 from ..components.validity import component_expiry
 from ..extensions import db
-from ..juries.models import JuryMember, JurySession, MemberTie, SessionSeat, SessionStatus, member_certifications
+from ..juries.models import JuryMember, JurySession, MemberTie, SessionMember, SessionStatus, member_certifications
 
 BATCH = 5000
 STATE_SHARES = [(S.DRAFT, 3), (S.SUBMITTED, 4), (S.INCOMPLETE, 2), (S.ELIGIBLE, 4), (S.INELIGIBLE, 5), (S.VALIDATION_FILE, 8),
@@ -64,7 +64,7 @@ def generate(candidacies: int, members: int, components: int, seed: int, echo=cl
     codes = [c for c in ("RNCP5385", "RNCP17992") if c in certifications]
     password_hash = db.session.scalar(select(User.password_hash).limit(1)) or "scrypt:generated"
     # -- members and sessions
-    member_id, session_id, seat_id = _next_id(JuryMember), _next_id(JurySession), _next_id(SessionSeat)
+    member_id, session_id, seat_id = _next_id(JuryMember), _next_id(JurySession), _next_id(SessionMember)
     member_rows, member_cert_rows, pools = [], [], {code: [] for code in codes}
     # a jury's worth of member profiles per certification (pool data, not rules: who the certifier has)
     quals = {"RNCP5385": [["cnam_president"], ["cnam_teacher", "pedagogical_head"], ["cnam_teacher"], ["cnam_teacher"],
@@ -244,14 +244,14 @@ def _insert_seats(rows: list[dict]) -> None:
     """Generated seats may overlap in time for a member (random days): the overlap guard is bypassed for them."""
     if db.engine.dialect.name == "postgresql":
         db.session.execute(sa.text("ALTER TABLE session_seats DROP CONSTRAINT IF EXISTS ex_session_seats_member_overlap"))
-        _insert(SessionSeat.__table__, rows)
+        _insert(SessionMember.__table__, rows)
         db.session.execute(sa.text("DELETE FROM session_seats s USING session_seats t WHERE s.member_id = t.member_id "
                                    "AND s.id > t.id AND s.starts_at < t.ends_at AND t.starts_at < s.ends_at"))
         db.session.execute(sa.text("ALTER TABLE session_seats ADD CONSTRAINT ex_session_seats_member_overlap "
                                    "EXCLUDE USING gist (member_id WITH =, tsrange(starts_at, ends_at) WITH &&)"))
         return
     db.session.execute(sa.text("DROP TRIGGER IF EXISTS session_seats_no_overlap_insert"))
-    _insert(SessionSeat.__table__, rows)
+    _insert(SessionMember.__table__, rows)
     db.session.execute(sa.text("DELETE FROM session_seats WHERE id IN (SELECT s.id FROM session_seats s JOIN session_seats t "
                                "ON s.member_id = t.member_id AND s.id > t.id AND s.starts_at < t.ends_at AND t.starts_at < s.ends_at)"))
     db.session.execute(sa.text(

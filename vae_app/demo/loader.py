@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from ..audit.actions import Entity
 from ..audit.models import AuditEvent
 from ..auth.models import Role, User
 from ..candidacies.models import Candidacy, CandidacyState as S, ComponentDecision, DecisionOutcome, ExperiencePeriod
@@ -22,7 +23,7 @@ from ..certifications.vocabulary import AccessRoute, ExperienceStatus as X, Gend
 from ..components.models import AcquiredComponent
 from ..components.validity import component_expiry
 from ..extensions import db
-from ..juries.models import JuryMember, JurySession, MemberAvailability, MemberTie, SessionSeat, SessionStatus, TieKind
+from ..juries.models import JuryMember, JurySession, MemberAvailability, MemberTie, SessionMember, SessionStatus, TieKind
 
 DEMO_PASSWORD = "demo"
 DEMO_DATE = date(2016, 3, 1)
@@ -335,7 +336,7 @@ class DemoLoader:
                 composition = [(m, None) for m, role in composition if role in ("president", "teachers")
                                and "pedagogical_head" not in m.qualifications][:PARTIAL[reference]]
             for member, role in composition:
-                session.seats.append(SessionSeat(member=member, role=role if status is not SessionStatus.DRAFT else None,
+                session.members.append(SessionMember(member=member, seat=role if status is not SessionStatus.DRAFT else None,
                                                  starts_at=session.starts_at, ends_at=session.ends_at))
             db.session.add(session)
             sessions[reference] = session
@@ -498,7 +499,7 @@ class DemoLoader:
             "lapse": "Toutes les composantes acquises ont expiré.",
         }
         by_candidate = {"submit", "submit_validation_file", "withdraw", "start_validation_file"}
-        db.session.add(AuditEvent(at=created, actor_id=candidate.id, entity="candidacy", entity_id=candidacy.id,
+        db.session.add(AuditEvent(at=created, actor_id=candidate.id, entity=Entity.CANDIDACY.value, entity_id=candidacy.id,
                                   candidacy_id=candidacy.id, event="create", to_state=S.DRAFT.value))
         steps = PATH_ENDINGS[plan.state]
         when_of = [dates.get(event) or (plan.received_on or DEMO_DATE) for event, _s, _t in steps]
@@ -507,7 +508,7 @@ class DemoLoader:
         for (event, source, target), when in zip(steps, when_of):
             actor = candidate if event in by_candidate else (None if event == "lapse" else coordinator)
             db.session.add(AuditEvent(
-                at=datetime.combine(when, time(11)), actor_id=actor.id if actor else None, entity="candidacy",
+                at=datetime.combine(when, time(11)), actor_id=actor.id if actor else None, entity=Entity.CANDIDACY.value,
                 entity_id=candidacy.id, candidacy_id=candidacy.id, event=event, from_state=source.value,
                 to_state=target.value, reason=reasons.get(event),
             ))

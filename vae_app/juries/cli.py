@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..certifications.cli import _load, read_json_argument, rules_dir_option
+from ..certifications.cli import MARKS, _load, exit_invalid, read_json_argument, rules_dir_option
 from .composition import InvalidJury, check_composition, parse_jury
 
 
@@ -26,9 +26,7 @@ def check_command(jury_file, as_json, rules_dir):
     try:
         jury = parse_jury(document, book)
     except InvalidJury as exc:
-        for path, reason in exc.errors:
-            click.echo(f"{jury_file}: {path}: {reason}", err=True)
-        sys.exit(2)
+        exit_invalid(jury_file, exc)
     report = check_composition(jury, book)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
@@ -36,7 +34,7 @@ def check_command(jury_file, as_json, rules_dir):
     headline = {True: "CONFORME", False: "NON CONFORME", None: "INDÉTERMINÉ"}[report.compliant]
     click.echo(f"{jury.certification}, {jury.route.value}, {jury.on}: {headline}")
     for finding in report.findings:
-        mark = {"pass": "✔", "fail": "✘", "unknown": "?"}[finding.outcome]
+        mark = MARKS[finding.outcome]
         who = f" [candidat {finding.candidate}]" if finding.candidate else ""
         click.echo(f"  {mark} [{finding.rule}]{who} {finding.message}")
     if report.assignment:
@@ -49,9 +47,7 @@ def _problem(path: str, book):
     try:
         return parse_problem(read_json_argument(path), book)
     except InvalidProblem as exc:
-        for where, reason in exc.errors[:50]:
-            click.echo(f"{path}: {where}: {reason}", err=True)
-        sys.exit(2)
+        exit_invalid(path, exc, most=50)
 
 
 @juries_cli.command("plan")

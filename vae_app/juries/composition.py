@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable
 
-from ..certifications.rules import JuryRule, RuleBook, Seat
-from ..certifications.vocabulary import AccessRoute
+from ..certifications.rules import Place, RuleBook
+from ..certifications.vocabulary import AccessRoute, Outcome
+from ..errors import InvalidData
+from .requirement import JuryRequirement, jury_requirement
 
-PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
+PASS, FAIL, UNKNOWN = Outcome.PASS, Outcome.FAIL, Outcome.UNKNOWN
 TIE_KINDS = ("employer", "accompanier", "professional", "personal")
 TIE_LABELS = {"employer": ("employeur du candidat", "the candidate's employer"),
               "accompanier": ("accompagnateur du candidat", "the candidate's accompanier"),
@@ -57,14 +59,14 @@ class Jury:
 @dataclass(frozen=True)
 class Finding:
     rule: str
-    outcome: str
+    outcome: Outcome
     message: str
     message_en: str
     source: str
     candidate: str | None = None
 
     def as_dict(self) -> dict:
-        body = {"rule": self.rule, "outcome": self.outcome, "message": self.message, "message_en": self.message_en,
+        body = {"rule": self.rule, "outcome": self.outcome.value, "message": self.message, "message_en": self.message_en,
                 "source": self.source}
         if self.candidate is not None:
             body["candidate"] = self.candidate
@@ -78,8 +80,7 @@ class Report:
 
     @property
     def compliant(self) -> bool | None:
-        outcomes = {f.outcome for f in self.findings}
-        return False if FAIL in outcomes else None if UNKNOWN in outcomes else True
+        return Outcome.overall(f.outcome for f in self.findings)
 
     def failures(self) -> list[Finding]:
         return [f for f in self.findings if f.outcome == FAIL]
@@ -105,63 +106,42 @@ def _plural(n: int, word: str) -> str:
 # --------------------------------------------------------------------------- seats
 
 
-@dataclass(frozen=True)
-class _Slot:
-    seat: Seat
-    qualifications: frozenset[str] | None  # None: anyone
-    label: dict
+def _assign(members: list[Member], places: tuple[Place, ...]) -> dict[int, int]:
+    """A maximum matching place index -> member index (augmenting paths; juries are small).
 
-
-def _slots(jury_rule: JuryRule) -> list[_Slot]:
-    """Seats expanded into one slot per place; an ``including`` part becomes its own slots."""
-    slots = []
-    for seat in jury_rule.seats:
-        reserved = 0
-        for inc in seat.including:
-            slots += [_Slot(seat, inc.qualifications, inc.label or seat.label)] * inc.at_least
-            reserved += inc.at_least
-        slots += [_Slot(seat, seat.qualifications, seat.label)] * (seat.count - reserved)
-    return slots
-
-
-def _fits(member: Member, slot: _Slot) -> bool:
-    return slot.qualifications is None or bool(slot.qualifications & member.qualifications)
-
-
-def _assign(members: list[Member], slots: list[_Slot]) -> dict[int, int]:
-    """A maximum matching slot index -> member index (augmenting paths; juries are small).
-
-    A member carrying a role may only take a slot of that seat.
+    A member carrying a role may only take a place of that seat.
     """
     owner: dict[int, int] = {}
+    has_president = any(place.seat.role == "president" for place in places)
 
-    def allowed(m: Member, s: _Slot) -> bool:
-        if not _fits(m, s):
+    def allowed(m: Member, place: Place) -> bool:
+        if place.qualifications is not None and not place.qualifications & m.qualifications:
             return False
         if m.role and m.role != "president":
-            return m.role == s.seat.id
+            return m.role == place.seat.id
         if m.role == "president":
-            return s.seat.role == "president" or not any(sl.seat.role == "president" for sl in slots)
+            return place.seat.role == "president" or not has_president
         return True
 
     def augment(mi: int, seen: set[int]) -> bool:
-        for si, slot in enumerate(slots):
-            if si in seen or not allowed(members[mi], slot):
+        for pi, place in enumerate(places):
+            if pi in seen or not allowed(members[mi], place):
                 continue
-            seen.add(si)
-            if si not in owner or augment(owner[si], seen):
-                owner[si] = mi
+            seen.add(pi)
+            if pi not in owner or augment(owner[pi], seen):
+                owner[pi] = mi
                 return True
         return False
 
-    # Members with fewer possible slots first: a better matching order, same maximum.
-    order = sorted(range(len(members)), key=lambda i: sum(allowed(members[i], s) for s in slots))
+    # Members with fewer possible places first: a better matching order, same maximum.
+    order = sorted(range(len(members)), key=lambda i: sum(allowed(members[i], p) for p in places))
     for mi in order:
         augment(mi, set())
     return owner
 
 
-def _check_seats(jury: Jury, rule: JuryRule, report: Report, source: str) -> None:
+def _check_seats(jury: Jury, req: JuryRequirement, report: Report) -> None:
+    rule, source = req.jury, req.route_state.entry.source
     members = list(jury.members)
     size = len(members)
     expected = rule.size_exact
@@ -180,15 +160,15 @@ def _check_seats(jury: Jury, rule: JuryRule, report: Report, source: str) -> Non
         if member.role and member.role != "president" and member.role not in {s.id for s in rule.seats}:
             report.add("ROLE", FAIL, f"{member.id} : rôle inconnu « {member.role} » (sièges : {', '.join(s.id for s in rule.seats)}).",
                        f"{member.id}: unknown role '{member.role}'.", source)
-    slots = _slots(rule)
-    owner = _assign(members, slots)
-    for si, mi in owner.items():
-        report.assignment[members[mi].id] = slots[si].seat.id
-    # Unfilled places, per slot label, in the order of the rules.
+    places = req.places
+    owner = _assign(members, places)
+    for pi, mi in owner.items():
+        report.assignment[members[mi].id] = places[pi].seat.id
+    # Unfilled places, per label, in the order of the rules.
     missing: dict[tuple[str, str], int] = {}
-    for si, slot in enumerate(slots):
-        if si not in owner:
-            key = (slot.label.get("fr", slot.seat.id), slot.label.get("en", slot.seat.id))
+    for pi, place in enumerate(places):
+        if pi not in owner:
+            key = (place.label.get("fr", place.seat.id), place.label.get("en", place.seat.id))
             missing[key] = missing.get(key, 0) + 1
     for (fr, en), n in missing.items():
         report.add("SEATS", FAIL, f"Il manque {n} × {fr}.", f"Missing {n} × {en}.", source)
@@ -221,19 +201,16 @@ def _check_seats(jury: Jury, rule: JuryRule, report: Report, source: str) -> Non
 # --------------------------------------------------------------------------- the law
 
 
-def _check_law(jury: Jury, rules: RuleBook, jury_rule: JuryRule | None, report: Report) -> None:
-    law = rules.law["jury_law"]
-    entry = law.at(jury.on)
-    if entry is None:
+def _check_law(jury: Jury, req: JuryRequirement, report: Report) -> None:
+    if req.law is None:
         report.add("LAW", UNKNOWN, f"Aucune règle légale de composition connue le {jury.on:%d/%m/%Y}.",
-                   f"No legal composition rule known on {jury.on.isoformat()}.", rules.law.path)
+                   f"No legal composition rule known on {jury.on.isoformat()}.", req.law_source)
         return
-    value, rid, source = entry.value, entry.id, entry.source
+    value, rid, source = req.law.value, req.law.id, req.law_source
     members = list(jury.members)
     size = len(members)
-    pros_spec = law.extra["professionals"]
-    pro_quals = set(pros_spec["qualifications"])
-    pros = [m for m in members if pro_quals & m.qualifications]
+    pros = [m for m in members if req.professionals & m.qualifications]
+    with_policy = f"{source} ; {req.professionals_source}"
     if "min_professional_share" in value:
         share = value["min_professional_share"]
         ratio = len(pros) / size if size else 0.0
@@ -241,7 +218,7 @@ def _check_law(jury: Jury, rules: RuleBook, jury_rule: JuryRule | None, report: 
         report.add(rid, PASS if ok else FAIL,
                    f"Représentants qualifiés des professions : {len(pros)}/{size} = {_pct(ratio)} {'≥' if ok else '<'} {_pct(share)} (un quart au moins).",
                    f"Qualified professionals: {len(pros)}/{size} = {_pct(ratio)} {'≥' if ok else '<'} {_pct(share)} (at least a quarter).",
-                   f"{source} ; {pros_spec['source']}")
+                   with_policy)
     if "min_professionals" in value:
         need = value["min_professionals"]
         ok = len(pros) >= need
@@ -250,32 +227,29 @@ def _check_law(jury: Jury, rules: RuleBook, jury_rule: JuryRule | None, report: 
                    f"Professionals: {len(pros)} (at least {need})." if ok else f"Missing {need - len(pros)} qualified professional(s): at least {need}.",
                    source)
     if value.get("employer_employee_balance"):
-        employers = sum(1 for m in members if pros_spec["employer_tag"] in m.qualifications)
-        employees = sum(1 for m in members if pros_spec["employee_tag"] in m.qualifications)
+        employers = sum(1 for m in members if req.employer_tag in m.qualifications)
+        employees = sum(1 for m in members if req.employee_tag in m.qualifications)
         if employers == employees == 0:
             report.add(rid, PASS, "Parité employeurs/salariés : aucun membre n'est identifié comme représentant des employeurs ou des salariés (règle non évaluée, politique Q3).",
                        "Employer/employee parity: no member is tagged as employer or employee representative (not evaluated, policy Q3).",
-                       f"{source} ; {pros_spec['source']}")
+                       with_policy)
         else:
             ok = employers == employees
             report.add(rid, PASS if ok else FAIL,
                        f"Parité employeurs/salariés : {employers} employeur(s), {employees} salarié(s)" + ("." if ok else " : autant de chaque sont requis."),
                        f"Employer/employee parity: {employers} employer(s), {employees} employee(s)" + ("." if ok else ": as many of each are required."),
-                       f"{source} ; {pros_spec['source']}")
+                       with_policy)
     if "min_members" in value:
         ok = size >= value["min_members"]
         report.add(rid, PASS if ok else FAIL, f"{size} membre(s) : {value['min_members']} au moins.",
                    f"{size} member(s): at least {value['min_members']}.", source)
     if value.get("min_qualified_for_certification"):
-        seat_quals = set()
-        for seat in (jury_rule.seats if jury_rule else ()):
-            if seat.qualifications is not None:
-                seat_quals |= seat.qualifications
-        if not seat_quals:
+        asked = req.jury.qualifications_asked if req.jury else frozenset()
+        if not asked:
             report.add(rid, UNKNOWN, "Qualification pour la certification : la composition n'est pas structurée, impossible de le vérifier.",
                        "Qualified for the certification: the composition is not structured, cannot check.", source)
         else:
-            qualified = sum(1 for m in members if seat_quals & m.qualifications)
+            qualified = sum(1 for m in members if asked & m.qualifications)
             ok = qualified >= value["min_qualified_for_certification"]
             report.add(rid, PASS if ok else FAIL, f"Membres qualifiés pour la certification : {qualified}.",
                        f"Members qualified for the certification: {qualified}.", source)
@@ -285,22 +259,22 @@ def _check_law(jury: Jury, rules: RuleBook, jury_rule: JuryRule | None, report: 
         report.add(rid, PASS if ok else FAIL,
                    "Un président, voix prépondérante, est désigné." if ok else "Désignez un (seul) président, qui a voix prépondérante.",
                    "A chair with a casting vote is designated." if ok else "Designate one chair, who has a casting vote.", source)
-    if value.get("gender_balance"):
-        spec = law.extra["gender_balance"]
+    if req.gender_min_each:
         women = sum(1 for m in members if m.gender == "F")
         men = sum(1 for m in members if m.gender == "M")
         unknown = size - women - men
-        need = spec["min_each"]
+        need = req.gender_min_each
+        gender_source = f"{source} ; {req.gender_source}"
         if unknown:
             report.add(rid, UNKNOWN, f"Équilibre femmes/hommes : genre non renseigné pour {unknown} membre(s).",
-                       f"Women/men balance: gender missing for {unknown} member(s).", f"{source} ; {spec['source']}")
+                       f"Women/men balance: gender missing for {unknown} member(s).", gender_source)
         else:
             ok = women >= need and men >= need
             report.add(rid, PASS if ok else FAIL,
                        f"Équilibre femmes/hommes : {women} femme(s), {men} homme(s)" + ("." if ok else f" : au moins {need} de chaque."),
                        f"Women/men balance: {women} woman/women, {men} man/men" + ("." if ok else f": at least {need} of each."),
-                       f"{source} ; {spec['source']}")
-    excluded = set(value.get("excluded_ties", []))
+                       gender_source)
+    excluded = req.excluded_ties
     by_id = {m.id: m for m in members}
     for candidate in jury.candidates:
         problems_fr, problems_en = [], []
@@ -325,42 +299,39 @@ def check_composition(jury: Jury, rules: RuleBook) -> Report:
     """All findings for ``jury`` under the certification's rules and the law on ``jury.on``."""
     report = Report()
     try:
-        cert = rules.certification(jury.certification)
+        req = jury_requirement(rules, jury.certification, jury.route, jury.on)
     except KeyError:
         report.add("CERT", FAIL, f"Certification inconnue : {jury.certification}.", f"Unknown certification: {jury.certification}.", rules.directory)
         return report
-    period = cert.registration_on(jury.on)
-    if period is None:
+    cert = req.certification
+    if req.registration is None:
         report.add("REG", FAIL, f"{cert.code} n'est pas enregistrée au RNCP le {jury.on:%d/%m/%Y} : elle ne peut pas être délivrée par ce jury.",
                    f"{cert.code} is not registered in the RNCP on {jury.on.isoformat()}: this jury cannot award it.",
                    " ; ".join(p.source for p in cert.registration))
     else:
         report.add("REG", PASS, f"{cert.code} est enregistrée au RNCP le {jury.on:%d/%m/%Y}.",
-                   f"{cert.code} is registered in the RNCP on {jury.on.isoformat()}.", period.source)
-    route = cert.route_on(jury.route, jury.on)
-    jury_rule = route.jury if route and route.open else None
+                   f"{cert.code} is registered in the RNCP on {jury.on.isoformat()}.", req.registration.source)
+    route = req.route_state
     if route is None or not route.open:
-        report.add("ROUTE", FAIL, f"La voie « {jury.route.value} » n'est pas ouverte pour {cert.code} le {jury.on:%d/%m/%Y}.",
+        report.add("ROUTE", FAIL, f"La voie « {jury.route.french} » n'est pas ouverte pour {cert.code} le {jury.on:%d/%m/%Y}.",
                    f"The route '{jury.route.value}' is not open for {cert.code} on {jury.on.isoformat()}.",
                    route.entry.source if route else cert.path)
-    elif jury_rule is None or not jury_rule.structured:
+    elif req.jury is None or not req.jury.structured:
         report.add("STRUCT", UNKNOWN,
-                   f"Composition non structurée pour {cert.code} ({jury.route.value}) : seul le texte de la fiche est connu ; structurez les sièges dans les règles. Texte : « {(jury_rule.text if jury_rule else '') or '—'} »",
+                   f"Composition non structurée pour {cert.code} ({jury.route.short_french}) : seul le texte de la fiche est connu ; structurez les sièges dans les règles. Texte : « {(req.jury.text if req.jury else '') or '—'} »",
                    f"Composition not structured for {cert.code} ({jury.route.value}): only the fiche's text is known; structure the seats in the rules.",
                    route.entry.source)
     else:
-        _check_seats(jury, jury_rule, report, route.entry.source)
-    _check_law(jury, rules, jury_rule, report)
+        _check_seats(jury, req, report)
+    _check_law(jury, req, report)
     return report
 
 
 # --------------------------------------------------------------------------- JSON input
 
 
-class InvalidJury(ValueError):
-    def __init__(self, errors: list[tuple[str, str]]):
-        self.errors = errors
-        super().__init__("; ".join(f"{p}: {r}" for p, r in errors))
+class InvalidJury(InvalidData):
+    """The document is not a valid jury (422); ``errors`` map each field path to its reason."""
 
 
 def parse_jury(document: Any, rules: RuleBook) -> Jury:

@@ -12,14 +12,15 @@ from flask import render_template
 
 from .. import clock
 from ..certifications.registry import get_rules
+from ..errors import Unavailable
 
 PARIS = ZoneInfo("Europe/Paris")
 INSTALL_HINT = ("La génération des PDF nécessite WeasyPrint et la bibliothèque Pango du système "
                 "(Debian/Ubuntu : apt-get install libpango-1.0-0 libpangoft2-1.0-0).")
 
 
-class PdfUnavailable(RuntimeError):
-    """WeasyPrint or Pango is missing."""
+class PdfUnavailable(Unavailable):
+    """WeasyPrint or Pango is missing (503); the message says what to install."""
 
 
 def render_pdf(template: str, **context) -> bytes:
@@ -37,9 +38,9 @@ def convocation_candidate(session, candidacy) -> bytes:
                       title=rules.title_on(session.starts_at.date()), certifier=rules.certifier_on(session.starts_at.date()))
 
 
-def convocation_member(session, seat) -> bytes:
+def convocation_member(session, sitting) -> bytes:
     rules = get_rules().certification(session.certification.code)
-    return render_pdf("juries/pdf/convocation_member.html", session=session, seat=seat,
+    return render_pdf("juries/pdf/convocation_member.html", session=session, sitting=sitting,
                       title=rules.title_on(session.starts_at.date()), certifier=rules.certifier_on(session.starts_at.date()))
 
 
@@ -68,10 +69,10 @@ def invitation_ics(session) -> bytes:
     event.add("location", vText(", ".join(part for part in (session.site, session.room) if part)))
     event.add("description", f"Session {session.reference} : {len(session.candidacies)} candidat(s). "
                              f"Convocation et liste des dossiers dans Suivi VAE.")
-    for seat in session.seats:
-        attendee = vCalAddress(f"mailto:{seat.member.email}")
-        attendee.params["cn"] = vText(seat.member.full_name)
-        attendee.params["role"] = vText("CHAIR" if seat.role == "president" else "REQ-PARTICIPANT")
+    for sitting in session.members:
+        attendee = vCalAddress(f"mailto:{sitting.member.email}")
+        attendee.params["cn"] = vText(sitting.member.full_name)
+        attendee.params["role"] = vText("CHAIR" if sitting.seat == "president" else "REQ-PARTICIPANT")
         event.add("attendee", attendee, encode=0)
     calendar.add_component(event)
     return calendar.to_ical()

@@ -1,14 +1,15 @@
-"""Jury members, sessions and the seats members hold in them."""
+"""The member pool (members, their ties to candidates, their availabilities), jury sessions and
+the members sitting on them, planning campaigns. Names follow ``docs/glossary.md``."""
 from __future__ import annotations
 
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..certifications.vocabulary import AccessRoute, Gender
-from ..database import LabelledEnum, enum_column
+from ..database import enum_column
+from ..enums import N_, LabelledEnum
 from ..extensions import db
 
 member_certifications = sa.Table(
@@ -62,10 +63,10 @@ class JuryMember(db.Model):
 class TieKind(LabelledEnum):
     """A tie between a jury member and a candidate (J3, J4)."""
 
-    EMPLOYER = "employer", _l("Employeur du candidat")
-    ACCOMPANIER = "accompanier", _l("Accompagnateur du candidat")
-    PROFESSIONAL = "professional", _l("Lien professionnel")
-    PERSONAL = "personal", _l("Lien personnel")
+    EMPLOYER = "employer", N_("Employeur du candidat")
+    ACCOMPANIER = "accompanier", N_("Accompagnateur du candidat")
+    PROFESSIONAL = "professional", N_("Lien professionnel")
+    PERSONAL = "personal", N_("Lien personnel")
 
 
 class MemberTie(db.Model):
@@ -99,9 +100,9 @@ class MemberAvailability(db.Model):
 
 
 class SessionStatus(LabelledEnum):
-    DRAFT = "draft", _l("En préparation")
-    CONFIRMED = "confirmed", _l("Confirmée")
-    HELD = "held", _l("Tenue")
+    DRAFT = "draft", N_("En préparation")
+    CONFIRMED = "confirmed", N_("Confirmée")
+    HELD = "held", N_("Tenue")
 
 
 class JurySession(db.Model):
@@ -126,19 +127,19 @@ class JurySession(db.Model):
     status: Mapped[SessionStatus] = mapped_column(enum_column(SessionStatus), default=SessionStatus.DRAFT)
 
     certification = relationship("Certification")
-    seats = relationship("SessionSeat", back_populates="session", cascade="all, delete-orphan")
+    members = relationship("SessionMember", back_populates="session", cascade="all, delete-orphan")
     candidacies = relationship("Candidacy", back_populates="jury_session", order_by="Candidacy.reference")
 
 
-class SessionSeat(db.Model):
-    """A member sitting in a session, with the seat (role) they hold there.
+class SessionMember(db.Model):
+    """A member sitting on a session's jury, with the seat they hold there (a seat id of the rules).
 
     The session's times are copied here so that the database itself refuses
     a member in two overlapping sessions: an exclusion constraint on
     PostgreSQL, a trigger on SQLite (see the migration).
     """
 
-    __tablename__ = "session_seats"
+    __tablename__ = "session_seats"  # the table's name predates the glossary: renaming it would rename its indexes
     __table_args__ = (
         sa.UniqueConstraint("session_id", "member_id"),
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
@@ -149,20 +150,20 @@ class SessionSeat(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("jury_sessions.id", ondelete="CASCADE"), index=True)
     member_id: Mapped[int] = mapped_column(sa.ForeignKey("jury_members.id"), index=True)
-    role: Mapped[str | None] = mapped_column(sa.String(50))
+    seat: Mapped[str | None] = mapped_column("role", sa.String(50))  # assigned at confirmation (or by a plan)
     starts_at: Mapped[datetime] = mapped_column(sa.DateTime)
     ends_at: Mapped[datetime] = mapped_column(sa.DateTime)
 
-    session = relationship("JurySession", back_populates="seats")
+    session = relationship("JurySession", back_populates="members")
     member = relationship("JuryMember")
 
 
 class RunStatus(LabelledEnum):
-    QUEUED = "queued", _l("En attente")
-    RUNNING = "running", _l("En cours")
-    DONE = "done", _l("Terminé")
-    CANCELLED = "cancelled", _l("Annulé")
-    FAILED = "failed", _l("Échec")
+    QUEUED = "queued", N_("En attente")
+    RUNNING = "running", N_("En cours")
+    DONE = "done", N_("Terminé")
+    CANCELLED = "cancelled", N_("Annulé")
+    FAILED = "failed", N_("Échec")
 
 
 class PlanningRun(db.Model):

@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass, field
 
 from ..certifications.vocabulary import Gender
-from ..web.spreadsheets import csv_bytes, xlsx_bytes
+from ..errors import InvalidData
 
 COLUMNS = ["nom", "prenom", "email", "genre", "qualifications", "certifications", "site", "organisme", "sessions_max"]
 HEADERS_FR = {"nom": "Nom", "prenom": "Prénom", "email": "Adresse électronique", "genre": "Genre (F/M)",
@@ -27,8 +27,11 @@ class ImportRow:
         return not self.errors
 
 
-class PoolFileError(ValueError):
-    """The file cannot be read at all (format, encoding, header)."""
+class PoolFileError(InvalidData):
+    """The file cannot be read at all (format, encoding, header): 422, the reason tied to the ``file`` field."""
+
+    def __init__(self, reason: str):
+        super().__init__({"file": reason}, reason)
 
 
 def _split(value) -> list[str]:
@@ -44,12 +47,7 @@ def export_rows(members) -> list[list]:
     return rows
 
 
-def to_csv(members) -> bytes:
-    return csv_bytes(COLUMNS, export_rows(members))
-
-
-def to_xlsx(members) -> bytes:
-    return xlsx_bytes("Vivier", COLUMNS, export_rows(members), (18, 16, 30, 8, 40, 22, 12, 30, 14))
+WIDTHS = (18, 16, 30, 8, 40, 22, 12, 30, 14)  # of the XLSX columns
 
 
 def read_table(filename: str, data: bytes) -> list[tuple[int, dict]]:

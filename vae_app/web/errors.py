@@ -1,23 +1,87 @@
-"""Error pages in the layout; JSON for the API and health paths."""
+"""The one place errors become answers: error pages in the layout, JSON for the API
+and health paths, and domain errors (:mod:`vae_app.errors`) shown on the page
+the person was using — the form again, each reason next to its field.
+
+A view that renders a form declares it with :func:`form_page` (or any page
+with :func:`on_refusal`) before calling its operation; when the operation
+raises a :class:`~vae_app.errors.DomainError`, the handler rolls the
+transaction back, ties each reason to its form field (the others are
+flashed) and renders that page again with the error's status. Views hold no
+``except`` clauses for domain errors.
+"""
 from __future__ import annotations
 
-from flask import jsonify, render_template, request
+from typing import Callable
+
+from flask import flash, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from ..errors import DomainError
 from ..extensions import db
+
+Render = Callable[[int], object]
 
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
+def on_refusal(render: Render, form=None) -> None:
+    """What to show if an operation refuses this request: ``render(status)``, after each reason
+    the error gives for a field of ``form`` has been tied to that field."""
+    g.on_refusal = (render, form)
+
+
+def form_page(template: str, form, **context) -> Callable[..., tuple]:
+    """The page of a form: ``page()`` renders ``template`` with ``form`` — 422 after a refused
+    submission, 200 otherwise — and is the page shown again when an operation refuses it."""
+
+    def render(status: int | None = None):
+        if status is None:
+            status = 422 if form is not None and form.is_submitted() else 200
+        return render_template(template, form=form, **context), status
+
+    on_refusal(render, form)
+    return render
+
+
+def _tie_to_fields(error: DomainError, form) -> list[str]:
+    """Put each field's reasons on the form's field; return the reasons no field of the form takes."""
+    loose: list[str] = []
+    for name, value in error.errors.items():
+        reasons = value if isinstance(value, list) else [value]
+        field = getattr(form, name, None) if form is not None else None
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(field.errors or []) + reasons
+        else:
+            loose += reasons
+    return loose
+
+
 def register_error_handlers(app) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(error.as_json()), error.status
+        if error.status in (401, 403, 404):
+            template = "errors/404.html" if error.status == 404 else "errors/403.html"
+            return render_template(template, message=error.message), error.status
+        render, form = g.pop("on_refusal", (None, None))
+        loose = _tie_to_fields(error, form)
+        for reason in loose or ([] if error.errors else [error.message]):
+            flash(reason, "error")
+        if render is not None:
+            return render(error.status)
+        return render_template("errors/generic.html", code=error.status, message=error.message), error.status
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if _wants_json():
-            return jsonify({"error": error.name, "message": error.description}), error.code
+            return jsonify({"error": error.description or error.name, "message": error.description}), error.code
         template = {403: "errors/403.html", 404: "errors/404.html"}.get(error.code, "errors/generic.html")
-        return render_template(template, error=error), error.code
+        said = error.description if error.description != type(error).description else None  # not werkzeug's English
+        return render_template(template, code=error.code, name=error.name, message=said), error.code
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):

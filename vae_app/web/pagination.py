@@ -1,7 +1,22 @@
-"""Pagination of a list computed in Python, with the attributes of Flask-SQLAlchemy's pages."""
+"""Pagination: the page asked for, and pages of a list computed in Python with the attributes of
+Flask-SQLAlchemy's pages."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from flask import abort, request
+
+
+def page_number() -> int:
+    """The ``page`` query argument (1 when absent, below 1 or past the end: the nearest page);
+    400 when it is not a whole number."""
+    try:
+        number = int(request.args.get("page", "1"))
+    except ValueError:
+        number = None
+    if number is None or abs(number) >= 10**9:
+        abort(400, description="page : doit être un entier positif")
+    return max(1, number)
 
 
 @dataclass

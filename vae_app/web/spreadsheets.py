@@ -32,3 +32,19 @@ def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence], widt
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(fmt: str, stem: str, header: Sequence[str], rows: Iterable[Sequence], sheet: str, widths: Sequence[int] = ()):
+    """The table as a ``csv`` or ``xlsx`` attachment named ``<stem>.<fmt>`` (404 for any other format)."""
+    from flask import Response, abort
+
+    if fmt == "csv":
+        body, mimetype = csv_bytes(header, rows), "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        body, mimetype = xlsx_bytes(sheet, header, rows, widths), XLSX_MIMETYPE
+    else:
+        abort(404)
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})

@@ -23,6 +23,15 @@ def register_template_helpers(app) -> None:
 
     app.add_template_global(nav_items)
 
+    # Templates compare enums, never their values as strings: every enum a template tests is named here.
+    from ..candidacies.models import CandidacyState
+    from ..candidacies.workflow import FINAL_STATES, MoveInput, ReasonPolicy
+    from ..certifications.vocabulary import Outcome
+    from ..juries.models import RunStatus, SessionStatus
+
+    app.jinja_env.globals.update(CandidacyState=CandidacyState, SessionStatus=SessionStatus, RunStatus=RunStatus, Outcome=Outcome,
+                                 MoveInput=MoveInput, ReasonPolicy=ReasonPolicy, FINAL_STATES=FINAL_STATES)
+
     @app.template_filter("when")
     def _when(value) -> str:
         """An audit timestamp (naive UTC) in the user's time zone (Europe/Paris)."""
@@ -48,20 +57,24 @@ def register_template_helpers(app) -> None:
 
     @app.template_global()
     def event_label(event: str) -> str:
+        """An audit row's change, named for people: a workflow move's label, or an :class:`Action`'s."""
+        from ..audit.actions import Action
         from ..candidacies.workflow import MOVES
-        from flask_babel import gettext as _
 
         if event in MOVES:
             return str(MOVES[event].label)
-        return {
-            "create": _("Création du dossier"), "register": _("Inscription"),
-            "create_session": _("Session créée"), "update_session": _("Session modifiée"), "delete_session": _("Session supprimée"),
-            "add_member": _("Membre ajouté au jury"), "remove_member": _("Membre retiré du jury"),
-            "reopen_session": _("Session à confirmer de nouveau"), "add_candidate": _("Dossier ajouté à la session"),
-            "remove_candidate": _("Dossier retiré de la session"), "confirm_session": _("Session confirmée"),
-            "hold_session": _("Session tenue (décisions enregistrées)"), "create_member": _("Membre créé"),
-            "update_member": _("Membre modifié"), "add_tie": _("Lien déclaré"), "delete_member": _("Membre supprimé"),
-        }.get(event, event)
+        try:
+            return str(Action(event).label)
+        except ValueError:
+            return event
+
+    @app.template_global()
+    def seat_label(session, seat_id: str | None) -> str:
+        """The name of a seat a member holds in ``session``, from the rules; empty when none is assigned."""
+        from ..juries.requirement import jury_requirement
+
+        requirement = jury_requirement(get_rules(), session.certification.code, session.route, session.starts_at.date())
+        return requirement.seat_label(seat_id, current_language()) or ""
 
     @app.template_global()
     def qualification_label(name: str) -> str:
@@ -72,12 +85,14 @@ def register_template_helpers(app) -> None:
     @app.template_global()
     def remaining(candidacy) -> list[str]:
         """Codes of the components a candidate still has to obtain (valid acquired ones excluded)."""
-        from ..candidacies.services import components_to_assess
+        from ..candidacies.assessment import components_to_assess
 
         return [c.code for c in components_to_assess(candidacy, get_rules(), clock.today())]
 
     @app.template_global()
     def next_step(candidacy) -> str:
-        from ..candidacies.services import NEXT_STEPS
+        from flask_babel import gettext
 
-        return NEXT_STEPS[candidacy.state]
+        from ..candidacies.workflow import NEXT_STEPS
+
+        return gettext(NEXT_STEPS[candidacy.state])

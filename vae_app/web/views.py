@@ -11,17 +11,11 @@ from ..auth.models import Role, User
 from ..candidacies import queries as candidacy_queries
 from ..candidacies.models import Candidacy
 from ..extensions import db
-from ..juries.models import JuryMember, JurySession, SessionSeat
+from ..juries.models import JuryMember, JurySession, SessionMember
 from .i18n import is_safe_next
+from .pagination import page_number
 
 bp = Blueprint("web", __name__)
-
-
-def page_arg() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        abort(400, description="page : doit être un entier positif")
 
 
 @bp.route("/")
@@ -58,8 +52,8 @@ def _jury_member_home():
     if member is not None:
         sessions = db.session.scalars(
             select(JurySession)
-            .join(SessionSeat)
-            .where(SessionSeat.member_id == member.id)
+            .join(SessionMember)
+            .where(SessionMember.member_id == member.id)
             .options(selectinload(JurySession.certification), selectinload(JurySession.candidacies))
             .order_by(JurySession.starts_at)
         ).all()
@@ -69,7 +63,7 @@ def _jury_member_home():
 def _admin_home():
     page = db.paginate(
         select(User).options(selectinload(User.certifier)).order_by(User.role, User.email),
-        page=page_arg(),
+        page=page_number(),
         per_page=current_app.config["VAE_PAGE_SIZE"],
         error_out=False,
     )

@@ -1,6 +1,6 @@
-"""A campaign in the app: the planning problem built from the database, planning runs in
+"""A campaign in the app: the planning problem built from the database, and planning runs in
 the background (RQ on Redis when ``VAE_REDIS_URL`` is set, an in-process worker thread
-otherwise), and a plan applied as draft sessions in one transaction."""
+otherwise). Starting, cancelling and applying a run are operations (:mod:`..operations`)."""
 from __future__ import annotations
 
 import threading
@@ -13,13 +13,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from ... import clock
-from ...audit.operations import record as audit
 from ...candidacies.models import Candidacy, CandidacyState as S
 from ...certifications.models import Certification
 from ...certifications.registry import get_rules
 from ...extensions import db
-from .. import operations as ops
-from ..models import JuryMember, JurySession, MemberTie, PlanningRun, RunStatus, SessionSeat
+from ..models import JuryMember, MemberTie, PlanningRun, RunStatus, SessionMember
 from .model import PROBLEM_FORMAT
 
 HALF_DAYS = ((dtime(9), dtime(12, 30)), (dtime(14), dtime(17, 30)))
@@ -39,8 +37,8 @@ def build_problem(certifier_id: int, start: date, end: date, codes: list[str], s
     members = db.session.scalars(select(JuryMember).where(JuryMember.certifier_id == certifier_id)
                                  .options(selectinload(JuryMember.certifications), selectinload(JuryMember.availabilities))).all()
     window_start, window_end = datetime.combine(start, dtime.min), datetime.combine(end, dtime.max)
-    busy = db.session.execute(select(SessionSeat.member_id, SessionSeat.starts_at, SessionSeat.ends_at).where(
-        SessionSeat.starts_at < window_end, SessionSeat.ends_at > window_start)).all()
+    busy = db.session.execute(select(SessionMember.member_id, SessionMember.starts_at, SessionMember.ends_at).where(
+        SessionMember.starts_at < window_end, SessionMember.ends_at > window_start)).all()
     member_rows = []
     for member in members:
         member_codes = [c.code for c in member.certifications if c.code in codes]
@@ -69,16 +67,6 @@ def build_problem(certifier_id: int, start: date, end: date, codes: list[str], s
                        "conflicts": sorted(set(conflicts.get(c.candidate_id, []))), "unavailable_slots": []} for c in candidacies]
     return {"format": PROBLEM_FORMAT, "as_of": clock.today().isoformat(), "slots": slots, "members": member_rows,
             "candidates": candidate_rows}
-
-
-def start_run(actor, certifier_id: int, params: dict, problem: dict) -> PlanningRun:
-    run = PlanningRun(certifier_id=certifier_id, created_by_id=actor.id, created_at=clock.now(), params=params, problem=problem,
-                      status=RunStatus.QUEUED, progress=0.0, step="en attente d'un travailleur")
-    db.session.add(run)
-    db.session.flush()
-    audit(entity="planning_run", entity_id=run.id, event="start_planning", actor=actor,
-          reason=f"{len(problem['candidates'])} dossiers, {len(problem['slots'])} créneaux")
-    return run
 
 
 def enqueue(run_id: int) -> str:
@@ -159,42 +147,3 @@ def execute(run_id: int) -> None:
         current_app.logger.error("planning run %s failed:\n%s", run_id, traceback.format_exc())
     run.finished_at = clock.now()
     db.session.commit()
-
-
-def apply_plan(actor, run: PlanningRun) -> list[JurySession]:
-    """Create the plan's sessions as drafts, with their members and candidates — all or nothing.
-
-    The coordinator then reviews each one on the assembly screen (live compliance)
-    and confirms it, which summons the candidates.
-    """
-    ops.ensure(ops.can_manage_certifier(actor, run.certifier_id))
-    if run.status not in (RunStatus.DONE, RunStatus.CANCELLED) or not run.plan:
-        raise ops.JuryConflict("Le plan n'est pas prêt.")
-    if run.applied_at:
-        raise ops.JuryConflict("Ce plan a déjà été appliqué.")
-    slots = {s["id"]: s for s in run.problem["slots"]}
-    created = []
-    for proposed in run.plan["sessions"]:
-        slot = slots[proposed["slot"]]
-        certification = db.session.scalar(select(Certification).where(Certification.code == proposed["certification"]))
-        session = ops.create_session(actor, certification=certification, route=_route(proposed, run),
-                                     starts_at=datetime.fromisoformat(slot["start"]), ends_at=datetime.fromisoformat(slot["end"]),
-                                     site=slot["site"])
-        for member in proposed["members"]:
-            row = db.session.get(JuryMember, int(member["id"].lstrip("M")))
-            ops.add_member(actor, session, row, member.get("role"))
-        for reference in proposed["candidates"]:
-            candidacy = db.session.scalar(select(Candidacy).where(Candidacy.reference == reference))
-            ops.add_candidate(actor, session, candidacy)
-        created.append(session)
-    run.applied_at = clock.now()
-    audit(entity="planning_run", entity_id=run.id, event="apply_planning", actor=actor, reason=f"{len(created)} session(s) créée(s)")
-    db.session.flush()
-    return created
-
-
-def _route(proposed: dict, run: PlanningRun):
-    from ...certifications.vocabulary import AccessRoute
-
-    routes = {c["id"]: c["route"] for c in run.problem["candidates"]}
-    return AccessRoute(routes.get(proposed["candidates"][0], "vae")) if proposed["candidates"] else AccessRoute.VAE

@@ -1,24 +1,24 @@
 """The planning exchange format (``vae-jury-planning/1`` in, ``vae-jury-plan/1`` out)
-as dataclasses, and what a certification's jury requires on a slot's date,
-derived from the same rules the composition checker reads."""
+as dataclasses, and what a certification's jury requires on a slot's date, in
+the planner's terms: the same :func:`~vae_app.juries.requirement.jury_requirement`
+the composition checker reads."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from ...certifications.rules import RuleBook
 from ...certifications.vocabulary import AccessRoute
+from ...errors import InvalidData
+from ..requirement import jury_requirement
 
 PROBLEM_FORMAT = "vae-jury-planning/1"
 PLAN_FORMAT = "vae-jury-plan/1"
 
 
-class InvalidProblem(ValueError):
-    def __init__(self, errors: list[tuple[str, str]]):
-        self.errors = errors
-        super().__init__("; ".join(f"{p}: {r}" for p, r in errors[:20]))
+class InvalidProblem(InvalidData):
+    """The document is not a valid planning problem (422); ``errors`` map each path to its reason."""
 
 
 @dataclass(frozen=True)
@@ -227,37 +227,18 @@ class NotPlannable(Exception):
 
 
 def requirement(rules: RuleBook, certification: str, route: str, day: date) -> Requirement:
-    cert = rules.certification(certification)
-    if not cert.is_registered_on(day):
+    """What a session of ``certification`` needs on ``day``, or :class:`NotPlannable` saying why not."""
+    req = jury_requirement(rules, certification, AccessRoute(route), day)
+    if req.registration is None:
         raise NotPlannable(f"{certification} n'est pas enregistrée au RNCP le {day:%d/%m/%Y}")
-    state = cert.route_on(AccessRoute(route), day)
-    if state is None or not state.open:
-        raise NotPlannable(f"la voie {route} n'est pas ouverte pour {certification} le {day:%d/%m/%Y}")
-    jury = state.jury
-    if jury is None or not jury.structured or not jury.seats:
+    if req.route_state is None or not req.route_state.open:
+        raise NotPlannable(f"la voie {AccessRoute(route).short_french} n'est pas ouverte pour {certification} le {day:%d/%m/%Y}")
+    if not req.structured:
         raise NotPlannable(f"composition non structurée pour {certification} : structurez les sièges dans les règles")
-    seat_types = []
-    for seat in jury.seats:
-        reserved = 0
-        for i, inc in enumerate(seat.including):
-            seat_types.append(SeatType(f"{seat.id}:inc{i}", seat.id, inc.qualifications, inc.at_least, seat.role))
-            reserved += inc.at_least
-        if seat.count - reserved > 0:
-            seat_types.append(SeatType(seat.id, seat.id, seat.qualifications, seat.count - reserved, seat.role))
-    size = jury.size_exact or sum(s.count for s in jury.seats)
-    shares = []
-    for share in jury.shares:
-        if share.more_than is not None:
-            shares.append((share.qualifications, math.floor(share.more_than * size + 1e-9) + 1))
-        else:
-            shares.append((share.qualifications, math.ceil(share.at_least * size - 1e-9)))
-    law = rules.law["jury_law"]
-    entry = law.at(day)
-    value = entry.value if entry else {}
-    pros = law.extra["professionals"]
-    min_pros = max(value.get("min_professionals", 0),
-                   math.ceil(value.get("min_professional_share", 0) * size - 1e-9))
-    parity = (pros["employer_tag"], pros["employee_tag"]) if value.get("employer_employee_balance") else None
-    gender = law.extra["gender_balance"]["min_each"] if value.get("gender_balance") else 0
-    return Requirement(cert.code, tuple(seat_types), size, cert.session_capacity, tuple(shares),
-                       frozenset(pros["qualifications"]), min_pros, parity, gender, bool(value.get("president_required")))
+    seat_types = tuple(SeatType(place.key, place.seat.id, place.qualifications, count, place.seat.role)
+                       for place, count in req.jury.place_groups())
+    size = req.size
+    shares = tuple((share.qualifications, req.share_minimum(share, size)) for share in req.jury.shares)
+    parity = (req.employer_tag, req.employee_tag) if req.law_value("employer_employee_balance") else None
+    return Requirement(req.certification.code, seat_types, size, req.certification.session_capacity, shares, req.professionals,
+                       req.min_professionals(size), parity, req.gender_min_each, bool(req.law_value("president_required")))

@@ -1,0 +1,57 @@
+"""What an audit row records: the kind of record changed (:class:`Entity`) and the change
+(:class:`Action`, or a workflow move's name for a candidacy's moves), each with its
+label for the history pages."""
+from __future__ import annotations
+
+from ..enums import N_, LabelledEnum
+
+
+class Entity(LabelledEnum):
+    CANDIDACY = "candidacy", N_("Dossier")
+    USER = "user", N_("Compte")
+    JURY_MEMBER = "jury_member", N_("Membre du vivier")
+    JURY_SESSION = "jury_session", N_("Session de jury")
+    PLANNING_RUN = "planning_run", N_("Campagne de planification")
+    ACQUIRED_COMPONENT = "acquired_component", N_("Composante acquise")
+
+
+class Action(LabelledEnum):
+    """Every change that is not a workflow move (those are recorded under the move's name)."""
+
+    # candidacies
+    CREATE = "create", N_("Création du dossier")
+    UPDATE_APPLICATION = "update_application", N_("Demande modifiée")
+    ADD_EXPERIENCE = "add_experience", N_("Période d'expérience ajoutée")
+    UPDATE_EXPERIENCE = "update_experience", N_("Période d'expérience modifiée")
+    REMOVE_EXPERIENCE = "remove_experience", N_("Période d'expérience supprimée")
+    ATTACH_DOCUMENT = "attach_document", N_("Pièce déposée")
+    REMOVE_DOCUMENT = "remove_document", N_("Pièce supprimée")
+    SAVE_SECTION = "save_section", N_("Dossier de validation modifié")
+    PRIVACY_PURGE = "privacy_purge", N_("Données personnelles effacées")
+    # accounts
+    REGISTER = "register", N_("Inscription")
+    # the member pool
+    CREATE_MEMBER = "create_member", N_("Membre créé")
+    UPDATE_MEMBER = "update_member", N_("Membre modifié")
+    DELETE_MEMBER = "delete_member", N_("Membre supprimé")
+    ADD_TIE = "add_tie", N_("Lien déclaré")
+    REMOVE_TIE = "remove_tie", N_("Lien supprimé")
+    ADD_AVAILABILITY = "add_availability", N_("Disponibilité ajoutée")
+    REMOVE_AVAILABILITY = "remove_availability", N_("Disponibilité supprimée")
+    # sessions
+    CREATE_SESSION = "create_session", N_("Session créée")
+    UPDATE_SESSION = "update_session", N_("Session modifiée")
+    DELETE_SESSION = "delete_session", N_("Session supprimée")
+    ADD_MEMBER = "add_member", N_("Membre ajouté au jury")
+    REMOVE_MEMBER = "remove_member", N_("Membre retiré du jury")
+    REOPEN_SESSION = "reopen_session", N_("Session à confirmer de nouveau")
+    ADD_CANDIDATE = "add_candidate", N_("Dossier ajouté à la session")
+    REMOVE_CANDIDATE = "remove_candidate", N_("Dossier retiré de la session")
+    CONFIRM_SESSION = "confirm_session", N_("Session confirmée")
+    HOLD_SESSION = "hold_session", N_("Session tenue (décisions enregistrées)")
+    # planning campaigns
+    START_PLANNING = "start_planning", N_("Planification lancée")
+    CANCEL_PLANNING = "cancel_planning", N_("Planification annulée")
+    APPLY_PLANNING = "apply_planning", N_("Plan appliqué")
+    # components
+    RECOMPUTE_EXPIRY = "recompute_expiry", N_("Date d'expiration recalculée")

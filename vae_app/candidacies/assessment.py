@@ -1,0 +1,40 @@
+"""Where a candidacy stands on its components: which are carried over from an earlier
+jury, which remain to assess, the validation file's texts, and whether a jury's
+decision agrees with the per-component results (D1)."""
+from __future__ import annotations
+
+from datetime import date
+
+from ..certifications.decisions import check_decision
+from ..certifications.rules import Component, RuleBook
+from ..certifications.vocabulary import DecisionOutcome
+from .models import Candidacy
+
+
+def carried_over(candidacy: Candidacy, day: date) -> set[str]:
+    """Codes of the components acquired earlier and still valid on ``day``."""
+    return {a.component_code for a in candidacy.acquired_components if a.is_valid_on(day)}
+
+
+def components_to_assess(candidacy: Candidacy, rules: RuleBook, today: date) -> list[Component]:
+    """The certification's components not already acquired and still valid (those are carried over)."""
+    held = carried_over(candidacy, today)
+    return [c for c in rules.certification(candidacy.certification.code).components if c.code not in held]
+
+
+def section_texts(candidacy: Candidacy) -> dict[str, str]:
+    return {s.component_code: s.text for s in candidacy.validation_sections}
+
+
+def decision_check(candidacy: Candidacy, data: dict, rules: RuleBook) -> tuple[DecisionOutcome | None, list[str]]:
+    """(outcome, problems) of a jury's decision as recorded: ``data`` is ``{"outcome": <DecisionOutcome value>,
+    "components": {"CODE": true|false, …}}`` for the components the jury assessed, dated by its session."""
+    session = candidacy.jury_session
+    claimed = data.get("outcome")
+    if session is None and isinstance(claimed, str) and claimed in {o.value for o in DecisionOutcome if o.decides}:
+        return DecisionOutcome(claimed), ["Aucune session de jury : la décision ne peut pas être datée."]
+    day = session.starts_at.date() if session else None
+    codes = [c.code for c in rules.certification(candidacy.certification.code).components]
+    expired = {a.component_code: a.expires_on for a in candidacy.acquired_components if day and not a.is_valid_on(day)}
+    carried = carried_over(candidacy, day) if day else set()
+    return check_decision(claimed, codes, carried, expired, data.get("components") or {})

@@ -1,0 +1,74 @@
+"""A candidacy as the law's rule functions see it: the eligibility engine's input and verdict,
+the answer deadline (R3) and what silence means, what the application still lacks."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from ..certifications.deadlines import AnswerDeadline, answer_deadline
+from ..certifications.eligibility import Application, Experience, OtherApplication, Verdict, evaluate_eligibility
+from ..certifications.models import Certification
+from ..certifications.rules import RuleBook
+from ..extensions import db
+from .models import Candidacy
+
+
+def application_for(candidacy: Candidacy, today: date) -> Application:
+    """The candidacy as the eligibility engine's input.
+
+    Before submission the receipt date is taken as today (a pre-check of
+    what the rules would say if it were received now).
+    """
+    received = candidacy.received_on or today
+    others = db.session.execute(
+        select(Candidacy.received_on, Certification.code).join(Certification)
+        .where(Candidacy.candidate_id == candidacy.candidate_id, Candidacy.id != candidacy.id, Candidacy.received_on.is_not(None))
+    ).all()
+    return Application(
+        certification=candidacy.certification.code,
+        route=candidacy.route,
+        received_on=received,
+        experiences=tuple(Experience(e.status, e.start, e.end_on, e.hours, e.related) for e in candidacy.experiences),
+        other_applications=tuple(OtherApplication(code, day) for day, code in others),
+        certifier_code=candidacy.certification.certifier.code,
+        complete_on=candidacy.complete_on if candidacy.received_on else None,
+    )
+
+
+def verdict_for(candidacy: Candidacy, rules: RuleBook, today: date) -> Verdict:
+    return evaluate_eligibility(application_for(candidacy, today), rules)
+
+
+def answer_deadline_of(candidacy: Candidacy, rules: RuleBook) -> AnswerDeadline | None:
+    """R3 for a received application: 2 months after it became complete; None before receipt."""
+    if candidacy.received_on is None:
+        return None
+    return answer_deadline(rules.law, candidacy.received_on, candidacy.complete_on, candidacy.certification.certifier.code)
+
+
+REQUIRED_FIELDS = {
+    "birth_date": "date de naissance",
+    "birth_place": "lieu de naissance",
+    "nationality": "nationalité",
+    "address": "adresse",
+}
+
+
+def application_gaps(candidacy: Candidacy, rules: RuleBook, today: date) -> list[str]:
+    """What the application still lacks before it can be filed (CERFA 12818)."""
+    gaps = [f"Champ obligatoire non renseigné : {label}." for name, label in REQUIRED_FIELDS.items()
+            if not getattr(candidacy, name)]
+    if not candidacy.experiences:
+        gaps.append("Déclarez au moins une période d'expérience.")
+    if not candidacy.sworn_statement:
+        gaps.append("Cochez la déclaration sur l'honneur (une seule demande pour cette certification cette année civile, trois au plus).")
+    cert = rules.certification(candidacy.certification.code)
+    day = candidacy.received_on or today
+    if not cert.is_registered_on(day):
+        gaps.append(f"{cert.code} n'est pas enregistrée au RNCP le {day.strftime('%d/%m/%Y')} : elle ne peut pas être demandée.")
+    else:
+        route = cert.route_on(candidacy.route, day)
+        if route is None or not route.open:
+            gaps.append(f"La voie « {candidacy.route.french} » n'est pas ouverte pour {cert.code} le {day.strftime('%d/%m/%Y')}.")
+    return gaps

@@ -1,0 +1,50 @@
+"""The coordinator's desk — every candidacy of the certifier, filtered, searched, sorted, with the
+deadline that matters now — and the workflow diagram."""
+from __future__ import annotations
+
+from flask import abort, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ... import clock
+from ...auth.models import Role
+from ...auth.permissions import role_required
+from ...certifications.registry import get_rules
+from ...extensions import db
+from ...web.pagination import page_number
+from .. import queries
+from ..forms import QueueForm
+from ..models import CandidacyState as S
+from ..workflow import MOVES, mermaid
+
+
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def queue():
+    form = QueueForm(request.args)
+    certifier = current_user.certifier_id if current_user.role is Role.COORDINATOR else None
+    certifications = queries.certifications_in_scope(certifier)
+    form.etat.choices = [("", _("Tous les états"))] + [(s.value, str(s.label)) for s in S]
+    form.certification.choices = [("", _("Toutes"))] + [(c.code, c.code) for c in certifications]
+    if not form.validate():
+        abort(400, description="; ".join(f"{name} : {', '.join(errors)}" for name, errors in form.errors.items()))
+    ids = {c.code: c.id for c in certifications}
+    state = S(form.etat.data) if form.etat.data else None
+    counts = queries.state_counts(db.session, certifier)
+    query = queries.queue([ids[form.certification.data]] if form.certification.data else list(ids.values()), state, form.q.data,
+                          form.tri.data or "recent")
+    # without a search, the total is known from the counters: no COUNT over the certifier's files
+    known = None
+    if not form.q.data:
+        known = queries.state_counts(db.session, certifier, form.certification.data) if form.certification.data else counts
+    page = db.paginate(query, page=page_number(), per_page=current_app.config["VAE_PAGE_SIZE"], error_out=False,
+                       count=known is None)
+    if known is not None:
+        page.total = queries.counted_total(known, state)
+    rules, today = get_rules(), clock.today()
+    deadlines = {c.id: queries.deadline_of(c, rules, today) for c in page.items}
+    return render_template("candidacies/queue.html", form=form, page=page, counts=counts, deadlines=deadlines)
+
+
+def workflow_diagram():
+    """The workflow as a diagram (the machine's own Mermaid output)."""
+    return render_template("candidacies/workflow.html", diagram=mermaid(), moves=MOVES, states=list(S))

@@ -1,0 +1,121 @@
+"""The candidacy page: dates and deadlines, the eligibility pre-check, the application, the
+validation file, the history, and the workflow moves the user may fire now."""
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ... import clock
+from ...auth.models import Role
+from ...auth.permissions import can_fire_move
+from ...certifications.registry import get_rules
+from ...certifications.vocabulary import DecisionOutcome
+from ...database import unit_of_work
+from ...errors import InvalidData
+from ...extensions import db
+from ...juries import operations as jury_ops, queries as jury_queries
+from ...web.errors import on_refusal
+from .. import queries
+from ..assessment import components_to_assess, section_texts
+from ..eligibility import answer_deadline_of, verdict_for
+from ..forms import ApplicationForm, ConfirmForm, DocumentForm, ExperienceForm, MoveForm, SectionForm
+from ..models import Candidacy, CandidacyState as S
+from ..operations import fire
+from ..workflow import MOVES, NEXT_STEPS, MoveContext, MoveInput, static_refusals
+from . import load
+
+
+def page_context(candidacy: Candidacy, **forms) -> dict:
+    rules, today = get_rules(), clock.today()
+    available = []
+    for move in MOVES.values():
+        if can_fire_move(current_user, candidacy, move):
+            refusals = static_refusals(move.name, candidacy, MoveContext(actor=current_user, today=today, rules=rules))
+            if refusals is not None:
+                available.append((move, refusals))
+    cert_rules = rules.certification(candidacy.certification.code)
+    move_form = forms.pop("move_form", None) or MoveForm(formdata=None)
+    move_form.version.data = str(candidacy.version)
+    if candidacy.state is S.READY_FOR_JURY:
+        move_form.session_id.choices = [(str(s.id), f"{s.reference} — {s.starts_at:%d/%m/%Y %H:%M}, {s.site}")
+                                        for s in jury_queries.upcoming_sessions(candidacy, today)]
+    to_assess = components_to_assess(candidacy, rules, today)
+    move_form.component.choices = [(c.code, f"{c.code} — {c.title}") for c in to_assess]
+    move_form.outcome.choices = [(o.value, o.label) for o in DecisionOutcome]
+    editing = candidacy.state in (S.DRAFT, S.INCOMPLETE) and current_user.id == candidacy.candidate_id
+    return {
+        "candidacy": candidacy,
+        "cert_rules": cert_rules,
+        "title": cert_rules.title_on(candidacy.received_on or today),
+        "verdict": verdict_for(candidacy, rules, today),
+        "available": available,
+        "timeline": queries.history(candidacy.id),
+        "deadline": answer_deadline_of(candidacy, rules),
+        "next_step": _(NEXT_STEPS[candidacy.state]),
+        "editing": editing,
+        "application_form": forms.pop("application_form", None) or ApplicationForm(obj=candidacy, formdata=None),
+        "experience_form": forms.pop("experience_form", None) or ExperienceForm(formdata=None),
+        "document_form": forms.pop("document_form", None) or DocumentForm(formdata=None),
+        "section_texts": section_texts(candidacy),
+        "section_form": SectionForm(formdata=None),
+        "to_assess": to_assess,
+        "move_form": move_form,
+        "confirm_form": ConfirmForm(formdata=None),
+        "related_label": {True: _("oui"), False: _("non"), None: _("non précisé")},
+        "is_candidate": current_user.id == candidacy.candidate_id,
+        "is_staff": current_user.role in (Role.COORDINATOR, Role.ADMIN),
+        "registration_end": cert_rules.registration_end,
+        **forms,
+    }
+
+
+def show_page(candidacy: Candidacy, status: int = 200, **forms):
+    """The page, as the database now holds the candidacy (after a refusal: as before the attempt)."""
+    candidacy = db.session.get(Candidacy, candidacy.id)
+    return render_template("candidacies/show.html", **page_context(candidacy, **forms)), status
+
+
+@login_required
+def show(candidacy_id: int):
+    return show_page(load(candidacy_id))
+
+
+@login_required
+def precheck(candidacy_id: int):
+    """The eligibility verdict as the engine gives it now (as if received today for a draft)."""
+    return jsonify(verdict_for(load(candidacy_id), get_rules(), clock.today()).as_dict())
+
+
+def _move_data(move_input: MoveInput, form: MoveForm) -> dict:
+    if move_input is MoveInput.ASSESSMENT:
+        return {"component": form.component.data, "result": form.result.data, "note": form.note.data}
+    if move_input is MoveInput.DECISION:
+        components = {key[len("component-"):]: value == "yes" for key, value in request.form.items()
+                      if key.startswith("component-") and value in ("yes", "no")}
+        return {"outcome": form.outcome.data, "components": components}
+    return {}
+
+
+@login_required
+def move(candidacy_id: int, move: str):
+    candidacy = load(candidacy_id)
+    spec = MOVES.get(move) or abort(404)
+    form = MoveForm()
+    on_refusal(lambda status: show_page(candidacy, status, move_form=form), form)
+    if not form.validate():
+        return show_page(candidacy, 422, move_form=form)
+    if spec.irreversible and not form.confirm.data:
+        raise InvalidData({"event": _("Cochez « Je confirme » : cette action est définitive.")})
+    if form.version.data and not form.version.data.isdigit():
+        raise InvalidData({"version": "version : entier attendu"})
+    version = int(form.version.data) if form.version.data else None
+    with unit_of_work():
+        if spec.input is MoveInput.SESSION:
+            new_state = jury_ops.schedule(current_user, candidacy, jury_queries.session_by_id(form.session_id.data),
+                                          expected_version=version)
+        else:
+            new_state = fire(candidacy, move, current_user, reason=form.reason.data, data=_move_data(spec.input, form),
+                             expected_version=version)
+    flash(_("« %(move)s » : le dossier est maintenant « %(state)s ».", move=spec.label, state=new_state.label), "success")
+    return redirect(url_for("candidacies.show", candidacy_id=candidacy.id))

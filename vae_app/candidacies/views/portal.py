@@ -1,0 +1,174 @@
+"""The candidate's screens: starting an application, then filling it in — identity, experience
+periods, supporting documents — and writing the validation file, part by part."""
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ... import clock
+from ...auth.models import Role
+from ...auth.permissions import role_required
+from ...certifications.registry import get_rules
+from ...certifications.vocabulary import AccessRoute, ExperienceStatus
+from ...database import unit_of_work
+from ...web.errors import form_page, on_refusal
+from .. import documents, operations as ops, queries
+from ..forms import RELATED_VALUES, ApplicationForm, ConfirmForm, DocumentForm, ExperienceForm, NewCandidacyForm, SectionForm
+from ..models import DocumentKind
+from . import editable, load
+from .page import show_page
+
+
+@role_required(Role.CANDIDATE)
+def new():
+    today, rules = clock.today(), get_rules()
+    offers = queries.open_offers(today)
+    form = NewCandidacyForm()
+    form.offer.choices = [(f"{cert.code}|{route.value}", f"{cert.code} — {rules.certification(cert.code).title_on(today)} ({route.label})")
+                          for cert, route in offers]
+    page = form_page("candidacies/new.html", form, offers=offers, successors=_successors(offers))
+    if form.validate_on_submit():
+        code, route = form.offer.data.split("|")
+        with unit_of_work():
+            candidacy = ops.create_candidacy(current_user, code, AccessRoute(route))
+        flash(_("Votre demande %(ref)s est créée : complétez-la puis déposez-la.", ref=candidacy.reference), "success")
+        return redirect(url_for("candidacies.show", candidacy_id=candidacy.id))
+    return page()
+
+
+def _successors(offers) -> list[dict]:
+    """Closed certifications whose successor is in the catalogue: offered to new applicants instead."""
+    rules, today = get_rules(), clock.today()
+    offered = {cert.code for cert, _route in offers}
+    found = []
+    for code, cert in sorted(rules.certifications.items()):
+        successor = ((cert.raw.get("successor") or {}).get("value") or {}).get("code")
+        if cert.is_registered_on(today) or not successor or successor not in rules.certifications:
+            continue
+        found.append({"code": code, "title": cert.current_title, "end": cert.registration_end, "successor": successor,
+                      "successor_title": rules.certification(successor).current_title, "offered": successor in offered})
+    return found
+
+
+def _back(candidacy, anchor: str):
+    return redirect(url_for("candidacies.show", candidacy_id=candidacy.id, _anchor=anchor))
+
+
+@login_required
+def save_application(candidacy_id: int):
+    candidacy = editable(candidacy_id)
+    form = ApplicationForm()
+    on_refusal(lambda status: show_page(candidacy, status, application_form=form), form)
+    if not form.validate():
+        return show_page(candidacy, 422, application_form=form)
+    with unit_of_work():
+        ops.save_application(candidacy, current_user, {name: form[name].data for name in ops.APPLICATION_FIELDS})
+    flash(_("Informations enregistrées."), "success")
+    return _back(candidacy, "demande")
+
+
+def _experience_values(form: ExperienceForm) -> dict:
+    return {"status": ExperienceStatus(form.status.data), "job_title": form.job_title.data.strip(),
+            "organisation": form.organisation.data.strip(), "start": form.start.data, "end_on": form.end_on.data,
+            "hours": form.hours.data, "related": RELATED_VALUES[form.related.data], "activities": form.activities.data or None}
+
+
+@login_required
+def add_experience(candidacy_id: int):
+    candidacy = editable(candidacy_id)
+    form = ExperienceForm()
+    on_refusal(lambda status: show_page(candidacy, status, experience_form=form), form)
+    if not form.validate():
+        return show_page(candidacy, 422, experience_form=form)
+    with unit_of_work():
+        ops.add_experience(candidacy, current_user, _experience_values(form))
+    flash(_("Période d'expérience ajoutée."), "success")
+    return _back(candidacy, "experiences")
+
+
+@login_required
+def edit_experience(candidacy_id: int, experience_id: int):
+    candidacy = editable(candidacy_id)
+    row = ops.experience_of(candidacy, experience_id)
+    form = ExperienceForm(obj=row)
+    if not form.is_submitted():
+        form.related.data = {value: key for key, value in RELATED_VALUES.items()}[row.related]
+        form.status.data = row.status.value
+    page = form_page("candidacies/experience_edit.html", form, candidacy=candidacy, row=row)
+    if form.validate_on_submit():
+        with unit_of_work():
+            ops.update_experience(candidacy, current_user, experience_id, _experience_values(form))
+        flash(_("Période d'expérience modifiée."), "success")
+        return _back(candidacy, "experiences")
+    return page()
+
+
+def _confirmed(question: str, what: str, back: str, remove, done: str):
+    """GET asks for confirmation; the confirmed POST (its CSRF token checked) removes and commits."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        with unit_of_work():
+            remove()
+        flash(done, "success")
+        return redirect(back)
+    return render_template("confirm.html", form=form, what=what, question=question, back=back)
+
+
+@login_required
+def delete_experience(candidacy_id: int, experience_id: int):
+    candidacy = editable(candidacy_id)
+    row = ops.experience_of(candidacy, experience_id)
+    return _confirmed(_("Supprimer cette période d'expérience ?"), f"{row.job_title} — {row.organisation} ({row.start:%d/%m/%Y})",
+                      url_for("candidacies.show", candidacy_id=candidacy.id, _anchor="experiences"),
+                      lambda: ops.remove_experience(candidacy, current_user, experience_id), _("Période d'expérience supprimée."))
+
+
+@login_required
+def upload_document(candidacy_id: int):
+    candidacy = editable(candidacy_id)
+    form = DocumentForm()
+    on_refusal(lambda status: show_page(candidacy, status, document_form=form), form)
+    if not form.validate():
+        return show_page(candidacy, 422, document_form=form)
+    upload = form.file.data
+    with unit_of_work():
+        document = ops.attach_document(candidacy, current_user, DocumentKind(form.kind.data), upload.filename,
+                                       upload.read(documents.MAX_BYTES + 1))
+    flash(_("Pièce « %(name)s » déposée.", name=document.original_name), "success")
+    return _back(candidacy, "documents")
+
+
+@login_required
+def download_document(candidacy_id: int, document_id: int):
+    document = ops.document_of(load(candidacy_id), document_id)
+    response = send_file(BytesIO(document.content.data), mimetype=document.content_type, as_attachment=True,
+                         download_name=document.original_name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def delete_document(candidacy_id: int, document_id: int):
+    candidacy = editable(candidacy_id)
+    document = ops.document_of(candidacy, document_id)
+    return _confirmed(_("Supprimer cette pièce ?"), f"{document.kind.label} — {document.original_name}",
+                      url_for("candidacies.show", candidacy_id=candidacy.id, _anchor="documents"),
+                      lambda: ops.remove_document(candidacy, current_user, document_id), _("Pièce supprimée."))
+
+
+@login_required
+def save_validation_section(candidacy_id: int, code: str):
+    candidacy = load(candidacy_id)
+    form = SectionForm()
+    on_refusal(lambda status: show_page(candidacy, status), form)
+    if not form.validate():
+        flash(_("Texte trop long (50 000 caractères au plus)."), "error")
+        return show_page(candidacy, 422)
+    with unit_of_work():
+        ops.save_section(candidacy, current_user, code, form.text.data or "")
+    flash(_("Partie « %(code)s » enregistrée.", code=code), "success")
+    return _back(candidacy, f"composante-{code}")

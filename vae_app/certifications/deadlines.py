@@ -1,0 +1,92 @@
+"""The law's deadlines, as pure functions of the rules and the dates they are keyed on.
+
+- R3: the certifier answers on eligibility within 2 months of receiving the
+  complete application; R4/R5 (and policy Q5 per certifier): what its
+  silence means then — rules in force on the day the application was received.
+- D4: the jury sits before the end of the 3rd month after the validation
+  file is filed — rule in force on the filing day.
+
+No database, no Flask: the eligibility engine, the workflow's guards and the
+coordinator's pages all ask here.
+"""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+from .rules import LawRules
+
+
+def add_months(day: date, months: int) -> date:
+    """Same day ``months`` later, clipped to the month's last day (31 Dec + 2 months = 29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def end_of_month(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+@dataclass(frozen=True)
+class Silence:
+    """What the certifier's silence means for an application received on a given day."""
+
+    means: str | None  # "admissible", "rejection", or None when no rule is in force
+    rule: str | None
+    source: str | None
+
+    @property
+    def admissible(self) -> bool:
+        """Whether silence makes the application admissible (otherwise it is a rejection)."""
+        return self.means == "admissible"
+
+
+@dataclass(frozen=True)
+class AnswerDeadline:
+    """R3: the last day of the certifier's answer, and what silence means after it."""
+
+    due_on: date
+    rule: str
+    source: str
+    silence: Silence
+
+
+@dataclass(frozen=True)
+class JuryDeadline:
+    """D4: the last day on which the jury may sit."""
+
+    on: date
+    rule: str
+    source: str
+
+
+def silence_rule(law: LawRules, received_on: date, certifier_code: str | None) -> Silence:
+    """What silence means for an application received on ``received_on`` (R4, R5; Q5 per certifier)."""
+    rule = law["silence_meaning"]
+    override = (rule.extra.get("certifier_overrides") or {}).get(certifier_code or "")
+    if override and date.fromisoformat(override["from"]) <= received_on:
+        return Silence(override["means"], "Q5", override["source"])
+    entry = rule.at(received_on)
+    return Silence(entry.value["means"], entry.id, entry.source) if entry else Silence(None, None, None)
+
+
+def answer_deadline(law: LawRules, received_on: date, complete_on: date | None = None,
+                    certifier_code: str | None = None) -> AnswerDeadline | None:
+    """R3 in force on the receipt day, counted from the day the application became complete
+    (the receipt day when it was complete at once). None when no such rule is in force."""
+    entry = law["answer_deadline"].at(received_on)
+    if entry is None:
+        return None
+    due = add_months(complete_on or received_on, entry.value["months"])
+    return AnswerDeadline(due, entry.id, entry.source, silence_rule(law, received_on, certifier_code))
+
+
+def jury_deadline(law: LawRules, validation_file_filed_on: date) -> JuryDeadline | None:
+    """D4 in force on the filing day: the last day of the 3rd month after it. None before D4."""
+    entry = law["jury_deadline"].at(validation_file_filed_on)
+    if entry is None:
+        return None
+    shifted = add_months(validation_file_filed_on, entry.value["months_after_validation_file"])
+    return JuryDeadline(end_of_month(shifted), entry.id, entry.source)

@@ -1,0 +1,65 @@
+"""The jury's decision (D1, C. éduc. L335-5; C. trav. R6412-7): total validation when every
+component is held, partial validation when some are, refusal when none is.
+
+Components still validly acquired from an earlier jury count as held (they
+are carried over); an expired one never does, and the jury must decide on it
+again. Pure functions of component codes and dates.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Iterable, Mapping
+
+from .vocabulary import DecisionOutcome
+
+
+def outcome_of(components: Iterable[str], held: Iterable[str]) -> DecisionOutcome:
+    """D1: the decision that ``held`` components (carried over or validated now) amount to."""
+    components, held = set(components), set(held) & set(components)
+    if held == components:
+        return DecisionOutcome.FULL
+    return DecisionOutcome.PARTIAL if held else DecisionOutcome.REFUSED
+
+
+def check_decision(claimed: Any, components: list[str], carried: set[str], expired: Mapping[str, date],
+                   results: Any) -> tuple[DecisionOutcome | None, list[str]]:
+    """(outcome, problems) for a decision as recorded: ``claimed`` (an outcome's value) must be what the
+    per-component ``results`` ({code: true|false} for every component not carried over) amount to.
+
+    ``expired`` maps the components acquired earlier but expired on the jury's day to their expiry
+    date. An absence decides nothing and needs no results.
+    """
+    try:
+        outcome = DecisionOutcome(claimed)
+    except ValueError:
+        return None, [f"outcome : valeur attendue parmi {', '.join(o.value for o in DecisionOutcome)}, reçu {claimed!r}."]
+    if not outcome.decides:
+        return outcome, []
+    if not isinstance(results, dict):
+        return outcome, ["components : un objet {code: true|false} est attendu."]
+    problems = []
+    unknown = sorted(set(results) - set(components))
+    if unknown:
+        problems.append(f"components : composante inconnue {', '.join(map(str, unknown))}.")
+    to_decide = [code for code in components if code not in carried]
+    for code in to_decide:
+        if isinstance(results.get(code), bool):
+            continue
+        if code in expired:
+            problems.append(f"La composante {code} a expiré le {expired[code].strftime('%d/%m/%Y')} : elle ne peut pas être "
+                            "comptée ; le jury doit se prononcer à nouveau sur elle.")
+        else:
+            problems.append(f"components : décision manquante pour {code}.")
+    if problems:
+        return outcome, problems
+    newly = {code for code in to_decide if results[code]}
+    held = set(carried) | newly
+    derived = outcome_of(components, held)
+    if outcome is derived:
+        return outcome, []
+    if outcome is DecisionOutcome.FULL:
+        missing = sorted(set(components) - held)
+        return outcome, [f"Validation totale impossible : composantes non validées {', '.join(missing)}."]
+    if outcome is DecisionOutcome.PARTIAL:
+        return outcome, ["Validation partielle : au moins une composante validée et au moins une non validée."]
+    return outcome, [f"Refus incompatible avec les composantes validées ou acquises : {', '.join(sorted(held))}."]

@@ -1,0 +1,272 @@
+"""Every read of the jury domain: the pool, sessions and what the assembly screen offers,
+a stored session as the composition checker's input, and what stands in the way of
+summoning a candidate to a session. No change here (see :mod:`.operations`)."""
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..audit.actions import Entity
+from ..audit.models import AuditEvent
+from ..auth.models import User
+from ..candidacies.models import Candidacy, CandidacyState as S, ComponentDecision
+from ..certifications.models import Certification, Certifier
+from ..certifications.registry import get_rules
+from ..extensions import db
+from .composition import Jury, JuryCandidate, Member, Report, Tie, check_composition
+from .models import JuryMember, JurySession, MemberAvailability, MemberTie, PlanningRun, SessionMember, SessionStatus, member_certifications
+
+# --------------------------------------------------------------------------- certifiers, the pool
+
+
+def certifier_by_code(code: str | None) -> Certifier | None:
+    """The certifier with that code, or the first by code when none is given."""
+    query = select(Certifier).where(Certifier.code == code) if code else select(Certifier).order_by(Certifier.code)
+    return db.session.scalar(query)
+
+
+def certifications_of(certifier_id: int) -> list[Certification]:
+    return db.session.scalars(select(Certification).where(Certification.certifier_id == certifier_id).order_by(Certification.code)).all()
+
+
+def _holds_one_of(names) -> sa.ColumnElement:
+    """Members whose JSON list of qualifications holds one of ``names``: '"name"' in its text
+    (the rules schema keeps names to [a-z][a-z0-9_]*)."""
+    text = sa.cast(JuryMember.qualifications, sa.Text)
+    return or_(*(text.like('%"' + name.replace("_", "\\_") + '"%', escape="\\") for name in sorted(names)))
+
+
+def pool(certifier_id: int, search: str = "", qualification: str | None = None) -> sa.Select:
+    """A certifier's members by name, with their certifications; ``search`` narrows by name, e-mail or site,
+    ``qualification`` to the members holding it."""
+    query = select(JuryMember).where(JuryMember.certifier_id == certifier_id)
+    if search:
+        term = f"%{search.lower()}%"
+        query = query.where(or_(func.lower(JuryMember.last_name).like(term), func.lower(JuryMember.first_name).like(term),
+                                func.lower(JuryMember.email).like(term), func.lower(JuryMember.site).like(term)))
+    if qualification:
+        query = query.where(_holds_one_of([qualification]))
+    return query.options(selectinload(JuryMember.certifications)).order_by(JuryMember.last_name, JuryMember.first_name, JuryMember.id)
+
+
+def members_by_email(certifier_id: int) -> dict[str, JuryMember]:
+    return {m.email: m for m in db.session.scalars(select(JuryMember).where(JuryMember.certifier_id == certifier_id))}
+
+
+def tie_candidates(certifier_id: int) -> list[tuple[int, str, str, str]]:
+    """(user id, first name, last name, candidacy reference) of the certifier's candidates: whom a member may be tied to."""
+    return db.session.execute(
+        select(User.id, User.first_name, User.last_name, Candidacy.reference)
+        .join(Candidacy, Candidacy.candidate_id == User.id).join(Certification)
+        .where(Certification.certifier_id == certifier_id).order_by(User.last_name)
+    ).all()
+
+
+def sittings_of(member: JuryMember) -> list[SessionMember]:
+    """The sessions a member sits or sat on, oldest first."""
+    return db.session.scalars(select(SessionMember).where(SessionMember.member_id == member.id)
+                              .options(selectinload(SessionMember.session)).order_by(SessionMember.starts_at)).all()
+
+
+def site_names(certifier_id: int) -> list[str]:
+    return sorted({s for s in db.session.scalars(select(JuryMember.site).where(JuryMember.certifier_id == certifier_id)) if s})
+
+
+# --------------------------------------------------------------------------- sessions
+
+
+def sessions(certifier_id: int, status: SessionStatus | None, from_day: date | None) -> sa.Select:
+    """A certifier's sessions with their members and candidacies: from ``from_day`` on, soonest first,
+    or every one, latest first."""
+    query = (select(JurySession).join(Certification).where(Certification.certifier_id == certifier_id)
+             .options(selectinload(JurySession.members).selectinload(SessionMember.member), selectinload(JurySession.candidacies),
+                      selectinload(JurySession.certification)))
+    if status is not None:
+        query = query.where(JurySession.status == status)
+    if from_day is not None:
+        return query.where(JurySession.starts_at >= datetime.combine(from_day, datetime.min.time())).order_by(JurySession.starts_at)
+    return query.order_by(JurySession.starts_at.desc())
+
+
+def session_by_id(raw) -> JurySession | None:
+    """The session whose id is ``raw`` (a number or its text), None for anything else."""
+    try:
+        session_id = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return db.session.get(JurySession, session_id) if abs(session_id) < 2**63 else None
+
+
+def upcoming_sessions(candidacy: Candidacy, today: date) -> list[JurySession]:
+    """Sessions a candidacy could be summoned to: its certification and route, not held, from today on."""
+    return db.session.scalars(
+        select(JurySession).where(JurySession.certification_id == candidacy.certification_id, JurySession.route == candidacy.route,
+                                  JurySession.status != SessionStatus.HELD,
+                                  JurySession.starts_at >= datetime.combine(today, datetime.min.time()))
+        .order_by(JurySession.starts_at)).all()
+
+
+def session_history(session_id: int) -> list[AuditEvent]:
+    return db.session.scalars(select(AuditEvent).where(AuditEvent.entity == Entity.JURY_SESSION.value, AuditEvent.entity_id == session_id)
+                              .options(selectinload(AuditEvent.actor)).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())).all()
+
+
+def recorded_decisions(session: JurySession) -> dict[int, dict[str, bool]]:
+    """{candidacy id: {component code: validated}} as the jury of ``session`` decided."""
+    out: dict[int, dict[str, bool]] = {}
+    for row in db.session.scalars(select(ComponentDecision).where(ComponentDecision.jury_session_id == session.id)):
+        out.setdefault(row.candidacy_id, {})[row.component_code] = row.validated
+    return out
+
+
+def planning_runs(certifier_id: int, limit: int = 20) -> list[PlanningRun]:
+    return db.session.scalars(select(PlanningRun).where(PlanningRun.certifier_id == certifier_id)
+                              .order_by(PlanningRun.created_at.desc()).limit(limit)).all()
+
+
+# --------------------------------------------------------------------------- compliance of a stored session
+
+
+def _ties_between(member_ids: set[int], candidate_ids: set[int]) -> list[MemberTie]:
+    if not member_ids or not candidate_ids:
+        return []
+    return db.session.scalars(select(MemberTie).where(MemberTie.member_id.in_(member_ids), MemberTie.candidate_id.in_(candidate_ids))).all()
+
+
+def jury_of(session: JurySession, extra_candidacies: list[Candidacy] | None = None, ties: list | None = None) -> Jury:
+    """The stored session as the composition checker's input (ties come from the pool, or are given preloaded)."""
+    members = tuple(Member(str(s.member_id), s.member.gender.value, frozenset(s.member.qualifications), s.seat)
+                    for s in sorted(session.members, key=lambda s: s.member_id))
+    member_ids = {s.member_id for s in session.members}
+    candidacies = list(session.candidacies) + list(extra_candidacies or [])
+    candidate_ids = {c.candidate_id for c in candidacies}
+    if ties is None:
+        ties = _ties_between(member_ids, candidate_ids)
+    by_candidate: dict[int, list[Tie]] = {}
+    for tie in ties:
+        if tie.member_id in member_ids and tie.candidate_id in candidate_ids:
+            by_candidate.setdefault(tie.candidate_id, []).append(Tie(str(tie.member_id), tie.kind.value))
+    candidates = tuple(JuryCandidate(c.reference, tuple(by_candidate.get(c.candidate_id, ()))) for c in candidacies)
+    return Jury(session.certification.code, session.route, session.starts_at.date(), members, candidates)
+
+
+def compliance(session: JurySession, extra_candidacies: list[Candidacy] | None = None, ties: list | None = None) -> Report:
+    return check_composition(jury_of(session, extra_candidacies, ties), get_rules())
+
+
+def compliance_of_many(sessions: list[JurySession]) -> dict[int, Report]:
+    """Reports for a page of sessions with one query for all their ties."""
+    ties = _ties_between({s.member_id for session in sessions for s in session.members},
+                         {c.candidate_id for session in sessions for c in session.candidacies})
+    return {session.id: compliance(session, ties=ties) for session in sessions}
+
+
+def scheduling_problems(candidacy: Candidacy, session: JurySession | None, today: date) -> list[str]:
+    """What stands in the way of summoning ``candidacy`` to ``session`` (none: it may be)."""
+    if session is None:
+        return ["session_id : session de jury introuvable."]
+    problems = []
+    if session.certification_id != candidacy.certification_id:
+        problems.append(f"La session {session.reference} est pour {session.certification.code}, pas pour {candidacy.certification.code}.")
+    if session.route != candidacy.route:
+        problems.append(f"La session {session.reference} est pour la voie « {session.route.french} ».")
+    if session.status is SessionStatus.HELD:
+        problems.append(f"La session {session.reference} a déjà eu lieu.")
+    if session.starts_at.date() < today:
+        problems.append(f"La session {session.reference} est passée ({session.starts_at.strftime('%d/%m/%Y')}).")
+    if session.status is SessionStatus.DRAFT:
+        problems.append(f"La session {session.reference} n'est pas encore confirmée : composez et confirmez le jury d'abord.")
+    heard = [c for c in session.candidacies if c.id != candidacy.id and c.state is S.JURY_SCHEDULED]
+    if len(heard) >= session.capacity:
+        problems.append(f"La session {session.reference} est complète ({session.capacity} candidats au plus).")
+    if not problems:
+        report = compliance(session) if candidacy in session.candidacies else compliance(session, [candidacy])
+        problems += [f"Jury non conforme : {f.message}" for f in report.failures() if f.candidate in (None, candidacy.reference)]
+    return problems
+
+
+# --------------------------------------------------------------------------- the assembly screen
+
+
+@functools.lru_cache(maxsize=1024)
+def _qualification_list(text: str | None) -> tuple[str, ...]:
+    return tuple(json.loads(text)) if text else ()
+
+
+@dataclass(frozen=True)
+class Offered:
+    """A member who may take a seat in a session: qualified for some seat, free then, available if they said when."""
+
+    id: int
+    first_name: str
+    last_name: str
+    gender: object
+    qualifications: tuple[str, ...]
+    availability_declared: bool  # False: no availability entered (offered, with a note)
+
+
+def offered_members(session: JurySession, search: str, limit: int) -> tuple[list[Offered], int]:
+    """(the first ``limit`` members that can be offered a seat, how many there are in all).
+
+    Filtered by the database so that only the listed members are read (a national certifier's pool has
+    thousands): in the certification's pool, not seated here nor anywhere else at that time, holding a
+    qualification some seat asks for, and available if they declared when. ``search`` narrows by name,
+    compared in Python (case and accents beyond SQLite's ASCII ``lower()``).
+    """
+    rules = get_rules()
+    route = rules.certification(session.certification.code).route_on(session.route, session.starts_at.date())
+    asked = set()
+    if route and route.jury:
+        asked = set(rules.all_qualification_names) if route.jury.has_open_seat else set(route.jury.qualifications_asked)
+    covers = sa.case((sa.and_(MemberAvailability.starts_at <= session.starts_at, MemberAvailability.ends_at >= session.ends_at), 1),
+                     else_=0)
+    declared = (select(MemberAvailability.member_id, func.max(covers).label("covers"))
+                .group_by(MemberAvailability.member_id).subquery())
+    taken = select(SessionMember.member_id).where(or_(
+        SessionMember.session_id == session.id,
+        sa.and_(SessionMember.starts_at < session.ends_at, session.starts_at < SessionMember.ends_at)))
+    query = (
+        # qualifications as their JSON text: a pool of thousands shares a handful of qualification lists
+        select(JuryMember.id, JuryMember.first_name, JuryMember.last_name, JuryMember.gender,
+               sa.cast(JuryMember.qualifications, sa.Text), declared.c.covers, func.count().over())
+        .join(member_certifications, member_certifications.c.member_id == JuryMember.id)
+        .outerjoin(declared, declared.c.member_id == JuryMember.id)
+        .where(JuryMember.certifier_id == session.certification.certifier_id,
+               member_certifications.c.certification_id == session.certification_id,
+               JuryMember.id.not_in(taken), or_(declared.c.covers.is_(None), declared.c.covers == 1)))
+    if asked:
+        query = query.where(_holds_one_of(asked))
+    query = query.order_by(JuryMember.last_name, JuryMember.first_name, JuryMember.id)
+    if search:
+        wanted = search.casefold()
+        rows = [row for row in db.session.execute(query) if wanted in f"{row[2]} {row[1]}".casefold()]
+        total, rows = len(rows), rows[:limit]
+    else:  # the first ones, each row carrying the total (a window count): a long list is narrowed, not scrolled
+        rows = db.session.execute(query.limit(limit)).all()
+        total = rows[0][-1] if rows else 0
+    return [Offered(i, first, last, gender, _qualification_list(quals), covers is not None)
+            for i, first, last, gender, quals, covers, _total in rows], total
+
+
+def waiting_candidacies(session: JurySession, search: str, limit: int) -> tuple[list[tuple[int, str, str, str]], int]:
+    """(the first ``limit`` candidacies ready for a jury of this certification and route and in no session — id,
+    reference, first and last name —, how many there are): read from ix_candidacies_ready_for_jury."""
+    ready = (Candidacy.certification_id == session.certification_id, Candidacy.route == session.route,
+             Candidacy.state == S.READY_FOR_JURY, Candidacy.jury_session_id.is_(None))
+    waiting = (select(Candidacy.id, Candidacy.reference, User.first_name, User.last_name)
+               .join(User, Candidacy.candidate_id == User.id).where(*ready))
+    counting = select(func.count()).select_from(Candidacy).where(*ready)  # the index alone, no candidate read
+    if search:
+        term = f"%{search.lower()}%"
+        found = or_(func.lower(Candidacy.reference).like(term), func.lower(User.last_name).like(term),
+                    func.lower(User.first_name).like(term))
+        waiting = waiting.where(found)
+        counting = counting.join(User, Candidacy.candidate_id == User.id).where(found)
+    total = db.session.scalar(counting)
+    return db.session.execute(waiting.order_by(Candidacy.reference).limit(limit)).all(), total

@@ -1,0 +1,89 @@
+"""Planning campaigns: the request (dates, certifications, sites), the run's progress, its
+cancellation, the plan's review, export and application as draft sessions."""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ... import clock
+from ...auth.permissions import role_required
+from ...database import unit_of_work
+from ...web.errors import form_page, on_refusal
+from ...web.forms import ConfirmForm
+from .. import operations as ops, queries
+from ..forms import CampaignForm
+from ..models import PlanningRun
+from ..planning import campaign
+from . import STAFF, certifier_in_scope, own
+
+
+@role_required(*STAFF)
+def campaigns():
+    certifier_id = certifier_in_scope()
+    form = CampaignForm()
+    form.certifications.choices = [(c.code, c.code) for c in queries.certifications_of(certifier_id)]
+    if not form.is_submitted():
+        today = clock.today()
+        form.start.data, form.end.data = today + timedelta(days=7), today + timedelta(days=35)
+        form.certifications.data = [code for code, _label in form.certifications.choices]
+        form.sites.data = ", ".join(queries.site_names(certifier_id)[:3])
+    page = form_page("juries/campaigns.html", form, runs=queries.planning_runs(certifier_id))
+    if form.validate_on_submit():
+        sites = [s.strip() for s in form.sites.data.split(",") if s.strip()]
+        params = {"start": form.start.data.isoformat(), "end": form.end.data.isoformat(), "certifications": form.certifications.data,
+                  "sites": sites, "rooms": form.rooms.data, "time_limit": form.time_limit.data}
+        with unit_of_work():
+            problem = campaign.build_problem(certifier_id, form.start.data, form.end.data, form.certifications.data, sites, form.rooms.data)
+            run = ops.start_run(current_user, certifier_id, params, problem)
+        if not problem["candidates"]:
+            flash(_("Aucun dossier prêt pour le jury dans ces certifications : le plan sera vide."), "info")
+        campaign.enqueue(run.id)
+        return redirect(url_for("juries.campaign_run", run_id=run.id))
+    return page()
+
+
+@role_required(*STAFF)
+def campaign_run(run_id: int):
+    run = own(PlanningRun, run_id)
+    template = "juries/_campaign_progress.html" if request.headers.get("HX-Request") else "juries/campaign.html"
+    return render_template(template, run=run, members={m["id"]: m for m in run.problem["members"]},
+                           slots={s["id"]: s for s in run.problem["slots"]}, confirm_form=ConfirmForm(formdata=None))
+
+
+@role_required(*STAFF)
+def cancel_campaign(run_id: int):
+    run = own(PlanningRun, run_id)
+    with unit_of_work():
+        cancelled = ops.cancel_run(current_user, run)
+    if cancelled:
+        flash(_("Annulation demandée : le meilleur plan trouvé jusque-là est conservé."), "info")
+    return redirect(url_for("juries.campaign_run", run_id=run.id))
+
+
+@role_required(*STAFF)
+def apply_campaign(run_id: int):
+    run = own(PlanningRun, run_id)
+
+    def refused(status: int):
+        flash(_("Rien n'a été créé : le plan est appliqué entièrement ou pas du tout."), "error")
+        return redirect(url_for("juries.campaign_run", run_id=run_id))
+
+    on_refusal(refused)
+    with unit_of_work():
+        created = ops.apply_plan(current_user, run)
+    flash(_("%(n)s session(s) créée(s) en préparation : vérifiez-les puis confirmez-les.", n=len(created)), "success")
+    return redirect(url_for("juries.sessions"))
+
+
+@role_required(*STAFF)
+def campaign_export(run_id: int, kind: str):
+    run = own(PlanningRun, run_id)
+    body = {"probleme": run.problem, "plan": run.plan}.get(kind)
+    if body is None:
+        abort(404)
+    return Response(json.dumps(body, ensure_ascii=False, indent=1), mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="campagne-{run.id}-{kind}.json"'})

@@ -1,0 +1,206 @@
+"""The member pool: the list, a member's page (with ties and availabilities), deletion,
+CSV/XLSX export, and import with a preview before anything is saved."""
+from __future__ import annotations
+
+import base64
+import binascii
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ... import clock
+from ...auth.models import User
+from ...auth.permissions import role_required
+from ...certifications.registry import get_rules
+from ...certifications.vocabulary import Gender
+from ...database import unit_of_work
+from ...extensions import db
+from ...web.errors import form_page, on_refusal
+from ...web.pagination import page_number
+from ...web.spreadsheets import download
+from .. import operations as ops, pool_io, queries
+from ...web.forms import ConfirmForm
+from ..forms import AvailabilityForm, ImportConfirmForm, ImportForm, MemberForm, TieForm
+from ..models import JuryMember, TieKind
+from . import STAFF, certifier_in_scope, own
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+@role_required(*STAFF)
+def members():
+    certifier_id = certifier_in_scope()
+    q = (request.args.get("q") or "").strip().lower()[:100]
+    qualification = request.args.get("qualification") or None
+    page = db.paginate(queries.pool(certifier_id, q, qualification), page=page_number(),
+                       per_page=current_app.config["VAE_PAGE_SIZE"], error_out=False)
+    return render_template("juries/members.html", page=page, items=page.items, q=q, qualification=qualification,
+                           vocabulary=sorted(get_rules().all_qualification_names))
+
+
+def _member_form(form: MemberForm, certifier_id: int) -> MemberForm:
+    rules = get_rules()
+    form.qualifications.choices = [(q, rules.qualification_label(q)) for q in sorted(rules.all_qualification_names)]
+    form.certifications.choices = [(c.code, c.code) for c in queries.certifications_of(certifier_id)]
+    return form
+
+
+def _member_values(form: MemberForm) -> dict:
+    return {"first_name": form.first_name.data, "last_name": form.last_name.data, "email": form.email.data,
+            "gender": Gender(form.gender.data), "qualifications": form.qualifications.data,
+            "certification_codes": form.certifications.data, "site": form.site.data, "organisation": form.organisation.data,
+            "max_sessions": form.max_sessions.data}
+
+
+def _member_page(member: JuryMember, form: MemberForm | None = None, tie_form: TieForm | None = None,
+                 availability_form: AvailabilityForm | None = None):
+    """A member's page: the member form, ties, availabilities and sessions. The form that was posted
+    (the one given) shows its errors, and refusals are tied to its fields."""
+    submitted = form or tie_form or availability_form
+    form = form or _member_form(MemberForm(obj=member, formdata=None), member.certifier_id)
+    tie_form = tie_form or TieForm(formdata=None)
+    tie_form.candidate.choices = [(str(uid), f"{last} {first} ({ref})") for uid, first, last, ref in queries.tie_candidates(member.certifier_id)]
+    availability_form = availability_form or AvailabilityForm(formdata=None)
+
+    def render(status: int | None = None):
+        page = render_template("juries/member_form.html", form=form, member=member, tie_form=tie_form,
+                               availability_form=availability_form, confirm_form=ConfirmForm(formdata=None),
+                               sittings=queries.sittings_of(member))
+        return page, status or (422 if submitted is not None and submitted.is_submitted() else 200)
+
+    on_refusal(render, submitted)
+    return render
+
+
+def _back_to(member: JuryMember, anchor: str | None = None):
+    return redirect(url_for("juries.edit_member", member_id=member.id, _anchor=anchor))
+
+
+@role_required(*STAFF)
+def new_member():
+    certifier_id = certifier_in_scope()
+    form = _member_form(MemberForm(), certifier_id)
+    page = form_page("juries/member_form.html", form, member=None)
+    if form.validate_on_submit():
+        with unit_of_work():
+            member = ops.save_member(current_user, None, certifier_id=certifier_id, **_member_values(form))
+        flash(_("Membre %(name)s ajouté au vivier.", name=member.full_name), "success")
+        return _back_to(member)
+    return page()
+
+
+@role_required(*STAFF)
+def edit_member(member_id: int):
+    member = own(JuryMember, member_id)
+    form = _member_form(MemberForm(obj=member), member.certifier_id)
+    if not form.is_submitted():
+        form.gender.data = member.gender.value
+        form.certifications.data = [c.code for c in member.certifications]
+    page = _member_page(member, form)
+    if form.validate_on_submit():
+        with unit_of_work():
+            ops.save_member(current_user, member, certifier_id=member.certifier_id, **_member_values(form))
+        flash(_("Membre enregistré."), "success")
+        return _back_to(member)
+    return page()
+
+
+@role_required(*STAFF)
+def add_tie(member_id: int):
+    member = own(JuryMember, member_id)
+    form = TieForm()
+    page = _member_page(member, tie_form=form)  # fills the candidate choices before validation
+    if not form.validate():
+        return page(422)
+    with unit_of_work():
+        ops.add_tie(current_user, member, db.session.get(User, int(form.candidate.data)), TieKind(form.kind.data), form.note.data)
+    flash(_("Lien déclaré : ce membre ne siègera pas au jury de ce candidat quand la loi l'exclut."), "success")
+    return _back_to(member, "liens")
+
+
+@role_required(*STAFF)
+def delete_tie(member_id: int, tie_id: int):
+    member = own(JuryMember, member_id)
+    with unit_of_work():
+        ops.remove_tie(current_user, member, tie_id)
+    flash(_("Lien supprimé."), "success")
+    return _back_to(member, "liens")
+
+
+@role_required(*STAFF)
+def add_availability(member_id: int):
+    member = own(JuryMember, member_id)
+    form = AvailabilityForm()
+    page = _member_page(member, availability_form=form)
+    if not form.validate():
+        return page(422)
+    with unit_of_work():
+        ops.add_availability(current_user, member, form.starts_at.data, form.ends_at.data)
+    flash(_("Disponibilité ajoutée."), "success")
+    return _back_to(member, "disponibilites")
+
+
+@role_required(*STAFF)
+def delete_availability(member_id: int, availability_id: int):
+    member = own(JuryMember, member_id)
+    with unit_of_work():
+        ops.remove_availability(current_user, member, availability_id)
+    flash(_("Disponibilité supprimée."), "success")
+    return _back_to(member, "disponibilites")
+
+
+@role_required(*STAFF)
+def delete_member(member_id: int):
+    member = own(JuryMember, member_id)
+    form = ConfirmForm()
+    back = url_for("juries.edit_member", member_id=member.id)
+    on_refusal(lambda status: redirect(back))
+    if form.validate_on_submit():
+        with unit_of_work():
+            ops.delete_member(current_user, member)
+        flash(_("Membre supprimé du vivier."), "success")
+        return redirect(url_for("juries.members"))
+    return render_template("confirm.html", form=form, what=f"{member.full_name} ({member.email})",
+                           question=_("Supprimer ce membre du vivier ?"), back=back)
+
+
+@role_required(*STAFF)
+def export_members(fmt: str):
+    pool = db.session.scalars(queries.pool(certifier_in_scope())).all()
+    return download(fmt, f"vivier-{clock.today().isoformat()}", pool_io.COLUMNS, pool_io.export_rows(pool), "Vivier", pool_io.WIDTHS)
+
+
+@role_required(*STAFF)
+def import_members():
+    """Upload → preview with row errors → confirm. Nothing is saved before the confirmation."""
+    certifier_id = certifier_in_scope()
+    form, confirm = ImportForm(), ImportConfirmForm()
+    page = form_page("juries/import.html", form, rows=None)
+    if request.method == "POST" and "payload" in request.form:
+        try:
+            data = base64.b64decode(confirm.payload.data.encode(), validate=True)
+        except (binascii.Error, ValueError):
+            abort(400, description="payload : contenu du fichier illisible")
+        return _import(confirm.filename.data, data, certifier_id, apply=True)
+    if form.validate_on_submit():
+        upload = form.file.data
+        return _import(upload.filename, upload.read(MAX_IMPORT_BYTES + 1), certifier_id, apply=False)
+    return page()
+
+
+def _import(filename: str, data: bytes, certifier_id: int, apply: bool):
+    if len(data) > MAX_IMPORT_BYTES:
+        raise pool_io.PoolFileError("Fichier trop volumineux (2 Mo au plus).")
+    rows = pool_io.validate(pool_io.read_table(filename, data), get_rules().all_qualification_names,
+                            {c.code for c in queries.certifications_of(certifier_id)})
+    errors = [r for r in rows if not r.ok]
+    if apply and not errors:
+        with unit_of_work():  # all rows or none
+            created, updated = ops.import_members(current_user, certifier_id, [dict(r.values) for r in rows])
+        flash(_("Import terminé : %(created)s membre(s) créé(s), %(updated)s mis à jour.", created=created, updated=updated), "success")
+        return redirect(url_for("juries.members"))
+    confirm = ImportConfirmForm(formdata=None)
+    confirm.filename.data, confirm.payload.data = filename, base64.b64encode(data).decode()
+    return render_template("juries/import.html", form=ImportForm(formdata=None), rows=rows, errors=errors, confirm=confirm,
+                           existing=queries.members_by_email(certifier_id)), 422 if errors else 200

@@ -1,0 +1,193 @@
+"""Jury sessions: the list, creating and editing one, and the assembly screen — the jury's
+members and candidates with the live compliance panel (htmx; plain forms work too) and
+the confirmation that summons the candidates."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ... import clock
+from ...auth.permissions import can_manage_session, role_required
+from ...candidacies.models import Candidacy
+from ...certifications.registry import get_rules
+from ...certifications.vocabulary import AccessRoute
+from ...database import unit_of_work
+from ...errors import InvalidData, NotFound
+from ...extensions import db
+from ...web.errors import form_page, on_refusal
+from ...web.forms import ConfirmForm
+from ...web.pagination import page_number
+from .. import operations as ops, queries
+from ..forms import ConfirmSessionForm, SeatForm, SessionCandidateForm, SessionForm
+from ..models import JuryMember, JurySession, SessionStatus
+from . import STAFF, certifier_in_scope, own, own_session
+
+
+@role_required(*STAFF)
+def sessions():
+    status = request.args.get("statut") or None
+    if status and status not in {s.value for s in SessionStatus}:
+        raise InvalidData({"statut": f"statut : valeur inconnue {status!r}"})
+    upcoming = request.args.get("periode", "a-venir")
+    query = queries.sessions(certifier_in_scope(), SessionStatus(status) if status else None,
+                             clock.today() if upcoming == "a-venir" else None)
+    page = db.paginate(query, page=page_number(), per_page=current_app.config["VAE_PAGE_SIZE"], error_out=False)
+    return render_template("juries/sessions.html", page=page, reports=queries.compliance_of_many(page.items), status=status,
+                           periode=upcoming, statuses=list(SessionStatus))
+
+
+def _session_form(form: SessionForm, certifier_id: int) -> SessionForm:
+    form.certification.choices = [(c.code, c.code) for c in queries.certifications_of(certifier_id)]
+    return form
+
+
+@role_required(*STAFF)
+def new_session():
+    certifier_id = certifier_in_scope()
+    form = _session_form(SessionForm(), certifier_id)
+    page = form_page("juries/session_form.html", form, session=None)
+    if form.validate_on_submit():
+        certification = next(c for c in queries.certifications_of(certifier_id) if c.code == form.certification.data)
+        with unit_of_work():
+            session = ops.create_session(current_user, certification=certification, route=AccessRoute.VAE, starts_at=form.starts_at.data,
+                                         ends_at=form.ends_at.data, site=form.site.data, room=form.room.data, capacity=form.capacity.data)
+        flash(_("Session %(ref)s créée : composez le jury.", ref=session.reference), "success")
+        return redirect(url_for("juries.session", session_id=session.id))
+    return page()
+
+
+@role_required(*STAFF)
+def edit_session(session_id: int):
+    session = own_session(session_id)
+    form = _session_form(SessionForm(obj=session), session.certification.certifier_id)
+    form.certification.data = session.certification.code  # the certification of a session does not change
+    page = form_page("juries/session_form.html", form, session=session)
+    if form.validate_on_submit():
+        with unit_of_work():
+            ops.update_session(current_user, session, starts_at=form.starts_at.data, ends_at=form.ends_at.data, site=form.site.data,
+                               room=form.room.data, capacity=form.capacity.data or session.capacity)
+        flash(_("Session modifiée."), "success")
+        return redirect(url_for("juries.session", session_id=session.id))
+    return page()
+
+
+@role_required(*STAFF)
+def delete_session(session_id: int):
+    session = own_session(session_id)
+    form = ConfirmForm()
+    back = url_for("juries.session", session_id=session_id)
+    on_refusal(lambda status: redirect(back))
+    if form.validate_on_submit():
+        with unit_of_work():
+            ops.delete_session(current_user, session)
+        flash(_("Session supprimée."), "success")
+        return redirect(url_for("juries.sessions"))
+    return render_template("confirm.html", form=form, what=f"{session.reference} — {session.starts_at:%d/%m/%Y %H:%M}",
+                           question=_("Supprimer cette session ?"), back=back)
+
+
+# --------------------------------------------------------------------------- the assembly screen
+
+
+def assembly_context(session: JurySession) -> dict:
+    """Everything the assembly screen shows: compliance, who and which candidacies can be added."""
+    rules, limit = get_rules(), current_app.config["VAE_PICKER_LIMIT"]
+    member_search = request.args.get("membre", "").strip()[:100]
+    candidacy_search = request.args.get("dossier", "").strip()[:100]
+    offered, members_total = queries.offered_members(session, member_search, limit)
+    seat_form = SeatForm(formdata=None)
+    unknown_note = " — " + _("disponibilité non renseignée")
+    seat_form.member.choices = [
+        (str(m.id), f"{m.last_name} {m.first_name} ({m.gender.label}) — "
+                    f"{', '.join(rules.qualification_label(q) for q in m.qualifications)}{'' if m.availability_declared else unknown_note}")
+        for m in offered]
+    waiting, candidacies_total = queries.waiting_candidacies(session, candidacy_search, limit)
+    candidate_form = SessionCandidateForm(formdata=None)
+    candidate_form.candidacy.choices = [(str(i), f"{reference} — {first} {last}") for i, reference, first, last in waiting]
+    return {"session": session, "report": queries.compliance(session), "seat_form": seat_form, "candidate_form": candidate_form,
+            "confirm_form": ConfirmSessionForm(formdata=None), "remove_form": ConfirmForm(formdata=None),
+            "title": rules.certification(session.certification.code).title_on(session.starts_at.date()),
+            "history": queries.session_history(session.id), "manage": can_manage_session(current_user, session),
+            "members_total": members_total, "candidacies_total": candidacies_total, "member_search": member_search,
+            "candidacy_search": candidacy_search}
+
+
+def _assembly(session_id: int, status: int = 200):
+    """The assembly screen as the database now holds the session (its fragment alone for htmx)."""
+    template = "juries/_assembly.html" if request.headers.get("HX-Request") else "juries/session.html"
+    return render_template(template, **assembly_context(db.session.get(JurySession, session_id))), status
+
+
+@login_required
+def session(session_id: int):
+    session = own_session(session_id, manage=False)
+    if not can_manage_session(current_user, session):
+        return render_template("juries/session_member.html", session=session, report=queries.compliance(session))
+    return _assembly(session.id)
+
+
+def _managed(session_id: int) -> JurySession:
+    """The session its manager is changing: a refusal shows the assembly screen again, with the reason."""
+    session = own_session(session_id)
+    on_refusal(lambda status: _assembly(session.id, status))
+    return session
+
+
+def _change(session: JurySession, change, success: str):
+    """Run one change on the session and answer with the assembly screen (its fragment for htmx)."""
+    with unit_of_work():
+        change()
+    flash(success, "success")
+    if request.headers.get("HX-Request"):
+        return _assembly(session.id)
+    return redirect(url_for("juries.session", session_id=session.id))
+
+
+def _chosen_id(raw: str | None, field: str, message: str) -> int:
+    if not (raw or "").isdigit() or len(raw) > 18:
+        raise InvalidData({field: message})
+    return int(raw)
+
+
+@role_required(*STAFF)
+def add_seat(session_id: int):
+    session = _managed(session_id)
+    member = own(JuryMember, _chosen_id(SeatForm().member.data, "member", _("Choisissez un membre.")))
+    return _change(session, lambda: ops.add_member(current_user, session, member), _("%(name)s ajouté(e) au jury.", name=member.full_name))
+
+
+@role_required(*STAFF)
+def remove_seat(session_id: int, member_id: int):
+    session = _managed(session_id)
+    return _change(session, lambda: ops.remove_member(current_user, session, member_id), _("Membre retiré du jury."))
+
+
+@role_required(*STAFF)
+def add_session_candidate(session_id: int):
+    session = _managed(session_id)
+    candidacy = db.session.get(Candidacy, _chosen_id(SessionCandidateForm().candidacy.data, "candidacy", _("Choisissez un dossier.")))
+    if candidacy is None:
+        raise InvalidData({"candidacy": _("Choisissez un dossier.")})
+    return _change(session, lambda: ops.add_candidate(current_user, session, candidacy),
+                   _("%(ref)s ajouté à la session.", ref=candidacy.reference))
+
+
+@role_required(*STAFF)
+def remove_session_candidate(session_id: int, candidacy_id: int):
+    session = _managed(session_id)
+    candidacy = db.session.get(Candidacy, candidacy_id)
+    if candidacy is None:
+        raise NotFound("Ce dossier n'existe pas.")
+    return _change(session, lambda: ops.remove_candidate(current_user, session, candidacy), _("Dossier retiré de la session."))
+
+
+@role_required(*STAFF)
+def confirm_session(session_id: int):
+    session = _managed(session_id)
+    form = ConfirmSessionForm()
+    if not form.validate():
+        raise InvalidData({name: ", ".join(errors) for name, errors in form.errors.items()})
+    return _change(session, lambda: ops.confirm_session(current_user, session, acknowledge_unknowns=form.acknowledge.data,
+                                                        note=form.note.data),
+                   _("Session confirmée : les candidats sont convoqués."))
