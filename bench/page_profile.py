@@ -28,7 +28,7 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=15)
     args = parser.parse_args()
     os.environ.update({"VAE_DATABASE_URL": args.database_url, "VAE_TODAY": "2016-03-01", "VAE_LOGIN_LIMIT": "1000 per minute"})
-    from sqlalchemy import event, text
+    from sqlalchemy import event
 
     from vae_app import create_app
     from vae_app.extensions import db

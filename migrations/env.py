@@ -79,11 +79,16 @@ def run_migrations_online():
     # when there are no changes to the schema
     # reference: http://alembic.zzzcomputing.com/en/latest/cookbook.html
     def process_revision_directives(context, revision, directives):
-        if getattr(config.cmd_opts, 'autogenerate', False):
-            script = directives[0]
-            if script.upgrade_ops.is_empty():
-                directives[:] = []
-                logger.info('No changes in schema detected.')
+        script = directives[0]
+        if getattr(config.cmd_opts, 'autogenerate', False) and script.upgrade_ops.is_empty():
+            directives[:] = []
+            logger.info('No changes in schema detected.')
+            return
+        # files sort in chain order: a new revision's id (and so its file name) starts with the next number
+        from alembic.script import ScriptDirectory
+
+        number = sum(1 for _ in ScriptDirectory.from_config(config).walk_revisions()) + 1
+        script.rev_id = f"{number:04d}_{script.rev_id}"
 
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:

@@ -58,14 +58,24 @@ def test_a_candidate_registers_applies_and_submits_through_the_api(api, client, 
     assert [c["id"] for c in listed["items"]] == [body["id"]] and listed["total"] == 1
 
 
-def test_a_coordinator_decides_and_an_illegal_move_gets_409(api, candidacy_in, coordinator, db):
+def test_a_coordinator_sees_the_moves_available_now(api, candidacy_in, coordinator):
     candidacy = candidacy_in(S.SUBMITTED)
     api.login(coordinator)
     body = api.get(f"/api/v1/candidacies/{candidacy.id}").get_json()
     assert set(body["available_events"]) >= {"declare_eligible", "declare_ineligible", "request_documents", "withdraw"}
+
+
+def test_a_move_the_state_forbids_gets_409_and_changes_nothing(api, candidacy_in, coordinator):
+    candidacy = candidacy_in(S.SUBMITTED)
+    api.login(coordinator)
     illegal = api.post(f"/api/v1/candidacies/{candidacy.id}/events", json={"event": "schedule", "data": {"session_id": 1}})
     assert illegal.status_code == 409 and "impossible dans l'état « Déposée »" in illegal.get_json()["error"]
     assert api.get(f"/api/v1/candidacies/{candidacy.id}").get_json()["state"] == "submitted"
+
+
+def test_a_coordinator_declares_an_application_eligible(api, candidacy_in, coordinator):
+    candidacy = candidacy_in(S.SUBMITTED)
+    api.login(coordinator)
     ok = api.post(f"/api/v1/candidacies/{candidacy.id}/events", json={"event": "declare_eligible"})
     assert ok.status_code == 200 and ok.get_json()["state"] == "eligible"
 
@@ -127,16 +137,22 @@ def test_permissions_are_the_webs(api, candidacy_in, other_coordinator, make_use
     assert api.get("/api/v1/candidacies/999999").status_code == 404
 
 
-def test_tokens_are_required_expire_and_can_be_revoked(api, client, make_user, frozen_clock):
+def test_the_api_needs_a_valid_token(client, make_user):
     user = make_user(Role.CANDIDATE)
     assert client.get("/api/v1/candidacies").status_code == 401
     assert client.get("/api/v1/candidacies", headers={"Authorization": "Bearer nope"}).status_code == 401
     assert client.post("/api/v1/auth/token", json={"email": user.email, "password": "wrong"}).status_code == 401
-    api.login(user)
+
+
+def test_a_token_expires(api, make_user, frozen_clock):
+    api.login(make_user(Role.CANDIDATE))
     assert api.get("/api/v1/candidacies").status_code == 200
     frozen_clock.set(frozen_clock.now() + timedelta(hours=13))
     assert api.get("/api/v1/candidacies").status_code == 401
-    api.login(user)
+
+
+def test_a_revoked_token_is_refused(api, make_user):
+    api.login(make_user(Role.CANDIDATE))
     assert api.delete("/api/v1/auth/token").status_code == 204
     assert api.get("/api/v1/candidacies").status_code == 401
 

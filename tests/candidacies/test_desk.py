@@ -20,16 +20,28 @@ def test_the_queue_lists_only_the_coordinators_certifier(desk, candidacy_in, mak
     assert mine.reference in page and theirs.reference not in page
 
 
-def test_the_queue_filters_searches_and_paginates(desk, app, candidacy_in, db):
-    submitted = [candidacy_in(S.SUBMITTED) for _ in range(3)]
-    drafts = [candidacy_in(S.DRAFT) for _ in range(2)]
+@pytest.fixture
+def five(candidacy_in):
+    """Three filed applications and two drafts."""
+    return [candidacy_in(S.SUBMITTED) for _ in range(3)], [candidacy_in(S.DRAFT) for _ in range(2)]
+
+
+def test_the_queue_filters_by_state(desk, five):
+    submitted, drafts = five
     page = page_text(desk.get("/coordination/candidatures?etat=submitted"))
     assert all(c.reference in page for c in submitted) and not any(c.reference in page for c in drafts)
+
+
+def test_the_queue_searches_by_name(desk, five, db):
+    submitted, _drafts = five
     target = submitted[1]
     target.candidate.last_name = "Zoé-Unique"
     db.session.flush()
     page = page_text(desk.get("/coordination/candidatures?q=zoé-unique"))
     assert target.reference in page and submitted[0].reference not in page
+
+
+def test_the_queue_paginates(desk, app, five):
     app.config["VAE_PAGE_SIZE"] = 2
     try:
         first = page_text(desk.get("/coordination/candidatures?tri=dossier"))
@@ -110,7 +122,7 @@ def test_withdrawing_needs_an_explicit_confirmation(desk, candidacy_in, db):
     assert candidacy.state is S.WITHDRAWN
 
 
-def test_assessment_and_decision_through_the_page(desk, candidacy_in, make_session, db):
+def test_components_are_assessed_through_the_page(desk, candidacy_in, db):
     candidacy = candidacy_in(S.UNDER_ASSESSMENT)
     for code in ("PILOTAGE", "GESTION", "COORDINATION", "PROJETS"):
         response = desk.post(f"/candidatures/{candidacy.id}/actions/record_assessment",
@@ -119,12 +131,21 @@ def test_assessment_and_decision_through_the_page(desk, candidacy_in, make_sessi
         db.session.refresh(candidacy)
     desk.post(f"/candidatures/{candidacy.id}/actions/complete_assessment", data={"version": candidacy.version})
     db.session.refresh(candidacy)
+    assert candidacy.state is S.READY_FOR_JURY and {a.note for a in candidacy.assessments} == {"Bon niveau"}
+
+
+def test_a_candidacy_is_summoned_to_an_upcoming_session_through_the_page(desk, candidacy_in, make_session, db):
+    candidacy = candidacy_in(S.READY_FOR_JURY)
     session = make_session()
     page = page_text(desk.get(f"/candidatures/{candidacy.id}"))
     assert session.reference in page  # offered in the session list
     desk.post(f"/candidatures/{candidacy.id}/actions/schedule", data={"version": candidacy.version, "session_id": session.id})
     db.session.refresh(candidacy)
-    assert candidacy.state is S.JURY_SCHEDULED
+    assert candidacy.state is S.JURY_SCHEDULED and candidacy.jury_session is session
+
+
+def test_a_jury_decision_is_recorded_through_the_page(desk, candidacy_in, db):
+    candidacy = candidacy_in(S.JURY_SCHEDULED)
     response = desk.post(f"/candidatures/{candidacy.id}/actions/record_decision", data={
         "version": candidacy.version, "outcome": "partial", "component-PILOTAGE": "yes", "component-GESTION": "no",
         "component-COORDINATION": "yes", "component-PROJETS": "no"})

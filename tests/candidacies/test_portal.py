@@ -52,9 +52,8 @@ def test_a_visitor_registers_as_a_candidate(client, db):
     assert user.role is Role.CANDIDATE and user.check_password("un-long-secret")
 
 
-def test_registration_refuses_a_taken_email_and_a_short_password(client, make_user):
-    make_user(Role.CANDIDATE, email="pris@exemple.fr")
-    response = client.post("/inscription", data={"first_name": "A", "last_name": "B", "email": "PRIS@exemple.fr",
+def test_registration_refuses_a_short_password_beside_its_field(client):
+    response = client.post("/inscription", data={"first_name": "A", "last_name": "B", "email": "libre@exemple.fr",
                                                  "password": "court", "password_confirm": "court"})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -114,17 +113,27 @@ def test_experience_form_errors_name_the_field_and_save_nothing(client, candidat
     assert candidacy.experiences == []
 
 
-def test_experience_rows_can_be_edited_and_removed_after_confirmation(client, candidate, db):
+@pytest.fixture
+def one_period(client, candidate, db):
+    """A draft application with one experience period: (candidacy, period)."""
     candidacy = start_application(client)
     add_experience(client, candidacy.id)
     db.session.refresh(candidacy)
-    row = candidacy.experiences[0]
+    return candidacy, candidacy.experiences[0]
+
+
+def test_an_experience_period_can_be_edited(client, one_period, db):
+    candidacy, row = one_period
     edit = client.post(f"/candidatures/{candidacy.id}/experiences/{row.id}", data={
         "status": "self_employed", "job_title": "Consultante", "organisation": "Indépendante", "start": "2009-01-01",
         "end_on": "", "related": "unsaid"})
     assert edit.status_code == 302
     db.session.refresh(row)
     assert row.job_title == "Consultante" and row.end_on is None and row.related is None
+
+
+def test_an_experience_period_is_removed_after_confirmation(client, one_period, db):
+    candidacy, row = one_period
     confirm_page = client.get(f"/candidatures/{candidacy.id}/experiences/{row.id}/supprimer")
     assert "Supprimer cette période d'expérience ?" in html.unescape(confirm_page.get_data(as_text=True))
     assert client.post(f"/candidatures/{candidacy.id}/experiences/{row.id}/supprimer").status_code == 302

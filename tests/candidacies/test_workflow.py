@@ -10,7 +10,7 @@ from vae_app.audit.models import AuditEvent
 from vae_app.auth.models import Role
 from vae_app.candidacies.models import CandidacyState as S, ComponentDecision, DecisionOutcome
 from vae_app.candidacies.operations import fire
-from vae_app.candidacies.workflow import FINAL_STATES, MOVES, TRANSITIONS, mermaid
+from vae_app.candidacies.workflow import FINAL_STATES, MOVES, TRANSITIONS, Flow, MoveContext, machine, mermaid
 from vae_app.errors import Conflict, MoveRefused, PermissionDenied
 from vae_app.juries.operations import schedule
 from vae_app.juries.queries import session_by_id
@@ -42,10 +42,22 @@ def test_final_states_are_the_five_ends_of_a_file():
     assert FINAL_STATES == {S.CERTIFIED, S.REFUSED, S.INELIGIBLE, S.WITHDRAWN, S.LAPSED}
 
 
-def test_the_machine_has_no_automatic_transitions():
-    triggers = {t["trigger"] for t in TRANSITIONS}
-    assert triggers == set(MOVES)
-    assert not any(t.startswith("to_") for t in triggers)
+def test_the_machine_triggers_are_exactly_the_moves():
+    assert {t["trigger"] for t in TRANSITIONS} == set(MOVES)
+
+
+@pytest.mark.parametrize("state", list(S), ids=lambda s: s.value)
+def test_an_automatic_transition_raises(db, candidacy_in, coordinator, state):
+    """``to_<state>`` would jump to any state without guards or audit: the machine has none."""
+    candidacy = candidacy_in(S.SUBMITTED)
+    flow = Flow(candidacy, MoveContext(actor=coordinator, today=date(2016, 3, 1), rules=None))
+    machine.add_model(flow, initial=candidacy.state.value)
+    try:
+        with pytest.raises(AttributeError):
+            flow.trigger(f"to_{state.value}")
+        assert flow.state == S.SUBMITTED.value
+    finally:
+        machine.remove_model(flow)
 
 
 @pytest.fixture
@@ -266,15 +278,22 @@ def test_an_expired_component_cannot_be_carried_into_a_decision(db, candidacy_in
     assert "GESTION a expiré le 01/03/2016" in " ".join(refused.value.reasons)
 
 
-def test_resume_needs_a_still_valid_component_and_lapse_needs_all_expired(db, candidacy_in, coordinator):
+def test_lapse_is_refused_while_an_acquired_component_is_valid(db, candidacy_in):
     valid = candidacy_in(S.PARTIALLY_VALIDATED)  # decided 2015-06-12, valid until 2020
     with pytest.raises(MoveRefused) as refused:
         fire(valid, "lapse", None)
     assert "encore valide" in refused.value.reasons[0]
+
+
+def test_resume_is_refused_once_every_acquired_component_expired(db, candidacy_in):
     expired = candidacy_in(S.PARTIALLY_VALIDATED, expired=True)  # decided 2010-12-10, expired 2015-12-10
     with pytest.raises(MoveRefused) as refused:
         fire(expired, "resume", expired.candidate)
     assert "Aucune composante acquise n'est encore valide" in refused.value.reasons[0]
+
+
+def test_a_candidacy_whose_components_all_expired_lapses(db, candidacy_in):
+    expired = candidacy_in(S.PARTIALLY_VALIDATED, expired=True)
     assert fire(expired, "lapse", None) is S.LAPSED
 
 

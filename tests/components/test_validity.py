@@ -190,21 +190,36 @@ def test_concurrent_reminder_runs_remind_once(app, committed_rows):
 
 # --- what people see ----------------------------------------------------------------------------------
 
-def test_the_dashboard_buckets_charts_and_exports(desk, candidacy_in, db, frozen_clock):
+@pytest.fixture
+def four_expiries(candidacy_in, db, frozen_clock):
+    """Components expired 10 days ago, and expiring in 20, 60 and 150 days."""
     today = frozen_clock.today()
-    for days in (-10, 20, 60, 150):
-        partial_expiring_on(candidacy_in, db, date.fromordinal(today.toordinal() + days))
-    page = page_text(desk.get("/coordination/expirations"))
+    return [partial_expiring_on(candidacy_in, db, date.fromordinal(today.toordinal() + days)) for days in (-10, 20, 60, 150)]
+
+
+def test_the_dashboard_counts_expiries_per_window(desk, four_expiries):
     assert "RNCP5385 1 1 1 1" in visible_text(desk.get("/coordination/expirations"))  # expired, 30, 90, 180
+
+
+def test_the_dashboard_charts_expiries_per_month(desk, four_expiries):
+    page = page_text(desk.get("/coordination/expirations"))
     assert "<svg" in page and "Histogramme des expirations par mois" in page
+
+
+def test_the_dashboard_lists_one_window(desk, four_expiries):
     assert "Composantes (1)" in visible_text(desk.get("/coordination/expirations?echeance=30"))
-    csv_text = desk.get("/coordination/expirations.csv").data.decode("utf-8-sig")
-    assert csv_text.splitlines()[0].startswith("dossier;candidat") and len(csv_text.splitlines()) == 5
+
+
+def test_the_dashboard_refuses_an_unknown_window(desk, four_expiries):
+    assert desk.get("/coordination/expirations?echeance=demain").status_code == 400
+
+
+def test_expiries_export_as_csv_and_xlsx(desk, four_expiries):
     from openpyxl import load_workbook
 
-    sheet = load_workbook(io.BytesIO(desk.get("/coordination/expirations.xlsx").data)).active
-    assert sheet.max_row == 5
-    assert desk.get("/coordination/expirations?echeance=demain").status_code == 400
+    csv_text = desk.get("/coordination/expirations.csv").data.decode("utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("dossier;candidat") and len(csv_text.splitlines()) == 5
+    assert load_workbook(io.BytesIO(desk.get("/coordination/expirations.xlsx").data)).active.max_row == 5
 
 
 def test_the_deadlines_tracker_sorts_by_urgency(desk, candidacy_in, db):

@@ -154,22 +154,25 @@ def test_absent_candidates_go_back_to_ready_for_jury(desk, candidacy_in, db):
     assert candidacy.state is S.READY_FOR_JURY and candidacy.jury_session is None
 
 
-def test_convocations_minutes_and_invitation_open_in_standard_tools(desk, candidacy_in, db):
+@pytest.mark.parametrize("document,words", [("candidate", "Convocation au jury"), ("member", "membre du jury"),
+                                            ("minutes", "Procès-verbal")])
+def test_each_pdf_of_a_session_opens_in_a_pdf_reader(desk, candidacy_in, db, document, words):
     pytest.importorskip("weasyprint", reason="WeasyPrint (and Pango) are needed for PDFs")
     from pypdf import PdfReader
 
     candidacy = candidacy_in(S.JURY_SCHEDULED)
     session = candidacy.jury_session
-    for url, words in [
-        (f"/jurys/sessions/{session.id}/convocations/candidats/{candidacy.id}.pdf", "Convocation au jury"),
-        (f"/jurys/sessions/{session.id}/convocations/membres/{session.members[0].member_id}.pdf", "membre du jury"),
-        (f"/jurys/sessions/{session.id}/proces-verbal.pdf", "Procès-verbal"),
-    ]:
-        response = desk.get(url)
-        assert response.status_code == 200 and response.mimetype == "application/pdf"
-        reader = PdfReader(io.BytesIO(response.data))
-        content = " ".join(page.extract_text() for page in reader.pages)
-        assert words in content, url
+    url = {"candidate": f"/jurys/sessions/{session.id}/convocations/candidats/{candidacy.id}.pdf",
+           "member": f"/jurys/sessions/{session.id}/convocations/membres/{session.members[0].member_id}.pdf",
+           "minutes": f"/jurys/sessions/{session.id}/proces-verbal.pdf"}[document]
+    response = desk.get(url)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    content = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert words in content
+
+
+def test_the_session_invitation_opens_in_a_calendar(desk, candidacy_in, db):
+    session = candidacy_in(S.JURY_SCHEDULED).jury_session
     ics = desk.get(f"/jurys/sessions/{session.id}/invitation.ics")
     calendar = Calendar.from_ical(ics.data)
     event = calendar.walk("VEVENT")[0]
@@ -193,17 +196,30 @@ def test_a_jury_member_sees_their_session_and_convocation_only(client, candidacy
 
 # --- the pool ----------------------------------------------------------------------------------------
 
-def test_members_are_added_edited_and_validated(desk, db):
+def test_a_coordinator_adds_a_member_to_the_pool(desk, db):
     response = desk.post("/jurys/membres/nouveau", data={
         "last_name": "Durand", "first_name": "Claire", "email": "claire.durand@cnam.fr", "gender": "F",
         "qualifications": ["cnam_teacher", "pedagogical_head"], "certifications": ["RNCP5385"], "site": "Paris", "max_sessions": "4"})
     assert response.status_code == 302
     member = db.session.scalars(select(JuryMember)).one()
     assert member.qualifications == ["cnam_teacher", "pedagogical_head"] and [c.code for c in member.certifications] == ["RNCP5385"]
+
+
+def test_an_invalid_member_is_refused_and_nothing_is_saved(desk, db):
     bad = desk.post("/jurys/membres/nouveau", data={"last_name": "X", "first_name": "Y", "email": "pas-une-adresse", "gender": "F",
                                                     "qualifications": ["wizard"], "certifications": ["RNCP17992"], "max_sessions": "0"})
     assert bad.status_code == 422
-    assert db.session.scalar(select(db.func.count(JuryMember.id))) == 1
+    assert db.session.scalar(select(db.func.count(JuryMember.id))) == 0
+
+
+def test_a_member_edited_on_their_page_is_saved(desk, db, make_member):
+    member = make_member(first_name="Claire", last_name="Durand")
+    response = desk.post(f"/jurys/membres/{member.id}", data={
+        "last_name": "Durand-Martin", "first_name": "Claire", "email": member.email, "gender": "F",
+        "qualifications": ["cnam_teacher"], "certifications": ["RNCP5385"], "site": "Lyon", "max_sessions": "2"})
+    assert response.status_code == 302
+    db.session.refresh(member)
+    assert (member.last_name, member.site, member.max_sessions) == ("Durand-Martin", "Lyon", 2)
 
 
 CSV = ("nom;prenom;email;genre;qualifications;certifications;site;organisme;sessions_max\n"

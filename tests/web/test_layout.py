@@ -56,7 +56,9 @@ def test_404_page_is_in_the_layout(client):
     assert "Page introuvable" in page and "Suivi VAE" in page
 
 
-def test_403_and_500_pages_are_in_the_layout(tmp_path):
+@pytest.fixture
+def failing_app(tmp_path):
+    """An app with a page that refuses access and one that breaks."""
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'e.db'}", "PROPAGATE_EXCEPTIONS": False})
 
     @app.route("/interdit")
@@ -67,10 +69,16 @@ def test_403_and_500_pages_are_in_the_layout(tmp_path):
     def broken():
         raise RuntimeError("boom")
 
-    client = app.test_client()
-    response = client.get("/interdit")
+    return app
+
+
+def test_the_403_page_is_in_the_layout(failing_app):
+    response = failing_app.test_client().get("/interdit")
     assert response.status_code == 403 and "Accès refusé" in response.get_data(as_text=True)
-    response = client.get("/panne")
+
+
+def test_the_500_page_is_in_the_layout_and_hides_the_error(failing_app):
+    response = failing_app.test_client().get("/panne")
     assert response.status_code == 500
     page = response.get_data(as_text=True)
     assert "Erreur interne" in page and "boom" not in page and "Traceback" not in page

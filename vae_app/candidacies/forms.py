@@ -10,7 +10,6 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..certifications.vocabulary import ExperienceStatus
-from ..web.forms import ConfirmForm  # noqa: F401 - the candidacy pages confirm removals with it
 from .models import AssessmentResult, DocumentKind
 
 RELATED_CHOICES = [("yes", _l("Oui")), ("no", _l("Non")), ("unsaid", _l("Non précisé"))]

@@ -30,7 +30,7 @@ from .assessment import components_to_assess, decision_check, section_texts
 from .eligibility import answer_deadline_of, application_gaps, verdict_for
 from .models import AssessmentResult, Candidacy, CandidacyState as S
 
-__all__ = ["FINAL_STATES", "MOVES", "Move", "MoveContext", "MoveInput", "MoveRefused", "NEXT_STEPS", "ReasonPolicy",
+__all__ = ["FINAL_STATES", "MOVES", "Flow", "Move", "MoveContext", "MoveInput", "MoveRefused", "NEXT_STEPS", "ReasonPolicy",
            "TRANSITIONS", "machine", "mermaid", "run", "static_refusals"]
 
 FINAL_STATES = frozenset({S.CERTIFIED, S.REFUSED, S.INELIGIBLE, S.WITHDRAWN, S.LAPSED})

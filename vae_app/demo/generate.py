@@ -19,7 +19,7 @@ from .. import clock, counters
 from ..audit.models import AuditEvent
 from ..auth.models import Role, User
 from ..candidacies.models import Candidacy, CandidacyState as S, ComponentDecision, DecisionOutcome, ExperiencePeriod
-from ..certifications.models import Certification, Certifier
+from ..certifications.models import Certification
 from ..certifications.registry import get_rules
 from ..certifications.sync import sync_rows
 from ..certifications.vocabulary import AccessRoute, ExperienceStatus, Gender

@@ -32,16 +32,18 @@ def on_refusal(render: Render, form=None) -> None:
     g.on_refusal = (render, form)
 
 
-def form_page(template: str, form, **context) -> Callable[..., tuple]:
+def form_page(template: str, form, submitted=None, **context) -> Callable[..., tuple]:
     """The page of a form: ``page()`` renders ``template`` with ``form`` — 422 after a refused
-    submission, 200 otherwise — and is the page shown again when an operation refuses it."""
+    submission, 200 otherwise — and is the page shown again when an operation refuses it.
+    ``submitted`` is the form posted when the page holds several (``form`` by default)."""
+    submitted = submitted if submitted is not None else form
 
     def render(status: int | None = None):
         if status is None:
-            status = 422 if form is not None and form.is_submitted() else 200
+            status = 422 if submitted is not None and submitted.is_submitted() else 200
         return render_template(template, form=form, **context), status
 
-    on_refusal(render, form)
+    on_refusal(render, submitted)
     return render
 
 

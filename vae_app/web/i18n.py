@@ -1,7 +1,7 @@
 """Language selection: French first, English on request."""
 from __future__ import annotations
 
-from flask import current_app, has_request_context, request, session
+from flask import current_app, has_request_context, session
 
 
 def select_locale() -> str:

@@ -19,7 +19,8 @@ from ...web.errors import on_refusal
 from .. import queries
 from ..assessment import components_to_assess, section_texts
 from ..eligibility import answer_deadline_of, verdict_for
-from ..forms import ApplicationForm, ConfirmForm, DocumentForm, ExperienceForm, MoveForm, SectionForm
+from ...web.forms import ConfirmForm
+from ..forms import ApplicationForm, DocumentForm, ExperienceForm, MoveForm, SectionForm
 from ..models import Candidacy, CandidacyState as S
 from ..operations import fire
 from ..workflow import MOVES, NEXT_STEPS, MoveContext, MoveInput, static_refusals

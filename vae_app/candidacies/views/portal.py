@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import flash, redirect, render_template, send_file, url_for
+from flask import flash, redirect, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,9 +14,10 @@ from ...auth.permissions import role_required
 from ...certifications.registry import get_rules
 from ...certifications.vocabulary import AccessRoute, ExperienceStatus
 from ...database import unit_of_work
+from ...web.confirm import confirmed_removal
 from ...web.errors import form_page, on_refusal
 from .. import documents, operations as ops, queries
-from ..forms import RELATED_VALUES, ApplicationForm, ConfirmForm, DocumentForm, ExperienceForm, NewCandidacyForm, SectionForm
+from ..forms import RELATED_VALUES, ApplicationForm, DocumentForm, ExperienceForm, NewCandidacyForm, SectionForm
 from ..models import DocumentKind
 from . import editable, load
 from .page import show_page
@@ -106,22 +107,11 @@ def edit_experience(candidacy_id: int, experience_id: int):
     return page()
 
 
-def _confirmed(question: str, what: str, back: str, remove, done: str):
-    """GET asks for confirmation; the confirmed POST (its CSRF token checked) removes and commits."""
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        with unit_of_work():
-            remove()
-        flash(done, "success")
-        return redirect(back)
-    return render_template("confirm.html", form=form, what=what, question=question, back=back)
-
-
 @login_required
 def delete_experience(candidacy_id: int, experience_id: int):
     candidacy = editable(candidacy_id)
     row = ops.experience_of(candidacy, experience_id)
-    return _confirmed(_("Supprimer cette période d'expérience ?"), f"{row.job_title} — {row.organisation} ({row.start:%d/%m/%Y})",
+    return confirmed_removal(_("Supprimer cette période d'expérience ?"), f"{row.job_title} — {row.organisation} ({row.start:%d/%m/%Y})",
                       url_for("candidacies.show", candidacy_id=candidacy.id, _anchor="experiences"),
                       lambda: ops.remove_experience(candidacy, current_user, experience_id), _("Période d'expérience supprimée."))
 
@@ -155,7 +145,7 @@ def download_document(candidacy_id: int, document_id: int):
 def delete_document(candidacy_id: int, document_id: int):
     candidacy = editable(candidacy_id)
     document = ops.document_of(candidacy, document_id)
-    return _confirmed(_("Supprimer cette pièce ?"), f"{document.kind.label} — {document.original_name}",
+    return confirmed_removal(_("Supprimer cette pièce ?"), f"{document.kind.label} — {document.original_name}",
                       url_for("candidacies.show", candidacy_id=candidacy.id, _anchor="documents"),
                       lambda: ops.remove_document(candidacy, current_user, document_id), _("Pièce supprimée."))
 

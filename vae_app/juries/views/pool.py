@@ -16,7 +16,8 @@ from ...certifications.registry import get_rules
 from ...certifications.vocabulary import Gender
 from ...database import unit_of_work
 from ...extensions import db
-from ...web.errors import form_page, on_refusal
+from ...web.confirm import confirmed_removal
+from ...web.errors import form_page
 from ...web.pagination import page_number
 from ...web.spreadsheets import download
 from .. import operations as ops, pool_io, queries
@@ -57,20 +58,12 @@ def _member_page(member: JuryMember, form: MemberForm | None = None, tie_form: T
                  availability_form: AvailabilityForm | None = None):
     """A member's page: the member form, ties, availabilities and sessions. The form that was posted
     (the one given) shows its errors, and refusals are tied to its fields."""
-    submitted = form or tie_form or availability_form
+    submitted = next((f for f in (form, tie_form, availability_form) if f is not None), None)
     form = form or _member_form(MemberForm(obj=member, formdata=None), member.certifier_id)
     tie_form = tie_form or TieForm(formdata=None)
     tie_form.candidate.choices = [(str(uid), f"{last} {first} ({ref})") for uid, first, last, ref in queries.tie_candidates(member.certifier_id)]
-    availability_form = availability_form or AvailabilityForm(formdata=None)
-
-    def render(status: int | None = None):
-        page = render_template("juries/member_form.html", form=form, member=member, tie_form=tie_form,
-                               availability_form=availability_form, confirm_form=ConfirmForm(formdata=None),
-                               sittings=queries.sittings_of(member))
-        return page, status or (422 if submitted is not None and submitted.is_submitted() else 200)
-
-    on_refusal(render, submitted)
-    return render
+    return form_page("juries/member_form.html", form, submitted, member=member, tie_form=tie_form, confirm_form=ConfirmForm(formdata=None),
+                     availability_form=availability_form or AvailabilityForm(formdata=None), sittings=queries.sittings_of(member))
 
 
 def _back_to(member: JuryMember, anchor: str | None = None):
@@ -153,16 +146,9 @@ def delete_availability(member_id: int, availability_id: int):
 @role_required(*STAFF)
 def delete_member(member_id: int):
     member = own(JuryMember, member_id)
-    form = ConfirmForm()
-    back = url_for("juries.edit_member", member_id=member.id)
-    on_refusal(lambda status: redirect(back))
-    if form.validate_on_submit():
-        with unit_of_work():
-            ops.delete_member(current_user, member)
-        flash(_("Membre supprimé du vivier."), "success")
-        return redirect(url_for("juries.members"))
-    return render_template("confirm.html", form=form, what=f"{member.full_name} ({member.email})",
-                           question=_("Supprimer ce membre du vivier ?"), back=back)
+    return confirmed_removal(_("Supprimer ce membre du vivier ?"), f"{member.full_name} ({member.email})",
+                             url_for("juries.edit_member", member_id=member.id), lambda: ops.delete_member(current_user, member),
+                             _("Membre supprimé du vivier."), url_for("juries.members"))
 
 
 @role_required(*STAFF)

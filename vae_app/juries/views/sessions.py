@@ -15,6 +15,7 @@ from ...certifications.vocabulary import AccessRoute
 from ...database import unit_of_work
 from ...errors import InvalidData, NotFound
 from ...extensions import db
+from ...web.confirm import confirmed_removal
 from ...web.errors import form_page, on_refusal
 from ...web.forms import ConfirmForm
 from ...web.pagination import page_number
@@ -75,16 +76,9 @@ def edit_session(session_id: int):
 @role_required(*STAFF)
 def delete_session(session_id: int):
     session = own_session(session_id)
-    form = ConfirmForm()
-    back = url_for("juries.session", session_id=session_id)
-    on_refusal(lambda status: redirect(back))
-    if form.validate_on_submit():
-        with unit_of_work():
-            ops.delete_session(current_user, session)
-        flash(_("Session supprimée."), "success")
-        return redirect(url_for("juries.sessions"))
-    return render_template("confirm.html", form=form, what=f"{session.reference} — {session.starts_at:%d/%m/%Y %H:%M}",
-                           question=_("Supprimer cette session ?"), back=back)
+    return confirmed_removal(_("Supprimer cette session ?"), f"{session.reference} — {session.starts_at:%d/%m/%Y %H:%M}",
+                             url_for("juries.session", session_id=session_id), lambda: ops.delete_session(current_user, session),
+                             _("Session supprimée."), url_for("juries.sessions"))
 
 
 # --------------------------------------------------------------------------- the assembly screen

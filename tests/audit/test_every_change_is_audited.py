@@ -1,0 +1,167 @@
+"""Every operation that changes the record writes its audit row, in the same transaction.
+
+The operations come from the modules themselves: a new public function in an
+operations module without an entry here (or in ``NOT_CHANGES``) fails
+``test_every_operation_has_an_entry``.
+"""
+from __future__ import annotations
+
+import inspect
+from datetime import date, datetime
+from functools import cached_property
+
+import pytest
+from sqlalchemy import select
+
+from vae_app.audit.models import AuditEvent
+from vae_app.candidacies import operations as candidacy_ops
+from vae_app.candidacies.models import CandidacyState as S, DocumentKind
+from vae_app.certifications.vocabulary import ExperienceStatus, Gender
+from vae_app.juries import operations as jury_ops
+from vae_app.juries.models import PlanningRun, RunStatus, SessionStatus, TieKind
+
+from ..workflow_fixtures import COMPONENTS_5385
+
+MODULES = (candidacy_ops, jury_ops)
+# Public functions of the operations modules that change nothing: lookups, guards, helpers.
+NOT_CHANGES = {"next_reference", "visible", "touch", "ensure_editable", "experience_of", "document_of"}
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+EXPERIENCE = {"status": ExperienceStatus.SALARIED, "job_title": "Directrice", "organisation": "Centre social", "start": date(2010, 1, 1),
+              "end_on": date(2014, 12, 31), "hours": None, "related": True, "activities": None}
+
+
+def _member_values(**overrides):
+    return {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@exemple.fr", "gender": Gender.FEMALE,
+            "qualifications": ["cnam_teacher"], "certification_codes": ["RNCP5385"], "site": "Paris", "organisation": None,
+            "max_sessions": 3, **overrides}
+
+
+def _run(db, coordinator, status=RunStatus.QUEUED, plan=None):
+    run = PlanningRun(certifier_id=coordinator.certifier_id, created_by_id=coordinator.id, created_at=datetime(2016, 3, 1, 9),
+                      params={}, problem={"slots": [], "candidates": [], "members": []}, status=status, plan=plan)
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
+# operation -> (what it is given: a function of the fixtures returning the call to make, the audit event expected)
+def CASES(f):
+    draft = f.candidacy_in(S.DRAFT)
+    return {
+        "create_candidacy": (lambda: candidacy_ops.create_candidacy(f.make_user(), "RNCP5385", f.vae), "create"),
+        "save_application": (lambda: candidacy_ops.save_application(draft, draft.candidate, {"phone": "0102030405"}), "update_application"),
+        "add_experience": (lambda: candidacy_ops.add_experience(draft, draft.candidate, EXPERIENCE), "add_experience"),
+        "update_experience": (lambda: candidacy_ops.update_experience(draft, draft.candidate, draft.experiences[0].id,
+                                                                      {**EXPERIENCE, "related": None}), "update_experience"),
+        "remove_experience": (lambda: candidacy_ops.remove_experience(draft, draft.candidate, draft.experiences[0].id), "remove_experience"),
+        "attach_document": (lambda: candidacy_ops.attach_document(draft, draft.candidate, DocumentKind.IDENTITY, "id.pdf", PDF),
+                            "attach_document"),
+        "remove_document": (lambda: candidacy_ops.remove_document(
+            draft, draft.candidate, candidacy_ops.attach_document(draft, draft.candidate, DocumentKind.IDENTITY, "id.pdf", PDF).id),
+            "remove_document"),
+        "save_section": (lambda: candidacy_ops.save_section(f.in_file, f.in_file.candidate, "GESTION", "Mon expérience."), "save_section"),
+        "fire": (lambda: candidacy_ops.fire(draft, "submit", draft.candidate), "submit"),
+        "save_member": (lambda: jury_ops.save_member(f.coordinator, None, certifier_id=f.coordinator.certifier_id, **_member_values()),
+                        "create_member"),
+        "import_members": (lambda: jury_ops.import_members(f.coordinator, f.coordinator.certifier_id, [_member_values(email="bo@exemple.fr")]),
+                           "create_member"),
+        "delete_member": (lambda: jury_ops.delete_member(f.coordinator, f.make_member()), "delete_member"),
+        "add_tie": (lambda: jury_ops.add_tie(f.coordinator, f.member, draft.candidate, TieKind.EMPLOYER), "add_tie"),
+        "remove_tie": (lambda: jury_ops.remove_tie(f.coordinator, f.member,
+                                                   jury_ops.add_tie(f.coordinator, f.member, draft.candidate, TieKind.PERSONAL).id), "remove_tie"),
+        "add_availability": (lambda: jury_ops.add_availability(f.coordinator, f.member, datetime(2016, 4, 1, 9), datetime(2016, 4, 1, 12)),
+                             "add_availability"),
+        "remove_availability": (lambda: jury_ops.remove_availability(f.coordinator, f.member, jury_ops.add_availability(
+            f.coordinator, f.member, datetime(2016, 4, 2, 9), datetime(2016, 4, 2, 12)).id), "remove_availability"),
+        "create_session": (lambda: jury_ops.create_session(f.coordinator, certification=draft.certification, route=f.vae,
+                                                           starts_at=datetime(2016, 5, 2, 9), ends_at=datetime(2016, 5, 2, 12),
+                                                           site="Paris"), "create_session"),
+        "update_session": (lambda: jury_ops.update_session(f.coordinator, f.draft_session, starts_at=datetime(2016, 5, 3, 9),
+                                                           ends_at=datetime(2016, 5, 3, 12), site="Lyon", room=None, capacity=4),
+                           "update_session"),
+        "delete_session": (lambda: jury_ops.delete_session(f.coordinator, f.draft_session), "delete_session"),
+        "add_member": (lambda: jury_ops.add_member(f.coordinator, f.draft_session, f.member), "add_member"),
+        "remove_member": (lambda: jury_ops.remove_member(f.coordinator, f.confirmed, f.confirmed.members[0].member_id), "remove_member"),
+        "schedule": (lambda: jury_ops.schedule(f.coordinator, f.candidacy_in(S.READY_FOR_JURY), f.confirmed), "schedule"),
+        "add_candidate": (lambda: jury_ops.add_candidate(f.coordinator, f.draft_session, f.candidacy_in(S.READY_FOR_JURY)), "add_candidate"),
+        "remove_candidate": (lambda: jury_ops.remove_candidate(f.coordinator, f.draft_session, f.proposed), "remove_candidate"),
+        "confirm_session": (lambda: jury_ops.confirm_session(f.coordinator, f.make_session(status=SessionStatus.DRAFT,
+                                                                                          members=f.compliant_members())),
+                            "confirm_session"),
+        "record_session_decisions": (lambda: jury_ops.record_session_decisions(
+            f.coordinator, f.scheduled.jury_session,
+            {f.scheduled.id: {"presence": None, "components": dict.fromkeys(COMPONENTS_5385, False)}}), "record_decision"),
+        "start_run": (lambda: jury_ops.start_run(f.coordinator, f.coordinator.certifier_id, {}, {"candidates": [], "slots": []}),
+                      "start_planning"),
+        "cancel_run": (lambda: jury_ops.cancel_run(f.coordinator, _run(f.db, f.coordinator)), "cancel_planning"),
+        "apply_plan": (lambda: jury_ops.apply_plan(f.coordinator, _run(f.db, f.coordinator, RunStatus.DONE, {"sessions": []})),
+                       "apply_planning"),
+    }
+
+
+def operations() -> list[str]:
+    found = []
+    for module in MODULES:
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ == module.__name__ and not name.startswith("_") and name not in NOT_CHANGES:
+                found.append(name)
+    return sorted(found)
+
+
+class Fixtures:
+    """What the cases need, built on demand (each case runs in its own rolled-back test)."""
+
+    def __init__(self, request):
+        self._request = request
+
+    def __getattr__(self, name):
+        return self._request.getfixturevalue(name)
+
+    @property
+    def vae(self):
+        from vae_app.certifications.vocabulary import AccessRoute
+
+        return AccessRoute.VAE
+
+    @cached_property
+    def member(self):
+        return self.make_member()
+
+    @cached_property
+    def in_file(self):
+        return self.candidacy_in(S.VALIDATION_FILE)
+
+    @cached_property
+    def draft_session(self):
+        return self.make_session(status=SessionStatus.DRAFT, members=[])
+
+    @cached_property
+    def confirmed(self):
+        return self.make_session(starts_at=datetime(2016, 4, 12, 9))
+
+    @property
+    def proposed(self):
+        candidacy = self.candidacy_in(S.READY_FOR_JURY)
+        candidacy.jury_session = self.draft_session
+        self.db.session.flush()
+        return candidacy
+
+    @cached_property
+    def scheduled(self):
+        return self.candidacy_in(S.JURY_SCHEDULED)
+
+
+def test_every_operation_has_an_entry(request, db, frozen_clock):
+    missing = set(operations()) - set(CASES(Fixtures(request)))
+    assert not missing, f"operations without an audit check: {sorted(missing)} — add them to CASES (or NOT_CHANGES if they change nothing)"
+
+
+@pytest.mark.parametrize("operation", operations())
+def test_the_operation_writes_its_audit_row_in_the_same_transaction(operation, request, db, frozen_clock):
+    cases = CASES(Fixtures(request))
+    call, event = cases[operation]
+    last = db.session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1)) or 0
+    call()
+    db.session.flush()
+    written = db.session.scalars(select(AuditEvent).where(AuditEvent.id > last).order_by(AuditEvent.id)).all()
+    assert event in [row.event for row in written], f"{operation} wrote {[row.event for row in written]}, not {event!r}"
