@@ -161,7 +161,8 @@ def test_migration_files_sort_in_chain_order():
     revisions, parents = [], []
     for path in files:
         text = path.read_text(encoding="utf-8")
-        revisions.append(re.search(r"^revision = ['\"](\w+)['\"]", text, re.M).group(1))
-        parents.append(re.search(r"^down_revision = (None|['\"](\w+)['\"])", text, re.M).group(2))
+        found = re.search(r"^revision, down_revision = '(\w+)', (None|'(\w+)')", text, re.M)
+        revisions.append(found.group(1))
+        parents.append(found.group(3))
     assert parents[0] is None
     assert parents[1:] == revisions[:-1], "each migration's file name must sort right after its parent's"

@@ -1,19 +1,8 @@
-"""initial schema
-
-Revision ID: 40e1678fa3d9
-Revises: 
-Create Date: 2026-11-23 00:02:28.164723
-
-"""
+"""initial schema (written 2026-11-23)"""
 from alembic import op
 import sqlalchemy as sa
 
-
-# revision identifiers, used by Alembic.
-revision = '40e1678fa3d9'
-down_revision = None
-branch_labels = None
-depends_on = None
+revision, down_revision = '40e1678fa3d9', None  # identifiers used by Alembic
 
 
 def upgrade():

@@ -1,19 +1,8 @@
-"""candidacy workflow: application form, documents, validation file, assessments, decisions, api tokens
-
-Revision ID: 9369ffbee21c
-Revises: 40e1678fa3d9
-Create Date: 2026-11-23 00:17:21.297260
-
-"""
+"""candidacy workflow: application form, documents, validation file, assessments, decisions, api tokens (written 2026-11-23)"""
 from alembic import op
 import sqlalchemy as sa
 
-
-# revision identifiers, used by Alembic.
-revision = '9369ffbee21c'
-down_revision = '40e1678fa3d9'
-branch_labels = None
-depends_on = None
+revision, down_revision = '9369ffbee21c', '40e1678fa3d9'  # identifiers used by Alembic
 
 
 def upgrade():

@@ -1,19 +1,8 @@
-"""document contents in the database; experience relation may be unsaid
-
-Revision ID: 60e49e07a6e2
-Revises: 9369ffbee21c
-Create Date: 2026-11-23 00:24:12.344430
-
-"""
+"""document contents in the database; experience relation may be unsaid (written 2026-11-23)"""
 from alembic import op
 import sqlalchemy as sa
 
-
-# revision identifiers, used by Alembic.
-revision = '60e49e07a6e2'
-down_revision = '9369ffbee21c'
-branch_labels = None
-depends_on = None
+revision, down_revision = '60e49e07a6e2', '9369ffbee21c'  # identifiers used by Alembic
 
 
 def upgrade():

@@ -1,19 +1,8 @@
-"""jury member ties and availabilities; seats carry their session's times
-
-Revision ID: d306b8d040fc
-Revises: 60e49e07a6e2
-Create Date: 2026-11-23 00:36:22.671107
-
-"""
+"""jury member ties and availabilities; seats carry their session's times (written 2026-11-23)"""
 from alembic import op
 import sqlalchemy as sa
 
-
-# revision identifiers, used by Alembic.
-revision = 'd306b8d040fc'
-down_revision = '60e49e07a6e2'
-branch_labels = None
-depends_on = None
+revision, down_revision = 'd306b8d040fc', '60e49e07a6e2'  # identifiers used by Alembic
 
 
 def upgrade():

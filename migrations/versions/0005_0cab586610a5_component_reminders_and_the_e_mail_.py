@@ -1,19 +1,8 @@
-"""component reminders and the e-mail outbox
-
-Revision ID: 0cab586610a5
-Revises: d306b8d040fc
-Create Date: 2026-11-23 00:50:37.562036
-
-"""
+"""component reminders and the e-mail outbox (written 2026-11-23)"""
 from alembic import op
 import sqlalchemy as sa
 
-
-# revision identifiers, used by Alembic.
-revision = '0cab586610a5'
-down_revision = 'd306b8d040fc'
-branch_labels = None
-depends_on = None
+revision, down_revision = '0cab586610a5', 'd306b8d040fc'  # identifiers used by Alembic
 
 
 def upgrade():

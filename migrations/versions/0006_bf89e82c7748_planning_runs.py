@@ -1,19 +1,8 @@
-"""planning runs
-
-Revision ID: bf89e82c7748
-Revises: 0cab586610a5
-Create Date: 2026-11-23 01:06:41.073520
-
-"""
+"""planning runs (written 2026-11-23)"""
 from alembic import op
 import sqlalchemy as sa
 
-
-# revision identifiers, used by Alembic.
-revision = 'bf89e82c7748'
-down_revision = '0cab586610a5'
-branch_labels = None
-depends_on = None
+revision, down_revision = 'bf89e82c7748', '0cab586610a5'  # identifiers used by Alembic
 
 
 def upgrade():

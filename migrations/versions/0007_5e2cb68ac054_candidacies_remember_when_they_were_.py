@@ -1,19 +1,8 @@
-"""candidacies remember when they were anonymised
-
-Revision ID: 5e2cb68ac054
-Revises: bf89e82c7748
-Create Date: 2026-11-23 01:19:58.148110
-
-"""
+"""candidacies remember when they were anonymised (written 2026-11-23)"""
 from alembic import op
 import sqlalchemy as sa
 
-
-# revision identifiers, used by Alembic.
-revision = '5e2cb68ac054'
-down_revision = 'bf89e82c7748'
-branch_labels = None
-depends_on = None
+revision, down_revision = '5e2cb68ac054', 'bf89e82c7748'  # identifiers used by Alembic
 
 
 def upgrade():

@@ -1,18 +1,7 @@
-"""queue index by state and last change
-
-Revision ID: c41a7e2d9b10
-Revises: 5e2cb68ac054
-Create Date: 2026-11-23 02:20:00.000000
-
-"""
+"""queue index by state and last change (written 2026-11-23)"""
 from alembic import op
 
-
-# revision identifiers, used by Alembic.
-revision = 'c41a7e2d9b10'
-down_revision = '5e2cb68ac054'
-branch_labels = None
-depends_on = None
+revision, down_revision = 'c41a7e2d9b10', '5e2cb68ac054'  # identifiers used by Alembic
 
 
 def upgrade():

@@ -1,8 +1,4 @@
-"""candidacy counts per certification and state, kept by triggers
-
-Revision ID: 7d3f5a9c1e02
-Revises: c41a7e2d9b10
-Create Date: 2026-11-23 09:30:00.000000
+"""candidacy counts per certification and state, kept by triggers (written 2026-11-23)
 
 The coordinator's desk shows how many files are in each state. Counting them scanned a certifier's
 every file (100,000 after ten years: 22 ms per page on SQLite). The database keeps the counts itself,
@@ -13,12 +9,7 @@ opposite directions cannot deadlock.
 import sqlalchemy as sa
 from alembic import op
 
-
-# revision identifiers, used by Alembic.
-revision = '7d3f5a9c1e02'
-down_revision = 'c41a7e2d9b10'
-branch_labels = None
-depends_on = None
+revision, down_revision = '7d3f5a9c1e02', 'c41a7e2d9b10'  # identifiers used by Alembic
 
 STATES = ('draft', 'submitted', 'incomplete', 'eligible', 'ineligible', 'validation_file', 'under_assessment',
           'ready_for_jury', 'jury_scheduled', 'certified', 'partially_validated', 'refused', 'withdrawn', 'lapsed')

@@ -1,8 +1,4 @@
-"""component expiry counts per certification and day, kept by triggers
-
-Revision ID: a8e4c2f61d37
-Revises: 7d3f5a9c1e02
-Create Date: 2026-11-23 10:30:00.000000
+"""component expiry counts per certification and day, kept by triggers (written 2026-11-23)
 
 The expiry dashboard counts, per certification and day, the acquired components of files not certified
 that expire within a year either side of today. Counting them stepped through 130,000 components and
@@ -14,12 +10,7 @@ removes its components, which then find no file and change nothing).
 import sqlalchemy as sa
 from alembic import op
 
-
-# revision identifiers, used by Alembic.
-revision = 'a8e4c2f61d37'
-down_revision = '7d3f5a9c1e02'
-branch_labels = None
-depends_on = None
+revision, down_revision = 'a8e4c2f61d37', '7d3f5a9c1e02'  # identifiers used by Alembic
 
 SQLITE_TRIGGERS = ("expiry_counts_component_insert", "expiry_counts_component_delete", "expiry_counts_component_update",
                    "expiry_counts_candidacy_update", "expiry_counts_candidacy_delete")

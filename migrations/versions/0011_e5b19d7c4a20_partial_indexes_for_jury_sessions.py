@@ -1,8 +1,4 @@
-"""indexes for the assembly screen: files with a session, files ready for a jury, seats by period
-
-Revision ID: e5b19d7c4a20
-Revises: a8e4c2f61d37
-Create Date: 2026-11-23 11:00:00.000000
+"""indexes for the assembly screen: files with a session, files ready for a jury, seats by period (written 2026-11-23)
 
 The assembly screen lists the files of a certification ready for a jury and not yet in a session.
 SQLite estimated "jury_session_id IS NULL" at 6 rows from its statistics and walked the 100,000 files
@@ -13,12 +9,7 @@ the session's time were found by scanning every seat (350,000: 88 ms); seats are
 import sqlalchemy as sa
 from alembic import op
 
-
-# revision identifiers, used by Alembic.
-revision = 'e5b19d7c4a20'
-down_revision = 'a8e4c2f61d37'
-branch_labels = None
-depends_on = None
+revision, down_revision = 'e5b19d7c4a20', 'a8e4c2f61d37'  # identifiers used by Alembic
 
 WITH_SESSION = sa.text("jury_session_id IS NOT NULL")
 READY = sa.text("state = 'ready_for_jury' AND jury_session_id IS NULL")

@@ -1,8 +1,4 @@
-"""candidacies of a certification and state, in id order
-
-Revision ID: f2c8a1d93b57
-Revises: e5b19d7c4a20
-Create Date: 2026-11-23 12:00:00.000000
+"""candidacies of a certification and state, in id order (written 2026-11-23)
 
 The API lists a certifier's files of one state in id order, page by page. SQLite's index on
 (certification, state) ends with the row id, so it reads a page in order; PostgreSQL's does not, and
@@ -10,12 +6,7 @@ walked the primary key filtering 100,000 files for page 600 (27 ms). The index n
 """
 from alembic import op
 
-
-# revision identifiers, used by Alembic.
-revision = 'f2c8a1d93b57'
-down_revision = 'e5b19d7c4a20'
-branch_labels = None
-depends_on = None
+revision, down_revision = 'f2c8a1d93b57', 'e5b19d7c4a20'  # identifiers used by Alembic
 
 
 def upgrade():

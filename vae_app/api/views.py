@@ -265,7 +265,7 @@ def index():
     if user.role is Role.CANDIDATE:
         query = select(Candidacy).where(Candidacy.candidate_id == user.id)
     else:
-        # by certification id (the certifier's few), so a state's files are read in id order from
+        # by certification id (the certifier's few), so a state's candidacies are read in id order from
         # ix_candidacies_certification_state rather than joined and sorted
         certifier = user.certifier_id if user.role is Role.COORDINATOR else None
         ids = select(Certification.id).where(Certification.certifier_id == certifier if certifier is not None else sa.true())
@@ -292,7 +292,7 @@ def index():
     else:
         total = db.session.scalar(query.with_only_columns(func.count()))
     # the page's ids first, from the index alone, then their rows: a deep page (OFFSET 15,000) reads no
-    # skipped row (PostgreSQL otherwise walked the primary key through 100,000 files)
+    # skipped row (PostgreSQL otherwise walked the primary key through 100,000 candidacies)
     ids = db.session.scalars(query.with_only_columns(Candidacy.id).order_by(Candidacy.id)
                              .offset((page_number - 1) * per_page).limit(per_page)).all()
     items = db.session.scalars(select(Candidacy).where(Candidacy.id.in_(ids)).options(selectinload(Candidacy.certification))

@@ -27,7 +27,7 @@ def role_required(*roles: Role):
 
 
 def can_view_candidacy(user, candidacy) -> bool:
-    """Candidates see their own file; coordinators their certifier's; admins all."""
+    """Candidates see their own candidacies; coordinators their certifier's; admins all."""
     if user is None or not user.is_authenticated:
         return False
     if user.role == Role.ADMIN:
@@ -43,7 +43,7 @@ def can_fire_move(user, candidacy, move) -> bool:
     """Whether ``user`` (None: the system) may fire ``move`` on ``candidacy``.
 
     The system fires only the moves marked ``system`` (implicit decisions,
-    lapses). A person needs the move's role and must see the file.
+    lapses). A person needs the move's role and must see the candidacy.
     """
     if user is None:
         return move.system

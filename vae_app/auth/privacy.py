@@ -1,4 +1,4 @@
-"""Personal data: export everything about a candidate; anonymise finished files past the retention.
+"""Personal data: export everything about a candidate; anonymise finished candidacies past the retention.
 
 Anonymising keeps what the statistics and the audit need — states, dates, durations,
 decisions, the audit rows with their moves — and removes who the person is and what
@@ -95,7 +95,7 @@ def _years_before(day: date, years: int) -> date:
 
 
 def purge(older_than_years: int, today: date, apply: bool = True) -> Purged:
-    """Anonymise finished files whose last change is older than the retention; then their accounts
+    """Anonymise finished candidacies whose last change is older than the retention; then their accounts
     when nothing of the person is left in progress."""
     limit = _years_before(today, older_than_years)
     finished = db.session.scalars(select(Candidacy).where(

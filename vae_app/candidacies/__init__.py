@@ -1,1 +1,1 @@
-"""Candidacies: the application, its workflow and the candidate's file."""
+"""Candidacies: the application, its workflow, the validation file and the jury's decision (docs/glossary.md)."""

@@ -72,7 +72,7 @@ class SectionForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
-    """Any workflow move: a reason, and the version of the file the user saw."""
+    """Any workflow move: a reason, and the version of the candidacy the user saw."""
 
     reason = TextAreaField(_l("Motif ou justification"), validators=[Optional(), Length(max=5000)])
     version = HiddenField()

@@ -47,11 +47,11 @@ class Candidacy(db.Model):
         sa.Index("ix_candidacies_certification_state", "certification_id", "state", "id"),  # a state in id order (the API)
         # the coordinator's queue: one state, most recently changed first, without sorting the whole state
         sa.Index("ix_candidacies_certification_state_updated", "certification_id", "state", "updated_at"),
-        # only files with a session: SQLite's statistics cannot tell that NULL (most files) is not selective,
-        # and walked 100,000 NULLs for "ready files without a session"
+        # only candidacies with a session: SQLite's statistics cannot tell that NULL (most candidacies) is not selective,
+        # and walked 100,000 NULLs for "ready candidacies without a session"
         sa.Index("ix_candidacies_jury_session_id", "jury_session_id", sqlite_where=sa.text("jury_session_id IS NOT NULL"),
                  postgresql_where=sa.text("jury_session_id IS NOT NULL")),
-        # the assembly screen's files waiting for a jury, in reference order; covering, so they are counted
+        # the assembly screen's candidacies waiting for a jury, in reference order; covering, so they are counted
         # from the index alone (SQLite checks the bound state and session against the index's own columns)
         sa.Index("ix_candidacies_ready_for_jury", "certification_id", "route", "reference", "state", "jury_session_id", "candidate_id",
                  sqlite_where=sa.text("state = 'ready_for_jury' AND jury_session_id IS NULL"),
@@ -70,7 +70,7 @@ class Candidacy(db.Model):
     validation_file_submitted_on: Mapped[date | None] = mapped_column(sa.Date)
     jury_session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("jury_sessions.id"))
     decided_on: Mapped[date | None] = mapped_column(sa.Date)
-    # only a decision is stored: an absence leaves the file waiting for another session
+    # only a decision is stored: an absence leaves the candidacy waiting for another session
     decision_outcome: Mapped[DecisionOutcome | None] = mapped_column(
         enum_column(DecisionOutcome, [o for o in DecisionOutcome if o.decides]))
     complete_on: Mapped[date | None] = mapped_column(sa.Date)
@@ -114,8 +114,8 @@ class Candidacy(db.Model):
 
 
 class CandidacyStateCount(db.Model):
-    """How many files a certification holds in each state, kept exact by database triggers on ``candidacies``
-    (migration ``7d3f5a9c1e02``) so the desk reads a dozen rows instead of counting 100,000 files."""
+    """How many candidacies a certification holds in each state, kept exact by database triggers on ``candidacies``
+    (migration ``7d3f5a9c1e02``) so the desk reads a dozen rows instead of counting 100,000 candidacies."""
 
     __tablename__ = "candidacy_state_counts"
 

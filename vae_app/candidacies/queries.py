@@ -84,8 +84,8 @@ def for_candidate(user_id: int) -> Select:
 
 
 def state_counts(session, certifier_id: int | None = None, certification_code: str | None = None) -> dict[CandidacyState, int]:
-    """{state: count} of a certifier's files (every certifier's when ``None``), optionally one certification's:
-    read from the counters the database keeps (``candidacy_state_counts``), not by counting the files."""
+    """{state: count} of a certifier's candidacies (every certifier's when ``None``), optionally one certification's:
+    read from the counters the database keeps (``candidacy_state_counts``), not by counting the candidacies."""
     query = (select(CandidacyStateCount.state, func.sum(CandidacyStateCount.n))
              .join(Certification, CandidacyStateCount.certification_id == Certification.id)
              .group_by(CandidacyStateCount.state))
@@ -100,7 +100,7 @@ def state_counts(session, certifier_id: int | None = None, certification_code: s
 
 
 def counted_total(counts: dict[CandidacyState, int], state: CandidacyState | None) -> int:
-    """How many files a list holds, from :func:`state_counts`: one state's, or all."""
+    """How many candidacies a list holds, from :func:`state_counts`: one state's, or all."""
     return counts[state] if state else sum(counts.values())
 
 

@@ -56,6 +56,17 @@ def exit_invalid(source: str, error: InvalidData, most: int | None = None) -> No
     sys.exit(2)
 
 
+def read_document(path: str, rules_dir: str | None, parse) -> tuple:
+    """(the document named on the command line as ``parse(document, rules)`` reads it, the rules);
+    exit 2 with every reason, field by field, when it is refused."""
+    document = read_json_argument(path)
+    book = _load(rules_dir)
+    try:
+        return parse(document, book), book
+    except InvalidData as exc:
+        exit_invalid(path, exc, most=50)
+
+
 @click.group("rules", help="Règles des certifications et du droit / certification and law rules.")
 def rules_cli():
     pass
@@ -151,14 +162,9 @@ def eligibility_cli():
 @rules_dir_option
 def eligibility_check_command(application_file, as_json, rules_dir):
     """Evaluate one application (JSON, see the README) against the rules in force on its receipt date."""
-    from .eligibility import InvalidApplication, evaluate_eligibility, parse_application
+    from .eligibility import evaluate_eligibility, parse_application
 
-    document = read_json_argument(application_file)
-    book = _load(rules_dir)
-    try:
-        application = parse_application(document, rules=book)
-    except InvalidApplication as exc:
-        exit_invalid(application_file, exc)
+    application, book = read_document(application_file, rules_dir, lambda document, rules: parse_application(document, rules=rules))
     verdict = evaluate_eligibility(application, book)
     if as_json:
         click.echo(json.dumps(verdict.as_dict(), ensure_ascii=False, indent=2))

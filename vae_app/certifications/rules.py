@@ -139,13 +139,20 @@ class Seat:
 
 @dataclass(frozen=True)
 class Place:
-    """One member's place in a jury, from a seat of the rules: who may hold it (None: anyone) and how
-    it is named. ``key`` tells the seat's places apart from those of its ``including`` parts."""
+    """``count`` places of one kind in a jury, each held by one member: a seat of the rules, or the part
+    of a seat kept for some qualifications (``including``). Who may hold them (None: anyone), how they
+    are named; ``key`` tells a seat's places apart from those of its ``including`` parts."""
 
     seat: Seat
     key: str
     qualifications: frozenset[str] | None
     label: dict
+    count: int
+
+    @property
+    def assignment(self) -> str:
+        """What a member holding such a place is recorded as: the seat's role (president), else its id."""
+        return self.seat.role or self.seat.id
 
 
 @dataclass(frozen=True)
@@ -170,22 +177,18 @@ class JuryRule:
     seats: tuple[Seat, ...] = ()
     shares: tuple[Share, ...] = ()
 
-    def place_groups(self) -> tuple[tuple[Place, int], ...]:
-        """Each kind of place with how many the jury has: a seat's ``including`` parts come first
-        (``at_least`` places each), then its remaining places."""
-        groups = []
+    def places(self) -> tuple[Place, ...]:
+        """The jury's places, by kind: each seat's ``including`` parts first (``at_least`` places each),
+        then its remaining places."""
+        places = []
         for seat in self.seats:
             reserved = 0
             for index, part in enumerate(seat.including):
-                groups.append((Place(seat, f"{seat.id}:inc{index}", part.qualifications, part.label or seat.label), part.at_least))
+                places.append(Place(seat, f"{seat.id}:inc{index}", part.qualifications, part.label or seat.label, part.at_least))
                 reserved += part.at_least
             if seat.count > reserved:
-                groups.append((Place(seat, seat.id, seat.qualifications, seat.label), seat.count - reserved))
-        return tuple(groups)
-
-    def places(self) -> tuple[Place, ...]:
-        """The seats expanded into one place per member."""
-        return tuple(place for place, count in self.place_groups() for _ in range(count))
+                places.append(Place(seat, seat.id, seat.qualifications, seat.label, seat.count - reserved))
+        return tuple(places)
 
     @property
     def size(self) -> int:

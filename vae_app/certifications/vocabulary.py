@@ -58,7 +58,7 @@ class Outcome(LabelledEnum):
 
 
 class DecisionOutcome(LabelledEnum):
-    """What the jury records for a candidate (D1): a decision on the file — total validation, partial
+    """What the jury records for a candidate (D1): a decision on the candidacy — total validation, partial
     validation (the jury says what remains), refusal — or the candidate's absence, which decides nothing."""
 
     FULL = "full", N_("Validation totale")
@@ -69,5 +69,5 @@ class DecisionOutcome(LabelledEnum):
 
     @property
     def decides(self) -> bool:
-        """True for a decision on the file; False for an absence (the file waits for another session)."""
+        """True for a decision on the candidacy; False for an absence (it waits for another session)."""
         return self in (DecisionOutcome.FULL, DecisionOutcome.PARTIAL, DecisionOutcome.REFUSED)

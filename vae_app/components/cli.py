@@ -70,7 +70,7 @@ def recompute_command(dry_run):
 @components_cli.command("expire")
 @click.option("--dry-run", is_flag=True)
 def expire_command(dry_run):
-    """Lapse partially validated files whose acquired components have all expired (daily cron; idempotent)."""
+    """Lapse partially validated candidacies whose acquired components have all expired (daily cron; idempotent)."""
     today = clock.today()
     with unit_of_work():
         due = operations.lapse_expired(today, apply=not dry_run)

@@ -36,7 +36,7 @@ class AcquiredComponent(db.Model):
 
 
 class ComponentExpiryCount(db.Model):
-    """How many acquired components of files not (yet) certified expire on each day, per certification.
+    """How many acquired components of candidacies not (yet) certified expire on each day, per certification.
 
     Kept exact by database triggers on ``acquired_components`` and ``candidacies`` (migration
     ``a8e4c2f61d37``), so the expiry dashboard reads a few hundred rows instead of stepping through the

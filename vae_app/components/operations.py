@@ -1,4 +1,4 @@
-"""Component validity over time: recompute after a rule change, lapse files whose
+"""Component validity over time: recompute after a rule change, lapse candidacies whose
 parts all expired, remind candidates before an expiry. Only flushes."""
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def recompute(rules: RuleBook, apply: bool = True) -> list[Change]:
 
 
 def lapse_expired(today: date, apply: bool = True) -> list[Candidacy]:
-    """Partially validated files whose acquired components have all expired move to « caduque»."""
+    """Partially validated candidacies whose acquired components have all expired move to « caduque»."""
     due = []
     candidates = db.session.scalars(
         select(Candidacy).where(Candidacy.state == S.PARTIALLY_VALIDATED)
@@ -182,7 +182,7 @@ def _expiring_where(query, certifier_id: int | None, today: date, until_days: in
 
 
 def expiring(certifier_id: int | None, today: date, until_days: int = 180):
-    """Acquired components of files not certified that expire within ``until_days``, or expired in the last year."""
+    """Acquired components of candidacies not certified that expire within ``until_days``, or expired in the last year."""
     query = (select(AcquiredComponent).join(Candidacy).join(Certification)
              .options(selectinload(AcquiredComponent.candidacy).selectinload(Candidacy.candidate),
                       selectinload(AcquiredComponent.candidacy).selectinload(Candidacy.certification))

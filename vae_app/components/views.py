@@ -125,7 +125,7 @@ def export(fmt: str):
 @bp.route("/coordination/echeances")
 @role_required(Role.COORDINATOR, Role.ADMIN)
 def deadlines():
-    """Every file's next deadline, most urgent first (overdue at the top)."""
+    """Every candidacy's next deadline, most urgent first (overdue at the top)."""
     today = clock.today()
     scope = _certifier_scope()
     query = select(Candidacy).join(Certification).where(

@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from ..certifications.cli import MARKS, _load, exit_invalid, read_json_argument, rules_dir_option
-from .composition import InvalidJury, check_composition, parse_jury
+from ..certifications.cli import MARKS, read_document, read_json_argument, rules_dir_option
+from .composition import check_composition, parse_jury
 
 
 @click.group("juries", help="Jurys / juries.")
@@ -21,12 +21,7 @@ def juries_cli():
 @rules_dir_option
 def check_command(jury_file, as_json, rules_dir):
     """Check a jury's composition against its certification's rules and the law on its date."""
-    document = read_json_argument(jury_file)
-    book = _load(rules_dir)
-    try:
-        jury = parse_jury(document, book)
-    except InvalidJury as exc:
-        exit_invalid(jury_file, exc)
+    jury, book = read_document(jury_file, rules_dir, parse_jury)
     report = check_composition(jury, book)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
@@ -41,15 +36,6 @@ def check_command(jury_file, as_json, rules_dir):
         click.echo("Sièges : " + ", ".join(f"{m} → {seat}" for m, seat in report.assignment.items()))
 
 
-def _problem(path: str, book):
-    from .planning.model import InvalidProblem, parse_problem
-
-    try:
-        return parse_problem(read_json_argument(path), book)
-    except InvalidProblem as exc:
-        exit_invalid(path, exc, most=50)
-
-
 @juries_cli.command("plan")
 @click.argument("problem_file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True), help="Where to write the plan (JSON).")
@@ -59,10 +45,10 @@ def _problem(path: str, book):
 def plan_command(problem_file, out, time_limit, seed, rules_dir):
     """Plan a campaign (vae-jury-planning/1 → vae-jury-plan/1) and print its figures."""
     from .planning.checker import check_plan, scores
+    from .planning.model import parse_problem
     from .planning.planner import plan
 
-    book = _load(rules_dir)
-    problem = _problem(problem_file, book)
+    problem, book = read_document(problem_file, rules_dir, parse_problem)
     result = plan(problem, book, time_limit=time_limit, seed=seed)
     with open(out, "w", encoding="utf-8") as handle:
         json.dump(result.plan.as_dict(), handle, ensure_ascii=False, indent=1)
@@ -95,9 +81,9 @@ def plan_command(problem_file, out, time_limit, seed, rules_dir):
 def check_plan_command(problem_file, plan_file, rules_dir):
     """Re-check a plan against the problem, the format's hard constraints and the composition checker."""
     from .planning.checker import InvalidPlan, check_plan, parse_plan, scores
+    from .planning.model import parse_problem
 
-    book = _load(rules_dir)
-    problem = _problem(problem_file, book)
+    problem, book = read_document(problem_file, rules_dir, parse_problem)
     try:
         plan = parse_plan(read_json_argument(plan_file))
     except InvalidPlan as exc:

@@ -160,7 +160,7 @@ def _check_seats(jury: Jury, req: JuryRequirement, report: Report) -> None:
         if member.role and member.role != "president" and member.role not in {s.id for s in rule.seats}:
             report.add("ROLE", FAIL, f"{member.id} : rôle inconnu « {member.role} » (sièges : {', '.join(s.id for s in rule.seats)}).",
                        f"{member.id}: unknown role '{member.role}'.", source)
-    places = req.places
+    places = tuple(place for place in req.places for _ in range(place.count))  # one per member
     owner = _assign(members, places)
     for pi, mi in owner.items():
         report.assignment[members[mi].id] = places[pi].seat.id

@@ -32,7 +32,7 @@ def queue():
     counts = queries.state_counts(db.session, certifier)
     query = queries.queue([ids[form.certification.data]] if form.certification.data else list(ids.values()), state, form.q.data,
                           form.tri.data or "recent")
-    # without a search, the total is known from the counters: no COUNT over the certifier's files
+    # without a search, the total is known from the counters: no COUNT over the certifier's candidacies
     known = None
     if not form.q.data:
         known = queries.state_counts(db.session, certifier, form.certification.data) if form.certification.data else counts

@@ -58,17 +58,25 @@ def _back(candidacy, anchor: str):
     return redirect(url_for("candidacies.show", candidacy_id=candidacy.id, _anchor=anchor))
 
 
+def _on_page(candidacy_id: int, slot: str, form, change, done, anchor: str):
+    """A change of the application posted from the candidacy page with ``form`` (shown there as ``slot``): the page
+    is shown again with the form's errors, or with an operation's refusal; otherwise back to its section."""
+    candidacy = editable(candidacy_id)
+    on_refusal(lambda status: show_page(candidacy, status, **{slot: form}), form)
+    if not form.validate():
+        return show_page(candidacy, 422, **{slot: form})
+    with unit_of_work():
+        result = change(candidacy)
+    flash(done(result) if callable(done) else done, "success")
+    return _back(candidacy, anchor)
+
+
 @login_required
 def save_application(candidacy_id: int):
-    candidacy = editable(candidacy_id)
     form = ApplicationForm()
-    on_refusal(lambda status: show_page(candidacy, status, application_form=form), form)
-    if not form.validate():
-        return show_page(candidacy, 422, application_form=form)
-    with unit_of_work():
-        ops.save_application(candidacy, current_user, {name: form[name].data for name in ops.APPLICATION_FIELDS})
-    flash(_("Informations enregistrées."), "success")
-    return _back(candidacy, "demande")
+    return _on_page(candidacy_id, "application_form", form,
+                    lambda candidacy: ops.save_application(candidacy, current_user, {n: form[n].data for n in ops.APPLICATION_FIELDS}),
+                    _("Informations enregistrées."), "demande")
 
 
 def _experience_values(form: ExperienceForm) -> dict:
@@ -79,15 +87,10 @@ def _experience_values(form: ExperienceForm) -> dict:
 
 @login_required
 def add_experience(candidacy_id: int):
-    candidacy = editable(candidacy_id)
     form = ExperienceForm()
-    on_refusal(lambda status: show_page(candidacy, status, experience_form=form), form)
-    if not form.validate():
-        return show_page(candidacy, 422, experience_form=form)
-    with unit_of_work():
-        ops.add_experience(candidacy, current_user, _experience_values(form))
-    flash(_("Période d'expérience ajoutée."), "success")
-    return _back(candidacy, "experiences")
+    return _on_page(candidacy_id, "experience_form", form,
+                    lambda candidacy: ops.add_experience(candidacy, current_user, _experience_values(form)),
+                    _("Période d'expérience ajoutée."), "experiences")
 
 
 @login_required
@@ -118,17 +121,11 @@ def delete_experience(candidacy_id: int, experience_id: int):
 
 @login_required
 def upload_document(candidacy_id: int):
-    candidacy = editable(candidacy_id)
     form = DocumentForm()
-    on_refusal(lambda status: show_page(candidacy, status, document_form=form), form)
-    if not form.validate():
-        return show_page(candidacy, 422, document_form=form)
-    upload = form.file.data
-    with unit_of_work():
-        document = ops.attach_document(candidacy, current_user, DocumentKind(form.kind.data), upload.filename,
-                                       upload.read(documents.MAX_BYTES + 1))
-    flash(_("Pièce « %(name)s » déposée.", name=document.original_name), "success")
-    return _back(candidacy, "documents")
+    return _on_page(candidacy_id, "document_form", form,
+                    lambda candidacy: ops.attach_document(candidacy, current_user, DocumentKind(form.kind.data), form.file.data.filename,
+                                                          form.file.data.read(documents.MAX_BYTES + 1)),
+                    lambda document: _("Pièce « %(name)s » déposée.", name=document.original_name), "documents")
 
 
 @login_required

@@ -24,7 +24,7 @@ HALF_DAYS = ((dtime(9), dtime(12, 30)), (dtime(14), dtime(17, 30)))
 
 
 def build_problem(certifier_id: int, start: date, end: date, codes: list[str], sites: list[str], rooms: int) -> dict:
-    """Half-day slots on weekdays at each site; the certifier's pool; the files ready for jury."""
+    """Half-day slots on weekdays at each site; the certifier's pool; the candidacies ready for a jury."""
     slots = []
     day = start
     while day <= end:

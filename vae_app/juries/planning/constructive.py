@@ -81,16 +81,16 @@ def build_jury(req: Requirement, pool: list[Member], state: State, slot_id: str,
     """Members for every seat of ``req`` (seat key per member), or None when impossible."""
     usable = [m for m in pool if m.id not in excluded and (m.id, slot_id) not in state.busy
               and state.load[m.id] < m.max_sessions]
-    fits = {seat.key: [m for m in usable if req.fits(m, seat)] for seat in req.seat_types}
-    for seat in req.seat_types:
+    fits = {seat.key: [m for m in usable if req.fits(m, seat)] for seat in req.places}
+    for seat in req.places:
         if len(fits[seat.key]) < seat.count:
             return None
-    flexibility = {m.id: sum(1 for seat in req.seat_types if req.fits(m, seat)) for m in usable}
+    flexibility = {m.id: sum(1 for seat in req.places if req.fits(m, seat)) for m in usable}
     chosen: list[tuple[Member, str]] = []
     taken: set[str] = set()
     # Scarcest seats first; within a seat, members fitting few seats, least loaded, untagged first.
     tags = set(req.parity_tags or ())
-    for seat in sorted(req.seat_types, key=lambda s: len(fits[s.key]) / s.count):
+    for seat in sorted(req.places, key=lambda s: len(fits[s.key]) / s.count):
         options = [m for m in fits[seat.key] if m.id not in taken]
         rng.shuffle(options)
         options.sort(key=lambda m: (flexibility[m.id], state.load[m.id] / max(m.max_sessions, 1), bool(tags & m.qualifications)))
@@ -189,8 +189,8 @@ def _open(req: Requirement, slot: Slot, waiting: list[Candidate], context: Conte
 
 
 def _role(req: Requirement, seat_key: str) -> str:
-    seat = next(s for s in req.seat_types if s.key == seat_key)
-    return seat.role or seat.seat_id
+    seat = next(s for s in req.places if s.key == seat_key)
+    return seat.assignment
 
 
 def lower_bound(problem: Problem, rules: RuleBook) -> dict[str, int]:

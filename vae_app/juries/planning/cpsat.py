@@ -54,13 +54,13 @@ def solve(sub: SubProblem, time_limit: float, hint: list[Session] | None = None,
         for candidate in by_slot_candidates[slot_id]:
             x[candidate.id, key] = model.new_bool_var("")
             x_by_candidate.setdefault(candidate.id, []).append(x[candidate.id, key])
-        seats_here: dict[str, list] = {t.key: [] for t in req.seat_types}
+        seats_here: dict[str, list] = {t.key: [] for t in req.places}
         members_here = []
         pool = [m for m in sub.members if slot_id in m.available and (m.id, slot_id) not in sub.busy_outside
                 and req.certification in m.certifications]
         for member in pool:
             holds = []
-            for seat_type in req.seat_types:
+            for seat_type in req.places:
                 if req.fits(member, seat_type):
                     var = model.new_bool_var("")
                     seat[member.id, key, seat_type.key] = var
@@ -72,7 +72,7 @@ def solve(sub: SubProblem, time_limit: float, hint: list[Session] | None = None,
                 members_here.append((member.id, var_y))
                 y_by_member.setdefault(member.id, []).append(var_y)
                 y_by_member_slot.setdefault((member.id, slot_id), []).append(var_y)
-        for seat_type in req.seat_types:
+        for seat_type in req.places:
             model.add(sum(seats_here[seat_type.key]) == seat_type.count * opened[key])
         model.add(sum(v for _, v in members_here) == req.size * opened[key])
         for quals, minimum in req.shares:
@@ -125,8 +125,8 @@ def solve(sub: SubProblem, time_limit: float, hint: list[Session] | None = None,
         members = []
         for (member_id, k, seat_key), var in seat.items():
             if k == key and solver.boolean_value(var):
-                seat_type = next(s for s in req.seat_types if s.key == seat_key)
-                members.append((member_id, seat_type.role or seat_type.seat_id))
+                seat_type = next(s for s in req.places if s.key == seat_key)
+                members.append((member_id, seat_type.assignment))
         heard = [c for (c, k), var in x.items() if k == key and solver.boolean_value(var)]
         result.append(Session(key[0], req.certification, members, heard))
     return result, solver.status_name(status)
@@ -150,8 +150,8 @@ def _hint(model, hint, sessions, x, y, seat, opened, sub) -> None:
         for member_id, role in session.members:
             if (member_id, key) in y:
                 model.add_hint(y[member_id, key], True)
-            for seat_type in req.seat_types:
-                if (member_id, key, seat_type.key) in seat and (seat_type.role or seat_type.seat_id) == role:
+            for seat_type in req.places:
+                if (member_id, key, seat_type.key) in seat and (seat_type.assignment) == role:
                     model.add_hint(seat[member_id, key, seat_type.key], True)
                     break
     for key in sessions:

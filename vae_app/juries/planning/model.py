@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from ...certifications.rules import RuleBook
+from ...certifications.rules import Place, RuleBook
 from ...certifications.vocabulary import AccessRoute
 from ...errors import InvalidData
 from ..requirement import jury_requirement
@@ -193,22 +193,11 @@ def parse_problem(document: Any, rules: RuleBook) -> Problem:
 
 
 @dataclass(frozen=True)
-class SeatType:
-    """``count`` places for members holding one of ``qualifications`` (None: anyone)."""
-
-    key: str
-    seat_id: str
-    qualifications: frozenset[str] | None
-    count: int
-    role: str | None
-
-
-@dataclass(frozen=True)
 class Requirement:
     """What one session of a certification needs on a given day (rules + law)."""
 
     certification: str
-    seat_types: tuple[SeatType, ...]
+    places: tuple[Place, ...]  # by kind, each with its count
     size: int
     capacity: int
     shares: tuple[tuple[frozenset[str], int], ...]  # (qualifications, minimum members)
@@ -218,8 +207,8 @@ class Requirement:
     gender_min_each: int
     president_required: bool
 
-    def fits(self, member: Member, seat: SeatType) -> bool:
-        return seat.qualifications is None or bool(seat.qualifications & member.qualifications)
+    def fits(self, member: Member, place: Place) -> bool:
+        return place.qualifications is None or bool(place.qualifications & member.qualifications)
 
 
 class NotPlannable(Exception):
@@ -235,10 +224,8 @@ def requirement(rules: RuleBook, certification: str, route: str, day: date) -> R
         raise NotPlannable(f"la voie {AccessRoute(route).short_french} n'est pas ouverte pour {certification} le {day:%d/%m/%Y}")
     if not req.structured:
         raise NotPlannable(f"composition non structurée pour {certification} : structurez les sièges dans les règles")
-    seat_types = tuple(SeatType(place.key, place.seat.id, place.qualifications, count, place.seat.role)
-                       for place, count in req.jury.place_groups())
     size = req.size
     shares = tuple((share.qualifications, req.share_minimum(share, size)) for share in req.jury.shares)
     parity = (req.employer_tag, req.employee_tag) if req.law_value("employer_employee_balance") else None
-    return Requirement(req.certification.code, seat_types, size, req.certification.session_capacity, shares, req.professionals,
+    return Requirement(req.certification.code, req.places, size, req.certification.session_capacity, shares, req.professionals,
                        req.min_professionals(size), parity, req.gender_min_each, bool(req.law_value("president_required")))

@@ -63,15 +63,15 @@ def precheck(problem: Problem, rules: RuleBook) -> list[Shortage]:
             slot = problem.slot_by_id[slot_id]
             pool = context.pool(code, slot)
             here = slot.rooms
-            for seat in slot_req.seat_types:
+            for seat in slot_req.places:
                 present = sum(1 for m in pool if slot_req.fits(m, seat))
                 if present < seat.count and len(gaps) < 3:
-                    gaps.append(f"{present} [{seat.seat_id}] disponible(s) pour {seat.count} requis le {slot.start:%d/%m/%Y %H:%M}")
+                    gaps.append(f"{present} [{seat.seat.id}] disponible(s) pour {seat.count} requis le {slot.start:%d/%m/%Y %H:%M}")
                 here = min(here, present // seat.count)
             per_slot += here
         # Over the campaign: the seats each qualification can fill (max sessions, availability).
         overall, binding = needed_sessions, None
-        for seat in req.seat_types:
+        for seat in req.places:
             eligible = [m for m in problem.members if code in m.certifications and req.fits(m, seat)]
             supply = sum(min(m.max_sessions, len(m.available & usable.keys())) for m in eligible)
             if supply // seat.count < overall:
@@ -85,7 +85,7 @@ def precheck(problem: Problem, rules: RuleBook) -> list[Shortage]:
             message = f"{unplannable} candidats {code} ne peuvent pas être planifiés : {detail}{' ; '.join(gaps)}."
         else:
             seat, people, supply = binding
-            label = ", ".join(sorted(seat.qualifications)) if seat.qualifications else seat.seat_id
+            label = ", ".join(sorted(seat.qualifications)) if seat.qualifications else seat.seat.id
             message = (f"{unplannable} candidats {code} ne peuvent pas être planifiés : {people} membre(s) [{label}] "
                        f"peuvent tenir {supply} place(s) de ce siège, il en faut {needed_sessions * seat.count} "
                        f"({seat.count} par session pour {needed_sessions} sessions).")

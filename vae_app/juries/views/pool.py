@@ -99,48 +99,43 @@ def edit_member(member_id: int):
     return page()
 
 
+def _on_member(member_id: int, change, done: str, anchor: str, slot: str | None = None, form=None):
+    """A change posted from a member's page (with ``form``, shown there as ``slot``); back to its section."""
+    member = own(JuryMember, member_id)
+    if form is not None:
+        page = _member_page(member, **{slot: form})  # also fills the form's choices before validation
+        if not form.validate():
+            return page(422)
+    with unit_of_work():
+        change(member)
+    flash(done, "success")
+    return _back_to(member, anchor)
+
+
 @role_required(*STAFF)
 def add_tie(member_id: int):
-    member = own(JuryMember, member_id)
     form = TieForm()
-    page = _member_page(member, tie_form=form)  # fills the candidate choices before validation
-    if not form.validate():
-        return page(422)
-    with unit_of_work():
-        ops.add_tie(current_user, member, db.session.get(User, int(form.candidate.data)), TieKind(form.kind.data), form.note.data)
-    flash(_("Lien déclaré : ce membre ne siègera pas au jury de ce candidat quand la loi l'exclut."), "success")
-    return _back_to(member, "liens")
+    return _on_member(member_id, lambda member: ops.add_tie(current_user, member, db.session.get(User, int(form.candidate.data)),
+                                                            TieKind(form.kind.data), form.note.data),
+                      _("Lien déclaré : ce membre ne siègera pas au jury de ce candidat quand la loi l'exclut."), "liens", "tie_form", form)
 
 
 @role_required(*STAFF)
 def delete_tie(member_id: int, tie_id: int):
-    member = own(JuryMember, member_id)
-    with unit_of_work():
-        ops.remove_tie(current_user, member, tie_id)
-    flash(_("Lien supprimé."), "success")
-    return _back_to(member, "liens")
+    return _on_member(member_id, lambda member: ops.remove_tie(current_user, member, tie_id), _("Lien supprimé."), "liens")
 
 
 @role_required(*STAFF)
 def add_availability(member_id: int):
-    member = own(JuryMember, member_id)
     form = AvailabilityForm()
-    page = _member_page(member, availability_form=form)
-    if not form.validate():
-        return page(422)
-    with unit_of_work():
-        ops.add_availability(current_user, member, form.starts_at.data, form.ends_at.data)
-    flash(_("Disponibilité ajoutée."), "success")
-    return _back_to(member, "disponibilites")
+    return _on_member(member_id, lambda member: ops.add_availability(current_user, member, form.starts_at.data, form.ends_at.data),
+                      _("Disponibilité ajoutée."), "disponibilites", "availability_form", form)
 
 
 @role_required(*STAFF)
 def delete_availability(member_id: int, availability_id: int):
-    member = own(JuryMember, member_id)
-    with unit_of_work():
-        ops.remove_availability(current_user, member, availability_id)
-    flash(_("Disponibilité supprimée."), "success")
-    return _back_to(member, "disponibilites")
+    return _on_member(member_id, lambda member: ops.remove_availability(current_user, member, availability_id),
+                      _("Disponibilité supprimée."), "disponibilites")
 
 
 @role_required(*STAFF)
