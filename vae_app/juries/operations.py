@@ -24,6 +24,7 @@ from ..certifications.decisions import outcome_of
 from ..certifications.models import Certification
 from ..certifications.registry import get_rules
 from ..certifications.vocabulary import AccessRoute, Gender
+from ..enums import N_
 from ..errors import Conflict, InvalidData, MoveRefused, NotFound
 from ..extensions import db
 from .models import JuryMember, JurySession, MemberAvailability, MemberTie, PlanningRun, RunStatus, SessionMember, SessionStatus, TieKind
@@ -88,8 +89,8 @@ def delete_member(actor: User, member: JuryMember) -> None:
     """Remove a member who never sat on a jury (the history of juries stays complete)."""
     ensure(can_manage_certifier(actor, member.certifier_id))
     if db.session.scalar(select(func.count(SessionMember.id)).where(SessionMember.member_id == member.id)):
-        raise Conflict("Ce membre a siégé ou siège dans des sessions : il ne peut pas être supprimé "
-                       "(l'historique des jurys doit rester complet).")
+        raise Conflict(N_("Ce membre a siégé ou siège dans des sessions : il ne peut pas être supprimé "
+                          "(l'historique des jurys doit rester complet)."))
     _member_event(actor, member, Action.DELETE_MEMBER, member.full_name)
     db.session.delete(member)
     db.session.flush()
@@ -101,7 +102,7 @@ def add_tie(actor: User, member: JuryMember, candidate: User | None, kind: TieKi
     if candidate is None or candidate.role is not Role.CANDIDATE:
         raise InvalidData({"candidate": "un lien se déclare avec un candidat"})
     if any(t.candidate_id == candidate.id and t.kind is kind for t in member.ties):
-        raise Conflict("Ce lien est déjà déclaré.")
+        raise Conflict(N_("Ce lien est déjà déclaré."))
     tie = MemberTie(member=member, candidate=candidate, kind=kind, note=(note or "").strip() or None)
     db.session.add(tie)
     db.session.flush()
@@ -173,7 +174,7 @@ def update_session(actor: User, session: JurySession, *, starts_at: datetime, en
                    room: str | None, capacity: int) -> None:
     ensure(can_manage_session(actor, session))
     if session.status is SessionStatus.HELD:
-        raise Conflict("Une session tenue ne peut plus être modifiée.")
+        raise Conflict(N_("Une session tenue ne peut plus être modifiée."))
     if ends_at <= starts_at:
         raise InvalidData({"ends_at": "la fin doit suivre le début"})
     scheduled = sum(1 for c in session.candidacies if c.state in (S.JURY_SCHEDULED, S.READY_FOR_JURY))
@@ -190,7 +191,7 @@ def update_session(actor: User, session: JurySession, *, starts_at: datetime, en
 def delete_session(actor: User, session: JurySession) -> None:
     ensure(can_manage_session(actor, session))
     if session.status is not SessionStatus.DRAFT:
-        raise Conflict("Seule une session en préparation peut être supprimée.")
+        raise Conflict(N_("Seule une session en préparation peut être supprimée."))
     for candidacy in list(session.candidacies):
         candidacy.jury_session = None
     _session_event(actor, session, Action.DELETE_SESSION, reason=session.reference)
@@ -206,7 +207,7 @@ def _flush_seats() -> None:
         text = str(exc.orig)
         if DOUBLE_BOOKED in text or "ex_session_seats_member_overlap" in text or "conflicting key value" in text:
             db.session.rollback()
-            raise Conflict("Ce membre siège déjà dans une autre session à ce moment-là : il ne peut pas être dans deux jurys à la fois.") from None
+            raise Conflict(N_("Ce membre siège déjà dans une autre session à ce moment-là : il ne peut pas être dans deux jurys à la fois.")) from None
         raise
 
 
@@ -216,7 +217,7 @@ def add_member(actor: User, session: JurySession, member: JuryMember, seat: str 
     if member.certifier_id != session.certification.certifier_id:
         raise InvalidData({"member": "ce membre n'appartient pas au vivier de ce certificateur"})
     if session.status is SessionStatus.HELD:
-        raise Conflict("La session a déjà eu lieu.")
+        raise Conflict(N_("La session a déjà eu lieu."))
     if any(s.member_id == member.id for s in session.members):
         raise Conflict(f"{member.full_name} siège déjà dans cette session.")
     # Serialise bookings of this member (PostgreSQL); the database constraint is the final guard.
@@ -237,7 +238,7 @@ def remove_member(actor: User, session: JurySession, member_id: int) -> None:
     """Take a member off the jury; a confirmed session goes back to preparation (to be confirmed again)."""
     ensure(can_manage_session(actor, session))
     if session.status is SessionStatus.HELD:
-        raise Conflict("La session a déjà eu lieu.")
+        raise Conflict(N_("La session a déjà eu lieu."))
     sitting = next((s for s in session.members if s.member_id == member_id), None)
     if sitting is None:
         raise InvalidData({"member": "ce membre ne siège pas dans cette session"})
@@ -326,7 +327,7 @@ def record_session_decisions(actor: User, session: JurySession, decisions: dict[
     """
     ensure(can_manage_session(actor, session))
     if session.status is SessionStatus.DRAFT:
-        raise Conflict("Confirmez la session avant d'enregistrer les décisions.")
+        raise Conflict(N_("Confirmez la session avant d'enregistrer les décisions."))
     codes = [c.code for c in get_rules().certification(session.certification.code).components]
     day = session.starts_at.date()
     results = {}
@@ -388,9 +389,9 @@ def apply_plan(actor: User, run: PlanningRun) -> list[JurySession]:
     """
     ensure(can_manage_certifier(actor, run.certifier_id))
     if run.status not in (RunStatus.DONE, RunStatus.CANCELLED) or not run.plan:
-        raise Conflict("Le plan n'est pas prêt.")
+        raise Conflict(N_("Le plan n'est pas prêt."))
     if run.applied_at:
-        raise Conflict("Ce plan a déjà été appliqué.")
+        raise Conflict(N_("Ce plan a déjà été appliqué."))
     slots = {s["id"]: s for s in run.problem["slots"]}
     routes = {c["id"]: c["route"] for c in run.problem["candidates"]}
     created = []

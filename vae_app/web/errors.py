@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Callable
 
 from flask import flash, g, jsonify, render_template, request
+from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
 from ..errors import DomainError
@@ -48,10 +49,11 @@ def form_page(template: str, form, submitted=None, **context) -> Callable[..., t
 
 
 def _tie_to_fields(error: DomainError, form) -> list[str]:
-    """Put each field's reasons on the form's field; return the reasons no field of the form takes."""
+    """Put each field's reasons on the form's field; return the reasons no field of the form takes. Reasons
+    are translated here, for the reader (those the catalogue knows: the rule engines explain in French)."""
     loose: list[str] = []
     for name, value in error.errors.items():
-        reasons = value if isinstance(value, list) else [value]
+        reasons = [gettext(reason) for reason in (value if isinstance(value, list) else [value])]
         field = getattr(form, name, None) if form is not None else None
         if field is not None and hasattr(field, "errors"):
             field.errors = list(field.errors or []) + reasons
@@ -68,14 +70,14 @@ def register_error_handlers(app) -> None:
             return jsonify(error.as_json()), error.status
         if error.status in (401, 403, 404):
             template = "errors/404.html" if error.status == 404 else "errors/403.html"
-            return render_template(template, message=error.message), error.status
+            return render_template(template, message=gettext(error.message)), error.status
         render, form = g.pop("on_refusal", (None, None))
         loose = _tie_to_fields(error, form)
-        for reason in loose or ([] if error.errors else [error.message]):
+        for reason in loose or ([] if error.errors else [gettext(error.message)]):
             flash(reason, "error")
         if render is not None:
             return render(error.status)
-        return render_template("errors/generic.html", code=error.status, message=error.message), error.status
+        return render_template("errors/generic.html", code=error.status, message=gettext(error.message)), error.status
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

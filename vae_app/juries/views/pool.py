@@ -172,7 +172,7 @@ def import_members():
 
 def _import(filename: str, data: bytes, certifier_id: int, apply: bool):
     if len(data) > MAX_IMPORT_BYTES:
-        raise pool_io.PoolFileError("Fichier trop volumineux (2 Mo au plus).")
+        raise pool_io.PoolFileError(_("Fichier trop volumineux (2 Mo au plus)."))
     rows = pool_io.validate(pool_io.read_table(filename, data), get_rules().all_qualification_names,
                             {c.code for c in queries.certifications_of(certifier_id)})
     errors = [r for r in rows if not r.ok]
