@@ -2,8 +2,8 @@
 from .audit.models import AuditEvent  # noqa: F401
 from .auth.models import ApiToken, Role, User  # noqa: F401
 from .candidacies.models import (  # noqa: F401
-    AssessmentResult, Candidacy, CandidacyState, ComponentAssessment, ComponentDecision, DecisionOutcome, Document,
-    DocumentKind, ExperiencePeriod, ValidationFileSection,
+    AssessmentResult, Candidacy, CandidacyState, ComponentAssessment, ComponentDecision, DecisionOutcome, Document, DocumentKind,
+    ExperiencePeriod, ValidationFileSection,
 )
 from .certifications.models import Certification, Certifier  # noqa: F401
 from .components.models import AcquiredComponent, OutboxMessage, Reminder  # noqa: F401

@@ -4,10 +4,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
-from tests.conftest import page_text
 from sqlalchemy import select
 
+from tests.conftest import page_text
 from vae_app.audit.models import AuditEvent
 from vae_app.auth.models import Role
 from vae_app.candidacies.models import CandidacyState as S

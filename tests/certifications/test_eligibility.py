@@ -6,8 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from vae_app.certifications.cli import eligibility_cli
 from vae_app.certifications.deadlines import add_months

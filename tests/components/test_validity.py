@@ -13,9 +13,9 @@ from tests.conftest import page_text, visible_text
 from vae_app.auth.models import Role
 from vae_app.candidacies.models import CandidacyState as S
 from vae_app.candidacies.operations import fire
-from vae_app.errors import MoveRefused
 from vae_app.components.models import AcquiredComponent, OutboxMessage, Reminder
 from vae_app.components.validity import add_years, component_expiry
+from vae_app.errors import MoveRefused
 
 D = date.fromisoformat
 
@@ -149,12 +149,12 @@ def test_dry_run_sends_nothing(runner, candidacy_in, db, frozen_clock):
 
 def test_concurrent_reminder_runs_remind_once(app, committed_rows):
     """Two runs at once, on separate connections: the unique constraint lets one reminder through."""
+    from vae_app.auth.models import User
     from vae_app.candidacies.models import Candidacy
     from vae_app.certifications.models import Certification, Certifier
+    from vae_app.certifications.registry import get_rules
     from vae_app.certifications.vocabulary import AccessRoute
     from vae_app.components.operations import send_reminders
-    from vae_app.auth.models import User
-    from vae_app.certifications.registry import get_rules
     from vae_app.extensions import db as _db
 
     with app.app_context():

@@ -5,11 +5,10 @@ import io
 from datetime import date, datetime
 
 import pytest
-
-from tests.conftest import page_text
 from icalendar import Calendar
 from sqlalchemy import select
 
+from tests.conftest import page_text
 from vae_app.audit.models import AuditEvent
 from vae_app.auth.models import Role
 from vae_app.candidacies.models import CandidacyState as S

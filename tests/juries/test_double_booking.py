@@ -11,9 +11,9 @@ from sqlalchemy.exc import DBAPIError
 from vae_app.auth.models import Role, User
 from vae_app.certifications.models import Certification, Certifier
 from vae_app.certifications.vocabulary import AccessRoute, Gender
+from vae_app.errors import Conflict
 from vae_app.extensions import db as _db
 from vae_app.juries.models import JuryMember, JurySession, SessionMember, SessionStatus
-from vae_app.errors import Conflict
 from vae_app.juries.operations import add_member
 
 START = datetime(2016, 6, 6, 9)

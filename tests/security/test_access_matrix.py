@@ -16,7 +16,6 @@ from vae_app.candidacies.models import CandidacyState as S, Document, DocumentCo
 from vae_app.components.models import OutboxMessage
 from vae_app.juries.models import MemberAvailability, MemberTie, PlanningRun, RunStatus, TieKind
 
-
 PERSONAS = ["anonymous", "candidate_own", "candidate_other", "coordinator_own", "coordinator_other", "jury_own", "jury_other", "admin"]
 OK = {200}
 DONE = {200, 302, 400, 409, 422}  # allowed: the answer depends on the data sent, never a refusal

@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 from datetime import date
 
-from flask import Blueprint, current_app, g, jsonify, request
 import sqlalchemy as sa
+from flask import Blueprint, current_app, g, jsonify, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 

@@ -19,8 +19,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from .. import clock
-from ..audit.models import AuditEvent
 from ..audit.actions import Action, Entity
+from ..audit.models import AuditEvent
 from ..audit.operations import record as audit
 from ..candidacies.models import Candidacy, ComponentDecision
 from ..candidacies.workflow import FINAL_STATES

@@ -6,13 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
-from ..extensions import db, limiter, login_manager
-from ..web.i18n import is_safe_next
 from ..database import unit_of_work
+from ..extensions import db, limiter, login_manager
 from ..web.errors import form_page
+from ..web.i18n import is_safe_next
 from .forms import LoginForm, RegisterForm
-from .operations import register_candidate
 from .models import User
+from .operations import register_candidate
 
 bp = Blueprint("auth", __name__)
 

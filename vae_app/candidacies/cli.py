@@ -9,9 +9,9 @@ from .. import clock
 from ..certifications.registry import get_rules
 from ..database import unit_of_work
 from ..extensions import db
+from .eligibility import answer_deadline_of
 from .models import Candidacy, CandidacyState as S
 from .operations import fire
-from .eligibility import answer_deadline_of
 
 candidacies_cli = AppGroup("candidacies", help="Candidatures / candidacies.")
 

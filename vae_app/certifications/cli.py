@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
-
 from typing import NoReturn
 
 import click

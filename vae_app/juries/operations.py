@@ -27,7 +27,9 @@ from ..certifications.vocabulary import AccessRoute, Gender
 from ..enums import N_
 from ..errors import Conflict, InvalidData, MoveRefused, NotFound
 from ..extensions import db
-from .models import JuryMember, JurySession, MemberAvailability, MemberTie, PlanningRun, RunStatus, SessionMember, SessionStatus, TieKind
+from .models import (
+    JuryMember, JurySession, MemberAvailability, MemberTie, PlanningRun, RunStatus, SessionMember, SessionStatus, TieKind,
+)
 from .queries import compliance, scheduling_problems
 
 DOUBLE_BOOKED = "member_double_booked"

@@ -20,7 +20,9 @@ from ..certifications.models import Certification, Certifier
 from ..certifications.registry import get_rules
 from ..extensions import db
 from .composition import Jury, JuryCandidate, Member, Report, Tie, check_composition
-from .models import JuryMember, JurySession, MemberAvailability, MemberTie, PlanningRun, SessionMember, SessionStatus, member_certifications
+from .models import (
+    JuryMember, JurySession, MemberAvailability, MemberTie, PlanningRun, SessionMember, SessionStatus, member_certifications,
+)
 
 # --------------------------------------------------------------------------- certifiers, the pool
 

@@ -16,10 +16,10 @@ from ...errors import InvalidData
 from ...extensions import db
 from ...juries import operations as jury_ops, queries as jury_queries
 from ...web.errors import on_refusal
+from ...web.forms import ConfirmForm
 from .. import queries
 from ..assessment import components_to_assess, section_texts
 from ..eligibility import answer_deadline_of, verdict_for
-from ...web.forms import ConfirmForm
 from ..forms import ApplicationForm, DocumentForm, ExperienceForm, MoveForm, SectionForm
 from ..models import Candidacy, CandidacyState as S
 from ..operations import fire

@@ -18,10 +18,10 @@ from ...database import unit_of_work
 from ...extensions import db
 from ...web.confirm import confirmed_removal
 from ...web.errors import form_page
+from ...web.forms import ConfirmForm
 from ...web.pagination import page_number
 from ...web.spreadsheets import download
 from .. import operations as ops, pool_io, queries
-from ...web.forms import ConfirmForm
 from ..forms import AvailabilityForm, ImportConfirmForm, ImportForm, MemberForm, TieForm
 from ..models import JuryMember, TieKind
 from . import STAFF, certifier_in_scope, own
