@@ -83,6 +83,9 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from .web.templating import register_template_helpers
     from .web.views import bp as web_bp
 
+    from .web.routing import register_converters
+
+    register_converters(app)  # before the blueprints: their routes are built with them
     app.register_blueprint(web_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(candidacies_bp)

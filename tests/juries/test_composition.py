@@ -77,8 +77,16 @@ def test_roles_given_are_respected_and_checked(rules):
 
     report = check_composition(cnam(roles), rules)
     assert report.compliant is False
-    assert "T2 ne peut pas occuper le siège « president » (qualifications : cnam_teacher)." in messages(report)
+    assert ("T2 ne peut pas occuper le siège « Administrateur général du Cnam ou son représentant » "
+            "(qualifications : Enseignant du Cnam).") in messages(report)
     assert report.assignment["P1"] == "president" and "T2" not in report.assignment
+
+
+def test_messages_name_members_by_their_name_when_known(rules):
+    def named(members):
+        members["T2"] = Member("T2", "F", frozenset({"cnam_teacher"}), role="president", name="Claire Durand")
+
+    assert any(m.startswith("Claire Durand ne peut pas occuper") for m in messages(check_composition(cnam(named), rules)))
 
 
 @pytest.mark.parametrize("directors,outcome,share", [

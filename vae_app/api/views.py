@@ -39,7 +39,10 @@ APPLICANT_FIELDS = {"birth_date", "birth_place", "nationality", "address", "phon
 
 
 def json_body() -> dict:
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the JSON reader goes
+        raise InvalidData({}, "Le corps de la requête est trop profondément imbriqué.") from None
     if not isinstance(data, dict):
         raise InvalidData({}, "Le corps de la requête doit être un objet JSON (Content-Type: application/json).")
     return data
@@ -280,10 +283,10 @@ def index():
             errors["state"] = f"attendu parmi : {', '.join(s.value for s in S)}"
     try:
         page_number = int(request.args.get("page", 1))
-        if page_number < 1:
+        if not 1 <= page_number < 10**9:
             raise ValueError
     except ValueError:
-        errors["page"] = "entier ≥ 1 attendu"
+        errors["page"] = "entier de 1 à 999 999 999 attendu"
     if errors:
         raise InvalidData(errors, "Paramètres invalides.")
     per_page = current_app.config["VAE_PAGE_SIZE"]

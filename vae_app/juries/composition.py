@@ -33,6 +33,11 @@ class Member:
     gender: str | None = None  # "F", "M" or None (not known)
     qualifications: frozenset[str] = frozenset()
     role: str | None = None  # a seat id of the rules, or "president"
+    name: str | None = None  # how messages name the member (the id when not given)
+
+    @property
+    def called(self) -> str:
+        return self.name or self.id
 
 
 @dataclass(frozen=True)
@@ -140,7 +145,7 @@ def _assign(members: list[Member], places: tuple[Place, ...]) -> dict[int, int]:
     return owner
 
 
-def _check_seats(jury: Jury, req: JuryRequirement, report: Report) -> None:
+def _check_seats(jury: Jury, req: JuryRequirement, rules: RuleBook, report: Report) -> None:
     rule, source = req.jury, req.route_state.entry.source
     members = list(jury.members)
     size = len(members)
@@ -156,10 +161,12 @@ def _check_seats(jury: Jury, req: JuryRequirement, report: Report) -> None:
                    f"The jury has {size} member(s): at most {rule.size_max}.", source)
     elif expected is not None or rule.size_min is not None:
         report.add("SIZE", PASS, f"Le jury compte {size} membres, comme requis.", f"The jury has {size} members, as required.", source)
+    seat_fr = {s.id: s.label.get("fr", s.id) for s in rule.seats}
+    seat_en = {s.id: s.label.get("en", seat_fr[s.id]) for s in rule.seats}
     for member in members:
-        if member.role and member.role != "president" and member.role not in {s.id for s in rule.seats}:
-            report.add("ROLE", FAIL, f"{member.id} : rôle inconnu « {member.role} » (sièges : {', '.join(s.id for s in rule.seats)}).",
-                       f"{member.id}: unknown role '{member.role}'.", source)
+        if member.role and member.role != "president" and member.role not in seat_fr:
+            report.add("ROLE", FAIL, f"{member.called} : siège inconnu « {member.role} » (sièges : {', '.join(seat_fr.values())}).",
+                       f"{member.called}: unknown seat '{member.role}' (seats: {', '.join(seat_en.values())}).", source)
     places = tuple(place for place in req.places for _ in range(place.count))  # one per member
     owner = _assign(members, places)
     for pi, mi in owner.items():
@@ -172,12 +179,11 @@ def _check_seats(jury: Jury, req: JuryRequirement, report: Report) -> None:
             missing[key] = missing.get(key, 0) + 1
     for (fr, en), n in missing.items():
         report.add("SEATS", FAIL, f"Il manque {n} × {fr}.", f"Missing {n} × {en}.", source)
-    misplaced = [m.id for m in members if m.role and m.id not in report.assignment]
-    for member_id in misplaced:
-        member = next(m for m in members if m.id == member_id)
-        report.add("ROLE", FAIL, f"{member_id} ne peut pas occuper le siège « {member.role} » (qualifications : "
-                                 f"{', '.join(sorted(member.qualifications)) or 'aucune'}).",
-                   f"{member_id} cannot hold the seat '{member.role}'.", source)
+    for member in (m for m in members if m.role and m.id not in report.assignment):
+        held = ", ".join(sorted(rules.qualification_label(q) for q in member.qualifications)) or "aucune"
+        report.add("ROLE", FAIL, f"{member.called} ne peut pas occuper le siège « {seat_fr.get(member.role, member.role)} » "
+                                 f"(qualifications : {held}).",
+                   f"{member.called} cannot hold the seat '{seat_en.get(member.role, member.role)}'.", source)
     if not missing:
         report.add("SEATS", PASS, "Chaque siège est pourvu par un membre qualifié.", "Every seat is held by a qualified member.", source)
     for share in rule.shares:
@@ -283,8 +289,8 @@ def _check_law(jury: Jury, req: JuryRequirement, report: Report) -> None:
                 continue
             if tie.kind is None or tie.kind in excluded:
                 fr, en = TIE_LABELS.get(tie.kind, TIE_LABELS[None])
-                problems_fr.append(f"{tie.member} ({fr})")
-                problems_en.append(f"{tie.member} ({en})")
+                problems_fr.append(f"{by_id[tie.member].called} ({fr})")
+                problems_en.append(f"{by_id[tie.member].called} ({en})")
         if problems_fr:
             report.add(rid, FAIL,
                        f"Candidat {candidate.id} : {', '.join(problems_fr)} ne peut pas délibérer sur son dossier ; remplacez ce membre ou entendez le candidat dans une autre session.",
@@ -322,7 +328,7 @@ def check_composition(jury: Jury, rules: RuleBook) -> Report:
                    f"Composition not structured for {cert.code} ({jury.route.value}): only the fiche's text is known; structure the seats in the rules.",
                    route.entry.source)
     else:
-        _check_seats(jury, req, report)
+        _check_seats(jury, req, rules, report)
     _check_law(jury, req, report)
     return report
 
@@ -389,7 +395,8 @@ def parse_jury(document: Any, rules: RuleBook) -> Jury:
         role = raw.get("role")
         if role is not None and not isinstance(role, str):
             errors.append((f"{path}.role", "texte attendu"))
-        members.append(Member(member_id, gender, frozenset(quals), role))
+        name = raw.get("name")
+        members.append(Member(member_id, gender, frozenset(quals), role, name if isinstance(name, str) and name else None))
     candidates = []
     raw_candidates = document.get("candidates", [])
     if not isinstance(raw_candidates, list):

@@ -97,11 +97,10 @@ def sessions(certifier_id: int, status: SessionStatus | None, from_day: date | N
 
 
 def session_by_id(raw) -> JurySession | None:
-    """The session whose id is ``raw`` (a number or its text), None for anything else."""
-    try:
-        session_id = int(raw)
-    except (TypeError, ValueError):
+    """The session whose id is ``raw`` (a number or its digits), None for anything else."""
+    if isinstance(raw, bool) or not isinstance(raw, (int, str)) or (isinstance(raw, str) and not (raw.isascii() and raw.isdigit())):
         return None
+    session_id = int(raw)
     return db.session.get(JurySession, session_id) if abs(session_id) < 2**63 else None
 
 
@@ -143,7 +142,7 @@ def _ties_between(member_ids: set[int], candidate_ids: set[int]) -> list[MemberT
 
 def jury_of(session: JurySession, extra_candidacies: list[Candidacy] | None = None, ties: list | None = None) -> Jury:
     """The stored session as the composition checker's input (ties come from the pool, or are given preloaded)."""
-    members = tuple(Member(str(s.member_id), s.member.gender.value, frozenset(s.member.qualifications), s.seat)
+    members = tuple(Member(str(s.member_id), s.member.gender.value, frozenset(s.member.qualifications), s.seat, s.member.full_name)
                     for s in sorted(session.members, key=lambda s: s.member_id))
     member_ids = {s.member_id for s in session.members}
     candidacies = list(session.candidacies) + list(extra_candidacies or [])

@@ -55,7 +55,7 @@ def _tie_to_fields(error: DomainError, form) -> list[str]:
     for name, value in error.errors.items():
         reasons = [gettext(reason) for reason in (value if isinstance(value, list) else [value])]
         field = getattr(form, name, None) if form is not None else None
-        if field is not None and hasattr(field, "errors"):
+        if field is not None and hasattr(field, "errors") and field.type not in ("HiddenField", "CSRFTokenField"):
             field.errors = list(field.errors or []) + reasons
         else:
             loose += reasons

@@ -108,8 +108,8 @@ def move(candidacy_id: int, move: str):
         return show_page(candidacy, 422, move_form=form)
     if spec.irreversible and not form.confirm.data:
         raise InvalidData({"event": _("Cochez « Je confirme » : cette action est définitive.")})
-    if form.version.data and not form.version.data.isdigit():
-        raise InvalidData({"version": "version : entier attendu"})
+    if form.version.data and not (form.version.data.isascii() and form.version.data.isdigit() and len(form.version.data) < 10):
+        raise InvalidData({"version": _("Formulaire altéré : rechargez la page et recommencez.")})
     version = int(form.version.data) if form.version.data else None
     with unit_of_work():
         if spec.input is MoveInput.SESSION:

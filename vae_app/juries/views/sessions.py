@@ -139,7 +139,7 @@ def _change(session: JurySession, change, success: str):
 
 
 def _chosen_id(raw: str | None, field: str, message: str) -> int:
-    if not (raw or "").isdigit() or len(raw) > 18:
+    if not ((raw or "").isascii() and (raw or "").isdigit()) or len(raw) > 18:
         raise InvalidData({field: message})
     return int(raw)
 
