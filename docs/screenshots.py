@@ -31,7 +31,8 @@ def main() -> int:
     from vae_app.demo.live import CHROMIUM, CHROMIUM_ARGS, serve_demo, sign_in
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        base, stop = serve_demo(Path(tmp) / "demo.sqlite3")
+        demo = serve_demo(Path(tmp) / "demo.sqlite3")
+        base, stop = demo.url, demo.stop
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -81,7 +81,10 @@ def CASES(f):
                            "update_session"),
         "delete_session": (lambda: jury_ops.delete_session(f.coordinator, f.draft_session), "delete_session"),
         "add_member": (lambda: jury_ops.add_member(f.coordinator, f.draft_session, f.member), "add_member"),
-        "remove_member": (lambda: jury_ops.remove_member(f.coordinator, f.confirmed, f.confirmed.members[0].member_id), "remove_member"),
+        "remove_member": (lambda: jury_ops.remove_member(f.coordinator, f.draft_with_member, f.draft_with_member.members[0].member_id),
+                          "remove_member"),
+        "reopen_session": (lambda: jury_ops.reopen_session(f.coordinator, f.confirmed, "Un membre ne peut plus venir ce jour-là."),
+                           "reopen_session"),
         "schedule": (lambda: jury_ops.schedule(f.coordinator, f.candidacy_in(S.READY_FOR_JURY), f.confirmed), "schedule"),
         "add_candidate": (lambda: jury_ops.add_candidate(f.coordinator, f.draft_session, f.candidacy_in(S.READY_FOR_JURY)), "add_candidate"),
         "remove_candidate": (lambda: jury_ops.remove_candidate(f.coordinator, f.draft_session, f.proposed), "remove_candidate"),
@@ -89,7 +92,7 @@ def CASES(f):
                                                                                           members=f.compliant_members())),
                             "confirm_session"),
         "record_session_decisions": (lambda: jury_ops.record_session_decisions(
-            f.coordinator, f.scheduled.jury_session,
+            f.coordinator, f.sat(f.scheduled.jury_session),
             {f.scheduled.id: {"presence": None, "components": dict.fromkeys(COMPONENTS_5385, False)}}), "record_decision"),
         "start_run": (lambda: jury_ops.start_run(f.coordinator, f.coordinator.certifier_id, {}, {"candidates": [], "slots": []}),
                       "start_planning"),
@@ -134,6 +137,15 @@ class Fixtures:
     @cached_property
     def draft_session(self):
         return self.make_session(status=SessionStatus.DRAFT, members=[])
+
+    @cached_property
+    def draft_with_member(self):
+        return self.make_session(status=SessionStatus.DRAFT, members=[self.make_member()], starts_at=datetime(2016, 4, 19, 9))
+
+    def sat(self, session):
+        """``session``, on the evening of its day: its jury has sat."""
+        self.frozen_clock.set(session.starts_at.replace(hour=20))
+        return session
 
     @cached_property
     def confirmed(self):

@@ -10,12 +10,17 @@ from vae_app.demo.live import CHROMIUM, CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def live_demo(tmp_path_factory):
     from vae_app.demo.live import serve_demo
 
-    url, stop = serve_demo(tmp_path_factory.mktemp("live") / "live.sqlite3")
-    yield url
-    stop()
+    demo = serve_demo(tmp_path_factory.mktemp("live") / "live.sqlite3")
+    yield demo
+    demo.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_demo):
+    return live_demo.url
 
 
 @pytest.fixture(scope="session")

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import date
 
 import pytest
 
-from vae_app.demo.live import sign_in
+from vae_app.demo.live import DEMO_DAY, sign_in
 
 from .conftest import logout
 
@@ -48,8 +49,15 @@ def pick_member(page, must: str, must_not: tuple[str, ...] = ()) -> str:
     raise AssertionError(f"no member with {must!r} in {options}")
 
 
-def test_a_candidate_goes_from_registration_to_acquired_components(page, live_server):
-    base = live_server
+def test_a_candidate_goes_from_registration_to_acquired_components(page, live_demo):
+    try:
+        journey(page, live_demo)
+    finally:
+        live_demo.move_to(DEMO_DAY)  # the other journeys run on the demo's day
+
+
+def journey(page, live_demo):
+    base = live_demo.url
     email = f"parcours.{secrets.token_hex(3)}@exemple.fr"
     # -- the candidate registers, applies with three periods, uploads a document and submits
     page.goto(f"{base}/inscription")
@@ -79,6 +87,7 @@ def test_a_candidate_goes_from_registration_to_acquired_components(page, live_se
     page.set_input_files("#file", files=[{"name": "attestation.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     click_and_wait(page, "#submit-document")
     assert "attestation.pdf" in page.inner_text("#documents >> xpath=..")
+    page.check("#confirm-submit")  # it says what follows: the application can no longer be changed
     fire(page, "Déposer la demande")
     assert "Déposée" in page.inner_text(".lead")
     logout(page, base)
@@ -137,12 +146,21 @@ def test_a_candidate_goes_from_registration_to_acquired_components(page, live_se
     assert "✔ conforme" in page.inner_text("#conformite")
     click_and_wait(page, "text=Confirmer la session et convoquer")
     assert "Confirmée" in page.inner_text(".lead")
-    # -- a partial decision
+    # -- no decision before the jury sits; the day after, a partial decision, confirmed from its summary
     click_and_wait(page, "text=Décisions par composante")
+    assert "Le jury siège le 19 avril 2016 à 09:00" in page.inner_text("main") and not page.locator("input[type=radio]").count()
+    live_demo.move_to(date(2016, 4, 20))
+    page.reload()
+    assert not page.locator("input[type=radio]:checked").count()  # nothing chosen in advance
+    page.check(f"fieldset:has-text('{reference}') input[name^='presence-'][value='present']")
     for code, value in (("PILOTAGE", "yes"), ("GESTION", "yes"), ("COORDINATION", "no"), ("PROJETS", "no")):
         page.check(f"fieldset:has-text('{reference}') input[name$='-{code}'][value='{value}']")
-    click_and_wait(page, "text=Enregistrer les décisions")
-    assert "Validation partielle" in page.inner_text("main")
+    click_and_wait(page, "text=Vérifier les décisions")
+    summary = page.inner_text("main")
+    assert "2 validées (PILOTAGE, GESTION), 2 non validées (COORDINATION, PROJETS) → Validation partielle" in summary
+    page.check("#confirmed")
+    click_and_wait(page, "text=Confirmer et enregistrer")
+    assert "Décisions enregistrées." in page.inner_text("main") and "Validation partielle" in page.inner_text("main")
     logout(page, base)
     # -- the candidate sees the acquired components and when they expire
     sign_in(page, base, email, "un-secret-solide")

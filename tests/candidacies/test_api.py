@@ -117,7 +117,7 @@ def test_a_concurrent_change_gets_409(api, candidacy_in, coordinator):
     candidacy = candidacy_in(S.SUBMITTED)
     api.login(coordinator)
     seen = candidacy.version
-    api.post(f"/api/v1/candidacies/{candidacy.id}/events", json={"event": "request_documents", "reason": "Pièces", "version": seen})
+    api.post(f"/api/v1/candidacies/{candidacy.id}/events", json={"event": "request_documents", "reason": "Attestations manquantes", "version": seen})
     late = api.post(f"/api/v1/candidacies/{candidacy.id}/events", json={"event": "withdraw", "version": seen})
     assert late.status_code == 409 and "modifié entre-temps" in late.get_json()["error"]
 

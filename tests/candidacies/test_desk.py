@@ -1,7 +1,7 @@
 """The coordinator desk: queue, candidacy page, moves with reasons, refusals, timeline."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -105,7 +105,7 @@ def test_an_illegal_move_gets_409_and_changes_nothing(desk, candidacy_in, db):
 def test_a_stale_form_is_refused_as_changed_meanwhile(desk, candidacy_in, db):
     candidacy = candidacy_in(S.SUBMITTED)
     seen = candidacy.version
-    desk.post(f"/candidatures/{candidacy.id}/actions/request_documents", data={"version": seen, "reason": "Pièces"})
+    desk.post(f"/candidatures/{candidacy.id}/actions/request_documents", data={"version": seen, "reason": "Attestations manquantes"})
     response = desk.post(f"/candidatures/{candidacy.id}/actions/declare_ineligible",
                          data={"version": seen, "reason": "Trop court", "confirm": "y"})
     assert response.status_code == 409 and "modifié entre-temps" in page_text(response)
@@ -114,7 +114,7 @@ def test_a_stale_form_is_refused_as_changed_meanwhile(desk, candidacy_in, db):
 def test_withdrawing_needs_an_explicit_confirmation(desk, candidacy_in, db):
     candidacy = candidacy_in(S.SUBMITTED)
     response = desk.post(f"/candidatures/{candidacy.id}/actions/withdraw", data={"version": candidacy.version})
-    assert response.status_code == 422 and "Je confirme" in page_text(response)
+    assert response.status_code == 422 and "Cochez la case de confirmation" in page_text(response)
     response = desk.post(f"/candidatures/{candidacy.id}/actions/withdraw", data={"version": candidacy.version, "confirm": "y"})
     assert response.status_code == 302
     db.session.refresh(candidacy)
@@ -143,8 +143,9 @@ def test_a_candidacy_is_summoned_to_an_upcoming_session_through_the_page(desk, c
     assert candidacy.state is S.JURY_SCHEDULED and candidacy.jury_session is session
 
 
-def test_a_jury_decision_is_recorded_through_the_page(desk, candidacy_in, db):
+def test_a_jury_decision_is_recorded_through_the_page(desk, candidacy_in, db, frozen_clock):
     candidacy = candidacy_in(S.JURY_SCHEDULED)
+    frozen_clock.set(datetime(2016, 3, 15, 17))  # the jury sat at 9:00
     response = desk.post(f"/candidatures/{candidacy.id}/actions/record_decision", data={
         "version": candidacy.version, "outcome": "partial", "component-PILOTAGE": "yes", "component-GESTION": "no",
         "component-COORDINATION": "yes", "component-PROJETS": "no"})

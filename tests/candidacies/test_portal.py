@@ -91,7 +91,7 @@ def test_the_candidate_goes_from_application_to_submission(client, candidate, db
                          data={"kind": "employer_certificate", "file": (io.BytesIO(PDF), "attestation employeur.pdf")},
                          content_type="multipart/form-data")
     assert upload.status_code == 302
-    response = client.post(f"/candidatures/{candidacy.id}/actions/submit", data={"version": str(candidacy.version)})
+    response = client.post(f"/candidatures/{candidacy.id}/actions/submit", data={"version": str(candidacy.version), "confirm": "y"})
     assert response.status_code == 302
     db.session.refresh(candidacy)
     assert candidacy.state is S.SUBMITTED and candidacy.received_on.isoformat() == "2016-03-01"
@@ -188,7 +188,7 @@ def test_documents_are_served_only_to_those_allowed(client, candidate, db, make_
 
 def test_submitting_an_incomplete_application_says_what_is_missing(client, candidate):
     candidacy = start_application(client)
-    response = client.post(f"/candidatures/{candidacy.id}/actions/submit", data={"version": "1"})
+    response = client.post(f"/candidatures/{candidacy.id}/actions/submit", data={"version": "1", "confirm": "y"})
     assert response.status_code == 409
     page = html.unescape(response.get_data(as_text=True))
     assert "Champ obligatoire non renseigné : date de naissance." in page

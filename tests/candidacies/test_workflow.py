@@ -29,6 +29,7 @@ EXPECTED = {
     (S.UNDER_ASSESSMENT, "record_assessment"): S.UNDER_ASSESSMENT,
     (S.UNDER_ASSESSMENT, "complete_assessment"): S.READY_FOR_JURY,
     (S.READY_FOR_JURY, "schedule"): S.JURY_SCHEDULED,
+    (S.JURY_SCHEDULED, "unschedule"): S.READY_FOR_JURY,
     (S.JURY_SCHEDULED, "record_decision"): S.PARTIALLY_VALIDATED,
     (S.PARTIALLY_VALIDATED, "resume"): S.VALIDATION_FILE,
     (S.PARTIALLY_VALIDATED, "lapse"): S.LAPSED,
@@ -61,11 +62,20 @@ def test_an_automatic_transition_raises(db, candidacy_in, coordinator, state):
 
 
 @pytest.fixture
-def fire_as(candidacy_in, coordinator, make_session):
+def jury_day(frozen_clock):
+    """The afternoon of 15 March 2016, once the default session's jury (9:00 that day) has sat."""
+    frozen_clock.set(datetime(2016, 3, 15, 17))
+    return frozen_clock
+
+
+@pytest.fixture
+def fire_as(candidacy_in, coordinator, make_session, frozen_clock):
     """Fire ``move`` on a candidacy in ``state`` with valid inputs, by a permitted actor."""
 
     def do(state: S, move: str, **overrides):
         candidacy = candidacy_in(state, expired=(move == "lapse"))
+        if move == "record_decision":
+            frozen_clock.set(datetime(2016, 3, 15, 17))  # the jury decides once it has sat
         if move == "complete_assessment" and state is S.UNDER_ASSESSMENT:
             for code in ("PILOTAGE", "GESTION", "COORDINATION", "PROJETS"):
                 fire(candidacy, "record_assessment", coordinator, data={"component": code, "result": "passed"})
@@ -139,10 +149,17 @@ def test_resubmitting_after_documents_keeps_the_receipt_date_and_moves_the_deadl
 
 
 @pytest.mark.parametrize("move", ["request_documents", "declare_ineligible"])
-def test_moves_that_need_a_reason_refuse_without_one(db, candidacy_in, coordinator, move):
+@pytest.mark.parametrize("reason", ["   ", "x", "Trop peu."])
+def test_moves_that_need_a_reason_refuse_one_a_person_cannot_read(db, candidacy_in, coordinator, move, reason):
+    candidacy = candidacy_in(S.SUBMITTED)
     with pytest.raises(MoveRefused) as refused:
-        fire(candidacy_in(S.SUBMITTED), move, coordinator, reason="   ")
-    assert refused.value.reasons == ["Un motif est obligatoire pour ce changement d'état."]
+        fire(candidacy, move, coordinator, reason=reason)
+    assert "Un motif explicite est obligatoire" in refused.value.reasons[0] and candidacy.state is S.SUBMITTED
+
+
+@pytest.mark.parametrize("move", ["request_documents", "declare_ineligible"])
+def test_a_reason_of_ten_characters_is_accepted(db, candidacy_in, coordinator, move):
+    assert fire(candidacy_in(S.SUBMITTED), move, coordinator, reason="Trop court") is not S.SUBMITTED
 
 
 def test_declaring_eligible_against_a_failing_verdict_needs_a_justification_kept_in_the_audit(db, candidacy_in, coordinator):
@@ -238,7 +255,7 @@ def test_a_full_session_refuses_one_more_candidate(db, candidacy_in, coordinator
     ("absent", {}, S.READY_FOR_JURY),
     ("excused", {}, S.READY_FOR_JURY),
 ])
-def test_record_decision_leads_where_the_outcome_says(db, candidacy_in, coordinator, outcome, components, expected):
+def test_record_decision_leads_where_the_outcome_says(db, candidacy_in, coordinator, jury_day, outcome, components, expected):
     candidacy = candidacy_in(S.JURY_SCHEDULED)
     assert fire(candidacy, "record_decision", coordinator, data={"outcome": outcome, "components": components}) is expected
     if expected is S.READY_FOR_JURY:
@@ -259,14 +276,14 @@ def test_record_decision_leads_where_the_outcome_says(db, candidacy_in, coordina
     ("partial", {"PILOTAGE": True}, "décision manquante pour GESTION"),
     ("maybe", {}, "outcome : valeur attendue"),
 ])
-def test_inconsistent_decisions_are_refused(db, candidacy_in, coordinator, outcome, components, words):
+def test_inconsistent_decisions_are_refused(db, candidacy_in, coordinator, jury_day, outcome, components, words):
     candidacy = candidacy_in(S.JURY_SCHEDULED)
     with pytest.raises(MoveRefused) as refused:
         fire(candidacy, "record_decision", coordinator, data={"outcome": outcome, "components": components})
     assert words in " ".join(refused.value.reasons)
 
 
-def test_an_expired_component_cannot_be_carried_into_a_decision(db, candidacy_in, coordinator):
+def test_an_expired_component_cannot_be_carried_into_a_decision(db, candidacy_in, coordinator, jury_day):
     from vae_app.components.models import AcquiredComponent
 
     candidacy = candidacy_in(S.JURY_SCHEDULED)
@@ -312,7 +329,7 @@ def test_only_the_right_people_fire_a_move(db, candidacy_in, other_coordinator, 
 def test_a_stale_version_is_a_conflict(db, candidacy_in, coordinator):
     candidacy = candidacy_in(S.SUBMITTED)
     seen = candidacy.version
-    fire(candidacy, "request_documents", coordinator, reason="Pièces", expected_version=seen)
+    fire(candidacy, "request_documents", coordinator, reason="Attestations manquantes", expected_version=seen)
     with pytest.raises(Conflict):
         fire(candidacy, "submit", candidacy.candidate, expected_version=seen)
 

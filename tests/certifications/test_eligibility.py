@@ -24,7 +24,8 @@ def application(received, experiences, certification="RNCP5385", others=()):
 
 
 def salaried(start, end, **kw):
-    return Experience(kw.pop("status", X.SALARIED), D(start), D(end) if end else None, **kw)
+    """A period in direct relation to the certification unless ``related`` says otherwise (None: not said)."""
+    return Experience(kw.pop("status", X.SALARIED), D(start), D(end) if end else None, related=kw.pop("related", True), **kw)
 
 
 def check(verdict, rule):
@@ -160,11 +161,17 @@ def test_hours_count_at_1607_a_year(rules):
     assert check(evaluate_eligibility(application("2015-03-01", short), rules), "E1").outcome is Outcome.FAIL
 
 
-def test_ongoing_periods_count_until_receipt_and_later_ones_not_at_all(rules):
-    verdict = evaluate_eligibility(application("2015-03-01", [salaried("2012-03-01", None), salaried("2015-04-01", "2019-01-01")]), rules)
+def test_an_ongoing_period_counts_until_receipt(rules):
+    verdict = evaluate_eligibility(application("2015-03-01", [salaried("2012-03-01", None)]), rules)
     assert verdict.eligible is True
     assert abs(verdict.counted_years - 3.0) < 0.01
-    assert "Postérieures à la réception" in check(verdict, "E5").detail
+
+
+def test_a_period_starting_after_receipt_is_never_counted_and_asks_for_correction(rules):
+    verdict = evaluate_eligibility(application("2015-03-01", [salaried("2012-03-01", None), salaried("2015-04-01", "2019-01-01")]), rules)
+    assert abs(verdict.counted_years - 3.0) < 0.01
+    flagged = check(verdict, "Q-PLAUSIBLE")
+    assert flagged.outcome is Outcome.UNKNOWN and "période 2" in flagged.detail and verdict.eligible is None
 
 
 def test_unrelated_periods_do_not_count(rules):
@@ -286,10 +293,84 @@ def test_cli_prints_the_verdict_as_json(tmp_path):
 
 def test_cli_explains_in_text_by_default(tmp_path):
     path = tmp_path / "application.json"
-    path.write_text(json.dumps({**ISSUE_EXAMPLE, "certification": "RNCP17992", "received_on": "2010-05-01", "other_applications": []}))
+    path.write_text(json.dumps({**ISSUE_EXAMPLE, "certification": "RNCP17992", "received_on": "2010-05-01", "other_applications": [],
+                                "experiences": [{"status": "salaried", "start": "2005-01-01", "end": "2009-12-31", "related": True}]}))
     result = CliRunner().invoke(eligibility_cli, ["check", str(path)])
     assert result.exit_code == 0
     assert "NON RECEVABLE" in result.output and "source :" in result.output
+
+
+# --- R1: only the applications received before this one count --------------------------------
+
+R1_LATER = {"certification": "RNCP5385", "route": "vae", "received_on": "2016-03-01",
+            "experiences": [{"status": "salaried", "start": "2011-01-01", "end": "2015-12-31", "hours": None, "related": True}]}
+
+
+@pytest.mark.parametrize("other_on,outcome", [
+    ("2016-02-29", Outcome.FAIL),   # filed before: this one is a second application that year
+    ("2016-03-01", Outcome.PASS),   # the same day is not before
+    ("2016-06-15", Outcome.PASS),   # a later application never makes this one inadmissible
+    ("2015-12-31", Outcome.PASS),   # another calendar year
+])
+def test_r1_counts_only_the_applications_received_before(rules, other_on, outcome):
+    application = parse_application({**R1_LATER, "other_applications": [{"certification": "RNCP5385", "received_on": other_on}]},
+                                    rules=rules)
+    assert check(evaluate_eligibility(application, rules), "R1").outcome is outcome
+
+
+def test_three_other_certifications_filed_earlier_that_year_exceed_r1(rules):
+    others = [{"certification": f"RNCP{n}", "received_on": "2016-01-1" + str(n)} for n in (1, 2, 3)]
+    application = parse_application({**R1_LATER, "other_applications": others})
+    assert check(evaluate_eligibility(application, rules), "R1").outcome is Outcome.FAIL
+    later = [{**o, "received_on": "2016-09-01"} for o in others]
+    assert check(evaluate_eligibility(parse_application({**R1_LATER, "other_applications": later}), rules), "R1").outcome is Outcome.PASS
+
+
+# --- plausibility: an impossible period is refused with its field, never counted ---------------
+
+@pytest.mark.parametrize("period,birth_date,field,words", [
+    ({"start": "0211-01-01", "end": "2015-12-31"}, None, "experiences[0].start", "plus de 60 ans avant"),
+    ({"start": "1956-02-29", "end": "2015-12-31"}, None, "experiences[0].start", "plus de 60 ans avant"),
+    ({"start": "1990-01-01", "end": "2015-12-31"}, "1980-06-15", "experiences[0].start", "avant vos 14 ans (le 15/06/1994)"),
+    ({"start": "2016-03-02", "end": None}, None, "experiences[0].start", "après la réception"),
+    ({"start": "2015-01-01", "end": "2015-12-31", "hours": 50_000}, None, "experiences[0].hours", "48 heures par semaine"),
+    ({"start": "2015-01-01", "end": "2014-12-31"}, None, "experiences[0].end", "précède le début"),
+])
+def test_an_impossible_period_is_refused_with_its_field(rules, period, birth_date, field, words):
+    document = {**R1_LATER, "experiences": [{"status": "salaried", "related": True, **period}]}
+    if birth_date:
+        document["birth_date"] = birth_date
+    with pytest.raises(InvalidApplication) as refused:
+        parse_application(document, rules=rules)
+    assert any(path == field and words in reason for path, reason in refused.value.pairs()), refused.value.pairs()
+
+
+@pytest.mark.parametrize("period,birth_date", [
+    ({"start": "1956-03-01", "end": "2015-12-31"}, None),          # 60 years before the receipt, to the day
+    ({"start": "1994-06-15", "end": "2015-12-31"}, "1980-06-15"),   # the 14th birthday itself
+    ({"start": "2016-03-01", "end": None}, None),                   # started on the receipt day
+    ({"start": "2015-01-01", "end": "2015-12-31", "hours": 48 * 365 / 7}, None),  # 48 hours every week, exactly
+    ({"start": "2015-01-01", "end": "2017-12-31"}, None),           # a contract still running: counted up to the receipt
+])
+def test_a_period_on_the_boundary_of_plausibility_is_accepted(rules, period, birth_date):
+    document = {**R1_LATER, "experiences": [{"status": "salaried", "related": True, **period}]}
+    if birth_date:
+        document["birth_date"] = birth_date
+    assert parse_application(document, rules=rules).experiences
+
+
+def test_the_cli_refuses_an_impossible_period_with_exit_2(tmp_path):
+    path = tmp_path / "application.json"
+    path.write_text(json.dumps({**R1_LATER, "experiences": [{"status": "salaried", "start": "0211-01-01", "related": True}]}))
+    result = CliRunner().invoke(eligibility_cli, ["check", str(path)])
+    assert result.exit_code == 2 and "experiences[0].start" in result.output
+
+
+def test_an_unsaid_relation_stays_unsaid(rules):
+    document = {**R1_LATER, "experiences": [{"status": "salaried", "start": "2011-01-01", "end": "2015-12-31"}]}
+    assert parse_application(document, rules=rules).experiences[0].related is None
+    document["experiences"][0]["related"] = None
+    assert parse_application(document, rules=rules).experiences[0].related is None
 
 
 @pytest.mark.parametrize("content,message", [

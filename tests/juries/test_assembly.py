@@ -8,7 +8,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from tests.conftest import page_text
+from tests.conftest import page_text, visible_text
 from vae_app.audit.models import AuditEvent
 from vae_app.auth.models import Role
 from vae_app.candidacies.models import CandidacyState as S
@@ -132,11 +132,16 @@ def test_a_member_cannot_be_seated_twice_at_the_same_time(desk, draft, compliant
 def test_decisions_per_component_record_acquired_components_with_their_expiry(desk, candidacy_in, db, frozen_clock):
     candidacy = candidacy_in(S.JURY_SCHEDULED)
     session = candidacy.jury_session
+    frozen_clock.set(datetime(2016, 3, 15, 17))  # the jury sat at 9:00
     page = page_text(desk.get(f"/jurys/sessions/{session.id}/decisions"))
     assert candidacy.reference in page
-    response = desk.post(f"/jurys/sessions/{session.id}/decisions", data={
-        f"presence-{candidacy.id}": "present", f"c-{candidacy.id}-PILOTAGE": "yes", f"c-{candidacy.id}-GESTION": "yes",
-        f"c-{candidacy.id}-COORDINATION": "no", f"c-{candidacy.id}-PROJETS": "no", f"note-{candidacy.id}": "Reste : COORDINATION, PROJETS"})
+    answers = {f"presence-{candidacy.id}": "present", f"c-{candidacy.id}-PILOTAGE": "yes", f"c-{candidacy.id}-GESTION": "yes",
+               f"c-{candidacy.id}-COORDINATION": "no", f"c-{candidacy.id}-PROJETS": "no",
+               f"note-{candidacy.id}": "Reste : COORDINATION, PROJETS"}
+    summary = desk.post(f"/jurys/sessions/{session.id}/decisions", data=answers)
+    assert summary.status_code == 200 and "2 validées (PILOTAGE, GESTION), 2 non validées" in visible_text(summary)
+    assert "→ Validation partielle" in visible_text(summary)
+    response = desk.post(f"/jurys/sessions/{session.id}/decisions", data={**answers, "step": "confirm", "confirmed": "y"})
     assert response.status_code == 302
     db.session.refresh(candidacy)
     assert candidacy.state is S.PARTIALLY_VALIDATED and candidacy.decided_on == date(2016, 3, 15)
@@ -146,9 +151,11 @@ def test_decisions_per_component_record_acquired_components_with_their_expiry(de
     assert session.status is SessionStatus.HELD
 
 
-def test_absent_candidates_go_back_to_ready_for_jury(desk, candidacy_in, db):
+def test_absent_candidates_go_back_to_ready_for_jury(desk, candidacy_in, db, frozen_clock):
     candidacy = candidacy_in(S.JURY_SCHEDULED)
-    desk.post(f"/jurys/sessions/{candidacy.jury_session.id}/decisions", data={f"presence-{candidacy.id}": "excused"})
+    frozen_clock.set(datetime(2016, 3, 15, 17))
+    desk.post(f"/jurys/sessions/{candidacy.jury_session.id}/decisions",
+              data={f"presence-{candidacy.id}": "excused", "step": "confirm", "confirmed": "y"})
     db.session.refresh(candidacy)
     assert candidacy.state is S.READY_FOR_JURY and candidacy.jury_session is None
 

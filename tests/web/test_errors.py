@@ -8,6 +8,7 @@ from tests.conftest import TEST_PASSWORD, page_text
 from vae_app.auth.models import Role
 from vae_app.candidacies.models import CandidacyState as S
 from vae_app.errors import Conflict, InvalidData, MoveRefused
+from vae_app.juries.models import SessionStatus
 
 
 def test_an_operation_s_refusal_is_shown_beside_its_field(desk, make_member):
@@ -26,9 +27,9 @@ def test_a_reason_about_a_hidden_field_is_said_not_hidden(desk, candidacy_in):
     assert response.status_code == 422 and "Formulaire altéré" in page_text(response)
 
 
-def test_a_conflict_on_the_assembly_screen_shows_the_screen_again_with_the_reason(desk, make_session, coordinator):
-    session = make_session()
-    member = session.members[0].member
+def test_a_conflict_on_the_assembly_screen_shows_the_screen_again_with_the_reason(desk, make_session, make_member):
+    member = make_member()
+    session = make_session(status=SessionStatus.DRAFT, members=[member])
     response = desk.post(f"/jurys/sessions/{session.id}/membres", data={"member": str(member.id)})
     assert response.status_code == 409 and "siège déjà dans cette session" in page_text(response)
     assert "Conformité du jury" in page_text(response)

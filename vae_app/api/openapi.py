@@ -107,7 +107,8 @@ def spec() -> dict:
                     "checks": {"type": "array", "items": {"type": "object", "required": ["rule", "outcome", "detail", "source"],
                                                           "properties": {"rule": {"type": "string"},
                                                                          "outcome": {"enum": ["pass", "fail", "unknown"]},
-                                                                         "detail": {"type": "string"}, "source": {"type": "string"}}}},
+                                                                         "detail": {"type": "string"}, "source": {"type": "string"},
+                                                                         "question": {"type": "string", "description": "what the applicant must answer before filing"}}}},
                     "answer_due_on": {"type": ["string", "null"]}, "silence_means": {"enum": ["admissible", "rejection", None]}}},
                 "JuryCheck": {"type": "object", "additionalProperties": False, "required": ["certification", "route", "on", "members"],
                               "properties": {

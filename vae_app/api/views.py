@@ -213,7 +213,9 @@ def create():
     if "other_applications" in document:
         raise InvalidData({"other_applications": "champ connu de l'application : ne pas l'envoyer"})
     document.setdefault("received_on", clock.today().isoformat())
-    application = parse_application(document)
+    if applicant.get("birth_date"):  # the periods are judged against it (plausibility)
+        document["birth_date"] = applicant["birth_date"].isoformat()
+    application = parse_application(document, rules=get_rules())
     with unit_of_work():
         candidacy = create_candidacy(g.api_user, application.certification, application.route,
                                      experiences=list(application.experiences), applicant=applicant)

@@ -63,11 +63,12 @@ def can_manage_session(user, session) -> bool:
 
 
 def can_view_session(user, session) -> bool:
-    """Coordinators of the certifier and admins; jury members who sit in it."""
+    """Coordinators of the certifier and admins; the jury members who sit in it, once it is announced
+    (a session in preparation, a planner's draft included, is not theirs to see)."""
     if can_manage_session(user, session):
         return True
-    if user is not None and user.is_authenticated and user.role is Role.JURY_MEMBER:
-        return any(seat.member.user_id == user.id for seat in session.members)
+    if user is not None and user.is_authenticated and user.role is Role.JURY_MEMBER and session.announced:
+        return any(sitting.member.user_id == user.id for sitting in session.members)
     return False
 
 

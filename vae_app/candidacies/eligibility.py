@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ..certifications.deadlines import AnswerDeadline, answer_deadline
-from ..certifications.eligibility import Application, Experience, OtherApplication, Verdict, evaluate_eligibility
+from ..certifications.eligibility import Application, Experience, OtherApplication, Verdict, evaluate_eligibility, implausible
 from ..certifications.models import Certification
 from ..certifications.rules import RuleBook
 from ..extensions import db
@@ -33,6 +33,7 @@ def application_for(candidacy: Candidacy, today: date) -> Application:
         other_applications=tuple(OtherApplication(code, day) for day, code in others),
         certifier_code=candidacy.certification.certifier.code,
         complete_on=candidacy.complete_on if candidacy.received_on else None,
+        birth_date=candidacy.birth_date,
     )
 
 
@@ -61,6 +62,10 @@ def application_gaps(candidacy: Candidacy, rules: RuleBook, today: date) -> list
             if not getattr(candidacy, name)]
     if not candidacy.experiences:
         gaps.append("Déclarez au moins une période d'expérience.")
+    for index, period in enumerate(candidacy.experiences, 1):
+        engine_period = Experience(period.status, period.start, period.end_on, period.hours, period.related)
+        for _field, reason in implausible(engine_period, candidacy.received_on or today, candidacy.birth_date, rules.law):
+            gaps.append(f"Période {index} ({period.job_title or period.status.french}) : {reason}.")
     if not candidacy.sworn_statement:
         gaps.append("Cochez la déclaration sur l'honneur (une seule demande pour cette certification cette année civile, trois au plus).")
     cert = rules.certification(candidacy.certification.code)

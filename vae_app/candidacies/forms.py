@@ -50,8 +50,9 @@ class ExperienceForm(FlaskForm):
     start = DateField(_l("Début"), validators=[InputRequired(message=_l("Date de début obligatoire (AAAA-MM-JJ)."))])
     end_on = DateField(_l("Fin (vide si en cours)"), validators=[Optional()])
     hours = IntegerField(_l("Nombre total d'heures (vide : temps plein)"), validators=[Optional(), NumberRange(min=1, max=200000)])
-    related = RadioField(_l("Activités en rapport direct avec la certification"), choices=RELATED_CHOICES, default="yes",
-                         validators=[DataRequired()])
+    # no answer is chosen for the candidate: « Non précisé » is one they choose (stored as not said)
+    related = RadioField(_l("Activités en rapport direct avec la certification"), choices=RELATED_CHOICES,
+                         validators=[InputRequired(message=_l("Répondez : oui, non, ou non précisé."))])
     activities = TextAreaField(_l("Activités exercées"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Enregistrer la période"))
 

@@ -101,11 +101,16 @@ class Candidacy(db.Model):
     documents = relationship("Document", back_populates="candidacy", cascade="all, delete-orphan", order_by="Document.uploaded_at")
     validation_sections = relationship("ValidationFileSection", back_populates="candidacy", cascade="all, delete-orphan")
     assessments = relationship("ComponentAssessment", back_populates="candidacy", cascade="all, delete-orphan",
-                               order_by="ComponentAssessment.assessed_on")
+                               order_by="(ComponentAssessment.assessed_on, ComponentAssessment.id)")  # every one, superseded too
 
     @property
     def certification_code(self) -> str:
         return self.certification.code
+
+    @property
+    def current_assessments(self) -> list:
+        """The assessment in force for each component (earlier ones stay in ``assessments``)."""
+        return [a for a in self.assessments if a.superseded_on is None]
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -141,7 +146,7 @@ class ExperiencePeriod(db.Model):
     start: Mapped[date] = mapped_column(sa.Date)
     end_on: Mapped[date | None] = mapped_column(sa.Date)
     hours: Mapped[int | None] = mapped_column(sa.Integer)
-    related: Mapped[bool | None] = mapped_column(sa.Boolean, default=True)  # None: not said
+    related: Mapped[bool | None] = mapped_column(sa.Boolean)  # None: not said — never a default
     activities: Mapped[str | None] = mapped_column(sa.Text)
 
     candidacy = relationship("Candidacy", back_populates="experiences")
@@ -207,10 +212,17 @@ class AssessmentResult(LabelledEnum):
 
 
 class ComponentAssessment(db.Model):
-    """The assessment of one component (written exercise, oral, case study…) before the jury."""
+    """The assessment of one component (written exercise, oral, case study…) before the jury.
+
+    A new assessment of the same component supersedes the earlier one, which stays in the record
+    (``superseded_on``); one current assessment per component at most.
+    """
 
     __tablename__ = "component_assessments"
-    __table_args__ = (sa.UniqueConstraint("candidacy_id", "component_code"),)
+    __table_args__ = (
+        sa.Index("uq_component_assessments_current", "candidacy_id", "component_code", unique=True,
+                 sqlite_where=sa.text("superseded_on IS NULL"), postgresql_where=sa.text("superseded_on IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     candidacy_id: Mapped[int] = mapped_column(sa.ForeignKey("candidacies.id", ondelete="CASCADE"), index=True)
@@ -219,6 +231,7 @@ class ComponentAssessment(db.Model):
     note: Mapped[str | None] = mapped_column(sa.Text)
     assessed_on: Mapped[date] = mapped_column(sa.Date)
     assessor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    superseded_on: Mapped[date | None] = mapped_column(sa.Date)  # None: the current assessment
 
     candidacy = relationship("Candidacy", back_populates="assessments")
 

@@ -15,7 +15,7 @@ from ..audit.actions import Action, Entity
 from ..audit.operations import record as audit
 from ..auth.models import Role, User
 from ..auth.permissions import can_fire_move, can_view_candidacy
-from ..certifications.eligibility import Experience as EngineExperience
+from ..certifications.eligibility import Experience as EngineExperience, implausible
 from ..certifications.models import Certification
 from ..certifications.registry import get_rules
 from ..certifications.vocabulary import AccessRoute
@@ -86,8 +86,7 @@ def create_candidacy(candidate: User, certification_code: str, route: AccessRout
     )
     for item in experiences or []:
         candidacy.experiences.append(ExperiencePeriod(status=item.status, start=item.start, end_on=item.end, hours=item.hours,
-                                                      related=item.related if item.related is not None else True,
-                                                      job_title="", organisation=""))
+                                                      related=item.related, job_title="", organisation=""))
     db.session.add(candidacy)
     db.session.flush()
     audit(entity=Entity.CANDIDACY, entity_id=candidacy.id, candidacy_id=candidacy.id, event=Action.CREATE, actor=candidate,
@@ -130,8 +129,20 @@ def _describe(row: ExperiencePeriod) -> str:
     return f"{row.job_title} — {row.organisation} ({row.start:%d/%m/%Y})"
 
 
+FORM_FIELDS = {"start": "start", "end": "end_on", "hours": "hours"}  # the engine's field -> the form's
+
+
+def _plausible(candidacy: Candidacy, values: dict) -> None:
+    """Refuse a period that cannot be true (DOMAIN « Plausibility »), each reason on its field."""
+    experience = EngineExperience(values["status"], values["start"], values["end_on"], values["hours"], values["related"])
+    problems = implausible(experience, candidacy.received_on or clock.today(), candidacy.birth_date, get_rules().law)
+    if problems:
+        raise InvalidData([(FORM_FIELDS[field], reason) for field, reason in problems])
+
+
 def add_experience(candidacy: Candidacy, user: User, values: dict) -> ExperiencePeriod:
     ensure_editable(candidacy, user)
+    _plausible(candidacy, values)
     row = ExperiencePeriod(**{name: values[name] for name in EXPERIENCE_FIELDS})
     candidacy.experiences.append(row)
     _record(candidacy, Action.ADD_EXPERIENCE, user, _describe(row))
@@ -141,6 +152,7 @@ def add_experience(candidacy: Candidacy, user: User, values: dict) -> Experience
 def update_experience(candidacy: Candidacy, user: User, experience_id: int, values: dict) -> ExperiencePeriod:
     ensure_editable(candidacy, user)
     row = experience_of(candidacy, experience_id)
+    _plausible(candidacy, values)
     for name in EXPERIENCE_FIELDS:
         setattr(row, name, values[name])
     _record(candidacy, Action.UPDATE_EXPERIENCE, user, _describe(row))
@@ -214,8 +226,8 @@ def fire(candidacy: Candidacy, move: str, actor: User | None, *, reason: str | N
         raise PermissionDenied(f"Vous ne pouvez pas « {MOVES[move].french} » sur ce dossier.")
     if expected_version is not None and expected_version != candidacy.version:
         raise Conflict(CHANGED_MEANWHILE)
-    context = MoveContext(actor=actor, today=clock.today(), rules=get_rules(), reason=(reason or "").strip() or None,
-                          data=data or {}, facts=dict(facts or {}))
+    context = MoveContext(actor=actor, today=clock.today(), now=clock.now(), rules=get_rules(),
+                          reason=(reason or "").strip() or None, data=data or {}, facts=dict(facts or {}))
     # A concurrent change shows as StaleDataError at any flush, including an autoflush inside a side effect.
     try:
         source = candidacy.state
@@ -270,14 +282,14 @@ def _submit_validation_file(candidacy, context, target):
 def _record_assessment(candidacy, context, target):
     code, result = context.data["component"], AssessmentResult(context.data["result"])
     note = (context.data.get("note") or "").strip() or None
-    existing = next((a for a in candidacy.assessments if a.component_code == code), None)
-    if existing is None:
-        existing = ComponentAssessment(component_code=code)
-        candidacy.assessments.append(existing)
-    existing.result, existing.note = result, note
-    existing.assessed_on = context.today
-    existing.assessor_id = getattr(context.actor, "id", None)
-    return {"component": code, "result": result.value, "note": note}
+    earlier = next((a for a in candidacy.current_assessments if a.component_code == code), None)
+    if earlier is not None:  # kept in the record, no longer current
+        earlier.superseded_on = context.today
+        db.session.flush()
+    candidacy.assessments.append(ComponentAssessment(component_code=code, result=result, note=note, assessed_on=context.today,
+                                                     assessor_id=getattr(context.actor, "id", None)))
+    return {"component": code, "result": result.value, "note": note,
+            "supersedes": {"result": earlier.result.value, "assessed_on": earlier.assessed_on.isoformat()} if earlier else None}
 
 
 def _schedule(candidacy, context, target):
@@ -319,14 +331,20 @@ def _record_decision(candidacy, context, target):
 
 def _resume(candidacy, context, target):
     acquired = carried_over(candidacy, context.today)
-    for assessment in list(candidacy.assessments):
+    for assessment in candidacy.current_assessments:  # assessed again in the new attempt; the earlier ones stay
         if assessment.component_code not in acquired:
-            candidacy.assessments.remove(assessment)
+            assessment.superseded_on = context.today
     candidacy.jury_session = None
     candidacy.decision_outcome = None
     candidacy.decided_on = None
     candidacy.validation_file_submitted_on = None
     return {"carried_over": sorted(acquired)}
+
+
+def _unschedule(candidacy, context, target):
+    session = candidacy.jury_session
+    candidacy.jury_session = None
+    return {"session": session.reference if session else None}
 
 
 def _withdraw(candidacy, context, target):
@@ -343,6 +361,7 @@ EFFECTS = {
     "submit_validation_file": _submit_validation_file,
     "record_assessment": _record_assessment,
     "schedule": _schedule,
+    "unschedule": _unschedule,
     "record_decision": _record_decision,
     "resume": _resume,
     "withdraw": _withdraw,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from transitions import Machine, MachineError
@@ -58,7 +58,8 @@ class MoveInput(enum.Enum):
 class Move:
     """A trigger: its label, who may fire it, what it asks for, and whether it can be undone.
 
-    An ``irreversible`` move ends the candidacy: the person confirms it explicitly.
+    A move with a ``confirmation`` is fired only once the person has ticked that sentence, which says
+    what follows; an ``irreversible`` move (it ends the candidacy) always has one.
     """
 
     name: str
@@ -68,6 +69,7 @@ class Move:
     input: MoveInput = MoveInput.NONE
     irreversible: bool = False
     system: bool = False
+    confirmation: str | None = None
 
     @property
     def label(self):
@@ -90,21 +92,29 @@ def _move(name, french, roles, **kwargs) -> Move:
 
 COORDINATION = {Role.COORDINATOR, Role.ADMIN}
 OPTIONAL, REQUIRED = ReasonPolicy.OPTIONAL, ReasonPolicy.REQUIRED
+MIN_REASON_LENGTH = 10  # a reason a person can read: « x » is not one
 MOVES: dict[str, Move] = {m.name: m for m in [
-    _move("submit", N_("Déposer la demande"), {Role.CANDIDATE}),
+    _move("submit", N_("Déposer la demande"), {Role.CANDIDATE}, confirmation=N_(
+        "Je dépose ma demande : je ne pourrai plus la modifier, sauf si le certificateur me demande des pièces. "
+        "Le délai de réponse du certificateur court à partir de ce jour.")),
     _move("request_documents", N_("Demander des pièces"), COORDINATION, reason=REQUIRED),
     _move("declare_eligible", N_("Déclarer recevable"), COORDINATION, reason=ReasonPolicy.UNLESS_FAVOURABLE),
-    _move("declare_ineligible", N_("Déclarer non recevable"), COORDINATION, reason=REQUIRED, irreversible=True),
+    _move("declare_ineligible", N_("Déclarer non recevable"), COORDINATION, reason=REQUIRED, irreversible=True, confirmation=N_(
+        "Je déclare la demande non recevable : le dossier est clos, et la lettre de décision, avec ce motif, est établie "
+        "pour le candidat.")),
     _move("apply_silence", N_("Appliquer la décision implicite"), COORDINATION, reason=OPTIONAL, system=True),
     _move("start_validation_file", N_("Commencer le dossier de validation"), {Role.CANDIDATE} | COORDINATION),
     _move("submit_validation_file", N_("Déposer le dossier de validation"), {Role.CANDIDATE}),
     _move("record_assessment", N_("Enregistrer une évaluation"), COORDINATION, input=MoveInput.ASSESSMENT),
     _move("complete_assessment", N_("Clore l'évaluation des composantes"), COORDINATION),
     _move("schedule", N_("Convoquer à une session de jury"), COORDINATION, input=MoveInput.SESSION),
+    _move("unschedule", N_("Annuler la convocation"), COORDINATION, reason=REQUIRED),
     _move("record_decision", N_("Enregistrer la décision du jury"), COORDINATION, reason=OPTIONAL, input=MoveInput.DECISION),
     _move("resume", N_("Reprendre le parcours"), {Role.CANDIDATE} | COORDINATION, reason=OPTIONAL),
-    _move("withdraw", N_("Abandonner"), {Role.CANDIDATE} | COORDINATION, reason=OPTIONAL, irreversible=True),
-    _move("lapse", N_("Déclarer caduque"), COORDINATION, reason=OPTIONAL, irreversible=True, system=True),
+    _move("withdraw", N_("Abandonner"), {Role.CANDIDATE} | COORDINATION, reason=OPTIONAL, irreversible=True, confirmation=N_(
+        "J'abandonne ce parcours : le dossier est clos définitivement ; une nouvelle demande sera nécessaire pour reprendre.")),
+    _move("lapse", N_("Déclarer caduque"), COORDINATION, reason=OPTIONAL, irreversible=True, system=True, confirmation=N_(
+        "Je déclare le parcours caduc : les composantes acquises ont toutes expiré et le dossier est clos.")),
 ]}
 
 # What the candidate does next, in each state (the candidate's page and home).
@@ -148,14 +158,16 @@ TRANSITIONS = [
      "conditions": "assessments_complete"},
     {"trigger": "schedule", "source": S.READY_FOR_JURY.value, "dest": S.JURY_SCHEDULED.value,
      "conditions": "session_suitable"},
+    {"trigger": "unschedule", "source": S.JURY_SCHEDULED.value, "dest": S.READY_FOR_JURY.value,
+     "conditions": ["has_reason", "jury_has_not_sat"]},
     {"trigger": "record_decision", "source": S.JURY_SCHEDULED.value, "dest": S.CERTIFIED.value,
-     "conditions": ["decision_valid", "outcome_full"]},
+     "conditions": ["jury_has_sat", "decision_valid", "outcome_full"]},
     {"trigger": "record_decision", "source": S.JURY_SCHEDULED.value, "dest": S.PARTIALLY_VALIDATED.value,
-     "conditions": ["decision_valid", "outcome_partial"]},
+     "conditions": ["jury_has_sat", "decision_valid", "outcome_partial"]},
     {"trigger": "record_decision", "source": S.JURY_SCHEDULED.value, "dest": S.REFUSED.value,
-     "conditions": ["decision_valid", "outcome_refused"]},
+     "conditions": ["jury_has_sat", "decision_valid", "outcome_refused"]},
     {"trigger": "record_decision", "source": S.JURY_SCHEDULED.value, "dest": S.READY_FOR_JURY.value,
-     "conditions": ["decision_valid", "outcome_absent"]},
+     "conditions": ["jury_has_sat", "decision_valid", "outcome_absent"]},
     {"trigger": "resume", "source": S.PARTIALLY_VALIDATED.value, "dest": S.VALIDATION_FILE.value,
      "conditions": "acquired_components_still_valid"},
     {"trigger": "withdraw", "source": NON_FINAL, "dest": S.WITHDRAWN.value},
@@ -203,11 +215,16 @@ class MoveContext:
     actor: Any  # a User, or None for the system
     today: date
     rules: RuleBook
+    now: datetime | None = None  # the moment, for what happens at a time of day (a jury sits at 9:00); None: the end of today
     reason: str | None = None
     data: dict = field(default_factory=dict)
     refusals: list[str] = field(default_factory=list)
     facts: dict = field(default_factory=dict)  # computed by guards (or given by the operation firing), used by the effects
     invalid_input: bool = False  # a refusal caused by the input (HTTP 422) rather than the file's state (409)
+
+    @property
+    def moment(self) -> datetime:
+        return self.now or datetime.combine(self.today, time.max)
 
     def refuse(self, message: str, *, input_error: bool = False) -> bool:
         if message not in self.refusals:
@@ -231,24 +248,44 @@ class Flow:
 
     def application_complete(self, event) -> bool:
         gaps = application_gaps(self.candidacy, self.context.rules, self.context.today)
+        verdict = verdict_for(self.candidacy, self.context.rules, self.context.today)
+        gaps += [check.question for check in verdict.checks if check.question]  # what the pre-check asks the candidate
         for gap in gaps:
             self.context.refuse(gap)
         return not gaps
 
     def has_reason(self, event) -> bool:
-        if (self.context.reason or "").strip():
+        if _meaningful(self.context.reason):
             return True
-        return self.context.refuse("Un motif est obligatoire pour ce changement d'état.", input_error=True)
+        return self.context.refuse(f"Un motif explicite est obligatoire pour ce changement d'état ({MIN_REASON_LENGTH} caractères "
+                                   "au moins) : il figure au dossier et peut être contesté.", input_error=True)
+
+    def jury_has_sat(self, event) -> bool:
+        """A decision is the jury's, taken once it sat: the candidate convened to a confirmed session that has begun."""
+        session = self.candidacy.jury_session
+        if session is None or not session.confirmed:
+            return self.context.refuse("La session de jury n'est pas confirmée : aucune décision ne peut être enregistrée.")
+        if session.starts_at > self.context.moment:
+            return self.context.refuse(f"Le jury siège le {session.starts_at:%d/%m/%Y} à {session.starts_at:%H:%M} : sa décision ne "
+                                       "peut pas être enregistrée avant.")
+        return True
+
+    def jury_has_not_sat(self, event) -> bool:
+        session = self.candidacy.jury_session
+        if session is not None and session.starts_at <= self.context.moment:
+            return self.context.refuse("Le jury a déjà siégé : enregistrez sa décision, ou l'absence du candidat.")
+        return True
 
     def justified_against_verdict(self, event) -> bool:
         verdict = verdict_for(self.candidacy, self.context.rules, self.context.today)
         self.context.facts["verdict"] = verdict
-        if verdict.eligible is True or (self.context.reason or "").strip():
+        if verdict.eligible is True or _meaningful(self.context.reason):
             return True
         failing = ", ".join(c.rule for c in verdict.checks if c.outcome is not Outcome.PASS)
         what = "défavorable" if verdict.eligible is False else "indéterminé"
         return self.context.refuse(
-            f"Le contrôle de recevabilité est {what} ({failing}) : une justification écrite est obligatoire pour déclarer recevable.",
+            f"Le contrôle de recevabilité est {what} ({failing}) : une justification écrite est obligatoire pour déclarer recevable "
+            f"({MIN_REASON_LENGTH} caractères au moins).",
             input_error=True,
         )
 
@@ -289,7 +326,7 @@ class Flow:
         return ok
 
     def assessments_complete(self, event) -> bool:
-        assessed = {a.component_code for a in self.candidacy.assessments}
+        assessed = {a.component_code for a in self.candidacy.current_assessments}
         missing = [c.code for c in components_to_assess(self.candidacy, self.context.rules, self.context.today) if c.code not in assessed]
         if missing:
             expired = {a.component_code: a.expires_on for a in self.candidacy.acquired_components
@@ -345,6 +382,10 @@ class Flow:
             until = f" (jusqu'au {latest.strftime('%d/%m/%Y')})" if latest else ""
             return self.context.refuse(f"{len(valid)} composante(s) acquise(s) encore valide(s){until}.")
         return True
+
+
+def _meaningful(reason: str | None) -> bool:
+    return len((reason or "").strip()) >= MIN_REASON_LENGTH
 
 
 def run(move: str, candidacy: Candidacy, context: MoveContext) -> S:

@@ -18,7 +18,7 @@ from typing import Any, Iterable, Sequence
 from jsonschema import Draft202012Validator
 
 from ..errors import InvalidData
-from .deadlines import answer_deadline
+from .deadlines import add_years, answer_deadline
 from .rules import CertificationRules, RuleBook
 from .rules_check import format_path
 from .vocabulary import AccessRoute, ExperienceStatus, Outcome
@@ -32,13 +32,13 @@ ONE_DAY = timedelta(days=1)
 
 @dataclass(frozen=True)
 class Experience:
-    """One experience period; ``end`` None means ongoing, ``related`` None means not said."""
+    """One experience period; ``end`` None means ongoing, ``related`` None means not said (never a default)."""
 
     status: ExperienceStatus
     start: date
     end: date | None = None
     hours: float | None = None
-    related: bool | None = True
+    related: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ class Application:
     other_applications: tuple[OtherApplication, ...] | None = ()
     certifier_code: str | None = None
     complete_on: date | None = None  # when the application became complete (R3 counts from it); None: on receipt
+    birth_date: date | None = None  # the applicant's, for the plausibility of the periods (None: not said)
 
 
 class InvalidApplication(InvalidData):
@@ -118,13 +119,20 @@ def parse_application(document: Any, *, require_other_applications: bool = False
     if errors:
         raise InvalidApplication(errors)
     received_on = _parse_date(document["received_on"], "received_on", errors)
+    birth_date = _parse_date(document["birth_date"], "birth_date", errors) if document.get("birth_date") else None
+    if birth_date and received_on and birth_date >= received_on:
+        errors.append(("birth_date", "la date de naissance doit précéder la réception de la demande"))
     experiences = []
     for index, raw in enumerate(document["experiences"]):
         start = _parse_date(raw["start"], f"experiences[{index}].start", errors)
         end = _parse_date(raw["end"], f"experiences[{index}].end", errors) if raw.get("end") else None
-        if start and end and end < start:
+        experience = Experience(ExperienceStatus(raw["status"]), start, end, raw.get("hours"), raw.get("related"))
+        if start and received_on and (not end or end >= start):
+            errors += [(f"experiences[{index}].{field}", reason)
+                       for field, reason in implausible(experience, received_on, birth_date, rules.law if rules else None)]
+        elif start and end and end < start:
             errors.append((f"experiences[{index}].end", f"la fin ({end}) précède le début ({start})"))
-        experiences.append(Experience(ExperienceStatus(raw["status"]), start, end, raw.get("hours"), raw.get("related", True)))
+        experiences.append(experience)
     others = None
     if "other_applications" in document:
         others = []
@@ -144,7 +152,41 @@ def parse_application(document: Any, *, require_other_applications: bool = False
         received_on=received_on,
         experiences=tuple(experiences),
         other_applications=tuple(others) if others is not None else None,
+        birth_date=birth_date,
     )
+
+
+def implausible(experience: Experience, received_on: date, birth_date: date | None, law) -> list[tuple[str, str]]:
+    """Why a declared period cannot be true, field by field (``start``, ``end``, ``hours``), under the
+    plausibility policy in force on the receipt date: none when it can. Such a period is refused, never counted."""
+    entry = law["experience_plausibility"].at(received_on) if law is not None else None
+    problems = []
+    if experience.end is not None and experience.end < experience.start:
+        problems.append(("end", f"la fin ({_fmt(experience.end)}) précède le début ({_fmt(experience.start)})"))
+    if experience.start > received_on:
+        problems.append(("start", f"commence après la réception de la demande ({_fmt(received_on)}) : "
+                                  "seule l'expérience déjà acquise est déclarée"))
+    if entry is None:
+        return problems
+    value = entry.value
+    if birth_date is not None:
+        earliest = add_years(birth_date, value["min_age"])
+        if experience.start < earliest:
+            problems.append(("start", f"commence avant vos {value['min_age']} ans (le {_fmt(earliest)}) : vérifiez la date"))
+    else:
+        earliest = add_years(received_on, -value["max_years_before_receipt"])
+        if experience.start < earliest:
+            problems.append(("start", f"commence plus de {value['max_years_before_receipt']} ans avant la réception de la demande "
+                                      f"(avant le {_fmt(earliest)}) : vérifiez la date"))
+    if experience.hours is not None and experience.start <= received_on:
+        last = experience.end or received_on
+        if last >= experience.start:
+            weeks = ((last - experience.start).days + 1) / 7
+            most = value["max_hours_per_week"] * weeks
+            if experience.hours > most + 1e-9:
+                problems.append(("hours", f"{experience.hours:g} heures sur {((last - experience.start).days + 1)} jours dépassent "
+                                          f"{value['max_hours_per_week']} heures par semaine ({int(most):d} heures au plus)"))
+    return problems
 
 
 # --------------------------------------------------------------------------- output
@@ -156,9 +198,13 @@ class Check:
     outcome: Outcome
     detail: str
     source: str
+    question: str | None = None  # what the applicant must answer for the check to decide (an application is not filed before)
 
     def as_dict(self) -> dict:
-        return {"rule": self.rule, "outcome": self.outcome.value, "detail": self.detail, "source": self.source}
+        body = {"rule": self.rule, "outcome": self.outcome.value, "detail": self.detail, "source": self.source}
+        if self.question:
+            body["question"] = self.question
+        return body
 
 
 @dataclass(frozen=True)
@@ -323,9 +369,13 @@ def _sort_periods(application: Application, law, day: date) -> tuple[_Periods, l
     relation = law["direct_relation"].at(day)
     training_statuses = law.training_statuses
     result = _Periods()
-    not_counted, training_excluded, unrelated, undeclared, future = [], [], [], [], []
+    not_counted, training_excluded, unrelated, undeclared, future, impossible = [], [], [], [], [], []
     for index, exp in enumerate(application.experiences):
         label = f"période {index + 1} ({exp.status.french.lower()}, depuis le {_fmt(exp.start)})"
+        reasons = implausible(exp, application.received_on, application.birth_date, law)
+        if reasons:  # refused when entered; one stored before the rule existed is never counted
+            impossible.append(f"{label} : {' ; '.join(reason for _field, reason in reasons)}")
+            continue
         if exp.start > day:
             future.append(label)
             continue
@@ -350,6 +400,11 @@ def _sort_periods(application: Application, law, day: date) -> tuple[_Periods, l
         result.counted.append((index, exp))
     result.excluded = not_counted + training_excluded + unrelated + future
     checks = []
+    if impossible:
+        plausibility = law["experience_plausibility"].at(application.received_on)
+        checks.append(Check(plausibility.id if plausibility else "PLAUS", Outcome.UNKNOWN,
+                            f"Période(s) impossible(s), non comptée(s) — à corriger : {' ; '.join(impossible)}.",
+                            plausibility.source if plausibility else law.path))
     if activities is None:
         checks.append(Check("E?", Outcome.UNKNOWN, f"Aucune règle sur les activités prises en compte le {_fmt(day)}.", law.path))
     else:
@@ -375,7 +430,8 @@ def _sort_periods(application: Application, law, day: date) -> tuple[_Periods, l
         if undeclared:
             checks.append(Check(relation.id, Outcome.UNKNOWN,
                                 f"Rapport direct avec la certification non précisé pour : {', '.join(undeclared)}. Précisez-le pour chaque période.",
-                                relation.source))
+                                relation.source,
+                                question=f"Précisez si ces activités sont en rapport direct avec la certification : {', '.join(undeclared)}."))
         else:
             detail = "Seules les activités en rapport direct avec la certification comptent."
             if unrelated:
@@ -433,14 +489,16 @@ def _filing_check(application: Application, law, day: date) -> Check:
     if application.other_applications is None:
         return Check(limits.id, Outcome.UNKNOWN, "Les autres demandes de l'année civile ne sont pas connues : impossible de vérifier la limite de dépôt.", limits.source)
     year = application.received_on.year
-    same_year = [o for o in application.other_applications if o.received_on.year == year]
+    # R1 forbids filing a further application: only those received before this one count against it
+    same_year = [o for o in application.other_applications
+                 if o.received_on.year == year and o.received_on < application.received_on]
     same_cert = [o for o in same_year if o.certification == application.certification]
     distinct = {o.certification for o in same_year} | {application.certification}
     per_cert = limits.value["same_certification_per_year"]
     overall = limits.value["certifications_per_year"]
     if len(same_cert) >= per_cert:
         dates = ", ".join(_fmt(o.received_on) for o in same_cert)
-        return Check(limits.id, Outcome.FAIL, f"Déjà {len(same_cert)} demande(s) pour {application.certification} en {year} ({dates}) : {per_cert} par année civile au plus.", limits.source)
+        return Check(limits.id, Outcome.FAIL, f"Déjà {len(same_cert)} demande(s) pour {application.certification} reçue(s) en {year} avant celle-ci ({dates}) : {per_cert} par année civile au plus.", limits.source)
     if len(distinct) > overall:
-        return Check(limits.id, Outcome.FAIL, f"{len(distinct)} certifications différentes demandées en {year} : {overall} au plus par année civile.", limits.source)
-    return Check(limits.id, Outcome.PASS, f"Demandes en {year} : {len(distinct)} certification(s) différente(s) sur {overall} autorisées, aucune autre pour {application.certification}.", limits.source)
+        return Check(limits.id, Outcome.FAIL, f"{len(distinct)} certifications différentes demandées en {year}, avec celle-ci : {overall} au plus par année civile.", limits.source)
+    return Check(limits.id, Outcome.PASS, f"Demandes reçues en {year} avant celle-ci, avec elle : {len(distinct)} certification(s) différente(s) sur {overall} autorisées, aucune autre pour {application.certification}.", limits.source)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from ..certifications.deadlines import add_years
 from ..certifications.rules import CertificationRules, LawRules
 
 
@@ -32,14 +33,6 @@ class Validity:
             "rule": self.rule,
             "source": self.source,
         }
-
-
-def add_years(day: date, years: int) -> date:
-    """Same day ``years`` later; 29 February becomes 28 February."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def component_expiry(certification: CertificationRules, law: LawRules, validated_on: date) -> Validity:

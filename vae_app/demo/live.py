@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import shutil
 import threading
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 DEMO_DAY = date(2016, 3, 1)
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"  # Debian's (a test tool's own download fails here)
@@ -22,8 +24,23 @@ def sign_in(page, base: str, email: str, password: str = "demo") -> None:
     page.wait_for_load_state()
 
 
-def serve_demo(database: Path) -> tuple[str, callable]:
-    """Start the server in a thread; returns (base URL, stop function)."""
+@dataclass
+class LiveDemo:
+    """A demo server running in a thread: its base URL, how to stop it, and its simulated date."""
+
+    url: str
+    app: object
+    stop: Callable[[], None]
+
+    def move_to(self, day: date) -> None:
+        """Set the server's simulated date (a jury's day comes); the next requests see it."""
+        from .. import clock
+
+        clock.install(self.app, clock.SimulatedDateClock(day))
+
+
+def serve_demo(database: Path) -> LiveDemo:
+    """Start the server in a thread, on the simulated 2016-03-01."""
     from flask_migrate import upgrade
     from werkzeug.serving import make_server
 
@@ -41,4 +58,4 @@ def serve_demo(database: Path) -> tuple[str, callable]:
             DemoLoader(get_rules()).load()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_port}", server.shutdown
+    return LiveDemo(f"http://127.0.0.1:{server.server_port}", app, server.shutdown)

@@ -86,6 +86,13 @@ class ConfirmSessionForm(FlaskForm):
     submit = SubmitField(_l("Confirmer la session et convoquer"))
 
 
+class ReopenSessionForm(FlaskForm):
+    reason = TextAreaField(_l("Motif (communiqué aux candidats et aux membres)"), validators=[DataRequired(), Length(min=10, max=2000)])
+    confirm = BooleanField(_l("Je rouvre la session : les convocations sont annulées, et elle devra être confirmée à nouveau."),
+                           validators=[DataRequired(message=_l("Cochez la case pour rouvrir la session."))])
+    submit = SubmitField(_l("Rouvrir la session"))
+
+
 class CampaignForm(FlaskForm):
     start = DateField(_l("Du"), validators=[InputRequired()])
     end = DateField(_l("Au"), validators=[InputRequired()])

@@ -130,6 +130,16 @@ class JurySession(db.Model):
     members = relationship("SessionMember", back_populates="session", cascade="all, delete-orphan")
     candidacies = relationship("Candidacy", back_populates="jury_session", order_by="Candidacy.reference")
 
+    @property
+    def confirmed(self) -> bool:
+        """Confirmed (its candidates convened), not yet held: the only state in which the jury decides."""
+        return self.status is SessionStatus.CONFIRMED
+
+    @property
+    def announced(self) -> bool:
+        """Confirmed or held: a session its members may see (one in preparation is the coordinator's draft)."""
+        return self.status is not SessionStatus.DRAFT
+
 
 class SessionMember(db.Model):
     """A member sitting on a session's jury, with the seat they hold there (a seat id of the rules).

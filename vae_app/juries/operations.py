@@ -20,6 +20,7 @@ from ..auth.permissions import can_manage_certifier, can_manage_session, ensure
 from ..candidacies.assessment import carried_over
 from ..candidacies.models import Candidacy, CandidacyState as S
 from ..candidacies.operations import fire
+from ..candidacies.workflow import MIN_REASON_LENGTH
 from ..certifications.decisions import outcome_of
 from ..certifications.models import Certification
 from ..certifications.registry import get_rules
@@ -27,6 +28,7 @@ from ..certifications.vocabulary import AccessRoute, Gender
 from ..enums import N_
 from ..errors import Conflict, InvalidData, MoveRefused, NotFound
 from ..extensions import db
+from . import notices
 from .models import (
     JuryMember, JurySession, MemberAvailability, MemberTie, PlanningRun, RunStatus, SessionMember, SessionStatus, TieKind,
 )
@@ -155,11 +157,31 @@ def remove_availability(actor: User, member: JuryMember, availability_id: int) -
 # --------------------------------------------------------------------------- sessions
 
 
+def _when_refused(starts_at: datetime, ends_at: datetime) -> None:
+    """A session sits in the future, on one day, its end after its start."""
+    errors = {}
+    if starts_at < clock.now():
+        errors["starts_at"] = N_("une session de jury ne peut pas être placée dans le passé")
+    if ends_at <= starts_at:
+        errors["ends_at"] = N_("la fin doit suivre le début")
+    elif ends_at.date() != starts_at.date():
+        errors["ends_at"] = N_("une session de jury se tient sur une seule journée")
+    if errors:
+        raise InvalidData(errors)
+
+
+def _still_in_preparation(session: JurySession, what: str) -> None:
+    """A confirmed session changes only once reopened (audited, with a reason; everyone concerned is told)."""
+    if session.status is SessionStatus.HELD:
+        raise Conflict(N_("La session a déjà eu lieu."))
+    if session.status is SessionStatus.CONFIRMED:
+        raise Conflict(f"La session est confirmée et ses candidats convoqués : rouvrez-la, avec le motif, pour {what}.")
+
+
 def create_session(actor: User, *, certification: Certification, route: AccessRoute, starts_at: datetime, ends_at: datetime,
                    site: str, room: str | None = None, capacity: int | None = None) -> JurySession:
     ensure(can_manage_certifier(actor, certification.certifier_id), "Cette certification n'est pas celle de votre certificateur.")
-    if ends_at <= starts_at:
-        raise InvalidData({"ends_at": "la fin doit suivre le début"})
+    _when_refused(starts_at, ends_at)
     rules = get_rules().certification(certification.code)
     count = db.session.scalar(select(func.count(JurySession.id)).where(JurySession.certification_id == certification.id)) + 1
     reference = f"JURY-{certification.code}-{starts_at:%Y%m%d-%H%M}-{count}"
@@ -175,10 +197,8 @@ def create_session(actor: User, *, certification: Certification, route: AccessRo
 def update_session(actor: User, session: JurySession, *, starts_at: datetime, ends_at: datetime, site: str,
                    room: str | None, capacity: int) -> None:
     ensure(can_manage_session(actor, session))
-    if session.status is SessionStatus.HELD:
-        raise Conflict(N_("Une session tenue ne peut plus être modifiée."))
-    if ends_at <= starts_at:
-        raise InvalidData({"ends_at": "la fin doit suivre le début"})
+    _still_in_preparation(session, "la déplacer ou la modifier")
+    _when_refused(starts_at, ends_at)
     scheduled = sum(1 for c in session.candidacies if c.state in (S.JURY_SCHEDULED, S.READY_FOR_JURY))
     if capacity < scheduled:
         raise InvalidData({"capacity": f"{scheduled} candidat(s) déjà dans la session"})
@@ -191,10 +211,14 @@ def update_session(actor: User, session: JurySession, *, starts_at: datetime, en
 
 
 def delete_session(actor: User, session: JurySession) -> None:
+    """Delete a session in preparation; its proposed candidacies go back to waiting for a jury (one still
+    convened — data older than reopening — has its convocation cancelled first, audited)."""
     ensure(can_manage_session(actor, session))
     if session.status is not SessionStatus.DRAFT:
         raise Conflict(N_("Seule une session en préparation peut être supprimée."))
     for candidacy in list(session.candidacies):
+        if candidacy.state is S.JURY_SCHEDULED:
+            fire(candidacy, "unschedule", actor, reason=f"Session {session.reference} supprimée.")
         candidacy.jury_session = None
     _session_event(actor, session, Action.DELETE_SESSION, reason=session.reference)
     db.session.delete(session)
@@ -218,8 +242,7 @@ def add_member(actor: User, session: JurySession, member: JuryMember, seat: str 
     ensure(can_manage_session(actor, session))
     if member.certifier_id != session.certification.certifier_id:
         raise InvalidData({"member": "ce membre n'appartient pas au vivier de ce certificateur"})
-    if session.status is SessionStatus.HELD:
-        raise Conflict(N_("La session a déjà eu lieu."))
+    _still_in_preparation(session, "changer son jury")
     if any(s.member_id == member.id for s in session.members):
         raise Conflict(f"{member.full_name} siège déjà dans cette session.")
     # Serialise bookings of this member (PostgreSQL); the database constraint is the final guard.
@@ -237,20 +260,38 @@ def add_member(actor: User, session: JurySession, member: JuryMember, seat: str 
 
 
 def remove_member(actor: User, session: JurySession, member_id: int) -> None:
-    """Take a member off the jury; a confirmed session goes back to preparation (to be confirmed again)."""
+    """Take a member off the jury of a session in preparation."""
     ensure(can_manage_session(actor, session))
-    if session.status is SessionStatus.HELD:
-        raise Conflict(N_("La session a déjà eu lieu."))
+    _still_in_preparation(session, "changer son jury")
     sitting = next((s for s in session.members if s.member_id == member_id), None)
     if sitting is None:
         raise InvalidData({"member": "ce membre ne siège pas dans cette session"})
     session.members.remove(sitting)
     db.session.flush()
     _session_event(actor, session, Action.REMOVE_MEMBER, reason=sitting.member.full_name)
-    if session.status is SessionStatus.CONFIRMED:
-        session.status = SessionStatus.DRAFT
-        _session_event(actor, session, Action.REOPEN_SESSION, from_state=SessionStatus.CONFIRMED, to_state=SessionStatus.DRAFT,
-                       reason="Composition modifiée : la session doit être confirmée à nouveau.")
+
+
+def reopen_session(actor: User, session: JurySession, reason: str | None) -> None:
+    """Take a confirmed session back into preparation to change it, with a reason kept in the record: its candidates'
+    convocations are cancelled (they stay proposed for it), everyone concerned is told, and the session must be
+    confirmed again — its compliance checked again — before anyone is convened."""
+    ensure(can_manage_session(actor, session))
+    if session.status is not SessionStatus.CONFIRMED:
+        raise Conflict(f"Seule une session confirmée se rouvre ; celle-ci est « {session.status.french} ».")
+    if session.starts_at <= clock.now():
+        raise Conflict(N_("Le jury a commencé à siéger : enregistrez ses décisions, ou l'absence des candidats."))
+    reason = (reason or "").strip()
+    if len(reason) < MIN_REASON_LENGTH:
+        raise InvalidData({"reason": f"le motif est obligatoire ({MIN_REASON_LENGTH} caractères au moins) : il est communiqué aux personnes concernées"})
+    convened = [c for c in session.candidacies if c.state is S.JURY_SCHEDULED]
+    for candidacy in convened:
+        fire(candidacy, "unschedule", actor, reason=f"Session {session.reference} rouverte : {reason}")
+        candidacy.jury_session = session  # still proposed for it: convened again when it is confirmed again
+    session.status = SessionStatus.DRAFT
+    db.session.flush()
+    _session_event(actor, session, Action.REOPEN_SESSION, from_state=SessionStatus.CONFIRMED, to_state=SessionStatus.DRAFT, reason=reason,
+                   details={"convocations_cancelled": [c.reference for c in convened]})
+    notices.session_reopened(session, reason, convened)
 
 
 def schedule(actor: User | None, candidacy: Candidacy, session: JurySession | None, *, expected_version: int | None = None) -> S:

@@ -70,6 +70,13 @@ def tie_candidates(certifier_id: int) -> list[tuple[int, str, str, str]]:
     ).all()
 
 
+def announced_sessions_of(member: JuryMember) -> list[JurySession]:
+    """The confirmed or held sessions a member sits on, soonest first (drafts are the coordinator's)."""
+    return db.session.scalars(
+        select(JurySession).join(SessionMember).where(SessionMember.member_id == member.id, JurySession.status != SessionStatus.DRAFT)
+        .options(selectinload(JurySession.certification), selectinload(JurySession.candidacies)).order_by(JurySession.starts_at)).all()
+
+
 def sittings_of(member: JuryMember) -> list[SessionMember]:
     """The sessions a member sits or sat on, oldest first."""
     return db.session.scalars(select(SessionMember).where(SessionMember.member_id == member.id)

@@ -17,7 +17,7 @@ from flask import flash, g, jsonify, render_template, request
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
-from ..errors import DomainError
+from ..errors import DomainError, InvalidData
 from ..extensions import db
 
 Render = Callable[[int], object]
@@ -46,6 +46,11 @@ def form_page(template: str, form, submitted=None, **context) -> Callable[..., t
 
     on_refusal(render, submitted)
     return render
+
+
+def invalid_form(form) -> InvalidData:
+    """A form's own validation errors as the domain error a handler renders (a reason per field)."""
+    return InvalidData({name: [str(reason) for reason in reasons] for name, reasons in form.errors.items()})
 
 
 def _tie_to_fields(error: DomainError, form) -> list[str]:

@@ -17,6 +17,7 @@ def register_template_helpers(app) -> None:
         current = clock.get_clock()
         return {
             "today": current.today(),
+            "now": current.now(),
             "simulated_date": current.today() if current.simulated else None,
             "lang": current_language(),
         }

@@ -11,7 +11,8 @@ from ..auth.models import Role, User
 from ..candidacies import queries as candidacy_queries
 from ..candidacies.models import Candidacy
 from ..extensions import db
-from ..juries.models import JuryMember, JurySession, SessionMember
+from ..juries import queries as jury_queries
+from ..juries.models import JuryMember, JurySession
 from .i18n import is_safe_next
 from .pagination import page_number
 
@@ -48,15 +49,7 @@ def _coordinator_home():
 
 def _jury_member_home():
     member = db.session.scalar(select(JuryMember).where(JuryMember.user_id == current_user.id))
-    sessions = []
-    if member is not None:
-        sessions = db.session.scalars(
-            select(JurySession)
-            .join(SessionMember)
-            .where(SessionMember.member_id == member.id)
-            .options(selectinload(JurySession.certification), selectinload(JurySession.candidacies))
-            .order_by(JurySession.starts_at)
-        ).all()
+    sessions = jury_queries.announced_sessions_of(member) if member is not None else []
     return render_template("home/jury_member.html", member=member, sessions=sessions)
 
 

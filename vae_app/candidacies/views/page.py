@@ -106,8 +106,8 @@ def move(candidacy_id: int, move: str):
     on_refusal(lambda status: show_page(candidacy, status, move_form=form), form)
     if not form.validate():
         return show_page(candidacy, 422, move_form=form)
-    if spec.irreversible and not form.confirm.data:
-        raise InvalidData({"event": _("Cochez « Je confirme » : cette action est définitive.")})
+    if spec.confirmation and not form.confirm.data:
+        raise InvalidData({"event": _("Cochez la case de confirmation : elle dit ce qui suit cette action.")})
     if form.version.data and not (form.version.data.isascii() and form.version.data.isdigit() and len(form.version.data) < 10):
         raise InvalidData({"version": _("Formulaire altéré : rechargez la page et recommencez.")})
     version = int(form.version.data) if form.version.data else None

@@ -1,13 +1,20 @@
-"""The jury's decisions for a session: presence and a decision per component for each
-summoned candidate; the outcome follows from the components (D1)."""
+"""The jury's decisions for a session, once it has sat: for each convened candidate, their presence and an
+explicit decision on each component (nothing is chosen in advance); a summary — « 3 validées, 1 non
+validée → validation partielle » — is confirmed before anything is recorded. The outcome follows from
+the components (D1)."""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ... import clock
 from ...auth.permissions import role_required
 from ...candidacies.assessment import carried_over
+from ...candidacies.models import Candidacy, CandidacyState as S
+from ...certifications.decisions import outcome_of
 from ...certifications.registry import get_rules
 from ...certifications.vocabulary import DecisionOutcome
 from ...database import unit_of_work
@@ -21,39 +28,90 @@ from . import STAFF, own_session
 PRESENCE = {"present": None, "absent": DecisionOutcome.ABSENT, "excused": DecisionOutcome.EXCUSED}
 
 
-def _page(session_id: int, status: int = 200):
+@dataclass
+class Answer:
+    """What the form says for one convened candidate."""
+
+    candidacy: Candidacy
+    presence: str | None  # "present", "absent", "excused", None: not answered (nothing is recorded for them)
+    components: dict[str, bool]
+    carried: set[str]
+    note: str | None
+
+    @property
+    def validated(self) -> list[str]:
+        return [code for code, ok in self.components.items() if ok]
+
+    @property
+    def not_validated(self) -> list[str]:
+        return [code for code, ok in self.components.items() if not ok]
+
+    def outcome(self, codes: list[str]) -> DecisionOutcome | None:
+        if self.presence is None:
+            return None
+        if PRESENCE[self.presence] is not None:
+            return PRESENCE[self.presence]
+        return outcome_of(codes, self.carried | {code for code, ok in self.components.items() if ok})
+
+
+def _read(session: JurySession, codes: list[str]) -> list[Answer]:
+    """What the form says for each convened candidate, as given (checked by :func:`_check`)."""
+    day, answers = session.starts_at.date(), []
+    for candidacy in session.candidacies:
+        if candidacy.state is not S.JURY_SCHEDULED:
+            continue
+        carried = carried_over(candidacy, day)
+        components = {code: request.form[f"c-{candidacy.id}-{code}"] == "yes" for code in codes
+                      if code not in carried and request.form.get(f"c-{candidacy.id}-{code}") in ("yes", "no")}
+        answers.append(Answer(candidacy, request.form.get(f"presence-{candidacy.id}") or None, components, carried,
+                              (request.form.get(f"note-{candidacy.id}") or "").strip() or None))
+    return answers
+
+
+def _check(answers: list[Answer], codes: list[str], titles: dict[str, str]) -> None:
+    """Every answer explicit: a presence for whoever is answered, a choice for each component not carried over."""
+    problems = []
+    for answer in answers:
+        who = f"{answer.candidacy.reference} ({answer.candidacy.candidate.full_name})"
+        if answer.presence is not None and answer.presence not in PRESENCE:
+            problems.append(f"{who} : présence attendue (présent, absent ou excusé).")
+        elif answer.presence == "present":
+            problems += [f"{who} : choisissez « validée » ou « non validée » pour {code} — {titles[code]}."
+                         for code in codes if code not in answer.carried and code not in answer.components]
+        elif answer.presence is None and answer.components:
+            problems.append(f"{who} : indiquez si le candidat était présent.")
+    if problems:
+        raise InvalidData({"decisions": problems})
+    if not any(answer.presence for answer in answers):
+        raise InvalidData({"decisions": _("Renseignez au moins un candidat : sa présence, et s'il était présent, chaque composante.")})
+
+
+def _page(session_id: int, status: int = 200, answers: list[Answer] | None = None, summary: bool = False):
     session = own_session(session_id)
     cert = get_rules().certification(session.certification.code)
     day = session.starts_at.date()
     return render_template("juries/decisions.html", session=session, components=cert.components, day=day,
                            recorded=queries.recorded_decisions(session), carried={c.id: carried_over(c, day) for c in session.candidacies},
-                           form=ConfirmForm(formdata=None), title=cert.title_on(day)), status
-
-
-def _decided(session: JurySession) -> dict[int, dict]:
-    """What the form says for each candidate whose presence was given."""
-    codes = [c.code for c in get_rules().certification(session.certification.code).components]
-    decided = {}
-    for candidacy in session.candidacies:
-        presence = request.form.get(f"presence-{candidacy.id}")
-        if presence is None:
-            continue
-        if presence not in PRESENCE:
-            raise InvalidData({f"presence-{candidacy.id}": f"{candidacy.reference} : présence attendue (présent, absent ou excusé)"})
-        components = {code: request.form.get(f"c-{candidacy.id}-{code}") == "yes" for code in codes
-                      if request.form.get(f"c-{candidacy.id}-{code}") in ("yes", "no")}
-        decided[candidacy.id] = {"presence": PRESENCE[presence], "components": components,
-                                 "note": (request.form.get(f"note-{candidacy.id}") or "").strip() or None}
-    return decided
+                           answers={a.candidacy.id: a for a in answers or []}, summary=summary, codes=[c.code for c in cert.components],
+                           has_sat=session.starts_at <= clock.now(), form=ConfirmForm(formdata=None), title=cert.title_on(day)), status
 
 
 @role_required(*STAFF)
 def decisions(session_id: int):
     session = own_session(session_id)
-    if request.method == "POST":
-        on_refusal(lambda status: _page(session_id, status))
-        with unit_of_work():
-            ops.record_session_decisions(current_user, session, _decided(session))
-        flash(_("Décisions enregistrées."), "success")
-        return redirect(url_for("juries.decisions", session_id=session.id))
-    return _page(session_id)
+    if request.method == "GET":
+        return _page(session_id)
+    cert = get_rules().certification(session.certification.code)
+    codes = [c.code for c in cert.components]
+    answers = _read(session, codes)
+    on_refusal(lambda status: _page(session_id, status, answers=answers))  # the form again, as it was filled in
+    _check(answers, codes, {c.code: c.title for c in cert.components})
+    if request.form.get("step") != "confirm" or request.form.get("edit"):
+        return _page(session_id, answers=answers, summary=not request.form.get("edit"))  # the summary, or the form again
+    if not request.form.get("confirmed"):
+        raise InvalidData({"confirmed": _("Cochez la case qui confirme ces décisions : elles seront inscrites au dossier de chaque candidat.")})
+    with unit_of_work():
+        ops.record_session_decisions(current_user, session, {
+            a.candidacy.id: {"presence": PRESENCE[a.presence], "components": a.components, "note": a.note} for a in answers if a.presence})
+    flash(_("Décisions enregistrées."), "success")
+    return redirect(url_for("juries.decisions", session_id=session.id))

@@ -16,11 +16,11 @@ from ...database import unit_of_work
 from ...errors import InvalidData, NotFound
 from ...extensions import db
 from ...web.confirm import confirmed_removal
-from ...web.errors import form_page, on_refusal
+from ...web.errors import form_page, invalid_form, on_refusal
 from ...web.forms import ConfirmForm
 from ...web.pagination import page_number
 from .. import operations as ops, queries
-from ..forms import ConfirmSessionForm, SeatForm, SessionCandidateForm, SessionForm
+from ..forms import ConfirmSessionForm, ReopenSessionForm, SeatForm, SessionCandidateForm, SessionForm
 from ..models import JuryMember, JurySession, SessionStatus
 from . import STAFF, certifier_in_scope, own, own_session
 
@@ -101,6 +101,7 @@ def assembly_context(session: JurySession) -> dict:
     candidate_form.candidacy.choices = [(str(i), f"{reference} — {first} {last}") for i, reference, first, last in waiting]
     return {"session": session, "report": queries.compliance(session), "seat_form": seat_form, "candidate_form": candidate_form,
             "confirm_form": ConfirmSessionForm(formdata=None), "remove_form": ConfirmForm(formdata=None),
+            "reopen_form": ReopenSessionForm(formdata=None),
             "title": rules.certification(session.certification.code).title_on(session.starts_at.date()),
             "history": queries.session_history(session.id), "manage": can_manage_session(current_user, session),
             "members_total": members_total, "candidacies_total": candidacies_total, "member_search": member_search,
@@ -177,11 +178,22 @@ def remove_session_candidate(session_id: int, candidacy_id: int):
 
 
 @role_required(*STAFF)
+def reopen_session(session_id: int):
+    session = _managed(session_id)
+    form = ReopenSessionForm()
+    if not form.validate():
+        raise invalid_form(form)
+    return _change(session, lambda: ops.reopen_session(current_user, session, form.reason.data),
+                   _("Session rouverte : les convocations sont annulées et les personnes concernées prévenues. "
+                     "Modifiez-la puis confirmez-la à nouveau."))
+
+
+@role_required(*STAFF)
 def confirm_session(session_id: int):
     session = _managed(session_id)
     form = ConfirmSessionForm()
     if not form.validate():
-        raise InvalidData({name: ", ".join(errors) for name, errors in form.errors.items()})
+        raise invalid_form(form)
     return _change(session, lambda: ops.confirm_session(current_user, session, acknowledge_unknowns=form.acknowledge.data,
                                                         note=form.note.data),
                    _("Session confirmée : les candidats sont convoqués."))

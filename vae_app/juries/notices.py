@@ -1,0 +1,35 @@
+"""What the people concerned by a session are told when it changes, queued in the outbox in the same
+transaction as the change (sent by SMTP after the commit, when configured)."""
+from __future__ import annotations
+
+from ..components import mail
+from ..dates import long_date
+
+
+def _when_and_where(session) -> str:
+    place = ", ".join(part for part in (session.site, session.room) if part)
+    return f"du {long_date(session.starts_at)} à {session.starts_at:%H:%M} ({place})"
+
+
+def session_reopened(session, reason: str, convened: list) -> None:
+    """The session goes back into preparation: the candidates convened to it lose their convocation (a new one
+    follows its confirmation) and its members learn that the session changes."""
+    when = _when_and_where(session)
+    for candidacy in convened:
+        person = candidacy.candidate
+        mail.queue(to=person.email, kind="convocation_cancelled",
+                   subject=f"Votre convocation au jury {when} est annulée",
+                   body=(f"Bonjour {person.full_name},\n\n"
+                         f"La session de jury {when}, à laquelle vous étiez convoqué(e) pour votre dossier {candidacy.reference}, "
+                         f"est modifiée : {reason}\n\n"
+                         "Votre convocation est donc annulée. Une nouvelle convocation vous sera adressée dès que la session "
+                         "sera confirmée à nouveau. Votre dossier reste prêt pour le jury.\n\n"
+                         f"{session.certification.certifier.name}"))
+    for sitting in session.members:
+        person = sitting.member
+        mail.queue(to=person.email, kind="session_reopened",
+                   subject=f"La session de jury {when} est modifiée",
+                   body=(f"Bonjour {person.full_name},\n\n"
+                         f"La session de jury {session.reference} {when} est rouverte pour être modifiée : {reason}\n\n"
+                         "Vous recevrez une nouvelle convocation si vous y siégez lorsqu'elle sera confirmée à nouveau.\n\n"
+                         f"{session.certification.certifier.name}"))
