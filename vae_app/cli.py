@@ -8,6 +8,7 @@ from __future__ import annotations
 
 
 def register_cli(app) -> None:
+    from .audit.cli import audit_cli
     from .auth.privacy import privacy_cli
     from .candidacies.cli import candidacies_cli
     from .certifications.sync import certifications_cli
@@ -19,3 +20,4 @@ def register_cli(app) -> None:
     app.cli.add_command(components_cli)
     app.cli.add_command(privacy_cli)
     app.cli.add_command(certifications_cli)
+    app.cli.add_command(audit_cli)

@@ -89,3 +89,19 @@ def test_every_demo_state_change_has_an_audit_row(demo, db):
         events = db.session.scalars(select(AuditEvent).where(AuditEvent.candidacy_id == candidacy.id).order_by(AuditEvent.at)).all()
         assert events, candidacy.reference
         assert events[-1].to_state == candidacy.state.value, candidacy.reference
+
+
+def test_the_demo_record_holds(demo, runner):
+    result = runner.invoke(args=["audit", "check"])
+    assert result.exit_code == 0, result.output
+    assert "Le dossier est cohérent" in result.output
+
+
+def test_the_audit_check_names_a_record_that_does_not_hold(demo, runner, db):
+    candidacy = db.session.scalar(select(Candidacy).where(Candidacy.reference == "VAE-2010-0019"))
+    candidacy.decided_on = date(2016, 3, 20)  # after today, and not what the history says
+    db.session.flush()
+    result = runner.invoke(args=["audit", "check"])
+    assert result.exit_code == 1
+    assert "VAE-2010-0019 : décision datée du 20/03/2016, après aujourd'hui." in result.output
+    assert "VAE-2010-0019 : selon l'historique, la date de décision serait « 25/03/2011 »" in result.output

@@ -63,6 +63,8 @@ SPEC = {
     "candidacies.new": ("GET", lambda w: "/candidatures/nouvelle", policy(candidate_own=OK, candidate_other=OK)),
     "candidacies.show": ("GET", lambda w: f"/candidatures/{w.draft.id}", CANDIDACY_VIEW),
     "candidacies.precheck": ("GET", lambda w: f"/candidatures/{w.draft.id}/precontrole.json", CANDIDACY_VIEW),
+    "candidacies.eligibility_letter": ("GET", lambda w: f"/candidatures/{w.draft.id}/decision-recevabilite.pdf",
+                                       {**CANDIDACY_VIEW, **{p: {404} for p in ("candidate_own", "coordinator_own", "admin")}}),
     "candidacies.save_application": ("POST", lambda w: f"/candidatures/{w.draft.id}/demande", {**OWNER_EDIT, "coordinator_own": DENIED}),
     "candidacies.add_experience": ("POST", lambda w: f"/candidatures/{w.draft.id}/experiences", OWNER_EDIT),
     "candidacies.edit_experience": ("GET", lambda w: f"/candidatures/{w.draft.id}/experiences/{w.experience.id}", {**OWNER_EDIT, "candidate_own": OK}),

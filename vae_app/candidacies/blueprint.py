@@ -27,6 +27,7 @@ bp.add_url_rule("/candidatures/<int:candidacy_id>/dossier/<code>", "save_validat
 # the candidacy page and its moves
 bp.add_url_rule("/candidatures/<int:candidacy_id>", "show", page.show)
 bp.add_url_rule("/candidatures/<int:candidacy_id>/precontrole.json", "precheck", page.precheck)
+bp.add_url_rule("/candidatures/<int:candidacy_id>/decision-recevabilite.pdf", "eligibility_letter", page.eligibility_letter)
 bp.add_url_rule("/candidatures/<int:candidacy_id>/actions/<move>", "move", page.move, methods=("POST",))
 
 # the coordinator's desk, the workflow for everyone

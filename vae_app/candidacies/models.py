@@ -248,3 +248,5 @@ class ComponentDecision(db.Model):
     component_code: Mapped[str] = mapped_column(sa.String(50))
     validated: Mapped[bool] = mapped_column(sa.Boolean)
     decided_on: Mapped[date] = mapped_column(sa.Date)
+
+    jury_session = relationship("JurySession")

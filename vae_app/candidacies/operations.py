@@ -90,7 +90,7 @@ def create_candidacy(candidate: User, certification_code: str, route: AccessRout
     db.session.add(candidacy)
     db.session.flush()
     audit(entity=Entity.CANDIDACY, entity_id=candidacy.id, candidacy_id=candidacy.id, event=Action.CREATE, actor=candidate,
-          to_state=S.DRAFT)
+          to_state=S.DRAFT, details={"experiences": [_said(row) for row in candidacy.experiences]} if candidacy.experiences else None)
     return candidacy
 
 
@@ -129,6 +129,11 @@ def _describe(row: ExperiencePeriod) -> str:
     return f"{row.job_title} — {row.organisation} ({row.start:%d/%m/%Y})"
 
 
+def _said(row: ExperiencePeriod) -> dict:
+    """What the candidate said of a period, as the audit keeps it (``related`` None: not said)."""
+    return {"experience": row.id, "related": row.related}
+
+
 FORM_FIELDS = {"start": "start", "end": "end_on", "hours": "hours"}  # the engine's field -> the form's
 
 
@@ -145,7 +150,8 @@ def add_experience(candidacy: Candidacy, user: User, values: dict) -> Experience
     _plausible(candidacy, values)
     row = ExperiencePeriod(**{name: values[name] for name in EXPERIENCE_FIELDS})
     candidacy.experiences.append(row)
-    _record(candidacy, Action.ADD_EXPERIENCE, user, _describe(row))
+    db.session.flush()
+    _record(candidacy, Action.ADD_EXPERIENCE, user, _describe(row), _said(row))
     return row
 
 
@@ -155,7 +161,7 @@ def update_experience(candidacy: Candidacy, user: User, experience_id: int, valu
     _plausible(candidacy, values)
     for name in EXPERIENCE_FIELDS:
         setattr(row, name, values[name])
-    _record(candidacy, Action.UPDATE_EXPERIENCE, user, _describe(row))
+    _record(candidacy, Action.UPDATE_EXPERIENCE, user, _describe(row), _said(row))
     return row
 
 
@@ -325,8 +331,8 @@ def _record_decision(candidacy, context, target):
             expiries[component.code] = validity.expires_on.isoformat() if validity.expires_on else None
     candidacy.decision_outcome = outcome
     candidacy.decided_on = day
-    return {"outcome": outcome.value, "session": session.reference, "components": results, "expires_on": expiries,
-            "carried_over": sorted(carried)}
+    return {"outcome": outcome.value, "session": session.reference, "decided_on": day.isoformat(), "components": results,
+            "expires_on": expiries, "carried_over": sorted(carried)}
 
 
 def _resume(candidacy, context, target):

@@ -37,6 +37,16 @@ def history(candidacy_id: int) -> list[AuditEvent]:
                               .options(selectinload(AuditEvent.actor)).order_by(AuditEvent.at, AuditEvent.id)).all()
 
 
+ELIGIBILITY_DECISIONS = ("declare_eligible", "declare_ineligible", "apply_silence")
+
+
+def eligibility_decision(candidacy_id: int) -> AuditEvent | None:
+    """The audit row of the candidacy's (latest) eligibility decision: declared, or implicit after silence."""
+    return db.session.scalar(select(AuditEvent).where(AuditEvent.candidacy_id == candidacy_id,
+                                                      AuditEvent.event.in_(ELIGIBILITY_DECISIONS))
+                             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1))
+
+
 def certifications_in_scope(certifier_id: int | None) -> list[Certification]:
     """A certifier's certifications (every one when ``None``), by code."""
     query = select(Certification).order_by(Certification.code)

@@ -48,7 +48,9 @@ def recompute(rules: RuleBook, apply: bool = True) -> list[Change]:
             changes.append(Change(row.candidacy.reference, row.component_code, row.expires_on, validity.expires_on, validity.rule))
             if apply:
                 audit(entity=Entity.ACQUIRED_COMPONENT, entity_id=row.id, candidacy_id=row.candidacy_id, event=Action.RECOMPUTE_EXPIRY,
-                      reason=f"{row.component_code} : {row.expires_on or 'permanente'} → {validity.expires_on or 'permanente'} ({validity.rule})")
+                      reason=f"{row.component_code} : {row.expires_on or 'permanente'} → {validity.expires_on or 'permanente'} ({validity.rule})",
+                      details={"component": row.component_code,
+                               "expires_on": validity.expires_on.isoformat() if validity.expires_on else None, "rule": validity.rule})
                 row.expires_on, row.validity_rule = validity.expires_on, validity.rule
     if apply:
         db.session.flush()

@@ -500,7 +500,8 @@ class DemoLoader:
         }
         by_candidate = {"submit", "submit_validation_file", "withdraw", "start_validation_file"}
         db.session.add(AuditEvent(at=created, actor_id=candidate.id, entity=Entity.CANDIDACY.value, entity_id=candidacy.id,
-                                  candidacy_id=candidacy.id, event="create", to_state=S.DRAFT.value))
+                                  candidacy_id=candidacy.id, event="create", to_state=S.DRAFT.value,
+                                  details={"experiences": [{"experience": e.id, "related": e.related} for e in candidacy.experiences]}))
         steps = PATH_ENDINGS[plan.state]
         when_of = [dates.get(event) or (plan.received_on or DEMO_DATE) for event, _s, _t in steps]
         for i in range(len(when_of) - 2, -1, -1):  # keep the story in order: each step before the next
@@ -510,5 +511,15 @@ class DemoLoader:
             db.session.add(AuditEvent(
                 at=datetime.combine(when, time(11)), actor_id=actor.id if actor else None, entity=Entity.CANDIDACY.value,
                 entity_id=candidacy.id, candidacy_id=candidacy.id, event=event, from_state=source.value,
-                to_state=target.value, reason=reasons.get(event),
+                to_state=target.value, reason=reasons.get(event), details=self._decision(candidacy) if event == "record_decision" else None,
             ))
+
+    @staticmethod
+    def _decision(candidacy: Candidacy) -> dict:
+        """A recorded jury decision as the workflow records it (the audit replays to the candidacy)."""
+        acquired = {a.component_code: a for a in candidacy.acquired_components}
+        decided = db.session.scalars(select(ComponentDecision).where(ComponentDecision.candidacy_id == candidacy.id)).all()
+        return {"outcome": candidacy.decision_outcome.value, "session": candidacy.jury_session.reference if candidacy.jury_session else None,
+                "decided_on": candidacy.decided_on.isoformat(), "components": {d.component_code: d.validated for d in decided},
+                "expires_on": {code: a.expires_on.isoformat() if a.expires_on else None for code, a in acquired.items()},
+                "carried_over": []}

@@ -1,35 +1,13 @@
-"""Convocations and minutes as PDF (WeasyPrint), invitations as iCalendar (.ics).
-
-WeasyPrint needs the Pango library of the system; it is imported here, when a
-PDF is asked for, so that the app starts anywhere and says what to install.
-"""
+"""Convocations and minutes as PDF (:func:`vae_app.web.pdf.render_pdf`), invitations as iCalendar (.ics)."""
 from __future__ import annotations
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import render_template
-
-from .. import clock
 from ..certifications.registry import get_rules
-from ..errors import Unavailable
+from ..web.pdf import render_pdf
 
 PARIS = ZoneInfo("Europe/Paris")
-INSTALL_HINT = ("La génération des PDF nécessite WeasyPrint et la bibliothèque Pango du système "
-                "(Debian/Ubuntu : apt-get install libpango-1.0-0 libpangoft2-1.0-0).")
-
-
-class PdfUnavailable(Unavailable):
-    """WeasyPrint or Pango is missing (503); the message says what to install."""
-
-
-def render_pdf(template: str, **context) -> bytes:
-    try:
-        from weasyprint import HTML
-    except (ImportError, OSError) as exc:  # OSError: Pango not found
-        raise PdfUnavailable(f"{INSTALL_HINT} ({exc.__class__.__name__})") from None
-    html = render_template(template, generated_on=clock.today(), **context)
-    return HTML(string=html).write_pdf()
 
 
 def convocation_candidate(session, candidacy) -> bytes:

@@ -8,6 +8,7 @@ from flask_babel import format_date, format_datetime
 from .. import clock
 from ..certifications.registry import get_rules
 from .i18n import current_language
+from ..dates import long_date
 from .navigation import nav_items
 
 
@@ -23,6 +24,7 @@ def register_template_helpers(app) -> None:
         }
 
     app.add_template_global(nav_items)
+    app.add_template_global(long_date)
 
     # Templates compare enums, never their values as strings: every enum a template tests is named here.
     from ..candidacies.models import CandidacyState

@@ -12,9 +12,10 @@ from ...auth.permissions import can_fire_move
 from ...certifications.registry import get_rules
 from ...certifications.vocabulary import DecisionOutcome
 from ...database import unit_of_work
-from ...errors import InvalidData
+from ...errors import InvalidData, NotFound
 from ...extensions import db
 from ...juries import operations as jury_ops, queries as jury_queries
+from ...web.pdf import pdf_response, render_pdf
 from ...web.errors import on_refusal
 from ...web.forms import ConfirmForm
 from .. import queries
@@ -80,6 +81,25 @@ def show_page(candidacy: Candidacy, status: int = 200, **forms):
 @login_required
 def show(candidacy_id: int):
     return show_page(load(candidacy_id))
+
+
+@login_required
+def eligibility_letter(candidacy_id: int):
+    """The letter of the eligibility decision, drawn from the record (the decision's audit row): who decided what,
+    when, why — for the candidate and the certifier's file."""
+    candidacy = load(candidacy_id)
+    decision = queries.eligibility_decision(candidacy.id)
+    if decision is None:
+        raise NotFound(_("Aucune décision de recevabilité n'est encore prise pour ce dossier."))
+    rules = get_rules()
+    cert = rules.certification(candidacy.certification.code)
+    decided_on = candidacy.eligibility_decided_on or decision.at.date()
+    verdict = (decision.details or {}).get("verdict") or {}
+    failing = [check for check in verdict.get("checks", []) if check.get("outcome") == "fail"]
+    body = render_pdf("candidacies/pdf/eligibility_decision.html", candidacy=candidacy, decision=decision, decided_on=decided_on,
+                      admissible=decision.to_state == S.ELIGIBLE.value, implicit=decision.event == "apply_silence",
+                      failing=failing, title=cert.title_on(candidacy.received_on), certifier=cert.certifier_on(decided_on))
+    return pdf_response(body, f"decision-recevabilite-{candidacy.reference}.pdf")
 
 
 @login_required

@@ -9,13 +9,9 @@ from ...auth.permissions import can_manage_session
 from ...candidacies.models import Candidacy
 from ...errors import NotFound, PermissionDenied
 from ...extensions import db
+from ...web.pdf import pdf_response
 from .. import documents, queries
 from . import own_session
-
-
-def _pdf(data: bytes, filename: str) -> Response:
-    return Response(data, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
 
 
 @login_required
@@ -26,7 +22,7 @@ def convocation_candidate(session_id: int, candidacy_id: int):
     session = candidacy.jury_session
     if not (can_manage_session(current_user, session) or current_user.id == candidacy.candidate_id):
         raise PermissionDenied()
-    return _pdf(documents.convocation_candidate(session, candidacy), f"convocation-{candidacy.reference}.pdf")
+    return pdf_response(documents.convocation_candidate(session, candidacy), f"convocation-{candidacy.reference}.pdf")
 
 
 @login_required
@@ -37,7 +33,7 @@ def convocation_member(session_id: int, member_id: int):
         raise NotFound()
     if not (can_manage_session(current_user, session) or sitting.member.user_id == current_user.id):
         raise PermissionDenied()
-    return _pdf(documents.convocation_member(session, sitting), f"convocation-{session.reference}-{member_id}.pdf")
+    return pdf_response(documents.convocation_member(session, sitting), f"convocation-{session.reference}-{member_id}.pdf")
 
 
 @login_required
@@ -50,5 +46,5 @@ def invitation(session_id: int):
 @login_required
 def minutes(session_id: int):
     session = own_session(session_id, manage=False)
-    return _pdf(documents.minutes(session, queries.recorded_decisions(session), queries.compliance(session)),
+    return pdf_response(documents.minutes(session, queries.recorded_decisions(session), queries.compliance(session)),
                 f"proces-verbal-{session.reference}.pdf")

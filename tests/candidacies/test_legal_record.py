@@ -1,0 +1,254 @@
+"""The record never says what did not happen: a decision before the jury sits, an answer chosen for
+the jury, an unsaid fact stored as said, a later application counted against an earlier one, an
+impossible period counted, a move fired in one unconsidered click."""
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import TEST_PASSWORD, page_text, visible_text
+from vae_app.audit.models import AuditEvent
+from vae_app.auth.models import Role
+from vae_app.candidacies.models import Candidacy, CandidacyState as S, ComponentAssessment, ExperiencePeriod
+from vae_app.candidacies.operations import fire
+from vae_app.errors import MoveRefused
+from vae_app.juries.models import SessionStatus
+
+from ..workflow_fixtures import COMPONENTS_5385
+
+ALL_PARTIAL = {"PILOTAGE": True, "GESTION": True, "COORDINATION": False, "PROJETS": False}
+
+
+def counts(db) -> tuple:
+    """Rows that a refused request must leave as they were."""
+    return tuple(db.session.scalar(select(func.count()).select_from(model)) for model in (AuditEvent, Candidacy, ExperiencePeriod,
+                                                                                          ComponentAssessment))
+
+
+# --- 1. a decision is the jury's, once it has sat ------------------------------------------------
+
+def test_a_decision_before_the_jury_sits_is_refused_and_changes_nothing(db, candidacy_in, coordinator, frozen_clock):
+    candidacy = candidacy_in(S.JURY_SCHEDULED)  # the session sits on 15 March 2016 at 9:00; today is 1 March
+    before = counts(db)
+    with pytest.raises(MoveRefused) as refused:
+        fire(candidacy, "record_decision", coordinator, data={"outcome": "partial", "components": ALL_PARTIAL})
+    assert "Le jury siège le 15/03/2016 à 09:00" in refused.value.reasons[0]
+    assert candidacy.state is S.JURY_SCHEDULED and candidacy.decided_on is None and counts(db) == before
+
+
+@pytest.mark.parametrize("moment,allowed", [(datetime(2016, 3, 15, 8, 59), False), (datetime(2016, 3, 15, 9, 0), True)])
+def test_the_jury_decides_from_the_minute_its_session_starts(db, candidacy_in, coordinator, frozen_clock, moment, allowed):
+    candidacy = candidacy_in(S.JURY_SCHEDULED)
+    frozen_clock.set(moment)
+    if allowed:
+        assert fire(candidacy, "record_decision", coordinator, data={"outcome": "partial", "components": ALL_PARTIAL}) \
+            is S.PARTIALLY_VALIDATED
+        assert candidacy.decided_on == date(2016, 3, 15)
+    else:
+        with pytest.raises(MoveRefused):
+            fire(candidacy, "record_decision", coordinator, data={"outcome": "partial", "components": ALL_PARTIAL})
+
+
+def test_a_session_not_confirmed_takes_no_decision(db, candidacy_in, coordinator, frozen_clock):
+    candidacy = candidacy_in(S.JURY_SCHEDULED)
+    candidacy.jury_session.status = SessionStatus.DRAFT  # data older than reopening: a convened candidate in a draft
+    frozen_clock.set(datetime(2016, 3, 16, 9))
+    with pytest.raises(MoveRefused) as refused:
+        fire(candidacy, "record_decision", coordinator, data={"outcome": "absent"})
+    assert "n'est pas confirmée" in refused.value.reasons[0]
+
+
+def test_a_candidate_not_convened_gets_no_decision(db, candidacy_in, coordinator, make_session, frozen_clock):
+    candidacy = candidacy_in(S.READY_FOR_JURY)
+    candidacy.jury_session = make_session(starts_at=datetime(2016, 2, 20, 9))  # proposed for it, never convened
+    with pytest.raises(MoveRefused) as refused:
+        fire(candidacy, "record_decision", coordinator, data={"outcome": "partial", "components": ALL_PARTIAL})
+    assert "impossible dans l'état" in refused.value.reasons[0]
+
+
+def test_the_api_refuses_an_early_decision_with_the_same_guard(client, db, candidacy_in, coordinator):
+    candidacy = candidacy_in(S.JURY_SCHEDULED)
+    token = client.post("/api/v1/auth/token", json={"email": coordinator.email, "password": TEST_PASSWORD}).get_json()["token"]
+    response = client.post(f"/api/v1/candidacies/{candidacy.id}/events", headers={"Authorization": f"Bearer {token}"},
+                           json={"event": "record_decision", "data": {"outcome": "partial", "components": ALL_PARTIAL}})
+    assert response.status_code == 409 and "Le jury siège le 15/03/2016" in response.get_json()["error"]
+
+
+def test_the_session_decisions_page_takes_none_before_the_jury_sits(desk, db, candidacy_in):
+    candidacy = candidacy_in(S.JURY_SCHEDULED)
+    session = candidacy.jury_session
+    page = desk.get(f"/jurys/sessions/{session.id}/decisions")
+    assert "ses décisions pourront être enregistrées une fois qu'il aura siégé" in page_text(page) and 'type="radio"' not in page_text(page)
+    before = counts(db)
+    response = desk.post(f"/jurys/sessions/{session.id}/decisions", data={
+        f"presence-{candidacy.id}": "present", **{f"c-{candidacy.id}-{c}": "no" for c in COMPONENTS_5385},
+        "step": "confirm", "confirmed": "y"})
+    assert response.status_code == 409 and counts(db) == before
+    db.session.refresh(session)
+    assert session.status is SessionStatus.CONFIRMED and candidacy.state is S.JURY_SCHEDULED
+
+
+# --- 2. nothing chosen for the jury; a summary before saving; assessments kept ---------------------
+
+@pytest.fixture
+def after_the_jury(candidacy_in, frozen_clock):
+    candidacy = candidacy_in(S.JURY_SCHEDULED)
+    frozen_clock.set(datetime(2016, 3, 15, 17))
+    return candidacy
+
+
+def test_the_decisions_form_chooses_nothing_in_advance(desk, after_the_jury):
+    page = desk.get(f"/jurys/sessions/{after_the_jury.jury_session.id}/decisions").get_data(as_text=True)
+    assert 'type="radio"' in page and " checked" not in page
+
+
+def test_a_present_candidate_needs_a_choice_for_every_component(desk, db, after_the_jury):
+    before = counts(db)
+    response = desk.post(f"/jurys/sessions/{after_the_jury.jury_session.id}/decisions", data={
+        f"presence-{after_the_jury.id}": "present", f"c-{after_the_jury.id}-PILOTAGE": "yes", "step": "confirm", "confirmed": "y"})
+    text = visible_text(response)
+    assert response.status_code == 422 and f"{after_the_jury.reference}" in text and "pour GESTION" in text and "pour PROJETS" in text
+    assert counts(db) == before and after_the_jury.state is S.JURY_SCHEDULED
+
+
+def test_decisions_are_summed_up_before_they_are_recorded(desk, db, after_the_jury):
+    answers = {f"presence-{after_the_jury.id}": "present", **{f"c-{after_the_jury.id}-{c}": "yes" if ok else "no"
+                                                             for c, ok in ALL_PARTIAL.items()}}
+    before = counts(db)
+    summary = desk.post(f"/jurys/sessions/{after_the_jury.jury_session.id}/decisions", data=answers)
+    assert summary.status_code == 200 and "→ Validation partielle" in visible_text(summary) and counts(db) == before
+    unconfirmed = desk.post(f"/jurys/sessions/{after_the_jury.jury_session.id}/decisions", data={**answers, "step": "confirm"})
+    assert unconfirmed.status_code == 422 and counts(db) == before
+    done = desk.post(f"/jurys/sessions/{after_the_jury.jury_session.id}/decisions", data={**answers, "step": "confirm", "confirmed": "y"})
+    assert done.status_code == 302
+    db.session.refresh(after_the_jury)
+    assert after_the_jury.state is S.PARTIALLY_VALIDATED
+
+
+def test_a_component_assessed_again_keeps_its_earlier_assessment(db, candidacy_in, coordinator, frozen_clock):
+    candidacy = candidacy_in(S.UNDER_ASSESSMENT)
+    fire(candidacy, "record_assessment", coordinator, data={"component": "GESTION", "result": "failed", "note": "Budget absent"})
+    frozen_clock.set(date(2016, 3, 8))
+    fire(candidacy, "record_assessment", coordinator, data={"component": "GESTION", "result": "passed"})
+    rows = [a for a in candidacy.assessments if a.component_code == "GESTION"]
+    assert [(a.result.value, a.superseded_on) for a in rows] == [("failed", date(2016, 3, 8)), ("passed", None)]
+    assert [a.result.value for a in candidacy.current_assessments if a.component_code == "GESTION"] == ["passed"]
+
+
+# --- 3. what the candidate left unsaid stays unsaid ------------------------------------------------
+
+def test_an_unsaid_relation_saved_on_the_web_stays_unsaid(client, db, candidacy_in, login):
+    candidacy = candidacy_in(S.DRAFT)
+    login(candidacy.candidate)
+    response = client.post(f"/candidatures/{candidacy.id}/experiences", data={
+        "status": "salaried", "job_title": "Coordinatrice", "organisation": "Maison de quartier", "start": "2012-01-01",
+        "end_on": "2014-12-31", "related": "unsaid"})
+    assert response.status_code == 302
+    row = db.session.scalars(select(ExperiencePeriod).where(ExperiencePeriod.candidacy_id == candidacy.id,
+                                                            ExperiencePeriod.job_title == "Coordinatrice")).one()
+    assert row.related is None
+    assert "non précisé" in visible_text(client.get(f"/candidatures/{candidacy.id}"))
+
+
+def test_the_experience_form_chooses_no_answer_for_the_candidate(client, db, candidacy_in, login):
+    candidacy = candidacy_in(S.DRAFT)
+    login(candidacy.candidate)
+    page = client.get(f"/candidatures/{candidacy.id}").get_data(as_text=True)
+    fieldset = page[page.index('name="related"') - 300:page.index("</fieldset>", page.index('name="related"'))]
+    assert " checked" not in fieldset
+    response = client.post(f"/candidatures/{candidacy.id}/experiences", data={
+        "status": "salaried", "job_title": "Animatrice", "organisation": "MJC", "start": "2012-01-01", "end_on": "2014-12-31"})
+    assert response.status_code == 422 and "Répondez : oui, non, ou non précisé." in visible_text(response)
+
+
+@pytest.mark.parametrize("related", [None, "absent"])
+def test_an_unsaid_relation_sent_to_the_api_stays_unsaid(client, db, make_user, related):
+    user = make_user(Role.CANDIDATE)
+    token = client.post("/api/v1/auth/token", json={"email": user.email, "password": TEST_PASSWORD}).get_json()["token"]
+    period = {"status": "salaried", "start": "2012-01-01", "end": "2014-12-31"}
+    if related is None:
+        period["related"] = None
+    response = client.post("/api/v1/candidacies", headers={"Authorization": f"Bearer {token}"},
+                           json={"certification": "RNCP5385", "route": "vae", "experiences": [period]})
+    assert response.status_code == 201 and response.get_json()["experiences"][0]["related"] is None
+
+
+# --- 4. only earlier applications count against R1 -----------------------------------------------
+
+def test_a_later_application_does_not_make_an_earlier_one_inadmissible(db, candidacy_in, make_candidacy, coordinator):
+    first = candidacy_in(S.SUBMITTED, received_on=date(2016, 3, 1))
+    make_candidacy("RNCP5385", state=S.SUBMITTED, candidate=first.candidate, received_on=date(2016, 6, 15))
+    assert fire(first, "declare_eligible", coordinator) is S.ELIGIBLE  # no justification needed: R1 passes for it
+
+
+# --- 5. an impossible period is refused, with its field ---------------------------------------------
+
+def test_an_impossible_period_on_the_web_is_refused_beside_its_field_and_nothing_is_saved(client, db, candidacy_in, login):
+    candidacy = candidacy_in(S.DRAFT)
+    login(candidacy.candidate)
+    before = counts(db)
+    response = client.post(f"/candidatures/{candidacy.id}/experiences", data={
+        "status": "salaried", "job_title": "Bâtisseur", "organisation": "Rome", "start": "0211-01-01", "end_on": "2014-12-31",
+        "related": "yes"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="start-error"' in page and "vos 14 ans" in page_text(response)
+    assert 'value="Bâtisseur"' in page and counts(db) == before  # the form is kept, nothing is saved
+
+
+def test_hours_a_period_cannot_hold_are_refused(client, db, candidacy_in, login):
+    candidacy = candidacy_in(S.DRAFT)
+    login(candidacy.candidate)
+    response = client.post(f"/candidatures/{candidacy.id}/experiences", data={
+        "status": "salaried", "job_title": "Veilleur", "organisation": "Foyer", "start": "2015-01-01", "end_on": "2015-12-31",
+        "hours": "50000", "related": "yes"})
+    assert response.status_code == 422 and 'id="hours-error"' in response.get_data(as_text=True)
+
+
+def test_the_api_refuses_an_impossible_period_with_its_field(client, db, make_user):
+    user = make_user(Role.CANDIDATE)
+    token = client.post("/api/v1/auth/token", json={"email": user.email, "password": TEST_PASSWORD}).get_json()["token"]
+    response = client.post("/api/v1/candidacies", headers={"Authorization": f"Bearer {token}"}, json={
+        "certification": "RNCP5385", "route": "vae", "applicant": {"birth_date": "1990-05-01"},
+        "experiences": [{"status": "salaried", "start": "2000-01-01", "end": "2010-12-31", "related": True}]})
+    assert response.status_code == 422 and "experiences[0].start" in response.get_json()["errors"]
+
+
+# --- 7. no unconsidered click --------------------------------------------------------------------
+
+def test_filing_asks_for_a_confirmation_that_says_what_follows(client, db, candidacy_in, login):
+    candidacy = candidacy_in(S.DRAFT)
+    login(candidacy.candidate)
+    page = visible_text(client.get(f"/candidatures/{candidacy.id}"))
+    assert "je ne pourrai plus la modifier" in page
+    response = client.post(f"/candidatures/{candidacy.id}/actions/submit", data={"version": candidacy.version})
+    assert response.status_code == 422 and candidacy.state is S.DRAFT
+
+
+def test_filing_is_refused_while_the_precheck_asks_the_candidate_a_question(db, candidacy_in):
+    candidacy = candidacy_in(S.DRAFT)
+    candidacy.experiences[0].related = None
+    with pytest.raises(MoveRefused) as refused:
+        fire(candidacy, "submit", candidacy.candidate)
+    assert any(reason.startswith("Précisez si ces activités sont en rapport direct") for reason in refused.value.reasons)
+
+
+def test_a_negative_decision_produces_its_letter(client, db, candidacy_in, coordinator, login):
+    pytest.importorskip("weasyprint", reason="WeasyPrint (and Pango) are needed for PDFs")
+    from pypdf import PdfReader
+
+    candidacy = candidacy_in(S.SUBMITTED)
+    fire(candidacy, "declare_ineligible", coordinator, reason="Les activités déclarées ne relèvent pas de la direction d'un organisme.")
+    login(candidacy.candidate)
+    response = client.get(f"/candidatures/{candidacy.id}/decision-recevabilite.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert "non recevable" in text and "ne relèvent pas de la direction" in text and "Le 1er mars 2016" in text
+
+
+def test_no_letter_before_a_decision(client, db, candidacy_in, login):
+    candidacy = candidacy_in(S.SUBMITTED)
+    login(candidacy.candidate)
+    assert client.get(f"/candidatures/{candidacy.id}/decision-recevabilite.pdf").status_code == 404
