@@ -10,8 +10,24 @@ MONTHS = {
 }
 
 
+# The dates a person may type: beyond them a date is a typing slip (« 0211 », « 9999 »), said as such — an
+# input bound, not a rule of law (the rules say what is plausible within it).
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2099, 12, 31)
+
+
 def short_date(day: date | datetime) -> str:
-    return f"{day:%d/%m/%Y}"
+    """« 01/03/2016 » (the year always in four digits)."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
+def out_of_range(day: date | datetime | None) -> str | None:
+    """Why a typed date cannot be meant (None: it can)."""
+    if day is None:
+        return None
+    value = day.date() if isinstance(day, datetime) else day
+    if value < EARLIEST_DATE or value > LATEST_DATE:
+        return f"année {value.year} : vérifiez la date (entre {EARLIEST_DATE.year} et {LATEST_DATE.year})"
+    return None
 
 
 def long_date(day: date | datetime, lang: str = "fr") -> str:

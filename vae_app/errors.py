@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
+from .enums import N_
+
 
 class DomainError(Exception):
     """Something the application refuses, said for people. ``status`` is the HTTP answer;
@@ -98,9 +100,9 @@ class MoveRefused(Conflict):
     """A workflow move is not possible now; ``reasons`` say why, in French. 409 when the record's
     state forbids it, 422 when the input given with it is at fault."""
 
-    def __init__(self, move: str, reasons: list[str], status: int = 409):
+    def __init__(self, move: str, reasons: list[str], status: int = 409, errors: Mapping[str, list[str]] | None = None):
         self.move = move
-        DomainError.__init__(self, " ".join(reasons) or None, {"event": list(reasons)}, status)
+        DomainError.__init__(self, " ".join(reasons) or None, errors or {"event": list(reasons)}, status)
 
 
 class Unavailable(DomainError):
@@ -110,4 +112,5 @@ class Unavailable(DomainError):
     default_message = "Fonction indisponible sur ce serveur."
 
 
-CHANGED_MEANWHILE = "Ce dossier a été modifié entre-temps par quelqu'un d'autre : rechargez la page et recommencez."
+CHANGED_MEANWHILE = N_("Ce dossier a été modifié entre-temps (par une autre personne, ou depuis un autre onglet) : rechargez la "
+                       "page et recommencez.")

@@ -99,7 +99,7 @@ def test_a_coordinator_lists_their_certifiers_files_in_pages_with_totals(api, ap
 
 @pytest.mark.parametrize("body,field", [
     ({"event": "fly"}, "event"),
-    ({"event": "request_documents"}, "event"),  # a reason is required
+    ({"event": "request_documents"}, "reason"),  # a reason is required: the error names it
     ({"event": "declare_ineligible", "reason": 3}, "reason"),
     ({"event": "withdraw", "colour": "red"}, "colour"),
     ({"event": "withdraw", "version": "1"}, "version"),

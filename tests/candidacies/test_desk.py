@@ -143,17 +143,19 @@ def test_a_candidacy_is_summoned_to_an_upcoming_session_through_the_page(desk, c
     assert candidacy.state is S.JURY_SCHEDULED and candidacy.jury_session is session
 
 
-def test_a_jury_decision_is_recorded_through_the_page(desk, candidacy_in, db, frozen_clock):
+def test_a_jury_decision_is_entered_on_its_session_page_only(desk, candidacy_in, db, frozen_clock):
+    """One place for decisions — the session's, where nothing is chosen in advance and a summary is confirmed —:
+    the candidacy page points to it, and a decision posted to the candidacy is refused and changes nothing."""
     candidacy = candidacy_in(S.JURY_SCHEDULED)
     frozen_clock.set(datetime(2016, 3, 15, 17))  # the jury sat at 9:00
+    page = desk.get(f"/candidatures/{candidacy.id}").get_data(as_text=True)
+    assert f"/jurys/sessions/{candidacy.jury_session_id}/decisions" in page and 'name="outcome"' not in page
     response = desk.post(f"/candidatures/{candidacy.id}/actions/record_decision", data={
         "version": candidacy.version, "outcome": "partial", "component-PILOTAGE": "yes", "component-GESTION": "no",
         "component-COORDINATION": "yes", "component-PROJETS": "no"})
-    assert response.status_code == 302
+    assert response.status_code == 409 and "page des décisions de sa session" in page_text(response)
     db.session.refresh(candidacy)
-    assert candidacy.state is S.PARTIALLY_VALIDATED
-    assert {a.component_code: a.expires_on for a in candidacy.acquired_components} == {
-        "PILOTAGE": date(2021, 3, 15), "COORDINATION": date(2021, 3, 15)}
+    assert candidacy.state is S.JURY_SCHEDULED and candidacy.acquired_components == []
 
 
 def test_the_workflow_diagram_page_shows_the_machine(client, db):

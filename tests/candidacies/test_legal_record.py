@@ -22,6 +22,19 @@ from ..workflow_fixtures import COMPONENTS_5385
 ALL_PARTIAL = {"PILOTAGE": True, "GESTION": True, "COORDINATION": False, "PROJETS": False}
 
 
+def bearer(client, user) -> dict:
+    """The API's headers for ``user``, with a token of the day (tokens expire)."""
+    token = client.post("/api/v1/auth/token", json={"email": user.email, "password": TEST_PASSWORD}).get_json()["token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def post_period(client, candidacy, **fields):
+    """A period as the candidate posts it on their page (a plausible one, but for ``fields``)."""
+    return client.post(f"/candidatures/{candidacy.id}/experiences", data={
+        "status": "salaried", "job_title": "Coordinatrice", "organisation": "Maison de quartier", "start": "2012-01-01",
+        "end_on": "2014-12-31", "related": "yes", **fields})
+
+
 def counts(db) -> tuple:
     """Rows that a refused request must leave as they were."""
     return tuple(db.session.scalar(select(func.count()).select_from(model)) for model in (AuditEvent, Candidacy, ExperiencePeriod,
@@ -71,8 +84,8 @@ def test_a_candidate_not_convened_gets_no_decision(db, candidacy_in, coordinator
 
 def test_the_api_refuses_an_early_decision_with_the_same_guard(client, db, candidacy_in, coordinator):
     candidacy = candidacy_in(S.JURY_SCHEDULED)
-    token = client.post("/api/v1/auth/token", json={"email": coordinator.email, "password": TEST_PASSWORD}).get_json()["token"]
-    response = client.post(f"/api/v1/candidacies/{candidacy.id}/events", headers={"Authorization": f"Bearer {token}"},
+    headers = bearer(client, coordinator)
+    response = client.post(f"/api/v1/candidacies/{candidacy.id}/events", headers=headers,
                            json={"event": "record_decision", "data": {"outcome": "partial", "components": ALL_PARTIAL}})
     assert response.status_code == 409 and "Le jury siège le 15/03/2016" in response.get_json()["error"]
 
@@ -128,6 +141,54 @@ def test_decisions_are_summed_up_before_they_are_recorded(desk, db, after_the_ju
     assert after_the_jury.state is S.PARTIALLY_VALIDATED
 
 
+def test_an_unticked_confirmation_shows_the_summary_again(desk, db, after_the_jury):
+    answers = {f"presence-{after_the_jury.id}": "present", **{f"c-{after_the_jury.id}-{c}": "yes" if ok else "no"
+                                                             for c, ok in ALL_PARTIAL.items()}}
+    response = desk.post(f"/jurys/sessions/{after_the_jury.jury_session.id}/decisions", data={**answers, "step": "confirm"})
+    text = visible_text(response)
+    assert response.status_code == 422 and "Cochez la case qui confirme ces décisions" in text and "→ Validation partielle" in text
+
+
+def test_decisions_sent_twice_are_recorded_once_and_the_second_is_told(desk, db, after_the_jury):
+    answers = {f"presence-{after_the_jury.id}": "present", "step": "confirm", "confirmed": "y",
+               **{f"c-{after_the_jury.id}-{c}": "yes" if ok else "no" for c, ok in ALL_PARTIAL.items()}}
+    assert desk.post(f"/jurys/sessions/{after_the_jury.jury_session.id}/decisions", data=answers).status_code == 302
+    before = counts(db)
+    again = desk.post(f"/jurys/sessions/{after_the_jury.jury_session.id}/decisions", data=answers)
+    assert again.status_code == 409 and after_the_jury.reference in visible_text(again) and "Rien n'a été enregistré" in visible_text(again)
+    assert counts(db) == before
+
+
+def test_the_candidacy_page_takes_no_decision_of_its_own(desk, db, after_the_jury):
+    before = counts(db)
+    response = desk.post(f"/candidatures/{after_the_jury.id}/actions/record_decision", data={
+        "version": after_the_jury.version, "outcome": "full", **{f"component-{c}": "yes" for c in COMPONENTS_5385}})
+    assert response.status_code == 409 and counts(db) == before and after_the_jury.state is S.JURY_SCHEDULED
+
+
+def test_the_api_names_the_component_a_decision_lacks(client, db, after_the_jury, coordinator):
+    headers = bearer(client, coordinator)
+    response = client.post(f"/api/v1/candidacies/{after_the_jury.id}/events", headers=headers,
+                           json={"event": "record_decision", "data": {"outcome": "partial", "components": {"PILOTAGE": True}}})
+    errors = response.get_json()["errors"]
+    assert response.status_code == 422 and {"data.components.GESTION", "data.components.PROJETS"} <= set(errors)
+
+
+def test_the_api_offers_a_decision_only_once_the_jury_has_sat(client, db, candidacy_in, coordinator, frozen_clock):
+    candidacy = candidacy_in(S.JURY_SCHEDULED)
+
+    def events():  # a token of the day (they expire)
+        headers = bearer(client, coordinator)
+        return client.get(f"/api/v1/candidacies/{candidacy.id}", headers=headers).get_json()[
+            "available_events"]
+
+    assert "record_decision" not in events() and "unschedule" in events()
+    frozen_clock.set(datetime(2016, 3, 15, 8, 59))
+    assert "record_decision" not in events()
+    frozen_clock.set(datetime(2016, 3, 15, 9, 0))
+    assert "record_decision" in events() and "unschedule" not in events()
+
+
 def test_a_component_assessed_again_keeps_its_earlier_assessment(db, candidacy_in, coordinator, frozen_clock):
     candidacy = candidacy_in(S.UNDER_ASSESSMENT)
     fire(candidacy, "record_assessment", coordinator, data={"component": "GESTION", "result": "failed", "note": "Budget absent"})
@@ -143,9 +204,7 @@ def test_a_component_assessed_again_keeps_its_earlier_assessment(db, candidacy_i
 def test_an_unsaid_relation_saved_on_the_web_stays_unsaid(client, db, candidacy_in, login):
     candidacy = candidacy_in(S.DRAFT)
     login(candidacy.candidate)
-    response = client.post(f"/candidatures/{candidacy.id}/experiences", data={
-        "status": "salaried", "job_title": "Coordinatrice", "organisation": "Maison de quartier", "start": "2012-01-01",
-        "end_on": "2014-12-31", "related": "unsaid"})
+    response = post_period(client, candidacy, related="unsaid")
     assert response.status_code == 302
     row = db.session.scalars(select(ExperiencePeriod).where(ExperiencePeriod.candidacy_id == candidacy.id,
                                                             ExperiencePeriod.job_title == "Coordinatrice")).one()
@@ -167,11 +226,11 @@ def test_the_experience_form_chooses_no_answer_for_the_candidate(client, db, can
 @pytest.mark.parametrize("related", [None, "absent"])
 def test_an_unsaid_relation_sent_to_the_api_stays_unsaid(client, db, make_user, related):
     user = make_user(Role.CANDIDATE)
-    token = client.post("/api/v1/auth/token", json={"email": user.email, "password": TEST_PASSWORD}).get_json()["token"]
+    headers = bearer(client, user)
     period = {"status": "salaried", "start": "2012-01-01", "end": "2014-12-31"}
     if related is None:
         period["related"] = None
-    response = client.post("/api/v1/candidacies", headers={"Authorization": f"Bearer {token}"},
+    response = client.post("/api/v1/candidacies", headers=headers,
                            json={"certification": "RNCP5385", "route": "vae", "experiences": [period]})
     assert response.status_code == 201 and response.get_json()["experiences"][0]["related"] is None
 
@@ -190,9 +249,7 @@ def test_an_impossible_period_on_the_web_is_refused_beside_its_field_and_nothing
     candidacy = candidacy_in(S.DRAFT)
     login(candidacy.candidate)
     before = counts(db)
-    response = client.post(f"/candidatures/{candidacy.id}/experiences", data={
-        "status": "salaried", "job_title": "Bâtisseur", "organisation": "Rome", "start": "0211-01-01", "end_on": "2014-12-31",
-        "related": "yes"})
+    response = post_period(client, candidacy, job_title="Bâtisseur", start="0211-01-01")
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and 'id="start-error"' in page and "vos 14 ans" in page_text(response)
     assert 'value="Bâtisseur"' in page and counts(db) == before  # the form is kept, nothing is saved
@@ -201,19 +258,66 @@ def test_an_impossible_period_on_the_web_is_refused_beside_its_field_and_nothing
 def test_hours_a_period_cannot_hold_are_refused(client, db, candidacy_in, login):
     candidacy = candidacy_in(S.DRAFT)
     login(candidacy.candidate)
-    response = client.post(f"/candidatures/{candidacy.id}/experiences", data={
-        "status": "salaried", "job_title": "Veilleur", "organisation": "Foyer", "start": "2015-01-01", "end_on": "2015-12-31",
-        "hours": "50000", "related": "yes"})
+    response = post_period(client, candidacy, start="2015-01-01", end_on="2015-12-31", hours="50000")
     assert response.status_code == 422 and 'id="hours-error"' in response.get_data(as_text=True)
 
 
 def test_the_api_refuses_an_impossible_period_with_its_field(client, db, make_user):
     user = make_user(Role.CANDIDATE)
-    token = client.post("/api/v1/auth/token", json={"email": user.email, "password": TEST_PASSWORD}).get_json()["token"]
-    response = client.post("/api/v1/candidacies", headers={"Authorization": f"Bearer {token}"}, json={
+    headers = bearer(client, user)
+    response = client.post("/api/v1/candidacies", headers=headers, json={
         "certification": "RNCP5385", "route": "vae", "applicant": {"birth_date": "1990-05-01"},
         "experiences": [{"status": "salaried", "start": "2000-01-01", "end": "2010-12-31", "related": True}]})
     assert response.status_code == 422 and "experiences[0].start" in response.get_json()["errors"]
+
+
+@pytest.mark.parametrize("birth_date,words", [
+    ("2005-01-01", "moins de 14 ans"),   # 11 years old on the receipt day
+    ("2002-03-02", "moins de 14 ans"),   # turns 14 the day after the receipt
+    ("0001-01-01", "Année 1"),
+    ("2016-03-01", "doit être passée"),
+])
+def test_a_birth_date_that_cannot_be_the_applicant_s_is_refused(client, db, candidacy_in, login, birth_date, words):
+    candidacy = candidacy_in(S.DRAFT)
+    login(candidacy.candidate)
+    before = candidacy.birth_date
+    response = client.post(f"/candidatures/{candidacy.id}/demande", data={"birth_date": birth_date})
+    assert response.status_code == 422 and 'id="birth_date-error"' in response.get_data(as_text=True) and words in page_text(response)
+    db.session.refresh(candidacy)
+    assert candidacy.birth_date == before
+
+
+def test_the_fourteenth_birthday_on_the_receipt_day_is_a_plausible_birth_date(client, db, candidacy_in, login):
+    candidacy = candidacy_in(S.DRAFT)  # not yet received: judged on the day it is written, 01/03/2016
+    login(candidacy.candidate)
+    assert client.post(f"/candidatures/{candidacy.id}/demande", data={"birth_date": "2002-03-01"}).status_code == 302
+
+
+@pytest.mark.parametrize("applicant,field", [({"birth_date": "0001-01-01"}, "birth_date"), ({"birth_date": "2010-01-01"}, "birth_date")])
+def test_the_api_refuses_an_impossible_birth_date(client, db, make_user, applicant, field):
+    user = make_user(Role.CANDIDATE)
+    headers = bearer(client, user)
+    response = client.post("/api/v1/candidacies", headers=headers, json={
+        "certification": "RNCP5385", "route": "vae", "applicant": applicant,
+        "experiences": [{"status": "salaried", "start": "2012-01-01", "end": "2014-12-31", "related": True}]})
+    assert response.status_code == 422 and field in response.get_json()["errors"]
+
+
+def test_an_end_date_no_one_means_is_refused_beside_its_field(client, db, candidacy_in, login):
+    candidacy = candidacy_in(S.DRAFT)
+    login(candidacy.candidate)
+    before = counts(db)
+    response = post_period(client, candidacy, start="2010-01-01", end_on="9999-12-31")
+    assert response.status_code == 422 and 'id="end_on-error"' in response.get_data(as_text=True) and counts(db) == before
+
+
+def test_the_api_refuses_a_period_of_no_hours(client, db, make_user):
+    user = make_user(Role.CANDIDATE)
+    headers = bearer(client, user)
+    response = client.post("/api/v1/candidacies", headers=headers, json={
+        "certification": "RNCP5385", "route": "vae",
+        "experiences": [{"status": "salaried", "start": "2012-01-01", "end": "2014-12-31", "hours": 0, "related": True}]})
+    assert response.status_code == 422 and "experiences[0].hours" in response.get_json()["errors"]
 
 
 # --- 7. no unconsidered click --------------------------------------------------------------------
@@ -252,3 +356,62 @@ def test_no_letter_before_a_decision(client, db, candidacy_in, login):
     candidacy = candidacy_in(S.SUBMITTED)
     login(candidacy.candidate)
     assert client.get(f"/candidatures/{candidacy.id}/decision-recevabilite.pdf").status_code == 404
+
+
+def test_an_optional_reason_is_one_a_person_can_read_or_none(desk, db, candidacy_in):
+    candidacy = candidacy_in(S.ELIGIBLE)
+    before = counts(db)
+    short = desk.post(f"/candidatures/{candidacy.id}/actions/withdraw", data={"version": candidacy.version, "reason": "abc",
+                                                                               "confirm": "y"})
+    page = short.get_data(as_text=True)
+    assert short.status_code == 422 and 'id="reason-withdraw-error"' in page and ">abc</textarea>" in page and counts(db) == before
+    none = desk.post(f"/candidatures/{candidacy.id}/actions/withdraw", data={"version": candidacy.version, "confirm": "y"})
+    assert none.status_code == 302 and candidacy.state is S.WITHDRAWN
+
+
+def test_a_reason_too_long_is_said_beside_it_and_kept(desk, db, candidacy_in):
+    candidacy = candidacy_in(S.SUBMITTED)
+    before = counts(db)
+    response = desk.post(f"/candidatures/{candidacy.id}/actions/declare_ineligible", data={
+        "version": candidacy.version, "reason": "Trop long. " * 600, "confirm": "y"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "dépasse 5000 caractères" in page_text(response) and "Trop long. Trop long." in page
+    assert 'maxlength="5000"' in page and counts(db) == before
+
+
+def test_a_forgotten_confirmation_keeps_the_reason_typed(desk, db, candidacy_in):
+    candidacy = candidacy_in(S.SUBMITTED)
+    response = desk.post(f"/candidatures/{candidacy.id}/actions/declare_ineligible", data={
+        "version": candidacy.version, "reason": "Aucune expérience en rapport avec la certification."})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="confirm-declare_ineligible-error"' in page
+    assert "Aucune expérience en rapport avec la certification.</textarea>" in page and candidacy.state is S.SUBMITTED
+
+
+@pytest.mark.parametrize("tampered", ["no", "0", "off", "false"])
+def test_a_tampered_confirmation_is_not_a_tick(desk, db, candidacy_in, tampered):
+    candidacy = candidacy_in(S.SUBMITTED)
+    response = desk.post(f"/candidatures/{candidacy.id}/actions/declare_ineligible", data={
+        "version": candidacy.version, "reason": "Aucune expérience en rapport avec la certification.", "confirm": tampered})
+    assert response.status_code == 422 and candidacy.state is S.SUBMITTED
+
+
+def test_a_form_without_the_version_it_was_read_at_is_refused(desk, db, candidacy_in):
+    candidacy = candidacy_in(S.SUBMITTED)
+    response = desk.post(f"/candidatures/{candidacy.id}/actions/request_documents", data={
+        "version": "", "reason": "Attestations d'employeur manquantes."})
+    assert response.status_code == 422 and "Formulaire altéré" in page_text(response) and candidacy.state is S.SUBMITTED
+
+
+def test_the_coordinator_confirms_a_withdrawal_in_the_certifier_s_words(desk, db, candidacy_in):
+    candidacy = candidacy_in(S.ELIGIBLE)
+    staff_page = visible_text(desk.get(f"/candidatures/{candidacy.id}"))
+    assert "J'enregistre l'abandon du parcours par le candidat" in staff_page and "J'abandonne ce parcours" not in staff_page
+    assert "Prochaine étape" not in staff_page  # written for the candidate
+
+
+def test_the_candidate_confirms_a_withdrawal_in_their_own_words(client, db, candidacy_in, login):
+    candidacy = candidacy_in(S.ELIGIBLE)
+    login(candidacy.candidate)
+    page = visible_text(client.get(f"/candidatures/{candidacy.id}"))
+    assert "J'abandonne ce parcours" in page and "Prochaine étape" in page

@@ -273,8 +273,8 @@ def test_record_decision_leads_where_the_outcome_says(db, candidacy_in, coordina
     ("full", {"PILOTAGE": True, "GESTION": False, "COORDINATION": True, "PROJETS": True}, "Validation totale impossible"),
     ("partial", {"PILOTAGE": True, "GESTION": True, "COORDINATION": True, "PROJETS": True}, "au moins une non validée"),
     ("refused", {"PILOTAGE": True, "GESTION": False, "COORDINATION": False, "PROJETS": False}, "Refus incompatible"),
-    ("partial", {"PILOTAGE": True}, "décision manquante pour GESTION"),
-    ("maybe", {}, "outcome : valeur attendue"),
+    ("partial", {"PILOTAGE": True}, "Décision manquante pour la composante GESTION"),
+    ("maybe", {}, "Valeur attendue parmi"),
 ])
 def test_inconsistent_decisions_are_refused(db, candidacy_in, coordinator, jury_day, outcome, components, words):
     candidacy = candidacy_in(S.JURY_SCHEDULED)

@@ -380,7 +380,7 @@ def test_an_unsaid_relation_stays_unsaid(rules):
     (json.dumps({**ISSUE_EXAMPLE, "received_on": "2015-02-30"}), "received_on: date inexistante '2015-02-30'"),
     (json.dumps({**ISSUE_EXAMPLE, "certification": "RNCP1"}), "certification: certification inconnue 'RNCP1'"),
     (json.dumps({**ISSUE_EXAMPLE, "experiences": [{"status": "salaried", "start": "2014-01-01", "end": "2013-01-01"}]}),
-     "experiences[0].end: la fin (2013-01-01) précède le début (2014-01-01)"),
+     "experiences[0].end: la fin (01/01/2013) précède le début (01/01/2014)"),
     (json.dumps({k: v for k, v in ISSUE_EXAMPLE.items() if k != "received_on"}), "champ obligatoire manquant « received_on »"),
 ])
 def test_cli_refuses_bad_input_with_the_field_and_exit_2(tmp_path, content, message):
@@ -433,5 +433,5 @@ def test_explanations_stay_french_when_the_reader_chose_english(app, rules):
         assert str(X.VOLUNTEER.label) != X.VOLUNTEER.french == "Bénévole"
         verdict = evaluate_eligibility(application("2015-03-01", [salaried("2011-01-01", "2014-12-31", status=X.INTERNSHIP)]), rules)
     details = " ".join(c.detail for c in verdict.checks)
-    assert "(stage, depuis le 01/01/2011)" in details
+    assert "(stage, du 01/01/2011 au 31/12/2014)" in details
     assert "salarié" in details and "internship" not in details.lower()

@@ -162,12 +162,14 @@ def test_absent_candidates_go_back_to_ready_for_jury(desk, candidacy_in, db, fro
 
 @pytest.mark.parametrize("document,words", [("candidate", "Convocation au jury"), ("member", "membre du jury"),
                                             ("minutes", "Procès-verbal")])
-def test_each_pdf_of_a_session_opens_in_a_pdf_reader(desk, candidacy_in, db, document, words):
+def test_each_pdf_of_a_session_opens_in_a_pdf_reader(desk, candidacy_in, db, frozen_clock, document, words):
     pytest.importorskip("weasyprint", reason="WeasyPrint (and Pango) are needed for PDFs")
     from pypdf import PdfReader
 
     candidacy = candidacy_in(S.JURY_SCHEDULED)
     session = candidacy.jury_session
+    if document == "minutes":
+        frozen_clock.set(datetime(2016, 3, 15, 17))  # the minutes exist once the jury has sat
     url = {"candidate": f"/jurys/sessions/{session.id}/convocations/candidats/{candidacy.id}.pdf",
            "member": f"/jurys/sessions/{session.id}/convocations/membres/{session.members[0].member_id}.pdf",
            "minutes": f"/jurys/sessions/{session.id}/proces-verbal.pdf"}[document]

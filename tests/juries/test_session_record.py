@@ -62,6 +62,62 @@ def test_reopening_cancels_the_convocations_tells_everyone_and_keeps_the_reason(
     assert "du 15 mars 2016 à 09:00" in candidate_mail.subject and "convocation est donc annulée" in candidate_mail.body
 
 
+def test_the_notice_of_a_reopened_session_promises_nothing_the_app_does_not_do(db, convened, coordinator):
+    ops.reopen_session(coordinator, convened.jury_session, "Un membre du jury est malade.")
+    bodies = " ".join(m.body for m in db.session.scalars(select(OutboxMessage)))
+    assert "nouvelle convocation" not in bodies.lower() and "annulée" in bodies
+
+
+def test_a_cancelled_convocation_is_no_longer_issued(desk, db, convened, coordinator):
+    session = convened.jury_session
+    member_id = session.members[0].member_id
+    ops.reopen_session(coordinator, session, "Un membre du jury est malade.")
+    for url in (f"/jurys/sessions/{session.id}/convocations/candidats/{convened.id}.pdf",
+                f"/jurys/sessions/{session.id}/convocations/membres/{member_id}.pdf", f"/jurys/sessions/{session.id}/invitation.ics"):
+        response = desk.get(url)
+        assert response.status_code == 409 and "aucune convocation n'est en vigueur" in page_text(response), url
+
+
+def test_no_minutes_before_the_jury_sits(desk, db, convened, frozen_clock):
+    session = convened.jury_session
+    response = desk.get(f"/jurys/sessions/{session.id}/proces-verbal.pdf")
+    assert response.status_code == 409 and "une fois que le jury a siégé" in page_text(response)
+    assert f"/jurys/sessions/{session.id}/proces-verbal.pdf" not in desk.get(f"/jurys/sessions/{session.id}").get_data(as_text=True)
+
+
+def test_the_invitation_names_its_charset_once(desk, db, convened):
+    response = desk.get(f"/jurys/sessions/{convened.jury_session.id}/invitation.ics")
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+
+
+def test_a_short_reason_to_reopen_is_said_beside_it_and_kept(desk, db, convened):
+    session = convened.jury_session
+    before = db.session.scalar(select(func.count(AuditEvent.id)))
+    response = desk.post(f"/jurys/sessions/{session.id}/rouvrir", data={"reason": "Malade", "confirm": "y"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="reason-error"' in page and "Malade</textarea>" in page
+    assert "de 10 à 2000 caractères" in page_text(response)
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == before and session.status is SessionStatus.CONFIRMED
+
+
+def test_a_tampered_tick_does_not_reopen_a_session(desk, db, convened):
+    session = convened.jury_session
+    response = desk.post(f"/jurys/sessions/{session.id}/rouvrir", data={"reason": "Un membre du jury est malade.", "confirm": "no"})
+    assert response.status_code == 422 and session.status is SessionStatus.CONFIRMED
+
+
+def test_the_editor_of_a_confirmed_session_sends_back_to_reopening_it(desk, db, convened):
+    response = desk.get(f"/jurys/sessions/{convened.jury_session.id}/modifier", follow_redirects=True)
+    assert "rouvrez-la, avec le motif, pour la modifier" in page_text(response) and 'name="starts_at"' not in response.get_data(as_text=True)
+
+
+def test_a_confirmed_session_is_not_deleted_and_the_refusal_says_why(desk, db, convened):
+    session = convened.jury_session
+    response = desk.post(f"/jurys/sessions/{session.id}/supprimer")
+    assert response.status_code == 409 and "Seule une session en préparation peut être supprimée" in page_text(response)
+    assert db.session.get(JurySession, session.id) is not None and convened.state is S.JURY_SCHEDULED
+
+
 def test_a_reopened_session_confirmed_again_convenes_its_candidates_again(db, convened, coordinator):
     session = convened.jury_session
     ops.reopen_session(coordinator, session, "Changement de salle demandé.")
@@ -132,3 +188,11 @@ def test_a_member_sees_the_session_once_confirmed(client, db, member_in_a_draft)
     db.session.flush()
     assert f"/jurys/sessions/{draft.id}" in client.get("/accueil").get_data(as_text=True)
     assert client.get(f"/jurys/sessions/{draft.id}").status_code == 200
+
+
+def test_a_session_in_year_9999_is_a_typing_slip_said_beside_its_field(desk, db):
+    before = db.session.scalar(select(func.count(JurySession.id)))
+    response = desk.post("/jurys/sessions/nouvelle", data={"certification": "RNCP5385", "starts_at": "9999-12-31T09:00",
+                                                           "ends_at": "9999-12-31T12:00", "site": "Paris"})
+    assert response.status_code == 422 and 'id="starts_at-error"' in response.get_data(as_text=True) and "Année 9999" in page_text(response)
+    assert db.session.scalar(select(func.count(JurySession.id))) == before

@@ -89,7 +89,8 @@ SPEC = {
     "juries.import_members": ("GET", lambda w: "/jurys/membres/import", STAFF_VIEW),
     "juries.sessions": ("GET", lambda w: "/jurys/sessions", STAFF_VIEW),
     "juries.new_session": ("GET", lambda w: "/jurys/sessions/nouvelle", STAFF_VIEW),
-    "juries.edit_session": ("GET", lambda w: f"/jurys/sessions/{w.session.id}/modifier", STAFF_OWN_VIEW),
+    # the world's session is confirmed: its editor sends whoever may edit back to the session, to reopen it first
+    "juries.edit_session": ("GET", lambda w: f"/jurys/sessions/{w.session.id}/modifier", policy(coordinator_own={302}, admin={302})),
     "juries.delete_session": ("GET", lambda w: f"/jurys/sessions/{w.session.id}/supprimer", STAFF_OWN_VIEW),
     "juries.session": ("GET", lambda w: f"/jurys/sessions/{w.session.id}", SESSION_VIEW),
     "juries.add_seat": ("POST", lambda w: f"/jurys/sessions/{w.session.id}/membres", STAFF_OWN_DO),
@@ -104,7 +105,9 @@ SPEC = {
     "juries.convocation_member": ("GET", lambda w: f"/jurys/sessions/{w.session.id}/convocations/membres/{w.member.id}.pdf",
                                   policy(coordinator_own=OK, admin=OK, jury_own=OK)),
     "juries.invitation": ("GET", lambda w: f"/jurys/sessions/{w.session.id}/invitation.ics", SESSION_VIEW),
-    "juries.minutes": ("GET", lambda w: f"/jurys/sessions/{w.session.id}/proces-verbal.pdf", SESSION_VIEW),
+    # the world's session sits on 15/03/2016, after the clock's day: its minutes do not exist yet (409), for those who may see them
+    "juries.minutes": ("GET", lambda w: f"/jurys/sessions/{w.session.id}/proces-verbal.pdf",
+                       policy(coordinator_own={409}, admin={409}, jury_own={409})),
     "juries.campaigns": ("GET", lambda w: "/jurys/campagnes", STAFF_VIEW),
     "juries.campaign_run": ("GET", lambda w: f"/jurys/campagnes/{w.run.id}", STAFF_OWN_VIEW),
     "juries.cancel_campaign": ("POST", lambda w: f"/jurys/campagnes/{w.run.id}/annuler", STAFF_OWN_DO),

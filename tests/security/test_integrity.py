@@ -45,7 +45,7 @@ def test_two_coordinators_at_once_one_wins_the_other_is_told(app, committed_cand
             user = _db.session.get(User, user_id)
             barrier.wait()
             try:
-                fire(candidacy, move, user, reason="Décision", expected_version=committed_candidacy["version"])
+                fire(candidacy, move, user, reason="Décision motivée au dossier", expected_version=committed_candidacy["version"])
                 _db.session.commit()
                 result = f"ok {move}"
             except Conflict as exc:
@@ -89,7 +89,7 @@ def test_the_api_answers_409_to_the_slower_of_two_coordinators(app, committed_ca
         barrier.wait()
         try:
             response = client.post(f"/api/v1/candidacies/{committed_candidacy['candidacy']}/events",
-                                   json={"event": event, "reason": "motif", "version": committed_candidacy["version"]},
+                                   json={"event": event, "reason": "Motif écrit au dossier", "version": committed_candidacy["version"]},
                                    headers={"Authorization": f"Bearer {token}"})
             statuses.append(response.status_code)
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below

@@ -154,7 +154,7 @@ def candidacy_json(candidacy: Candidacy, user: User, full: bool = True) -> dict:
     rules, today = get_rules(), clock.today()
     available = [name for name, move in MOVES.items()
                  if can_fire_move(user, candidacy, move)
-                 and static_refusals(name, candidacy, MoveContext(actor=user, today=today, rules=rules)) == []]
+                 and static_refusals(name, candidacy, MoveContext(actor=user, today=today, now=clock.now(), rules=rules)) == []]
     history = queries.history(candidacy.id)
     body.update({
         "available_events": available,

@@ -26,13 +26,13 @@ def section_texts(candidacy: Candidacy) -> dict[str, str]:
     return {s.component_code: s.text for s in candidacy.validation_sections}
 
 
-def decision_check(candidacy: Candidacy, data: dict, rules: RuleBook) -> tuple[DecisionOutcome | None, list[str]]:
+def decision_check(candidacy: Candidacy, data: dict, rules: RuleBook) -> tuple[DecisionOutcome | None, list[tuple[str, str]]]:
     """(outcome, problems) of a jury's decision as recorded: ``data`` is ``{"outcome": <DecisionOutcome value>,
     "components": {"CODE": true|false, …}}`` for the components the jury assessed, dated by its session."""
     session = candidacy.jury_session
     claimed = data.get("outcome")
     if session is None and isinstance(claimed, str) and claimed in {o.value for o in DecisionOutcome if o.decides}:
-        return DecisionOutcome(claimed), ["Aucune session de jury : la décision ne peut pas être datée."]
+        return DecisionOutcome(claimed), [("", "Aucune session de jury : la décision ne peut pas être datée.")]
     day = session.starts_at.date() if session else None
     codes = [c.code for c in rules.certification(candidacy.certification.code).components]
     expired = {a.component_code: a.expires_on for a in candidacy.acquired_components if day and not a.is_valid_on(day)}

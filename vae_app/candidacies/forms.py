@@ -5,12 +5,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField,
+    DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..certifications.vocabulary import ExperienceStatus
 from .models import AssessmentResult, DocumentKind
+from ..web.forms import TickBox, typed_date
+from .workflow import MAX_REASON_LENGTH
 
 RELATED_CHOICES = [("yes", _l("Oui")), ("no", _l("Non")), ("unsaid", _l("Non précisé"))]
 RELATED_VALUES = {"yes": True, "no": False, "unsaid": None}  # the radio's value -> what is stored (None: not said)
@@ -24,14 +26,14 @@ class NewCandidacyForm(FlaskForm):
 class ApplicationForm(FlaskForm):
     """Identity and situation (CERFA 12818, livret 1)."""
 
-    birth_date = DateField(_l("Date de naissance"), validators=[Optional()])
+    birth_date = DateField(_l("Date de naissance"), validators=[Optional(), typed_date])
     birth_place = StringField(_l("Lieu de naissance"), validators=[Optional(), Length(max=120)])
     nationality = StringField(_l("Nationalité"), validators=[Optional(), Length(max=80)])
     address = StringField(_l("Adresse"), validators=[Optional(), Length(max=300)])
     phone = StringField(_l("Téléphone"), validators=[Optional(), Length(max=30)])
     current_situation = StringField(_l("Situation actuelle"), validators=[Optional(), Length(max=300)])
     highest_diploma = StringField(_l("Diplôme le plus élevé"), validators=[Optional(), Length(max=300)])
-    sworn_statement = BooleanField(_l(
+    sworn_statement = TickBox(_l(
         "Je déclare sur l'honneur ne déposer qu'une demande pour cette certification cette année civile, "
         "et pas plus de trois demandes pour des certifications différentes."))
     submit = SubmitField(_l("Enregistrer"))
@@ -48,7 +50,7 @@ class ExperienceForm(FlaskForm):
     job_title = StringField(_l("Emploi ou fonction"), validators=[DataRequired(), Length(max=200)])
     organisation = StringField(_l("Organisme"), validators=[DataRequired(), Length(max=200)])
     start = DateField(_l("Début"), validators=[InputRequired(message=_l("Date de début obligatoire (AAAA-MM-JJ)."))])
-    end_on = DateField(_l("Fin (vide si en cours)"), validators=[Optional()])
+    end_on = DateField(_l("Fin (vide si en cours)"), validators=[Optional(), typed_date])
     hours = IntegerField(_l("Nombre total d'heures (vide : temps plein)"), validators=[Optional(), NumberRange(min=1, max=200000)])
     # no answer is chosen for the candidate: « Non précisé » is one they choose (stored as not said)
     related = RadioField(_l("Activités en rapport direct avec la certification"), choices=RELATED_CHOICES,
@@ -75,15 +77,15 @@ class SectionForm(FlaskForm):
 class MoveForm(FlaskForm):
     """Any workflow move: a reason, and the version of the candidacy the user saw."""
 
-    reason = TextAreaField(_l("Motif ou justification"), validators=[Optional(), Length(max=5000)])
+    reason = TextAreaField(_l("Motif ou justification"), validators=[Optional(), Length(
+        max=MAX_REASON_LENGTH, message=_l("Le motif dépasse %(max)d caractères : abrégez-le."))])
     version = HiddenField()
-    confirm = BooleanField(_l("Je confirme"))
+    confirm = TickBox(_l("Je confirme"))
     # move-specific inputs
     session_id = SelectField(_l("Session de jury"), choices=[], validate_choice=False)
     component = SelectField(_l("Composante"), choices=[], validate_choice=False)
     result = SelectField(_l("Résultat"), choices=AssessmentResult.choices(), validate_choice=False)
     note = TextAreaField(_l("Observation"), validators=[Optional(), Length(max=5000)])
-    outcome = SelectField(_l("Décision"), choices=[], validate_choice=False)
     submit = SubmitField(_l("Valider"))
 
 

@@ -15,7 +15,7 @@ from ..audit.actions import Action, Entity
 from ..audit.operations import record as audit
 from ..auth.models import Role, User
 from ..auth.permissions import can_fire_move, can_view_candidacy
-from ..certifications.eligibility import Experience as EngineExperience, implausible
+from ..certifications.eligibility import Experience as EngineExperience, implausible, implausible_birth_date
 from ..certifications.models import Certification
 from ..certifications.registry import get_rules
 from ..certifications.vocabulary import AccessRoute
@@ -107,8 +107,13 @@ APPLICATION_FIELDS = ("birth_date", "birth_place", "nationality", "address", "ph
 
 
 def save_application(candidacy: Candidacy, user: User, values: dict) -> None:
-    """The candidate's identity and situation (CERFA 12818): the fields given are saved."""
+    """The candidate's identity and situation (CERFA 12818): the fields given are saved; a birth date that
+    cannot be the applicant's is refused (the periods are judged against it)."""
     ensure_editable(candidacy, user)
+    if values.get("birth_date") is not None:
+        problem = implausible_birth_date(values["birth_date"], candidacy.received_on or clock.today(), get_rules().law)
+        if problem:
+            raise InvalidData({"birth_date": problem})
     changed = sorted(name for name in APPLICATION_FIELDS if name in values and getattr(candidacy, name) != values[name])
     for name in changed:
         setattr(candidacy, name, values[name])
@@ -227,7 +232,7 @@ def fire(candidacy: Candidacy, move: str, actor: User | None, *, reason: str | N
     guards (the jury session of ``schedule``, see ``juries.operations.schedule``).
     """
     if move not in MOVES:
-        raise MoveRefused(move, [f"event : mouvement inconnu {move!r} (attendu : {', '.join(MOVES)})."], status=422)
+        raise MoveRefused(move, [f"Mouvement inconnu {move!r} (attendu : {', '.join(MOVES)})."], status=422)
     if not can_fire_move(actor, candidacy, MOVES[move]):
         raise PermissionDenied(f"Vous ne pouvez pas « {MOVES[move].french} » sur ce dossier.")
     if expected_version is not None and expected_version != candidacy.version:

@@ -70,6 +70,11 @@ class Move:
     irreversible: bool = False
     system: bool = False
     confirmation: str | None = None
+    staff_confirmation: str | None = None  # said by a coordinator firing a move the candidate may fire too
+
+    def confirmation_for(self, candidate: bool) -> str | None:
+        """The sentence ticked before firing: in the candidate's words for the candidate, the certifier's otherwise."""
+        return self.confirmation if candidate or self.staff_confirmation is None else self.staff_confirmation
 
     @property
     def label(self):
@@ -93,6 +98,7 @@ def _move(name, french, roles, **kwargs) -> Move:
 COORDINATION = {Role.COORDINATOR, Role.ADMIN}
 OPTIONAL, REQUIRED = ReasonPolicy.OPTIONAL, ReasonPolicy.REQUIRED
 MIN_REASON_LENGTH = 10  # a reason a person can read: « x » is not one
+MAX_REASON_LENGTH = 5000
 MOVES: dict[str, Move] = {m.name: m for m in [
     _move("submit", N_("Déposer la demande"), {Role.CANDIDATE}, confirmation=N_(
         "Je dépose ma demande : je ne pourrai plus la modifier, sauf si le certificateur me demande des pièces. "
@@ -112,7 +118,9 @@ MOVES: dict[str, Move] = {m.name: m for m in [
     _move("record_decision", N_("Enregistrer la décision du jury"), COORDINATION, reason=OPTIONAL, input=MoveInput.DECISION),
     _move("resume", N_("Reprendre le parcours"), {Role.CANDIDATE} | COORDINATION, reason=OPTIONAL),
     _move("withdraw", N_("Abandonner"), {Role.CANDIDATE} | COORDINATION, reason=OPTIONAL, irreversible=True, confirmation=N_(
-        "J'abandonne ce parcours : le dossier est clos définitivement ; une nouvelle demande sera nécessaire pour reprendre.")),
+        "J'abandonne ce parcours : le dossier est clos définitivement ; une nouvelle demande sera nécessaire pour reprendre."),
+        staff_confirmation=N_("J'enregistre l'abandon du parcours par le candidat : le dossier est clos définitivement ; une "
+                              "nouvelle demande sera nécessaire pour reprendre.")),
     _move("lapse", N_("Déclarer caduque"), COORDINATION, reason=OPTIONAL, irreversible=True, system=True, confirmation=N_(
         "Je déclare le parcours caduc : les composantes acquises ont toutes expiré et le dossier est clos.")),
 ]}
@@ -219,6 +227,7 @@ class MoveContext:
     reason: str | None = None
     data: dict = field(default_factory=dict)
     refusals: list[str] = field(default_factory=list)
+    refused_fields: dict[str, str] = field(default_factory=dict)  # refusal -> the input it is about ("reason", "data.…")
     facts: dict = field(default_factory=dict)  # computed by guards (or given by the operation firing), used by the effects
     invalid_input: bool = False  # a refusal caused by the input (HTTP 422) rather than the file's state (409)
 
@@ -226,11 +235,21 @@ class MoveContext:
     def moment(self) -> datetime:
         return self.now or datetime.combine(self.today, time.max)
 
-    def refuse(self, message: str, *, input_error: bool = False) -> bool:
+    def refuse(self, message: str, *, input_error: bool = False, about: str = "event") -> bool:
+        """Record why the move is refused; ``about`` names the input at fault (``reason``, ``data.<key>``),
+        ``event`` the move itself."""
         if message not in self.refusals:
             self.refusals.append(message)
+            self.refused_fields[message] = about
         self.invalid_input = self.invalid_input or input_error
         return False
+
+    def errors(self) -> dict[str, list[str]]:
+        """The refusals per input they are about: what a form or an API client shows next to each field."""
+        found: dict[str, list[str]] = {}
+        for message in self.refusals:
+            found.setdefault(self.refused_fields.get(message, "event"), []).append(message)
+        return found
 
 
 class Flow:
@@ -258,7 +277,7 @@ class Flow:
         if _meaningful(self.context.reason):
             return True
         return self.context.refuse(f"Un motif explicite est obligatoire pour ce changement d'état ({MIN_REASON_LENGTH} caractères "
-                                   "au moins) : il figure au dossier et peut être contesté.", input_error=True)
+                                   "au moins) : il figure au dossier et peut être contesté.", input_error=True, about="reason")
 
     def jury_has_sat(self, event) -> bool:
         """A decision is the jury's, taken once it sat: the candidate convened to a confirmed session that has begun."""
@@ -286,7 +305,7 @@ class Flow:
         return self.context.refuse(
             f"Le contrôle de recevabilité est {what} ({failing}) : une justification écrite est obligatoire pour déclarer recevable "
             f"({MIN_REASON_LENGTH} caractères au moins).",
-            input_error=True,
+            input_error=True, about="reason",
         )
 
     def answer_deadline_passed(self, event) -> bool:
@@ -318,11 +337,11 @@ class Flow:
         codes = {c.code for c in components_to_assess(self.candidacy, self.context.rules, self.context.today)}
         ok = True
         if data.get("component") not in codes:
-            ok = self.context.refuse(f"component : composante inconnue ou déjà acquise {data.get('component')!r} "
-                                     f"(attendu : {', '.join(sorted(codes))}).", input_error=True)
+            ok = self.context.refuse(f"Composante inconnue ou déjà acquise : {data.get('component')!r} "
+                                     f"(attendu : {', '.join(sorted(codes))}).", input_error=True, about="data.component")
         if data.get("result") not in {r.value for r in AssessmentResult}:
-            ok = self.context.refuse(f"result : valeur attendue « passed » ou « failed », reçu {data.get('result')!r}.",
-                                     input_error=True)
+            ok = self.context.refuse(f"Résultat attendu : « passed » ou « failed » ; reçu {data.get('result')!r}.",
+                                     input_error=True, about="data.result")
         return ok
 
     def assessments_complete(self, event) -> bool:
@@ -340,18 +359,18 @@ class Flow:
         """The session is chosen and checked by the jury domain (``juries.operations.schedule``), which
         gives it with what stands in the way of this candidate sitting there."""
         if "session" not in self.context.facts:
-            return self.context.refuse("session_id : choisissez la session de jury.", input_error=True)
+            return self.context.refuse("Choisissez la session de jury.", input_error=True, about="data.session_id")
         problems = self.context.facts.get("session_problems", [])
         for problem in problems:
-            self.context.refuse(problem, input_error=True)
+            self.context.refuse(problem, input_error=True, about="data.session_id")
         return self.context.facts["session"] is not None and not problems
 
     def decision_valid(self, event) -> bool:
         if "decision" not in self.context.facts:
             self.context.facts["decision"] = decision_check(self.candidacy, self.context.data, self.context.rules)
         outcome, problems = self.context.facts["decision"]
-        for problem in problems:
-            self.context.refuse(problem, input_error=True)
+        for about, problem in problems:
+            self.context.refuse(problem, input_error=True, about=f"data.{about}" if about else "event")
         return not problems
 
     def outcome_full(self, event) -> bool:
@@ -395,7 +414,11 @@ def run(move: str, candidacy: Candidacy, context: MoveContext) -> S:
     refuses; the candidacy is then unchanged.
     """
     if move not in MOVES:
-        raise MoveRefused(move, [f"event : mouvement inconnu {move!r} (attendu : {', '.join(MOVES)})."], status=422)
+        raise MoveRefused(move, [f"Mouvement inconnu {move!r} (attendu : {', '.join(MOVES)})."], status=422)
+    if MOVES[move].reason is ReasonPolicy.OPTIONAL and context.reason and not _meaningful(context.reason):
+        context.refuse(f"Un motif, s'il est donné, doit pouvoir être lu ({MIN_REASON_LENGTH} caractères au moins) : il figure au "
+                       "dossier. Précisez-le, ou laissez le champ vide.", input_error=True, about="reason")
+        raise MoveRefused(move, context.refusals, status=422, errors=context.errors())
     flow = Flow(candidacy, context)
     machine.add_model(flow, initial=candidacy.state.value)
     try:
@@ -404,8 +427,9 @@ def run(move: str, candidacy: Candidacy, context: MoveContext) -> S:
         except MachineError:
             raise MoveRefused(move, [f"« {MOVES[move].french} » est impossible dans l'état « {candidacy.state.french} »."]) from None
         if not moved:
-            raise MoveRefused(move, context.refusals or [f"« {MOVES[move].french} » est refusé."],
-                              status=422 if context.invalid_input else 409)
+            if not context.refusals:
+                raise MoveRefused(move, [f"« {MOVES[move].french} » est refusé."])
+            raise MoveRefused(move, context.refusals, status=422 if context.invalid_input else 409, errors=context.errors())
         return S(flow.state)
     finally:
         machine.remove_model(flow)
@@ -421,7 +445,7 @@ def static_refusals(move: str, candidacy: Candidacy, context: MoveContext) -> li
         return None
     spec = MOVES[move]
     if spec.needs_data or spec.reason in (ReasonPolicy.REQUIRED, ReasonPolicy.UNLESS_FAVOURABLE):
-        return []
+        return _refusals_before_input(move, candidacy, context)
     flow = Flow(candidacy, context)
     machine.add_model(flow, initial=candidacy.state.value)
     try:
@@ -429,6 +453,26 @@ def static_refusals(move: str, candidacy: Candidacy, context: MoveContext) -> li
     finally:
         machine.remove_model(flow)
     return [] if allowed else list(context.refusals)
+
+
+# The guards that judge what comes with a move (its reason, session, decision…) rather than the file's state.
+INPUT_GUARDS = frozenset({"has_reason", "justified_against_verdict", "session_suitable", "assessment_valid", "decision_valid",
+                          "outcome_full", "outcome_partial", "outcome_refused", "outcome_absent"})
+
+
+def _refusals_before_input(move: str, candidacy: Candidacy, context: MoveContext) -> list[str]:
+    """Why ``move`` cannot be fired now whatever comes with it: the guards on the file's state alone, for the
+    transitions it may take from here (a decision before the jury sat is refused before one is entered)."""
+    flow = Flow(candidacy, context)
+    for transition in TRANSITIONS:
+        sources = transition["source"] if isinstance(transition["source"], list) else [transition["source"]]
+        if transition["trigger"] != move or candidacy.state.value not in sources:
+            continue
+        conditions = transition.get("conditions", [])
+        conditions = [conditions] if isinstance(conditions, str) else conditions
+        if all(getattr(flow, name)(None) for name in conditions if name not in INPUT_GUARDS):
+            return []
+    return list(context.refusals)
 
 
 def mermaid() -> str:

@@ -22,9 +22,10 @@ def outcome_of(components: Iterable[str], held: Iterable[str]) -> DecisionOutcom
 
 
 def check_decision(claimed: Any, components: list[str], carried: set[str], expired: Mapping[str, date],
-                   results: Any) -> tuple[DecisionOutcome | None, list[str]]:
+                   results: Any) -> tuple[DecisionOutcome | None, list[tuple[str, str]]]:
     """(outcome, problems) for a decision as recorded: ``claimed`` (an outcome's value) must be what the
     per-component ``results`` ({code: true|false} for every component not carried over) amount to.
+    Each problem is (what it is about — ``outcome``, ``components`` or ``components.<code>`` —, why).
 
     ``expired`` maps the components acquired earlier but expired on the jury's day to their expiry
     date. An absence decides nothing and needs no results.
@@ -32,24 +33,24 @@ def check_decision(claimed: Any, components: list[str], carried: set[str], expir
     try:
         outcome = DecisionOutcome(claimed)
     except ValueError:
-        return None, [f"outcome : valeur attendue parmi {', '.join(o.value for o in DecisionOutcome)}, reçu {claimed!r}."]
+        return None, [("outcome", f"Valeur attendue parmi {', '.join(o.value for o in DecisionOutcome)} ; reçu {claimed!r}.")]
     if not outcome.decides:
         return outcome, []
     if not isinstance(results, dict):
-        return outcome, ["components : un objet {code: true|false} est attendu."]
+        return outcome, [("components", "Un objet {code: true|false} est attendu.")]
     problems = []
     unknown = sorted(set(results) - set(components))
     if unknown:
-        problems.append(f"components : composante inconnue {', '.join(map(str, unknown))}.")
+        problems.append(("components", f"Composante inconnue : {', '.join(map(str, unknown))}."))
     to_decide = [code for code in components if code not in carried]
     for code in to_decide:
         if isinstance(results.get(code), bool):
             continue
         if code in expired:
-            problems.append(f"La composante {code} a expiré le {expired[code].strftime('%d/%m/%Y')} : elle ne peut pas être "
-                            "comptée ; le jury doit se prononcer à nouveau sur elle.")
+            problems.append((f"components.{code}", f"La composante {code} a expiré le {expired[code].strftime('%d/%m/%Y')} : elle "
+                             "ne peut pas être comptée ; le jury doit se prononcer à nouveau sur elle."))
         else:
-            problems.append(f"components : décision manquante pour {code}.")
+            problems.append((f"components.{code}", f"Décision manquante pour la composante {code}."))
     if problems:
         return outcome, problems
     newly = {code for code in to_decide if results[code]}
@@ -59,7 +60,7 @@ def check_decision(claimed: Any, components: list[str], carried: set[str], expir
         return outcome, []
     if outcome is DecisionOutcome.FULL:
         missing = sorted(set(components) - held)
-        return outcome, [f"Validation totale impossible : composantes non validées {', '.join(missing)}."]
+        return outcome, [("outcome", f"Validation totale impossible : composantes non validées {', '.join(missing)}.")]
     if outcome is DecisionOutcome.PARTIAL:
-        return outcome, ["Validation partielle : au moins une composante validée et au moins une non validée."]
-    return outcome, [f"Refus incompatible avec les composantes validées ou acquises : {', '.join(sorted(held))}."]
+        return outcome, [("outcome", "Validation partielle : au moins une composante validée et au moins une non validée.")]
+    return outcome, [("outcome", f"Refus incompatible avec les composantes validées ou acquises : {', '.join(sorted(held))}.")]

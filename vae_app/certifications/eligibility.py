@@ -17,6 +17,7 @@ from typing import Any, Iterable, Sequence
 
 from jsonschema import Draft202012Validator
 
+from ..dates import out_of_range, short_date
 from ..errors import InvalidData
 from .deadlines import add_years, answer_deadline
 from .rules import CertificationRules, RuleBook
@@ -94,17 +95,25 @@ def _reason(error) -> str:
         return f"type invalide (attendu : {error.validator_value})"
     if error.validator == "minimum":
         return f"doit être ≥ {error.validator_value}"
+    if error.validator == "exclusiveMinimum":
+        return f"doit être > {error.validator_value}"
     if error.validator == "maximum":
         return f"doit être ≤ {error.validator_value}"
     return error.message
 
 
-def _parse_date(value: str, path: str, errors: list) -> date | None:
+def _parse_date(value: str, path: str, errors: list, bounded: bool = True) -> date | None:
+    """The date, or None with the reason in ``errors``; ``bounded``: a date out of any typing range is refused
+    (a period's start is judged by the plausibility rule instead, which says more)."""
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except (TypeError, ValueError):
         errors.append((path, f"date inexistante {value!r}"))
         return None
+    if bounded and out_of_range(day):
+        errors.append((path, out_of_range(day)))
+        return None
+    return day
 
 
 def parse_application(document: Any, *, require_other_applications: bool = False, rules: RuleBook | None = None) -> Application:
@@ -120,18 +129,21 @@ def parse_application(document: Any, *, require_other_applications: bool = False
         raise InvalidApplication(errors)
     received_on = _parse_date(document["received_on"], "received_on", errors)
     birth_date = _parse_date(document["birth_date"], "birth_date", errors) if document.get("birth_date") else None
-    if birth_date and received_on and birth_date >= received_on:
-        errors.append(("birth_date", "la date de naissance doit précéder la réception de la demande"))
+    if birth_date and received_on:
+        problem = implausible_birth_date(birth_date, received_on, rules.law if rules else None)
+        if problem:
+            errors.append(("birth_date", problem))
+            birth_date = None  # the periods are not judged against a date that cannot be
     experiences = []
     for index, raw in enumerate(document["experiences"]):
-        start = _parse_date(raw["start"], f"experiences[{index}].start", errors)
+        start = _parse_date(raw["start"], f"experiences[{index}].start", errors, bounded=False)
         end = _parse_date(raw["end"], f"experiences[{index}].end", errors) if raw.get("end") else None
         experience = Experience(ExperienceStatus(raw["status"]), start, end, raw.get("hours"), raw.get("related"))
         if start and received_on and (not end or end >= start):
             errors += [(f"experiences[{index}].{field}", reason)
                        for field, reason in implausible(experience, received_on, birth_date, rules.law if rules else None)]
         elif start and end and end < start:
-            errors.append((f"experiences[{index}].end", f"la fin ({end}) précède le début ({start})"))
+            errors.append((f"experiences[{index}].end", f"la fin ({_fmt(end)}) précède le début ({_fmt(start)})"))
         experiences.append(experience)
     others = None
     if "other_applications" in document:
@@ -154,6 +166,18 @@ def parse_application(document: Any, *, require_other_applications: bool = False
         other_applications=tuple(others) if others is not None else None,
         birth_date=birth_date,
     )
+
+
+def implausible_birth_date(birth_date: date, received_on: date, law) -> str | None:
+    """Why a declared birth date cannot be an applicant's on the receipt date (None: it can): after the receipt,
+    or too recent for the applicant to have worked at the plausibility policy's minimum age."""
+    if birth_date >= received_on:
+        return f"la date de naissance ({_fmt(birth_date)}) doit précéder la réception de la demande ({_fmt(received_on)})"
+    entry = law["experience_plausibility"].at(received_on) if law is not None else None
+    if entry is not None and add_years(birth_date, entry.value["min_age"]) > received_on:
+        return (f"vous auriez moins de {entry.value['min_age']} ans à la réception de la demande ({_fmt(received_on)}) : "
+                "vérifiez la date de naissance")
+    return None
 
 
 def implausible(experience: Experience, received_on: date, birth_date: date | None, law) -> list[tuple[str, str]]:
@@ -294,8 +318,7 @@ def describe_years(days: float, days_per_year: int) -> str:
 # --------------------------------------------------------------------------- the engine
 
 
-def _fmt(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+_fmt = short_date
 
 
 @dataclass
@@ -371,7 +394,8 @@ def _sort_periods(application: Application, law, day: date) -> tuple[_Periods, l
     result = _Periods()
     not_counted, training_excluded, unrelated, undeclared, future, impossible = [], [], [], [], [], []
     for index, exp in enumerate(application.experiences):
-        label = f"période {index + 1} ({exp.status.french.lower()}, depuis le {_fmt(exp.start)})"
+        when = f"du {_fmt(exp.start)} au {_fmt(exp.end)}" if exp.end else f"depuis le {_fmt(exp.start)}"
+        label = f"période {index + 1} ({exp.status.french.lower()}, {when})"
         reasons = implausible(exp, application.received_on, application.birth_date, law)
         if reasons:  # refused when entered; one stored before the rule existed is never counted
             impossible.append(f"{label} : {' ; '.join(reason for _field, reason in reasons)}")

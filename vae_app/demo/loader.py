@@ -493,7 +493,7 @@ class DemoLoader:
             "lapse": candidacy.acquired_components[0].expires_on if candidacy.acquired_components else None,
         }
         reasons = {
-            "declare_ineligible": "Durée d'expérience insuffisante : 3 ans requis à la date de réception (E1).",
+            "declare_ineligible": "Durée d'expérience insuffisante : trois années d'expérience étaient requises à la date de réception de la demande.",
             "request_documents": "Attestations d'employeur manquantes.",
             "withdraw": "Abandon à la demande du candidat (raisons personnelles).",
             "lapse": "Toutes les composantes acquises ont expiré.",

@@ -5,12 +5,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    BooleanField, DateField, DateTimeLocalField, EmailField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
+    DateField, DateTimeLocalField, EmailField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
     SubmitField, TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..candidacies.workflow import MIN_REASON_LENGTH
 from ..certifications.vocabulary import Gender
+from ..web.forms import TickBox, typed_date
 from .models import TieKind
 
 
@@ -36,8 +38,8 @@ class TieForm(FlaskForm):
 
 
 class AvailabilityForm(FlaskForm):
-    starts_at = DateTimeLocalField(_l("Disponible du"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
-    ends_at = DateTimeLocalField(_l("au"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    starts_at = DateTimeLocalField(_l("Disponible du"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(), typed_date])
+    ends_at = DateTimeLocalField(_l("au"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(), typed_date])
     submit = SubmitField(_l("Ajouter la disponibilité"))
 
     def validate_ends_at(self, field):
@@ -58,8 +60,8 @@ class ImportConfirmForm(FlaskForm):
 
 class SessionForm(FlaskForm):
     certification = SelectField(_l("Certification"), choices=[], validators=[DataRequired()])
-    starts_at = DateTimeLocalField(_l("Début"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
-    ends_at = DateTimeLocalField(_l("Fin"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    starts_at = DateTimeLocalField(_l("Début"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(), typed_date])
+    ends_at = DateTimeLocalField(_l("Fin"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(), typed_date])
     site = StringField(_l("Site"), validators=[DataRequired(), Length(max=100)])
     room = StringField(_l("Salle"), validators=[Optional(), Length(max=100)])
     capacity = IntegerField(_l("Candidats entendus au plus"), validators=[Optional(), NumberRange(min=1, max=20)])
@@ -81,21 +83,24 @@ class SessionCandidateForm(FlaskForm):
 
 
 class ConfirmSessionForm(FlaskForm):
-    acknowledge = BooleanField(_l("J'ai pris connaissance des points indéterminés et je confirme la session"))
+    acknowledge = TickBox(_l("J'ai pris connaissance des points indéterminés et je confirme la session"))
     note = TextAreaField(_l("Observation (facultatif)"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Confirmer la session et convoquer"))
 
 
 class ReopenSessionForm(FlaskForm):
-    reason = TextAreaField(_l("Motif (communiqué aux candidats et aux membres)"), validators=[DataRequired(), Length(min=10, max=2000)])
-    confirm = BooleanField(_l("Je rouvre la session : les convocations sont annulées, et elle devra être confirmée à nouveau."),
+    reason = TextAreaField(_l("Motif (communiqué aux candidats et aux membres)"), validators=[
+        DataRequired(message=_l("Le motif est obligatoire : il est communiqué aux candidats et aux membres.")),
+        Length(min=MIN_REASON_LENGTH, max=2000, message=_l("Le motif doit compter de %(min)d à %(max)d caractères."))],
+        render_kw={"rows": 2, "maxlength": 2000})
+    confirm = TickBox(_l("Je rouvre la session : les convocations sont annulées, et elle devra être confirmée à nouveau."),
                            validators=[DataRequired(message=_l("Cochez la case pour rouvrir la session."))])
     submit = SubmitField(_l("Rouvrir la session"))
 
 
 class CampaignForm(FlaskForm):
-    start = DateField(_l("Du"), validators=[InputRequired()])
-    end = DateField(_l("Au"), validators=[InputRequired()])
+    start = DateField(_l("Du"), validators=[InputRequired(), typed_date])
+    end = DateField(_l("Au"), validators=[InputRequired(), typed_date])
     certifications = SelectMultipleField(_l("Certifications"), choices=[], validators=[DataRequired()])
     sites = StringField(_l("Sites (séparés par des virgules)"), validators=[DataRequired(), Length(max=300)])
     rooms = IntegerField(_l("Salles par site et par demi-journée"), default=2, validators=[InputRequired(), NumberRange(min=1, max=30)])

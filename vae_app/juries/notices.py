@@ -12,8 +12,8 @@ def _when_and_where(session) -> str:
 
 
 def session_reopened(session, reason: str, convened: list) -> None:
-    """The session goes back into preparation: the candidates convened to it lose their convocation (a new one
-    follows its confirmation) and its members learn that the session changes."""
+    """The session goes back into preparation: the candidates convened to it lose their convocation and its
+    members learn that the session changes. Nothing is promised that the app does not do."""
     when = _when_and_where(session)
     for candidacy in convened:
         person = candidacy.candidate
@@ -22,8 +22,8 @@ def session_reopened(session, reason: str, convened: list) -> None:
                    body=(f"Bonjour {person.full_name},\n\n"
                          f"La session de jury {when}, à laquelle vous étiez convoqué(e) pour votre dossier {candidacy.reference}, "
                          f"est modifiée : {reason}\n\n"
-                         "Votre convocation est donc annulée. Une nouvelle convocation vous sera adressée dès que la session "
-                         "sera confirmée à nouveau. Votre dossier reste prêt pour le jury.\n\n"
+                         "Votre convocation est donc annulée : ne vous présentez pas sur la foi de celle-ci. Votre dossier "
+                         "reste prêt pour le jury ; le certificateur reviendra vers vous.\n\n"
                          f"{session.certification.certifier.name}"))
     for sitting in session.members:
         person = sitting.member
@@ -31,5 +31,5 @@ def session_reopened(session, reason: str, convened: list) -> None:
                    subject=f"La session de jury {when} est modifiée",
                    body=(f"Bonjour {person.full_name},\n\n"
                          f"La session de jury {session.reference} {when} est rouverte pour être modifiée : {reason}\n\n"
-                         "Vous recevrez une nouvelle convocation si vous y siégez lorsqu'elle sera confirmée à nouveau.\n\n"
+                         "Votre convocation à cette session est donc annulée ; le certificateur reviendra vers vous.\n\n"
                          f"{session.certification.certifier.name}"))

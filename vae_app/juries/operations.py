@@ -282,7 +282,8 @@ def reopen_session(actor: User, session: JurySession, reason: str | None) -> Non
         raise Conflict(N_("Le jury a commencé à siéger : enregistrez ses décisions, ou l'absence des candidats."))
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON_LENGTH:
-        raise InvalidData({"reason": f"le motif est obligatoire ({MIN_REASON_LENGTH} caractères au moins) : il est communiqué aux personnes concernées"})
+        raise InvalidData({"reason": f"Le motif est obligatoire ({MIN_REASON_LENGTH} caractères au moins) : il est communiqué aux "
+                                     "personnes concernées."})
     convened = [c for c in session.candidacies if c.state is S.JURY_SCHEDULED]
     for candidacy in convened:
         fire(candidacy, "unschedule", actor, reason=f"Session {session.reference} rouverte : {reason}")

@@ -178,7 +178,7 @@ def compliance_of_many(sessions: list[JurySession]) -> dict[int, Report]:
 def scheduling_problems(candidacy: Candidacy, session: JurySession | None, today: date) -> list[str]:
     """What stands in the way of summoning ``candidacy`` to ``session`` (none: it may be)."""
     if session is None:
-        return ["session_id : session de jury introuvable."]
+        return ["Session de jury introuvable."]
     problems = []
     if session.certification_id != candidacy.certification_id:
         problems.append(f"La session {session.reference} est pour {session.certification.code}, pas pour {candidacy.certification.code}.")

@@ -14,7 +14,8 @@ def confirmed_removal(question: str, what: str, back: str, remove: Callable[[], 
     """GET asks ``question`` about ``what``; the confirmed POST (its CSRF token checked) runs ``remove`` in one
     unit of work, says ``done`` and goes to ``then`` (``back`` by default). A refused removal goes back with the reason."""
     form = ConfirmForm()
-    on_refusal(lambda status: redirect(back))
+    on_refusal(lambda status: (render_template("confirm.html", form=form, what=what, question=question, back=back, refused=True),
+                               status))
     if form.validate_on_submit():
         with unit_of_work():
             remove()

@@ -28,12 +28,13 @@ def register_template_helpers(app) -> None:
 
     # Templates compare enums, never their values as strings: every enum a template tests is named here.
     from ..candidacies.models import CandidacyState
-    from ..candidacies.workflow import FINAL_STATES, MoveInput, ReasonPolicy
+    from ..candidacies.workflow import FINAL_STATES, MAX_REASON_LENGTH, MIN_REASON_LENGTH, MoveInput, ReasonPolicy
     from ..certifications.vocabulary import Outcome
     from ..juries.models import RunStatus, SessionStatus
 
     app.jinja_env.globals.update(CandidacyState=CandidacyState, SessionStatus=SessionStatus, RunStatus=RunStatus, Outcome=Outcome,
-                                 MoveInput=MoveInput, ReasonPolicy=ReasonPolicy, FINAL_STATES=FINAL_STATES)
+                                 MoveInput=MoveInput, ReasonPolicy=ReasonPolicy, FINAL_STATES=FINAL_STATES,
+                                 MIN_REASON_LENGTH=MIN_REASON_LENGTH, MAX_REASON_LENGTH=MAX_REASON_LENGTH)
 
     @app.template_filter("when")
     def _when(value) -> str:

@@ -2,7 +2,7 @@
 validation file, the history, and the workflow moves the user may fire now."""
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -10,9 +10,8 @@ from ... import clock
 from ...auth.models import Role
 from ...auth.permissions import can_fire_move
 from ...certifications.registry import get_rules
-from ...certifications.vocabulary import DecisionOutcome
 from ...database import unit_of_work
-from ...errors import InvalidData, NotFound
+from ...errors import Conflict, InvalidData, NotFound
 from ...extensions import db
 from ...juries import operations as jury_ops, queries as jury_queries
 from ...web.pdf import pdf_response, render_pdf
@@ -33,7 +32,7 @@ def page_context(candidacy: Candidacy, **forms) -> dict:
     available = []
     for move in MOVES.values():
         if can_fire_move(current_user, candidacy, move):
-            refusals = static_refusals(move.name, candidacy, MoveContext(actor=current_user, today=today, rules=rules))
+            refusals = static_refusals(move.name, candidacy, MoveContext(actor=current_user, today=today, now=clock.now(), rules=rules))
             if refusals is not None:
                 available.append((move, refusals))
     cert_rules = rules.certification(candidacy.certification.code)
@@ -44,7 +43,6 @@ def page_context(candidacy: Candidacy, **forms) -> dict:
                                         for s in jury_queries.upcoming_sessions(candidacy, today)]
     to_assess = components_to_assess(candidacy, rules, today)
     move_form.component.choices = [(c.code, f"{c.code} — {c.title}") for c in to_assess]
-    move_form.outcome.choices = [(o.value, o.label) for o in DecisionOutcome]
     editing = candidacy.state in (S.DRAFT, S.INCOMPLETE) and current_user.id == candidacy.candidate_id
     return {
         "candidacy": candidacy,
@@ -111,10 +109,6 @@ def precheck(candidacy_id: int):
 def _move_data(move_input: MoveInput, form: MoveForm) -> dict:
     if move_input is MoveInput.ASSESSMENT:
         return {"component": form.component.data, "result": form.result.data, "note": form.note.data}
-    if move_input is MoveInput.DECISION:
-        components = {key[len("component-"):]: value == "yes" for key, value in request.form.items()
-                      if key.startswith("component-") and value in ("yes", "no")}
-        return {"outcome": form.outcome.data, "components": components}
     return {}
 
 
@@ -123,14 +117,18 @@ def move(candidacy_id: int, move: str):
     candidacy = load(candidacy_id)
     spec = MOVES.get(move) or abort(404)
     form = MoveForm()
+    form.move_name = spec.name  # the page shows what was typed, and why it was refused, in this move's form
     on_refusal(lambda status: show_page(candidacy, status, move_form=form), form)
+    if spec.input is MoveInput.DECISION:
+        # One place for a jury's decisions: its session's page, where nothing is chosen in advance and a summary is confirmed.
+        raise Conflict(_("Les décisions du jury s'enregistrent sur la page des décisions de sa session, une fois qu'il a siégé."))
     if not form.validate():
         return show_page(candidacy, 422, move_form=form)
     if spec.confirmation and not form.confirm.data:
-        raise InvalidData({"event": _("Cochez la case de confirmation : elle dit ce qui suit cette action.")})
-    if form.version.data and not (form.version.data.isascii() and form.version.data.isdigit() and len(form.version.data) < 10):
+        raise InvalidData({"confirm": _("Cochez la case de confirmation : elle dit ce qui suit cette action.")})
+    if not (form.version.data and form.version.data.isascii() and form.version.data.isdigit() and len(form.version.data) < 10):
         raise InvalidData({"version": _("Formulaire altéré : rechargez la page et recommencez.")})
-    version = int(form.version.data) if form.version.data else None
+    version = int(form.version.data)
     with unit_of_work():
         if spec.input is MoveInput.SESSION:
             new_state = jury_ops.schedule(current_user, candidacy, jury_queries.session_by_id(form.session_id.data),

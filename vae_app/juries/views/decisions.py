@@ -18,7 +18,7 @@ from ...certifications.decisions import outcome_of
 from ...certifications.registry import get_rules
 from ...certifications.vocabulary import DecisionOutcome
 from ...database import unit_of_work
-from ...errors import InvalidData
+from ...errors import Conflict, InvalidData
 from ...web.errors import on_refusal
 from ...web.forms import ConfirmForm
 from .. import operations as ops, queries
@@ -55,8 +55,15 @@ class Answer:
 
 
 def _read(session: JurySession, codes: list[str]) -> list[Answer]:
-    """What the form says for each convened candidate, as given (checked by :func:`_check`)."""
+    """What the form says for each convened candidate, as given (checked by :func:`_check`). An answer for a
+    candidate decided meanwhile (a second click, a colleague) is refused: nothing is recorded twice."""
     day, answers = session.starts_at.date(), []
+    decided = [c for c in session.candidacies if c.state is not S.JURY_SCHEDULED and request.form.get(f"presence-{c.id}")]
+    if decided:
+        who = ", ".join(f"{c.reference} ({c.candidate.full_name}, « {c.state.label} »)" for c in decided)
+        raise Conflict(_("Ces dossiers ne sont plus en attente de la décision du jury (décidés entre-temps, ou leur "
+                         "convocation annulée) : %(who)s. Rien n'a été enregistré ; les décisions inscrites figurent ci-dessous.",
+                         who=who))
     for candidacy in session.candidacies:
         if candidacy.state is not S.JURY_SCHEDULED:
             continue
@@ -103,11 +110,13 @@ def decisions(session_id: int):
         return _page(session_id)
     cert = get_rules().certification(session.certification.code)
     codes = [c.code for c in cert.components]
+    on_refusal(lambda status: _page(session_id, status))
     answers = _read(session, codes)
     on_refusal(lambda status: _page(session_id, status, answers=answers))  # the form again, as it was filled in
     _check(answers, codes, {c.code: c.title for c in cert.components})
     if request.form.get("step") != "confirm" or request.form.get("edit"):
         return _page(session_id, answers=answers, summary=not request.form.get("edit"))  # the summary, or the form again
+    on_refusal(lambda status: _page(session_id, status, answers=answers, summary=True))  # the summary again
     if not request.form.get("confirmed"):
         raise InvalidData({"confirmed": _("Cochez la case qui confirme ces décisions : elles seront inscrites au dossier de chaque candidat.")})
     with unit_of_work():

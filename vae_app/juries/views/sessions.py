@@ -61,6 +61,10 @@ def new_session():
 @role_required(*STAFF)
 def edit_session(session_id: int):
     session = own_session(session_id)
+    if request.method == "GET" and session.status is not SessionStatus.DRAFT:
+        flash(_("La session n'est plus en préparation : rouvrez-la, avec le motif, pour la modifier.")
+              if session.status is SessionStatus.CONFIRMED else _("La session a déjà eu lieu : elle ne se modifie plus."), "error")
+        return redirect(url_for("juries.session", session_id=session.id))
     form = _session_form(SessionForm(obj=session), session.certification.certifier_id)
     form.certification.data = session.certification.code  # the certification of a session does not change
     page = form_page("juries/session_form.html", form, session=session)
@@ -84,7 +88,7 @@ def delete_session(session_id: int):
 # --------------------------------------------------------------------------- the assembly screen
 
 
-def assembly_context(session: JurySession) -> dict:
+def assembly_context(session: JurySession, reopen_form: ReopenSessionForm | None = None) -> dict:
     """Everything the assembly screen shows: compliance, who and which candidacies can be added."""
     rules, limit = get_rules(), current_app.config["VAE_PICKER_LIMIT"]
     member_search = request.args.get("membre", "").strip()[:100]
@@ -101,17 +105,17 @@ def assembly_context(session: JurySession) -> dict:
     candidate_form.candidacy.choices = [(str(i), f"{reference} — {first} {last}") for i, reference, first, last in waiting]
     return {"session": session, "report": queries.compliance(session), "seat_form": seat_form, "candidate_form": candidate_form,
             "confirm_form": ConfirmSessionForm(formdata=None), "remove_form": ConfirmForm(formdata=None),
-            "reopen_form": ReopenSessionForm(formdata=None),
+            "reopen_form": reopen_form or ReopenSessionForm(formdata=None),
             "title": rules.certification(session.certification.code).title_on(session.starts_at.date()),
             "history": queries.session_history(session.id), "manage": can_manage_session(current_user, session),
             "members_total": members_total, "candidacies_total": candidacies_total, "member_search": member_search,
             "candidacy_search": candidacy_search}
 
 
-def _assembly(session_id: int, status: int = 200):
+def _assembly(session_id: int, status: int = 200, **forms):
     """The assembly screen as the database now holds the session (its fragment alone for htmx)."""
     template = "juries/_assembly.html" if request.headers.get("HX-Request") else "juries/session.html"
-    return render_template(template, **assembly_context(db.session.get(JurySession, session_id))), status
+    return render_template(template, **assembly_context(db.session.get(JurySession, session_id), **forms)), status
 
 
 @login_required
@@ -181,6 +185,7 @@ def remove_session_candidate(session_id: int, candidacy_id: int):
 def reopen_session(session_id: int):
     session = _managed(session_id)
     form = ReopenSessionForm()
+    on_refusal(lambda status: _assembly(session.id, status, reopen_form=form), form)  # what was typed, each reason by its field
     if not form.validate():
         raise invalid_form(form)
     return _change(session, lambda: ops.reopen_session(current_user, session, form.reason.data),
