@@ -293,12 +293,16 @@ def test_the_fourteenth_birthday_on_the_receipt_day_is_a_plausible_birth_date(cl
     assert client.post(f"/candidatures/{candidacy.id}/demande", data={"birth_date": "2002-03-01"}).status_code == 302
 
 
-@pytest.mark.parametrize("applicant,field", [({"birth_date": "0001-01-01"}, "birth_date"), ({"birth_date": "2010-01-01"}, "birth_date")])
-def test_the_api_refuses_an_impossible_birth_date(client, db, make_user, applicant, field):
+@pytest.mark.parametrize("sent,field", [
+    ({"applicant": {"birth_date": "0001-01-01"}}, "applicant.birth_date"),
+    ({"applicant": {"birth_date": "2010-01-01"}}, "applicant.birth_date"),
+    ({"birth_date": "1980-01-01"}, "birth_date"),  # judged but never saved there: said, not dropped
+])
+def test_the_api_refuses_an_impossible_birth_date(client, db, make_user, sent, field):
     user = make_user(Role.CANDIDATE)
     headers = bearer(client, user)
     response = client.post("/api/v1/candidacies", headers=headers, json={
-        "certification": "RNCP5385", "route": "vae", "applicant": applicant,
+        "certification": "RNCP5385", "route": "vae", **sent,
         "experiences": [{"status": "salaried", "start": "2012-01-01", "end": "2014-12-31", "related": True}]})
     assert response.status_code == 422 and field in response.get_json()["errors"]
 
@@ -415,3 +419,93 @@ def test_the_candidate_confirms_a_withdrawal_in_their_own_words(client, db, cand
     login(candidacy.candidate)
     page = visible_text(client.get(f"/candidatures/{candidacy.id}"))
     assert "J'abandonne ce parcours" in page and "Prochaine étape" in page
+
+
+# --- what happened stays what the record says (second review) ---------------------------------
+
+def test_no_withdrawal_once_the_jury_has_sat_before_its_decision(db, candidacy_in, frozen_clock):
+    candidacy = candidacy_in(S.JURY_SCHEDULED)
+    frozen_clock.set(datetime(2016, 3, 15, 9, 0))
+    with pytest.raises(MoveRefused) as refused:
+        fire(candidacy, "withdraw", candidacy.candidate, reason="Je change de projet professionnel.")
+    assert "enregistrez d'abord sa décision" in " ".join(refused.value.reasons) and candidacy.state is S.JURY_SCHEDULED
+    frozen_clock.set(datetime(2016, 3, 15, 8, 59))
+    assert fire(candidacy, "withdraw", candidacy.candidate) is S.WITHDRAWN  # before it sits, a candidate may still withdraw
+
+
+@pytest.mark.parametrize("reason", ["a", "court"])
+def test_a_short_justification_given_when_none_is_needed_is_refused_too(db, candidacy_in, coordinator, reason):
+    candidacy = candidacy_in(S.SUBMITTED)
+    with pytest.raises(MoveRefused) as refused:
+        fire(candidacy, "declare_eligible", coordinator, reason=reason)
+    assert refused.value.status == 422 and "reason" in refused.value.errors and candidacy.state is S.SUBMITTED
+
+
+def test_a_move_that_takes_no_reason_keeps_none(client, desk, db, candidacy_in, coordinator):
+    candidacy = candidacy_in(S.ELIGIBLE)
+    response = client.post(f"/api/v1/candidacies/{candidacy.id}/events", headers=bearer(client, coordinator),
+                           json={"event": "start_validation_file", "reason": "a"})
+    assert response.status_code == 422 and "reason" in response.get_json()["errors"] and candidacy.state is S.ELIGIBLE
+    assert desk.post(f"/candidatures/{candidacy.id}/actions/start_validation_file",
+                     data={"version": candidacy.version, "reason": "x" * 6000}).status_code == 302
+    row = db.session.scalars(select(AuditEvent).where(AuditEvent.candidacy_id == candidacy.id,
+                                                      AuditEvent.event == "start_validation_file")).one()
+    assert row.reason is None
+
+
+@pytest.mark.parametrize("note,status", [("RAS", 422), ("x" * 5001, 422), ("Rien à signaler : dossier solide.", 302), ("", 302)])
+def test_the_jury_s_observation_is_checked_before_the_summary_and_names_the_candidate(desk, db, after_the_jury, note, status):
+    answers = {f"presence-{after_the_jury.id}": "present", f"note-{after_the_jury.id}": note,
+               **{f"c-{after_the_jury.id}-{c}": "yes" if ok else "no" for c, ok in ALL_PARTIAL.items()}}
+    before = counts(db)
+    summary = desk.post(f"/jurys/sessions/{after_the_jury.jury_session.id}/decisions", data=answers)
+    if status == 422:
+        assert summary.status_code == 422 and after_the_jury.reference in visible_text(summary) and "l'observation du jury" in visible_text(summary)
+        assert counts(db) == before
+        return
+    assert summary.status_code == 200 and (not note or note in visible_text(summary))
+    done = desk.post(f"/jurys/sessions/{after_the_jury.jury_session.id}/decisions", data={**answers, "step": "confirm", "confirmed": "y"})
+    assert done.status_code == 302
+
+
+@pytest.mark.parametrize("tampered", ["no", "n", "0"])
+def test_the_decisions_confirmation_cannot_be_faked(desk, db, after_the_jury, tampered):
+    answers = {f"presence-{after_the_jury.id}": "present", "step": "confirm", "confirmed": tampered,
+               **{f"c-{after_the_jury.id}-{c}": "yes" if ok else "no" for c, ok in ALL_PARTIAL.items()}}
+    before = counts(db)
+    assert desk.post(f"/jurys/sessions/{after_the_jury.jury_session.id}/decisions", data=answers).status_code == 422
+    assert counts(db) == before and after_the_jury.state is S.JURY_SCHEDULED
+
+
+def test_an_absence_stays_in_the_session_s_record_and_the_candidate_s(desk, db, after_the_jury):
+    session_id = after_the_jury.jury_session.id
+    answers = {f"presence-{after_the_jury.id}": "absent", "step": "confirm", "confirmed": "y"}
+    assert desk.post(f"/jurys/sessions/{session_id}/decisions", data=answers).status_code == 302
+    db.session.refresh(after_the_jury)
+    assert after_the_jury.jury_session is None  # waiting for another jury...
+    page = visible_text(desk.get(f"/jurys/sessions/{session_id}/decisions"))
+    assert f"{after_the_jury.reference} — {after_the_jury.candidate.full_name} : Absent" in page  # ...but absent from this one
+    assert "Enregistrer la décision du jury (Absent)" in visible_text(desk.get(f"/candidatures/{after_the_jury.id}"))
+    again = desk.post(f"/jurys/sessions/{session_id}/decisions", data=answers)
+    assert again.status_code == 409 and after_the_jury.reference in visible_text(again)
+
+
+def test_the_minutes_list_every_decision_absences_included(desk, db, after_the_jury):
+    pytest.importorskip("weasyprint", reason="WeasyPrint (and Pango) are needed for PDFs")
+    from pypdf import PdfReader
+
+    session_id = after_the_jury.jury_session.id
+    desk.post(f"/jurys/sessions/{session_id}/decisions", data={f"presence-{after_the_jury.id}": "excused", "step": "confirm",
+                                                               "confirmed": "y"})
+    response = desk.get(f"/jurys/sessions/{session_id}/proces-verbal.pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert after_the_jury.reference in text and "Excusé" in text
+
+
+def test_after_the_jury_sat_the_candidate_is_no_longer_told_to_come(client, db, candidacy_in, login, frozen_clock):
+    candidacy = candidacy_in(S.JURY_SCHEDULED)
+    login(candidacy.candidate)
+    assert "Vous êtes convoqué(e) devant le jury" in visible_text(client.get(f"/candidatures/{candidacy.id}"))
+    frozen_clock.set(datetime(2016, 3, 15, 12))
+    page = visible_text(client.get(f"/candidatures/{candidacy.id}"))
+    assert "Le jury a siégé" in page and "Vous êtes convoqué(e)" not in page

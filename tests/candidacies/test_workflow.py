@@ -232,7 +232,7 @@ def test_scheduling_needs_a_suitable_session(db, candidacy_in, coordinator, make
     candidacy = candidacy_in(S.READY_FOR_JURY)
     wrong_cert = make_session(certification="RNCP17992")
     past = make_session(starts_at=datetime(2016, 2, 1, 9))
-    for session_id, words in [(None, "introuvable"), (wrong_cert.id, "pas pour RNCP5385"), (past.id, "passée")]:
+    for session_id, words in [(None, "introuvable"), (wrong_cert.id, "pas pour RNCP5385"), (past.id, "a commencé")]:
         with pytest.raises(MoveRefused) as refused:
             schedule(coordinator, candidacy, session_by_id(session_id))
         assert words in " ".join(refused.value.reasons)

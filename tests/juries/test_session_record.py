@@ -196,3 +196,34 @@ def test_a_session_in_year_9999_is_a_typing_slip_said_beside_its_field(desk, db)
                                                            "ends_at": "9999-12-31T12:00", "site": "Paris"})
     assert response.status_code == 422 and 'id="starts_at-error"' in response.get_data(as_text=True) and "Année 9999" in page_text(response)
     assert db.session.scalar(select(func.count(JurySession.id))) == before
+
+
+def test_deleting_a_confirmed_session_is_refused_before_it_is_asked(desk, db, convened):
+    response = desk.get(f"/jurys/sessions/{convened.jury_session.id}/supprimer")
+    assert response.status_code == 409 and "Seule une session en préparation" in page_text(response)
+    assert "Confirmer la suppression" not in page_text(response)
+
+
+def test_a_reason_refused_by_the_form_is_said_once(desk, db, convened):
+    response = desk.post(f"/jurys/sessions/{convened.jury_session.id}/rouvrir", data={"reason": "court", "confirm": "y"})
+    assert page_text(response).count("Le motif doit compter de 10 à 2000 caractères.") == 1
+
+
+def test_only_confirmed_sessions_yet_to_sit_with_room_are_offered_to_summon_to(desk, db, candidacy_in, make_session, frozen_clock):
+    candidacy = candidacy_in(S.READY_FOR_JURY)
+    confirmed = make_session(starts_at=datetime(2016, 3, 22, 9))
+    draft = make_session(starts_at=datetime(2016, 3, 23, 9), status=SessionStatus.DRAFT)
+    page = page_text(desk.get(f"/candidatures/{candidacy.id}"))
+    assert confirmed.reference in page and draft.reference not in page
+    frozen_clock.set(datetime(2016, 3, 22, 9, 30))  # it has begun
+    page = page_text(desk.get(f"/candidatures/{candidacy.id}"))
+    assert confirmed.reference not in page and "Aucune session confirmée à venir" in page
+
+
+def test_no_candidate_joins_a_session_that_has_begun(db, candidacy_in, make_session, coordinator, frozen_clock):
+    session = make_session(starts_at=datetime(2016, 3, 22, 9), status=SessionStatus.DRAFT)
+    candidacy = candidacy_in(S.READY_FOR_JURY)
+    frozen_clock.set(datetime(2016, 3, 22, 10))
+    with pytest.raises(Conflict):
+        ops.add_candidate(coordinator, session, candidacy)
+    assert candidacy.jury_session is None

@@ -91,7 +91,8 @@ SPEC = {
     "juries.new_session": ("GET", lambda w: "/jurys/sessions/nouvelle", STAFF_VIEW),
     # the world's session is confirmed: its editor sends whoever may edit back to the session, to reopen it first
     "juries.edit_session": ("GET", lambda w: f"/jurys/sessions/{w.session.id}/modifier", policy(coordinator_own={302}, admin={302})),
-    "juries.delete_session": ("GET", lambda w: f"/jurys/sessions/{w.session.id}/supprimer", STAFF_OWN_VIEW),
+    # confirmed: its deletion is refused at once, to whoever may manage it (409), instead of asking to confirm it
+    "juries.delete_session": ("GET", lambda w: f"/jurys/sessions/{w.session.id}/supprimer", policy(coordinator_own={409}, admin={409})),
     "juries.session": ("GET", lambda w: f"/jurys/sessions/{w.session.id}", SESSION_VIEW),
     "juries.add_seat": ("POST", lambda w: f"/jurys/sessions/{w.session.id}/membres", STAFF_OWN_DO),
     "juries.remove_seat": ("POST", lambda w: f"/jurys/sessions/{w.session.id}/membres/{w.member.id}/retirer", STAFF_OWN_DO),

@@ -19,12 +19,13 @@ from ..candidacies import queries
 from ..candidacies.eligibility import verdict_for
 from ..candidacies.models import Candidacy, CandidacyState as S
 from ..candidacies.operations import create_candidacy, fire, visible
-from ..candidacies.workflow import MOVES, MoveContext, MoveInput, static_refusals
+from ..candidacies.workflow import MAX_REASON_LENGTH, MOVES, MoveContext, MoveInput, ReasonPolicy, static_refusals
 from ..certifications.describe import describe_certification
-from ..certifications.eligibility import evaluate_eligibility, parse_application
+from ..certifications.eligibility import evaluate_eligibility, implausible_birth_date, parse_application
 from ..certifications.models import Certification
 from ..certifications.registry import get_rules
 from ..database import unit_of_work
+from ..dates import out_of_range
 from ..errors import InvalidData, NotAuthenticated, PermissionDenied
 from ..extensions import csrf, db, limiter
 from ..juries import operations as jury_ops, queries as jury_queries
@@ -194,6 +195,10 @@ def _applicant(data: dict) -> dict:
                 values[name] = date.fromisoformat(value)
             except (TypeError, ValueError):
                 errors[f"applicant.{name}"] = "date AAAA-MM-JJ attendue"
+                continue
+            problem = out_of_range(values[name]) or implausible_birth_date(values[name], clock.today(), get_rules().law)
+            if problem:
+                errors[f"applicant.{name}"] = problem
         elif not isinstance(value, str) or len(value) > 300:
             errors[f"applicant.{name}"] = "texte de 300 caractères au plus attendu"
         else:
@@ -212,6 +217,8 @@ def create():
     document = {k: v for k, v in data.items() if k != "applicant"}
     if "other_applications" in document:
         raise InvalidData({"other_applications": "champ connu de l'application : ne pas l'envoyer"})
+    if "birth_date" in document:
+        raise InvalidData({"birth_date": "la date de naissance s'envoie dans applicant.birth_date (elle y est enregistrée)"})
     document.setdefault("received_on", clock.today().isoformat())
     if applicant.get("birth_date"):  # the periods are judged against it (plausibility)
         document["birth_date"] = applicant["birth_date"].isoformat()
@@ -238,8 +245,10 @@ def event(candidacy_id: int):
     if not isinstance(name, str) or name not in MOVES:
         errors["event"] = f"attendu parmi : {', '.join(MOVES)}"
     reason = data.get("reason")
-    if reason is not None and (not isinstance(reason, str) or len(reason) > 5000):
-        errors["reason"] = "texte de 5 000 caractères au plus"
+    if reason is not None and (not isinstance(reason, str) or len(reason) > MAX_REASON_LENGTH):
+        errors["reason"] = f"texte de {MAX_REASON_LENGTH} caractères au plus"
+    elif reason and name in MOVES and MOVES[name].reason is ReasonPolicy.NONE:
+        errors["reason"] = f"« {MOVES[name].french} » ne prend pas de motif"
     payload = data.get("data", {})
     if payload is None:
         payload = {}

@@ -30,7 +30,7 @@ from .assessment import components_to_assess, decision_check, section_texts
 from .eligibility import answer_deadline_of, application_gaps, verdict_for
 from .models import AssessmentResult, Candidacy, CandidacyState as S
 
-__all__ = ["FINAL_STATES", "MOVES", "Flow", "Move", "MoveContext", "MoveInput", "MoveRefused", "NEXT_STEPS", "ReasonPolicy",
+__all__ = ["FINAL_STATES", "MOVES", "Flow", "Move", "MoveContext", "MoveInput", "MoveRefused", "NEXT_STEPS", "ReasonPolicy", "next_step",
            "TRANSITIONS", "machine", "mermaid", "run", "static_refusals"]
 
 FINAL_STATES = frozenset({S.CERTIFIED, S.REFUSED, S.INELIGIBLE, S.WITHDRAWN, S.LAPSED})
@@ -143,6 +143,17 @@ NEXT_STEPS = {
     S.LAPSED: N_("Les composantes acquises ont expiré : ce parcours est caduc."),
 }
 
+JURY_HAS_SAT = N_("Le jury a siégé : sa décision figurera ici dès qu'elle sera enregistrée.")
+
+
+def next_step(candidacy: Candidacy, moment: datetime) -> str:
+    """What the candidate does or awaits next, at ``moment`` (French, marked for the catalogue)."""
+    session = candidacy.jury_session
+    if candidacy.state is S.JURY_SCHEDULED and session is not None and session.starts_at <= moment:
+        return JURY_HAS_SAT
+    return NEXT_STEPS[candidacy.state]
+
+
 NON_FINAL = [s.value for s in S if s not in FINAL_STATES]
 
 # The workflow as data: every move, from where, to where, under which guards.
@@ -178,7 +189,7 @@ TRANSITIONS = [
      "conditions": ["jury_has_sat", "decision_valid", "outcome_absent"]},
     {"trigger": "resume", "source": S.PARTIALLY_VALIDATED.value, "dest": S.VALIDATION_FILE.value,
      "conditions": "acquired_components_still_valid"},
-    {"trigger": "withdraw", "source": NON_FINAL, "dest": S.WITHDRAWN.value},
+    {"trigger": "withdraw", "source": NON_FINAL, "dest": S.WITHDRAWN.value, "conditions": "no_decision_pending"},
     {"trigger": "lapse", "source": S.PARTIALLY_VALIDATED.value, "dest": S.LAPSED.value,
      "conditions": "all_acquired_components_expired"},
 ]
@@ -295,6 +306,15 @@ class Flow:
             return self.context.refuse("Le jury a déjà siégé : enregistrez sa décision, ou l'absence du candidat.")
         return True
 
+    def no_decision_pending(self, event) -> bool:
+        """Once the jury has sat, its decision (or the candidate's absence) is recorded before anything else: a
+        withdrawal then would erase what happened."""
+        session = self.candidacy.jury_session
+        if self.candidacy.state is S.JURY_SCHEDULED and session is not None and session.starts_at <= self.context.moment:
+            return self.context.refuse(f"Le jury a siégé le {session.starts_at:%d/%m/%Y} : enregistrez d'abord sa décision, ou "
+                                       "l'absence du candidat.")
+        return True
+
     def justified_against_verdict(self, event) -> bool:
         verdict = verdict_for(self.candidacy, self.context.rules, self.context.today)
         self.context.facts["verdict"] = verdict
@@ -407,6 +427,20 @@ def _meaningful(reason: str | None) -> bool:
     return len((reason or "").strip()) >= MIN_REASON_LENGTH
 
 
+def _judge_reason_given(spec: Move, context: MoveContext) -> None:
+    """A reason given is kept in the record: for a move that takes none it is refused; otherwise it is one a person can
+    read, required or not (a required one missing is the ``has_reason`` guard's)."""
+    if not context.reason:
+        return
+    if spec.reason is ReasonPolicy.NONE:
+        context.refuse(f"« {spec.french} » ne prend pas de motif.", input_error=True, about="reason")
+    elif len(context.reason) > MAX_REASON_LENGTH:
+        context.refuse(f"Le motif dépasse {MAX_REASON_LENGTH} caractères : abrégez-le.", input_error=True, about="reason")
+    elif spec.reason is not ReasonPolicy.REQUIRED and not _meaningful(context.reason):
+        context.refuse(f"Un motif, s'il est donné, doit pouvoir être lu ({MIN_REASON_LENGTH} caractères au moins) : il figure au "
+                       "dossier. Précisez-le, ou laissez le champ vide.", input_error=True, about="reason")
+
+
 def run(move: str, candidacy: Candidacy, context: MoveContext) -> S:
     """Fire ``move`` on ``candidacy`` through the machine; return the new state.
 
@@ -415,9 +449,8 @@ def run(move: str, candidacy: Candidacy, context: MoveContext) -> S:
     """
     if move not in MOVES:
         raise MoveRefused(move, [f"Mouvement inconnu {move!r} (attendu : {', '.join(MOVES)})."], status=422)
-    if MOVES[move].reason is ReasonPolicy.OPTIONAL and context.reason and not _meaningful(context.reason):
-        context.refuse(f"Un motif, s'il est donné, doit pouvoir être lu ({MIN_REASON_LENGTH} caractères au moins) : il figure au "
-                       "dossier. Précisez-le, ou laissez le champ vide.", input_error=True, about="reason")
+    _judge_reason_given(MOVES[move], context)
+    if context.refusals:
         raise MoveRefused(move, context.refusals, status=422, errors=context.errors())
     flow = Flow(candidacy, context)
     machine.add_model(flow, initial=candidacy.state.value)

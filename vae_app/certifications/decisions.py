@@ -33,7 +33,10 @@ def check_decision(claimed: Any, components: list[str], carried: set[str], expir
     try:
         outcome = DecisionOutcome(claimed)
     except ValueError:
-        return None, [("outcome", f"Valeur attendue parmi {', '.join(o.value for o in DecisionOutcome)} ; reçu {claimed!r}.")]
+        expected = ", ".join(o.value for o in DecisionOutcome)
+        if claimed is None:
+            return None, [("outcome", f"Décision manquante (attendu : {expected}).")]
+        return None, [("outcome", f"Valeur attendue parmi {expected} ; reçu {claimed!r}.")]
     if not outcome.decides:
         return outcome, []
     if not isinstance(results, dict):

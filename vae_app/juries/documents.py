@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from ..candidacies.models import CandidacyState
 from ..certifications.registry import get_rules
 from ..web.pdf import render_pdf
 
@@ -22,11 +23,14 @@ def convocation_member(session, sitting) -> bytes:
                       title=rules.title_on(session.starts_at.date()), certifier=rules.certifier_on(session.starts_at.date()))
 
 
-def minutes(session, decisions_by_candidacy: dict, report) -> bytes:
+def minutes(session, taken: list, report) -> bytes:
+    """The procès-verbal: the jury as it sat and every decision it took (``taken``, absences included), the
+    candidates still awaiting theirs marked as such."""
     rules = get_rules().certification(session.certification.code)
+    pending = [c for c in session.candidacies if c.state is CandidacyState.JURY_SCHEDULED]
     return render_pdf("juries/pdf/minutes.html", session=session, title=rules.title_on(session.starts_at.date()),
                       certifier=rules.certifier_on(session.starts_at.date()), components=rules.components,
-                      decisions=decisions_by_candidacy, report=report)
+                      taken=taken, pending=pending, report=report)
 
 
 def invitation_ics(session) -> bytes:

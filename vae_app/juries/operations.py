@@ -298,7 +298,7 @@ def reopen_session(actor: User, session: JurySession, reason: str | None) -> Non
 def schedule(actor: User | None, candidacy: Candidacy, session: JurySession | None, *, expected_version: int | None = None) -> S:
     """Summon a candidacy ready for a jury to a confirmed session: the workflow's ``schedule`` move, given the
     session and what stands in the way (certification, route, date, capacity, the jury's compliance)."""
-    problems = scheduling_problems(candidacy, session, clock.today())
+    problems = scheduling_problems(candidacy, session, clock.now())
     return fire(candidacy, "schedule", actor, data={"session_id": session.id if session else None}, expected_version=expected_version,
                 facts={"session": session, "session_problems": problems})
 
@@ -314,6 +314,8 @@ def add_candidate(actor: User, session: JurySession, candidacy: Candidacy) -> No
         raise Conflict(f"{candidacy.reference} est déjà proposé pour la session {candidacy.jury_session.reference}.")
     if len(session.candidacies) >= session.capacity:
         raise Conflict(f"La session est complète ({session.capacity} candidats au plus).")
+    if session.starts_at <= clock.now():
+        raise Conflict(N_("La session a commencé : on n'y ajoute plus de candidat."))
     if session.status is SessionStatus.CONFIRMED:
         schedule(actor, candidacy, session)
         return
@@ -327,7 +329,8 @@ def remove_candidate(actor: User, session: JurySession, candidacy: Candidacy) ->
     if candidacy.jury_session_id != session.id:
         raise InvalidData({"candidacy": "ce dossier n'est pas dans cette session"})
     if candidacy.state is S.JURY_SCHEDULED:
-        raise Conflict(f"{candidacy.reference} est convoqué : enregistrez son absence ou retirez-le par l'abandon.")
+        raise Conflict(f"{candidacy.reference} est convoqué : annulez sa convocation, avec le motif, depuis son dossier (avant que le "
+                       "jury siège), ou enregistrez son absence.")
     candidacy.jury_session = None
     db.session.flush()
     _session_event(actor, session, Action.REMOVE_CANDIDATE, candidacy_id=candidacy.id, reason=candidacy.reference)

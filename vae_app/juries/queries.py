@@ -15,9 +15,10 @@ from sqlalchemy.orm import selectinload
 from ..audit.actions import Entity
 from ..audit.models import AuditEvent
 from ..auth.models import User
-from ..candidacies.models import Candidacy, CandidacyState as S, ComponentDecision
+from ..candidacies.models import Candidacy, CandidacyState as S
 from ..certifications.models import Certification, Certifier
 from ..certifications.registry import get_rules
+from ..certifications.vocabulary import DecisionOutcome
 from ..extensions import db
 from .composition import Jury, JuryCandidate, Member, Report, Tie, check_composition
 from .models import (
@@ -111,13 +112,14 @@ def session_by_id(raw) -> JurySession | None:
     return db.session.get(JurySession, session_id) if abs(session_id) < 2**63 else None
 
 
-def upcoming_sessions(candidacy: Candidacy, today: date) -> list[JurySession]:
-    """Sessions a candidacy could be summoned to: its certification and route, not held, from today on."""
-    return db.session.scalars(
+def upcoming_sessions(candidacy: Candidacy, now: datetime) -> list[JurySession]:
+    """Sessions a candidacy could be summoned to: its certification and route, confirmed, not yet begun, with room
+    (whether their jury complies for this candidate is checked when it is summoned)."""
+    sessions = db.session.scalars(
         select(JurySession).where(JurySession.certification_id == candidacy.certification_id, JurySession.route == candidacy.route,
-                                  JurySession.status != SessionStatus.HELD,
-                                  JurySession.starts_at >= datetime.combine(today, datetime.min.time()))
+                                  JurySession.status == SessionStatus.CONFIRMED, JurySession.starts_at > now)
         .order_by(JurySession.starts_at)).all()
+    return [s for s in sessions if sum(c.state is S.JURY_SCHEDULED for c in s.candidacies) < s.capacity]
 
 
 def session_history(session_id: int) -> list[AuditEvent]:
@@ -125,12 +127,29 @@ def session_history(session_id: int) -> list[AuditEvent]:
                               .options(selectinload(AuditEvent.actor)).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())).all()
 
 
-def recorded_decisions(session: JurySession) -> dict[int, dict[str, bool]]:
-    """{candidacy id: {component code: validated}} as the jury of ``session`` decided."""
-    out: dict[int, dict[str, bool]] = {}
-    for row in db.session.scalars(select(ComponentDecision).where(ComponentDecision.jury_session_id == session.id)):
-        out.setdefault(row.candidacy_id, {})[row.component_code] = row.validated
-    return out
+@dataclass(frozen=True)
+class DecisionTaken:
+    """What the jury of a session decided for one candidate, as the record holds it: the outcome (an absence
+    too), the components it decided (those carried over excluded), the jury's observation."""
+
+    candidacy: Candidacy
+    outcome: DecisionOutcome
+    components: dict[str, bool]
+    carried_over: tuple[str, ...]
+    note: str | None
+
+
+def decisions_taken(session: JurySession) -> list[DecisionTaken]:
+    """Every decision the jury of ``session`` took, absences included, drawn from the audit (a candidacy that
+    resumed or was absent no longer points to the session; its decision stays the session's)."""
+    rows = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.entity == Entity.CANDIDACY.value, AuditEvent.event == "record_decision",
+        AuditEvent.details["session"].as_string() == session.reference).order_by(AuditEvent.id)).all()
+    latest = {row.candidacy_id: row for row in rows}  # a candidate absent, then convened again, has the last word
+    candidacies = {c.id: c for c in db.session.scalars(select(Candidacy).where(Candidacy.id.in_(latest)))}
+    return sorted((DecisionTaken(candidacies[cid], DecisionOutcome(row.details["outcome"]), dict(row.details.get("components") or {}),
+                                 tuple(row.details.get("carried_over") or ()), row.reason) for cid, row in latest.items()),
+                  key=lambda d: d.candidacy.reference)
 
 
 def planning_runs(certifier_id: int, limit: int = 20) -> list[PlanningRun]:
@@ -175,7 +194,7 @@ def compliance_of_many(sessions: list[JurySession]) -> dict[int, Report]:
     return {session.id: compliance(session, ties=ties) for session in sessions}
 
 
-def scheduling_problems(candidacy: Candidacy, session: JurySession | None, today: date) -> list[str]:
+def scheduling_problems(candidacy: Candidacy, session: JurySession | None, now: datetime) -> list[str]:
     """What stands in the way of summoning ``candidacy`` to ``session`` (none: it may be)."""
     if session is None:
         return ["Session de jury introuvable."]
@@ -186,8 +205,9 @@ def scheduling_problems(candidacy: Candidacy, session: JurySession | None, today
         problems.append(f"La session {session.reference} est pour la voie « {session.route.french} ».")
     if session.status is SessionStatus.HELD:
         problems.append(f"La session {session.reference} a déjà eu lieu.")
-    if session.starts_at.date() < today:
-        problems.append(f"La session {session.reference} est passée ({session.starts_at.strftime('%d/%m/%Y')}).")
+    elif session.starts_at <= now:
+        problems.append(f"La session {session.reference} a commencé ({session.starts_at.strftime('%d/%m/%Y à %H:%M')}) : on n'y "
+                        "convoque plus.")
     if session.status is SessionStatus.DRAFT:
         problems.append(f"La session {session.reference} n'est pas encore confirmée : composez et confirmez le jury d'abord.")
     heard = [c for c in session.candidacies if c.id != candidacy.id and c.state is S.JURY_SCHEDULED]

@@ -61,7 +61,8 @@ def _tie_to_fields(error: DomainError, form) -> list[str]:
         reasons = [gettext(reason) for reason in (value if isinstance(value, list) else [value])]
         field = getattr(form, name, None) if form is not None else None
         if field is not None and hasattr(field, "errors") and field.type not in ("HiddenField", "CSRFTokenField"):
-            field.errors = list(field.errors or []) + reasons
+            said = [str(reason) for reason in field.errors or []]  # the form's own check may have said it already
+            field.errors = list(field.errors or []) + [reason for reason in reasons if reason not in said]
         else:
             loose += reasons
     return loose

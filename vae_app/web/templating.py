@@ -60,6 +60,16 @@ def register_template_helpers(app) -> None:
             return value
 
     @app.template_global()
+    def decision_label(details: dict | None) -> str:
+        """The jury's decision an audit row holds (« Absent(e) », « Validation partielle »), empty when it holds none."""
+        from ..certifications.vocabulary import DecisionOutcome
+
+        try:
+            return str(DecisionOutcome((details or {}).get("outcome")).label)
+        except ValueError:
+            return ""
+
+    @app.template_global()
     def event_label(event: str) -> str:
         """An audit row's change, named for people: a workflow move's label, or an :class:`Action`'s."""
         from ..audit.actions import Action
@@ -97,6 +107,6 @@ def register_template_helpers(app) -> None:
     def next_step(candidacy) -> str:
         from flask_babel import gettext
 
-        from ..candidacies.workflow import NEXT_STEPS
+        from ..candidacies.workflow import next_step
 
-        return gettext(NEXT_STEPS[candidacy.state])
+        return gettext(next_step(candidacy, clock.now()))

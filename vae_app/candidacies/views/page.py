@@ -23,7 +23,7 @@ from ..eligibility import answer_deadline_of, verdict_for
 from ..forms import ApplicationForm, DocumentForm, ExperienceForm, MoveForm, SectionForm
 from ..models import Candidacy, CandidacyState as S
 from ..operations import fire
-from ..workflow import MOVES, NEXT_STEPS, MoveContext, MoveInput, static_refusals
+from ..workflow import MOVES, MoveContext, MoveInput, ReasonPolicy, next_step, static_refusals
 from . import load
 
 
@@ -40,7 +40,7 @@ def page_context(candidacy: Candidacy, **forms) -> dict:
     move_form.version.data = str(candidacy.version)
     if candidacy.state is S.READY_FOR_JURY:
         move_form.session_id.choices = [(str(s.id), f"{s.reference} — {s.starts_at:%d/%m/%Y %H:%M}, {s.site}")
-                                        for s in jury_queries.upcoming_sessions(candidacy, today)]
+                                        for s in jury_queries.upcoming_sessions(candidacy, clock.now())]
     to_assess = components_to_assess(candidacy, rules, today)
     move_form.component.choices = [(c.code, f"{c.code} — {c.title}") for c in to_assess]
     editing = candidacy.state in (S.DRAFT, S.INCOMPLETE) and current_user.id == candidacy.candidate_id
@@ -52,7 +52,7 @@ def page_context(candidacy: Candidacy, **forms) -> dict:
         "available": available,
         "timeline": queries.history(candidacy.id),
         "deadline": answer_deadline_of(candidacy, rules),
-        "next_step": _(NEXT_STEPS[candidacy.state]),
+        "next_step": _(next_step(candidacy, clock.now())),
         "editing": editing,
         "application_form": forms.pop("application_form", None) or ApplicationForm(obj=candidacy, formdata=None),
         "experience_form": forms.pop("experience_form", None) or ExperienceForm(formdata=None),
@@ -122,6 +122,8 @@ def move(candidacy_id: int, move: str):
     if spec.input is MoveInput.DECISION:
         # One place for a jury's decisions: its session's page, where nothing is chosen in advance and a summary is confirmed.
         raise Conflict(_("Les décisions du jury s'enregistrent sur la page des décisions de sa session, une fois qu'il a siégé."))
+    if spec.reason is ReasonPolicy.NONE:  # the page asks no reason for this move: none is kept, whatever was posted
+        form.reason.data, form.reason.raw_data = None, []
     if not form.validate():
         return show_page(candidacy, 422, move_form=form)
     if spec.confirmation and not form.confirm.data:

@@ -14,6 +14,7 @@ from ... import clock
 from ...auth.permissions import role_required
 from ...candidacies.assessment import carried_over
 from ...candidacies.models import Candidacy, CandidacyState as S
+from ...candidacies.workflow import MAX_REASON_LENGTH, MIN_REASON_LENGTH
 from ...certifications.decisions import outcome_of
 from ...certifications.registry import get_rules
 from ...certifications.vocabulary import DecisionOutcome
@@ -26,6 +27,7 @@ from ..models import JurySession
 from . import STAFF, own_session
 
 PRESENCE = {"present": None, "absent": DecisionOutcome.ABSENT, "excused": DecisionOutcome.EXCUSED}
+TICKED = {"y", "on", "1", "yes", "true"}  # what a browser sends for a ticked box (a tampered « no » is not a tick)
 
 
 @dataclass
@@ -58,12 +60,14 @@ def _read(session: JurySession, codes: list[str]) -> list[Answer]:
     """What the form says for each convened candidate, as given (checked by :func:`_check`). An answer for a
     candidate decided meanwhile (a second click, a colleague) is refused: nothing is recorded twice."""
     day, answers = session.starts_at.date(), []
-    decided = [c for c in session.candidacies if c.state is not S.JURY_SCHEDULED and request.form.get(f"presence-{c.id}")]
+    convened = {c.id for c in session.candidacies if c.state is S.JURY_SCHEDULED}
+    posted = {int(key[len("presence-"):]) for key, value in request.form.items()
+              if key.startswith("presence-") and key[len("presence-"):].isdigit() and len(key) < 30 and value}
+    decided = [d for d in queries.decisions_taken(session) if d.candidacy.id in posted - convened]
     if decided:
-        who = ", ".join(f"{c.reference} ({c.candidate.full_name}, « {c.state.label} »)" for c in decided)
-        raise Conflict(_("Ces dossiers ne sont plus en attente de la décision du jury (décidés entre-temps, ou leur "
-                         "convocation annulée) : %(who)s. Rien n'a été enregistré ; les décisions inscrites figurent ci-dessous.",
-                         who=who))
+        who = ", ".join(f"{d.candidacy.reference} ({d.candidacy.candidate.full_name}, « {d.outcome.label} »)" for d in decided)
+        raise Conflict(_("Décision déjà enregistrée entre-temps pour %(who)s. Rien n'a été enregistré de nouveau ; les décisions "
+                         "inscrites figurent ci-dessous.", who=who))
     for candidacy in session.candidacies:
         if candidacy.state is not S.JURY_SCHEDULED:
             continue
@@ -76,10 +80,14 @@ def _read(session: JurySession, codes: list[str]) -> list[Answer]:
 
 
 def _check(answers: list[Answer], codes: list[str], titles: dict[str, str]) -> None:
-    """Every answer explicit: a presence for whoever is answered, a choice for each component not carried over."""
+    """Every answer explicit: a presence for whoever is answered, a choice for each component not carried over;
+    an observation, when written, one a person can read (it is kept in the candidate's record)."""
     problems = []
     for answer in answers:
         who = f"{answer.candidacy.reference} ({answer.candidacy.candidate.full_name})"
+        if answer.note is not None and not MIN_REASON_LENGTH <= len(answer.note) <= MAX_REASON_LENGTH:
+            problems.append(_("%(who)s : l'observation du jury compte de %(min)d à %(max)d caractères (ou laissez-la vide).",
+                              who=who, min=MIN_REASON_LENGTH, max=MAX_REASON_LENGTH))
         if answer.presence is not None and answer.presence not in PRESENCE:
             problems.append(f"{who} : présence attendue (présent, absent ou excusé).")
         elif answer.presence == "present":
@@ -98,7 +106,7 @@ def _page(session_id: int, status: int = 200, answers: list[Answer] | None = Non
     cert = get_rules().certification(session.certification.code)
     day = session.starts_at.date()
     return render_template("juries/decisions.html", session=session, components=cert.components, day=day,
-                           recorded=queries.recorded_decisions(session), carried={c.id: carried_over(c, day) for c in session.candidacies},
+                           taken=queries.decisions_taken(session), carried={c.id: carried_over(c, day) for c in session.candidacies},
                            answers={a.candidacy.id: a for a in answers or []}, summary=summary, codes=[c.code for c in cert.components],
                            has_sat=session.starts_at <= clock.now(), form=ConfirmForm(formdata=None), title=cert.title_on(day)), status
 
@@ -117,7 +125,7 @@ def decisions(session_id: int):
     if request.form.get("step") != "confirm" or request.form.get("edit"):
         return _page(session_id, answers=answers, summary=not request.form.get("edit"))  # the summary, or the form again
     on_refusal(lambda status: _page(session_id, status, answers=answers, summary=True))  # the summary again
-    if not request.form.get("confirmed"):
+    if request.form.get("confirmed") not in TICKED:
         raise InvalidData({"confirmed": _("Cochez la case qui confirme ces décisions : elles seront inscrites au dossier de chaque candidat.")})
     with unit_of_work():
         ops.record_session_decisions(current_user, session, {

@@ -63,5 +63,5 @@ def minutes(session_id: int):
     if not session.announced or session.starts_at > clock.now():
         raise Conflict(_("Le procès-verbal est établi une fois que le jury a siégé (le %(day)s à %(time)s), dans une session "
                          "confirmée.", day=session.starts_at.strftime("%d/%m/%Y"), time=session.starts_at.strftime("%H:%M")))
-    return pdf_response(documents.minutes(session, queries.recorded_decisions(session), queries.compliance(session)),
+    return pdf_response(documents.minutes(session, queries.decisions_taken(session), queries.compliance(session)),
                 f"proces-verbal-{session.reference}.pdf")

@@ -80,9 +80,10 @@ def edit_session(session_id: int):
 @role_required(*STAFF)
 def delete_session(session_id: int):
     session = own_session(session_id)
+    refusal = None if session.status is SessionStatus.DRAFT else _("Seule une session en préparation peut être supprimée.")
     return confirmed_removal(_("Supprimer cette session ?"), f"{session.reference} — {session.starts_at:%d/%m/%Y %H:%M}",
                              url_for("juries.session", session_id=session_id), lambda: ops.delete_session(current_user, session),
-                             _("Session supprimée."), url_for("juries.sessions"))
+                             _("Session supprimée."), url_for("juries.sessions"), refusal=refusal)
 
 
 # --------------------------------------------------------------------------- the assembly screen
