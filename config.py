@@ -16,7 +16,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent
 class Config:
     """Defaults shared by every environment."""
 
-    SECRET_KEY = "dev-only-not-secret"
+    SECRET_KEY: str | None = None  # VAE_SECRET_KEY; unset outside production: drawn once, kept in instance/secret_key
     SQLALCHEMY_DATABASE_URI: str | None = None  # None: SQLite under instance/
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
@@ -52,7 +52,7 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    """``make run``: SQLite under instance/, debug off by default."""
+    """``make run``: SQLite under instance/, debug off by default, a key of its own in instance/."""
 
 
 class TestingConfig(Config):

@@ -51,7 +51,13 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'vae.sqlite3'}"
     if not app.config.get("SECRET_KEY"):
-        raise SystemExit("Configuration error: VAE_SECRET_KEY must be set in production")
+        if config_name == "production":
+            raise SystemExit("Configuration error: VAE_SECRET_KEY must be set in production")
+        from .instance_key import instance_key
+
+        app.config["SECRET_KEY"], created = instance_key(app.instance_path)
+        if created:
+            app.logger.warning("No VAE_SECRET_KEY: a random session key was drawn and kept in %s/secret_key", app.instance_path)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PACKAGE_DIR / "translations")
     if app.config.get("VAE_REDIS_URL") and app.config.get("RATELIMIT_STORAGE_URI", "memory://") == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["VAE_REDIS_URL"]

@@ -4,10 +4,12 @@ from __future__ import annotations
 import enum
 import functools
 from contextlib import contextmanager
+from typing import Mapping
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
 
@@ -45,11 +47,27 @@ class _SomeMembers(sa.types.TypeDecorator):
         return None if value is None else self.enum_cls(value)
 
 
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _will_write() -> bool:
+    """Whether the current transaction belongs to work that writes: a request other than a read, or anything
+    outside a request (a command, a worker)."""
+    from flask import has_request_context, request
+
+    return not has_request_context() or request.method not in READING_METHODS
+
+
 def configure_sqlite(engine: Engine) -> None:
-    """Make pysqlite transactional for real (SAVEPOINT, BEGIN) and enforce foreign keys.
+    """Make pysqlite transactional for real (SAVEPOINT, BEGIN), enforce foreign keys, and let writers queue.
 
     Python 3.11's sqlite3 module issues BEGIN itself, late, and breaks
     SAVEPOINT; the SQLAlchemy recipe hands that back to SQLAlchemy.
+
+    Writers wait their turn instead of failing: a transaction that reads and then writes after another
+    writer committed fails at once in WAL mode (the busy timeout does not apply to it). So work that will
+    write takes the write lock when it begins (``BEGIN IMMEDIATE``) and waits for it up to the busy timeout;
+    reads begin deferred and never wait for writers.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -59,13 +77,35 @@ def configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA busy_timeout=30000")  # a writer waits its turn (each holds the lock for milliseconds)
         cursor.execute("PRAGMA journal_mode=WAL")  # readers do not wait for the writer
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(conn):  # pragma: no cover - driver hook
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _will_write() else "BEGIN")
+
+
+def violated_constraint(error: IntegrityError) -> str:
+    """The unique constraint a duplicate broke: its name on PostgreSQL, ``table.column`` on SQLite (which names none)."""
+    diag = getattr(error.orig, "diag", None)
+    if diag is not None and getattr(diag, "constraint_name", None):
+        return diag.constraint_name
+    text = str(error.orig)
+    return text.split("UNIQUE constraint failed: ", 1)[1].split(",")[0].strip() if "UNIQUE constraint failed: " in text else ""
+
+
+def flush_unique(refusals: Mapping[str, Exception]) -> None:
+    """Flush; a duplicate the database refuses (two people at once) becomes the refusal said for its constraint —
+    keyed by the constraint's name and by ``table.column`` — instead of a server error. The transaction is lost."""
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        refusal = refusals.get(violated_constraint(error))
+        if refusal is None:
+            raise
+        db.session.rollback()
+        raise refusal from None
 
 
 @contextmanager

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from .. import clock
 from ..audit.actions import Action, Entity
 from ..audit.operations import record as audit
+from ..database import flush_unique
 from ..errors import Conflict, InvalidData
 from ..extensions import db
 from .models import Role, User
@@ -34,6 +35,7 @@ def register_candidate(email: str, password: str, first_name: str, last_name: st
                 role=Role.CANDIDATE, created_at=clock.now())
     user.set_password(password)
     db.session.add(user)
-    db.session.flush()
+    taken = Conflict(REFUSED, {"email": "un compte existe déjà avec cette adresse"})
+    flush_unique({"uq_users_email": taken, "users.email": taken})  # registered by someone else at the same moment
     audit(entity=Entity.USER, entity_id=user.id, event=Action.REGISTER, actor=user)
     return user

@@ -7,7 +7,8 @@ of :mod:`vae_app.errors`, which one handler renders for the web and the API.
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import clock
@@ -21,6 +22,8 @@ from ..certifications.registry import get_rules
 from ..certifications.vocabulary import AccessRoute
 from ..components.models import AcquiredComponent
 from ..components.validity import component_expiry
+from ..numbering import next_number
+from ..database import violated_constraint
 from ..errors import CHANGED_MEANWHILE, Conflict, InvalidData, MoveRefused, NotFound, PermissionDenied
 from ..extensions import db
 from . import documents
@@ -35,13 +38,14 @@ from .workflow import MOVES, MoveContext, run
 
 
 def next_reference(prefix: str, year: int) -> str:
-    """``VAE-2016-0005``: the next free number for the year (unique constraint backs it)."""
-    pattern = f"{prefix}-{year}-%"
-    count = db.session.scalar(select(func.count(Candidacy.id)).where(Candidacy.reference.like(pattern)))
-    number = count + 1
-    while db.session.scalar(select(Candidacy.id).where(Candidacy.reference == f"{prefix}-{year}-{number:04d}")):
-        number += 1
-    return f"{prefix}-{year}-{number:04d}"
+    """``VAE-2016-0005``: the year's next number, drawn once (a counter; the numbers rows already carry are skipped)."""
+    series = f"{prefix}-{year}"
+
+    def highest() -> int:
+        references = db.session.scalars(select(Candidacy.reference).where(Candidacy.reference.like(f"{series}-%"))).all()
+        return max((int(r.rsplit("-", 1)[1]) for r in references if r.rsplit("-", 1)[1].isdigit()), default=0)
+
+    return f"{series}-{next_number(f'candidacy:{series}', highest):04d}"
 
 
 def visible(user: User, candidacy: Candidacy | None) -> Candidacy:
@@ -252,6 +256,11 @@ def fire(candidacy: Candidacy, move: str, actor: User | None, *, reason: str | N
               details=details or None)
         db.session.flush()
     except StaleDataError:
+        db.session.rollback()
+        raise Conflict(CHANGED_MEANWHILE) from None
+    except IntegrityError as error:  # the same decision written by two people at once: the database keeps one
+        if not violated_constraint(error).startswith(("uq_component_decisions", "component_decisions.")):
+            raise
         db.session.rollback()
         raise Conflict(CHANGED_MEANWHILE) from None
     return target

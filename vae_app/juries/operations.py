@@ -25,6 +25,7 @@ from ..certifications.decisions import outcome_of
 from ..certifications.models import Certification
 from ..certifications.registry import get_rules
 from ..certifications.vocabulary import AccessRoute, Gender
+from ..numbering import next_number
 from ..enums import N_
 from ..errors import Conflict, InvalidData, MoveRefused, NotFound
 from ..extensions import db
@@ -178,13 +179,18 @@ def _still_in_preparation(session: JurySession, what: str) -> None:
         raise Conflict(f"La session est confirmée et ses candidats convoqués : rouvrez-la, avec le motif, pour {what}.")
 
 
+def _sessions_of(certification: Certification) -> int:
+    """How many sessions the certification has had: where its counter starts (references drawn before it existed)."""
+    return db.session.scalar(select(func.count(JurySession.id)).where(JurySession.certification_id == certification.id))
+
+
 def create_session(actor: User, *, certification: Certification, route: AccessRoute, starts_at: datetime, ends_at: datetime,
                    site: str, room: str | None = None, capacity: int | None = None) -> JurySession:
     ensure(can_manage_certifier(actor, certification.certifier_id), "Cette certification n'est pas celle de votre certificateur.")
     _when_refused(starts_at, ends_at)
     rules = get_rules().certification(certification.code)
-    count = db.session.scalar(select(func.count(JurySession.id)).where(JurySession.certification_id == certification.id)) + 1
-    reference = f"JURY-{certification.code}-{starts_at:%Y%m%d-%H%M}-{count}"
+    number = next_number(f"session:{certification.code}", lambda: _sessions_of(certification))
+    reference = f"JURY-{certification.code}-{number:04d}"  # drawn once, whoever creates at the same moment
     session = JurySession(reference=reference, certification=certification, route=route, starts_at=starts_at,
                           ends_at=ends_at, site=site.strip(), room=(room or "").strip() or None,
                           capacity=capacity or rules.session_capacity, status=SessionStatus.DRAFT)

@@ -112,6 +112,15 @@ def session_by_id(raw) -> JurySession | None:
     return db.session.get(JurySession, session_id) if abs(session_id) < 2**63 else None
 
 
+def lock_session(session: JurySession) -> JurySession:
+    """Take the session's row lock for the rest of the transaction (PostgreSQL; SQLite writers are serialised
+    already), then see the session and its candidacies as committed now: of two people recording its decisions
+    at once, the second sees the first's."""
+    db.session.execute(select(JurySession.id).where(JurySession.id == session.id).with_for_update())
+    db.session.expire_all()
+    return db.session.get(JurySession, session.id)
+
+
 def upcoming_sessions(candidacy: Candidacy, now: datetime) -> list[JurySession]:
     """Sessions a candidacy could be summoned to: its certification and route, confirmed, not yet begun, with room
     (whether their jury complies for this candidate is checked when it is summoned)."""

@@ -116,6 +116,7 @@ def decisions(session_id: int):
     session = own_session(session_id)
     if request.method == "GET":
         return _page(session_id)
+    session = queries.lock_session(session)  # one recording at a time per session; the second sees the first's
     cert = get_rules().certification(session.certification.code)
     codes = [c.code for c in cert.components]
     on_refusal(lambda status: _page(session_id, status))
