@@ -65,18 +65,22 @@ def served(folder: Path, workers: int = 3, demo: bool = True, today: str = DEMO_
         log.close()
 
 
-def _wait_for(base: str, server: subprocess.Popen, folder: Path, seconds: float = 60) -> None:
+def _answers(base: str) -> bool:
     import requests
 
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    try:
+        return requests.get(f"{base}/healthz", timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def _wait_for(base: str, server: subprocess.Popen, folder: Path, seconds: float = 60) -> None:
+    """Until the server answers /healthz; its log if it dies first."""
+    for _attempt in range(int(seconds / 0.2)):
         if server.poll() is not None:
             raise RuntimeError((folder / "gunicorn.log").read_text()[-3000:])
-        try:
-            if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
+        if _answers(base):
+            return
         time.sleep(0.2)
     raise RuntimeError("gunicorn did not answer /healthz")
 
