@@ -18,7 +18,8 @@ class Config:
 
     SECRET_KEY: str | None = None  # VAE_SECRET_KEY; unset outside production: drawn once, kept in instance/secret_key
     SQLALCHEMY_DATABASE_URI: str | None = None  # None: SQLite under instance/
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: an error never prints the values of its statement (password hashes, names) into a log
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     VAE_TODAY: date | None = None
     VAE_RULES_DIR = str(PROJECT_ROOT / "rules")

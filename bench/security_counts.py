@@ -23,6 +23,11 @@ CATEGORIES = [
     ("bad input (forms, API, CLI)", lambda n: any(k in n for k in ("refuses", "invalid", "422", "bad_", "errors_name", "malformed"))),
     ("headers, cookies, rate limits", lambda n: any(k in n for k in ("headers", "cookies", "rate_limited", "inline_script", "csrf"))),
     ("personal data", lambda n: "test_privacy.py" in n),
+    ("real multi-worker server (gunicorn ×3)", lambda n: "tests/reliability/" in n),
+    ("hostile input on every route (hypothesis)", lambda n: "test_fuzz.py::" in n),
+    ("hostile values refused with their field", lambda n: any(k in n for k in ("test_hostile_input.py", "test_lengths.py",
+                                                                                 "test_emails.py", "test_spreadsheets.py"))),
+    ("session key, redirects", lambda n: any(k in n for k in ("test_session_key.py", "test_redirects.py"))),
 ]
 
 

@@ -26,7 +26,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
     from . import clock
     from .certifications.registry import install_rules
-    from .database import configure_sqlite
+    from .database import configure_sqlite, guard_flushes
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
     config_name = config_name or os.environ.get("VAE_CONFIG", "development")
@@ -77,6 +77,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     babel.init_app(app, locale_selector=select_locale)
     with app.app_context():
         configure_sqlite(db.engine)
+    guard_flushes()
 
     from . import models  # noqa: F401  - every model registered before use
     from .api.views import bp as api_bp
@@ -100,9 +101,10 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.register_blueprint(components_bp)
     app.register_blueprint(certifications_bp)
     register_error_handlers(app)
-    from .web.security import register_security_headers
+    from .web.security import register_input_guard, register_security_headers
 
     register_security_headers(app)
+    register_input_guard(app)
     register_template_helpers(app)
 
     from .cli import register_cli

@@ -58,6 +58,37 @@ def _will_write() -> bool:
     return not has_request_context() or request.method not in READING_METHODS
 
 
+def _fits(session, flush_context, instances) -> None:
+    """Before anything is written: every text fits its column and holds no NUL character — whatever path it came by
+    (a form, the API, an import, a command). PostgreSQL refuses both with an error, SQLite silently keeps them;
+    here both are the same refusal, naming the attribute, before the database sees them."""
+    problems = []
+    for obj in list(session.new) + list(session.dirty):
+        mapper = sa.inspect(obj).mapper
+        for attribute in mapper.column_attrs:
+            column = attribute.columns[0]
+            value = getattr(obj, attribute.key, None)
+            if not isinstance(value, str):
+                continue
+            if "\x00" in value:
+                problems.append((attribute.key, "caractère nul interdit"))
+            length = getattr(column.type, "length", None)
+            if isinstance(column.type, sa.String) and length and len(value) > length:
+                problems.append((attribute.key, f"{length} caractères au plus (reçu {len(value)})"))
+    if problems:
+        from .errors import InvalidData
+
+        raise InvalidData(problems)
+
+
+def guard_flushes() -> None:
+    """Install :func:`_fits` on every ORM session (once, however many apps are built)."""
+    from sqlalchemy.orm import Session
+
+    if not event.contains(Session, "before_flush", _fits):
+        event.listen(Session, "before_flush", _fits)
+
+
 def configure_sqlite(engine: Engine) -> None:
     """Make pysqlite transactional for real (SAVEPOINT, BEGIN), enforce foreign keys, and let writers queue.
 

@@ -3,6 +3,7 @@ only (never the session cookie, so no CSRF exposure); permissions are the web's.
 from __future__ import annotations
 
 import functools
+import math
 from datetime import date
 
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .. import clock
+from ..auth.emails import email_or_none
 from ..auth.models import Role, User
 from ..auth.operations import register_candidate
 from ..auth.permissions import can_fire_move
@@ -28,6 +30,7 @@ from ..database import unit_of_work
 from ..dates import out_of_range
 from ..errors import InvalidData, NotAuthenticated, PermissionDenied
 from ..extensions import csrf, db, limiter
+from ..web.forms import TEXT_CONTROL
 from ..juries import operations as jury_ops, queries as jury_queries
 from . import tokens
 from .openapi import spec
@@ -46,7 +49,30 @@ def json_body() -> dict:
         raise InvalidData({}, "Le corps de la requête est trop profondément imbriqué.") from None
     if not isinstance(data, dict):
         raise InvalidData({}, "Le corps de la requête doit être un objet JSON (Content-Type: application/json).")
+    problems = list(_hostile(data, ""))
+    if problems:
+        raise InvalidData(problems)
     return data
+
+
+SAFE_INTEGER = 2**53  # what every JSON reader keeps exactly
+
+
+def _hostile(value, path: str):
+    """(path, reason) for what no field of this API takes: control characters in a text, numbers that are not
+    finite or too large to be exact."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _hostile(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _hostile(item, f"{path}[{index}]")
+    elif isinstance(value, str) and TEXT_CONTROL.search(value):
+        yield path, "caractère de contrôle interdit (NUL, échappement…)"
+    elif isinstance(value, float) and not math.isfinite(value):
+        yield path, "nombre fini attendu"
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > SAFE_INTEGER:
+        yield path, f"nombre trop grand (au plus {SAFE_INTEGER})"
 
 
 def authenticated(*roles: Role):
@@ -89,7 +115,8 @@ def issue_token():
     email, password = _string(data, "email", errors), _string(data, "password", errors, 200)
     if errors:
         raise InvalidData(errors)
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    email = email_or_none(email)
+    user = db.session.scalar(select(User).where(User.email == email)) if email else None
     if user is None or not user.is_active or not user.check_password(password):
         raise NotAuthenticated("Adresse électronique ou mot de passe incorrect.")
     with unit_of_work():
@@ -199,8 +226,8 @@ def _applicant(data: dict) -> dict:
             problem = out_of_range(values[name]) or implausible_birth_date(values[name], clock.today(), get_rules().law)
             if problem:
                 errors[f"applicant.{name}"] = problem
-        elif not isinstance(value, str) or len(value) > 300:
-            errors[f"applicant.{name}"] = "texte de 300 caractères au plus attendu"
+        elif not isinstance(value, str) or len(value) > Candidacy.__table__.c[name].type.length:
+            errors[f"applicant.{name}"] = f"texte de {Candidacy.__table__.c[name].type.length} caractères au plus attendu"
         else:
             values[name] = value
     if errors:

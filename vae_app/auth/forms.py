@@ -1,18 +1,19 @@
 """Login form."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from ..web.forms import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     email = EmailField(_l("Adresse électronique"), validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(_l("Mot de passe"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Rester connecté"))
     submit = SubmitField(_l("Se connecter"))
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     first_name = StringField(_l("Prénom"), validators=[DataRequired(), Length(max=100)])
     last_name = StringField(_l("Nom"), validators=[DataRequired(), Length(max=100)])
     email = EmailField(_l("Adresse électronique"), validators=[DataRequired(), Email(), Length(max=254)])

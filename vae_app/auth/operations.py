@@ -1,7 +1,7 @@
 """Account operations: registration of candidates."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from .. import clock
 from ..audit.actions import Action, Entity
@@ -9,6 +9,7 @@ from ..audit.operations import record as audit
 from ..database import flush_unique
 from ..errors import Conflict, InvalidData
 from ..extensions import db
+from .emails import InvalidEmail, normalise_email
 from .models import Role, User
 
 MIN_PASSWORD = 10
@@ -17,11 +18,12 @@ REFUSED = "Inscription refusée."
 
 def register_candidate(email: str, password: str, first_name: str, last_name: str) -> User:
     """Create a candidate account; the e-mail is unique (case-insensitive): a taken one is a conflict (409)."""
-    email = (email or "").strip().lower()
     errors = {}
-    if "@" not in email or len(email) > 254:
-        errors["email"] = "adresse électronique invalide"
-    elif db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+    try:
+        email = normalise_email(email)
+    except InvalidEmail as problem:
+        errors["email"] = str(problem)
+    if "email" not in errors and db.session.scalar(select(User.id).where(User.email == email)):
         raise Conflict(REFUSED, {"email": "un compte existe déjà avec cette adresse"})
     if len(password or "") < MIN_PASSWORD:
         errors["password"] = f"{MIN_PASSWORD} caractères au moins"

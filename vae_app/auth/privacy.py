@@ -10,17 +10,19 @@ import io
 import json
 import secrets
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..audit.actions import Action, Entity
 from ..audit.models import AuditEvent
+from .emails import email_or_none
 from ..audit.operations import record as audit
 from ..candidacies.models import Candidacy, ComponentDecision
 from ..candidacies.workflow import FINAL_STATES
@@ -85,6 +87,7 @@ def export_candidate(user: User) -> bytes:
 class Purged:
     candidacies: list[str]
     accounts: list[str]
+    failures: list[str] = field(default_factory=list)  # what could not be anonymised, and why: the others were
 
 
 def _years_before(day: date, years: int) -> date:
@@ -94,9 +97,13 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
+REDACTED = "(personne anonymisée)"
+
+
 def purge(older_than_years: int, today: date, apply: bool = True) -> Purged:
     """Anonymise finished candidacies whose last change is older than the retention; then their accounts
-    when nothing of the person is left in progress."""
+    when nothing of the person is left in progress. Each file and each person in a savepoint of their own:
+    one that fails is reported and the others are anonymised all the same."""
     limit = _years_before(today, older_than_years)
     finished = db.session.scalars(select(Candidacy).where(
         Candidacy.state.in_([s.value for s in FINAL_STATES]), Candidacy.updated_at < limit, Candidacy.anonymised_on.is_(None),
@@ -105,23 +112,19 @@ def purge(older_than_years: int, today: date, apply: bool = True) -> Purged:
     done = Purged([], [])
     people = set()
     for c in finished:
-        done.candidacies.append(c.reference)
-        people.add(c.candidate_id)
+        reference = c.reference
         if not apply:
+            done.candidacies.append(reference)
+            people.add(c.candidate_id)
             continue
-        for name in ("birth_date", "birth_place", "nationality", "address", "phone", "current_situation", "highest_diploma", "site"):
-            setattr(c, name, None)
-        c.anonymised_on = today
-        for e in c.experiences:
-            e.job_title, e.organisation, e.activities = "—", "—", None
-        c.documents.clear()
-        for s in c.validation_sections:
-            s.text = ""
-        for a in c.assessments:
-            a.note = None
-        db.session.execute(AuditEvent.__table__.update().where(AuditEvent.candidacy_id == c.id).values(reason=None, details=None))
-        audit(entity=Entity.CANDIDACY, entity_id=c.id, candidacy_id=c.id, event=Action.PRIVACY_PURGE,
-              reason=f"anonymisé après {older_than_years} ans")
+        try:
+            with db.session.begin_nested():
+                _anonymise_candidacy(c, today, older_than_years)
+        except SQLAlchemyError as error:
+            done.failures.append(f"dossier {reference} : {type(error).__name__}")
+            continue
+        done.candidacies.append(reference)
+        people.add(c.candidate_id)
     for user_id in sorted(people):
         active = db.session.scalar(select(Candidacy.id).where(Candidacy.candidate_id == user_id,
                                                               Candidacy.state.not_in([s.value for s in FINAL_STATES])).limit(1))
@@ -129,17 +132,56 @@ def purge(older_than_years: int, today: date, apply: bool = True) -> Purged:
         user = db.session.get(User, user_id)
         if active or recent or user.role is not Role.CANDIDATE or user.email.endswith("@anonyme.invalid"):
             continue
-        done.accounts.append(user.email)
-        if apply:
-            db.session.execute(delete(OutboxMessage).where(OutboxMessage.to_email == user.email))
-            db.session.execute(MemberTie.__table__.update().where(MemberTie.candidate_id == user.id).values(note=None))
-            user.email = f"anonyme-{user.id}@anonyme.invalid"
-            user.first_name, user.last_name = ANONYMOUS, str(user.id)
-            user.set_password(secrets.token_urlsafe(32))
-            user.is_active_account = False
+        email = user.email
+        if not apply:
+            done.accounts.append(email)
+            continue
+        try:
+            with db.session.begin_nested():
+                _anonymise_account(user)
+        except SQLAlchemyError as error:
+            done.failures.append(f"compte n° {user_id} : {type(error).__name__}")
+            continue
+        done.accounts.append(email)
     if apply:
         db.session.flush()
     return done
+
+
+def _anonymise_candidacy(c: Candidacy, today: date, years: int) -> None:
+    for name in ("birth_date", "birth_place", "nationality", "address", "phone", "current_situation", "highest_diploma", "site"):
+        setattr(c, name, None)
+    c.anonymised_on = today
+    for e in c.experiences:
+        e.job_title, e.organisation, e.activities = "—", "—", None
+    c.documents.clear()
+    for s in c.validation_sections:
+        s.text = ""
+    for a in c.assessments:
+        a.note = None
+    db.session.execute(AuditEvent.__table__.update().where(AuditEvent.candidacy_id == c.id).values(reason=None, details=None))
+    audit(entity=Entity.CANDIDACY, entity_id=c.id, candidacy_id=c.id, event=Action.PRIVACY_PURGE, reason=f"anonymisé après {years} ans")
+    db.session.flush()
+
+
+def _anonymise_account(user: User) -> None:
+    """The person's account and every copy of who they are: their e-mails, their name in others' e-mails (the
+    coordinators' digests), in the pool's declared ties and in the audit of those ties. The address drawn for
+    the account is unguessable, and no one can register it (``.invalid`` is refused at registration)."""
+    name = user.full_name
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.to_email == user.email))
+    for message in db.session.scalars(select(OutboxMessage).where(
+            or_(OutboxMessage.body.contains(name), OutboxMessage.subject.contains(name)))):
+        message.body, message.subject = message.body.replace(name, REDACTED), message.subject.replace(name, REDACTED)
+    db.session.execute(MemberTie.__table__.update().where(MemberTie.candidate_id == user.id).values(note=None))
+    for row in db.session.scalars(select(AuditEvent).where(AuditEvent.entity == Entity.JURY_MEMBER.value, or_(
+            AuditEvent.details["candidate_id"].as_integer() == user.id, AuditEvent.reason.contains(name)))):
+        row.reason = (row.reason or "").replace(name, REDACTED) or None
+    user.email = f"anonyme-{secrets.token_hex(12)}@anonyme.invalid"
+    user.first_name, user.last_name = ANONYMOUS, str(user.id)
+    user.set_password(secrets.token_urlsafe(32))
+    user.is_active_account = False
+    db.session.flush()
 
 
 @privacy_cli.command("export")
@@ -147,7 +189,8 @@ def purge(older_than_years: int, today: date, apply: bool = True) -> Purged:
 @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), help="ZIP to write (default: privacy-EMAIL.zip).")
 def export_command(email, out):
     """Everything about a candidate: data.json and their documents, in a ZIP."""
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    address = email_or_none(email)
+    user = db.session.scalar(select(User).where(User.email == address)) if address else None
     if user is None:
         click.echo(f"EMAIL: aucun compte {email!r}", err=True)
         raise SystemExit(2)
@@ -172,5 +215,9 @@ def purge_command(years, dry_run):
         click.echo(f"dossier {reference} : anonymisé" + (" (--dry-run)" if dry_run else ""))
     for email in result.accounts:
         click.echo(f"compte {email} : anonymisé" + (" (--dry-run)" if dry_run else ""))
+    for failure in result.failures:
+        click.echo(f"{failure} : non anonymisé, à reprendre (les autres l'ont été)", err=True)
+    if result.failures:
+        raise SystemExit(1)
     click.echo(f"{len(result.candidacies)} dossier(s), {len(result.accounts)} compte(s) "
                + ("à anonymiser (--dry-run : rien n'a été modifié)." if dry_run else "anonymisé(s)."))

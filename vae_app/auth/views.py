@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..database import unit_of_work
+from .emails import email_or_none
 from ..extensions import db, limiter, login_manager
 from ..web.errors import form_page
 from ..web.i18n import is_safe_next
@@ -36,8 +37,8 @@ def login():
     form = LoginForm()
     page = form_page("auth/login.html", form)
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+        email = email_or_none(form.email.data)
+        user = db.session.scalar(select(User).where(User.email == email)) if email else None
         if user is None or not user.check_password(form.password.data) or not user.is_active:
             flash(_("Adresse électronique ou mot de passe incorrect."), "error")
             return page(401)

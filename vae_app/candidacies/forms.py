@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField,
@@ -11,19 +10,19 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..certifications.vocabulary import ExperienceStatus
 from .models import AssessmentResult, DocumentKind
-from ..web.forms import TickBox, typed_date
+from ..web.forms import Form, TickBox, typed_date
 from .workflow import MAX_REASON_LENGTH
 
 RELATED_CHOICES = [("yes", _l("Oui")), ("no", _l("Non")), ("unsaid", _l("Non précisé"))]
 RELATED_VALUES = {"yes": True, "no": False, "unsaid": None}  # the radio's value -> what is stored (None: not said)
 
 
-class NewCandidacyForm(FlaskForm):
+class NewCandidacyForm(Form):
     offer = SelectField(_l("Certification visée"), validators=[DataRequired()])
     submit = SubmitField(_l("Commencer ma demande"))
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(Form):
     """Identity and situation (CERFA 12818, livret 1)."""
 
     birth_date = DateField(_l("Date de naissance"), validators=[Optional(), typed_date])
@@ -45,7 +44,7 @@ class ApplicationForm(FlaskForm):
             raise ValidationError(_l("La date de naissance doit être passée."))
 
 
-class ExperienceForm(FlaskForm):
+class ExperienceForm(Form):
     status = SelectField(_l("Statut"), choices=ExperienceStatus.choices(), validators=[DataRequired()])
     job_title = StringField(_l("Emploi ou fonction"), validators=[DataRequired(), Length(max=200)])
     organisation = StringField(_l("Organisme"), validators=[DataRequired(), Length(max=200)])
@@ -63,18 +62,18 @@ class ExperienceForm(FlaskForm):
             raise ValidationError(_l("La fin doit être postérieure au début."))
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(Form):
     kind = SelectField(_l("Type de pièce"), choices=DocumentKind.choices(), validators=[DataRequired()])
     file = FileField(_l("Fichier (PDF, JPEG ou PNG, 10 Mo au plus)"), validators=[FileRequired(_l("Choisissez un fichier."))])
     submit = SubmitField(_l("Déposer la pièce"))
 
 
-class SectionForm(FlaskForm):
+class SectionForm(Form):
     text = TextAreaField(_l("Votre expérience pour cette composante"), validators=[Length(max=50000)])
     submit = SubmitField(_l("Enregistrer cette partie"))
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     """Any workflow move: a reason, and the version of the candidacy the user saw."""
 
     reason = TextAreaField(_l("Motif ou justification"), validators=[Optional(), Length(
@@ -89,7 +88,7 @@ class MoveForm(FlaskForm):
     submit = SubmitField(_l("Valider"))
 
 
-class QueueForm(FlaskForm):
+class QueueForm(Form):
     """The coordinator's queue filters (GET, no CSRF)."""
 
     class Meta:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField, DateTimeLocalField, EmailField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
@@ -12,11 +11,11 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from ..candidacies.workflow import MIN_REASON_LENGTH
 from ..certifications.vocabulary import Gender
-from ..web.forms import TickBox, typed_date
+from ..web.forms import Form, TickBox, typed_date
 from .models import TieKind
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     last_name = StringField(_l("Nom"), validators=[DataRequired(), Length(max=100)])
     first_name = StringField(_l("Prénom"), validators=[DataRequired(), Length(max=100)])
     email = EmailField(_l("Adresse électronique"), validators=[DataRequired(), Email(), Length(max=254)])
@@ -30,14 +29,14 @@ class MemberForm(FlaskForm):
     submit = SubmitField(_l("Enregistrer"))
 
 
-class TieForm(FlaskForm):
+class TieForm(Form):
     candidate = SelectField(_l("Candidat"), choices=[], validators=[DataRequired()])
     kind = SelectField(_l("Nature du lien"), choices=TieKind.choices(), validators=[DataRequired()])
     note = StringField(_l("Précision"), validators=[Optional(), Length(max=300)])
     submit = SubmitField(_l("Déclarer le lien"))
 
 
-class AvailabilityForm(FlaskForm):
+class AvailabilityForm(Form):
     starts_at = DateTimeLocalField(_l("Disponible du"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(), typed_date])
     ends_at = DateTimeLocalField(_l("au"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(), typed_date])
     submit = SubmitField(_l("Ajouter la disponibilité"))
@@ -47,18 +46,18 @@ class AvailabilityForm(FlaskForm):
             raise ValidationError(_l("La fin doit suivre le début."))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("Fichier CSV ou XLSX"), validators=[FileRequired(_l("Choisissez un fichier."))])
     submit = SubmitField(_l("Prévisualiser"))
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(Form):
     filename = HiddenField()
     payload = HiddenField()
     submit = SubmitField(_l("Importer ces membres"))
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     certification = SelectField(_l("Certification"), choices=[], validators=[DataRequired()])
     starts_at = DateTimeLocalField(_l("Début"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(), typed_date])
     ends_at = DateTimeLocalField(_l("Fin"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(), typed_date])
@@ -72,23 +71,23 @@ class SessionForm(FlaskForm):
             raise ValidationError(_l("La fin doit suivre le début."))
 
 
-class SeatForm(FlaskForm):
+class SeatForm(Form):
     member = SelectField(_l("Membre"), choices=[], validators=[DataRequired()])
     submit = SubmitField(_l("Ajouter au jury"))
 
 
-class SessionCandidateForm(FlaskForm):
+class SessionCandidateForm(Form):
     candidacy = SelectField(_l("Dossier prêt pour le jury"), choices=[], validators=[DataRequired()])
     submit = SubmitField(_l("Ajouter le candidat"))
 
 
-class ConfirmSessionForm(FlaskForm):
+class ConfirmSessionForm(Form):
     acknowledge = TickBox(_l("J'ai pris connaissance des points indéterminés et je confirme la session"))
     note = TextAreaField(_l("Observation (facultatif)"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Confirmer la session et convoquer"))
 
 
-class ReopenSessionForm(FlaskForm):
+class ReopenSessionForm(Form):
     reason = TextAreaField(_l("Motif (communiqué aux candidats et aux membres)"), validators=[
         DataRequired(message=_l("Le motif est obligatoire : il est communiqué aux candidats et aux membres.")),
         Length(min=MIN_REASON_LENGTH, max=2000, message=_l("Le motif doit compter de %(min)d à %(max)d caractères."))],
@@ -98,7 +97,7 @@ class ReopenSessionForm(FlaskForm):
     submit = SubmitField(_l("Rouvrir la session"))
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(Form):
     start = DateField(_l("Du"), validators=[InputRequired(), typed_date])
     end = DateField(_l("Au"), validators=[InputRequired(), typed_date])
     certifications = SelectMultipleField(_l("Certifications"), choices=[], validators=[DataRequired()])

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from .. import clock
 from ..audit.actions import Action, Entity
 from ..audit.operations import record as audit
+from ..auth.emails import InvalidEmail, normalise_email
 from ..auth.models import Role, User
 from ..auth.permissions import can_manage_certifier, can_manage_session, ensure
 from ..candidacies.assessment import carried_over
@@ -42,8 +43,8 @@ def _session_event(actor: User, session: JurySession, action: Action, **kwargs) 
     audit(entity=Entity.JURY_SESSION, entity_id=session.id, event=action, actor=actor, **kwargs)
 
 
-def _member_event(actor: User, member: JuryMember, action: Action, reason: str | None = None) -> None:
-    audit(entity=Entity.JURY_MEMBER, entity_id=member.id, event=action, actor=actor, reason=reason)
+def _member_event(actor: User, member: JuryMember, action: Action, reason: str | None = None, details: dict | None = None) -> None:
+    audit(entity=Entity.JURY_MEMBER, entity_id=member.id, event=action, actor=actor, reason=reason, details=details)
 
 
 # --------------------------------------------------------------------------- the member pool
@@ -62,7 +63,10 @@ def save_member(actor: User, member: JuryMember | None, *, certifier_id: int, fi
     missing = sorted(set(certification_codes) - {c.code for c in certifications})
     if wrong or missing:
         raise InvalidData({"certifications": f"certification(s) hors de ce certificateur ou inconnue(s) : {', '.join(wrong + missing)}"})
-    email = email.strip().lower()
+    try:
+        email = normalise_email(email)
+    except InvalidEmail as problem:
+        raise InvalidData({"email": str(problem)}) from None
     clash = db.session.scalar(select(JuryMember.id).where(JuryMember.certifier_id == certifier_id, JuryMember.email == email,
                                                           JuryMember.id != (member.id if member else -1)))
     if clash:
@@ -111,7 +115,7 @@ def add_tie(actor: User, member: JuryMember, candidate: User | None, kind: TieKi
     tie = MemberTie(member=member, candidate=candidate, kind=kind, note=(note or "").strip() or None)
     db.session.add(tie)
     db.session.flush()
-    _member_event(actor, member, Action.ADD_TIE, f"{kind.french} : {candidate.full_name}")
+    _member_event(actor, member, Action.ADD_TIE, f"{kind.french} : {candidate.full_name}", {"candidate_id": candidate.id})
     return tie
 
 
@@ -126,7 +130,7 @@ def remove_tie(actor: User, member: JuryMember, tie_id: int) -> None:
     """Withdraw a declared tie: whether a jury complies may change, so it is audited like its declaration."""
     ensure(can_manage_certifier(actor, member.certifier_id))
     tie = _owned(MemberTie, tie_id, member, "Lien")
-    _member_event(actor, member, Action.REMOVE_TIE, f"{tie.kind.french} : {tie.candidate.full_name}")
+    _member_event(actor, member, Action.REMOVE_TIE, f"{tie.kind.french} : {tie.candidate.full_name}", {"candidate_id": tie.candidate_id})
     member.ties.remove(tie)
     db.session.flush()
 

@@ -6,8 +6,10 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from ..auth.emails import InvalidEmail, normalise_email
 from ..certifications.vocabulary import Gender
 from ..errors import InvalidData
+from .models import JuryMember
 
 COLUMNS = ["nom", "prenom", "email", "genre", "qualifications", "certifications", "site", "organisme", "sessions_max"]
 HEADERS_FR = {"nom": "Nom", "prenom": "Prénom", "email": "Adresse électronique", "genre": "Genre (F/M)",
@@ -82,29 +84,52 @@ def _read_csv(data: bytes) -> list[tuple[int, dict]]:
     except csv.Error:
         dialect = _Semicolon
     reader = csv.reader(io.StringIO(text), dialect)
-    rows = list(reader)
+    rows = []
+    try:
+        for row in reader:  # read as far as the limit, no further
+            rows.append(row)
+            if len(rows) - 1 > MAX_ROWS:
+                raise PoolFileError(f"Plus de {MAX_ROWS} lignes : {MAX_ROWS} au plus par import.")
+    except csv.Error as error:  # a field beyond the reader's limit (128 Ko), a stray NUL…
+        raise PoolFileError(f"Ligne {reader.line_num} illisible : {error}.") from None
     if not rows:
         raise PoolFileError("Le fichier est vide.")
     names = _normalise_header(rows[0])
-    if len(rows) - 1 > MAX_ROWS:
-        raise PoolFileError(f"{len(rows) - 1} lignes : {MAX_ROWS} au plus par import.")
     return [(i + 2, dict(zip(names, row))) for i, row in enumerate(rows[1:]) if any(cell.strip() for cell in row)]
+
+
+MAX_UNPACKED = 20 * 1024 * 1024  # what a workbook of 5,000 members can unpack to, with room to spare
+
+
+def _unpacked_size(data: bytes) -> int:
+    """What an XLSX (a ZIP) unpacks to, read from its directory before anything is unpacked."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        raise PoolFileError("Classeur XLSX illisible.") from None
 
 
 def _read_xlsx(data: bytes) -> list[tuple[int, dict]]:
     from openpyxl import load_workbook
 
+    if _unpacked_size(data) > MAX_UNPACKED:  # a « zip bomb »: refused before it is unpacked
+        raise PoolFileError(f"Classeur trop volumineux une fois décompressé ({MAX_UNPACKED // (1024 * 1024)} Mo au plus).")
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any unreadable workbook is the user's file problem
         raise PoolFileError("Classeur XLSX illisible.") from None
     sheet = workbook.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = []
+    for row in sheet.iter_rows(values_only=True):  # streamed, and no further than the limit
+        rows.append(row)
+        if len(rows) - 1 > MAX_ROWS:
+            raise PoolFileError(f"Plus de {MAX_ROWS} lignes : {MAX_ROWS} au plus par import.")
     if not rows:
         raise PoolFileError("Le classeur est vide.")
     names = _normalise_header(list(rows[0]))
-    if len(rows) - 1 > MAX_ROWS:
-        raise PoolFileError(f"{len(rows) - 1} lignes : {MAX_ROWS} au plus par import.")
     out = []
     for i, row in enumerate(rows[1:]):
         if any(cell not in (None, "") for cell in row):
@@ -122,12 +147,15 @@ def validate(rows: list[tuple[int, dict]], vocabulary: set[str], certification_c
             row.errors.append("nom : obligatoire")
         if not first:
             row.errors.append("prenom : obligatoire")
-        if "@" not in email or len(email) > 254:
-            row.errors.append(f"email : adresse invalide {email!r}")
-        elif email.lower() in seen:
-            row.errors.append(f"email : déjà présent ligne {seen[email.lower()]}")
+        try:
+            email = normalise_email(email)
+        except InvalidEmail as problem:
+            row.errors.append(f"email : {problem}")
         else:
-            seen[email.lower()] = line
+            if email in seen:
+                row.errors.append(f"email : déjà présent ligne {seen[email]}")
+            else:
+                seen[email] = line
         gender = raw.get("genre", "").strip().upper()[:1]
         if gender not in ("F", "M"):
             row.errors.append(f"genre : F ou M attendu, reçu {raw.get('genre', '')!r}")
@@ -142,14 +170,18 @@ def validate(rows: list[tuple[int, dict]], vocabulary: set[str], certification_c
         if outside:
             row.errors.append(f"certifications : hors de votre certificateur {', '.join(outside)}")
         max_sessions_raw = (raw.get("sessions_max") or "6").strip()
+        for heading, attribute in (("nom", "last_name"), ("prenom", "first_name"), ("site", "site"), ("organisme", "organisation")):
+            width = JuryMember.__table__.c[attribute].type.length
+            if len(raw.get(heading) or "") > width:
+                row.errors.append(f"{heading} : {width} caractères au plus")
         try:
             max_sessions = int(float(max_sessions_raw))
             if not 1 <= max_sessions <= 200:
                 raise ValueError
-        except ValueError:
+        except (ValueError, OverflowError):  # « inf », « nan », « 1e999 »
             row.errors.append(f"sessions_max : entier de 1 à 200 attendu, reçu {max_sessions_raw!r}")
             max_sessions = 6
-        row.values = {"last_name": last, "first_name": first, "email": email.lower(),
+        row.values = {"last_name": last, "first_name": first, "email": email,
                       "gender": Gender(gender) if gender in ("F", "M") else None, "qualifications": qualifications,
                       "certification_codes": certifications or sorted(certification_codes),
                       "site": raw.get("site", "").strip() or None, "organisation": raw.get("organisme", "").strip() or None,

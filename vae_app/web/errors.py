@@ -68,6 +68,22 @@ def _tie_to_fields(error: DomainError, form) -> list[str]:
     return loose
 
 
+def loggable(error: BaseException) -> str:
+    """An unexpected error as the log may keep it: where it happened, and what — never the values of a database
+    statement (SQLAlchemy hides its parameters; the database's own « DETAIL: Failing row contains (…) » is cut)."""
+    import traceback
+
+    from sqlalchemy.exc import DBAPIError
+
+    lines = ["Traceback (most recent call last):\n", *traceback.format_tb(error.__traceback__)]
+    if isinstance(error, DBAPIError):
+        first = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else ""
+        said = f"{type(error.orig).__name__}: {first}\n[SQL: {error.statement}]"
+    else:
+        said = f"{type(error).__name__}: {error}"
+    return "".join(lines) + said
+
+
 def register_error_handlers(app) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
@@ -96,7 +112,7 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(Exception)
     def server_error(error: Exception):
         db.session.rollback()
-        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        app.logger.error("Unhandled error on %s %s\n%s", request.method, request.path, loggable(error))
         if _wants_json():
             return jsonify({"error": "Internal Server Error", "message": "Erreur interne : l'équipe technique a été prévenue."}), 500
         return render_template("errors/500.html"), 500

@@ -1,15 +1,37 @@
 """Forms and form checks every domain uses."""
 from __future__ import annotations
 
+import re
+
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SubmitField
+from wtforms import BooleanField, SubmitField, TextAreaField
 from wtforms.validators import ValidationError
 
 from ..dates import EARLIEST_DATE, LATEST_DATE, out_of_range
 
+LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # a one-line text holds no control character at all
+TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # a text may hold tabs and line breaks
 
-class ConfirmForm(FlaskForm):
+
+class Form(FlaskForm):
+    """Every form of the app: on top of its own checks, no text field holds an invisible control character
+    (a NUL, a bell, an escape…), which would be stored, printed in letters and break exports — refused beside
+    the field."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.data, str):
+                pattern = TEXT_CONTROL if isinstance(field, TextAreaField) else LINE_CONTROL
+                if pattern.search(field.data):
+                    field.errors = list(field.errors or []) + [
+                        _("Caractère invisible interdit (caractère de contrôle) : retirez-le et recommencez.")]
+                    valid = False
+        return valid
+
+
+class ConfirmForm(Form):
     """An empty form: posted with its CSRF token, it confirms a destructive action."""
 
     submit = SubmitField(_l("Confirmer la suppression"))

@@ -13,8 +13,15 @@ def select_locale() -> str:
 
 
 def is_safe_next(target: str | None) -> bool:
-    """Only local paths may be redirected to (no open redirect)."""
-    return bool(target) and target.startswith("/") and not target.startswith("//") and "\\" not in target
+    """Only a path of this site may be redirected to (no open redirect), read as a browser reads it: a browser drops
+    tabs and newlines anywhere in a URL and takes a backslash for a slash, so ``/%09/evil.example`` is ``//evil.example``.
+    Any control character or backslash is refused; what remains must be a path with no host of its own."""
+    from urllib.parse import urlsplit
+
+    if not target or len(target) > 2000 or any(ord(c) < 0x20 or ord(c) == 0x7F or c == "\\" for c in target):
+        return False
+    parts = urlsplit(target)
+    return target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc
 
 
 def current_language() -> str:

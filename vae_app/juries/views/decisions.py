@@ -21,7 +21,7 @@ from ...certifications.vocabulary import DecisionOutcome
 from ...database import unit_of_work
 from ...errors import Conflict, InvalidData
 from ...web.errors import on_refusal
-from ...web.forms import ConfirmForm
+from ...web.forms import TEXT_CONTROL, ConfirmForm
 from .. import operations as ops, queries
 from ..models import JurySession
 from . import STAFF, own_session
@@ -85,7 +85,9 @@ def _check(answers: list[Answer], codes: list[str], titles: dict[str, str]) -> N
     problems = []
     for answer in answers:
         who = f"{answer.candidacy.reference} ({answer.candidacy.candidate.full_name})"
-        if answer.note is not None and not MIN_REASON_LENGTH <= len(answer.note) <= MAX_REASON_LENGTH:
+        if answer.note is not None and TEXT_CONTROL.search(answer.note):
+            problems.append(_("%(who)s : l'observation du jury contient un caractère invisible interdit.", who=who))
+        elif answer.note is not None and not MIN_REASON_LENGTH <= len(answer.note) <= MAX_REASON_LENGTH:
             problems.append(_("%(who)s : l'observation du jury compte de %(min)d à %(max)d caractères (ou laissez-la vide).",
                               who=who, min=MIN_REASON_LENGTH, max=MAX_REASON_LENGTH))
         if answer.presence is not None and answer.presence not in PRESENCE:
