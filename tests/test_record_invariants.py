@@ -45,7 +45,7 @@ def test_the_record_holds_after_random_moves_on_the_web_and_the_api(app, db, mak
         """A browser signed in as ``user`` (its session set directly: the login form is tested elsewhere, scrypt is slow)."""
         client = app.test_client()
         with client.session_transaction() as cookie:
-            cookie["_user_id"], cookie["_fresh"] = str(user.id), True
+            cookie["_user_id"], cookie["_fresh"] = user.get_id(), True
         return client
 
     def bearer_of(user) -> dict:

@@ -14,15 +14,17 @@ import pytest
 from sqlalchemy import select
 
 from vae_app.audit.models import AuditEvent
+from vae_app.auth import operations as auth_ops
 from vae_app.candidacies import operations as candidacy_ops
 from vae_app.candidacies.models import CandidacyState as S, DocumentKind
 from vae_app.certifications.vocabulary import ExperienceStatus, Gender
 from vae_app.juries import operations as jury_ops
 from vae_app.juries.models import PlanningRun, RunStatus, SessionStatus, TieKind
 
+from ..conftest import TEST_PASSWORD
 from ..workflow_fixtures import COMPONENTS_5385
 
-MODULES = (candidacy_ops, jury_ops)
+MODULES = (candidacy_ops, jury_ops, auth_ops)
 # Public functions of the operations modules that change nothing: lookups, guards, helpers.
 NOT_CHANGES = {"next_reference", "visible", "touch", "ensure_editable", "experience_of", "document_of"}
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -48,6 +50,11 @@ def _run(db, coordinator, status=RunStatus.QUEUED, plan=None):
 def CASES(f):
     draft = f.candidacy_in(S.DRAFT)
     return {
+        "register_candidate": (lambda: auth_ops.register_candidate("nouvelle@exemple.fr", "un mot de passe solide", "Nou", "Velle"),
+                               "register"),
+        "sign_out": (lambda: auth_ops.sign_out(draft.candidate), "sign_out"),
+        "change_password": (lambda: auth_ops.change_password(draft.candidate, TEST_PASSWORD, "un tout autre mot de passe"),
+                            "change_password"),
         "create_candidacy": (lambda: candidacy_ops.create_candidacy(f.make_user(), "RNCP5385", f.vae), "create"),
         "save_application": (lambda: candidacy_ops.save_application(draft, draft.candidate, {"phone": "0102030405"}), "update_application"),
         "add_experience": (lambda: candidacy_ops.add_experience(draft, draft.candidate, EXPERIENCE), "add_experience"),

@@ -54,3 +54,29 @@ def test_a_pool_member_s_address_is_read_the_same_way(db, coordinator):
                         email="jo@exemple.fr\r\nBcc: x@y.fr", gender=Gender.FEMALE, qualifications=["cnam_teacher"],
                         certification_codes=[], site=None, organisation=None, max_sessions=6)
     assert "email" in refused.value.errors
+
+
+def test_a_candidate_never_reads_a_coordinator_s_address_in_the_api(client, db, candidacy_in, coordinator):
+    from tests.conftest import TEST_PASSWORD
+    from vae_app.candidacies.models import CandidacyState as S
+    from vae_app.candidacies.operations import fire
+
+    candidacy = candidacy_in(S.SUBMITTED)
+    fire(candidacy, "request_documents", coordinator, reason="Attestations d'employeur manquantes.")
+    token = client.post("/api/v1/auth/token", json={"email": candidacy.candidate.email, "password": TEST_PASSWORD}).get_json()["token"]
+    body = client.get(f"/api/v1/candidacies/{candidacy.id}", headers={"Authorization": f"Bearer {token}"}).get_data(as_text=True)
+    assert coordinator.email not in body and '"actor": "coordinator"' in body.replace('":"', '": "')
+
+
+def test_an_unknown_address_costs_a_password_check_like_a_known_one(client, db, make_user, monkeypatch):
+    """The time taken must not tell whether an address has an account: both paths check one scrypt hash."""
+    from vae_app.auth import models
+
+    user = make_user()
+    checks = []
+    real = models.check_password_hash
+    monkeypatch.setattr(models, "check_password_hash", lambda stored, given: checks.append(stored.split("$")[0]) or real(stored, given))
+    for email in (user.email, "personne@exemple.fr"):
+        client.post("/api/v1/auth/token", json={"email": email, "password": "pas le bon mot de passe"})
+        client.post("/connexion", data={"email": email, "password": "pas le bon mot de passe"})
+    assert len(checks) == 4 and len(set(checks)) == 1  # four checks, all of the same kind of hash

@@ -59,6 +59,7 @@ SPEC = {
     "web.healthz": ("GET", lambda w: "/healthz", PUBLIC),
     "auth.login": ("GET", lambda w: "/connexion", {**{p: {302} for p in PERSONAS}, "anonymous": OK}),
     "auth.logout": ("POST", lambda w: "/deconnexion", {p: {302} for p in PERSONAS}),
+    "auth.password": ("GET", lambda w: "/compte/mot-de-passe", ANYONE_LOGGED),
     "auth.register": ("GET", lambda w: "/inscription", {**{p: {302} for p in PERSONAS}, "anonymous": OK}),
     "candidacies.new": ("GET", lambda w: "/candidatures/nouvelle", policy(candidate_own=OK, candidate_other=OK)),
     "candidacies.show": ("GET", lambda w: f"/candidatures/{w.draft.id}", CANDIDACY_VIEW),
@@ -203,7 +204,7 @@ def test_access(client, world, endpoint, persona):
     else:
         if user is not None:  # the session Flask-Login writes at login
             with client.session_transaction() as session:
-                session["_user_id"] = str(user.id)
+                session["_user_id"] = user.get_id()
                 session["_fresh"] = True
         response = client.open(url, method=method, data={} if method == "POST" else None)
     assert response.status_code in expected[persona], f"{method} {url} as {persona}: {response.status_code}"

@@ -55,7 +55,7 @@ def test_no_hostile_input_gets_a_server_error(app, client, world, endpoint, data
             headers["Authorization"] = f"Bearer {issue(user)[0]}"
     elif user is not None:
         with client.session_transaction() as session:
-            session["_user_id"], session["_fresh"] = str(user.id), True
+            session["_user_id"], session["_fresh"] = user.get_id(), True
     method = data.draw(st.sampled_from(methods_of(app, endpoint)), label="method")
     query = data.draw(st.dictionaries(st.sampled_from(FIELDS), text, max_size=3), label="query")
     if method == "GET":

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..auth.emails import email_or_none
-from ..auth.models import Role, User
+from ..auth.models import Role, User, password_matches
 from ..auth.operations import register_candidate
 from ..auth.permissions import can_fire_move
 from ..auth.views import login_limit
@@ -117,7 +117,7 @@ def issue_token():
         raise InvalidData(errors)
     email = email_or_none(email)
     user = db.session.scalar(select(User).where(User.email == email)) if email else None
-    if user is None or not user.is_active or not user.check_password(password):
+    if not password_matches(user, password) or not user.is_active:
         raise NotAuthenticated("Adresse électronique ou mot de passe incorrect.")
     with unit_of_work():
         token, row = tokens.issue(user)
@@ -134,6 +134,7 @@ def revoke_token():
 
 
 @bp.post("/auth/register")
+@limiter.limit(login_limit, error_message="Trop de tentatives : réessayez dans une minute.")
 def register():
     data = json_body()
     errors: dict = {}
@@ -165,6 +166,16 @@ def certifications():
 # --------------------------------------------------------------------------- candidacies
 
 
+def _actor(actor: User | None, reader: User) -> str:
+    """Who made a change, as ``reader`` may know it: a candidate sees their own address, and only the role of the
+    certifier's staff (never a coordinator's address); the staff see addresses."""
+    if actor is None:
+        return "system"
+    if reader.role is Role.CANDIDATE and actor.id != reader.id:
+        return actor.role.value
+    return actor.email
+
+
 def candidacy_json(candidacy: Candidacy, user: User, full: bool = True) -> dict:
     body = {
         "id": candidacy.id,
@@ -187,7 +198,7 @@ def candidacy_json(candidacy: Candidacy, user: User, full: bool = True) -> dict:
     body.update({
         "available_events": available,
         "history": [{"from": e.from_state, "to": e.to_state, "event": e.event,
-                     "actor": e.actor.email if e.actor else "system", "at": e.at.isoformat(), "reason": e.reason}
+                     "actor": _actor(e.actor, user), "at": e.at.isoformat(), "reason": e.reason}
                     for e in history],
         "eligibility": verdict_for(candidacy, rules, today).as_dict(),
         "experiences": [{"status": e.status.value, "start": e.start.isoformat(), "end": e.end_on.isoformat() if e.end_on else None,

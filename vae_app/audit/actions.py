@@ -30,6 +30,8 @@ class Action(LabelledEnum):
     PRIVACY_PURGE = "privacy_purge", N_("Données personnelles effacées")
     # accounts
     REGISTER = "register", N_("Inscription")
+    SIGN_OUT = "sign_out", N_("Déconnexion (toutes les sessions)")
+    CHANGE_PASSWORD = "change_password", N_("Mot de passe changé")
     # the member pool
     CREATE_MEMBER = "create_member", N_("Membre créé")
     UPDATE_MEMBER = "update_member", N_("Membre modifié")

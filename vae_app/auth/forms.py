@@ -21,3 +21,11 @@ class RegisterForm(Form):
     password_confirm = PasswordField(_l("Confirmez le mot de passe"),
                                      validators=[DataRequired(), EqualTo("password", message=_l("Les deux mots de passe diffèrent."))])
     submit = SubmitField(_l("Créer mon compte"))
+
+
+class PasswordForm(Form):
+    current_password = PasswordField(_l("Mot de passe actuel"), validators=[DataRequired(), Length(max=200)])
+    new_password = PasswordField(_l("Nouveau mot de passe (10 caractères au moins)"), validators=[DataRequired(), Length(min=10, max=200)])
+    new_password_confirm = PasswordField(_l("Confirmez le nouveau mot de passe"), validators=[
+        DataRequired(), EqualTo("new_password", message=_l("Les deux mots de passe diffèrent."))])
+    submit = SubmitField(_l("Changer le mot de passe"))

@@ -43,12 +43,21 @@ class User(UserMixin, db.Model):
     certifier_id: Mapped[int | None] = mapped_column(sa.ForeignKey("certifiers.id"), index=True)
     is_active_account: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime)
+    # in every session and remember-me cookie: signing out or a new password increments it, which ends them all
+    session_version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
 
     certifier = relationship("Certifier")
 
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.is_active_account
+
+    def get_id(self) -> str:  # Flask-Login: what the session and the remember-me cookie hold
+        return f"{self.id}:{self.session_version or 1}"
+
+    def end_sessions(self) -> None:
+        """Every session and remember-me cookie of the account stops working (on its next request)."""
+        self.session_version = (self.session_version or 1) + 1
 
     @property
     def full_name(self) -> str:
@@ -59,6 +68,24 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+def password_matches(user: "User | None", password: str) -> bool:
+    """Whether ``password`` is the account's; for no account, the same work is done (a hash is checked) so the time
+    taken does not tell whether an address has an account."""
+    if user is None:
+        check_password_hash(_unknown_hash(), password or "")
+        return False
+    return user.check_password(password or "")
+
+
+_UNKNOWN = []
+
+
+def _unknown_hash() -> str:
+    if not _UNKNOWN:
+        _UNKNOWN.append(generate_password_hash("nobody has this password", method=PASSWORD_METHOD))
+    return _UNKNOWN[0]
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles

@@ -1,4 +1,4 @@
-"""Account operations: registration of candidates."""
+"""Account operations: registration of candidates, signing out everywhere, a new password."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -10,7 +10,7 @@ from ..database import flush_unique
 from ..errors import Conflict, InvalidData
 from ..extensions import db
 from .emails import InvalidEmail, normalise_email
-from .models import Role, User
+from .models import ApiToken, Role, User
 
 MIN_PASSWORD = 10
 REFUSED = "Inscription refusée."
@@ -41,3 +41,27 @@ def register_candidate(email: str, password: str, first_name: str, last_name: st
     flush_unique({"uq_users_email": taken, "users.email": taken})  # registered by someone else at the same moment
     audit(entity=Entity.USER, entity_id=user.id, event=Action.REGISTER, actor=user)
     return user
+
+
+def sign_out(user: User) -> None:
+    """End every session and remember-me cookie of the account (the next request of each is anonymous)."""
+    user.end_sessions()
+    audit(entity=Entity.USER, entity_id=user.id, event=Action.SIGN_OUT, actor=user)
+    db.session.flush()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """A new password, given the current one: every other session, remember-me cookie and API token of the account
+    ends with the old password."""
+    if not user.check_password(current or ""):
+        raise InvalidData({"current_password": "mot de passe actuel incorrect"})
+    if len(new or "") < MIN_PASSWORD:
+        raise InvalidData({"new_password": f"{MIN_PASSWORD} caractères au moins"})
+    if new == current:
+        raise InvalidData({"new_password": "choisissez un mot de passe différent de l'actuel"})
+    user.set_password(new)
+    user.end_sessions()
+    now = clock.now()
+    db.session.execute(ApiToken.__table__.update().where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now))
+    audit(entity=Entity.USER, entity_id=user.id, event=Action.CHANGE_PASSWORD, actor=user)
+    db.session.flush()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from ..database import unit_of_work
@@ -11,16 +11,22 @@ from .emails import email_or_none
 from ..extensions import db, limiter, login_manager
 from ..web.errors import form_page
 from ..web.i18n import is_safe_next
-from .forms import LoginForm, RegisterForm
-from .models import User
-from .operations import register_candidate
+from .forms import LoginForm, PasswordForm, RegisterForm
+from .models import User, password_matches
+from .operations import change_password, register_candidate, sign_out
 
 bp = Blueprint("auth", __name__)
 
 
 @login_manager.user_loader
-def load_user(user_id: str):
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_id: str):
+    """The user of a session or remember-me cookie, while its session version is the account's (signing out and a new
+    password increment it: every earlier cookie stops working)."""
+    user_id, _sep, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit() and len(session_id) < 40):
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.session_version == int(version) else None
 
 
 def login_limit() -> str:
@@ -39,7 +45,7 @@ def login():
     if form.validate_on_submit():
         email = email_or_none(form.email.data)
         user = db.session.scalar(select(User).where(User.email == email)) if email else None
-        if user is None or not user.check_password(form.password.data) or not user.is_active:
+        if not password_matches(user, form.password.data) or not user.is_active:
             flash(_("Adresse électronique ou mot de passe incorrect."), "error")
             return page(401)
         login_user(user, remember=form.remember.data)
@@ -50,12 +56,16 @@ def login():
 
 @bp.route("/deconnexion", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        with unit_of_work():
+            sign_out(current_user)
     logout_user()
     flash(_("Vous êtes déconnecté."), "info")
     return redirect(url_for("web.index"))
 
 
 @bp.route("/inscription", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"], error_message="Trop de tentatives : réessayez dans une minute.")
 def register():
     """A candidate creates an account."""
     if current_user.is_authenticated:
@@ -68,4 +78,19 @@ def register():
         login_user(user)
         flash(_("Bienvenue ! Votre compte est créé ; vous pouvez commencer votre demande."), "success")
         return redirect(url_for("candidacies.new"))
+    return page()
+
+
+@bp.route("/compte/mot-de-passe", methods=["GET", "POST"])
+@login_required
+def password():
+    """A new password: every other session, remember-me cookie and API token of the account ends; this one goes on."""
+    form = PasswordForm()
+    page = form_page("auth/password.html", form)
+    if form.validate_on_submit():
+        with unit_of_work():
+            change_password(current_user, form.current_password.data, form.new_password.data)
+        login_user(current_user._get_current_object())  # this session, under the new session version
+        flash(_("Mot de passe changé. Vos autres sessions et vos jetons d'API sont fermés."), "success")
+        return redirect(url_for("web.index"))
     return page()

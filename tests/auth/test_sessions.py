@@ -1,0 +1,77 @@
+"""Signing out ends the session for real, everywhere; a new password closes every other session, remember-me
+cookie and API token of the account; an old cookie, replayed, opens nothing."""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import TEST_PASSWORD
+
+
+@pytest.fixture
+def signed_in(app, db, make_user):
+    user = make_user()
+
+    def browser(remember: bool = False):
+        client = app.test_client()
+        response = client.post("/connexion", data={"email": user.email, "password": TEST_PASSWORD, "remember": "y" if remember else ""})
+        assert response.status_code == 302
+        return client
+
+    return user, browser
+
+
+def cookies_of(client) -> dict:
+    return {cookie.key: cookie.value for cookie in client._cookies.values()}
+
+
+def replay(app, cookies: dict):
+    client = app.test_client()
+    for name, value in cookies.items():
+        client.set_cookie(name, value)
+    return client.get("/accueil")
+
+
+def test_a_cookie_kept_from_before_signing_out_opens_nothing(app, signed_in):
+    _user, browser = signed_in
+    client = browser(remember=True)
+    kept = cookies_of(client)
+    assert replay(app, kept).status_code == 200
+    client.post("/deconnexion")
+    assert replay(app, kept).status_code == 302  # to the sign-in page: session and remember-me cookie both dead
+    assert replay(app, {k: v for k, v in kept.items() if k == "remember_token"}).status_code == 302
+
+
+def test_signing_out_on_one_device_ends_the_others(app, signed_in):
+    _user, browser = signed_in
+    laptop, phone = browser(), browser(remember=True)
+    phone.post("/deconnexion")
+    assert laptop.get("/accueil").status_code == 302
+
+
+def test_a_new_password_closes_the_other_sessions_and_tokens_and_keeps_this_one(app, client, signed_in):
+    user, browser = signed_in
+    here, elsewhere = browser(), browser(remember=True)
+    kept = cookies_of(elsewhere)
+    token = client.post("/api/v1/auth/token", json={"email": user.email, "password": TEST_PASSWORD}).get_json()["token"]
+    response = here.post("/compte/mot-de-passe", data={"current_password": TEST_PASSWORD, "new_password": "un tout autre mot de passe",
+                                                       "new_password_confirm": "un tout autre mot de passe"})
+    assert response.status_code == 302
+    assert here.get("/accueil").status_code == 200
+    assert elsewhere.get("/accueil").status_code == 302 and replay(app, kept).status_code == 302
+    assert client.get("/api/v1/candidacies", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert app.test_client().post("/connexion", data={"email": user.email, "password": TEST_PASSWORD}).status_code == 401
+
+
+@pytest.mark.parametrize("form,field", [
+    ({"current_password": "pas le bon", "new_password": "un tout autre mot de passe", "new_password_confirm": "un tout autre mot de passe"},
+     "current_password"),
+    ({"current_password": TEST_PASSWORD, "new_password": "court", "new_password_confirm": "court"}, "new_password"),
+    ({"current_password": TEST_PASSWORD, "new_password": "un tout autre mot de passe", "new_password_confirm": "un autre"},
+     "new_password_confirm"),
+])
+def test_a_refused_password_change_says_why_beside_the_field_and_changes_nothing(signed_in, form, field):
+    user, browser = signed_in
+    client = browser()
+    response = client.post("/compte/mot-de-passe", data=form)
+    assert response.status_code == 422 and f'id="{field}-error"' in response.get_data(as_text=True)
+    assert user.check_password(TEST_PASSWORD) and client.get("/accueil").status_code == 200
