@@ -41,7 +41,8 @@ class Config:
     VAE_LOGIN_LIMIT = "10 per minute;100 per hour"
     VAE_PICKER_LIMIT = 100  # options offered at once in a drop-down list; a search narrows longer lists
     RATELIMIT_ENABLED = True
-    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_URI: str | None = None  # None: Redis when VAE_REDIS_URL is set, else the database (shared by workers)
+    VAE_TRUSTED_PROXIES = 0  # proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed
     RATELIMIT_HEADERS_ENABLED = True
     VAE_PLANNER_SYNC = False  # tests: run the planner inside the request
     VAE_SMTP_HOST: str | None = None
@@ -64,6 +65,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False  # tests that exercise CSRF turn it back on
     VAE_PLANNER_SYNC = True
     RATELIMIT_ENABLED = False  # the rate-limit test turns it on
+    RATELIMIT_STORAGE_URI = "memory://"
 
 
 class ProductionConfig(Config):
@@ -91,6 +93,7 @@ ENV_SETTINGS = {
     "VAE_API_TOKEN_HOURS": ("VAE_API_TOKEN_HOURS", int),
     "VAE_REDIS_URL": ("VAE_REDIS_URL", str),
     "VAE_LOGIN_LIMIT": ("VAE_LOGIN_LIMIT", str),
+    "VAE_TRUSTED_PROXIES": ("VAE_TRUSTED_PROXIES", int),
     "VAE_RETENTION_YEARS": ("VAE_RETENTION_YEARS", int),
     "VAE_SMTP_HOST": ("VAE_SMTP_HOST", str),
     "VAE_SMTP_PORT": ("VAE_SMTP_PORT", int),

@@ -59,8 +59,19 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         if created:
             app.logger.warning("No VAE_SECRET_KEY: a random session key was drawn and kept in %s/secret_key", app.instance_path)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PACKAGE_DIR / "translations")
-    if app.config.get("VAE_REDIS_URL") and app.config.get("RATELIMIT_STORAGE_URI", "memory://") == "memory://":
-        app.config["RATELIMIT_STORAGE_URI"] = app.config["VAE_REDIS_URL"]
+    if not app.config.get("RATELIMIT_STORAGE_URI"):  # one count for every worker of the instance
+        from . import rate_limits
+
+        if app.config.get("VAE_REDIS_URL"):
+            app.config["RATELIMIT_STORAGE_URI"] = app.config["VAE_REDIS_URL"]
+        else:
+            app.config["RATELIMIT_STORAGE_URI"] = f"{rate_limits.SCHEME}://"
+            app.config["RATELIMIT_STORAGE_OPTIONS"] = {"database_url": rate_limits.counts_url(app.config["SQLALCHEMY_DATABASE_URI"])}
+    if app.config.get("VAE_TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxies = app.config["VAE_TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     clock.install(app, clock.clock_for(app.config.get("VAE_TODAY")))
     install_rules(app)

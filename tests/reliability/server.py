@@ -41,13 +41,13 @@ def _database(folder: Path) -> str:
 
 
 @contextmanager
-def served(folder: Path, workers: int = 3, demo: bool = True, today: str = DEMO_DAY):
+def served(folder: Path, workers: int = 3, demo: bool = True, today: str = DEMO_DAY, login_limit: str = "10000 per minute"):
     """Yield (base URL, the environment the server runs with); the server stops on exit. The demo data are
     loaded on their own day; the server may run on a later ``today`` (a jury that has sat since)."""
     url, port = _database(folder), _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("VAE_")}
     env.update(VAE_DATABASE_URL=url, VAE_INSTANCE_PATH=str(folder / "instance"), VAE_TODAY=DEMO_DAY,
-               VAE_LOGIN_LIMIT="10000 per minute", FLASK_APP="wsgi.py")
+               VAE_LOGIN_LIMIT=login_limit, FLASK_APP="wsgi.py")
     subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     if demo:
         subprocess.run([str(BIN / "flask"), "demo", "load"], cwd=ROOT, env=env, check=True, capture_output=True)

@@ -59,3 +59,17 @@ def test_token_requests_are_rate_limited(client, make_user, limited):
     user = make_user(Role.CANDIDATE)
     codes = [client.post("/api/v1/auth/token", json={"email": user.email, "password": "wrong"}).status_code for _ in range(11)]
     assert codes[-1] == 429 and client.post("/api/v1/auth/token", json={}).get_json()["error"]
+
+
+@pytest.mark.parametrize("proxies,seen", [(0, "127.0.0.1"), (1, "203.0.113.7")])
+def test_the_client_address_is_believed_only_from_trusted_proxies(tmp_path, proxies, seen):
+    from flask import request
+
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}", "VAE_TRUSTED_PROXIES": proxies})
+
+    @app.get("/whoami-test")
+    def whoami():
+        return request.remote_addr
+
+    response = app.test_client().get("/whoami-test", headers={"X-Forwarded-For": "203.0.113.7"}, environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert response.get_data(as_text=True) == seen
