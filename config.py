@@ -24,6 +24,8 @@ class Config:
     VAE_TODAY: date | None = None
     VAE_RULES_DIR = str(PROJECT_ROOT / "rules")
     VAE_PAGE_SIZE = 25
+    VAE_DOCUMENTS_MAX_COUNT = 40  # supporting documents per candidacy
+    VAE_DOCUMENTS_MAX_TOTAL_MB = 100  # their total size per candidacy (each file: 10 Mo at most)
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     LANGUAGES = ("fr", "en")
@@ -45,6 +47,8 @@ class Config:
     VAE_TRUSTED_PROXIES = 0  # proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed
     RATELIMIT_HEADERS_ENABLED = True
     VAE_PLANNER_SYNC = False  # tests: run the planner inside the request
+    VAE_PLANNER_TIMEOUT = 900  # seconds a run may wait for a worker (and an RQ job may last) before it is given up
+    VAE_PLANNER_SILENCE = 120  # seconds without a sign of life from its worker before a running run is given up
     VAE_SMTP_HOST: str | None = None
     VAE_SMTP_PORT = 587
     VAE_SMTP_USER: str | None = None
@@ -89,11 +93,15 @@ ENV_SETTINGS = {
     "VAE_TODAY": ("VAE_TODAY", date.fromisoformat),
     "VAE_RULES_DIR": ("VAE_RULES_DIR", str),
     "VAE_PAGE_SIZE": ("VAE_PAGE_SIZE", int),
+    "VAE_DOCUMENTS_MAX_COUNT": ("VAE_DOCUMENTS_MAX_COUNT", int),
+    "VAE_DOCUMENTS_MAX_TOTAL_MB": ("VAE_DOCUMENTS_MAX_TOTAL_MB", int),
     "VAE_PICKER_LIMIT": ("VAE_PICKER_LIMIT", int),
     "VAE_API_TOKEN_HOURS": ("VAE_API_TOKEN_HOURS", int),
     "VAE_REDIS_URL": ("VAE_REDIS_URL", str),
     "VAE_LOGIN_LIMIT": ("VAE_LOGIN_LIMIT", str),
     "VAE_TRUSTED_PROXIES": ("VAE_TRUSTED_PROXIES", int),
+    "VAE_PLANNER_TIMEOUT": ("VAE_PLANNER_TIMEOUT", int),
+    "VAE_PLANNER_SILENCE": ("VAE_PLANNER_SILENCE", int),
     "VAE_RETENTION_YEARS": ("VAE_RETENTION_YEARS", int),
     "VAE_SMTP_HOST": ("VAE_SMTP_HOST", str),
     "VAE_SMTP_PORT": ("VAE_SMTP_PORT", int),

@@ -14,6 +14,12 @@ from flask import current_app
 EXTENSION_KEY = "vae_clock"
 
 
+def wall_now() -> datetime:
+    """The real time (naive UTC), whatever date the app simulates: for a worker's sign of life, never for a date
+    that goes on the record."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
 class SystemClock:
     """The real date and time."""
 

@@ -51,11 +51,11 @@ READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def _will_write() -> bool:
-    """Whether the current transaction belongs to work that writes: a request other than a read, or anything
-    outside a request (a command, a worker)."""
-    from flask import has_request_context, request
+    """Whether the current transaction belongs to work that writes: a request other than a read, anything
+    outside a request (a command, a worker), or the write of a reading request (:func:`write_while_reading`)."""
+    from flask import g, has_request_context, request
 
-    return not has_request_context() or request.method not in READING_METHODS
+    return not has_request_context() or request.method not in READING_METHODS or g.get("vae_writes", False)
 
 
 def _fits(session, flush_context, instances) -> None:
@@ -151,6 +151,21 @@ def unit_of_work():
     except BaseException:
         db.session.rollback()
         raise
+
+
+@contextmanager
+def write_while_reading():
+    """A page that records what it finds (a planning run found dead): the read transaction ends, and the write
+    begins a transaction of its own that takes the write lock first, as a posted form's does."""
+    from flask import g
+
+    db.session.commit()
+    g.vae_writes = True
+    try:
+        with unit_of_work() as session:
+            yield session
+    finally:
+        g.vae_writes = False
 
 
 def commits(view):

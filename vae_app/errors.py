@@ -112,5 +112,14 @@ class Unavailable(DomainError):
     default_message = "Fonction indisponible sur ce serveur."
 
 
+CHANGED_ELSEWHERE = N_("Ces informations ont été modifiées entre-temps (par une autre personne, ou depuis un autre onglet) : "
+                       "rechargez la page, vérifiez-les et recommencez.")
 CHANGED_MEANWHILE = N_("Ce dossier a été modifié entre-temps (par une autre personne, ou depuis un autre onglet) : rechargez la "
                        "page et recommencez.")
+
+
+def ensure_unchanged(record, expected_version: int | None) -> None:
+    """Refuse a form filled from an older version of ``record`` (its ``version``): someone saved meanwhile.
+    None — a client that sent no version — is not checked here; the database's version check still is."""
+    if expected_version is not None and expected_version != record.version:
+        raise Conflict(CHANGED_ELSEWHERE)

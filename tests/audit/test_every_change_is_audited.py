@@ -7,7 +7,7 @@ operations module without an entry here (or in ``NOT_CHANGES``) fails
 from __future__ import annotations
 
 import inspect
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cached_property
 
 import pytest
@@ -22,12 +22,12 @@ from vae_app.juries import operations as jury_ops
 from vae_app.juries.models import PlanningRun, RunStatus, SessionStatus, TieKind
 
 from ..conftest import TEST_PASSWORD
+from ..samples import PDF
 from ..workflow_fixtures import COMPONENTS_5385
 
 MODULES = (candidacy_ops, jury_ops, auth_ops)
 # Public functions of the operations modules that change nothing: lookups, guards, helpers.
-NOT_CHANGES = {"next_reference", "visible", "touch", "ensure_editable", "experience_of", "document_of"}
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+NOT_CHANGES = {"next_reference", "visible", "touch", "ensure_editable", "experience_of", "document_of", "given_up"}
 EXPERIENCE = {"status": ExperienceStatus.SALARIED, "job_title": "Directrice", "organisation": "Centre social", "start": date(2010, 1, 1),
               "end_on": date(2014, 12, 31), "hours": None, "related": True, "activities": None}
 
@@ -104,6 +104,8 @@ def CASES(f):
         "start_run": (lambda: jury_ops.start_run(f.coordinator, f.coordinator.certifier_id, {}, {"candidates": [], "slots": []}),
                       "start_planning"),
         "cancel_run": (lambda: jury_ops.cancel_run(f.coordinator, _run(f.db, f.coordinator)), "cancel_planning"),
+        "fail_dead_runs": (lambda: jury_ops.fail_dead_runs(_run(f.db, f.coordinator, RunStatus.RUNNING).certifier_id, datetime(2016, 3, 1, 10),
+                                                           timedelta(seconds=120), timedelta(seconds=900)), "fail_planning"),
         "apply_plan": (lambda: jury_ops.apply_plan(f.coordinator, _run(f.db, f.coordinator, RunStatus.DONE, {"sessions": []})),
                        "apply_planning"),
     }

@@ -10,9 +10,9 @@ import pytest
 from vae_app.demo.live import DEMO_DAY, sign_in
 
 from .conftest import logout
+from ..samples import PDF
 
 pytestmark = pytest.mark.browser
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 def click_and_wait(page, selector: str) -> None:

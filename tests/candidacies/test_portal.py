@@ -11,8 +11,7 @@ from sqlalchemy import select
 from vae_app.auth.models import Role, User
 from vae_app.candidacies.models import Candidacy, CandidacyState as S, Document
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+from tests.samples import PDF, PNG
 
 
 @pytest.fixture

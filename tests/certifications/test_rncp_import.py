@@ -260,3 +260,87 @@ def test_sync_creates_the_rows_of_imported_certifications_once(app, runner, db, 
     assert "RNCP40792" in first.output and "RNCP5385" in first.output
     assert "0 certificateur(s) et 0 certification(s)" in runner.invoke(args=["certifications", "sync"]).output
     assert set(db.session.scalars(select(Certification.code))) == {"RNCP5385", "RNCP17992", "RNCP35340", "RNCP40792"}
+
+
+# --------------------------------------------------------------------------- all or nothing (issue 17, item 15)
+
+def _listing(directory: Path) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted((directory / "certifications").glob("*.yaml"))}
+
+
+def test_a_fiche_that_ends_before_it_starts_is_reported_and_not_written(rules_dir, tmp_path):
+    export = tmp_path / "export.xml"
+    export.write_text(V41.replace("<DATE_FIN_ENREGISTREMENT>31/12/2027", "<DATE_FIN_ENREGISTREMENT>31/12/2020"), encoding="utf-8")
+    result = run(export, "--rules-dir", rules_dir)
+    assert result.exit_code == 1
+    assert "RNCP90001 : non importée" in result.output
+    assert not (rules_dir / "certifications" / "rncp-90001.yaml").exists()
+    assert (rules_dir / "certifications" / "rncp-90002.yaml").exists()  # the sound fiche of the same export is in
+    load_rules(rules_dir)  # and the app still starts
+
+
+def test_an_import_interrupted_half_way_leaves_the_rules_as_they_were(rules_dir, tmp_path, monkeypatch):
+    from vae_app.certifications import rncp_import
+
+    export = tmp_path / "export.xml"
+    export.write_text(V41, encoding="utf-8")
+    before = _listing(rules_dir)
+    real_dump, written = yaml.safe_dump, []
+
+    def dump_then_die(*args, **kwargs):
+        written.append(1)
+        if len(written) == 2:
+            raise KeyboardInterrupt  # Ctrl-C, or the machine stopping, during the second fiche
+        return real_dump(*args, **kwargs)
+
+    monkeypatch.setattr(rncp_import.yaml, "safe_dump", dump_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        rncp_import.import_export(export, rules_dir)
+    assert _listing(rules_dir) == before
+    assert not list(rules_dir.glob(".import-*"))
+
+
+def test_what_a_killed_import_left_is_ignored_by_the_app_and_cleared_by_the_next(rules_dir, tmp_path):
+    leftover = rules_dir / ".import-killed"
+    (leftover / "certifications").mkdir(parents=True)
+    (leftover / "certifications" / "rncp-1.yaml").write_text("broken: [", encoding="utf-8")
+    load_rules(rules_dir)
+    export = tmp_path / "export.xml"
+    export.write_text(V41, encoding="utf-8")
+    run(export, "--rules-dir", rules_dir)
+    assert not leftover.exists()
+
+
+def test_a_set_that_would_not_load_is_not_written_at_all(rules_dir, tmp_path):
+    """A hand-written file already holds RNCP90002 under another name: the imported set would define it twice."""
+    shutil.copy(rules_dir / "certifications" / "rncp-5385.yaml", rules_dir / "certifications" / "encadrant.yaml")
+    document = read_yaml(rules_dir / "certifications" / "encadrant.yaml")
+    document["code"] = "RNCP90002"
+    (rules_dir / "certifications" / "encadrant.yaml").write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    before = _listing(rules_dir)
+    export = tmp_path / "export.xml"
+    export.write_text(V41, encoding="utf-8")
+    result = run(export, "--rules-dir", rules_dir)
+    assert result.exit_code == 1
+    assert "rien n'a été écrit" in result.output and "RNCP90002 is already defined" in result.output
+    assert _listing(rules_dir) == before
+
+
+def test_two_imports_at_once_the_second_is_told_to_wait(rules_dir, tmp_path):
+    import fcntl
+
+    export = tmp_path / "export.xml"
+    export.write_text(V41, encoding="utf-8")
+    with open(rules_dir / ".import.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        result = run(export, "--rules-dir", rules_dir)
+    assert result.exit_code == 2 and "un autre import est en cours" in result.output
+
+
+def test_a_dry_run_writes_nothing_and_still_reports_a_broken_fiche(rules_dir, tmp_path):
+    before = _listing(rules_dir)
+    export = tmp_path / "export.xml"
+    export.write_text(V41.replace("<DATE_FIN_ENREGISTREMENT>31/12/2027", "<DATE_FIN_ENREGISTREMENT>31/12/2020"), encoding="utf-8")
+    result = run(export, "--rules-dir", rules_dir, "--dry-run")
+    assert result.exit_code == 1 and "RNCP90001 : non importée" in result.output and "rien n'a été écrit" in result.output
+    assert _listing(rules_dir) == before

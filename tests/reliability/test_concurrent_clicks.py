@@ -2,6 +2,7 @@
 real gunicorn with 3 workers: exactly one succeeds, the other is told why (409), no 500, nothing twice."""
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -77,4 +78,28 @@ def test_two_sessions_created_at_once_get_two_references(server):
     pages = [first.get(f"{base}{r.headers['Location']}", timeout=30).text for r in responses]
     references = {re.search(r"JURY-RNCP5385-\d{4}", page).group(0) for page in pages}
     assert len(references) == 2, references
+    assert server_errors(folder) == []
+
+
+def test_two_people_saving_the_same_member_at_once_one_is_kept_and_the_other_told(server):
+    base, folder = server
+    first, second = signed_in(base, COORDINATOR), signed_in(base, COORDINATOR)
+    mid = re.search(r'href="/jurys/membres/(\d+)"', first.get(f"{base}/jurys/membres", timeout=30).text).group(1)
+
+    def form_of(browser, site: str) -> dict:
+        page = browser.get(f"{base}/jurys/membres/{mid}", timeout=30).text
+        field = lambda name: html.unescape(re.search(rf'name="{name}"[^>]*value="([^"]*)"', page).group(1))  # noqa: E731
+        chosen = re.search(r'<select id="qualifications".*?</select>', page, re.S).group(0)
+        return {"csrf_token": csrf_of(page), "version": field("version"), "last_name": field("last_name"),
+                "first_name": field("first_name"), "email": field("email"), "gender": "F", "site": site,
+                "qualifications": re.findall(r'<option selected value="([^"]+)"', chosen),
+                "certifications": ["RNCP5385"], "max_sessions": "4"}
+
+    forms = [form_of(first, "Lyon"), form_of(second, "Brest")]
+    assert forms[0]["version"] == forms[1]["version"]
+    statuses = at_once([lambda: first.post(f"{base}/jurys/membres/{mid}", data=forms[0], allow_redirects=False, timeout=60).status_code,
+                        lambda: second.post(f"{base}/jurys/membres/{mid}", data=forms[1], allow_redirects=False, timeout=60).status_code])
+    assert sorted(statuses) == [302, 409], statuses
+    kept = "Lyon" if statuses[0] == 302 else "Brest"
+    assert f'value="{kept}"' in first.get(f"{base}/jurys/membres/{mid}", timeout=30).text
     assert server_errors(folder) == []

@@ -46,3 +46,28 @@ def test_the_same_address_registered_at_once_gives_one_account_and_clear_refusal
         statuses = list(pool.map(register, range(12)))
     assert statuses.count(201) == 1 and all(status < 500 for status in statuses), statuses
     assert server_errors(folder) == []
+
+
+def test_six_documents_uploaded_at_once_all_land_within_the_allowance(server):
+    """One candidate's parallel uploads (several tabs, or a multiple-file drop): each lands, one after the
+    other on the candidacy's lock, and the allowance counts them all."""
+    import re
+
+    from ..samples import PDF
+    from .server import at_once, csrf_of, signed_in
+
+    base, folder = server
+    browser = signed_in(base, "vae-2016-0004@exemple.fr")
+    home = browser.get(f"{base}/", timeout=30).text
+    cid = re.search(r'href="/candidatures/(\d+)"', home).group(1)
+    token = csrf_of(browser.get(f"{base}/candidatures/{cid}", timeout=30).text)
+
+    def upload(n: int):
+        return lambda: browser.post(f"{base}/candidatures/{cid}/documents", allow_redirects=False, timeout=60,
+                                    data={"csrf_token": token, "kind": "identity"},
+                                    files={"file": (f"piece-{n}.pdf", PDF, "application/pdf")}).status_code
+
+    assert at_once([upload(n) for n in range(6)]) == [302] * 6
+    page = browser.get(f"{base}/candidatures/{cid}", timeout=30).text
+    assert all(f"piece-{n}.pdf" in page for n in range(6))
+    assert server_errors(folder) == []

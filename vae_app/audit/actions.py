@@ -54,6 +54,7 @@ class Action(LabelledEnum):
     # planning campaigns
     START_PLANNING = "start_planning", N_("Planification lancée")
     CANCEL_PLANNING = "cancel_planning", N_("Planification annulée")
+    FAIL_PLANNING = "fail_planning", N_("Planification interrompue")
     APPLY_PLANNING = "apply_planning", N_("Plan appliqué")
     # components
     RECOMPUTE_EXPIRY = "recompute_expiry", N_("Date d'expiration recalculée")

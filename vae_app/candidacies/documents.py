@@ -1,24 +1,46 @@
-"""Supporting documents: type from content (never from the name), size limit, safe names."""
+"""Supporting documents: type from content (never from the name), read by a real parser, size limit, safe names.
+
+A PDF is parsed with pypdf and every object it holds — object streams included, names read with their
+``#xx`` escapes decoded — is searched for active content (JavaScript, a launch action, an embedded file,
+rich media, an XFA form). An image is decoded whole with Pillow. A file that the parser cannot read, that
+holds a page of HTML or a script, or that is not what its first bytes say, is refused with the reason.
+"""
 from __future__ import annotations
 
 import hashlib
+import io
+import logging
 import re
 import secrets
 import unicodedata
+import warnings
 
 from .. import clock
 from ..errors import InvalidData
 from .models import Candidacy, Document, DocumentContent, DocumentKind
 
 MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 40_000_000  # an A4 page scanned at 600 dpi is 35 million pixels
+MAX_PDF_OBJECTS = 200_000
 SIGNATURES = [
     (b"%PDF-", "application/pdf", ".pdf"),
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
     (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
 ]
 EXTENSIONS = {"application/pdf": {".pdf"}, "image/png": {".png"}, "image/jpeg": {".jpg", ".jpeg"}}
-# Markers of active content that have no place in an attestation: a file carrying them is refused.
-SUSPICIOUS = [b"<script", b"<html", b"<?php", b"<svg", b"/JavaScript", b"/JS ", b"/Launch", b"/EmbeddedFile"]
+IMAGE_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG"}
+# A page of a web site or a script, hidden behind a document's first bytes (a browser told to guess would run it).
+# Long enough that compressed bytes do not spell them by chance (in a PDF only the text outside streams is read).
+MARKUP = [b"<script", b"<html>", b"<html ", b"<?php", b"<svg ", b"<svg>", b"<iframe", b"<body>", b"<body ", b"<object",
+          b"<embed ", b"<!doctype"]
+# PDF names that start code or carry a file, as keys, action types (/S) or object types (/Type, /Subtype).
+ACTIVE_NAMES = frozenset({"/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia", "/XFA",
+                          "/GoToE", "/ImportData"})
+# A name token outside streams, as written in the file: escapes such as /J#61vaScript are decoded before comparing.
+NAME_TOKEN = re.compile(rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]+)")
+STREAM = re.compile(rb"stream\r?\n.*?endstream", re.S)
+
+ACTIVE = "Le fichier contient du contenu actif (script, page web, pièce jointe, lancement d'un programme) : il est refusé."
 
 
 class DocumentRefused(InvalidData):
@@ -44,6 +66,108 @@ def safe_name(filename: str | None, extension: str) -> str:
     return f"{stem[:100]}{extension}"
 
 
+def _has_markup(data: bytes) -> bool:
+    lowered = data.lower()
+    return any(marker in lowered for marker in MARKUP)
+
+
+def _decoded_name(raw: bytes) -> str:
+    """A PDF name as a reader understands it: ``#xx`` is the byte xx."""
+    return "/" + re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), raw).decode("latin-1")
+
+
+def _written_names_active(outside_streams: bytes) -> bool:
+    """Whether a name outside the streams, as written (an object the cross-reference table does not list
+    included, which a reader repairing the file would still find), is an active one."""
+    return any(_decoded_name(m.group(1)) in ACTIVE_NAMES for m in NAME_TOKEN.finditer(outside_streams))
+
+
+def _parsed_objects_active(reader) -> bool:
+    """Whether any object the parser reaches — the trailer, every object of the cross-reference table and
+    of the compressed object streams — holds an active name as a key or as the value of /S, /Type, /Subtype."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    numbers = {(number, generation) for generation, table in reader.xref.items() for number in table}
+    numbers |= {(number, 0) for number in getattr(reader, "xref_objStm", {})}
+    if len(numbers) > MAX_PDF_OBJECTS:
+        raise DocumentRefused("Le PDF contient trop d'objets pour être vérifié : enregistrez-le à nouveau (« Imprimer en PDF »).")
+    pending: list = [reader.trailer] + [IndirectObject(number, generation, reader) for number, generation in sorted(numbers)]
+    seen = 0
+    while pending:
+        item = pending.pop()
+        if isinstance(item, IndirectObject):
+            item = reader.get_object(item)
+        seen += 1
+        if seen > 20 * MAX_PDF_OBJECTS:
+            raise DocumentRefused("Le PDF est trop complexe pour être vérifié : enregistrez-le à nouveau (« Imprimer en PDF »).")
+        if isinstance(item, DictionaryObject):
+            for key, value in item.items():
+                if key in ACTIVE_NAMES:
+                    return True
+                if key in ("/S", "/Type", "/Subtype") and isinstance(value, NameObject) and value in ACTIVE_NAMES:
+                    return True
+                if isinstance(value, (DictionaryObject, ArrayObject)):
+                    pending.append(value)
+        elif isinstance(item, ArrayObject):
+            pending.extend(v for v in item if isinstance(v, (DictionaryObject, ArrayObject)))
+    return False
+
+
+def check_pdf(data: bytes) -> None:
+    """Refuse a PDF that cannot be read, is locked, has no page, or holds active content."""
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError
+
+    outside_streams = STREAM.sub(b" ", data)
+    if _has_markup(outside_streams) or _written_names_active(outside_streams):
+        raise DocumentRefused(ACTIVE)
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged file is reported to the candidate, not logged
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise FileNotDecryptedError("password")
+            if len(reader.pages) == 0:
+                raise DocumentRefused("Le PDF ne contient aucune page.")
+            active = _parsed_objects_active(reader)
+    except DocumentRefused:
+        raise
+    except (FileNotDecryptedError, DependencyError):
+        raise DocumentRefused("Le PDF est protégé par un mot de passe : déposez une copie sans protection.") from None
+    except RecursionError:
+        raise DocumentRefused("Le PDF est trop complexe pour être vérifié : enregistrez-le à nouveau (« Imprimer en PDF »).") from None
+    except Exception:  # noqa: BLE001 - the parser's many errors on a damaged file all mean the same to the candidate
+        raise DocumentRefused("Le PDF est illisible ou endommagé : enregistrez-le à nouveau et recommencez.") from None
+    if active:
+        raise DocumentRefused(ACTIVE)
+
+
+def check_image(data: bytes, content_type: str) -> None:
+    """Refuse an image that does not decode whole as the format its first bytes announce, or is too large."""
+    from PIL import Image, ImageFile
+
+    if _has_markup(data):
+        raise DocumentRefused(ACTIVE)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=[IMAGE_FORMATS[content_type]]) as image:
+                width, height = image.size
+                if width * height > MAX_PIXELS:
+                    raise DocumentRefused(f"L'image est trop grande ({width} × {height} pixels ; 40 millions au plus) : réduisez-la.")
+                # WeasyPrint, once imported, lets Pillow pad a truncated image (a process-wide setting); our letters
+                # embed no image a person sends, so the setting is put back to Pillow's own before every check.
+                ImageFile.LOAD_TRUNCATED_IMAGES = False
+                image.load()
+    except DocumentRefused:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise DocumentRefused("L'image est trop grande (40 millions de pixels au plus) : réduisez-la.") from None
+    except Exception:  # noqa: BLE001 - truncated, corrupt, or not the announced format
+        raise DocumentRefused("L'image est illisible ou incomplète : enregistrez-la à nouveau et recommencez.") from None
+
+
 def check(filename: str | None, data: bytes) -> tuple[str, str]:
     """Validate an upload; return (content type, safe name) or raise :class:`DocumentRefused`."""
     if not data:
@@ -57,15 +181,29 @@ def check(filename: str | None, data: bytes) -> tuple[str, str]:
     given = ("." + filename.rsplit(".", 1)[-1].lower()) if filename and "." in filename else ""
     if given and given not in EXTENSIONS[content_type]:
         raise DocumentRefused(f"Le nom du fichier ({given}) ne correspond pas à son contenu ({extension}).")
-    lowered = data.lower()
-    if any(marker.lower() in lowered for marker in SUSPICIOUS):
-        raise DocumentRefused("Le fichier contient du contenu actif (script, page web, pièce jointe) : il est refusé.")
+    if content_type == "application/pdf":
+        check_pdf(data)
+    else:
+        check_image(data, content_type)
     return content_type, safe_name(filename, extension)
 
 
-def attach(candidacy: Candidacy, user, kind: DocumentKind, filename: str | None, data: bytes) -> Document:
+def check_quota(candidacy: Candidacy, size: int, max_count: int, max_total_bytes: int) -> None:
+    """Refuse a document beyond the candidacy's allowance (count and total size, configured)."""
+    count = len(candidacy.documents)
+    total = sum(d.size_bytes for d in candidacy.documents)
+    if count >= max_count:
+        raise DocumentRefused(f"Ce dossier a déjà {count} pièces, le plus permis : retirez-en une avant d'en déposer une autre.")
+    if total + size > max_total_bytes:
+        raise DocumentRefused(f"Les pièces de ce dossier dépasseraient {max_total_bytes // (1024 * 1024)} Mo au total "
+                              f"({(total + size) / 1024 / 1024:.1f} Mo) : retirez-en une ou réduisez ce fichier.")
+
+
+def attach(candidacy: Candidacy, user, kind: DocumentKind, filename: str | None, data: bytes, *,
+           max_count: int, max_total_bytes: int) -> Document:
     """Add a checked document to the candidacy (flush is the caller's)."""
     content_type, name = check(filename, data)
+    check_quota(candidacy, len(data), max_count, max_total_bytes)
     document = Document(
         kind=kind, original_name=name, stored_name=secrets.token_hex(16), content_type=content_type,
         size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest(), uploaded_at=clock.now(),

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..certifications.vocabulary import ExperienceStatus
 from .models import AssessmentResult, DocumentKind
-from ..web.forms import Form, TickBox, typed_date
+from ..web.forms import Form, TickBox, VersionField, typed_date
 from .workflow import MAX_REASON_LENGTH
 
 RELATED_CHOICES = [("yes", _l("Oui")), ("no", _l("Non")), ("unsaid", _l("Non précisé"))]
@@ -24,6 +24,8 @@ class NewCandidacyForm(Form):
 
 class ApplicationForm(Form):
     """Identity and situation (CERFA 12818, livret 1)."""
+
+    version = VersionField()
 
     birth_date = DateField(_l("Date de naissance"), validators=[Optional(), typed_date])
     birth_place = StringField(_l("Lieu de naissance"), validators=[Optional(), Length(max=120)])
@@ -45,6 +47,7 @@ class ApplicationForm(Form):
 
 
 class ExperienceForm(Form):
+    version = VersionField()
     status = SelectField(_l("Statut"), choices=ExperienceStatus.choices(), validators=[DataRequired()])
     job_title = StringField(_l("Emploi ou fonction"), validators=[DataRequired(), Length(max=200)])
     organisation = StringField(_l("Organisme"), validators=[DataRequired(), Length(max=200)])

@@ -148,6 +148,9 @@ class ExperiencePeriod(db.Model):
     hours: Mapped[int | None] = mapped_column(sa.Integer)
     related: Mapped[bool | None] = mapped_column(sa.Boolean)  # None: not said — never a default
     activities: Mapped[str | None] = mapped_column(sa.Text)
+    version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")  # optimistic: a stale form is refused
+
+    __mapper_args__ = {"version_id_col": version}
 
     candidacy = relationship("Candidacy", back_populates="experiences")
 

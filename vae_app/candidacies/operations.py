@@ -7,6 +7,7 @@ of :mod:`vae_app.errors`, which one handler renders for the web and the API.
 """
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -24,7 +25,7 @@ from ..components.models import AcquiredComponent
 from ..components.validity import component_expiry
 from ..numbering import next_number
 from ..database import violated_constraint
-from ..errors import CHANGED_MEANWHILE, Conflict, InvalidData, MoveRefused, NotFound, PermissionDenied
+from ..errors import CHANGED_MEANWHILE, Conflict, InvalidData, MoveRefused, NotFound, PermissionDenied, ensure_unchanged
 from ..extensions import db
 from . import documents
 from .assessment import carried_over
@@ -110,10 +111,12 @@ APPLICATION_FIELDS = ("birth_date", "birth_place", "nationality", "address", "ph
                       "sworn_statement")
 
 
-def save_application(candidacy: Candidacy, user: User, values: dict) -> None:
+def save_application(candidacy: Candidacy, user: User, values: dict, expected_version: int | None = None) -> None:
     """The candidate's identity and situation (CERFA 12818): the fields given are saved; a birth date that
     cannot be the applicant's is refused (the periods are judged against it)."""
     ensure_editable(candidacy, user)
+    if expected_version is not None and expected_version != candidacy.version:
+        raise Conflict(CHANGED_MEANWHILE)
     if values.get("birth_date") is not None:
         problem = implausible_birth_date(values["birth_date"], candidacy.received_on or clock.today(), get_rules().law)
         if problem:
@@ -164,9 +167,11 @@ def add_experience(candidacy: Candidacy, user: User, values: dict) -> Experience
     return row
 
 
-def update_experience(candidacy: Candidacy, user: User, experience_id: int, values: dict) -> ExperiencePeriod:
+def update_experience(candidacy: Candidacy, user: User, experience_id: int, values: dict,
+                      expected_version: int | None = None) -> ExperiencePeriod:
     ensure_editable(candidacy, user)
     row = experience_of(candidacy, experience_id)
+    ensure_unchanged(row, expected_version)
     _plausible(candidacy, values)
     for name in EXPERIENCE_FIELDS:
         setattr(row, name, values[name])
@@ -182,9 +187,16 @@ def remove_experience(candidacy: Candidacy, user: User, experience_id: int) -> N
 
 
 def attach_document(candidacy: Candidacy, user: User, kind: DocumentKind, filename: str | None, data: bytes) -> Document:
-    """A supporting document, checked from its content (:mod:`.documents`)."""
+    """A supporting document, checked from its content (:mod:`.documents`), within the candidacy's allowance.
+    The candidacy's row is locked first: two uploads at once both land, one after the other, and the second
+    counts the first in the allowance."""
     ensure_editable(candidacy, user)
-    document = documents.attach(candidacy, user, kind, filename, data)
+    db.session.refresh(candidacy, with_for_update=True)
+    db.session.expire(candidacy, ["documents"])
+    ensure_editable(candidacy, user)
+    settings = current_app.config
+    document = documents.attach(candidacy, user, kind, filename, data, max_count=settings["VAE_DOCUMENTS_MAX_COUNT"],
+                                max_total_bytes=settings["VAE_DOCUMENTS_MAX_TOTAL_MB"] * 1024 * 1024)
     _record(candidacy, Action.ATTACH_DOCUMENT, user, f"{kind.french} — {document.original_name}",
             {"sha256": document.sha256, "size_bytes": document.size_bytes})
     return document

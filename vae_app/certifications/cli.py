@@ -136,16 +136,15 @@ def import_rncp_command(export, only, siret, dry_run, rules_dir):
         click.echo(f"ignorée    {code} : {reason}")
     for message in outcome.errors:
         click.echo(f"ERREUR     {message}", err=True)
+    if dry_run:
+        ending = " — --dry-run : rien n'a été écrit."
+    elif (outcome.created or outcome.updated) and not outcome.written:
+        ending = " — rien n'a été écrit : avec ces fiches, les règles ne se chargeraient plus (voir ci-dessus)."
+    else:
+        ending = "."
     click.echo(f"{outcome.fiches} fiche(s) lue(s) (export V{outcome.version or '?'}) : {len(outcome.created)} créée(s), "
                f"{len(outcome.updated)} mise(s) à jour, {len(outcome.unchanged)} inchangée(s), {len(outcome.skipped)} ignorée(s), "
-               f"{len(outcome.errors)} en erreur" + (" — --dry-run : rien n'a été écrit." if dry_run else "."))
-    if not dry_run and (outcome.created or outcome.updated):
-        try:
-            load_rules(directory)
-        except RulesError as exc:
-            for message in exc.messages:
-                click.echo(message, err=True)
-            sys.exit(1)
+               f"{len(outcome.errors)} en erreur" + ending)
     if outcome.errors:
         sys.exit(1)
 

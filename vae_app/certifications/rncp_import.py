@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import copy
 import re
+import shutil
+import tempfile
 import unicodedata
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -42,6 +45,7 @@ class Outcome:
     errors: list[str] = field(default_factory=list)
     fiches: int = 0
     version: str | None = None
+    written: bool = False  # the new set was put in place (never with --dry-run, never when the set is invalid)
 
 
 def _text(elem: Element | None, path: str) -> str | None:
@@ -255,16 +259,97 @@ def merge(existing: dict, imported: dict) -> tuple[dict, list[str]]:
     return merged, changed
 
 
+def _exchange(first: Path, second: Path) -> None:
+    """Swap two directories in one step where the system can (Linux ``renameat2`` with RENAME_EXCHANGE): a reader
+    sees the old set or the new one, never a mix. Elsewhere, two renames one after the other."""
+    import ctypes
+    import ctypes.util
+    import os
+
+    libc_name = ctypes.util.find_library("c")
+    renameat2 = getattr(ctypes.CDLL(libc_name, use_errno=True), "renameat2", None) if libc_name else None
+    if renameat2 is not None:
+        at_fdcwd, rename_exchange = -100, 2
+        if renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0:
+            return
+    aside = first.with_name(first.name + ".old")
+    os.replace(first, aside)
+    os.replace(second, first)
+    os.replace(aside, second)
+
+
+@contextmanager
+def _staging(rules_dir: Path):
+    """A private copy of the rules directory, beside it (same file system), removed on the way out whatever happens;
+    one import at a time (a lock file), and the leftovers of an import that was killed are cleared first."""
+    import fcntl
+
+    rules_dir.mkdir(parents=True, exist_ok=True)
+    with open(rules_dir / ".import.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise ImportFileError(f"{rules_dir} : un autre import est en cours ; réessayez quand il sera terminé.") from None
+        for leftover in rules_dir.glob(".import-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        staging = Path(tempfile.mkdtemp(prefix=".import-", dir=rules_dir))
+        try:
+            for part in ("law", "schema", "certifications"):
+                if (rules_dir / part).is_dir():
+                    shutil.copytree(rules_dir / part, staging / part)
+            (staging / "certifications").mkdir(exist_ok=True)
+            yield staging
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _own_problems(document: dict, label: str, law: tuple[str, dict] | None, schema_dir: Path) -> list[str]:
+    """The problems of one converted fiche on its own (schema, dates, history), before it may join the set."""
+    from .rules_check import check_documents
+
+    documents = {label: ("certification", document)}
+    if law is not None:
+        documents = {law[0]: ("law", law[1]), **documents}
+    return [message.split(": ", 1)[1] if message.startswith(label) else message
+            for message in check_documents(documents, schema_dir)]
+
+
 def import_export(path: Path, rules_dir: Path, only: set[str] | None = None, siret: str | None = None,
                   dry_run: bool = False, today: date | None = None) -> Outcome:
-    today = today or date.today()
-    outcome = Outcome()
-    target = rules_dir / "certifications"
-    last_code = None
+    """Import an export all or nothing: fiches are converted into a private copy of the rules, each checked on its
+    own (a broken one is reported and left out), then the whole set is checked as the app will load it, and only
+    then put in place in one step. Interrupted at any point, the rules in use are untouched."""
+    from .rules import RulesError, load_rules
+
     try:
         stream = open_export(path)
     except OSError as exc:
         raise ImportFileError(f"{path} : illisible ({exc.strerror or exc})") from None
+    try:
+        with _staging(rules_dir) as staging:
+            outcome = _import_into(stream, path, staging, rules_dir, only, siret, today or date.today())
+            if outcome.created or outcome.updated:
+                try:
+                    load_rules(staging)
+                except RulesError as exc:
+                    outcome.errors += [f"ensemble des règles : {message}" for message in exc.messages]
+                    outcome.written = False
+                    return outcome
+                if not dry_run:
+                    _exchange(rules_dir / "certifications", staging / "certifications")
+                    outcome.written = True
+    finally:
+        stream.close()
+    return outcome
+
+
+def _import_into(stream, path: Path, staging: Path, rules_dir: Path, only: set[str] | None, siret: str | None,
+                 today: date) -> Outcome:
+    outcome = Outcome()
+    target = staging / "certifications"
+    law_path = staging / "law" / "vae.yaml"
+    law = (f"{rules_dir.name}/law/vae.yaml", read_yaml(law_path)) if law_path.is_file() else None
+    last_code = None
     try:
         for flux, fiche in iter_fiches(stream):
             outcome.fiches += 1
@@ -285,24 +370,25 @@ def import_export(path: Path, rules_dir: Path, only: set[str] | None = None, sir
                 continue
             last_code = code
             file = target / f"rncp-{code[4:]}.yaml"
+            changed = None
             if file.exists():
-                merged, changed = merge(read_yaml(file), document)
+                document, changed = merge(read_yaml(file), document)
                 if not changed:
                     outcome.unchanged.append(code)
                     continue
-                outcome.updated.append((code, changed))
-                document = merged
-            else:
+            problems = _own_problems(document, f"{rules_dir.name}/certifications/{file.name}", law, staging / "schema")
+            if problems:
+                outcome.errors.append(f"{code} : non importée, {'; '.join(problems)}")
+                continue
+            if changed is None:
                 outcome.created.append(code)
-            if not dry_run:
-                target.mkdir(parents=True, exist_ok=True)
-                header = f"# {code} — imported from the RNCP open data ({path.name}, {today.isoformat()}).\n"
-                file.write_text(header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=110), encoding="utf-8")
+            else:
+                outcome.updated.append((code, changed))
+            header = f"# {code} — imported from the RNCP open data ({path.name}, {today.isoformat()}).\n"
+            file.write_text(header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=110), encoding="utf-8")
     except ParseError as exc:
         after = f" (après {last_code})" if last_code else ""
         outcome.errors.append(f"XML invalide ligne {exc.position[0]}, colonne {exc.position[1]}{after} : la suite du fichier n'est pas lue")
-    finally:
-        stream.close()
     if only:
         missing = sorted(only - set(outcome.created) - set(outcome.unchanged) - {c for c, _ in outcome.updated}
                          - {e.split(" :")[0] for e in outcome.errors})

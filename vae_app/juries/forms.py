@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from ..candidacies.workflow import MIN_REASON_LENGTH
 from ..certifications.vocabulary import Gender
-from ..web.forms import Form, TickBox, typed_date
+from ..web.forms import Form, TickBox, VersionField, typed_date
 from .models import TieKind
 
 
@@ -26,6 +26,7 @@ class MemberForm(Form):
     organisation = StringField(_l("Organisme"), validators=[Optional(), Length(max=200)])
     max_sessions = IntegerField(_l("Nombre de sessions au plus par campagne"), default=6,
                                 validators=[InputRequired(), NumberRange(min=1, max=200)])
+    version = VersionField()
     submit = SubmitField(_l("Enregistrer"))
 
 
@@ -64,6 +65,7 @@ class SessionForm(Form):
     site = StringField(_l("Site"), validators=[DataRequired(), Length(max=100)])
     room = StringField(_l("Salle"), validators=[Optional(), Length(max=100)])
     capacity = IntegerField(_l("Candidats entendus au plus"), validators=[Optional(), NumberRange(min=1, max=20)])
+    version = VersionField()
     submit = SubmitField(_l("Enregistrer la session"))
 
     def validate_ends_at(self, field):

@@ -41,6 +41,9 @@ class JuryMember(db.Model):
     site: Mapped[str | None] = mapped_column(sa.String(100))
     organisation: Mapped[str | None] = mapped_column(sa.String(200))
     max_sessions: Mapped[int] = mapped_column(sa.Integer, default=6)
+    version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")  # optimistic: a stale form is refused
+
+    __mapper_args__ = {"version_id_col": version}
 
     certifier = relationship("Certifier")
     user = relationship("User")
@@ -125,6 +128,9 @@ class JurySession(db.Model):
     room: Mapped[str | None] = mapped_column(sa.String(100))
     capacity: Mapped[int] = mapped_column(sa.Integer, default=4)
     status: Mapped[SessionStatus] = mapped_column(enum_column(SessionStatus), default=SessionStatus.DRAFT)
+    version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")  # optimistic: a stale form is refused
+
+    __mapper_args__ = {"version_id_col": version}
 
     certification = relationship("Certification")
     members = relationship("SessionMember", back_populates="session", cascade="all, delete-orphan")
@@ -196,6 +202,7 @@ class PlanningRun(db.Model):
     shortages: Mapped[list | None] = mapped_column(sa.JSON)
     error: Mapped[str | None] = mapped_column(sa.Text)
     finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(sa.DateTime)  # real UTC: queued, then the worker's last sign of life
     applied_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
 
     certifier = relationship("Certifier")

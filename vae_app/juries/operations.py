@@ -7,7 +7,7 @@ errors of :mod:`vae_app.errors`.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -28,13 +28,13 @@ from ..certifications.registry import get_rules
 from ..certifications.vocabulary import AccessRoute, Gender
 from ..numbering import next_number
 from ..enums import N_
-from ..errors import Conflict, InvalidData, MoveRefused, NotFound
+from ..errors import Conflict, InvalidData, MoveRefused, NotFound, ensure_unchanged
 from ..extensions import db
 from . import notices
 from .models import (
     JuryMember, JurySession, MemberAvailability, MemberTie, PlanningRun, RunStatus, SessionMember, SessionStatus, TieKind,
 )
-from .queries import compliance, scheduling_problems
+from .queries import compliance, live_runs, scheduling_problems
 
 DOUBLE_BOOKED = "member_double_booked"
 
@@ -52,9 +52,12 @@ def _member_event(actor: User, member: JuryMember, action: Action, reason: str |
 
 def save_member(actor: User, member: JuryMember | None, *, certifier_id: int, first_name: str, last_name: str, email: str,
                 gender: Gender, qualifications: list[str], certification_codes: list[str], site: str | None,
-                organisation: str | None, max_sessions: int) -> JuryMember:
-    """Create a member of the certifier's pool (``member`` None) or update one."""
+                organisation: str | None, max_sessions: int, expected_version: int | None = None) -> JuryMember:
+    """Create a member of the certifier's pool (``member`` None) or update one (refused when saved by someone else
+    since ``expected_version``)."""
     ensure(can_manage_certifier(actor, certifier_id))
+    if member is not None:
+        ensure_unchanged(member, expected_version)
     unknown = sorted(set(qualifications) - get_rules().all_qualification_names)
     if unknown:
         raise InvalidData({"qualifications": f"qualification(s) inconnue(s) : {', '.join(unknown)}"})
@@ -205,8 +208,9 @@ def create_session(actor: User, *, certification: Certification, route: AccessRo
 
 
 def update_session(actor: User, session: JurySession, *, starts_at: datetime, ends_at: datetime, site: str,
-                   room: str | None, capacity: int) -> None:
+                   room: str | None, capacity: int, expected_version: int | None = None) -> None:
     ensure(can_manage_session(actor, session))
+    ensure_unchanged(session, expected_version)
     _still_in_preparation(session, "la déplacer ou la modifier")
     _when_refused(starts_at, ends_at)
     scheduled = sum(1 for c in session.candidacies if c.state in (S.JURY_SCHEDULED, S.READY_FOR_JURY))
@@ -415,12 +419,41 @@ def start_run(actor: User, certifier_id: int, params: dict, problem: dict) -> Pl
     """Record a planning run for the problem built from the database; a worker picks it up after the commit."""
     ensure(can_manage_certifier(actor, certifier_id))
     run = PlanningRun(certifier_id=certifier_id, created_by_id=actor.id, created_at=clock.now(), params=params, problem=problem,
-                      status=RunStatus.QUEUED, progress=0.0, step="en attente d'un travailleur")
+                      status=RunStatus.QUEUED, progress=0.0, step="en attente d'un serveur de calcul", heartbeat_at=clock.wall_now())
     db.session.add(run)
     db.session.flush()
     audit(entity=Entity.PLANNING_RUN, entity_id=run.id, event=Action.START_PLANNING, actor=actor,
           reason=f"{len(problem['candidates'])} dossiers, {len(problem['slots'])} créneaux")
     return run
+
+
+SILENT_WORKER = N_("le calcul s'est interrompu : son serveur ne donne plus signe de vie (arrêté ou redémarré). Relancez la "
+                   "campagne.")
+NEVER_STARTED = N_("le calcul n'a jamais démarré : aucun serveur de calcul ne l'a pris en charge. Relancez la campagne ; si cela "
+                   "se répète, prévenez l'équipe technique.")
+
+
+def given_up(run: PlanningRun, now: datetime, silence: timedelta, queue_wait: timedelta) -> str | None:
+    """Why a run still said queued or running is dead (the reason for its record), or None while it may be alive:
+    running without a sign of life for ``silence``, or queued longer than ``queue_wait``. ``now`` is real UTC."""
+    if run.status is RunStatus.RUNNING and (run.heartbeat_at is None or now - run.heartbeat_at > silence):
+        return SILENT_WORKER
+    if run.status is RunStatus.QUEUED and run.heartbeat_at is not None and now - run.heartbeat_at > queue_wait:
+        return NEVER_STARTED
+    return None
+
+
+def fail_dead_runs(certifier_id: int, now: datetime, silence: timedelta, queue_wait: timedelta) -> list[PlanningRun]:
+    """Mark failed, with the reason and an audit row, the certifier's runs whose worker is gone."""
+    dead = []
+    for run in live_runs(certifier_id):
+        reason = given_up(run, now, silence, queue_wait)
+        if reason:
+            run.status, run.error, run.step, run.finished_at = RunStatus.FAILED, reason, "interrompu", clock.now()
+            db.session.flush()
+            audit(entity=Entity.PLANNING_RUN, entity_id=run.id, event=Action.FAIL_PLANNING, actor=None, reason=reason)
+            dead.append(run)
+    return dead
 
 
 def cancel_run(actor: User, run: PlanningRun) -> bool:

@@ -22,7 +22,8 @@ from ..certifications.vocabulary import DecisionOutcome
 from ..extensions import db
 from .composition import Jury, JuryCandidate, Member, Report, Tie, check_composition
 from .models import (
-    JuryMember, JurySession, MemberAvailability, MemberTie, PlanningRun, SessionMember, SessionStatus, member_certifications,
+    JuryMember, JurySession, MemberAvailability, MemberTie, PlanningRun, RunStatus, SessionMember, SessionStatus,
+    member_certifications,
 )
 
 # --------------------------------------------------------------------------- certifiers, the pool
@@ -164,6 +165,12 @@ def decisions_taken(session: JurySession) -> list[DecisionTaken]:
 def planning_runs(certifier_id: int, limit: int = 20) -> list[PlanningRun]:
     return db.session.scalars(select(PlanningRun).where(PlanningRun.certifier_id == certifier_id)
                               .order_by(PlanningRun.created_at.desc()).limit(limit)).all()
+
+
+def live_runs(certifier_id: int) -> list[PlanningRun]:
+    """The certifier's runs said queued or running."""
+    return db.session.scalars(select(PlanningRun).where(PlanningRun.certifier_id == certifier_id,
+                                                        PlanningRun.status.in_([RunStatus.QUEUED, RunStatus.RUNNING]))).all()
 
 
 # --------------------------------------------------------------------------- compliance of a stored session

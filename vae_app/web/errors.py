@@ -15,9 +15,10 @@ from typing import Callable
 
 from flask import flash, g, jsonify, render_template, request
 from flask_babel import gettext
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from ..errors import DomainError, InvalidData
+from ..errors import CHANGED_ELSEWHERE, Conflict, DomainError, InvalidData
 from ..extensions import db
 
 Render = Callable[[int], object]
@@ -100,6 +101,11 @@ def register_error_handlers(app) -> None:
         if render is not None:
             return render(error.status)
         return render_template("errors/generic.html", code=error.status, message=gettext(error.message)), error.status
+
+    @app.errorhandler(StaleDataError)
+    def changed_meanwhile(_error: StaleDataError):
+        """Two people saved the same record at once: the database kept the first (its version moved on)."""
+        return domain_error(Conflict(CHANGED_ELSEWHERE))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -5,7 +5,7 @@ import re
 
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, SubmitField, TextAreaField
 from wtforms.validators import ValidationError
 
 from ..dates import EARLIEST_DATE, LATEST_DATE, out_of_range
@@ -29,6 +29,18 @@ class Form(FlaskForm):
                         _("Caractère invisible interdit (caractère de contrôle) : retirez-le et recommencez.")]
                     valid = False
         return valid
+
+
+class VersionField(HiddenField):
+    """The version of the record a form was filled from, sent back with it: the operation refuses the form when the
+    record has been saved since. Absent: None (not checked); anything but a number: a version no record has."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and valuelist[0]:
+            text = valuelist[0].strip()
+            self.data = int(text) if text.isdigit() and len(text) <= 9 else -1
+        else:
+            self.data = None
 
 
 class ConfirmForm(Form):

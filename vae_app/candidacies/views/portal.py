@@ -75,7 +75,8 @@ def _on_page(candidacy_id: int, slot: str, form, change, done, anchor: str):
 def save_application(candidacy_id: int):
     form = ApplicationForm()
     return _on_page(candidacy_id, "application_form", form,
-                    lambda candidacy: ops.save_application(candidacy, current_user, {n: form[n].data for n in ops.APPLICATION_FIELDS}),
+                    lambda candidacy: ops.save_application(candidacy, current_user, {n: form[n].data for n in ops.APPLICATION_FIELDS},
+                                                           expected_version=form.version.data),
                     _("Informations enregistrées."), "demande")
 
 
@@ -104,7 +105,7 @@ def edit_experience(candidacy_id: int, experience_id: int):
     page = form_page("candidacies/experience_edit.html", form, candidacy=candidacy, row=row)
     if form.validate_on_submit():
         with unit_of_work():
-            ops.update_experience(candidacy, current_user, experience_id, _experience_values(form))
+            ops.update_experience(candidacy, current_user, experience_id, _experience_values(form), expected_version=form.version.data)
         flash(_("Période d'expérience modifiée."), "success")
         return _back(candidacy, "experiences")
     return page()

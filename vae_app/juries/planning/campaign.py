@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from ... import clock
+from ...enums import N_
 from ...candidacies.models import Candidacy, CandidacyState as S
 from ...certifications.models import Certification
 from ...certifications.registry import get_rules
@@ -69,6 +70,10 @@ def build_problem(certifier_id: int, start: date, end: date, codes: list[str], s
             "candidates": candidate_rows}
 
 
+FAILED_INSIDE = N_("erreur interne du calcul ; l'équipe technique en a le détail dans le journal du serveur. Relancez la "
+                   "campagne.")
+
+
 def enqueue(run_id: int) -> str:
     """Hand the run to a worker, after the request's commit. Returns how."""
     app = current_app._get_current_object()
@@ -109,23 +114,28 @@ def execute(run_id: int) -> None:
     run = db.session.get(PlanningRun, run_id)
     if run is None or run.status is not RunStatus.QUEUED:
         return
-    run.status, run.step = RunStatus.RUNNING, "démarrage"
+    run.status, run.step, run.heartbeat_at = RunStatus.RUNNING, "démarrage", clock.wall_now()
     db.session.commit()
     last = {"progress": 0.0, "check": 0.0, "cancelled": False}
+    still_running = (PlanningRun.id == run_id) & (PlanningRun.status == RunStatus.RUNNING)
 
     def progress(step: str, share: float) -> None:
         now = time.monotonic()
         if now - last["progress"] < 0.5 and share < 1.0:
             return
         last["progress"] = now
-        db.session.execute(update(PlanningRun).where(PlanningRun.id == run_id).values(progress=share, step=step))
+        db.session.execute(update(PlanningRun).where(still_running).values(progress=share, step=step, heartbeat_at=clock.wall_now()))
         db.session.commit()
 
     def cancelled() -> bool:
+        """Asked between steps: the sign of life, and whether someone cancelled (or the run was given up as dead)."""
         now = time.monotonic()
         if now - last["check"] >= 1.0:
             last["check"] = now
-            last["cancelled"] = bool(db.session.scalar(select(PlanningRun.cancel_requested).where(PlanningRun.id == run_id)))
+            alive = db.session.execute(update(PlanningRun).where(still_running).values(heartbeat_at=clock.wall_now())).rowcount
+            asked = db.session.scalar(select(PlanningRun.cancel_requested).where(PlanningRun.id == run_id))
+            db.session.commit()
+            last["cancelled"] = bool(asked) or not alive
         return last["cancelled"]
 
     try:
@@ -133,17 +143,15 @@ def execute(run_id: int) -> None:
         problem = parse_problem(run.problem, rules)
         result = plan(problem, rules, time_limit=float(run.params.get("time_limit", 10)), seed=int(run.params.get("seed", 0)),
                       progress=progress, cancelled=cancelled)
-        run = db.session.get(PlanningRun, run_id)
-        run.plan = result.plan.as_dict()
-        run.scores = scores(problem, result.plan, rules, result.wall_time)
-        run.shortages = [s.message for s in result.shortages]
-        run.status = RunStatus.CANCELLED if result.cancelled else RunStatus.DONE
-        run.step = "annulé : meilleur plan trouvé jusque-là" if result.cancelled else "terminé"
-        run.progress = 1.0
-    except Exception as exc:  # noqa: BLE001 - a failed run must say why, not vanish
+        ended = {"plan": result.plan.as_dict(), "scores": scores(problem, result.plan, rules, result.wall_time),
+                 "shortages": [s.message for s in result.shortages], "progress": 1.0,
+                 "status": RunStatus.CANCELLED if result.cancelled else RunStatus.DONE,
+                 "step": "annulé : meilleur plan trouvé jusque-là" if result.cancelled else "terminé"}
+    except Exception:  # noqa: BLE001 - a failed run must say why, not vanish
         db.session.rollback()
-        run = db.session.get(PlanningRun, run_id)
-        run.status, run.error = RunStatus.FAILED, f"{exc.__class__.__name__}: {exc}"
         current_app.logger.error("planning run %s failed:\n%s", run_id, traceback.format_exc())
-    run.finished_at = clock.now()
+        ended = {"status": RunStatus.FAILED, "error": FAILED_INSIDE}
+    # Only a run still running is ended here: one given up as dead meanwhile keeps what its record says.
+    if not db.session.execute(update(PlanningRun).where(still_running).values(finished_at=clock.now(), **ended)).rowcount:
+        current_app.logger.warning("planning run %s finished after it was given up; its outcome is dropped", run_id)
     db.session.commit()

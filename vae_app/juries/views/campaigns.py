@@ -5,25 +5,35 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ... import clock
 from ...auth.permissions import role_required
-from ...database import unit_of_work
+from ...database import unit_of_work, write_while_reading
 from ...web.errors import form_page, on_refusal
 from ...web.forms import ConfirmForm
 from .. import operations as ops, queries
 from ..forms import CampaignForm
-from ..models import PlanningRun
+from ..models import PlanningRun, RunStatus
 from ..planning import campaign
 from . import STAFF, certifier_in_scope, own
+
+
+def _dead_runs_given_up(certifier_id: int) -> None:
+    """A run whose worker is gone is not shown « en cours » for ever: found on reading, it is marked failed."""
+    settings = current_app.config
+    limits = clock.wall_now(), timedelta(seconds=settings["VAE_PLANNER_SILENCE"]), timedelta(seconds=settings["VAE_PLANNER_TIMEOUT"])
+    if any(ops.given_up(run, *limits) for run in queries.live_runs(certifier_id)):
+        with write_while_reading():
+            ops.fail_dead_runs(certifier_id, *limits)
 
 
 @role_required(*STAFF)
 def campaigns():
     certifier_id = certifier_in_scope()
+    _dead_runs_given_up(certifier_id)
     form = CampaignForm()
     form.certifications.choices = [(c.code, c.code) for c in queries.certifications_of(certifier_id)]
     if not form.is_submitted():
@@ -49,6 +59,8 @@ def campaigns():
 @role_required(*STAFF)
 def campaign_run(run_id: int):
     run = own(PlanningRun, run_id)
+    if run.status in (RunStatus.QUEUED, RunStatus.RUNNING):
+        _dead_runs_given_up(run.certifier_id)
     template = "juries/_campaign_progress.html" if request.headers.get("HX-Request") else "juries/campaign.html"
     return render_template(template, run=run, members={m["id"]: m for m in run.problem["members"]},
                            slots={s["id"]: s for s in run.problem["slots"]}, confirm_form=ConfirmForm(formdata=None))
@@ -57,7 +69,10 @@ def campaign_run(run_id: int):
 @role_required(*STAFF)
 def cancel_campaign(run_id: int):
     run = own(PlanningRun, run_id)
+    settings = current_app.config
     with unit_of_work():
+        ops.fail_dead_runs(run.certifier_id, clock.wall_now(), timedelta(seconds=settings["VAE_PLANNER_SILENCE"]),
+                           timedelta(seconds=settings["VAE_PLANNER_TIMEOUT"]))
         cancelled = ops.cancel_run(current_user, run)
     if cancelled:
         flash(_("Annulation demandée : le meilleur plan trouvé jusque-là est conservé."), "info")

@@ -93,7 +93,8 @@ def edit_member(member_id: int):
     page = _member_page(member, form)
     if form.validate_on_submit():
         with unit_of_work():
-            ops.save_member(current_user, member, certifier_id=member.certifier_id, **_member_values(form))
+            ops.save_member(current_user, member, certifier_id=member.certifier_id, expected_version=form.version.data,
+                            **_member_values(form))
         flash(_("Membre enregistré."), "success")
         return _back_to(member)
     return page()

@@ -71,7 +71,7 @@ def edit_session(session_id: int):
     if form.validate_on_submit():
         with unit_of_work():
             ops.update_session(current_user, session, starts_at=form.starts_at.data, ends_at=form.ends_at.data, site=form.site.data,
-                               room=form.room.data, capacity=form.capacity.data or session.capacity)
+                               room=form.room.data, capacity=form.capacity.data or session.capacity, expected_version=form.version.data)
         flash(_("Session modifiée."), "success")
         return redirect(url_for("juries.session", session_id=session.id))
     return page()
