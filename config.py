@@ -7,7 +7,7 @@ so a test or a server can set them just before calling ``create_app``.
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent
@@ -35,6 +35,7 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)  # and the life of the device's token behind it
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     VAE_API_TOKEN_HOURS = 12
     VAE_REMINDER_DAYS = (180, 90, 30)

@@ -1,6 +1,6 @@
 """Import every model so that SQLAlchemy's metadata (and Alembic) see them all."""
 from .audit.models import AuditEvent  # noqa: F401
-from .auth.models import ApiToken, Role, User  # noqa: F401
+from .auth.models import ApiToken, RememberToken, Role, User  # noqa: F401
 from .candidacies.models import (  # noqa: F401
     AssessmentResult, Candidacy, CandidacyState, ComponentAssessment, ComponentDecision, DecisionOutcome, Document, DocumentKind,
     ExperiencePeriod, ValidationFileSection,

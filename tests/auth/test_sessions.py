@@ -75,3 +75,62 @@ def test_a_refused_password_change_says_why_beside_the_field_and_changes_nothing
     response = client.post("/compte/mot-de-passe", data=form)
     assert response.status_code == 422 and f'id="{field}-error"' in response.get_data(as_text=True)
     assert user.check_password(TEST_PASSWORD) and client.get("/accueil").status_code == 200
+
+
+# --------------------------------------------------------------------------- one remember-me token per device
+
+def test_each_sign_in_that_asks_to_be_remembered_gets_a_token_of_its_own(app, signed_in, db):
+    from sqlalchemy import func, select
+
+    from vae_app.auth.models import RememberToken
+
+    user, browser = signed_in
+    first, second = cookies_of(browser(remember=True)), cookies_of(browser(remember=True))
+    assert first["remember_token"] != second["remember_token"]
+    assert db.session.scalar(select(func.count()).select_from(RememberToken).where(RememberToken.user_id == user.id)) == 2
+    only_remembered = lambda cookies: {"remember_token": cookies["remember_token"]}  # noqa: E731 - the session cookie gone
+    assert replay(app, only_remembered(first)).status_code == 200
+    assert replay(app, only_remembered(second)).status_code == 200
+
+
+def test_a_device_whose_token_is_deleted_is_no_longer_remembered_and_the_others_are(app, signed_in, db):
+    from sqlalchemy import select
+
+    from vae_app.auth.models import RememberToken
+
+    user, browser = signed_in
+    laptop, phone = cookies_of(browser(remember=True)), cookies_of(browser(remember=True))
+    first_row = db.session.scalars(select(RememberToken).where(RememberToken.user_id == user.id).order_by(RememberToken.id)).first()
+    db.session.delete(first_row)
+    db.session.flush()
+    assert replay(app, {"remember_token": laptop["remember_token"]}).status_code == 302
+    assert replay(app, {"remember_token": phone["remember_token"]}).status_code == 200
+
+
+def test_an_expired_remember_token_opens_nothing(app, signed_in, db, frozen_clock):
+    from datetime import timedelta
+
+    _user, browser = signed_in
+    kept = cookies_of(browser(remember=True))
+    frozen_clock.set(frozen_clock.now() + timedelta(days=31))
+    assert replay(app, {"remember_token": kept["remember_token"]}).status_code == 302
+
+
+def test_signing_out_deletes_the_accounts_remember_tokens(app, signed_in, db):
+    from sqlalchemy import func, select
+
+    from vae_app.auth.models import RememberToken
+
+    user, browser = signed_in
+    client = browser(remember=True)
+    browser(remember=True)
+    client.post("/deconnexion")
+    assert db.session.scalar(select(func.count()).select_from(RememberToken).where(RememberToken.user_id == user.id)) == 0
+
+
+@pytest.mark.parametrize("forged", ["1:1:" + "A" * 32, "1:1:../../etc", "1:1:x:y", "1:" + "9" * 90])
+def test_a_forged_session_identifier_opens_nothing(app, forged):
+    from vae_app.auth.views import load_user
+
+    with app.test_request_context():
+        assert load_user(forged) is None

@@ -52,8 +52,11 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login
         return self.is_active_account
 
+    remember_token = None  # not a column: the device's « se souvenir de moi » token, for get_id
+
     def get_id(self) -> str:  # Flask-Login: what the session and the remember-me cookie hold
-        return f"{self.id}:{self.session_version or 1}"
+        base = f"{self.id}:{self.session_version or 1}"
+        return f"{base}:{self.remember_token}" if self.remember_token else base
 
     def end_sessions(self) -> None:
         """Every session and remember-me cookie of the account stops working (on its next request)."""
@@ -94,16 +97,28 @@ def _unknown_hash() -> str:
         return f"<User {self.email} {self.role.value}>"
 
 
-class ApiToken(db.Model):
-    """A bearer token for the JSON API: only its SHA-256 is stored; it expires and can be revoked."""
-
-    __tablename__ = "api_tokens"
+class TokenColumns:
+    """A secret handed out once and kept only as its SHA-256, with its owner and its expiry."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime)
     expires_at: Mapped[datetime] = mapped_column(sa.DateTime)
+
+
+class RememberToken(TokenColumns, db.Model):
+    """One device's « se souvenir de moi »: drawn anew at each sign-in, expiring; deleting the row ends that
+    device's remember-me cookie (signing out deletes the account's rows)."""
+
+    __tablename__ = "remember_tokens"
+
+
+class ApiToken(TokenColumns, db.Model):
+    """A bearer token for the JSON API: it expires and can be revoked."""
+
+    __tablename__ = "api_tokens"
+
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
 
     user = relationship("User")

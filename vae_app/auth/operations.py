@@ -10,6 +10,7 @@ from ..database import flush_unique
 from ..errors import Conflict, InvalidData
 from ..extensions import db
 from .emails import InvalidEmail, normalise_email
+from .devices import forget_devices
 from .models import ApiToken, Role, User
 
 MIN_PASSWORD = 10
@@ -17,14 +18,17 @@ REFUSED = "Inscription refusée."
 
 
 def register_candidate(email: str, password: str, first_name: str, last_name: str) -> User:
-    """Create a candidate account; the e-mail is unique (case-insensitive): a taken one is a conflict (409)."""
+    """Create a candidate account; the e-mail is unique (case-insensitive): a taken one is a conflict (409).
+
+    Whether an address has an account is said only to a registration that is valid in every other field, and
+    only after the password has been hashed: a probe with a missing field learns nothing, and a known address
+    answers in the time a new one takes (what remains is rate-limited; hiding it entirely needs the e-mail
+    confirmation of the accounts' issue)."""
     errors = {}
     try:
         email = normalise_email(email)
     except InvalidEmail as problem:
         errors["email"] = str(problem)
-    if "email" not in errors and db.session.scalar(select(User.id).where(User.email == email)):
-        raise Conflict(REFUSED, {"email": "un compte existe déjà avec cette adresse"})
     if len(password or "") < MIN_PASSWORD:
         errors["password"] = f"{MIN_PASSWORD} caractères au moins"
     if not (first_name or "").strip():
@@ -36,8 +40,10 @@ def register_candidate(email: str, password: str, first_name: str, last_name: st
     user = User(email=email, first_name=first_name.strip()[:100], last_name=last_name.strip()[:100],
                 role=Role.CANDIDATE, created_at=clock.now())
     user.set_password(password)
-    db.session.add(user)
     taken = Conflict(REFUSED, {"email": "un compte existe déjà avec cette adresse"})
+    if db.session.scalar(select(User.id).where(User.email == email)):
+        raise taken
+    db.session.add(user)
     flush_unique({"uq_users_email": taken, "users.email": taken})  # registered by someone else at the same moment
     audit(entity=Entity.USER, entity_id=user.id, event=Action.REGISTER, actor=user)
     return user
@@ -46,6 +52,7 @@ def register_candidate(email: str, password: str, first_name: str, last_name: st
 def sign_out(user: User) -> None:
     """End every session and remember-me cookie of the account (the next request of each is anonymous)."""
     user.end_sessions()
+    forget_devices(user)
     audit(entity=Entity.USER, entity_id=user.id, event=Action.SIGN_OUT, actor=user)
     db.session.flush()
 
@@ -61,6 +68,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise InvalidData({"new_password": "choisissez un mot de passe différent de l'actuel"})
     user.set_password(new)
     user.end_sessions()
+    forget_devices(user)
     now = clock.now()
     db.session.execute(ApiToken.__table__.update().where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now))
     audit(entity=Entity.USER, entity_id=user.id, event=Action.CHANGE_PASSWORD, actor=user)

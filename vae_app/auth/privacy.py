@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 from .. import clock
 from ..audit.actions import Action, Entity
 from ..audit.models import AuditEvent
+from .devices import forget_devices
 from .emails import email_or_none
 from ..audit.operations import record as audit
 from ..candidacies.models import Candidacy, ComponentDecision
@@ -181,6 +182,8 @@ def _anonymise_account(user: User) -> None:
     user.first_name, user.last_name = ANONYMOUS, str(user.id)
     user.set_password(secrets.token_urlsafe(32))
     user.is_active_account = False
+    user.end_sessions()
+    forget_devices(user)
     db.session.flush()
 
 

@@ -1,32 +1,43 @@
 """Login and logout."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, url_for
+import re
+
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
+from .. import clock
 from ..database import unit_of_work
 from .emails import email_or_none
 from ..extensions import db, limiter, login_manager
 from ..web.errors import form_page
 from ..web.i18n import is_safe_next
 from .forms import LoginForm, PasswordForm, RegisterForm
+from .devices import remember_device, remembered
 from .models import User, password_matches
 from .operations import change_password, register_candidate, sign_out
 
 bp = Blueprint("auth", __name__)
+REMEMBER_TOKEN = re.compile(r"-|[A-Za-z0-9_-]{32}")
 
 
 @login_manager.user_loader
 def load_user(session_id: str):
     """The user of a session or remember-me cookie, while its session version is the account's (signing out and a new
-    password increment it: every earlier cookie stops working)."""
-    user_id, _sep, version = session_id.partition(":")
-    if not (user_id.isdigit() and version.isdigit() and len(session_id) < 40):
+    password increment it: every earlier cookie stops working) and, for a remembered device, while its token lives."""
+    user_id, version, token = (session_id.split(":") + [""])[:3] if session_id.count(":") in (1, 2) else ("", "", "")
+    if not (user_id.isdigit() and version.isdigit() and len(session_id) < 80 and REMEMBER_TOKEN.fullmatch(token or "-")):
         return None
     user = db.session.get(User, int(user_id))
-    return user if user is not None and user.session_version == int(version) else None
+    if user is None or user.session_version != int(version):
+        return None
+    if token:
+        if not remembered(user, token, clock.now()):
+            return None
+        user.remember_token = token
+    return user
 
 
 def login_limit() -> str:
@@ -48,7 +59,11 @@ def login():
         if not password_matches(user, form.password.data) or not user.is_active:
             flash(_("Adresse électronique ou mot de passe incorrect."), "error")
             return page(401)
-        login_user(user, remember=form.remember.data)
+        if form.remember.data:
+            days = current_app.config["REMEMBER_COOKIE_DURATION"].days
+            with unit_of_work():
+                user.remember_token = remember_device(user, days)
+        login_user(user, remember=bool(form.remember.data))
         target = request.args.get("next")
         return redirect(target if is_safe_next(target) else url_for("web.index"))
     return page()
@@ -90,7 +105,9 @@ def password():
     if form.validate_on_submit():
         with unit_of_work():
             change_password(current_user, form.current_password.data, form.new_password.data)
-        login_user(current_user._get_current_object())  # this session, under the new session version
+        user = current_user._get_current_object()
+        user.remember_token = None  # its remembered devices were forgotten with the old password
+        login_user(user)  # this session, under the new session version
         flash(_("Mot de passe changé. Vos autres sessions et vos jetons d'API sont fermés."), "success")
         return redirect(url_for("web.index"))
     return page()
