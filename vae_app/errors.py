@@ -14,6 +14,18 @@ from typing import Iterable, Mapping
 from .enums import N_
 
 
+class Reason(str):
+    """A reason for people that holds values: the French text as a string (logs, JSON, tests read it), and its
+    message and values apart, so that a page translates the message and then puts the values in. Numbers with
+    decimals are written the French way here, each language's way where shown."""
+
+    def __new__(cls, message: str, **values):
+        french = {k: f"{v:.1f}".replace(".", ",") if isinstance(v, float) else v for k, v in values.items()}
+        reason = super().__new__(cls, message % french if values else message)
+        reason.message, reason.values = message, values
+        return reason
+
+
 class DomainError(Exception):
     """Something the application refuses, said for people. ``status`` is the HTTP answer;
     ``errors`` maps a field (a form field, a JSON path) to its reason or reasons."""

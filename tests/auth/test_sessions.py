@@ -134,3 +134,15 @@ def test_a_forged_session_identifier_opens_nothing(app, forged):
 
     with app.test_request_context():
         assert load_user(forged) is None
+
+
+def test_a_new_password_keeps_this_device_remembered_when_it_was(app, signed_in):
+    _user, browser = signed_in
+    here = browser(remember=True)
+    old = cookies_of(here)["remember_token"]
+    assert here.post("/compte/mot-de-passe", data={"current_password": TEST_PASSWORD, "new_password": "un tout autre mot de passe",
+                                                   "new_password_confirm": "un tout autre mot de passe"}).status_code == 302
+    new = cookies_of(here)["remember_token"]
+    assert new != old
+    assert replay(app, {"remember_token": new}).status_code == 200  # the browser restarted: still signed in
+    assert replay(app, {"remember_token": old}).status_code == 302

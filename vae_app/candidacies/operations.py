@@ -186,7 +186,8 @@ def remove_experience(candidacy: Candidacy, user: User, experience_id: int) -> N
     _record(candidacy, Action.REMOVE_EXPERIENCE, user, _describe(row))
 
 
-def attach_document(candidacy: Candidacy, user: User, kind: DocumentKind, filename: str | None, data: bytes) -> Document:
+def attach_document(candidacy: Candidacy, user: User, kind: DocumentKind, filename: str | None, data: bytes,
+                    checked: tuple[str, str] | None = None) -> Document:
     """A supporting document, checked from its content (:mod:`.documents`), within the candidacy's allowance.
     The candidacy's row is locked first: two uploads at once both land, one after the other, and the second
     counts the first in the allowance."""
@@ -196,7 +197,7 @@ def attach_document(candidacy: Candidacy, user: User, kind: DocumentKind, filena
     ensure_editable(candidacy, user)
     settings = current_app.config
     document = documents.attach(candidacy, user, kind, filename, data, max_count=settings["VAE_DOCUMENTS_MAX_COUNT"],
-                                max_total_bytes=settings["VAE_DOCUMENTS_MAX_TOTAL_MB"] * 1024 * 1024)
+                                max_total_bytes=settings["VAE_DOCUMENTS_MAX_TOTAL_MB"] * 1024 * 1024, checked=checked)
     _record(candidacy, Action.ATTACH_DOCUMENT, user, f"{kind.french} — {document.original_name}",
             {"sha256": document.sha256, "size_bytes": document.size_bytes})
     return document

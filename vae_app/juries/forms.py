@@ -108,6 +108,16 @@ class CampaignForm(Form):
     time_limit = IntegerField(_l("Temps de calcul (secondes)"), default=10, validators=[InputRequired(), NumberRange(min=1, max=600)])
     submit = SubmitField(_l("Proposer un plan"))
 
+    def validate_start(self, field):
+        from .. import clock
+
+        if field.data and field.data < clock.today():
+            raise ValidationError(_l("Une campagne se planifie à partir d'aujourd'hui ou plus tard."))
+
+    def validate_sites(self, field):
+        if field.data and not [site for site in field.data.split(",") if site.strip()]:
+            raise ValidationError(_l("Indiquez au moins un site."))
+
     def validate_end(self, field):
         if field.data and self.start.data:
             if field.data < self.start.data:

@@ -419,7 +419,7 @@ def start_run(actor: User, certifier_id: int, params: dict, problem: dict) -> Pl
     """Record a planning run for the problem built from the database; a worker picks it up after the commit."""
     ensure(can_manage_certifier(actor, certifier_id))
     run = PlanningRun(certifier_id=certifier_id, created_by_id=actor.id, created_at=clock.now(), params=params, problem=problem,
-                      status=RunStatus.QUEUED, progress=0.0, step="en attente d'un serveur de calcul", heartbeat_at=clock.wall_now())
+                      status=RunStatus.QUEUED, progress=0.0, step=N_("en attente d'un serveur de calcul"), heartbeat_at=clock.wall_now())
     db.session.add(run)
     db.session.flush()
     audit(entity=Entity.PLANNING_RUN, entity_id=run.id, event=Action.START_PLANNING, actor=actor,
@@ -427,10 +427,9 @@ def start_run(actor: User, certifier_id: int, params: dict, problem: dict) -> Pl
     return run
 
 
-SILENT_WORKER = N_("le calcul s'est interrompu : son serveur ne donne plus signe de vie (arrêté ou redémarré). Relancez la "
-                   "campagne.")
-NEVER_STARTED = N_("le calcul n'a jamais démarré : aucun serveur de calcul ne l'a pris en charge. Relancez la campagne ; si cela "
-                   "se répète, prévenez l'équipe technique.")
+SILENT_WORKER = N_("interrompu, son serveur ne donne plus signe de vie (arrêté ou redémarré). Relancez la campagne.")
+NEVER_STARTED = N_("jamais démarré, aucun serveur de calcul ne l'a pris en charge. Relancez la campagne ; si cela se répète, "
+                   "prévenez l'équipe technique.")
 
 
 def given_up(run: PlanningRun, now: datetime, silence: timedelta, queue_wait: timedelta) -> str | None:
@@ -449,7 +448,7 @@ def fail_dead_runs(certifier_id: int, now: datetime, silence: timedelta, queue_w
     for run in live_runs(certifier_id):
         reason = given_up(run, now, silence, queue_wait)
         if reason:
-            run.status, run.error, run.step, run.finished_at = RunStatus.FAILED, reason, "interrompu", clock.now()
+            run.status, run.error, run.step, run.finished_at = RunStatus.FAILED, reason, N_("interrompu"), clock.now()
             db.session.flush()
             audit(entity=Entity.PLANNING_RUN, entity_id=run.id, event=Action.FAIL_PLANNING, actor=None, reason=reason)
             dead.append(run)
@@ -464,7 +463,7 @@ def cancel_run(actor: User, run: PlanningRun) -> bool:
         return False
     run.cancel_requested = True
     if run.status is RunStatus.QUEUED:
-        run.status, run.step = RunStatus.CANCELLED, "annulé avant de commencer"
+        run.status, run.step = RunStatus.CANCELLED, N_("annulé avant de commencer")
     db.session.flush()
     audit(entity=Entity.PLANNING_RUN, entity_id=run.id, event=Action.CANCEL_PLANNING, actor=actor)
     return True

@@ -65,7 +65,7 @@ class JuryRequirement:
     def seat_label(self, seat_id: str | None, lang: str = "fr") -> str | None:
         """How people name a seat of this jury (``teachers`` → « enseignants du CNAM »); None if unknown."""
         for seat in self.jury.seats if self.jury else ():
-            if seat.id == seat_id:
+            if seat_id in (seat.id, seat.role):
                 return seat.label.get(lang) or seat.label.get("fr") or None
         return None
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from typing import Callable
 
-from flask import flash, g, jsonify, render_template, request
-from flask_babel import gettext
+from flask import flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_decimal, gettext
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from ..errors import CHANGED_ELSEWHERE, Conflict, DomainError, InvalidData
+from ..errors import CHANGED_ELSEWHERE, Conflict, DomainError, InvalidData, Reason
 from ..extensions import db
 
 Render = Callable[[int], object]
@@ -54,12 +54,20 @@ def invalid_form(form) -> InvalidData:
     return InvalidData({name: [str(reason) for reason in reasons] for name, reasons in form.errors.items()})
 
 
+def translated(reason: str) -> str:
+    """A reason in the reader's language: a :class:`Reason`'s message translated, then its values put in."""
+    if isinstance(reason, Reason):
+        values = {k: format_decimal(v, "#,##0.#") if isinstance(v, float) else v for k, v in reason.values.items()}
+        return gettext(reason.message, **values)
+    return gettext(reason)
+
+
 def _tie_to_fields(error: DomainError, form) -> list[str]:
     """Put each field's reasons on the form's field; return the reasons no field of the form takes. Reasons
     are translated here, for the reader (those the catalogue knows: the rule engines explain in French)."""
     loose: list[str] = []
     for name, value in error.errors.items():
-        reasons = [gettext(reason) for reason in (value if isinstance(value, list) else [value])]
+        reasons = [translated(reason) for reason in (value if isinstance(value, list) else [value])]
         field = getattr(form, name, None) if form is not None else None
         if field is not None and hasattr(field, "errors") and field.type not in ("HiddenField", "CSRFTokenField"):
             said = [str(reason) for reason in field.errors or []]  # the form's own check may have said it already
@@ -93,19 +101,30 @@ def register_error_handlers(app) -> None:
             return jsonify(error.as_json()), error.status
         if error.status in (401, 403, 404):
             template = "errors/404.html" if error.status == 404 else "errors/403.html"
-            return render_template(template, message=gettext(error.message)), error.status
+            return render_template(template, message=translated(error.message)), error.status
         render, form = g.pop("on_refusal", (None, None))
         loose = _tie_to_fields(error, form)
-        for reason in loose or ([] if error.errors else [gettext(error.message)]):
+        for reason in loose or ([] if error.errors else [translated(error.message)]):
             flash(reason, "error")
         if render is not None:
             return render(error.status)
-        return render_template("errors/generic.html", code=error.status, message=gettext(error.message)), error.status
+        return render_template("errors/generic.html", code=error.status, message=translated(error.message)), error.status
 
     @app.errorhandler(StaleDataError)
     def changed_meanwhile(_error: StaleDataError):
         """Two people saved the same record at once: the database kept the first (its version moved on)."""
         return domain_error(Conflict(CHANGED_ELSEWHERE))
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(_error: RequestEntityTooLarge):
+        """A body beyond MAX_CONTENT_LENGTH is cut off before anything reads it: said beside the page it came from."""
+        said = gettext("Le fichier envoyé est trop volumineux : 10 Mo au plus par pièce.")
+        if _wants_json():
+            return jsonify({"error": said, "message": said}), 413
+        if request.endpoint == "candidacies.upload_document":
+            flash(said, "error")
+            return redirect(url_for("candidacies.show", candidacy_id=request.view_args["candidacy_id"], _anchor="documents"), 303)
+        return render_template("errors/generic.html", code=413, message=said), 413
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

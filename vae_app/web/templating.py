@@ -1,9 +1,9 @@
 """Helpers the templates use: dates in French, rules lookups, the simulated clock."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_decimal, format_percent
 
 from .. import clock
 from ..certifications.registry import get_rules
@@ -44,6 +44,40 @@ def register_template_helpers(app) -> None:
     @app.template_filter("date")
     def _date(value: date | None, style: str = "medium") -> str:
         return format_date(value, style) if value else "—"
+
+    @app.template_filter("day")
+    def _day(value: date | str | None) -> str:
+        """« 01/03/2016 », from a date or its ISO text (a stored plan, a campaign's parameters); with the time if it has one."""
+        if not value:
+            return "—"
+        if isinstance(value, str):
+            value = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+        return value.strftime("%d/%m/%Y %H:%M") if isinstance(value, datetime) else value.strftime("%d/%m/%Y")
+
+    @app.template_filter("number")
+    def _number(value, pattern: str = "#,##0.##") -> str:
+        """A number the reader's way (« 2,55 » in French); « — » when there is none."""
+        return "—" if value is None else format_decimal(value, pattern)
+
+    @app.template_filter("percent")
+    def _percent(value) -> str:
+        return "—" if value is None else format_percent(value)
+
+    @app.template_global()
+    def plan_seat_label(run, session: dict, assignment: str) -> str:
+        """The name of a seat in a proposed plan's session (« Président », « Enseignants du Cnam »), from the rules."""
+        from ..certifications.vocabulary import AccessRoute
+        from ..juries.requirement import jury_requirement
+
+        routes = {c["id"]: c.get("route") for c in run.problem.get("candidates", [])}
+        starts = {s["id"]: s["start"] for s in run.problem.get("slots", [])}
+        route = next((routes[c] for c in session.get("candidates", []) if routes.get(c)), None)
+        try:
+            requirement = jury_requirement(get_rules(), session["certification"], AccessRoute(route),
+                                           datetime.fromisoformat(starts[session["slot"]]).date())
+        except (KeyError, ValueError):
+            return ""
+        return requirement.seat_label(assignment, current_language()) or ""
 
     @app.template_global()
     def certification_title(code: str, on: date | None = None) -> str:

@@ -14,6 +14,7 @@ from ...auth.permissions import role_required
 from ...certifications.registry import get_rules
 from ...certifications.vocabulary import AccessRoute, ExperienceStatus
 from ...database import unit_of_work
+from ...extensions import db
 from ...web.confirm import confirmed_removal
 from ...web.errors import form_page, on_refusal
 from .. import documents, operations as ops, queries
@@ -123,9 +124,23 @@ def delete_experience(candidacy_id: int, experience_id: int):
 @login_required
 def upload_document(candidacy_id: int):
     form = DocumentForm()
-    return _on_page(candidacy_id, "document_form", form,
-                    lambda candidacy: ops.attach_document(candidacy, current_user, DocumentKind(form.kind.data), form.file.data.filename,
-                                                          form.file.data.read(documents.MAX_BYTES + 1)),
+    editable(candidacy_id)  # whose file it is, before reading what they send
+    upload = form.file.data
+    data = upload.read(documents.MAX_BYTES + 1) if upload else b""
+    # The file is parsed outside any transaction: on SQLite a writing request holds the database's write lock from its
+    # first query, and a large PDF takes seconds to read. Nothing is pending here; the change begins afresh below.
+    db.session.commit()
+    try:
+        checked, refusal = (documents.check(upload.filename, data) if upload else None), None
+    except documents.DocumentRefused as refused:
+        checked, refusal = None, refused
+
+    def attach(candidacy):
+        if refusal is not None:
+            raise refusal
+        return ops.attach_document(candidacy, current_user, DocumentKind(form.kind.data), upload.filename, data, checked=checked)
+
+    return _on_page(candidacy_id, "document_form", form, attach,
                     lambda document: _("Pièce « %(name)s » déposée.", name=document.original_name), "documents")
 
 

@@ -114,7 +114,7 @@ def execute(run_id: int) -> None:
     run = db.session.get(PlanningRun, run_id)
     if run is None or run.status is not RunStatus.QUEUED:
         return
-    run.status, run.step, run.heartbeat_at = RunStatus.RUNNING, "démarrage", clock.wall_now()
+    run.status, run.step, run.heartbeat_at = RunStatus.RUNNING, N_("démarrage"), clock.wall_now()
     db.session.commit()
     last = {"progress": 0.0, "check": 0.0, "cancelled": False}
     still_running = (PlanningRun.id == run_id) & (PlanningRun.status == RunStatus.RUNNING)
@@ -146,7 +146,7 @@ def execute(run_id: int) -> None:
         ended = {"plan": result.plan.as_dict(), "scores": scores(problem, result.plan, rules, result.wall_time),
                  "shortages": [s.message for s in result.shortages], "progress": 1.0,
                  "status": RunStatus.CANCELLED if result.cancelled else RunStatus.DONE,
-                 "step": "annulé : meilleur plan trouvé jusque-là" if result.cancelled else "terminé"}
+                 "step": N_("annulé : meilleur plan trouvé jusque-là") if result.cancelled else N_("terminé")}
     except Exception:  # noqa: BLE001 - a failed run must say why, not vanish
         db.session.rollback()
         current_app.logger.error("planning run %s failed:\n%s", run_id, traceback.format_exc())

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ...enums import N_  # marks the progress steps for translation (an identity function)
 from ...certifications.rules import RuleBook
 from .constructive import Context, State, constructive
 from .model import NotPlannable, Plan, Problem, Requirement, Session
@@ -66,7 +67,7 @@ def precheck(problem: Problem, rules: RuleBook) -> list[Shortage]:
             for seat in slot_req.places:
                 present = sum(1 for m in pool if slot_req.fits(m, seat))
                 if present < seat.count and len(gaps) < 3:
-                    gaps.append(f"{present} [{seat.seat.id}] disponible(s) pour {seat.count} requis le {slot.start:%d/%m/%Y %H:%M}")
+                    gaps.append(f"{present} disponible(s) pour {seat.count} place(s) « {seat.label.get('fr', seat.key)} » le {slot.start:%d/%m/%Y à %H:%M}")
                 here = min(here, present // seat.count)
             per_slot += here
         # Over the campaign: the seats each qualification can fill (max sessions, availability).
@@ -85,8 +86,8 @@ def precheck(problem: Problem, rules: RuleBook) -> list[Shortage]:
             message = f"{unplannable} candidats {code} ne peuvent pas être planifiés : {detail}{' ; '.join(gaps)}."
         else:
             seat, people, supply = binding
-            label = ", ".join(sorted(seat.qualifications)) if seat.qualifications else seat.seat.id
-            message = (f"{unplannable} candidats {code} ne peuvent pas être planifiés : {people} membre(s) [{label}] "
+            label = seat.label.get("fr", seat.key)
+            message = (f"{unplannable} candidats {code} ne peuvent pas être planifiés : {people} membre(s) pouvant siéger comme « {label} » "
                        f"peuvent tenir {supply} place(s) de ce siège, il en faut {needed_sessions * seat.count} "
                        f"({seat.count} par session pour {needed_sessions} sessions).")
         shortages.append(Shortage(code, message, unplannable))
@@ -144,22 +145,22 @@ def plan(problem: Problem, rules: RuleBook, time_limit: float = 10.0, seed: int 
     started = time.monotonic()
     notify = progress or (lambda step, share: None)
     stop = cancelled or (lambda: False)
-    notify("pré-contrôle", 0.0)
+    notify(N_("pré-contrôle"), 0.0)
     shortages = precheck(problem, rules)
-    notify("plan constructif", 0.05)
+    notify(N_("plan constructif"), 0.05)
     result_plan, state, context = constructive(problem, rules, seed=seed)
     result = Result(result_plan, shortages, constructive_planned=len(result_plan.planned))
     deadline = started + time_limit
     try:
         _improve(problem, result, state, context, deadline, seed, notify, stop)
     except ImportError:
-        notify("OR-Tools absent : plan constructif seul (pip install ortools)", 0.9)
+        notify(N_("plan constructif seul (OR-Tools absent du serveur)"), 0.9)
     result.plan.unplanned.clear()
     _reasons(problem, result.plan, context, state, shortages)
     result.plan.sessions.sort(key=lambda s: (problem.slot_by_id[s.slot].start, s.slot, s.certification))
     result.wall_time = time.monotonic() - started
     result.cancelled = stop()
-    notify("terminé", 1.0)
+    notify(N_("terminé"), 1.0)
     return result
 
 
@@ -172,6 +173,8 @@ def _improve(problem, result: Result, state: State, context: Context, deadline: 
     for candidate in problem.candidates:
         groups[(candidate.certification, candidate.route)].append(candidate)
     windows = []
+    if not problem.slots:  # nothing to improve: the pre-check has said there is no slot
+        return
     for (code, route), members in groups.items():
         width = len(problem.slots) if len(members) <= EXACT_LIMIT else 3
         for start in range(0, len(problem.slots), width):
@@ -186,7 +189,7 @@ def _improve(problem, result: Result, state: State, context: Context, deadline: 
         index += 1
         gained = _window(problem, result, state, context, code, route, slots, deadline, rng, cpsat)
         rounds_without_gain = 0 if gained else rounds_without_gain + 1
-        notify("amélioration CP-SAT", min(0.95, 0.1 + 0.85 * (index / max(len(windows) * 2, 1))))
+        notify(N_("amélioration du plan"), min(0.95, 0.1 + 0.85 * (index / max(len(windows) * 2, 1))))
 
 
 def _window(problem, result, state, context, code, route, slots, deadline, rng, cpsat) -> bool:

@@ -74,8 +74,12 @@ def cancel_campaign(run_id: int):
         ops.fail_dead_runs(run.certifier_id, clock.wall_now(), timedelta(seconds=settings["VAE_PLANNER_SILENCE"]),
                            timedelta(seconds=settings["VAE_PLANNER_TIMEOUT"]))
         cancelled = ops.cancel_run(current_user, run)
-    if cancelled:
-        flash(_("Annulation demandée : le meilleur plan trouvé jusque-là est conservé."), "info")
+    if run.status is RunStatus.FAILED:
+        flash(_("Ce calcul s'était interrompu : il est marqué en échec, avec la raison."), "info")
+    elif run.status is RunStatus.CANCELLED and not run.plan:
+        flash(_("Campagne annulée avant que le calcul commence."), "info")
+    elif cancelled:
+        flash(_("Annulation demandée : le calcul s'arrête dans quelques secondes et garde le meilleur plan trouvé jusque-là."), "info")
     return redirect(url_for("juries.campaign_run", run_id=run.id))
 
 
