@@ -35,3 +35,17 @@ def long_date(day: date | datetime, lang: str = "fr") -> str:
     month = MONTHS.get(lang, MONTHS["fr"])[day.month - 1]
     number = "1er" if day.day == 1 and lang != "en" else str(day.day)
     return f"{number} {month} {day.year}"
+
+
+def optional_day(value, path: str, errors: list) -> date | None:
+    """An optional ISO date of a JSON document (``received_on`` of a jury or planning file): None when absent;
+    when it is not a date, None with the field and the reason added to ``errors``."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    errors.append((path, "date AAAA-MM-JJ attendue"))
+    return None

@@ -106,16 +106,78 @@ def test_volontariat_counts_from_2014_03_07(rules, received, counted):
     assert ("Non prises en compte" in activities.detail) is not counted
 
 
-@pytest.mark.parametrize("received,status,eligible", [
-    ("2017-09-30", X.HIGH_LEVEL_ATHLETE, False), ("2017-10-01", X.HIGH_LEVEL_ATHLETE, True),
-    ("2017-09-30", X.INTERNSHIP, False), ("2017-10-01", X.INTERNSHIP, True),
-    ("2017-09-30", X.PMSMP, False), ("2017-10-01", X.PMSMP, True),
-])
-def test_athletes_and_training_periods_count_from_2017_10_01(rules, received, status, eligible):
-    # three years of it, so the minimum is met on both days if it counts
-    experience = [salaried("2014-06-01", "2017-06-30", status=status)]
+@pytest.mark.parametrize("received,eligible", [("2016-08-09", False), ("2016-08-10", True)])
+def test_high_level_athletes_count_from_the_law_itself_2016_08_10(rules, received, eligible):
+    """E6: loi 2016-1088 lists the athletes in L335-5 itself, in force 2016-08-10 — not from the 2017 decree."""
+    experience = [salaried("2012-06-01", "2016-06-30", status=X.HIGH_LEVEL_ATHLETE)]  # four years of it
     verdict = evaluate_eligibility(application(received, experience, "RNCP17992"), rules)
     assert verdict.eligible is eligible
+    assert check(verdict, "E6" if eligible else "E5").outcome is (Outcome.PASS if eligible else Outcome.FAIL)
+
+
+@pytest.mark.parametrize("received,rule", [("2017-09-30", "E8"), ("2017-10-01", "E6T")])
+@pytest.mark.parametrize("status", [X.INTERNSHIP, X.PMSMP, X.APPRENTICESHIP])
+def test_training_periods_alone_never_make_a_file_admissible(rules, received, rule, status):
+    """Before 2017-10-01 they do not count (E8); from then on only while the other activities last longer (E6T):
+    three years of internship and nothing else is never enough."""
+    verdict = evaluate_eligibility(application(received, [salaried("2014-06-01", "2017-06-30", status=status)], "RNCP17992"), rules)
+    assert verdict.eligible is False
+    assert check(verdict, rule).outcome is Outcome.PASS and "ne comptent pas" in check(verdict, rule).detail
+
+
+E6T_CASES = [
+    # received, hours outside training, hours of training, eligible (one year = 1,607 hours needed)
+    ("2017-10-01", 804, 803, True),         # 2017 wording: the others last longer, training counts: 1,607 h
+    ("2017-10-01", 803.5, 803.5, False),    # equal: training set aside, 803.5 h
+    ("2017-10-01", 500, 1200, False),       # mostly internships
+    ("2019-11-03", 803.5, 803.5, False),    # the last day of the 2017 wording
+    ("2019-11-04", 803.5, 803.5, True),     # 2019 wording: training counts for half the minimum at most
+    ("2019-11-04", 803, 804, False),        # 803 + 803.5 (capped) = 1,606.5 h
+    ("2019-11-04", 804, 2000, True),        # 804 + 803.5 (capped)
+    ("2023-12-31", 803.5, 900, True),       # the last day of the 2019 wording
+    ("2024-01-01", 0, 10, True),            # no minimum, any activity (E3, E7)
+]
+
+
+@pytest.mark.parametrize("received, outside, training, eligible", E6T_CASES)
+def test_training_periods_count_under_the_condition_of_their_day(rules, received, outside, training, eligible):
+    periods = [Experience(X.INTERNSHIP, D("2016-01-01"), D("2016-12-31"), hours=training, related=True)]
+    if outside:
+        periods.append(Experience(X.SALARIED, D("2015-01-01"), D("2015-12-31"), hours=outside, related=True))
+    day = D(received)
+    verdict = evaluate_eligibility(Application("RNCP17992", AccessRoute.VAE, day, tuple(periods), ()), rules)
+    duration = check(verdict, rules.law["minimum_experience"].at(day).id)
+    assert (duration.outcome is Outcome.PASS) is eligible, duration.detail
+
+
+def test_a_period_not_counted_for_its_status_is_said_so_and_nothing_about_relation(rules):
+    """A union mandate before 2014-03-07 is not a counted activity: the file says it, and does not add that no
+    period was declared in direct relation — the period was."""
+    verdict = evaluate_eligibility(application("2013-06-01", [salaried("2009-01-01", "2013-01-31", status=X.UNION)]), rules)
+    assert verdict.eligible is False
+    assert "Non prises en compte" in check(verdict, "E4").detail
+    assert not [c for c in verdict.checks if c.rule == "REL"]
+    assert "rapport direct" not in " ".join(c.detail for c in verdict.checks if c.rule != "E4")
+
+
+@pytest.mark.parametrize("end, outcome", [("2016-03-03", Outcome.FAIL), ("2016-03-04", Outcome.PASS)])
+def test_three_years_are_counted_in_calendar_time_never_in_365_day_blocks(rules, end, outcome):
+    """2013-03-05 → 2016-03-03 is one day short of three years (2016 is a leap year: 1,095 days are not enough)."""
+    verdict = evaluate_eligibility(application("2016-04-01", [salaried("2013-03-05", end)]), rules)
+    assert check(verdict, "E1").outcome is outcome
+
+
+@pytest.mark.parametrize("end, outcome", [("2018-03-03", Outcome.FAIL), ("2018-03-04", Outcome.PASS)])
+def test_one_year_runs_to_the_day_before_its_anniversary(rules, end, outcome):
+    verdict = evaluate_eligibility(application("2018-04-01", [salaried("2017-03-05", end)], "RNCP17992"), rules)
+    assert check(verdict, "E2").outcome is outcome
+
+
+@pytest.mark.parametrize("hours, outcome", [(1606, Outcome.FAIL), (1607, Outcome.PASS)])
+def test_hours_stay_at_1607_a_year(rules, hours, outcome):
+    part_time = [Experience(X.SALARIED, D("2016-01-01"), D("2017-12-31"), hours=hours, related=True)]
+    verdict = evaluate_eligibility(application("2018-04-01", part_time, "RNCP17992"), rules)
+    assert check(verdict, "E2").outcome is outcome
 
 
 def test_training_periods_are_excluded_before_2017_with_a_reason(rules):

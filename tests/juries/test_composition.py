@@ -248,3 +248,60 @@ def test_api_checks_a_jury(client, make_user, login):
     assert response.status_code == 200 and response.get_json()["compliant"] is False
     bad = client.post("/api/v1/juries/check", json={**JURY, "on": "x"}, headers={"Authorization": f"Bearer {token}"})
     assert bad.status_code == 422 and "on" in bad.get_json()["errors"]
+
+
+# --- REG after the registration's end, within the fiche's award limit (DATE_LIMITE_DELIVRANCE) ---------------
+
+@pytest.fixture
+def award_rules(tmp_path):
+    """RNCP 17992 as if its fiche gave an award limit: registration to 2018-04-28, awarded until 2021-04-28."""
+    target = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "rules", target)
+    path = target / "certifications" / "rncp-17992.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    to: 2018-04-28\n    kind: registration\n", "    to: 2018-04-28\n    award_until: 2021-04-28\n    kind: registration\n"),
+                    encoding="utf-8")
+    return load_rules(target)
+
+
+def reg(report):
+    return [(f.outcome, f.candidate) for f in report.findings if f.rule == "REG"]
+
+
+@pytest.mark.parametrize("on, received, outcome", [
+    ("2018-04-28", "2018-04-01", PASS),     # the last day of the registration
+    ("2018-04-29", "2018-04-01", PASS),     # after its end, within the award limit, received while registered
+    ("2021-04-28", "2018-04-28", PASS),     # the award limit's last day; received on the registration's last day
+    ("2021-04-29", "2018-04-01", FAIL),     # the day after the award limit
+    ("2019-06-01", "2018-04-29", FAIL),     # received the day after the registration ended
+    ("2019-06-01", None, UNKNOWN),          # receipt date not known: never a silent pass
+])
+def test_a_jury_may_award_until_the_limit_a_file_received_while_registered(award_rules, on, received, outcome):
+    candidate = JuryCandidate("C1", (), date.fromisoformat(received) if received else None)
+    report = check_composition(askoria(on=on, candidates=(candidate,)), award_rules)
+    findings = reg(report)
+    assert findings and all(o == outcome for o, _c in findings), report.findings
+
+
+def test_without_an_award_limit_the_day_after_the_end_fails_as_before(rules):
+    candidate = JuryCandidate("C1", (), date(2018, 4, 1))
+    assert reg(check_composition(askoria(on="2018-04-29", candidates=(candidate,)), rules)) == [(FAIL, None)]
+
+
+def test_the_award_limit_is_read_from_the_jury_file_too(award_rules, tmp_path):
+    from vae_app.juries.composition import parse_jury
+
+    document = {"certification": "RNCP17992", "route": "vae", "on": "2019-06-01", "members": [],
+                "candidates": [{"id": "C1", "received_on": "2018-03-01"}, {"id": "C2", "received_on": "2018-05-01"}]}
+    report = check_composition(parse_jury(document, award_rules), award_rules)
+    assert sorted(reg(report), key=lambda r: r[1]) == [(PASS, "C1"), (FAIL, "C2")]
+
+
+def test_a_receipt_date_that_is_not_a_date_is_refused_with_its_field(rules):
+    from vae_app.juries.composition import InvalidJury, parse_jury
+
+    document = {"certification": "RNCP17992", "route": "vae", "on": "2019-06-01", "members": [],
+                "candidates": [{"id": "C1", "received_on": "2018-02-30"}]}
+    with pytest.raises(InvalidJury) as refused:
+        parse_jury(document, rules)
+    assert "candidates[0].received_on" in str(refused.value)

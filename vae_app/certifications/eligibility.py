@@ -10,6 +10,7 @@ pass when a fact is missing), a French explanation and the rule's source.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -267,7 +268,7 @@ class Span:
     hours: float | None = None
 
 
-def counted_days(spans: Iterable[Span], full_time_hours: float, days_per_year: int) -> float:
+def counted_days(spans: Iterable[Span], full_time_hours: float, days_per_year: float) -> float:
     """Full-time-equivalent days of experience, overlaps counted once.
 
     A calendar period counts each of its days in full; a period with hours
@@ -301,18 +302,28 @@ def counted_days(spans: Iterable[Span], full_time_hours: float, days_per_year: i
     return total
 
 
-def describe_years(days: float, days_per_year: int) -> str:
-    """``2 ans et 4 mois`` for a number of full-time days."""
-    years = int(days // days_per_year)
-    months = int(round((days - years * days_per_year) / (days_per_year / 12)))
-    if months == 12:
-        years, months = years + 1, 0
+def year_days(anchor: date, years: int = 1) -> int:
+    """Days in ``years`` calendar years from ``anchor``: a year runs from a day to the day before its anniversary
+    (2013-03-05 → 2014-03-04), leap days included where they fall — never 365-day blocks."""
+    return (add_years(anchor, years) - anchor).days
+
+
+def describe_years(days: float, days_per_year: float) -> str:
+    """``2 ans et 4 mois`` for a number of full-time days — whole months, never rounded up (a duration is never
+    said longer than it is); under a month, the days (« 3 jours »)."""
+    if days <= 1e-9:
+        return "aucune"
+    years = int((days + 1e-9) // days_per_year)
+    months = int((days - years * days_per_year + 1e-9) // (days_per_year / 12))
     parts = []
     if years:
         parts.append(f"{years} an{'s' if years > 1 else ''}")
     if months:
         parts.append(f"{months} mois")
-    return " et ".join(parts) if parts else "moins d'un mois" if days > 0 else "aucune"
+    if parts:
+        return " et ".join(parts)
+    whole = max(1, math.ceil(days - 1e-9))
+    return f"{whole} jour{'s' if whole > 1 else ''}"
 
 
 # --------------------------------------------------------------------------- the engine
@@ -323,8 +334,13 @@ _fmt = short_date
 
 @dataclass
 class _Periods:
+    """The periods that count (``maybe``: their relation to the certification is not said), the training
+    periods apart (they count under conditions, E6T), and the labels of those set aside."""
+
     counted: list[tuple[int, Experience]] = field(default_factory=list)
     maybe: list[tuple[int, Experience]] = field(default_factory=list)
+    training: list[tuple[int, Experience]] = field(default_factory=list)
+    training_maybe: list[tuple[int, Experience]] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)
 
 
@@ -345,6 +361,9 @@ def evaluate_eligibility(application: Application, rules: RuleBook, on: date | N
     checks.extend(activity_checks)
     duration_check, years = _duration_check(periods, law, day)
     checks.append(duration_check)
+    training_check = _training_check(periods, law, day)
+    if training_check is not None:
+        checks.append(training_check)
     checks.append(_filing_check(application, law, day))
 
     deadline = answer_deadline(law, application.received_on, application.complete_on,
@@ -410,19 +429,22 @@ def _sort_periods(application: Application, law, day: date) -> tuple[_Periods, l
         if not allowed:
             not_counted.append(label)
             continue
-        if exp.status.value in training_statuses and training is not None and not training.value["counts"]:
+        is_training = exp.status.value in training_statuses and training is not None
+        if is_training and not training.value["counts"]:
             training_excluded.append(label)
             continue
+        conditional = is_training and len(training.value) > 1  # counted under a condition on the whole file (E6T)
         if relation is not None and relation.value["required"]:
             if exp.related is False:
                 unrelated.append(label)
                 continue
             if exp.related is None:
                 undeclared.append(label)
-                result.maybe.append((index, exp))
+                (result.training_maybe if conditional else result.maybe).append((index, exp))
                 continue
-        result.counted.append((index, exp))
+        (result.training if conditional else result.counted).append((index, exp))
     result.excluded = not_counted + training_excluded + unrelated + future
+    judged = result.counted or result.maybe or result.training or result.training_maybe or unrelated
     checks = []
     if impossible:
         plausibility = law["experience_plausibility"].at(application.received_on)
@@ -439,7 +461,7 @@ def _sort_periods(application: Application, law, day: date) -> tuple[_Periods, l
             detail += f" Non prises en compte : {', '.join(not_counted)}."
         if future:
             detail += f" Postérieures à la réception, ignorées : {', '.join(future)}."
-        outcome = Outcome.PASS if (result.counted or result.maybe) else Outcome.FAIL
+        outcome = Outcome.PASS if (result.counted or result.maybe or result.training or result.training_maybe) else Outcome.FAIL
         if outcome is Outcome.FAIL and not application.experiences:
             detail += " Aucune période d'expérience déclarée."
         checks.append(Check(activities.id, outcome, detail, activities.source))
@@ -450,7 +472,7 @@ def _sort_periods(application: Application, law, day: date) -> tuple[_Periods, l
         else:
             detail += " Aucune période concernée."
         checks.append(Check(training.id, Outcome.PASS, detail, training.source))
-    if relation is not None and relation.value["required"]:
+    if relation is not None and relation.value["required"] and judged:  # no period of a counted activity: nothing to relate
         if undeclared:
             checks.append(Check(relation.id, Outcome.UNKNOWN,
                                 f"Rapport direct avec la certification non précisé pour : {', '.join(undeclared)}. Précisez-le pour chaque période.",
@@ -460,7 +482,7 @@ def _sort_periods(application: Application, law, day: date) -> tuple[_Periods, l
             detail = "Seules les activités en rapport direct avec la certification comptent."
             if unrelated:
                 detail += f" Sans rapport déclaré, non comptées : {', '.join(unrelated)}."
-            outcome = Outcome.PASS if result.counted else Outcome.FAIL
+            outcome = Outcome.PASS if (result.counted or result.training) else Outcome.FAIL
             if outcome is Outcome.FAIL:
                 detail += " Aucune période déclarée en rapport direct."
             checks.append(Check(relation.id, outcome, detail, relation.source))
@@ -476,34 +498,92 @@ def _spans(periods: Sequence[tuple[int, Experience]], day: date) -> list[Span]:
     return spans
 
 
+def _measure(law, day: date, required_years: float, periods: _Periods):
+    """How the durations are measured on ``day``: (hours a year, days in the required years, days in one year,
+    the training rule) — calendar years from the first period's start."""
+    method = law["experience_duration"].at(day)
+    spans = _spans(periods.counted + periods.maybe + periods.training + periods.training_maybe, day)
+    anchor = min((span.start for span in spans), default=day)
+    required_days = year_days(anchor, int(required_years)) if required_years else 0
+    per_year = required_days / required_years if required_years else year_days(anchor)
+    return method.value["full_time_hours_per_year"], required_days, per_year, law["training_periods_count"].at(day)
+
+
+def _with_training(outside, training, day: date, hours_per_year: float, required_days: float, per_year: float, rule) -> tuple[float, bool | None]:
+    """Full-time days of ``outside`` and ``training`` together under the training rule (E6T), and whether the
+    training periods counted in full (None: capped)."""
+    base = counted_days(_spans(outside, day), hours_per_year, per_year)
+    if not training:
+        return base, True
+    together = counted_days(_spans(outside + training, day), hours_per_year, per_year)
+    value = rule.value if rule is not None else {}
+    if value.get("only_while_outside_longer"):
+        own = counted_days(_spans(training, day), hours_per_year, per_year)
+        return (together, True) if base > own + 1e-9 else (base, False)
+    share = value.get("max_share_of_minimum")
+    if share is not None:
+        cap = share * required_days
+        return (together, True) if together - base <= cap + 1e-9 else (base + cap, None)
+    return together, True
+
+
 def _duration_check(periods: _Periods, law, day: date) -> tuple[Check, float | None]:
     minimum = law["minimum_experience"].at(day)
     method = law["experience_duration"].at(day)
     if minimum is None or method is None:
         return Check("E?", Outcome.UNKNOWN, f"Aucune règle de durée minimale le {_fmt(day)}.", law.path), None
-    hours_per_year = method.value["full_time_hours_per_year"]
-    days_per_year = method.value["days_per_year"]
-    sure = counted_days(_spans(periods.counted, day), hours_per_year, days_per_year)
-    possible = counted_days(_spans(periods.counted + periods.maybe, day), hours_per_year, days_per_year)
     required_years = minimum.value["years"]
-    required_days = required_years * days_per_year
-    counted_text = describe_years(sure, days_per_year)
-    how = (f"périodes fusionnées, chevauchements comptés une fois ; heures converties à raison de "
-           f"{hours_per_year} h par an, sinon durée calendaire")
+    hours_per_year, required_days, per_year, training_rule = _measure(law, day, required_years, periods)
+    sure, _ = _with_training(periods.counted, periods.training, day, hours_per_year, required_days, per_year, training_rule)
+    possible = max(
+        _with_training(periods.counted + periods.maybe, periods.training + periods.training_maybe, day, hours_per_year,
+                       required_days, per_year, training_rule)[0],
+        _with_training(periods.counted + periods.maybe, periods.training, day, hours_per_year, required_days, per_year,
+                       training_rule)[0])
+    counted_text = describe_years(sure, per_year)
+    how = (f"périodes fusionnées, chevauchements comptés une fois ; heures converties à raison de {hours_per_year} h par an, "
+           "sinon durée calendaire : une année court d'un jour à la veille de son anniversaire")
     if required_years == 0:
         if sure > 0:
-            return Check(minimum.id, Outcome.PASS, f"Pas de durée minimale le {_fmt(day)} : une activité en rapport direct suffit ({counted_text} comptés).", minimum.source), sure / days_per_year
+            return Check(minimum.id, Outcome.PASS, f"Pas de durée minimale le {_fmt(day)} : une activité en rapport direct suffit ({counted_text} comptés).", minimum.source), sure / per_year
         outcome = Outcome.UNKNOWN if possible > 0 else Outcome.FAIL
         return Check(minimum.id, outcome, f"Pas de durée minimale le {_fmt(day)}, mais aucune activité en rapport direct n'est établie.", minimum.source), 0.0
-    need = f"{required_years} an{'s' if required_years > 1 else ''}"
+    need = f"{required_years:g} an{'s' if required_years > 1 else ''}"
     if sure + 1e-9 >= required_days:
-        return Check(minimum.id, Outcome.PASS, f"Durée requise : {need} ; durée comptée : {counted_text} ({how}).", minimum.source), sure / days_per_year
+        return Check(minimum.id, Outcome.PASS, f"Durée requise : {need} ; durée comptée : {counted_text} ({how}).", minimum.source), sure / per_year
     if possible + 1e-9 >= required_days:
         return Check(minimum.id, Outcome.UNKNOWN,
-                     f"Durée requise : {need} ; durée établie : {counted_text}, {describe_years(possible, days_per_year)} si les périodes au rapport non précisé comptent.",
-                     minimum.source), sure / days_per_year
-    missing = describe_years(required_days - sure, days_per_year)
-    return Check(minimum.id, Outcome.FAIL, f"Durée requise : {need} ; durée comptée : {counted_text} ({how}) ; il manque {missing}.", minimum.source), sure / days_per_year
+                     f"Durée requise : {need} ; durée établie : {counted_text}, {describe_years(possible, per_year)} si les périodes au rapport non précisé comptent.",
+                     minimum.source), sure / per_year
+    missing = describe_years(required_days - sure, per_year)
+    return Check(minimum.id, Outcome.FAIL, f"Durée requise : {need} ; durée comptée : {counted_text} ({how}) ; il manque {missing}.", minimum.source), sure / per_year
+
+
+def _training_check(periods: _Periods, law, day: date) -> Check | None:
+    """How the training periods at work were counted, where a condition on the whole file applies (E6T)."""
+    rule = law["training_periods_count"].at(day)
+    minimum = law["minimum_experience"].at(day)
+    if rule is None or minimum is None or len(rule.value) == 1 or not (periods.training or periods.training_maybe):
+        return None
+    hours_per_year, required_days, per_year, _rule = _measure(law, day, minimum.value["years"], periods)
+    outside = counted_days(_spans(periods.counted, day), hours_per_year, per_year)
+    training = counted_days(_spans(periods.training, day), hours_per_year, per_year)
+    _total, full = _with_training(periods.counted, periods.training, day, hours_per_year, required_days, per_year, rule)
+    figures = f"activités hors formation : {describe_years(outside, per_year)} ; périodes de formation : {describe_years(training, per_year)}"
+    if rule.value.get("only_while_outside_longer"):
+        said = ("Les périodes de formation en milieu professionnel comptent, car les autres activités durent plus longtemps"
+                if full else "Les périodes de formation en milieu professionnel ne comptent pas : elles ne comptent que si les "
+                             "autres activités durent plus longtemps au total")
+    else:
+        share = rule.value["max_share_of_minimum"]
+        cap = describe_years(share * required_days, per_year)
+        said = (f"Les périodes de formation en milieu professionnel comptent, dans la limite de {cap} (la moitié de la durée minimale)"
+                if share == 0.5 else f"Les périodes de formation en milieu professionnel comptent, dans la limite de {cap}")
+        if full is None:
+            said += " : cette limite est atteinte"
+    if periods.training_maybe:
+        said += " (sans les périodes au rapport non précisé)"
+    return Check(rule.id, Outcome.PASS, f"{said} ({figures}).", rule.source)
 
 
 def _filing_check(application: Application, law, day: date) -> Check:

@@ -273,9 +273,14 @@ class Period:
     kind: str
     source: str
     note: str | None = None
+    award_until: date | None = None  # the fiche's DATE_LIMITE_DELIVRANCE: awarded after ``end`` up to this day (REG)
 
     def covers(self, day: date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
+
+    def awards_after_end(self, day: date) -> bool:
+        """Whether ``day`` falls after the registration's end but still within its award limit."""
+        return self.end is not None and self.award_until is not None and self.end < day <= self.award_until
 
 
 @dataclass
@@ -315,6 +320,7 @@ class CertificationRules:
                             p.get("kind", "registration"),
                             p["source"],
                             p.get("note"),
+                            date.fromisoformat(p["award_until"]) if p.get("award_until") else None,
                         )
                         for p in raw["registration"]
                     ),
@@ -355,6 +361,10 @@ class CertificationRules:
             if period.covers(day):
                 return period
         return None
+
+    def award_period_on(self, day: date) -> Period | None:
+        """The registration whose award limit still covers ``day`` although it has ended (None: none does)."""
+        return next((p for p in self.registration if p.awards_after_end(day)), None)
 
     def is_registered_on(self, day: date) -> bool:
         return self.registration_on(day) is not None

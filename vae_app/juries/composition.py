@@ -15,6 +15,7 @@ from typing import Any, Iterable
 
 from ..certifications.rules import Place, RuleBook
 from ..certifications.vocabulary import AccessRoute, Outcome
+from ..dates import optional_day
 from ..errors import InvalidData
 from .requirement import JuryRequirement, jury_requirement
 
@@ -50,6 +51,7 @@ class Tie:
 class JuryCandidate:
     id: str
     ties: tuple[Tie, ...] = ()
+    received_on: date | None = None  # when the application was received (REG after the registration's end); None: not known
 
 
 @dataclass(frozen=True)
@@ -301,6 +303,34 @@ def _check_law(jury: Jury, req: JuryRequirement, report: Report) -> None:
 # --------------------------------------------------------------------------- entry point
 
 
+AWARD_SOURCE = ("C. trav. L6113-9 (candidates declared admissible while the certification was registered may be awarded it); "
+                "RNCP export, DATE_LIMITE_DELIVRANCE")
+
+
+def _award_after_end(report: Report, jury: Jury, cert, award) -> None:
+    """REG after the registration's end, within its award limit: only for a file received while it was registered."""
+    source = f"{award.source} ; {AWARD_SOURCE}"
+    window = (f"l'enregistrement de {cert.code} a pris fin le {award.end:%d/%m/%Y} ; elle peut encore être délivrée "
+              f"jusqu'au {award.award_until:%d/%m/%Y} aux candidats dont la demande a été reçue pendant l'enregistrement")
+    window_en = (f"the registration of {cert.code} ended on {award.end.isoformat()}; it may still be awarded until "
+                 f"{award.award_until.isoformat()} to candidates whose application was received while it was registered")
+    if not jury.candidates:
+        report.add("REG", PASS, f"Le {jury.on:%d/%m/%Y}, {window}.", f"On {jury.on.isoformat()}, {window_en}.", source)
+    for candidate in jury.candidates:
+        received = candidate.received_on
+        if received is None:
+            report.add("REG", UNKNOWN, f"Candidat {candidate.id} : date de réception de la demande inconnue — {window}.",
+                       f"Candidate {candidate.id}: application receipt date unknown — {window_en}.", source, candidate=candidate.id)
+        elif award.start <= received <= award.end:
+            report.add("REG", PASS, f"Candidat {candidate.id} : demande reçue le {received:%d/%m/%Y}, pendant l'enregistrement — {window}.",
+                       f"Candidate {candidate.id}: application received on {received.isoformat()}, while registered — {window_en}.",
+                       source, candidate=candidate.id)
+        else:
+            report.add("REG", FAIL, f"Candidat {candidate.id} : demande reçue le {received:%d/%m/%Y}, hors de l'enregistrement — {window}.",
+                       f"Candidate {candidate.id}: application received on {received.isoformat()}, outside the registration — {window_en}.",
+                       source, candidate=candidate.id)
+
+
 def check_composition(jury: Jury, rules: RuleBook) -> Report:
     """All findings for ``jury`` under the certification's rules and the law on ``jury.on``."""
     report = Report()
@@ -310,7 +340,10 @@ def check_composition(jury: Jury, rules: RuleBook) -> Report:
         report.add("CERT", FAIL, f"Certification inconnue : {jury.certification}.", f"Unknown certification: {jury.certification}.", rules.directory)
         return report
     cert = req.certification
-    if req.registration is None:
+    award = cert.award_period_on(jury.on) if req.registration is None else None
+    if award is not None:
+        _award_after_end(report, jury, cert, award)
+    elif req.registration is None:
         report.add("REG", FAIL, f"{cert.code} n'est pas enregistrée au RNCP le {jury.on:%d/%m/%Y} : elle ne peut pas être délivrée par ce jury.",
                    f"{cert.code} is not registered in the RNCP on {jury.on.isoformat()}: this jury cannot award it.",
                    " ; ".join(p.source for p in cert.registration))
@@ -419,7 +452,7 @@ def parse_jury(document: Any, rules: RuleBook) -> Jury:
                 ties.append(Tie(tie["member"], tie.get("kind")))
             else:
                 errors.append((f"{path}.ties[{t_index}]", f"identifiant de membre ou {{member, kind}} attendu (kind : {', '.join(TIE_KINDS)})"))
-        candidates.append(JuryCandidate(raw["id"], tuple(ties)))
+        candidates.append(JuryCandidate(raw["id"], tuple(ties), optional_day(raw.get("received_on"), f"{path}.received_on", errors)))
     if errors:
         raise InvalidJury(errors)
     return Jury(rules.certification(code).code, route, on, tuple(members), tuple(candidates))

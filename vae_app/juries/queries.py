@@ -195,7 +195,7 @@ def jury_of(session: JurySession, extra_candidacies: list[Candidacy] | None = No
     for tie in ties:
         if tie.member_id in member_ids and tie.candidate_id in candidate_ids:
             by_candidate.setdefault(tie.candidate_id, []).append(Tie(str(tie.member_id), tie.kind.value))
-    candidates = tuple(JuryCandidate(c.reference, tuple(by_candidate.get(c.candidate_id, ()))) for c in candidacies)
+    candidates = tuple(JuryCandidate(c.reference, tuple(by_candidate.get(c.candidate_id, ())), c.received_on) for c in candidacies)
     return Jury(session.certification.code, session.route, session.starts_at.date(), members, candidates)
 
 

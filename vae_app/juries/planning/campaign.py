@@ -65,6 +65,7 @@ def build_problem(certifier_id: int, start: date, end: date, codes: list[str], s
     for candidate_id, member_id in ties:
         conflicts.setdefault(candidate_id, []).append(f"M{member_id}")
     candidate_rows = [{"id": c.reference, "certification": c.certification.code, "route": c.route.value, "site": c.site,
+                       "received_on": c.received_on.isoformat() if c.received_on else None,
                        "conflicts": sorted(set(conflicts.get(c.candidate_id, []))), "unavailable_slots": []} for c in candidacies]
     return {"format": PROBLEM_FORMAT, "as_of": clock.today().isoformat(), "slots": slots, "members": member_rows,
             "candidates": candidate_rows}

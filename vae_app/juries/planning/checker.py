@@ -81,7 +81,7 @@ def check_plan(problem: Problem, plan: Plan, rules: RuleBook) -> list[str]:
         route = candidates[0].route if candidates else "vae"
         jury = Jury(session.certification, AccessRoute(route), slot.day,
                     tuple(JuryMember(m.id, m.gender, m.qualifications, None) for m, _ in members),
-                    tuple(JuryCandidate(c.id, tuple(Tie(x) for x in c.conflicts)) for c in candidates))
+                    tuple(JuryCandidate(c.id, tuple(Tie(x) for x in c.conflicts), c.received_on) for c in candidates))
         report = check_composition(jury, rules)
         for finding in report.findings:
             if finding.outcome != "pass" and not finding.candidate:

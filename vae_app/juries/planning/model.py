@@ -10,6 +10,7 @@ from typing import Any
 
 from ...certifications.rules import Place, RuleBook
 from ...certifications.vocabulary import AccessRoute
+from ...dates import optional_day
 from ...errors import InvalidData
 from ..requirement import jury_requirement
 
@@ -54,6 +55,7 @@ class Candidate:
     site: str | None
     conflicts: frozenset[str]
     unavailable: frozenset[str]
+    received_on: date | None = None  # optional in the format: a jury after the registration's end needs it (REG)
 
 
 @dataclass
@@ -178,9 +180,10 @@ def parse_problem(document: Any, rules: RuleBook) -> Problem:
         route = raw.get("route", "vae")
         if route not in {r.value for r in AccessRoute}:
             errors.append((f"{path}.route", f"voie inconnue {route!r}"))
+        received = optional_day(raw.get("received_on"), f"{path}.received_on", errors)
         candidates.append(Candidate(raw["id"], code, route, raw.get("site"),
                                     _strings(raw.get("conflicts"), f"{path}.conflicts", errors),
-                                    _strings(raw.get("unavailable_slots"), f"{path}.unavailable_slots", errors)))
+                                    _strings(raw.get("unavailable_slots"), f"{path}.unavailable_slots", errors), received))
     for kind, items in (("members", members), ("candidates", candidates)):
         if len({i.id for i in items}) != len(items):
             errors.append((kind, "identifiants en double"))
