@@ -344,3 +344,55 @@ def test_a_dry_run_writes_nothing_and_still_reports_a_broken_fiche(rules_dir, tm
     result = run(export, "--rules-dir", rules_dir, "--dry-run")
     assert result.exit_code == 1 and "RNCP90001 : non importée" in result.output and "rien n'a été écrit" in result.output
     assert _listing(rules_dir) == before
+
+
+# --------------------------------------------------------------------------- certifiers (issue 18, items 12-13)
+
+SEVERAL = """<?xml version="1.0" encoding="UTF-8"?>
+<FICHES><VERSION_FLUX>4.1</VERSION_FLUX>
+  <FICHE>
+    <NUMERO_FICHE>RNCP90010</NUMERO_FICHE><INTITULE>Coordinateur de parcours</INTITULE>
+    <CERTIFICATEURS>
+      <CERTIFICATEUR><SIRET_CERTIFICATEUR>111 222 333 00011</SIRET_CERTIFICATEUR><NOM_CERTIFICATEUR>Ancien Organisme</NOM_CERTIFICATEUR>
+        <ETAT_CERTIFICATEUR>Inactif</ETAT_CERTIFICATEUR><DATE_DERNIERE_MODIFICATION_ETAT>01/09/2022</DATE_DERNIERE_MODIFICATION_ETAT></CERTIFICATEUR>
+      <CERTIFICATEUR><SIRET_CERTIFICATEUR>444.555.666.00022</SIRET_CERTIFICATEUR><NOM_CERTIFICATEUR>Nouvel Organisme</NOM_CERTIFICATEUR>
+        <ETAT_CERTIFICATEUR>Actif</ETAT_CERTIFICATEUR><DATE_DERNIERE_MODIFICATION_ETAT>01/09/2022</DATE_DERNIERE_MODIFICATION_ETAT></CERTIFICATEUR>
+    </CERTIFICATEURS>
+    <SI_JURY_VAE><ACTIF>Oui</ACTIF><COMPOSITION>Trois professionnels.</COMPOSITION></SI_JURY_VAE>
+    <DATE_EFFET>01/01/2021</DATE_EFFET><DATE_FIN_ENREGISTREMENT>31/12/2026</DATE_FIN_ENREGISTREMENT>
+  </FICHE>
+</FICHES>
+"""
+
+
+def test_the_active_certifier_manages_and_every_other_is_kept_with_its_state(rules_dir, tmp_path):
+    export = tmp_path / "export.xml"
+    export.write_text(SEVERAL, encoding="utf-8")
+    assert run(export, "--rules-dir", rules_dir).exit_code == 0
+    certifier = read_yaml(rules_dir / "certifications" / "rncp-90010.yaml")["certifier"]
+    assert certifier["history"][0]["value"]["name"] == "Nouvel Organisme"
+    assert (certifier["siret"], certifier["state"], certifier["state_since"]) == ("44455566600022", "active", "2022-09-01")
+    assert [(o["name"], o["siret"], o["state"]) for o in certifier["others"]] == [("Ancien Organisme", "11122233300011", "inactive")]
+    load_rules(rules_dir)
+
+
+@pytest.mark.parametrize("given", ["111 222 333 00011", "11122233300011", "444 555 666 00022"])
+def test_a_siret_written_with_spaces_or_dots_is_found_by_the_certifier_filter(rules_dir, tmp_path, given):
+    export = tmp_path / "export.xml"
+    export.write_text(SEVERAL, encoding="utf-8")
+    result = run(export, "--rules-dir", rules_dir, "--certifier", given)
+    assert result.exit_code == 0 and "1 créée(s)" in result.output
+
+
+def test_a_fiche_left_out_by_a_filter_is_counted_in_the_summary(rules_dir, tmp_path):
+    export = tmp_path / "export.xml"
+    export.write_text(SEVERAL, encoding="utf-8")
+    result = run(export, "--rules-dir", rules_dir, "--certifier", "99999999900099")
+    assert result.exit_code == 0 and "0 créée(s)" in result.output and "1 hors du filtre" in result.output
+
+
+def test_a_certifier_filter_that_is_not_a_siret_is_refused(rules_dir, tmp_path):
+    export = tmp_path / "export.xml"
+    export.write_text(SEVERAL, encoding="utf-8")
+    result = run(export, "--rules-dir", rules_dir, "--certifier", "ASKORIA")
+    assert result.exit_code == 2 and "SIRET de 14 chiffres" in result.output

@@ -121,8 +121,13 @@ def import_rncp_command(export, only, siret, dry_run, rules_dir):
 
     from .rncp_import import ImportFileError, import_export
 
+    from .rncp_import import siret_of
+
     directory = Path(rules_dir or default_rules_dir())
     codes = {c.strip().upper() for c in only.split(",") if c.strip()} if only else None
+    if siret is not None and siret_of(siret) is None:
+        click.echo(f"--certifier : un SIRET de 14 chiffres est attendu (reçu {siret!r}).", err=True)
+        sys.exit(2)
     try:
         outcome = import_export(Path(export), directory, only=codes, siret=siret, dry_run=dry_run)
     except ImportFileError as exc:
@@ -144,6 +149,7 @@ def import_rncp_command(export, only, siret, dry_run, rules_dir):
         ending = "."
     click.echo(f"{outcome.fiches} fiche(s) lue(s) (export V{outcome.version or '?'}) : {len(outcome.created)} créée(s), "
                f"{len(outcome.updated)} mise(s) à jour, {len(outcome.unchanged)} inchangée(s), {len(outcome.skipped)} ignorée(s), "
+               + (f"{outcome.filtered} hors du filtre (--only, --certifier), " if outcome.filtered else "") +
                f"{len(outcome.errors)} en erreur" + ending)
     if outcome.errors:
         sys.exit(1)

@@ -46,6 +46,7 @@ class Outcome:
     fiches: int = 0
     version: str | None = None
     written: bool = False  # the new set was put in place (never with --dry-run, never when the set is invalid)
+    filtered: int = 0  # fiches left out by --only or --certifier (said in the summary, not one by one)
 
 
 def _text(elem: Element | None, path: str) -> str | None:
@@ -54,6 +55,28 @@ def _text(elem: Element | None, path: str) -> str | None:
         return None
     value = " ".join(found.text.split())
     return value or None
+
+
+def siret_of(value: str | None) -> str | None:
+    """A SIRET as fourteen digits, however it was written (« 123 456 789 00011 », with dots or non-breaking spaces);
+    None when it is not one."""
+    digits = re.sub(r"[\s.\u00a0\u202f-]", "", value or "")
+    return digits if re.fullmatch(r"\d{14}", digits) else None
+
+
+def _certifier(elem: Element) -> dict:
+    """One CERTIFICATEUR of a fiche: its name, SIRET, state (ETAT_CERTIFICATEUR) and the date of that state."""
+    found = {"name": _text(elem, "NOM_CERTIFICATEUR")}
+    siret = siret_of(_text(elem, "SIRET_CERTIFICATEUR"))
+    if siret:
+        found["siret"] = siret
+    state = (_text(elem, "ETAT_CERTIFICATEUR") or "").lower()
+    if state in ("actif", "inactif"):
+        found["state"] = "active" if state == "actif" else "inactive"
+        since = _date(_text(elem, "DATE_DERNIERE_MODIFICATION_ETAT"))
+        if since:
+            found["state_since"] = since
+    return found
 
 
 def _date(value: str | None) -> str | None:
@@ -129,17 +152,17 @@ def convert(fiche: Element, version: str, source_name: str, today: date) -> dict
     if not start:
         raise ValueError("ni DATE_EFFET ni DATE_DECISION : date d'enregistrement inconnue")
     source = f"export RNCP V{version} (France Compétences), {source_name}, fiche {code}"
-    certifiers = [(_text(c, "NOM_CERTIFICATEUR"), _text(c, "SIRET_CERTIFICATEUR")) for c in fiche.findall("CERTIFICATEURS/CERTIFICATEUR")]
-    certifiers = [(name, siret) for name, siret in certifiers if name]
+    certifiers = [_certifier(c) for c in fiche.findall("CERTIFICATEURS/CERTIFICATEUR")]
+    certifiers = [c for c in certifiers if c["name"]]
     if not certifiers:
         raise ValueError("aucun certificateur (CERTIFICATEURS/CERTIFICATEUR/NOM_CERTIFICATEUR)")
-    name, siret = certifiers[0]
-    certifier = {"code": slug(name)}
-    if siret and re.fullmatch(r"\d{14}", siret):
-        certifier["siret"] = siret
-    certifier["history"] = [{"from": start, "value": {"name": name}, "source": f"{source} — CERTIFICATEUR"}]
-    if len(certifiers) > 1:
-        certifier["others"] = [{"name": n, **({"siret": s} if s else {}), "source": f"{source} — CERTIFICATEURS"} for n, s in certifiers[1:]]
+    # The active one manages the certification (its coordinators see its files); the others are kept with their state.
+    managing = next((c for c in certifiers if c.get("state") == "active"), certifiers[0])
+    certifier = {"code": slug(managing["name"]), **{k: managing[k] for k in ("siret", "state", "state_since") if k in managing}}
+    certifier["history"] = [{"from": start, "value": {"name": managing["name"]}, "source": f"{source} — CERTIFICATEUR"}]
+    others = [c for c in certifiers if c is not managing]
+    if others:
+        certifier["others"] = [{**c, "source": f"{source} — CERTIFICATEURS"} for c in others]
     end = _date(_text(fiche, "DATE_FIN_ENREGISTREMENT"))
     registration = {"from": start, "kind": "registration", "source": f"{source} — DATE_EFFET, DATE_FIN_ENREGISTREMENT"}
     if end:
@@ -360,9 +383,11 @@ def _import_into(stream, path: Path, staging: Path, rules_dir: Path, only: set[s
                 version = fiche_version(flux, fiche)
                 outcome.version = outcome.version or version
                 if only and code not in only:
+                    outcome.filtered += 1
                     continue
-                sirets = {_text(c, "SIRET_CERTIFICATEUR") for c in fiche.findall("CERTIFICATEURS/CERTIFICATEUR")}
-                if siret and siret not in sirets:
+                sirets = {siret_of(_text(c, "SIRET_CERTIFICATEUR")) for c in fiche.findall("CERTIFICATEURS/CERTIFICATEUR")}
+                if siret and siret_of(siret) not in sirets:
+                    outcome.filtered += 1
                     continue
                 document = convert(fiche, version, path.name, today)
             except ValueError as exc:

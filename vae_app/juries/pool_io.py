@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from ..auth.emails import InvalidEmail, normalise_email
@@ -62,8 +64,21 @@ def read_table(filename: str, data: bytes) -> list[tuple[int, dict]]:
     raise PoolFileError("Format non reconnu : envoyez un fichier .csv (séparateur ; ou ,) ou .xlsx.")
 
 
+def header_key(text) -> str:
+    """A column heading as a key, however it was typed: Unicode composed or not (« Pre\u0301nom »), accents, case,
+    spaces and punctuation set aside (« Prénom » → ``prenom``, « Genre (F/M) » → ``genre_f_m``)."""
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", str(text or "")))
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", "_", folded.lower()).strip("_")
+
+
+# Each column's name and its French heading (as the export writes it), as keys.
+HEADER_ALIASES = ({header_key(name): name for name in COLUMNS} | {header_key(label): name for name, label in HEADERS_FR.items()}
+                  | {"e_mail": "email", "courriel": "email", "mail": "email", "adresse_email": "email"})
+
+
 def _normalise_header(header: list) -> list[str]:
-    names = [str(h or "").strip().lower().replace("é", "e").replace(" ", "_") for h in header]
+    names = [HEADER_ALIASES.get(header_key(h), header_key(h)) for h in header]
     missing = [c for c in ("nom", "prenom", "email", "genre", "qualifications") if c not in names]
     if missing:
         raise PoolFileError(f"Colonnes manquantes : {', '.join(missing)} (attendues : {', '.join(COLUMNS)}).")
