@@ -87,6 +87,8 @@ def CASES(f):
                                                            ends_at=datetime(2016, 5, 3, 12), site="Lyon", room=None, capacity=4),
                            "update_session"),
         "delete_session": (lambda: jury_ops.delete_session(f.coordinator, f.draft_session), "delete_session"),
+        "record_gender_exception": (lambda: jury_ops.record_gender_exception(
+            f.coordinator, f.draft_session, "Aucune directrice du vivier n'est disponible ce jour-là."), "record_gender_exception"),
         "add_member": (lambda: jury_ops.add_member(f.coordinator, f.draft_session, f.member), "add_member"),
         "remove_member": (lambda: jury_ops.remove_member(f.coordinator, f.draft_with_member, f.draft_with_member.members[0].member_id),
                           "remove_member"),

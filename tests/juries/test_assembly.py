@@ -336,3 +336,38 @@ def test_a_member_without_any_qualification_a_seat_asks_for_is_not_offered(desk,
     make_member("cnam", (), last_name="Sansqualité")
     page = page_text(desk.get(f"/jurys/sessions/{draft.id}"))
     assert "Enseignante" in page and "Directeur" not in page and "Sansqualité" not in page
+
+
+def test_a_single_gender_jury_is_passed_only_with_the_reason_recorded_audited_and_printed(desk, draft, make_member, db, app):
+    """Policy G through the screens: the assembly offers to record why a balanced jury was impossible; the reason
+    turns the finding into a pass, is audited, printed in the minutes, and can be withdrawn."""
+    from vae_app.audit.models import AuditEvent
+    from vae_app.certifications.vocabulary import Gender
+
+    for _ in range(7):
+        seat(desk, draft, make_member(gender=Gender.MALE, qualifications=("cnam_teacher", "qualified_professional", "cnam_president",
+                                                                          "pedagogical_head")))
+    page = page_text(desk.get(f"/jurys/sessions/{draft.id}"))
+    assert "consignez pourquoi un jury équilibré est impossible" in page and "Enregistrer le motif" in page
+    too_short = desk.post(f"/jurys/sessions/{draft.id}/parite", data={"reason": "Aucune"})
+    assert too_short.status_code == 422 and "caractères au moins" in page_text(too_short)
+    said = "Aucune femme du vivier n'est qualifiée et disponible ce jour-là."
+    assert desk.post(f"/jurys/sessions/{draft.id}/parite", data={"reason": said}).status_code == 302
+    db.session.refresh(draft)
+    assert draft.gender_exception == said
+    page = page_text(desk.get(f"/jurys/sessions/{draft.id}"))
+    assert "pour le motif consigné par la coordination" in page
+    audit = db.session.scalars(select(AuditEvent).where(AuditEvent.event == "record_gender_exception")).one()
+    assert audit.reason == said
+    from flask import render_template
+
+    from vae_app.juries import queries
+
+    with app.test_request_context():
+        minutes = render_template("juries/pdf/minutes.html", session=draft, title="", certifier={}, components=[], taken=[],
+                                  pending=[], report=queries.compliance(draft))
+    assert f"pour le motif consigné par la coordination : « {said} »" in minutes.replace("&#39;", "'")
+    assert desk.post(f"/jurys/sessions/{draft.id}/parite", data={"reason": ""}).status_code == 302
+    db.session.refresh(draft)
+    assert draft.gender_exception is None
+    assert db.session.scalars(select(AuditEvent).where(AuditEvent.event == "clear_gender_exception")).one()

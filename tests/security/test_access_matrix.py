@@ -101,6 +101,7 @@ SPEC = {
     "juries.remove_session_candidate": ("POST", lambda w: f"/jurys/sessions/{w.session.id}/candidats/{w.scheduled.id}/retirer", STAFF_OWN_DO),
     "juries.confirm_session": ("POST", lambda w: f"/jurys/sessions/{w.session.id}/confirmer", STAFF_OWN_DO),
     "juries.reopen_session": ("POST", lambda w: f"/jurys/sessions/{w.session.id}/rouvrir", STAFF_OWN_DO),
+    "juries.record_gender_exception": ("POST", lambda w: f"/jurys/sessions/{w.session.id}/parite", STAFF_OWN_DO),
     "juries.decisions": ("GET", lambda w: f"/jurys/sessions/{w.session.id}/decisions", STAFF_OWN_VIEW),
     "juries.convocation_candidate": ("GET", lambda w: f"/jurys/sessions/{w.session.id}/convocations/candidats/{w.scheduled.id}.pdf",
                                      policy(candidate_own=OK, coordinator_own=OK, admin=OK)),

@@ -47,6 +47,8 @@ class Action(LabelledEnum):
     ADD_MEMBER = "add_member", N_("Membre ajouté au jury")
     REMOVE_MEMBER = "remove_member", N_("Membre retiré du jury")
     REOPEN_SESSION = "reopen_session", N_("Session à confirmer de nouveau")
+    RECORD_GENDER_EXCEPTION = "record_gender_exception", N_("Motif d'un jury d'un seul genre consigné")
+    CLEAR_GENDER_EXCEPTION = "clear_gender_exception", N_("Motif d'un jury d'un seul genre retiré")
     ADD_CANDIDATE = "add_candidate", N_("Dossier ajouté à la session")
     REMOVE_CANDIDATE = "remove_candidate", N_("Dossier retiré de la session")
     CONFIRM_SESSION = "confirm_session", N_("Session confirmée")

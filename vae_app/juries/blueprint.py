@@ -35,6 +35,7 @@ bp.add_url_rule("/sessions/<int:session_id>/candidats/<int:candidacy_id>/retirer
                 sessions.remove_session_candidate, methods=POST)
 bp.add_url_rule("/sessions/<int:session_id>/confirmer", "confirm_session", sessions.confirm_session, methods=POST)
 bp.add_url_rule("/sessions/<int:session_id>/rouvrir", "reopen_session", sessions.reopen_session, methods=POST)
+bp.add_url_rule("/sessions/<int:session_id>/parite", "record_gender_exception", sessions.record_gender_exception, methods=POST)
 
 # decisions and documents
 bp.add_url_rule("/sessions/<int:session_id>/decisions", "decisions", decisions.decisions, methods=GET_POST)

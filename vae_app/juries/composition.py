@@ -61,6 +61,8 @@ class Jury:
     on: date
     members: tuple[Member, ...]
     candidates: tuple[JuryCandidate, ...] = ()
+    # Why a balanced jury could not be formed, as the coordinator recorded it (policy G); None: nothing recorded.
+    gender_exception: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class Finding:
     message_en: str
     source: str
     candidate: str | None = None
+    topic: str | None = None  # "gender" for the women/men balance (the screen offers to record a reason beside it)
 
     def as_dict(self) -> dict:
         body = {"rule": self.rule, "outcome": self.outcome.value, "message": self.message, "message_en": self.message_en,
@@ -98,8 +101,8 @@ class Report:
     def as_dict(self) -> dict:
         return {"compliant": self.compliant, "findings": [f.as_dict() for f in self.findings], "assignment": self.assignment}
 
-    def add(self, rule, outcome, message, message_en, source, candidate=None):
-        self.findings.append(Finding(rule, outcome, message, message_en, source, candidate))
+    def add(self, rule, outcome, message, message_en, source, candidate=None, topic=None):
+        self.findings.append(Finding(rule, outcome, message, message_en, source, candidate, topic))
 
 
 def _pct(value: float) -> str:
@@ -238,8 +241,10 @@ def _check_law(jury: Jury, req: JuryRequirement, report: Report) -> None:
         employers = sum(1 for m in members if req.employer_tag in m.qualifications)
         employees = sum(1 for m in members if req.employee_tag in m.qualifications)
         if employers == employees == 0:
-            report.add(rid, PASS, "Parité employeurs/salariés : aucun membre n'est identifié comme représentant des employeurs ou des salariés (règle non évaluée, politique Q3).",
-                       "Employer/employee parity: no member is tagged as employer or employee representative (not evaluated, policy Q3).",
+            report.add(rid, PASS, "Parité employeurs/salariés : aucun membre n'est désigné représentant des employeurs ou des salariés "
+                                  "(la parité se vérifie entre les membres ainsi désignés).",
+                       "Employer/employee parity: no member is designated as employer or employee representative (parity is "
+                       "checked among the members so designated).",
                        with_policy)
         else:
             ok = employers == employees
@@ -275,13 +280,21 @@ def _check_law(jury: Jury, req: JuryRequirement, report: Report) -> None:
         gender_source = f"{source} ; {req.gender_source}"
         if unknown:
             report.add(rid, UNKNOWN, f"Équilibre femmes/hommes : genre non renseigné pour {unknown} membre(s).",
-                       f"Women/men balance: gender missing for {unknown} member(s).", gender_source)
+                       f"Women/men balance: gender missing for {unknown} member(s).", gender_source, topic="gender")
+        elif women >= need and men >= need:
+            report.add(rid, PASS, f"Équilibre femmes/hommes : {women} femme(s), {men} homme(s).",
+                       f"Women/men balance: {women} woman/women, {men} man/men.", gender_source, topic="gender")
+        elif jury.gender_exception:
+            report.add(rid, PASS, f"Équilibre femmes/hommes : {women} femme(s), {men} homme(s) ; un jury équilibré n'a pu être "
+                                  f"formé, pour le motif consigné par la coordination : « {jury.gender_exception} ».",
+                       f"Women/men balance: {women} woman/women, {men} man/men; a balanced jury could not be formed, for the "
+                       f"reason the coordinator recorded: \"{jury.gender_exception}\".", gender_source, topic="gender")
         else:
-            ok = women >= need and men >= need
-            report.add(rid, PASS if ok else FAIL,
-                       f"Équilibre femmes/hommes : {women} femme(s), {men} homme(s)" + ("." if ok else f" : au moins {need} de chaque."),
-                       f"Women/men balance: {women} woman/women, {men} man/men" + ("." if ok else f": at least {need} of each."),
-                       gender_source)
+            report.add(rid, FAIL, f"Équilibre femmes/hommes : {women} femme(s), {men} homme(s) : au moins {need} de chaque, ou "
+                                  "consignez pourquoi un jury équilibré est impossible (le motif figure au procès-verbal).",
+                       f"Women/men balance: {women} woman/women, {men} man/men: at least {need} of each, or record why a "
+                       "balanced jury is impossible (the reason is printed in the minutes).", gender_source, topic="gender")
+    ties_rule = value.get("ties_rule", rid)
     excluded = req.excluded_ties
     by_id = {m.id: m for m in members}
     for candidate in jury.candidates:
@@ -294,7 +307,7 @@ def _check_law(jury: Jury, req: JuryRequirement, report: Report) -> None:
                 problems_fr.append(f"{by_id[tie.member].called} ({fr})")
                 problems_en.append(f"{by_id[tie.member].called} ({en})")
         if problems_fr:
-            report.add(rid, FAIL,
+            report.add(ties_rule, FAIL,
                        f"Candidat {candidate.id} : {', '.join(problems_fr)} ne peut pas délibérer sur son dossier ; remplacez ce membre ou entendez le candidat dans une autre session.",
                        f"Candidate {candidate.id}: {', '.join(problems_en)} may not deliberate on this file; replace the member or hear the candidate in another session.",
                        source, candidate=candidate.id)

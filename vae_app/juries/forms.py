@@ -89,6 +89,12 @@ class ConfirmSessionForm(Form):
     submit = SubmitField(_l("Confirmer la session et convoquer"))
 
 
+class GenderExceptionForm(Form):
+    reason = TextAreaField(_l("Pourquoi un jury avec des femmes et des hommes n'a pas pu être formé (figure au procès-verbal ; "
+                              "laissez vide pour retirer le motif)"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Enregistrer le motif"))
+
+
 class ReopenSessionForm(Form):
     reason = TextAreaField(_l("Motif (communiqué aux candidats et aux membres)"), validators=[
         DataRequired(message=_l("Le motif est obligatoire : il est communiqué aux candidats et aux membres.")),

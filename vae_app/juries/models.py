@@ -128,6 +128,9 @@ class JurySession(db.Model):
     room: Mapped[str | None] = mapped_column(sa.String(100))
     capacity: Mapped[int] = mapped_column(sa.Integer, default=4)
     status: Mapped[SessionStatus] = mapped_column(enum_column(SessionStatus), default=SessionStatus.DRAFT)
+    # Why a jury with members of both genders could not be formed, as the coordinator recorded it (policy G): printed
+    # in the minutes; None: nothing recorded.
+    gender_exception: Mapped[str | None] = mapped_column(sa.Text)
     version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")  # optimistic: a stale form is refused
 
     __mapper_args__ = {"version_id_col": version}

@@ -28,7 +28,7 @@ from ..certifications.registry import get_rules
 from ..certifications.vocabulary import AccessRoute, Gender
 from ..numbering import next_number
 from ..enums import N_
-from ..errors import Conflict, InvalidData, MoveRefused, NotFound, ensure_unchanged
+from ..errors import Conflict, InvalidData, MoveRefused, NotFound, Reason, ensure_unchanged
 from ..extensions import db
 from . import notices
 from .models import (
@@ -283,6 +283,23 @@ def remove_member(actor: User, session: JurySession, member_id: int) -> None:
     session.members.remove(sitting)
     db.session.flush()
     _session_event(actor, session, Action.REMOVE_MEMBER, reason=sitting.member.full_name)
+
+
+def record_gender_exception(actor: User, session: JurySession, reason: str | None) -> None:
+    """Record why a jury with members of both genders could not be formed (policy G), or withdraw it (``reason``
+    empty): the balance then passes with this note, printed in the minutes. Only while the session is prepared."""
+    ensure(can_manage_session(actor, session))
+    _still_in_preparation(session, "consigner ce motif")
+    reason = (reason or "").strip()
+    if reason and len(reason) < MIN_REASON_LENGTH:
+        raise InvalidData({"reason": Reason(N_("Le motif doit compter %(min)s caractères au moins : il figure au procès-verbal."),
+                                            min=MIN_REASON_LENGTH)})
+    if not reason and session.gender_exception is None:
+        return
+    session.gender_exception = reason or None
+    db.session.flush()
+    _session_event(actor, session, Action.RECORD_GENDER_EXCEPTION if reason else Action.CLEAR_GENDER_EXCEPTION,
+                   reason=reason or None)
 
 
 def reopen_session(actor: User, session: JurySession, reason: str | None) -> None:

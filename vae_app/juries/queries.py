@@ -196,7 +196,8 @@ def jury_of(session: JurySession, extra_candidacies: list[Candidacy] | None = No
         if tie.member_id in member_ids and tie.candidate_id in candidate_ids:
             by_candidate.setdefault(tie.candidate_id, []).append(Tie(str(tie.member_id), tie.kind.value))
     candidates = tuple(JuryCandidate(c.reference, tuple(by_candidate.get(c.candidate_id, ())), c.received_on) for c in candidacies)
-    return Jury(session.certification.code, session.route, session.starts_at.date(), members, candidates)
+    return Jury(session.certification.code, session.route, session.starts_at.date(), members, candidates,
+                gender_exception=session.gender_exception)
 
 
 def compliance(session: JurySession, extra_candidacies: list[Candidacy] | None = None, ties: list | None = None) -> Report:

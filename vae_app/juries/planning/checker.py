@@ -80,7 +80,7 @@ def check_plan(problem: Problem, plan: Plan, rules: RuleBook) -> list[str]:
                 problems.append(f"{where} : {candidate_id} a un lien avec {', '.join(sorted(tied))}")
         route = candidates[0].route if candidates else "vae"
         jury = Jury(session.certification, AccessRoute(route), slot.day,
-                    tuple(JuryMember(m.id, m.gender, m.qualifications, None) for m, _ in members),
+                    tuple(JuryMember(m.id, m.gender, m.qualifications, None, m.name) for m, _ in members),
                     tuple(JuryCandidate(c.id, tuple(Tie(x) for x in c.conflicts), c.received_on) for c in candidates))
         report = check_composition(jury, rules)
         for finding in report.findings:

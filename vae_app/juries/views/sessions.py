@@ -20,7 +20,7 @@ from ...web.errors import form_page, invalid_form, on_refusal
 from ...web.forms import ConfirmForm
 from ...web.pagination import page_number
 from .. import operations as ops, queries
-from ..forms import ConfirmSessionForm, ReopenSessionForm, SeatForm, SessionCandidateForm, SessionForm
+from ..forms import ConfirmSessionForm, GenderExceptionForm, ReopenSessionForm, SeatForm, SessionCandidateForm, SessionForm
 from ..models import JuryMember, JurySession, SessionStatus
 from . import STAFF, certifier_in_scope, own, own_session
 
@@ -89,7 +89,8 @@ def delete_session(session_id: int):
 # --------------------------------------------------------------------------- the assembly screen
 
 
-def assembly_context(session: JurySession, reopen_form: ReopenSessionForm | None = None) -> dict:
+def assembly_context(session: JurySession, reopen_form: ReopenSessionForm | None = None,
+                     gender_form: GenderExceptionForm | None = None) -> dict:
     """Everything the assembly screen shows: compliance, who and which candidacies can be added."""
     rules, limit = get_rules(), current_app.config["VAE_PICKER_LIMIT"]
     member_search = request.args.get("membre", "").strip()[:100]
@@ -107,6 +108,7 @@ def assembly_context(session: JurySession, reopen_form: ReopenSessionForm | None
     return {"session": session, "report": queries.compliance(session), "seat_form": seat_form, "candidate_form": candidate_form,
             "confirm_form": ConfirmSessionForm(formdata=None), "remove_form": ConfirmForm(formdata=None),
             "reopen_form": reopen_form or ReopenSessionForm(formdata=None),
+            "gender_form": gender_form or GenderExceptionForm(formdata=None, data={"reason": session.gender_exception or ""}),
             "title": rules.certification(session.certification.code).title_on(session.starts_at.date()),
             "history": queries.session_history(session.id), "manage": can_manage_session(current_user, session),
             "members_total": members_total, "candidacies_total": candidacies_total, "member_search": member_search,
@@ -192,6 +194,18 @@ def reopen_session(session_id: int):
     return _change(session, lambda: ops.reopen_session(current_user, session, form.reason.data),
                    _("Session rouverte : les convocations sont annulées et les personnes concernées prévenues. "
                      "Modifiez-la puis confirmez-la à nouveau."))
+
+
+@role_required(*STAFF)
+def record_gender_exception(session_id: int):
+    session = _managed(session_id)
+    form = GenderExceptionForm()
+    on_refusal(lambda status: _assembly(session.id, status, gender_form=form), form)
+    if not form.validate():
+        raise invalid_form(form)
+    said = (form.reason.data or "").strip()
+    return _change(session, lambda: ops.record_gender_exception(current_user, session, said),
+                   _("Motif consigné : il figure au procès-verbal.") if said else _("Motif retiré."))
 
 
 @role_required(*STAFF)
