@@ -54,7 +54,7 @@ def test_the_queue_paginates(desk, app, five):
 def test_the_queue_shows_the_answer_deadline_and_what_silence_will_mean(desk, candidacy_in):
     candidacy_in(S.SUBMITTED, received_on=date(2016, 2, 10))
     page = page_text(desk.get("/coordination/candidatures"))
-    assert "Réponse due (silence vaut recevabilité) — 10 avr. 2016 (dans 40 j)" in page
+    assert "Réponse due (silence : vaut recevabilité) — 10 avr. 2016 (dans 40 j)" in page
 
 
 @pytest.mark.parametrize("query", ["etat=nope", "tri=hasard", "page=abc"])

@@ -497,3 +497,54 @@ def test_explanations_stay_french_when_the_reader_chose_english(app, rules):
     details = " ".join(c.detail for c in verdict.checks)
     assert "(stage, du 01/01/2011 au 31/12/2014)" in details
     assert "salarié" in details and "internship" not in details.lower()
+
+
+# --- filing limits: R1, and its exceptions from 2024 (R2) ------------------------------------------------
+
+def _r1(rules, received, others, blocs_only=None, code="RNCP17992"):
+    app = Application(code, AccessRoute.VAE, D(received), (salaried("2020-01-01", "2020-06-30"),), tuple(others), blocs_only=blocs_only)
+    return check(evaluate_eligibility(app, rules), "R1")
+
+
+def test_a_later_application_never_makes_an_earlier_one_inadmissible(rules):
+    assert _r1(rules, "2016-03-01", [OtherApplication("RNCP17992", D("2016-05-01"))]).outcome is Outcome.PASS
+    assert _r1(rules, "2016-05-01", [OtherApplication("RNCP17992", D("2016-03-01"))]).outcome is Outcome.FAIL
+
+
+@pytest.mark.parametrize("received, flags, outcome", [
+    ("2023-12-31", {"blocs_only": True}, Outcome.FAIL),               # before R2: an earlier one always counts
+    ("2024-01-02", {"blocs_only": True}, Outcome.PASS),               # R2: blocs only, it does not count
+    ("2024-01-02", {"refiling_after_lapse": True}, Outcome.PASS),     # R6412-4
+    ("2024-01-02", {"blocs_only": False, "refiling_after_lapse": False}, Outcome.FAIL),
+    ("2024-01-02", {}, Outcome.UNKNOWN),                              # not said: never assumed either way
+    ("2024-01-02", {"blocs_only": False}, Outcome.UNKNOWN),
+])
+def test_earlier_applications_for_blocs_only_or_refiled_after_a_lapse_do_not_count_from_2024(rules, received, flags, outcome):
+    earlier_day = "2023-12-30" if received.startswith("2023") else "2024-01-01"
+    found = _r1(rules, received, [OtherApplication("RNCP17992", D(earlier_day), **flags)])
+    assert found.outcome is outcome, found.detail
+    if outcome is Outcome.UNKNOWN:
+        assert found.question and "blocs de compétences" in found.question
+
+
+def test_an_application_for_blocs_only_is_outside_the_limit_from_2024(rules):
+    others = [OtherApplication("RNCP17992", D("2024-01-01"), False, False)]
+    assert _r1(rules, "2024-02-01", others, blocs_only=True).outcome is Outcome.PASS
+    assert _r1(rules, "2024-02-01", others, blocs_only=False).outcome is Outcome.FAIL
+
+
+def test_three_certifications_a_year_at_most_and_the_fourth_refused(rules):
+    others = [OtherApplication(f"RNCP{n}", D("2016-01-0" + str(n))) for n in (1, 2)]
+    assert _r1(rules, "2016-03-01", others).outcome is Outcome.PASS              # 3 with this one
+    others.append(OtherApplication("RNCP3", D("2016-01-03")))
+    assert _r1(rules, "2016-03-01", others).outcome is Outcome.FAIL              # 4
+
+
+def test_the_r2_facts_are_read_from_the_application_document(rules):
+    document = {"certification": "RNCP17992", "route": "vae", "received_on": "2024-03-01", "blocs_only": None,
+                "experiences": [{"status": "salaried", "start": "2020-01-01", "end": "2020-06-30", "related": True}],
+                "other_applications": [{"certification": "RNCP17992", "received_on": "2024-01-10", "blocs_only": True,
+                                        "refiling_after_lapse": None}]}
+    application = parse_application(document, rules=rules)
+    assert application.other_applications[0].blocs_only is True and application.other_applications[0].refiling_after_lapse is None
+    assert check(evaluate_eligibility(application, rules), "R1").outcome is Outcome.PASS

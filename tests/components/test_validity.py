@@ -229,7 +229,7 @@ def test_the_deadlines_tracker_sorts_by_urgency(desk, candidacy_in, db):
     page = page_text(desk.get("/coordination/echeances"))
     positions = [page.index(c.reference) for c in (partial, scheduled, submitted)]
     assert positions == sorted(positions)
-    assert "Réponse due (silence vaut recevabilité)" in page
+    assert "Réponse due (silence : vaut recevabilité)" in page
 
 
 def test_the_candidate_sees_time_left_and_what_remains(client, candidacy_in, login):

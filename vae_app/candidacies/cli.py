@@ -21,11 +21,14 @@ candidacies_cli = AppGroup("candidacies", help="Candidatures / candidacies.")
 def apply_silence_command(dry_run: bool):
     """Apply the implicit decision to every filed application whose answer deadline has passed."""
     today, rules = clock.today(), get_rules()
-    due = []
+    due, undecided = [], []
     for candidacy in db.session.scalars(select(Candidacy).where(Candidacy.state == S.SUBMITTED).order_by(Candidacy.id)):
         deadline = answer_deadline_of(candidacy, rules)
         if deadline is not None and today > deadline.due_on:
-            due.append((candidacy, deadline))
+            (due if deadline.silence.means else undecided).append((candidacy, deadline))
+    for candidacy, deadline in undecided:
+        click.echo(f"{candidacy.reference}: délai échu le {deadline.due_on:%d/%m/%Y}, mais le sens du silence dépend de la nature "
+                   "du certificateur, non renseignée dans les règles : rien n'est décidé pour ce dossier.")
     for candidacy, deadline in due:
         outcome = "recevable" if deadline.silence.means == "admissible" else "non recevable"
         click.echo(f"{candidacy.reference}: délai échu le {deadline.due_on:%d/%m/%Y} → {outcome} ({deadline.silence.rule})")

@@ -45,7 +45,8 @@ def answer_deadline_of(candidacy: Candidacy, rules: RuleBook) -> AnswerDeadline 
     """R3 for a received application: 2 months after it became complete; None before receipt."""
     if candidacy.received_on is None:
         return None
-    return answer_deadline(rules.law, candidacy.received_on, candidacy.complete_on, candidacy.certification.certifier.code)
+    return answer_deadline(rules.law, candidacy.received_on, candidacy.complete_on, candidacy.certification.certifier.code,
+                           rules.certification(candidacy.certification.code).certifier_kind)
 
 
 REQUIRED_FIELDS = {

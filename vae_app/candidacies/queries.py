@@ -125,8 +125,9 @@ def deadline_of(candidacy: Candidacy, rules, today) -> dict | None:
     if state is CandidacyState.SUBMITTED:
         deadline = answer_deadline_of(candidacy, rules)
         if deadline:
-            what = "vaut recevabilité" if deadline.silence.means == "admissible" else "vaut rejet"
-            return item(f"Réponse due (silence {what})", deadline.due_on, 15)
+            what = {"admissible": "silence : vaut recevabilité", "rejection": "silence : vaut rejet"}.get(
+                deadline.silence.means, "sens du silence inconnu")
+            return item(f"Réponse due ({what})", deadline.due_on, 15)
     if state is CandidacyState.INCOMPLETE:
         return {"label": "En attente des pièces demandées", "on": None, "days": None, "urgent": False}
     if state is CandidacyState.JURY_SCHEDULED and candidacy.jury_session is not None:

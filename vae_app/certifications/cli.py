@@ -180,5 +180,6 @@ def eligibility_check_command(application_file, as_json, rules_dir):
         click.echo(f"  {mark} [{check.rule}] {check.detail}")
         click.echo(f"      source : {check.source}")
     if verdict.answer_due_on:
-        meaning = {"admissible": "vaut recevabilité", "rejection": "vaut rejet"}.get(verdict.silence_means, "?")
+        meaning = {"admissible": "vaut recevabilité", "rejection": "vaut rejet"}.get(
+            verdict.silence_means, "a un sens qui dépend de la nature du certificateur, non renseignée")
         click.echo(f"Réponse due le {verdict.answer_due_on} ; passé ce délai, le silence du certificateur {meaning}.")

@@ -41,7 +41,7 @@ def end_of_month(day: date) -> date:
 class Silence:
     """What the certifier's silence means for an application received on a given day."""
 
-    means: str | None  # "admissible", "rejection", or None when no rule is in force
+    means: str | None  # "admissible", "rejection", or None: no rule in force, or the certifier's kind is not known
     rule: str | None
     source: str | None
 
@@ -70,25 +70,33 @@ class JuryDeadline:
     source: str
 
 
-def silence_rule(law: LawRules, received_on: date, certifier_code: str | None) -> Silence:
-    """What silence means for an application received on ``received_on`` (R4, R5; Q5 per certifier)."""
+def silence_rule(law: LawRules, received_on: date, certifier_code: str | None, certifier_kind: str | None = None) -> Silence:
+    """What silence means for an application received on ``received_on``, for a certifier of ``certifier_kind``
+    (``state``, ``local``, ``private``; R4, R5), or as the certifier's own exception (Q5). Unknown (None) when the
+    meaning depends on a kind nobody has entered."""
     rule = law["silence_meaning"]
     override = (rule.extra.get("certifier_overrides") or {}).get(certifier_code or "")
     if override and date.fromisoformat(override["from"]) <= received_on:
         return Silence(override["means"], "Q5", override["source"])
     entry = rule.at(received_on)
-    return Silence(entry.value["means"], entry.id, entry.source) if entry else Silence(None, None, None)
+    if entry is None:
+        return Silence(None, None, None)
+    by_kind = entry.value["by_certifier_kind"]
+    if certifier_kind in by_kind:
+        return Silence(by_kind[certifier_kind], entry.id, entry.source)
+    meanings = set(by_kind.values())
+    return Silence(meanings.pop() if len(meanings) == 1 else None, entry.id, entry.source)
 
 
 def answer_deadline(law: LawRules, received_on: date, complete_on: date | None = None,
-                    certifier_code: str | None = None) -> AnswerDeadline | None:
+                    certifier_code: str | None = None, certifier_kind: str | None = None) -> AnswerDeadline | None:
     """R3 in force on the receipt day, counted from the day the application became complete
     (the receipt day when it was complete at once). None when no such rule is in force."""
     entry = law["answer_deadline"].at(received_on)
     if entry is None:
         return None
     due = add_months(complete_on or received_on, entry.value["months"])
-    return AnswerDeadline(due, entry.id, entry.source, silence_rule(law, received_on, certifier_code))
+    return AnswerDeadline(due, entry.id, entry.source, silence_rule(law, received_on, certifier_code, certifier_kind))
 
 
 def jury_deadline(law: LawRules, validation_file_filed_on: date) -> JuryDeadline | None:

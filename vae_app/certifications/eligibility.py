@@ -47,6 +47,8 @@ class Experience:
 class OtherApplication:
     certification: str
     received_on: date
+    blocs_only: bool | None = None  # it targeted blocs of competences only (R2); None: not said
+    refiling_after_lapse: bool | None = None  # a re-filing after a lapse, the référentiel unchanged (R2); None: not said
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Application:
     certifier_code: str | None = None
     complete_on: date | None = None  # when the application became complete (R3 counts from it); None: on receipt
     birth_date: date | None = None  # the applicant's, for the plausibility of the periods (None: not said)
+    blocs_only: bool | None = None  # this application targets blocs of competences only (R2); None: not said
 
 
 class InvalidApplication(InvalidData):
@@ -151,7 +154,7 @@ def parse_application(document: Any, *, require_other_applications: bool = False
         others = []
         for index, raw in enumerate(document["other_applications"]):
             day = _parse_date(raw["received_on"], f"other_applications[{index}].received_on", errors)
-            others.append(OtherApplication(raw["certification"], day))
+            others.append(OtherApplication(raw["certification"], day, raw.get("blocs_only"), raw.get("refiling_after_lapse")))
     elif require_other_applications:
         errors.append(("other_applications", "champ obligatoire manquant « other_applications »"))
     if rules is not None and document["certification"] not in rules.certifications:
@@ -166,6 +169,7 @@ def parse_application(document: Any, *, require_other_applications: bool = False
         experiences=tuple(experiences),
         other_applications=tuple(others) if others is not None else None,
         birth_date=birth_date,
+        blocs_only=document.get("blocs_only"),
     )
 
 
@@ -367,7 +371,7 @@ def evaluate_eligibility(application: Application, rules: RuleBook, on: date | N
     checks.append(_filing_check(application, law, day))
 
     deadline = answer_deadline(law, application.received_on, application.complete_on,
-                               application.certifier_code or cert.certifier_code)
+                               application.certifier_code or cert.certifier_code, cert.certifier_kind)
     return Verdict(Outcome.overall(c.outcome for c in checks), tuple(checks), deadline.due_on if deadline else None,
                    deadline.silence.means if deadline else None, application.received_on, years)
 
@@ -586,23 +590,65 @@ def _training_check(periods: _Periods, law, day: date) -> Check | None:
     return Check(rule.id, Outcome.PASS, f"{said} ({figures}).", rule.source)
 
 
+EXCEPTION_FLAGS = {"blocs_only": "ne visait que des blocs de compétences",
+                   "refiling_after_lapse": "était un nouveau dépôt après caducité, le référentiel inchangé"}
+
+
+def _counts_against(other: OtherApplication, exceptions: set[str]) -> bool | None:
+    """Whether an earlier application counts against the limit: not when an exception in force applies to it (R2),
+    unknown when it is not said whether one does."""
+    flags = [getattr(other, name) for name in EXCEPTION_FLAGS if name in exceptions]
+    if any(flag is True for flag in flags):
+        return False
+    return None if any(flag is None for flag in flags) else True
+
+
+def _over_limit(application: Application, earlier: list[OtherApplication], per_cert: int, overall: int) -> str | None:
+    same_cert = [o for o in earlier if o.certification == application.certification]
+    distinct = {o.certification for o in earlier} | {application.certification}
+    year = application.received_on.year
+    if len(same_cert) >= per_cert:
+        dates = ", ".join(_fmt(o.received_on) for o in same_cert)
+        return (f"Déjà {len(same_cert)} demande(s) pour {application.certification} reçue(s) en {year} avant celle-ci ({dates}) : "
+                f"{per_cert} par année civile au plus.")
+    if len(distinct) > overall:
+        return f"{len(distinct)} certifications différentes demandées en {year}, avec celle-ci : {overall} au plus par année civile."
+    return None
+
+
 def _filing_check(application: Application, law, day: date) -> Check:
     limits = law["filing_limits"].at(day)
     if limits is None:
         return Check("R1", Outcome.PASS, f"Pas de limite de dépôt le {_fmt(day)}.", law.path)
+    exceptions = set(limits.value.get("exceptions", []))
+    if "blocs_only" in exceptions and application.blocs_only is True:
+        return Check(limits.id, Outcome.PASS, "La demande ne vise que des blocs de compétences : la limite de dépôt ne s'applique pas.",
+                     limits.source)
     if application.other_applications is None:
         return Check(limits.id, Outcome.UNKNOWN, "Les autres demandes de l'année civile ne sont pas connues : impossible de vérifier la limite de dépôt.", limits.source)
     year = application.received_on.year
-    # R1 forbids filing a further application: only those received before this one count against it
-    same_year = [o for o in application.other_applications
-                 if o.received_on.year == year and o.received_on < application.received_on]
-    same_cert = [o for o in same_year if o.certification == application.certification]
-    distinct = {o.certification for o in same_year} | {application.certification}
     per_cert = limits.value["same_certification_per_year"]
     overall = limits.value["certifications_per_year"]
-    if len(same_cert) >= per_cert:
-        dates = ", ".join(_fmt(o.received_on) for o in same_cert)
-        return Check(limits.id, Outcome.FAIL, f"Déjà {len(same_cert)} demande(s) pour {application.certification} reçue(s) en {year} avant celle-ci ({dates}) : {per_cert} par année civile au plus.", limits.source)
-    if len(distinct) > overall:
-        return Check(limits.id, Outcome.FAIL, f"{len(distinct)} certifications différentes demandées en {year}, avec celle-ci : {overall} au plus par année civile.", limits.source)
-    return Check(limits.id, Outcome.PASS, f"Demandes reçues en {year} avant celle-ci, avec elle : {len(distinct)} certification(s) différente(s) sur {overall} autorisées, aucune autre pour {application.certification}.", limits.source)
+    # R1 forbids filing a further application: only those received before this one count against it
+    earlier = [o for o in application.other_applications if o.received_on.year == year and o.received_on < application.received_on]
+    counting = [o for o in earlier if _counts_against(o, exceptions) is True]
+    unsaid = [o for o in earlier if _counts_against(o, exceptions) is None]
+    set_aside = [o for o in earlier if _counts_against(o, exceptions) is False]
+    refusal = _over_limit(application, counting, per_cert, overall)
+    if refusal:
+        return Check(limits.id, Outcome.FAIL, refusal, limits.source)
+    if unsaid and _over_limit(application, counting + unsaid, per_cert, overall):
+        listed = ", ".join(f"{o.certification} ({_fmt(o.received_on)})" for o in unsaid)
+        question = ("Précisez, pour chacune de ces demandes de l'année, si elle ne visait que des blocs de compétences ou si elle "
+                    f"était un nouveau dépôt après caducité, le référentiel inchangé : {listed}.")
+        return Check(limits.id, Outcome.UNKNOWN, f"La limite de dépôt dépend de demandes antérieures dont on ne sait pas si elles "
+                                                 f"comptent : {listed}.", limits.source, question=question)
+    distinct = {o.certification for o in counting} | {application.certification}
+    detail = (f"Demandes reçues en {year} avant celle-ci, avec elle : {len(distinct)} certification(s) différente(s) sur {overall} "
+              f"autorisées, aucune autre pour {application.certification}.")
+    if set_aside:
+        detail += " Ne comptent pas : " + ", ".join(
+            f"{o.certification} ({_fmt(o.received_on)}), qui " + " et ".join(EXCEPTION_FLAGS[f] for f in EXCEPTION_FLAGS
+                                                                       if f in exceptions and getattr(o, f) is True)
+            for o in set_aside) + "."
+    return Check(limits.id, Outcome.PASS, detail, limits.source)

@@ -353,6 +353,12 @@ class CertificationRules:
         return entry.value
 
     @property
+    def certifier_kind(self) -> str | None:
+        """``state``, ``local`` or ``private`` as the rules say (what the certifier's silence means depends on it);
+        None when nobody has entered it."""
+        return ((self.raw.get("certifier") or {}).get("kind") or {}).get("value")
+
+    @property
     def certifier_name(self) -> str:
         return self.certifier_history.entries[-1].value["name"]
 
