@@ -33,6 +33,33 @@ def test_expiry_by_validation_date(rules, code, validated, expires, rule):
     assert validity.permanent is (expires is None) and validity.rule == rule and validity.source
 
 
+def test_a_component_validated_before_any_validity_rule_has_an_unknown_validity(rules):
+    """Before 2002-01-18 no rule says how long a part is kept: neither permanent nor with an end — unknown, said why."""
+    validity = component_expiry(rules.certification("RNCP5385"), rules.law, D("2001-06-30"))
+    assert (validity.expires_on, validity.permanent, validity.rule) == (None, False, None) and validity.unknown_reason
+
+
+def test_a_day_the_certification_gives_no_validity_for_is_unknown_before_2016_08_10(rules, tmp_path):
+    """P1 defers to the certification's own validity: on a day its fiche gives none for, the validity is unknown,
+    never permanent; from 2016-08-10 the law keeps the part permanently whatever the fiche says."""
+    import shutil
+    from pathlib import Path
+
+    from vae_app.certifications.rules import load_rules
+
+    target = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "rules", target)
+    path = target / "certifications" / "rncp-5385.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("\ncomponent_validity:")
+    path.write_text(text[:start] + text[start:].replace("- from: 1993-01-01", "- from: 2010-01-01", 1), encoding="utf-8")
+    book = load_rules(target)
+    unknown = component_expiry(book.certification("RNCP5385"), book.law, D("2005-05-01"))
+    assert (unknown.expires_on, unknown.permanent, unknown.rule) == (None, False, "P1") and "RNCP5385" in unknown.unknown_reason
+    kept = component_expiry(book.certification("RNCP5385"), book.law, D("2016-08-10"))
+    assert (kept.expires_on, kept.permanent, kept.rule, kept.unknown_reason) == (None, True, "P2", None)
+
+
 def test_add_years_handles_29_february():
     assert add_years(D("2012-02-29"), 5) == D("2017-02-28")
 

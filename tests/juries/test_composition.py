@@ -317,3 +317,45 @@ def test_a_receipt_date_that_is_not_a_date_is_refused_with_its_field(rules):
     with pytest.raises(InvalidJury) as refused:
         parse_jury(document, rules)
     assert "candidates[0].received_on" in str(refused.value)
+
+
+# --- the regime of the certification's VAE (issue 18, item 9) -----------------------------------------------
+
+def test_both_seeds_follow_the_general_rncp_regime_with_the_reason_in_their_rules(rules):
+    assert rules.certification("RNCP5385").vae_regime == "general" and rules.certification("RNCP17992").vae_regime == "general"
+    assert "L613-3" in rules.certification("RNCP5385").raw["vae_regime"]["source"]
+
+
+@pytest.fixture
+def higher_education_rules(tmp_path):
+    """RNCP 5385 as if the certifier held the higher-education regime (L613-3) to apply."""
+    target = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "rules", target)
+    path = target / "certifications" / "rncp-5385.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("vae_regime:\n  value: general", "vae_regime:\n  value: higher_education", 1), encoding="utf-8")
+    return load_rules(target)
+
+
+def _mixed(teachers: int, others: int) -> tuple[Member, ...]:
+    members = [Member(f"T{i}", "F" if i % 2 else "M", frozenset({"cnam_teacher"})) for i in range(teachers)]
+    members += [Member(f"P{i}", "M" if i % 2 else "F", frozenset({"qualified_professional"})) for i in range(others)]
+    return tuple(members)
+
+
+@pytest.mark.parametrize("teachers, others, outcome", [(4, 3, PASS), (3, 4, FAIL), (2, 2, FAIL), (3, 2, PASS)])
+def test_the_higher_education_regime_asks_a_majority_of_teacher_researchers_not_a_quarter_of_professionals(
+        higher_education_rules, teachers, others, outcome):
+    jury = Jury("RNCP5385", AccessRoute.VAE, D("2016-03-15"), _mixed(teachers, others))
+    findings = check_composition(jury, higher_education_rules).findings
+    law = [f for f in findings if f.rule == "JSUP"]
+    majority = [f for f in law if "Enseignants-chercheurs" in f.message]
+    assert [f.outcome for f in majority] == [outcome]
+    assert not [f for f in law if "Représentants qualifiés des professions" in f.message]   # R335-8's quarter does not apply
+    assert [f.outcome for f in law if f.topic == "gender"] == [PASS]                         # the balance of women and men does
+
+
+def test_under_the_general_regime_the_same_jury_is_judged_on_its_quarter_of_professionals(rules):
+    findings = check_composition(Jury("RNCP5385", AccessRoute.VAE, D("2016-03-15"), _mixed(6, 1)), rules).findings
+    assert any(f.rule == "J2" and f.outcome == FAIL and "Représentants qualifiés des professions" in f.message for f in findings)
+    assert not any("Enseignants-chercheurs" in f.message for f in findings)

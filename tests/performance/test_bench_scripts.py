@@ -43,3 +43,10 @@ def test_web_bench_generates_a_database_serves_it_with_gunicorn_and_prints_every
         assert re.search(rf"^{re.escape(label)}.*\s[\d.]+\s+[\d.]+\s+[\d.]+\s+\d+%", out, re.M), (label, out)
     assert "non-2xx" not in out, out
     assert re.search(r"largest worker RSS under load: \d+ MB", out), out
+
+
+@once
+def test_the_mutation_bench_mutates_an_engine_and_prints_its_score():
+    result = subprocess.run([sys.executable, "bench/mutation.py", "--engine", "validity", "--limit", "2", "--workers", "1"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert re.search(r"validity: \d+/2 mutants that change an outcome killed = [\d.]+ %", result.stdout), result.stdout + result.stderr

@@ -353,6 +353,12 @@ class CertificationRules:
         return entry.value
 
     @property
+    def vae_regime(self) -> str:
+        """The regime of the certification's VAE: ``general`` (the RNCP regime) unless its rules say
+        ``higher_education`` (L613-3: a diploma or title delivered in the name of the State by a university…)."""
+        return ((self.raw.get("vae_regime") or {}).get("value")) or "general"
+
+    @property
     def certifier_kind(self) -> str | None:
         """``state``, ``local`` or ``private`` as the rules say (what the certifier's silence means depends on it);
         None when nobody has entered it."""

@@ -252,6 +252,13 @@ def _check_law(jury: Jury, req: JuryRequirement, report: Report) -> None:
                        f"Parité employeurs/salariés : {employers} employeur(s), {employees} salarié(s)" + ("." if ok else " : autant de chaque sont requis."),
                        f"Employer/employee parity: {employers} employer(s), {employees} employee(s)" + ("." if ok else ": as many of each are required."),
                        with_policy)
+    if value.get("teacher_researcher_majority"):
+        teachers = sum(1 for m in members if req.teacher_researchers & m.qualifications)
+        ok = teachers * 2 > size
+        report.add(rid, PASS if ok else FAIL,
+                   f"Enseignants-chercheurs : {teachers}/{size}" + (", la majorité." if ok else " : il en faut plus de la moitié."),
+                   f"Teacher-researchers: {teachers}/{size}" + (", a majority." if ok else ": more than half are required."),
+                   f"{source} ; {req.teacher_researchers_source}")
     if "min_members" in value:
         ok = size >= value["min_members"]
         report.add(rid, PASS if ok else FAIL, f"{size} membre(s) : {value['min_members']} au moins.",

@@ -32,6 +32,9 @@ class JuryRequirement:
     professionals_source: str
     gender_min_each: int
     gender_source: str
+    regime: str = "general"  # the certification's VAE regime: "general" (R335-8, then D6412-6) or "higher_education"
+    teacher_researchers: frozenset[str] = frozenset()  # who counts as a teacher-researcher (higher-education regime)
+    teacher_researchers_source: str = ""
 
     @property
     def jury(self) -> JuryRule | None:
@@ -81,13 +84,18 @@ def jury_requirement(rules: RuleBook, certification: str, route: AccessRoute, on
     """The requirement for a jury of ``certification`` on ``route`` sitting on ``on``
     (raises KeyError for a certification the rules do not know)."""
     cert = rules.certification(certification)
-    law = rules.law["jury_law"]
-    professionals, gender = law.extra["professionals"], law.extra["gender_balance"]
-    entry = law.at(on)
+    general = rules.law["jury_law"]
+    professionals, gender = general.extra["professionals"], general.extra["gender_balance"]
+    regime = cert.vae_regime
+    law = rules.law.rules.get("jury_law_higher_education") if regime == "higher_education" else general
+    entry = law.at(on) if law is not None else None
+    teachers = (law.extra.get("teacher_researchers") if law is not None and regime == "higher_education" else None) or {}
     return JuryRequirement(
         certification=cert, route=route, on=on, registration=cert.registration_on(on), route_state=cert.route_on(route, on),
         law=entry, law_source=entry.source if entry else rules.law.path,
         professionals=frozenset(professionals["qualifications"]), employer_tag=professionals["employer_tag"],
         employee_tag=professionals["employee_tag"], professionals_source=professionals["source"],
         gender_min_each=gender["min_each"] if entry and entry.value.get("gender_balance") else 0, gender_source=gender["source"],
+        regime=regime, teacher_researchers=frozenset(teachers.get("qualifications", [])),
+        teacher_researchers_source=teachers.get("source", ""),
     )
