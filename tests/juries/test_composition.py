@@ -264,16 +264,22 @@ def test_api_checks_a_jury(client, make_user, login):
 
 # --- REG after the registration's end, within the fiche's award limit (DATE_LIMITE_DELIVRANCE) ---------------
 
+def rules_where(tmp_path, fiche: str, old: str, new: str):
+    """The project's rules, copied, with one change to one certification file."""
+    target = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "rules", target)
+    path = target / "certifications" / fiche
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return load_rules(target)
+
+
 @pytest.fixture
 def award_rules(tmp_path):
     """RNCP 17992 as if its fiche gave an award limit: registration to 2018-04-28, awarded until 2021-04-28."""
-    target = tmp_path / "rules"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "rules", target)
-    path = target / "certifications" / "rncp-17992.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("    to: 2018-04-28\n    kind: registration\n", "    to: 2018-04-28\n    award_until: 2021-04-28\n    kind: registration\n"),
-                    encoding="utf-8")
-    return load_rules(target)
+    return rules_where(tmp_path, "rncp-17992.yaml", "    to: 2018-04-28\n    kind: registration\n",
+                       "    to: 2018-04-28\n    award_until: 2021-04-28\n    kind: registration\n")
 
 
 def reg(report):
@@ -329,12 +335,7 @@ def test_both_seeds_follow_the_general_rncp_regime_with_the_reason_in_their_rule
 @pytest.fixture
 def higher_education_rules(tmp_path):
     """RNCP 5385 as if the certifier held the higher-education regime (L613-3) to apply."""
-    target = tmp_path / "rules"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "rules", target)
-    path = target / "certifications" / "rncp-5385.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("vae_regime:\n  value: general", "vae_regime:\n  value: higher_education", 1), encoding="utf-8")
-    return load_rules(target)
+    return rules_where(tmp_path, "rncp-5385.yaml", "vae_regime:\n  value: general", "vae_regime:\n  value: higher_education")
 
 
 def _mixed(teachers: int, others: int) -> tuple[Member, ...]:
