@@ -548,3 +548,29 @@ def test_the_r2_facts_are_read_from_the_application_document(rules):
     application = parse_application(document, rules=rules)
     assert application.other_applications[0].blocs_only is True and application.other_applications[0].refiling_after_lapse is None
     assert check(evaluate_eligibility(application, rules), "R1").outcome is Outcome.PASS
+
+
+# --- more boundaries the law turns on ---------------------------------------------------------------------
+
+def test_a_period_of_one_day_counts_one_day(rules):
+    one_day = evaluate_eligibility(application("2024-03-01", [salaried("2024-02-29", "2024-02-29")], "RNCP17992"), rules)
+    assert check(one_day, "E3").outcome is Outcome.PASS and "1 jour" in check(one_day, "E3").detail
+
+
+def test_a_period_starting_on_the_receipt_date_counts_that_day_only(rules):
+    verdict = evaluate_eligibility(application("2018-03-01", [salaried("2018-03-01", None)], "RNCP17992"), rules)
+    duration = check(verdict, "E2")
+    assert duration.outcome is Outcome.FAIL and "1 jour" in duration.detail and "il manque 11 mois" in duration.detail
+
+
+@pytest.mark.parametrize("received, due", [("2015-10-31", "2015-12-31"), ("2016-10-15", "2016-12-15"), ("2016-12-31", "2017-02-28"),
+                                           ("2015-08-31", "2015-10-31")])
+def test_the_answer_is_due_two_calendar_months_later_even_at_a_month_end(rules, received, due):
+    verdict = evaluate_eligibility(application(received, [salaried("2008-01-01", "2014-06-30")]), rules)
+    assert verdict.answer_due_on == D(due)
+
+
+def test_a_day_before_any_rule_is_unknown_never_a_pass(rules):
+    verdict = evaluate_eligibility(application("2002-01-17", [salaried("1995-01-01", "2001-12-31")]), rules)
+    assert verdict.eligible is not True
+    assert any(c.outcome is Outcome.UNKNOWN for c in verdict.checks)

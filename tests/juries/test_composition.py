@@ -264,14 +264,14 @@ def test_api_checks_a_jury(client, make_user, login):
 
 # --- REG after the registration's end, within the fiche's award limit (DATE_LIMITE_DELIVRANCE) ---------------
 
-def rules_where(tmp_path, fiche: str, old: str, new: str):
-    """The project's rules, copied, with one change to one certification file."""
+def rules_where(tmp_path, fiche: str, old: str, new: str, count: int = 1):
+    """The project's rules, copied, with one change (``count`` times, -1: everywhere) to one certification file."""
     target = tmp_path / "rules"
     shutil.copytree(Path(__file__).resolve().parents[2] / "rules", target)
     path = target / "certifications" / fiche
     text = path.read_text(encoding="utf-8")
     assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
     return load_rules(target)
 
 

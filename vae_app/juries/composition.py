@@ -371,10 +371,15 @@ def check_composition(jury: Jury, rules: RuleBook) -> Report:
         report.add("REG", PASS, f"{cert.code} est enregistrée au RNCP le {jury.on:%d/%m/%Y}.",
                    f"{cert.code} is registered in the RNCP on {jury.on.isoformat()}.", req.registration.source)
     route = req.route_state
-    if route is None or not route.open:
+    if route is None:
+        report.add("ROUTE", UNKNOWN, f"Les règles de {cert.code} ne disent pas si la voie « {jury.route.french} » est ouverte le "
+                                     f"{jury.on:%d/%m/%Y} : le jury ne peut pas être vérifié.",
+                   f"The rules of {cert.code} do not say whether the route '{jury.route.value}' is open on {jury.on.isoformat()}: "
+                   "the jury cannot be checked.", cert.path)
+    elif not route.open:
         report.add("ROUTE", FAIL, f"La voie « {jury.route.french} » n'est pas ouverte pour {cert.code} le {jury.on:%d/%m/%Y}.",
                    f"The route '{jury.route.value}' is not open for {cert.code} on {jury.on.isoformat()}.",
-                   route.entry.source if route else cert.path)
+                   route.entry.source)
     elif req.jury is None or not req.jury.structured:
         report.add("STRUCT", UNKNOWN,
                    f"Composition non structurée pour {cert.code} ({jury.route.short_french}) : seul le texte de la fiche est connu ; structurez les sièges dans les règles. Texte : « {(req.jury.text if req.jury else '') or '—'} »",

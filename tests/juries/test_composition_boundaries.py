@@ -1,0 +1,119 @@
+"""Legal outcomes pinned at their boundaries (issue 18): a share at exactly its threshold, a quarter of
+professionals at 1/4 and at 1/7, a J3 or J4 jury that fully passes, J4's two members, one qualified member and
+one chair, minimum and maximum sizes, a closed route, an unknown certification, a day or a route without any rule."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from vae_app.certifications.vocabulary import AccessRoute
+from vae_app.juries.composition import FAIL, PASS, UNKNOWN, Jury, Member, check_composition
+
+from .test_composition import rules_where
+
+D = date.fromisoformat
+
+
+def people(*specs) -> tuple[Member, ...]:
+    """``("F", "cnam_teacher", …)`` per member."""
+    return tuple(Member(f"M{i}", spec[0], frozenset(spec[1:])) for i, spec in enumerate(specs))
+
+
+def findings(jury, rules, rule=None):
+    return [f for f in check_composition(jury, rules).findings if rule is None or f.rule == rule]
+
+
+# --- a share « plus de 80 % » at exactly 80 % fails; just above passes ---------------------------------------
+
+@pytest.mark.parametrize("directors, others, outcome", [(4, 1, FAIL), (5, 0, PASS), (8, 2, FAIL), (9, 1, PASS), (6, 1, PASS), (5, 2, FAIL)])
+def test_more_than_80_percent_is_strict(rules, directors, others, outcome):
+    members = people(*[("F" if i % 2 else "M", "director_in_post") for i in range(directors)],
+                     *[("F", "askoria_trainer")] * others)
+    share = [f for f in findings(Jury("RNCP17992", AccessRoute.VAE, D("2016-03-22"), members), rules, "SHARE")]
+    assert [f.outcome for f in share] == [outcome], [f.message for f in share]
+
+
+# --- R335-8's quarter of professionals: at exactly a quarter it passes ---------------------------------------
+
+@pytest.mark.parametrize("professionals, others, outcome", [(1, 3, PASS), (1, 6, FAIL), (2, 6, PASS), (2, 5, PASS), (0, 4, FAIL)])
+def test_a_quarter_of_professionals_at_its_boundary(rules, professionals, others, outcome):
+    members = people(*[("M", "qualified_professional")] * professionals, *[("F", "cnam_teacher")] * others)
+    quarter = [f for f in findings(Jury("RNCP5385", AccessRoute.VAE, D("2016-03-15"), members), rules, "J2")
+               if "Représentants qualifiés des professions" in f.message]
+    assert [f.outcome for f in quarter] == [outcome], [f.message for f in quarter]
+
+
+# --- a J3 and a J4 jury that pass every legal finding -------------------------------------------------------
+
+def test_a_compliant_j3_jury_passes_every_legal_finding_and_counts_its_women(rules):
+    members = people(("F", "director_in_post"), ("M", "director_in_post"), ("F", "director_in_post"), ("M", "director_in_post"),
+                     ("F", "director_in_post"), ("M", "director_in_post"), ("F", "askoria_trainer"))
+    law = findings(Jury("RNCP17992", AccessRoute.VAE, D("2020-01-10"), members), rules, "J3")
+    assert law and all(f.outcome == PASS for f in law), [f.message for f in law]
+    assert any("4 femme(s), 3 homme(s)" in f.message for f in law)
+    assert any("Professionnels : 6 (au moins 2)" in f.message for f in law)
+
+
+def test_j3_needs_two_professionals_whatever_the_quarter(rules):
+    members = people(("F", "qualified_professional"), ("M", "cnam_teacher"), ("F", "cnam_teacher"))
+    law = findings(Jury("RNCP5385", AccessRoute.VAE, D("2020-01-10"), members), rules, "J3")
+    assert any(f.outcome == FAIL and "Il manque 1 représentant(s) qualifié(s)" in f.message for f in law)
+
+
+@pytest.mark.parametrize("members, president, outcome, said", [
+    (people(("F", "cnam_teacher"), ("M", "qualified_professional")), True, PASS, None),
+    (people(("F", "cnam_teacher")), True, FAIL, "1 membre(s) : 2 au moins."),
+    (people(("F", "cnam_teacher"), ("M", "qualified_professional")), False, FAIL, "Désignez un (seul) président"),
+    (people(("F", "employer_rep"), ("M", "employee_rep")), True, FAIL, "Membres qualifiés pour la certification : 0."),
+])
+def test_j4_two_members_one_qualified_and_a_chair(rules, members, president, outcome, said):
+    if president:
+        first = members[0]
+        members = (Member(first.id, first.gender, first.qualifications, "president"),) + members[1:]
+    law = [f for f in findings(Jury("RNCP5385", AccessRoute.VAE, D("2024-04-13"), members), rules, "J4") if f.topic != "gender"]
+    if outcome == PASS:
+        assert law and all(f.outcome == PASS for f in law), [f.message for f in law]
+    else:
+        assert any(f.outcome == FAIL and said in f.message for f in law), [f.message for f in law]
+
+
+# --- sizes -----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("size, outcome", [(6, FAIL), (7, PASS), (8, FAIL)])
+def test_an_exact_size_is_exact(rules, size, outcome):
+    members = people(*[("F" if i % 2 else "M", "director_in_post") for i in range(size)])
+    assert [f.outcome for f in findings(Jury("RNCP17992", AccessRoute.VAE, D("2016-03-22"), members), rules, "SIZE")] == [outcome]
+
+
+@pytest.mark.parametrize("size, outcome", [(4, FAIL), (5, PASS), (9, PASS), (10, FAIL)])
+def test_a_minimum_and_a_maximum_size(tmp_path, size, outcome):
+    book = rules_where(tmp_path, "rncp-17992.yaml", "size: {exact: 7}", "size: {min: 5, max: 9}", count=-1)
+    members = people(*[("F" if i % 2 else "M", "director_in_post") for i in range(size)])
+    size_findings = findings(Jury("RNCP17992", AccessRoute.VAE, D("2016-03-22"), members), book, "SIZE")
+    assert [f.outcome for f in size_findings] == [outcome], [f.message for f in size_findings]
+
+
+# --- what can never give a compliant report -------------------------------------------------------------
+
+def test_a_closed_route_is_never_compliant(rules):
+    jury = Jury("RNCP17992", AccessRoute.APPRENTICESHIP, D("2015-01-01"), people(("F", "director_in_post"), ("M", "director_in_post")))
+    report = check_composition(jury, rules)
+    assert report.compliant is False and any(f.rule == "ROUTE" and f.outcome == FAIL for f in report.findings)
+
+
+def test_an_unknown_certification_is_never_compliant(rules):
+    report = check_composition(Jury("RNCP1", AccessRoute.VAE, D("2016-03-15"), people(("F", "cnam_teacher"))), rules)
+    assert report.compliant is False and [f.rule for f in report.findings] == ["CERT"]
+
+
+def test_a_day_before_any_jury_law_is_unknown_never_a_pass(rules):
+    report = check_composition(Jury("RNCP5385", AccessRoute.VAE, D("2002-04-27"), people(("F", "cnam_teacher"))), rules)
+    assert any(f.rule == "LAW" and f.outcome == UNKNOWN for f in report.findings)
+    assert report.compliant is not True
+
+
+def test_a_route_the_rules_say_nothing_of_is_unknown_never_a_pass(rules):
+    """The rules check refuses gaps in a route's history: the only days it says nothing of are before its start."""
+    report = check_composition(Jury("RNCP5385", AccessRoute.VAE, D("1992-12-31"), people(("F", "cnam_teacher"))), rules)
+    assert any(f.rule == "ROUTE" and f.outcome == UNKNOWN for f in report.findings) and report.compliant is not True
