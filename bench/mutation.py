@@ -34,6 +34,9 @@ COMPARISONS = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.G
                ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is}
 OUTCOMES = {"PASS": "FAIL", "FAIL": "PASS", "UNKNOWN": "PASS"}
 RECORDERS = {"add", "append", "extend"}  # report.add(...), checks.append(...): removing one drops a finding
+# Functions that only word what the engine decided (an error's reason, a duration in words): their mutants are
+# counted with the message-only ones.
+MESSAGE_FUNCTIONS = {"_reason", "describe_years", "_fmt"}
 
 
 @dataclass
@@ -153,10 +156,14 @@ def mutants_of(path: Path) -> list[Mutant]:
 
 def _collect(tree: ast.Module) -> list:
     skip = _docstring_lines(tree)
+    wording = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name in MESSAGE_FUNCTIONS:
+            wording.update(range(node.lineno, node.end_lineno + 1))
     visitor = _Sites()
     visitor.visit(tree)
-    # Annotations and dataclass defaults are not behaviour; constants in docstrings are skipped too.
-    return [s for s in visitor.sites if getattr(s[0], "lineno", 0) not in skip]
+    return [(node, kind, what, in_fstring or getattr(node, "lineno", 0) in wording) for node, kind, what, in_fstring in visitor.sites
+            if getattr(node, "lineno", 0) not in skip]
 
 
 def _workspace(base: Path) -> Path:

@@ -574,3 +574,83 @@ def test_a_day_before_any_rule_is_unknown_never_a_pass(rules):
     verdict = evaluate_eligibility(application("2002-01-17", [salaried("1995-01-01", "2001-12-31")]), rules)
     assert verdict.eligible is not True
     assert any(c.outcome is Outcome.UNKNOWN for c in verdict.checks)
+
+
+# --- plausibility, at its boundaries (policy Q-PLAUSIBLE) -------------------------------------------------
+
+from vae_app.certifications.eligibility import implausible, implausible_birth_date  # noqa: E402
+
+
+@pytest.mark.parametrize("birth, refused", [("2002-03-01", False), ("2002-03-02", True), ("1980-01-01", False)])
+def test_a_birth_date_must_precede_the_receipt_by_fourteen_years(rules, birth, refused):
+    """Received 2016-03-01: born on 2002-03-01 the applicant is 14 that day (accepted); a day later, refused."""
+    assert (implausible_birth_date(D(birth), D("2016-03-01"), rules.law) is not None) is refused
+
+
+@pytest.mark.parametrize("birth", ["2016-03-01", "2016-03-02"])
+def test_a_birth_date_on_or_after_the_receipt_is_refused(rules, birth):
+    assert "doit précéder" in implausible_birth_date(D(birth), D("2016-03-01"), rules.law)
+
+
+@pytest.mark.parametrize("start, end, fields", [
+    ("2015-01-01", "2014-12-31", {"end"}),            # ends before it starts
+    ("2016-03-02", None, {"start"}),                  # starts after the receipt
+    ("2016-03-01", "2016-03-01", set()),              # the receipt day itself
+    ("1956-03-01", "1960-01-01", set()),              # exactly 60 years before the receipt (birth date unknown)
+    ("1956-02-29", "1960-01-01", {"start"}),          # a day more
+])
+def test_a_period_that_cannot_be_true_is_refused_on_its_field(rules, start, end, fields):
+    period = Experience(X.SALARIED, D(start), D(end) if end else None, related=True)
+    assert {f for f, _reason in implausible(period, D("2016-03-01"), None, rules.law)} == fields
+
+
+@pytest.mark.parametrize("hours, refused", [(48 * 52, False), (48 * 52 + 1, True), (48, False)])
+def test_hours_beyond_48_a_week_over_the_period_are_refused(rules, hours, refused):
+    """2015-01-01 → 2015-12-30: 364 days, exactly 52 weeks: 2,496 hours at most."""
+    period = Experience(X.SALARIED, D("2015-01-01"), D("2015-12-30"), hours=hours, related=True)
+    assert bool(implausible(period, D("2016-03-01"), None, rules.law)) is refused
+
+
+def test_a_period_before_the_applicant_turned_14_is_refused(rules):
+    period = Experience(X.SALARIED, D("2001-06-01"), D("2003-01-01"), related=True)
+    assert {f for f, _r in implausible(period, D("2016-03-01"), D("1988-01-01"), rules.law)} == {"start"}   # 14 on 2002-01-01
+    later = Experience(X.SALARIED, D("2002-01-01"), D("2003-01-01"), related=True)
+    assert implausible(later, D("2016-03-01"), D("1988-01-01"), rules.law) == []
+
+
+def test_an_impossible_period_is_never_counted_and_the_verdict_says_so(rules):
+    verdict = evaluate_eligibility(application("2016-03-01", [salaried("2010-01-01", "2016-02-28"),
+                                                              salaried("2017-01-01", "2017-06-30")]), rules)
+    assert any(c.outcome is Outcome.UNKNOWN and "impossible" in c.detail for c in verdict.checks)
+
+
+# --- unknown where a fact is missing, never a pass ---------------------------------------------------------
+
+def test_periods_whose_relation_is_not_said_make_the_duration_unknown_when_they_would_decide(rules):
+    said = salaried("2013-01-01", "2014-12-31")
+    unsaid = salaried("2010-01-01", "2012-12-31", related=None)
+    verdict = evaluate_eligibility(application("2015-03-01", [said, unsaid]), rules)
+    assert check(verdict, "E1").outcome is Outcome.UNKNOWN and verdict.eligible is None
+    enough = evaluate_eligibility(application("2015-03-01", [salaried("2011-01-01", "2014-12-31"), unsaid]), rules)
+    assert check(enough, "E1").outcome is Outcome.PASS
+
+
+def test_with_no_minimum_only_unsaid_periods_give_unknown_and_none_give_a_failure(rules):
+    unsaid = evaluate_eligibility(application("2024-03-01", [salaried("2023-01-01", "2023-06-30", related=None)], "RNCP17992"), rules)
+    assert check(unsaid, "E3").outcome is Outcome.UNKNOWN
+    unrelated = evaluate_eligibility(application("2024-03-01", [salaried("2023-01-01", "2023-06-30", related=False)], "RNCP17992"), rules)
+    assert check(unrelated, "E3").outcome is Outcome.FAIL
+
+
+def test_a_period_after_the_day_judged_is_ignored_and_said_so(rules):
+    periods = [salaried("2008-01-01", "2011-12-31"), salaried("2013-01-01", "2015-12-31")]
+    verdict = evaluate_eligibility(application("2016-03-01", periods), rules, on=D("2012-06-01"))
+    assert "Postérieures à la réception, ignorées : période 2" in check(verdict, "E4").detail
+
+
+def test_training_periods_whose_relation_is_not_said_are_left_out_of_the_sure_count(rules):
+    periods = [Experience(X.SALARIED, D("2015-01-01"), D("2015-12-31"), hours=900, related=True),
+               Experience(X.INTERNSHIP, D("2016-01-01"), D("2016-12-31"), hours=800, related=None)]
+    verdict = evaluate_eligibility(Application("RNCP17992", AccessRoute.VAE, D("2018-01-10"), tuple(periods), ()), rules)
+    assert check(verdict, "E2").outcome is Outcome.UNKNOWN
+    assert "sans les périodes au rapport non précisé" in check(verdict, "E6T").detail
