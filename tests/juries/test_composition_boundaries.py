@@ -117,3 +117,31 @@ def test_a_route_the_rules_say_nothing_of_is_unknown_never_a_pass(rules):
     """The rules check refuses gaps in a route's history: the only days it says nothing of are before its start."""
     report = check_composition(Jury("RNCP5385", AccessRoute.VAE, D("1992-12-31"), people(("F", "cnam_teacher"))), rules)
     assert any(f.rule == "ROUTE" and f.outcome == UNKNOWN for f in report.findings) and report.compliant is not True
+
+
+# --- the report's lists, and who may hold which seat ---------------------------------------------------------
+
+def test_the_report_lists_its_failures_and_its_unknowns_apart(rules):
+    members = people(("F", "director_in_post"), (None, "director_in_post"))
+    report = check_composition(Jury("RNCP17992", AccessRoute.VAE, D("2020-01-10"), members), rules)
+    assert report.failures() and all(f.outcome == FAIL for f in report.failures())
+    assert report.unknowns() and all(f.outcome == UNKNOWN for f in report.unknowns())
+    assert report.compliant is False
+
+
+def test_a_member_given_a_seat_the_rules_do_not_have_is_refused_by_name(rules):
+    members = list(people(*[("F" if i % 2 else "M", "director_in_post") for i in range(6)], ("F", "askoria_trainer")))
+    members[0] = Member("M0", "M", frozenset({"director_in_post"}), "treasurer", "Jean Dupont")
+    findings_ = findings(Jury("RNCP17992", AccessRoute.VAE, D("2016-03-22"), tuple(members)), rules, "ROLE")
+    assert any(f.outcome == FAIL and "Jean Dupont : siège inconnu « treasurer »" in f.message for f in findings_), findings_
+
+
+def test_a_member_placed_on_a_seat_holds_only_that_seat(rules):
+    """On a CNAM jury the president's seat asks the CNAM's administrator: a teacher put there does not hold it."""
+    members = [Member("P1", "F", frozenset({"cnam_teacher"}), "president", "Anne Martin")]
+    members += [Member(f"T{i}", "M" if i % 2 else "F", frozenset({"cnam_teacher", "pedagogical_head"})) for i in range(4)]
+    members += [Member(f"Q{i}", "F" if i else "M", frozenset({"qualified_professional"})) for i in range(2)]
+    report = check_composition(Jury("RNCP5385", AccessRoute.VAE, D("2016-03-15"), tuple(members)), rules)
+    assert any(f.rule == "ROLE" and f.outcome == FAIL and "Anne Martin ne peut pas occuper le siège" in f.message
+               for f in report.findings)
+    assert any(f.rule == "SEATS" and f.outcome == FAIL for f in report.findings)
