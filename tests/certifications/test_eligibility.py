@@ -654,3 +654,52 @@ def test_training_periods_whose_relation_is_not_said_are_left_out_of_the_sure_co
     verdict = evaluate_eligibility(Application("RNCP17992", AccessRoute.VAE, D("2018-01-10"), tuple(periods), ()), rules)
     assert check(verdict, "E2").outcome is Outcome.UNKNOWN
     assert "sans les périodes au rapport non précisé" in check(verdict, "E6T").detail
+
+
+# --- what each check says when it has nothing, or nothing more, to count --------------------------------
+
+def test_a_file_without_any_period_fails_on_activity_and_says_so(rules):
+    verdict = evaluate_eligibility(application("2016-03-01", []), rules)
+    activity = check(verdict, "E5")
+    assert activity.outcome is Outcome.FAIL and "Aucune période d'expérience déclarée" in activity.detail
+
+
+def test_periods_all_declared_unrelated_fail_the_relation_and_say_so(rules):
+    verdict = evaluate_eligibility(application("2016-03-01", [salaried("2010-01-01", "2015-12-31", related=False)]), rules)
+    relation = check(verdict, "REL")
+    assert relation.outcome is Outcome.FAIL and "Aucune période déclarée en rapport direct" in relation.detail
+    assert "Sans rapport déclaré, non comptées : période 1" in relation.detail
+
+
+def test_between_2016_08_10_and_2017_09_30_a_training_period_is_an_activity_but_set_aside_and_named(rules):
+    periods = [salaried("2010-01-01", "2015-12-31"), salaried("2009-01-01", "2009-06-30", status=X.INTERNSHIP)]
+    verdict = evaluate_eligibility(application("2017-03-01", periods, "RNCP17992"), rules)
+    training = check(verdict, "E8")
+    assert training.outcome is Outcome.PASS and "Exclues : période 2" in training.detail
+    alone = evaluate_eligibility(application("2017-03-01", [salaried("2010-01-01", "2015-12-31")], "RNCP17992"), rules)
+    assert "Aucune période concernée" in check(alone, "E8").detail
+
+
+def test_registration_between_two_periods_and_before_the_first_are_named(rules):
+    before = evaluate_eligibility(application("2007-10-12", [salaried("2000-01-01", "2007-06-30")], "RNCP17992"), rules)
+    assert check(before, "REG").outcome is Outcome.FAIL and "pas encore enregistrée (à partir du 13/10/2007)" in check(before, "REG").detail
+    after = evaluate_eligibility(application("2018-04-29", [salaried("2010-01-01", "2017-06-30")], "RNCP17992"), rules)
+    assert "son enregistrement a pris fin le 28/04/2018" in check(after, "REG").detail
+    assert "Certification suivante : RNCP30382" in check(after, "REG").detail
+
+
+def test_a_route_that_opens_later_says_when(rules):
+    verdict = evaluate_eligibility(application("2010-05-01", [salaried("2000-05-01", "2010-04-30")], "RNCP17992"), rules)
+    assert "Elle ouvre le 01/01/2011" in check(verdict, "ROUTE").detail
+
+
+def test_before_the_filing_limit_existed_there_was_none(rules):
+    verdict = evaluate_eligibility(application("2002-04-27", [salaried("1995-01-01", "2001-12-31")],
+                                               others=[OtherApplication("RNCP5385", D("2002-01-10"))]), rules)
+    assert check(verdict, "R1").outcome is Outcome.PASS and "Pas de limite de dépôt" in check(verdict, "R1").detail
+
+
+def test_an_earlier_application_set_aside_by_r2_is_named_with_its_reason(rules):
+    others = [OtherApplication("RNCP17992", D("2024-01-05"), blocs_only=True, refiling_after_lapse=False)]
+    r1 = _r1(rules, "2024-03-01", others)
+    assert r1.outcome is Outcome.PASS and "Ne comptent pas : RNCP17992 (05/01/2024), qui ne visait que des blocs" in r1.detail
