@@ -28,7 +28,8 @@ ENGINES = {
     "eligibility": ("vae_app/certifications/eligibility.py",
                     ["tests/certifications/test_eligibility.py", "tests/certifications/test_silence.py"], None),
     "composition": ("vae_app/juries/composition.py",
-                    ["tests/juries/test_composition.py", "tests/juries/test_composition_boundaries.py"], None),
+                    ["tests/juries/test_composition.py", "tests/juries/test_composition_boundaries.py",
+                     "tests/juries/test_jury_file.py"], None),
     "validity": ("vae_app/components/validity.py", ["tests/components/test_validity.py"], "expiry or february or validity"),
 }
 COMPARISONS = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq, ast.NotEq: ast.Eq,
