@@ -64,22 +64,6 @@ def register_template_helpers(app) -> None:
         return "—" if value is None else format_percent(value)
 
     @app.template_global()
-    def plan_seat_label(run, session: dict, assignment: str) -> str:
-        """The name of a seat in a proposed plan's session (« Président », « Enseignants du Cnam »), from the rules."""
-        from ..certifications.vocabulary import AccessRoute
-        from ..juries.requirement import jury_requirement
-
-        routes = {c["id"]: c.get("route") for c in run.problem.get("candidates", [])}
-        starts = {s["id"]: s["start"] for s in run.problem.get("slots", [])}
-        route = next((routes[c] for c in session.get("candidates", []) if routes.get(c)), None)
-        try:
-            requirement = jury_requirement(get_rules(), session["certification"], AccessRoute(route),
-                                           datetime.fromisoformat(starts[session["slot"]]).date())
-        except (KeyError, ValueError):
-            return ""
-        return requirement.seat_label(assignment, current_language()) or ""
-
-    @app.template_global()
     def certification_title(code: str, on: date | None = None) -> str:
         rules = get_rules().certification(code)
         return rules.title_on(on or clock.today())

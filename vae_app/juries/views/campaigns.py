@@ -3,7 +3,7 @@ cancellation, the plan's review, export and application as draft sessions."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,6 +11,8 @@ from flask_login import current_user
 
 from ... import clock
 from ...auth.permissions import role_required
+from ...certifications.registry import get_rules
+from ...web.i18n import current_language
 from ...database import unit_of_work, write_while_reading
 from ...web.errors import form_page, on_refusal
 from ...web.forms import ConfirmForm
@@ -21,10 +23,15 @@ from ..planning import campaign
 from . import STAFF, certifier_in_scope, own
 
 
+def _liveness_limits() -> tuple:
+    """(real time now, the silence after which a running run is given up, the wait after which a queued one is)."""
+    settings = current_app.config
+    return clock.wall_now(), timedelta(seconds=settings["VAE_PLANNER_SILENCE"]), timedelta(seconds=settings["VAE_PLANNER_TIMEOUT"])
+
+
 def _dead_runs_given_up(certifier_id: int) -> None:
     """A run whose worker is gone is not shown « en cours » for ever: found on reading, it is marked failed."""
-    settings = current_app.config
-    limits = clock.wall_now(), timedelta(seconds=settings["VAE_PLANNER_SILENCE"]), timedelta(seconds=settings["VAE_PLANNER_TIMEOUT"])
+    limits = _liveness_limits()
     if any(ops.given_up(run, *limits) for run in queries.live_runs(certifier_id)):
         with write_while_reading():
             ops.fail_dead_runs(certifier_id, *limits)
@@ -63,16 +70,38 @@ def campaign_run(run_id: int):
         _dead_runs_given_up(run.certifier_id)
     template = "juries/_campaign_progress.html" if request.headers.get("HX-Request") else "juries/campaign.html"
     return render_template(template, run=run, members={m["id"]: m for m in run.problem["members"]},
-                           slots={s["id"]: s for s in run.problem["slots"]}, confirm_form=ConfirmForm(formdata=None))
+                           slots={s["id"]: s for s in run.problem["slots"]}, seat_names=_seat_names(run),
+                           confirm_form=ConfirmForm(formdata=None))
+
+
+def _seat_names(run: PlanningRun) -> list[dict[str, str]]:
+    """For each proposed session, its seats as people name them (« Président », « Enseignants du Cnam »), read once."""
+    from ...certifications.vocabulary import AccessRoute
+    from ..requirement import jury_requirement
+
+    if not run.plan:
+        return []
+    rules, lang = get_rules(), current_language()
+    routes = {c["id"]: c.get("route") for c in run.problem.get("candidates", [])}
+    starts = {s["id"]: s["start"] for s in run.problem.get("slots", [])}
+    names = []
+    for session in run.plan["sessions"]:
+        route = next((routes[c] for c in session.get("candidates", []) if routes.get(c)), None)
+        try:
+            requirement = jury_requirement(rules, session["certification"], AccessRoute(route),
+                                           datetime.fromisoformat(starts[session["slot"]]).date())
+        except (KeyError, ValueError):
+            names.append({})
+            continue
+        names.append({m["role"]: requirement.seat_label(m["role"], lang) or "" for m in session["members"]})
+    return names
 
 
 @role_required(*STAFF)
 def cancel_campaign(run_id: int):
     run = own(PlanningRun, run_id)
-    settings = current_app.config
     with unit_of_work():
-        ops.fail_dead_runs(run.certifier_id, clock.wall_now(), timedelta(seconds=settings["VAE_PLANNER_SILENCE"]),
-                           timedelta(seconds=settings["VAE_PLANNER_TIMEOUT"]))
+        ops.fail_dead_runs(run.certifier_id, *_liveness_limits())
         cancelled = ops.cancel_run(current_user, run)
     if run.status is RunStatus.FAILED:
         flash(_("Ce calcul s'était interrompu : il est marqué en échec, avec la raison."), "info")
