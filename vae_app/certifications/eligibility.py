@@ -631,9 +631,10 @@ def _filing_check(application: Application, law, day: date) -> Check:
     overall = limits.value["certifications_per_year"]
     # R1 forbids filing a further application: only those received before this one count against it
     earlier = [o for o in application.other_applications if o.received_on.year == year and o.received_on < application.received_on]
-    counting = [o for o in earlier if _counts_against(o, exceptions) is True]
-    unsaid = [o for o in earlier if _counts_against(o, exceptions) is None]
-    set_aside = [o for o in earlier if _counts_against(o, exceptions) is False]
+    counts = [(o, _counts_against(o, exceptions)) for o in earlier]
+    counting = [o for o, c in counts if c is True]
+    unsaid = [o for o, c in counts if c is None]
+    set_aside = [o for o, c in counts if c is False]
     refusal = _over_limit(application, counting, per_cert, overall)
     if refusal:
         return Check(limits.id, Outcome.FAIL, refusal, limits.source)
