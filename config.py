@@ -36,7 +36,7 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = timedelta(days=30)  # and the life of the device's token behind it
-    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 32 * 1024 * 1024  # read whole so a too-large file is refused beside its field (each file: 10 Mo); beyond this, a 413
     VAE_API_TOKEN_HOURS = 12
     VAE_REMINDER_DAYS = (180, 90, 30)
     VAE_RETENTION_YEARS = 5  # finished files are anonymised after this many years without change
