@@ -427,6 +427,7 @@ class LawRules:
     rules: dict[str, LawRule]
     qualifications: dict[str, dict]
     training_statuses: frozenset[str]
+    award_after_registration: dict
 
     @classmethod
     def from_raw(cls, raw: dict, path: str) -> "LawRules":
@@ -447,6 +448,7 @@ class LawRules:
             rules=rules,
             qualifications=raw["qualifications"],
             training_statuses=frozenset(raw["training_statuses"]["value"]),
+            award_after_registration=raw["award_after_registration"],
         )
 
     def __getitem__(self, name: str) -> LawRule:

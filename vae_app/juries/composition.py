@@ -323,13 +323,10 @@ def _check_law(jury: Jury, req: JuryRequirement, report: Report) -> None:
 # --------------------------------------------------------------------------- entry point
 
 
-AWARD_SOURCE = ("C. trav. L6113-9 (candidates declared admissible while the certification was registered may be awarded it); "
-                "RNCP export, DATE_LIMITE_DELIVRANCE")
-
-
-def _award_after_end(report: Report, jury: Jury, cert, award) -> None:
-    """REG after the registration's end, within its award limit: only for a file received while it was registered."""
-    source = f"{award.source} ; {AWARD_SOURCE}"
+def _award_after_end(report: Report, jury: Jury, cert, award, law) -> None:
+    """REG after the registration's end, within its award limit: only for a file received while it was registered
+    (law file, ``award_after_registration``)."""
+    source = f"{award.source} ; {law.award_after_registration['source']}"
     window = (f"l'enregistrement de {cert.code} a pris fin le {award.end:%d/%m/%Y} ; elle peut encore être délivrée "
               f"jusqu'au {award.award_until:%d/%m/%Y} aux candidats dont la demande a été reçue pendant l'enregistrement")
     window_en = (f"the registration of {cert.code} ended on {award.end.isoformat()}; it may still be awarded until "
@@ -362,7 +359,7 @@ def check_composition(jury: Jury, rules: RuleBook) -> Report:
     cert = req.certification
     award = cert.award_period_on(jury.on) if req.registration is None else None
     if award is not None:
-        _award_after_end(report, jury, cert, award)
+        _award_after_end(report, jury, cert, award, rules.law)
     elif req.registration is None:
         report.add("REG", FAIL, f"{cert.code} n'est pas enregistrée au RNCP le {jury.on:%d/%m/%Y} : elle ne peut pas être délivrée par ce jury.",
                    f"{cert.code} is not registered in the RNCP on {jury.on.isoformat()}: this jury cannot award it.",
