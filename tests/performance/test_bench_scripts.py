@@ -2,6 +2,7 @@
 not the machine; the figures are in the README)."""
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -50,3 +51,21 @@ def test_the_mutation_bench_mutates_an_engine_and_prints_its_score():
     result = subprocess.run([sys.executable, "bench/mutation.py", "--engine", "validity", "--limit", "2", "--workers", "1"],
                             cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert re.search(r"validity: \d+/2 mutants that change an outcome killed = [\d.]+ %", result.stdout), result.stdout + result.stderr
+
+
+def _mutation_bench():
+    spec = importlib.util.spec_from_file_location("mutation_bench", ROOT / "bench" / "mutation.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_mutant_marked_equivalent_in_the_source_is_counted_apart_with_its_reason(tmp_path):
+    bench = _mutation_bench()
+    engine = tmp_path / "engine.py"
+    engine.write_text("def rate(x):\n    return min(1, x)  # equivalent mutant: \"1 → 2\" (capped below)\n\n"
+                      "def ok(x):\n    return x > 1\n", encoding="utf-8")
+    marked = {(m.line, m.what): m.equivalent for m in bench.mutants_of(engine)}
+    assert marked[(2, "1 → 2")] == "capped below"
+    assert marked[(5, "Gt → GtE")] is None and marked[(5, "1 → 2")] is None

@@ -9,10 +9,12 @@ pass when a fact is missing), a French explanation and the rule's source.
 """
 from __future__ import annotations
 
+import bisect
 import json
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -210,9 +212,8 @@ def implausible(experience: Experience, received_on: date, birth_date: date | No
     if experience.hours is not None and experience.start <= received_on:
         last = experience.end or received_on
         if last >= experience.start:
-            weeks = ((last - experience.start).days + 1) / 7
-            most = value["max_hours_per_week"] * weeks
-            if experience.hours > most + 1e-9:
+            most = Fraction(value["max_hours_per_week"]) * ((last - experience.start).days + 1) / 7
+            if Fraction(experience.hours) > most:
                 problems.append(("hours", f"{experience.hours:g} heures sur {((last - experience.start).days + 1)} jours dépassent "
                                           f"{value['max_hours_per_week']} heures par semaine ({int(most):d} heures au plus)"))
     return problems
@@ -272,37 +273,33 @@ class Span:
     hours: float | None = None
 
 
-def counted_days(spans: Iterable[Span], full_time_hours: float, days_per_year: float) -> float:
-    """Full-time-equivalent days of experience, overlaps counted once.
+def counted_days(spans: Iterable[Span], full_time_hours: float, days_per_year: Fraction | float) -> Fraction:
+    """Full-time-equivalent days of experience, overlaps counted once, in exact arithmetic (a duration at its
+    legal minimum is never a rounding error away from it).
 
     A calendar period counts each of its days in full; a period with hours
-    spreads them evenly over its days (``hours / full_time_hours`` years, never
-    more than full time). Where periods overlap, a day counts at most once.
-    The result is independent of the order and never exceeds the number of
-    days covered by the periods.
+    spreads them evenly over its days (``hours / full_time_hours`` years).
+    Where periods overlap, a day counts at most once, and never more than full
+    time. The result is independent of the order and never exceeds the number
+    of days covered by the periods.
     """
-    events: dict[date, float] = {}
+    events: dict[date, Fraction] = {}
     for span in spans:
         if span.end < span.start:
             continue
         length = (span.end - span.start).days + 1
         if span.hours is None:
-            rate = 1.0
+            rate = Fraction(1)  # equivalent mutant: "1 → 2" (a day's level is capped at full time below)
         else:
-            rate = min(1.0, (span.hours / full_time_hours) * days_per_year / length)
-        if rate <= 0:
-            continue
-        events[span.start] = events.get(span.start, 0.0) + rate
+            rate = Fraction(span.hours) / Fraction(full_time_hours) * Fraction(days_per_year) / length
+        events[span.start] = events.get(span.start, Fraction(0)) + rate
         after = span.end + ONE_DAY
-        events[after] = events.get(after, 0.0) - rate
-    total = 0.0
-    level = 0.0
-    previous: date | None = None
-    for day in sorted(events):
-        if previous is not None and level > 1e-12:
-            total += min(1.0, level) * (day - previous).days
+        events[after] = events.get(after, Fraction(0)) - rate
+    days = sorted(events)
+    total, level = Fraction(0), Fraction(0)
+    for day, following in zip(days, days[1:]):
         level += events[day]
-        previous = day
+        total += min(Fraction(1), level) * (following - day).days
     return total
 
 
@@ -382,8 +379,10 @@ def _registration_check(cert: CertificationRules, day: date) -> Check:
         until = f" jusqu'au {_fmt(period.end)}" if period.end else ""
         return Check("REG", Outcome.PASS, f"{cert.code} est enregistrée au RNCP le {_fmt(day)} (du {_fmt(period.start)}{until}).", period.source)
     sources = " ; ".join(p.source for p in cert.registration)
-    before = [p for p in cert.registration if p.end and p.end < day]
-    after = [p for p in cert.registration if p.start > day]
+    # No registration covers the day: those that began by then have all ended.
+    periods = sorted(cert.registration, key=lambda p: p.start)
+    split = bisect.bisect_right([p.start for p in periods], day)
+    before, after = periods[:split], periods[split:]
     if after and before:
         why = f"entre deux enregistrements (fin le {_fmt(before[-1].end)}, reprise le {_fmt(after[0].start)})"
     elif after:
@@ -402,8 +401,8 @@ def _route_check(cert: CertificationRules, route: AccessRoute, day: date) -> Che
         return Check("ROUTE", Outcome.UNKNOWN, f"Les règles de {cert.code} ne disent pas si la voie {label} est ouverte le {_fmt(day)}.", cert.path)
     if state.open:
         return Check("ROUTE", Outcome.PASS, f"La voie {label} est ouverte pour {cert.code} depuis le {_fmt(state.since)}.", state.entry.source)
-    history = cert.routes[route]
-    later = [e for e in history.entries if e.start > day and e.value.get("open")]
+    entries = cert.routes[route].entries
+    later = [e for e in entries[entries.index(state.entry) + 1:] if e.value.get("open")]
     hint = f" Elle ouvre le {_fmt(later[0].start)}." if later else ""
     return Check("ROUTE", Outcome.FAIL, f"La voie {label} n'est pas ouverte pour {cert.code} le {_fmt(day)}.{hint}", state.entry.source)
 
@@ -415,7 +414,7 @@ def _sort_periods(application: Application, law, day: date) -> tuple[_Periods, l
     relation = law["direct_relation"].at(day)
     training_statuses = law.training_statuses
     result = _Periods()
-    not_counted, training_excluded, unrelated, undeclared, future, impossible = [], [], [], [], [], []
+    not_counted, training_excluded, unrelated, undeclared, related, future, impossible = [], [], [], [], [], [], []
     for index, exp in enumerate(application.experiences):
         when = f"du {_fmt(exp.start)} au {_fmt(exp.end)}" if exp.end else f"depuis le {_fmt(exp.start)}"
         label = f"période {index + 1} ({exp.status.french.lower()}, {when})"
@@ -426,18 +425,16 @@ def _sort_periods(application: Application, law, day: date) -> tuple[_Periods, l
         if exp.start > day:
             future.append(label)
             continue
-        if activities is None:
-            result.maybe.append((index, exp))
-            continue
-        allowed = activities.value.get("any_status") or exp.status.value in activities.value.get("statuses", [])
-        if not allowed:
-            not_counted.append(label)
-            continue
-        is_training = exp.status.value in training_statuses and training is not None
-        if is_training and not training.value["counts"]:
-            training_excluded.append(label)
-            continue
-        conditional = is_training and len(training.value) > 1  # counted under a condition on the whole file (E6T)
+        conditional = False  # a training period, counted under the training rule of the whole file (E6T)
+        if activities is not None:
+            allowed = activities.value.get("any_status") or exp.status.value in activities.value.get("statuses", [])
+            if not allowed:
+                not_counted.append(label)
+                continue
+            conditional = exp.status.value in training_statuses and training is not None
+            if conditional and not training.value["counts"]:
+                training_excluded.append(label)
+                continue
         if relation is not None and relation.value["required"]:
             if exp.related is False:
                 unrelated.append(label)
@@ -446,7 +443,11 @@ def _sort_periods(application: Application, law, day: date) -> tuple[_Periods, l
                 undeclared.append(label)
                 (result.training_maybe if conditional else result.maybe).append((index, exp))
                 continue
-        (result.training if conditional else result.counted).append((index, exp))
+            related.append(label)
+        if activities is None:  # whether its activity counts is not known on that day
+            result.maybe.append((index, exp))
+        else:
+            (result.training if conditional else result.counted).append((index, exp))
     result.excluded = not_counted + training_excluded + unrelated + future
     judged = result.counted or result.maybe or result.training or result.training_maybe or unrelated
     checks = []
@@ -486,7 +487,7 @@ def _sort_periods(application: Application, law, day: date) -> tuple[_Periods, l
             detail = "Seules les activités en rapport direct avec la certification comptent."
             if unrelated:
                 detail += f" Sans rapport déclaré, non comptées : {', '.join(unrelated)}."
-            outcome = Outcome.PASS if (result.counted or result.training) else Outcome.FAIL
+            outcome = Outcome.PASS if related else Outcome.FAIL
             if outcome is Outcome.FAIL:
                 detail += " Aucune période déclarée en rapport direct."
             checks.append(Check(relation.id, outcome, detail, relation.source))
@@ -508,27 +509,23 @@ def _measure(law, day: date, required_years: float, periods: _Periods):
     method = law["experience_duration"].at(day)
     spans = _spans(periods.counted + periods.maybe + periods.training + periods.training_maybe, day)
     anchor = min((span.start for span in spans), default=day)
-    required_days = year_days(anchor, int(required_years)) if required_years else 0
-    per_year = required_days / required_years if required_years else year_days(anchor)
+    required_days = year_days(anchor, int(required_years))
+    per_year = Fraction(required_days) / Fraction(required_years) if required_years else Fraction(year_days(anchor))
     return method.value["full_time_hours_per_year"], required_days, per_year, law["training_periods_count"].at(day)
 
 
-def _with_training(outside, training, day: date, hours_per_year: float, required_days: float, per_year: float, rule) -> tuple[float, bool | None]:
-    """Full-time days of ``outside`` and ``training`` together under the training rule (E6T), and whether the
-    training periods counted in full (None: capped)."""
+def _with_training(outside, training, day: date, hours_per_year: float, required_days: int, per_year: Fraction, rule) -> Fraction:
+    """Full-time days of ``outside`` and ``training`` together under the training rule in force (E6T): training
+    periods count only while the other activities last longer, or up to a share of the minimum duration."""
     base = counted_days(_spans(outside, day), hours_per_year, per_year)
-    if not training:
-        return base, True
     together = counted_days(_spans(outside + training, day), hours_per_year, per_year)
-    value = rule.value if rule is not None else {}
-    if value.get("only_while_outside_longer"):
+    if rule.value.get("only_while_outside_longer"):
         own = counted_days(_spans(training, day), hours_per_year, per_year)
-        return (together, True) if base > own + 1e-9 else (base, False)
-    share = value.get("max_share_of_minimum")
+        return together if base > own else base
+    share = rule.value.get("max_share_of_minimum")
     if share is not None:
-        cap = share * required_days
-        return (together, True) if together - base <= cap + 1e-9 else (base + cap, None)
-    return together, True
+        return min(together, base + Fraction(share) * required_days)
+    return together
 
 
 def _duration_check(periods: _Periods, law, day: date) -> tuple[Check, float | None]:
@@ -538,29 +535,30 @@ def _duration_check(periods: _Periods, law, day: date) -> tuple[Check, float | N
         return Check("E?", Outcome.UNKNOWN, f"Aucune règle de durée minimale le {_fmt(day)}.", law.path), None
     required_years = minimum.value["years"]
     hours_per_year, required_days, per_year, training_rule = _measure(law, day, required_years, periods)
-    sure, _ = _with_training(periods.counted, periods.training, day, hours_per_year, required_days, per_year, training_rule)
+    sure = _with_training(periods.counted, periods.training, day, hours_per_year, required_days, per_year, training_rule)
     possible = max(
         _with_training(periods.counted + periods.maybe, periods.training + periods.training_maybe, day, hours_per_year,
-                       required_days, per_year, training_rule)[0],
+                       required_days, per_year, training_rule),
         _with_training(periods.counted + periods.maybe, periods.training, day, hours_per_year, required_days, per_year,
-                       training_rule)[0])
+                       training_rule))
     counted_text = describe_years(sure, per_year)
     how = (f"périodes fusionnées, chevauchements comptés une fois ; heures converties à raison de {hours_per_year} h par an, "
            "sinon durée calendaire : une année court d'un jour à la veille de son anniversaire")
     if required_years == 0:
         if sure > 0:
-            return Check(minimum.id, Outcome.PASS, f"Pas de durée minimale le {_fmt(day)} : une activité en rapport direct suffit ({counted_text} comptés).", minimum.source), sure / per_year
+            return Check(minimum.id, Outcome.PASS, f"Pas de durée minimale le {_fmt(day)} : une activité en rapport direct suffit ({counted_text} comptés).", minimum.source), float(sure / per_year)
         outcome = Outcome.UNKNOWN if possible > 0 else Outcome.FAIL
         return Check(minimum.id, outcome, f"Pas de durée minimale le {_fmt(day)}, mais aucune activité en rapport direct n'est établie.", minimum.source), 0.0
     need = f"{required_years:g} an{'s' if required_years > 1 else ''}"
-    if sure + 1e-9 >= required_days:
-        return Check(minimum.id, Outcome.PASS, f"Durée requise : {need} ; durée comptée : {counted_text} ({how}).", minimum.source), sure / per_year
-    if possible + 1e-9 >= required_days:
+    years = float(sure / per_year)
+    if sure >= required_days:
+        return Check(minimum.id, Outcome.PASS, f"Durée requise : {need} ; durée comptée : {counted_text} ({how}).", minimum.source), years
+    if possible >= required_days:
         return Check(minimum.id, Outcome.UNKNOWN,
                      f"Durée requise : {need} ; durée établie : {counted_text}, {describe_years(possible, per_year)} si les périodes au rapport non précisé comptent.",
-                     minimum.source), sure / per_year
+                     minimum.source), years
     missing = describe_years(required_days - sure, per_year)
-    return Check(minimum.id, Outcome.FAIL, f"Durée requise : {need} ; durée comptée : {counted_text} ({how}) ; il manque {missing}.", minimum.source), sure / per_year
+    return Check(minimum.id, Outcome.FAIL, f"Durée requise : {need} ; durée comptée : {counted_text} ({how}) ; il manque {missing}.", minimum.source), years
 
 
 def _training_check(periods: _Periods, law, day: date) -> Check | None:
@@ -572,18 +570,19 @@ def _training_check(periods: _Periods, law, day: date) -> Check | None:
     hours_per_year, required_days, per_year, _rule = _measure(law, day, minimum.value["years"], periods)
     outside = counted_days(_spans(periods.counted, day), hours_per_year, per_year)
     training = counted_days(_spans(periods.training, day), hours_per_year, per_year)
-    _total, full = _with_training(periods.counted, periods.training, day, hours_per_year, required_days, per_year, rule)
+    total = _with_training(periods.counted, periods.training, day, hours_per_year, required_days, per_year, rule)
+    together = counted_days(_spans(periods.counted + periods.training, day), hours_per_year, per_year)
     figures = f"activités hors formation : {describe_years(outside, per_year)} ; périodes de formation : {describe_years(training, per_year)}"
     if rule.value.get("only_while_outside_longer"):
         said = ("Les périodes de formation en milieu professionnel comptent, car les autres activités durent plus longtemps"
-                if full else "Les périodes de formation en milieu professionnel ne comptent pas : elles ne comptent que si les "
-                             "autres activités durent plus longtemps au total")
+                if total == together else "Les périodes de formation en milieu professionnel ne comptent pas : elles ne "
+                                          "comptent que si les autres activités durent plus longtemps au total")
     else:
-        share = rule.value["max_share_of_minimum"]
+        share = Fraction(rule.value["max_share_of_minimum"])
         cap = describe_years(share * required_days, per_year)
         said = (f"Les périodes de formation en milieu professionnel comptent, dans la limite de {cap} (la moitié de la durée minimale)"
-                if share == 0.5 else f"Les périodes de formation en milieu professionnel comptent, dans la limite de {cap}")
-        if full is None:
+                if share == Fraction(1, 2) else f"Les périodes de formation en milieu professionnel comptent, dans la limite de {cap}")
+        if total < together:
             said += " : cette limite est atteinte"
     if periods.training_maybe:
         said += " (sans les périodes au rapport non précisé)"
