@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 
 from vae_app.certifications.vocabulary import AccessRoute
-from vae_app.juries.composition import FAIL, PASS, UNKNOWN, Jury, Member, check_composition
+from vae_app.juries.composition import FAIL, PASS, UNKNOWN, Jury, JuryCandidate, Member, Tie, check_composition
 
-from .test_composition import rules_where
+from .test_composition import award_rules, rules_where  # noqa: F401 (a fixture)
 
 D = date.fromisoformat
 
@@ -145,3 +145,130 @@ def test_a_member_placed_on_a_seat_holds_only_that_seat(rules):
     assert any(f.rule == "ROLE" and f.outcome == FAIL and "Anne Martin ne peut pas occuper le siège" in f.message
                for f in report.findings)
     assert any(f.rule == "SEATS" and f.outcome == FAIL for f in report.findings)
+
+
+# --- seats: a member's role binds them; a matching that is not maximal would leave a seat empty ---------------
+
+def cnam_vae_jury(*extra_first: Member, president_role: str | None = None) -> list[Member]:
+    """A full RNCP 5385 VAE jury: the CNAM's administrator, a pedagogical head, three CNAM teachers, two professionals."""
+    members = list(extra_first)
+    members += [Member("P", "F", frozenset({"cnam_president"}), president_role, "Claire Petit"),
+                Member("H", "M", frozenset({"pedagogical_head"}), None, "Henri Blanc")]
+    members += [Member(f"T{i}", "F" if i % 2 else "M", frozenset({"cnam_teacher"}), None, f"Enseignant {i}") for i in range(3)]
+    members += [Member(f"Q{i}", "M" if i else "F", frozenset({"qualified_professional"}), None, f"Pro {i}") for i in range(2)]
+    return members
+
+
+def seats(report):
+    return [(f.outcome, f.message) for f in report.findings if f.rule == "SEATS"]
+
+
+def test_a_member_chosen_as_president_sits_in_the_presidents_seat_and_every_seat_is_held(rules):
+    report = check_composition(Jury("RNCP5385", AccessRoute.VAE, D("2016-03-15"), tuple(cnam_vae_jury(president_role="president"))), rules)
+    assert seats(report) == [(PASS, "Chaque siège est pourvu par un membre qualifié.")]
+    assert report.assignment["P"] == "president"
+
+
+def test_a_president_where_the_rules_have_no_presidents_seat_sits_in_an_ordinary_one(rules):
+    """RNCP 5385's continuing-education jury has no president's seat: the member chosen to chair holds a teacher's."""
+    members = (Member("A", "F", frozenset({"cnam_teacher"}), "president", "Anne Martin"),
+               Member("B", "M", frozenset({"cnam_teacher"})),
+               Member("C", "F", frozenset({"qualified_professional"})), Member("D", "M", frozenset({"qualified_professional"})))
+    report = check_composition(Jury("RNCP5385", AccessRoute.CONTINUING_EDUCATION, D("2016-03-15"), members), rules)
+    assert seats(report) == [(PASS, "Chaque siège est pourvu par un membre qualifié.")]
+    assert report.assignment["A"] == "teachers"
+
+
+def test_the_seats_are_matched_so_that_a_member_with_one_possible_seat_keeps_it(rules):
+    """X may chair or teach, Y may only chair: X must teach, whatever the order they come in."""
+    members = cnam_vae_jury()
+    members = [Member("X", "M", frozenset({"cnam_president", "cnam_teacher"}), None, "Xavier")] + \
+        [m for m in members if m.id != "T0"]
+    report = check_composition(Jury("RNCP5385", AccessRoute.VAE, D("2016-03-15"), tuple(members)), rules)
+    assert seats(report) == [(PASS, "Chaque siège est pourvu par un membre qualifié.")]
+    assert (report.assignment["X"], report.assignment["P"]) == ("teachers", "president")
+
+
+def test_a_member_given_a_seat_never_fills_another_even_when_qualified_for_it(rules):
+    """Z holds both qualifications but was given a teacher's seat; the teachers' seats are all taken: a
+    professional's seat stays empty rather than Z moving to it."""
+    members = cnam_vae_jury(Member("Z", "F", frozenset({"cnam_teacher", "qualified_professional"}), "teachers", "Zoé"))
+    members = [m for m in members if m.id != "Q1"]
+    report = check_composition(Jury("RNCP5385", AccessRoute.VAE, D("2016-03-15"), tuple(members)), rules)
+    assert report.assignment.get("Z") != "professionals"
+    assert any(outcome == FAIL and "Représentant qualifié des professions concernées" in message for outcome, message in seats(report))
+
+
+# --- shares of an empty jury, shares written « au moins », professionals at exactly their minimum -----------
+
+def test_an_empty_jury_holds_no_share_and_no_quarter(rules):
+    for certification, rule in (("RNCP17992", "SHARE"), ("RNCP5385", "J2")):
+        found = [f for f in findings(Jury(certification, AccessRoute.VAE, D("2016-03-22"), ()), rules, rule)
+                 if rule == "SHARE" or "Représentants qualifiés" in f.message]
+        assert found and all(f.outcome == FAIL for f in found), (certification, [f.message for f in found])
+
+
+@pytest.mark.parametrize("directors, others, outcome", [(4, 1, PASS), (3, 1, FAIL), (8, 2, PASS)])
+def test_a_share_of_at_least_80_percent_passes_at_exactly_80(tmp_path, directors, others, outcome):
+    rules = rules_where(tmp_path, "rncp-17992.yaml", "more_than: 0.8", "at_least: 0.8", -1)
+    members = people(*[("F" if i % 2 else "M", "director_in_post") for i in range(directors)], *[("F", "askoria_trainer")] * others)
+    share = findings(Jury("RNCP17992", AccessRoute.VAE, D("2016-03-22"), members), rules, "SHARE")
+    assert [f.outcome for f in share] == [outcome], [f.message for f in share]
+
+
+def test_j3_passes_with_exactly_two_professionals_and_one_man(rules):
+    members = people(("M", "qualified_professional"), ("F", "qualified_professional"), *[("F", "cnam_teacher")] * 5)
+    law = findings(Jury("RNCP5385", AccessRoute.VAE, D("2020-01-10"), members), rules, "J3")
+    assert any(f.outcome == PASS and f.message == "Professionnels : 2 (au moins 2)." for f in law), [f.message for f in law]
+    assert any(f.outcome == PASS and f.message == "Équilibre femmes/hommes : 6 femme(s), 1 homme(s)." for f in law)
+
+
+# --- J4: one qualified member is enough; unstructured compositions cannot be checked; one chair only --------
+
+def test_j4_passes_with_exactly_one_member_qualified_for_the_certification(rules):
+    members = (Member("A", "F", frozenset({"cnam_teacher"}), "president"), Member("B", "M", frozenset({"employer_rep"})))
+    law = [f for f in findings(Jury("RNCP5385", AccessRoute.VAE, D("2024-04-13"), members), rules, "J4")]
+    assert any(f.outcome == PASS and f.message == "Membres qualifiés pour la certification : 1." for f in law), [f.message for f in law]
+
+
+def test_j4_with_two_chairs_fails(rules):
+    members = (Member("A", "F", frozenset({"cnam_teacher"}), "president"), Member("B", "M", frozenset({"cnam_president"}), "president"))
+    law = findings(Jury("RNCP5385", AccessRoute.VAE, D("2024-04-13"), members), rules, "J4")
+    assert any(f.outcome == FAIL and "Désignez un (seul) président" in f.message for f in law)
+
+
+def test_j4_one_chair_among_members_without_a_role_passes(rules):
+    members = (Member("A", "F", frozenset({"cnam_teacher"}), "president"), Member("B", "M", frozenset({"qualified_professional"})),
+               Member("C", "F", frozenset({"cnam_teacher"})))
+    law = findings(Jury("RNCP5385", AccessRoute.VAE, D("2024-04-13"), members), rules, "J4")
+    assert any(f.outcome == PASS and f.message.startswith("Un président") for f in law), [f.message for f in law]
+
+
+def test_j4_on_an_unstructured_composition_cannot_say_who_is_qualified(tmp_path):
+    rules = rules_where(tmp_path, "rncp-17992.yaml", "composition_structured: true", "composition_structured: false")
+    members = people(("F", "director_in_post"), ("M", "director_in_post"))
+    law = findings(Jury("RNCP17992", AccessRoute.VAE, D("2024-04-13"), members), rules, "J4")
+    assert any(f.outcome == UNKNOWN and "Qualification pour la certification" in f.message for f in law), [f.message for f in law]
+
+
+# --- ties worded in English too; the award window without candidates; received on the registration's first day
+
+def test_a_tie_names_the_member_in_english_too(rules):
+    members = people(*[("F" if i % 2 else "M", "director_in_post") for i in range(6)], ("F", "askoria_trainer"))
+    members = (Member("M0", "M", frozenset({"director_in_post"}), None, "Jean Dupont"),) + members[1:]
+    jury = Jury("RNCP17992", AccessRoute.VAE, D("2018-03-22"), members, (JuryCandidate("C1", (Tie("M0", "employer"),)),))
+    tie = [f for f in check_composition(jury, rules).findings if f.candidate == "C1"]
+    assert tie and tie[0].outcome == FAIL and "Jean Dupont (the candidate's employer)" in tie[0].message_en
+
+
+def test_the_award_window_without_candidates_says_it_is_open(award_rules):
+    report = check_composition(Jury("RNCP17992", AccessRoute.VAE, D("2019-01-10"), people(("F", "director_in_post"))), award_rules)
+    reg = [f for f in report.findings if f.rule == "REG"]
+    assert [f.outcome for f in reg] == [PASS] and "peut encore être délivrée jusqu'au 28/04/2021" in reg[0].message
+
+
+def test_a_file_received_on_the_registrations_first_day_may_still_be_awarded_after_its_end(award_rules):
+    first_day = award_rules.certification("RNCP17992").registration[-1].start
+    jury = Jury("RNCP17992", AccessRoute.VAE, D("2019-01-10"), people(("F", "director_in_post")),
+                (JuryCandidate("C1", received_on=first_day),))
+    assert [(f.outcome, f.candidate) for f in check_composition(jury, award_rules).findings if f.rule == "REG"] == [(PASS, "C1")]

@@ -38,6 +38,8 @@ def test_a_good_file_is_read_whole(rules):
     ({"members": ["P1"]}, "members[0]"),
     ({"members": [{"id": "P1", "age": 40}]}, "members[0].age"),
     ({"members": [{"id": ""}]}, "members[0].id"),
+    ({"members": [{"id": "P1", "name": 5}]}, "members[0].name"),
+    ({"members": [{"id": "P1", "name": "  "}]}, "members[0].name"),
     ({"members": [{"id": "P1"}, {"id": "P1"}]}, "members[1].id"),
     ({"members": [{"id": "P1", "gender": "X"}]}, "members[0].gender"),
     ({"members": [{"id": "P1", "qualifications": "cnam_teacher"}]}, "members[0].qualifications"),

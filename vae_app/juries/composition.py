@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from fractions import Fraction
 from typing import Any, Iterable
 
 from ..certifications.rules import Place, RuleBook
@@ -105,12 +106,18 @@ class Report:
         self.findings.append(Finding(rule, outcome, message, message_en, source, candidate, topic))
 
 
-def _pct(value: float) -> str:
+def _pct(value: Fraction | float) -> str:
     return f"{round(value * 100)} %"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("s" if n > 1 and not word.endswith("s") else "")
+def _share(part: int, whole: int) -> Fraction:
+    """``part`` of ``whole`` members, exactly (no members: none of them)."""
+    return Fraction(part, whole) if whole else Fraction(0)
+
+
+def _exact(threshold: float) -> Fraction:
+    """A share written in the rules (0.8, 0.25) as the fraction it says: 4/5, never the nearest binary float."""
+    return Fraction(str(threshold))
 
 
 # --------------------------------------------------------------------------- seats
@@ -193,15 +200,15 @@ def _check_seats(jury: Jury, req: JuryRequirement, rules: RuleBook, report: Repo
         report.add("SEATS", PASS, "Chaque siège est pourvu par un membre qualifié.", "Every seat is held by a qualified member.", source)
     for share in rule.shares:
         holders = sum(1 for m in members if share.qualifications & m.qualifications)
-        ratio = holders / size if size else 0.0
+        ratio = _share(holders, size)
         label_fr = share.label.get("fr", "Part")
         label_en = share.label.get("en", label_fr)
         if share.more_than is not None:
-            ok = ratio > share.more_than
+            ok = ratio > _exact(share.more_than)
             sign, sign_en = ("> " if ok else "≤ "), ("> " if ok else "≤ ")
             threshold = share.more_than
         else:
-            ok = ratio >= share.at_least
+            ok = ratio >= _exact(share.at_least)
             sign, sign_en = ("≥ " if ok else "< "), ("≥ " if ok else "< ")
             threshold = share.at_least
         report.add("SHARE", PASS if ok else FAIL,
@@ -224,8 +231,8 @@ def _check_law(jury: Jury, req: JuryRequirement, report: Report) -> None:
     with_policy = f"{source} ; {req.professionals_source}"
     if "min_professional_share" in value:
         share = value["min_professional_share"]
-        ratio = len(pros) / size if size else 0.0
-        ok = ratio + 1e-9 >= share
+        ratio = _share(len(pros), size)
+        ok = ratio >= _exact(share)
         report.add(rid, PASS if ok else FAIL,
                    f"Représentants qualifiés des professions : {len(pros)}/{size} = {_pct(ratio)} {'≥' if ok else '<'} {_pct(share)} (un quart au moins).",
                    f"Qualified professionals: {len(pros)}/{size} = {_pct(ratio)} {'≥' if ok else '<'} {_pct(share)} (at least a quarter).",
@@ -264,10 +271,12 @@ def _check_law(jury: Jury, req: JuryRequirement, report: Report) -> None:
         report.add(rid, PASS if ok else FAIL, f"{size} membre(s) : {value['min_members']} au moins.",
                    f"{size} member(s): at least {value['min_members']}.", source)
     if value.get("min_qualified_for_certification"):
-        asked = req.jury.qualifications_asked if req.jury else frozenset()
+        asked = req.jury.qualifications_asked if req.jury is not None and req.jury.structured else frozenset()
         if not asked:
-            report.add(rid, UNKNOWN, "Qualification pour la certification : la composition n'est pas structurée, impossible de le vérifier.",
-                       "Qualified for the certification: the composition is not structured, cannot check.", source)
+            report.add(rid, UNKNOWN, "Qualification pour la certification : les règles de la certification ne disent pas quelles "
+                                     "qualifications le jury demande ; impossible de le vérifier.",
+                       "Qualified for the certification: the certification's rules do not say which qualifications the jury "
+                       "asks for; this cannot be checked.", source)
         else:
             qualified = sum(1 for m in members if asked & m.qualifications)
             ok = qualified >= value["min_qualified_for_certification"]
@@ -451,7 +460,10 @@ def parse_jury(document: Any, rules: RuleBook) -> Jury:
         if role is not None and not isinstance(role, str):
             errors.append((f"{path}.role", "texte attendu"))
         name = raw.get("name")
-        members.append(Member(member_id, gender, frozenset(quals), role, name if isinstance(name, str) and name else None))
+        if name is not None and not (isinstance(name, str) and name.strip()):
+            errors.append((f"{path}.name", "texte non vide attendu (ou absent)"))
+            name = None
+        members.append(Member(member_id, gender, frozenset(quals), role, name))
     candidates = []
     raw_candidates = document.get("candidates", [])
     if not isinstance(raw_candidates, list):
