@@ -44,7 +44,7 @@ OUTCOMES = {"PASS": "FAIL", "FAIL": "PASS", "UNKNOWN": "PASS"}
 RECORDERS = {"add", "append", "extend"}  # report.add(...), checks.append(...): removing one drops a finding
 # Functions that only word what the engine decided (an error's reason, a duration in words): their mutants are
 # counted with the message-only ones.
-MESSAGE_FUNCTIONS = {"_reason", "describe_years", "_fmt"}
+MESSAGE_FUNCTIONS = {"_reason", "describe_duration", "_fmt"}
 
 
 @dataclass

@@ -368,16 +368,21 @@ R1_LATER = {"certification": "RNCP5385", "route": "vae", "received_on": "2016-03
             "experiences": [{"status": "salaried", "start": "2011-01-01", "end": "2015-12-31", "hours": None, "related": True}]}
 
 
-@pytest.mark.parametrize("other_on,outcome", [
-    ("2016-02-29", Outcome.FAIL),   # filed before: this one is a second application that year
-    ("2016-03-01", Outcome.PASS),   # the same day is not before
-    ("2016-06-15", Outcome.PASS),   # a later application never makes this one inadmissible
-    ("2015-12-31", Outcome.PASS),   # another calendar year
+@pytest.mark.parametrize("other_on,filed_earlier,outcome", [
+    ("2016-02-29", None, Outcome.FAIL),     # filed before: this one is a second application that year
+    ("2016-03-01", True, Outcome.FAIL),     # the same day, filed first
+    ("2016-03-01", False, Outcome.PASS),    # the same day, filed after this one
+    ("2016-03-01", None, Outcome.UNKNOWN),  # the same day, the order not said: asked, never a silent pass
+    ("2016-06-15", None, Outcome.PASS),     # a later application never makes this one inadmissible
+    ("2015-12-31", None, Outcome.PASS),     # another calendar year
 ])
-def test_r1_counts_only_the_applications_received_before(rules, other_on, outcome):
-    application = parse_application({**R1_LATER, "other_applications": [{"certification": "RNCP5385", "received_on": other_on}]},
-                                    rules=rules)
-    assert check(evaluate_eligibility(application, rules), "R1").outcome is outcome
+def test_r1_counts_only_the_applications_filed_before(rules, other_on, filed_earlier, outcome):
+    other = {"certification": "RNCP5385", "received_on": other_on, "filed_earlier": filed_earlier}
+    application = parse_application({**R1_LATER, "other_applications": [other]}, rules=rules)
+    limit = check(evaluate_eligibility(application, rules), "R1")
+    assert limit.outcome is outcome
+    if outcome is Outcome.UNKNOWN:
+        assert "déposées avant celle-ci : RNCP5385 (01/03/2016)" in limit.question
 
 
 def test_three_other_certifications_filed_earlier_that_year_exceed_r1(rules):
@@ -667,7 +672,7 @@ def test_a_file_without_any_period_fails_on_activity_and_says_so(rules):
 def test_periods_all_declared_unrelated_fail_the_relation_and_say_so(rules):
     verdict = evaluate_eligibility(application("2016-03-01", [salaried("2010-01-01", "2015-12-31", related=False)]), rules)
     relation = check(verdict, "REL")
-    assert relation.outcome is Outcome.FAIL and "Aucune période déclarée en rapport direct" in relation.detail
+    assert relation.outcome is Outcome.FAIL and "Aucune période retenue n'est déclarée en rapport direct" in relation.detail
     assert "Sans rapport déclaré, non comptées : période 1" in relation.detail
 
 

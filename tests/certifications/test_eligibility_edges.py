@@ -233,3 +233,49 @@ def test_an_earlier_application_set_aside_says_which_exception_applies(rules):
     limit = only(verdict, "R1")
     assert limit.outcome is Outcome.PASS
     assert "ne visait que des blocs" in limit.detail and "caducité" not in limit.detail, limit.detail
+
+
+# --- durations said in calendar words, never in twelfths of a year -------------------------------------------
+
+@pytest.mark.parametrize("start, end, counted, missing", [
+    ("2015-09-01", "2016-03-31", "7 mois", "2 ans et 5 mois"),
+    ("2014-01-01", "2015-12-31", "2 ans", "1 an"),
+    ("2015-02-01", "2015-02-28", "1 mois", "2 ans et 11 mois"),          # the whole of February is a month
+    ("2015-02-01", "2015-02-27", "27 jours", "2 ans, 11 mois et 4 jours"),
+    ("2013-03-05", "2016-03-03", "2 ans, 11 mois et 28 jours", "1 jour"),
+])
+def test_a_duration_is_said_in_calendar_years_months_and_days(rules, start, end, counted, missing):
+    duration = only(evaluate_eligibility(Application("RNCP5385", AccessRoute.VAE, D("2016-08-01"), (period(start, end),), ()), rules), "E1")
+    assert duration.outcome is Outcome.FAIL
+    assert f"durée comptée : {counted} (" in duration.detail and duration.detail.endswith(f"il manque {missing}."), duration.detail
+
+
+def test_six_calendar_months_and_six_months_of_internship_make_the_year_of_2019(rules):
+    """Under the 2019 wording, six months of work and seven of internship: the internship counts for six months, put
+    end to end after the work — one year, to the day."""
+    verdict = evaluate_eligibility(Application("RNCP5385", AccessRoute.VAE, D("2019-11-04"), (
+        period("2018-09-01", "2019-02-28"), period("2019-03-01", "2019-09-30", X.INTERNSHIP)), ()), rules)
+    assert only(verdict, "E2").outcome is Outcome.PASS
+    assert "(6 mois) : cette limite est atteinte (activités hors formation : 6 mois ; périodes de formation : 7 mois)" in only(verdict, "E6T").detail
+
+
+# --- a period set aside for its kind or as training is said so, and nothing false about relation -------------
+
+def test_a_related_period_set_aside_for_its_kind_is_not_said_undeclared(rules):
+    """March 2016: a high-level athlete's period (declared related; athletes count from 2016-08-10) and a salaried
+    one declared unrelated."""
+    verdict = evaluate_eligibility(Application("RNCP17992", AccessRoute.VAE, D("2016-03-01"), (
+        period("2010-01-01", "2012-12-31", X.HIGH_LEVEL_ATHLETE), period("2013-01-01", "2015-12-31", related=False)), ()), rules)
+    activities, relation = only(verdict, "E5"), only(verdict, "REL")
+    assert activities.outcome is Outcome.PASS and "Non prises en compte : période 1 (sportif de haut niveau" in activities.detail
+    assert relation.outcome is Outcome.FAIL and "Aucune période retenue n'est déclarée en rapport direct." in relation.detail
+    assert "période 1" not in relation.detail
+
+
+def test_internships_before_october_2017_are_a_counted_kind_set_aside_from_the_duration(rules):
+    verdict = evaluate_eligibility(Application("RNCP17992", AccessRoute.VAE, D("2017-09-30"),
+                                               (period("2014-01-01", "2017-06-30", X.INTERNSHIP),), ()), rules)
+    assert only(verdict, "E6").outcome is Outcome.PASS
+    training = only(verdict, "E8")
+    assert "Exclues : période 1 (stage" in training.detail
+    assert only(verdict, "E1").outcome is Outcome.FAIL and verdict.eligible is False

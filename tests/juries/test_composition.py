@@ -288,7 +288,11 @@ def reg(report):
 
 @pytest.mark.parametrize("on, received, outcome", [
     ("2018-04-28", "2018-04-01", PASS),     # the last day of the registration
-    ("2018-04-29", "2018-04-01", PASS),     # after its end, within the award limit, received while registered
+    ("2018-04-29", "2018-04-01", FAIL),     # after its end, but before L6113-9 (2019-01-01): nothing let it be awarded
+    ("2018-12-31", "2018-04-01", FAIL),     # the day before L6113-9
+    ("2019-01-01", "2018-04-01", PASS),     # L6113-9 in force: within the award limit, received while registered
+    ("2019-06-01", "2010-05-01", PASS),     # received during an earlier registration period of the same certification
+    ("2019-06-01", "2007-10-12", FAIL),     # received before the certification was ever registered
     ("2021-04-28", "2018-04-28", PASS),     # the award limit's last day; received on the registration's last day
     ("2021-04-29", "2018-04-01", FAIL),     # the day after the award limit
     ("2019-06-01", "2018-04-29", FAIL),     # received the day after the registration ended

@@ -272,3 +272,15 @@ def test_a_file_received_on_the_registrations_first_day_may_still_be_awarded_aft
     jury = Jury("RNCP17992", AccessRoute.VAE, D("2019-01-10"), people(("F", "director_in_post")),
                 (JuryCandidate("C1", received_on=first_day),))
     assert [(f.outcome, f.candidate) for f in check_composition(jury, award_rules).findings if f.rule == "REG"] == [(PASS, "C1")]
+
+
+@pytest.mark.parametrize("on, rule, cites", [("2017-09-30", "Q6", "Règle Q6"), ("2017-10-01", "J2X", "décret 2017-1135")])
+def test_a_tie_cites_the_rule_that_excludes_the_member_on_its_day(rules, on, rule, cites):
+    members = (Member("M0", "M", frozenset({"director_in_post"}), None, "Jean Dupont"),
+               Member("M1", "F", frozenset({"director_in_post"}), None, "Léa Roux"))
+    jury = Jury("RNCP17992", AccessRoute.VAE, D(on), members,
+                (JuryCandidate("C1", (Tie("M0", "employer"), Tie("M1", "accompanier"))),))
+    tie = [f for f in check_composition(jury, rules).findings if f.candidate == "C1"]
+    assert [f.rule for f in tie] == [rule] and cites in tie[0].source, tie[0].source
+    assert "quart" not in tie[0].source
+    assert "Jean Dupont (employeur du candidat), Léa Roux (accompagnateur du candidat) ne peuvent pas délibérer" in tie[0].message

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..certifications.deadlines import AnswerDeadline, answer_deadline
 from ..certifications.eligibility import Application, Experience, OtherApplication, Verdict, evaluate_eligibility, implausible
 from ..certifications.models import Certification
 from ..certifications.rules import RuleBook
+from ..audit.models import AuditEvent
 from ..extensions import db
 from .models import Candidacy
 
@@ -21,16 +22,27 @@ def application_for(candidacy: Candidacy, today: date) -> Application:
     what the rules would say if it were received now).
     """
     received = candidacy.received_on or today
+    filed = (select(func.min(AuditEvent.id)).where(AuditEvent.candidacy_id == Candidacy.id, AuditEvent.event == "submit")
+             .correlate(Candidacy).scalar_subquery())  # the order of filing, for applications received the same day
     others = db.session.execute(
-        select(Candidacy.received_on, Certification.code).join(Certification)
+        select(Candidacy.received_on, Certification.code, filed).join(Certification)
         .where(Candidacy.candidate_id == candidacy.candidate_id, Candidacy.id != candidacy.id, Candidacy.received_on.is_not(None))
     ).all()
+    own = db.session.scalar(select(func.min(AuditEvent.id)).where(AuditEvent.candidacy_id == candidacy.id,
+                                                                  AuditEvent.event == "submit")) if candidacy.id else None
+
+    def filed_earlier(day: date, order: int | None) -> bool | None:
+        if day != received:
+            return None
+        if own is None:  # not filed yet: every application already received that day came first
+            return True
+        return None if order is None else order < own
     return Application(
         certification=candidacy.certification.code,
         route=candidacy.route,
         received_on=received,
         experiences=tuple(Experience(e.status, e.start, e.end_on, e.hours, e.related) for e in candidacy.experiences),
-        other_applications=tuple(OtherApplication(code, day) for day, code in others),
+        other_applications=tuple(OtherApplication(code, day, filed_earlier=filed_earlier(day, order)) for day, code, order in others),
         certifier_code=candidacy.certification.certifier.code,
         complete_on=candidacy.complete_on if candidacy.received_on else None,
         birth_date=candidacy.birth_date,

@@ -18,6 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from dateutil.relativedelta import relativedelta
 from jsonschema import Draft202012Validator
 
 from ..dates import out_of_range, short_date
@@ -51,6 +52,7 @@ class OtherApplication:
     received_on: date
     blocs_only: bool | None = None  # it targeted blocs of competences only (R2); None: not said
     refiling_after_lapse: bool | None = None  # a re-filing after a lapse, the référentiel unchanged (R2); None: not said
+    filed_earlier: bool | None = None  # received the same day as the application judged: filed before it? None: not said
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,8 @@ def parse_application(document: Any, *, require_other_applications: bool = False
         others = []
         for index, raw in enumerate(document["other_applications"]):
             day = _parse_date(raw["received_on"], f"other_applications[{index}].received_on", errors)
-            others.append(OtherApplication(raw["certification"], day, raw.get("blocs_only"), raw.get("refiling_after_lapse")))
+            others.append(OtherApplication(raw["certification"], day, raw.get("blocs_only"), raw.get("refiling_after_lapse"),
+                                           raw.get("filed_earlier")))
     elif require_other_applications:
         errors.append(("other_applications", "champ obligatoire manquant « other_applications »"))
     if rules is not None and document["certification"] not in rules.certifications:
@@ -309,22 +312,16 @@ def year_days(anchor: date, years: int = 1) -> int:
     return (add_years(anchor, years) - anchor).days
 
 
-def describe_years(days: float, days_per_year: float) -> str:
-    """``2 ans et 4 mois`` for a number of full-time days — whole months, never rounded up (a duration is never
-    said longer than it is); under a month, the days (« 3 jours »)."""
-    if days <= 1e-9:
-        return "aucune"
-    years = int((days + 1e-9) // days_per_year)
-    months = int((days - years * days_per_year + 1e-9) // (days_per_year / 12))
-    parts = []
-    if years:
-        parts.append(f"{years} an{'s' if years > 1 else ''}")
-    if months:
-        parts.append(f"{months} mois")
-    if parts:
-        return " et ".join(parts)
-    whole = max(1, math.ceil(days - 1e-9))
-    return f"{whole} jour{'s' if whole > 1 else ''}"
+def describe_duration(anchor: date, days: Fraction | float, until: date | None = None) -> str:
+    """A duration in calendar words, « 2 ans, 3 mois et 4 jours »: ``days`` full days from ``anchor`` (a fraction of
+    a day is left out: a duration is never said longer than it is), or, with ``until``, from ``anchor`` to it."""
+    end = until if until is not None else anchor + timedelta(days=math.floor(days))
+    if end <= anchor:
+        return "aucune" if days <= 0 else "moins d'un jour"
+    span = relativedelta(end, anchor)
+    parts = [f"{n} {word}" for n, word in ((span.years, "an" if span.years == 1 else "ans"), (span.months, "mois"),
+                                            (span.days, "jour" if span.days == 1 else "jours")) if n]
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} et {parts[-1]}"
 
 
 # --------------------------------------------------------------------------- the engine
@@ -414,7 +411,7 @@ def _sort_periods(application: Application, law, day: date) -> tuple[_Periods, l
     relation = law["direct_relation"].at(day)
     training_statuses = law.training_statuses
     result = _Periods()
-    not_counted, training_excluded, unrelated, undeclared, related, future, impossible = [], [], [], [], [], [], []
+    not_counted, kinds_counted, training_excluded, unrelated, undeclared, related, future, impossible = [], [], [], [], [], [], [], []
     for index, exp in enumerate(application.experiences):
         when = f"du {_fmt(exp.start)} au {_fmt(exp.end)}" if exp.end else f"depuis le {_fmt(exp.start)}"
         label = f"période {index + 1} ({exp.status.french.lower()}, {when})"
@@ -431,6 +428,7 @@ def _sort_periods(application: Application, law, day: date) -> tuple[_Periods, l
             if not allowed:
                 not_counted.append(label)
                 continue
+            kinds_counted.append(label)
             conditional = exp.status.value in training_statuses and training is not None
             if conditional and not training.value["counts"]:
                 training_excluded.append(label)
@@ -466,7 +464,7 @@ def _sort_periods(application: Application, law, day: date) -> tuple[_Periods, l
             detail += f" Non prises en compte : {', '.join(not_counted)}."
         if future:
             detail += f" Postérieures à la réception, ignorées : {', '.join(future)}."
-        outcome = Outcome.PASS if (result.counted or result.maybe or result.training or result.training_maybe) else Outcome.FAIL
+        outcome = Outcome.PASS if kinds_counted else Outcome.FAIL  # the kind of activity; its relation and training rule come next
         if outcome is Outcome.FAIL and not application.experiences:
             detail += " Aucune période d'expérience déclarée."
         checks.append(Check(activities.id, outcome, detail, activities.source))
@@ -489,7 +487,7 @@ def _sort_periods(application: Application, law, day: date) -> tuple[_Periods, l
                 detail += f" Sans rapport déclaré, non comptées : {', '.join(unrelated)}."
             outcome = Outcome.PASS if related else Outcome.FAIL
             if outcome is Outcome.FAIL:
-                detail += " Aucune période déclarée en rapport direct."
+                detail += " Aucune période retenue n'est déclarée en rapport direct."
             checks.append(Check(relation.id, outcome, detail, relation.source))
     return result, checks
 
@@ -503,28 +501,55 @@ def _spans(periods: Sequence[tuple[int, Experience]], day: date) -> list[Span]:
     return spans
 
 
-def _measure(law, day: date, required_years: float, periods: _Periods):
-    """How the durations are measured on ``day``: (hours a year, days in the required years, days in one year,
-    the training rule) — calendar years from the first period's start."""
+@dataclass(frozen=True)
+class _Measure:
+    """How durations are measured on a day: hours in a full-time year, the days of the required years and of one
+    year (calendar years from ``anchor``, the first period's start), and the training rule in force."""
+
+    hours_per_year: float
+    required_years: float
+    required_days: int
+    per_year: Fraction
+    anchor: date
+    training_rule: Any
+
+    def days(self, periods, day: date) -> Fraction:
+        return counted_days(_spans(periods, day), self.hours_per_year, self.per_year)
+
+    def training_cap(self, base: Fraction, share: Fraction, calendar: bool) -> Fraction:
+        """The days training periods may add to ``base`` days of other activities: ``share`` of the minimum. For
+        periods in calendar time, in calendar months put end to end after the other activities (half of one year:
+        6 months) when that is a whole number of months; for periods given in hours, that share of the hours of the
+        minimum (803.5 of 1,607)."""
+        months = share * 12 * Fraction(self.required_years)
+        if not calendar or months.denominator != 1:
+            return share * self.required_days
+        start = self.anchor + timedelta(days=math.floor(base))
+        return Fraction((start + relativedelta(months=int(months)) - start).days)
+
+
+def _measure(law, day: date, required_years: float, periods: _Periods) -> _Measure:
     method = law["experience_duration"].at(day)
     spans = _spans(periods.counted + periods.maybe + periods.training + periods.training_maybe, day)
     anchor = min((span.start for span in spans), default=day)
     required_days = year_days(anchor, int(required_years))
     per_year = Fraction(required_days) / Fraction(required_years) if required_years else Fraction(year_days(anchor))
-    return method.value["full_time_hours_per_year"], required_days, per_year, law["training_periods_count"].at(day)
+    return _Measure(method.value["full_time_hours_per_year"], required_years, required_days, per_year, anchor,
+                    law["training_periods_count"].at(day))
 
 
-def _with_training(outside, training, day: date, hours_per_year: float, required_days: int, per_year: Fraction, rule) -> Fraction:
+def _with_training(outside, training, day: date, measure: _Measure) -> Fraction:
     """Full-time days of ``outside`` and ``training`` together under the training rule in force (E6T): training
     periods count only while the other activities last longer, or up to a share of the minimum duration."""
-    base = counted_days(_spans(outside, day), hours_per_year, per_year)
-    together = counted_days(_spans(outside + training, day), hours_per_year, per_year)
-    if rule.value.get("only_while_outside_longer"):
-        own = counted_days(_spans(training, day), hours_per_year, per_year)
-        return together if base > own else base
-    share = rule.value.get("max_share_of_minimum")
+    base = measure.days(outside, day)
+    together = measure.days(outside + training, day)
+    value = measure.training_rule.value
+    if value.get("only_while_outside_longer"):
+        return together if base > measure.days(training, day) else base
+    share = value.get("max_share_of_minimum")
     if share is not None:
-        return min(together, base + Fraction(share) * required_days)
+        calendar = all(exp.hours is None for _index, exp in outside + training)
+        return min(together, base + measure.training_cap(base, Fraction(str(share)), calendar))
     return together
 
 
@@ -534,14 +559,13 @@ def _duration_check(periods: _Periods, law, day: date) -> tuple[Check, float | N
     if minimum is None or method is None:
         return Check("E?", Outcome.UNKNOWN, f"Aucune règle de durée minimale le {_fmt(day)}.", law.path), None
     required_years = minimum.value["years"]
-    hours_per_year, required_days, per_year, training_rule = _measure(law, day, required_years, periods)
-    sure = _with_training(periods.counted, periods.training, day, hours_per_year, required_days, per_year, training_rule)
-    possible = max(
-        _with_training(periods.counted + periods.maybe, periods.training + periods.training_maybe, day, hours_per_year,
-                       required_days, per_year, training_rule),
-        _with_training(periods.counted + periods.maybe, periods.training, day, hours_per_year, required_days, per_year,
-                       training_rule))
-    counted_text = describe_years(sure, per_year)
+    measure = _measure(law, day, required_years, periods)
+    required_days, per_year, anchor = measure.required_days, measure.per_year, measure.anchor
+    hours_per_year = measure.hours_per_year
+    sure = _with_training(periods.counted, periods.training, day, measure)
+    possible = max(_with_training(periods.counted + periods.maybe, periods.training + periods.training_maybe, day, measure),
+                   _with_training(periods.counted + periods.maybe, periods.training, day, measure))
+    counted_text = describe_duration(anchor, sure)
     how = (f"périodes fusionnées, chevauchements comptés une fois ; heures converties à raison de {hours_per_year} h par an, "
            "sinon durée calendaire : une année court d'un jour à la veille de son anniversaire")
     if required_years == 0:
@@ -555,9 +579,9 @@ def _duration_check(periods: _Periods, law, day: date) -> tuple[Check, float | N
         return Check(minimum.id, Outcome.PASS, f"Durée requise : {need} ; durée comptée : {counted_text} ({how}).", minimum.source), years
     if possible >= required_days:
         return Check(minimum.id, Outcome.UNKNOWN,
-                     f"Durée requise : {need} ; durée établie : {counted_text}, {describe_years(possible, per_year)} si les périodes au rapport non précisé comptent.",
+                     f"Durée requise : {need} ; durée établie : {counted_text}, {describe_duration(anchor, possible)} si les périodes au rapport non précisé comptent.",
                      minimum.source), years
-    missing = describe_years(required_days - sure, per_year)
+    missing = describe_duration(anchor + timedelta(days=math.floor(sure)), 0, until=add_years(anchor, int(required_years)))
     return Check(minimum.id, Outcome.FAIL, f"Durée requise : {need} ; durée comptée : {counted_text} ({how}) ; il manque {missing}.", minimum.source), years
 
 
@@ -567,20 +591,22 @@ def _training_check(periods: _Periods, law, day: date) -> Check | None:
     minimum = law["minimum_experience"].at(day)
     if rule is None or minimum is None or len(rule.value) == 1 or not (periods.training or periods.training_maybe):
         return None
-    hours_per_year, required_days, per_year, _rule = _measure(law, day, minimum.value["years"], periods)
-    outside = counted_days(_spans(periods.counted, day), hours_per_year, per_year)
-    training = counted_days(_spans(periods.training, day), hours_per_year, per_year)
-    total = _with_training(periods.counted, periods.training, day, hours_per_year, required_days, per_year, rule)
-    together = counted_days(_spans(periods.counted + periods.training, day), hours_per_year, per_year)
-    figures = f"activités hors formation : {describe_years(outside, per_year)} ; périodes de formation : {describe_years(training, per_year)}"
+    measure = _measure(law, day, minimum.value["years"], periods)
+    outside, training = measure.days(periods.counted, day), measure.days(periods.training, day)
+    total = _with_training(periods.counted, periods.training, day, measure)
+    together = measure.days(periods.counted + periods.training, day)
+    after_outside = measure.anchor + timedelta(days=math.floor(outside))  # training put end to end after the rest
+    figures = (f"activités hors formation : {describe_duration(measure.anchor, outside)} ; "
+               f"périodes de formation : {describe_duration(after_outside, training)}")
     if rule.value.get("only_while_outside_longer"):
         said = ("Les périodes de formation en milieu professionnel comptent, car les autres activités durent plus longtemps"
                 if total == together else "Les périodes de formation en milieu professionnel ne comptent pas : elles ne "
                                           "comptent que si les autres activités durent plus longtemps au total")
     else:
         share = Fraction(rule.value["max_share_of_minimum"])
-        cap = describe_years(share * required_days, per_year)
-        said = (f"Les périodes de formation en milieu professionnel comptent, dans la limite de {cap} (la moitié de la durée minimale)"
+        months = share * 12 * Fraction(minimum.value["years"])
+        cap = f"{months} mois" if months.denominator == 1 else describe_duration(after_outside, share * measure.required_days)
+        said = (f"Les périodes de formation en milieu professionnel comptent, dans la limite de la moitié de la durée minimale ({cap})"
                 if share == Fraction(1, 2) else f"Les périodes de formation en milieu professionnel comptent, dans la limite de {cap}")
         if total < together:
             said += " : cette limite est atteinte"
@@ -628,8 +654,12 @@ def _filing_check(application: Application, law, day: date) -> Check:
     year = application.received_on.year
     per_cert = limits.value["same_certification_per_year"]
     overall = limits.value["certifications_per_year"]
-    # R1 forbids filing a further application: only those received before this one count against it
-    earlier = [o for o in application.other_applications if o.received_on.year == year and o.received_on < application.received_on]
+    # R1 forbids filing a further application: only those filed before this one count against it (the same day: the
+    # one filed first, when it is said which)
+    same_year = [o for o in application.other_applications if o.received_on.year == year]
+    earlier = [o for o in same_year if o.received_on < application.received_on
+               or (o.received_on == application.received_on and o.filed_earlier is True)]
+    order_unsaid = [o for o in same_year if o.received_on == application.received_on and o.filed_earlier is None]
     counts = [(o, _counts_against(o, exceptions)) for o in earlier]
     counting = [o for o, c in counts if c is True]
     unsaid = [o for o, c in counts if c is None]
@@ -637,12 +667,20 @@ def _filing_check(application: Application, law, day: date) -> Check:
     refusal = _over_limit(application, counting, per_cert, overall)
     if refusal:
         return Check(limits.id, Outcome.FAIL, refusal, limits.source)
-    if unsaid and _over_limit(application, counting + unsaid, per_cert, overall):
-        listed = ", ".join(f"{o.certification} ({_fmt(o.received_on)})" for o in unsaid)
-        question = ("Précisez, pour chacune de ces demandes de l'année, si elle ne visait que des blocs de compétences ou si elle "
-                    f"était un nouveau dépôt après caducité, le référentiel inchangé : {listed}.")
-        return Check(limits.id, Outcome.UNKNOWN, f"La limite de dépôt dépend de demandes antérieures dont on ne sait pas si elles "
-                                                 f"comptent : {listed}.", limits.source, question=question)
+    maybe = unsaid + [o for o in order_unsaid if _counts_against(o, exceptions) is not False]
+    if maybe and _over_limit(application, counting + maybe, per_cert, overall):
+        listed = ", ".join(f"{o.certification} ({_fmt(o.received_on)})" for o in maybe)
+        questions = []
+        if unsaid:
+            questions.append("Précisez, pour chacune de ces demandes de l'année, si elle ne visait que des blocs de compétences "
+                             "ou si elle était un nouveau dépôt après caducité, le référentiel inchangé : "
+                             + ", ".join(f"{o.certification} ({_fmt(o.received_on)})" for o in unsaid) + ".")
+        same_day = [o for o in maybe if o not in unsaid]
+        if same_day:
+            questions.append("Précisez si ces demandes reçues le même jour ont été déposées avant celle-ci : "
+                             + ", ".join(f"{o.certification} ({_fmt(o.received_on)})" for o in same_day) + ".")
+        return Check(limits.id, Outcome.UNKNOWN, f"La limite de dépôt dépend de demandes dont on ne sait pas si elles "
+                                                 f"comptent : {listed}.", limits.source, question=" ".join(questions))
     distinct = {o.certification for o in counting} | {application.certification}
     detail = (f"Demandes reçues en {year} avant celle-ci, avec elle : {len(distinct)} certification(s) différente(s) sur {overall} "
               f"autorisées, aucune autre pour {application.certification}.")

@@ -427,7 +427,6 @@ class LawRules:
     rules: dict[str, LawRule]
     qualifications: dict[str, dict]
     training_statuses: frozenset[str]
-    award_after_registration: dict
 
     @classmethod
     def from_raw(cls, raw: dict, path: str) -> "LawRules":
@@ -448,7 +447,6 @@ class LawRules:
             rules=rules,
             qualifications=raw["qualifications"],
             training_statuses=frozenset(raw["training_statuses"]["value"]),
-            award_after_registration=raw["award_after_registration"],
         )
 
     def __getitem__(self, name: str) -> LawRule:

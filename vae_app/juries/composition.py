@@ -310,7 +310,7 @@ def _check_law(jury: Jury, req: JuryRequirement, report: Report) -> None:
                                   "consignez pourquoi un jury équilibré est impossible (le motif figure au procès-verbal).",
                        f"Women/men balance: {women} woman/women, {men} man/men: at least {need} of each, or record why a "
                        "balanced jury is impossible (the reason is printed in the minutes).", gender_source, topic="gender")
-    ties_rule = value.get("ties_rule", rid)
+    ties_rule, ties_source = value.get("ties_rule", rid), value.get("ties_source", source)
     excluded = req.excluded_ties
     by_id = {m.id: m for m in members}
     for candidate in jury.candidates:
@@ -322,20 +322,25 @@ def _check_law(jury: Jury, req: JuryRequirement, report: Report) -> None:
                 fr, en = TIE_LABELS.get(tie.kind, TIE_LABELS[None])
                 problems_fr.append(f"{by_id[tie.member].called} ({fr})")
                 problems_en.append(f"{by_id[tie.member].called} ({en})")
-        if problems_fr:
+        if len(problems_fr) == 1:
             report.add(ties_rule, FAIL,
-                       f"Candidat {candidate.id} : {', '.join(problems_fr)} ne peut pas délibérer sur son dossier ; remplacez ce membre ou entendez le candidat dans une autre session.",
-                       f"Candidate {candidate.id}: {', '.join(problems_en)} may not deliberate on this file; replace the member or hear the candidate in another session.",
-                       source, candidate=candidate.id)
+                       f"Candidat {candidate.id} : {problems_fr[0]} ne peut pas délibérer sur son dossier ; remplacez ce membre ou entendez le candidat dans une autre session.",
+                       f"Candidate {candidate.id}: {problems_en[0]} may not deliberate on this file; replace the member or hear the candidate in another session.",
+                       ties_source, candidate=candidate.id)
+        elif problems_fr:
+            report.add(ties_rule, FAIL,
+                       f"Candidat {candidate.id} : {', '.join(problems_fr)} ne peuvent pas délibérer sur son dossier ; remplacez ces membres ou entendez le candidat dans une autre session.",
+                       f"Candidate {candidate.id}: {', '.join(problems_en)} may not deliberate on this file; replace these members or hear the candidate in another session.",
+                       ties_source, candidate=candidate.id)
 
 
 # --------------------------------------------------------------------------- entry point
 
 
-def _award_after_end(report: Report, jury: Jury, cert, award, law) -> None:
-    """REG after the registration's end, within its award limit: only for a file received while it was registered
-    (law file, ``award_after_registration``)."""
-    source = f"{award.source} ; {law.award_after_registration['source']}"
+def _award_after_end(report: Report, jury: Jury, cert, award, rule) -> None:
+    """REG after the registration's end, within its award limit: only for a file received while the certification
+    was registered (law file, ``award_after_registration``)."""
+    source = f"{award.source} ; {rule.source}"
     window = (f"l'enregistrement de {cert.code} a pris fin le {award.end:%d/%m/%Y} ; elle peut encore être délivrée "
               f"jusqu'au {award.award_until:%d/%m/%Y} aux candidats dont la demande a été reçue pendant l'enregistrement")
     window_en = (f"the registration of {cert.code} ended on {award.end.isoformat()}; it may still be awarded until "
@@ -347,7 +352,7 @@ def _award_after_end(report: Report, jury: Jury, cert, award, law) -> None:
         if received is None:
             report.add("REG", UNKNOWN, f"Candidat {candidate.id} : date de réception de la demande inconnue — {window}.",
                        f"Candidate {candidate.id}: application receipt date unknown — {window_en}.", source, candidate=candidate.id)
-        elif award.start <= received <= award.end:
+        elif cert.is_registered_on(received):
             report.add("REG", PASS, f"Candidat {candidate.id} : demande reçue le {received:%d/%m/%Y}, pendant l'enregistrement — {window}.",
                        f"Candidate {candidate.id}: application received on {received.isoformat()}, while registered — {window_en}.",
                        source, candidate=candidate.id)
@@ -366,9 +371,10 @@ def check_composition(jury: Jury, rules: RuleBook) -> Report:
         report.add("CERT", FAIL, f"Certification inconnue : {jury.certification}.", f"Unknown certification: {jury.certification}.", rules.directory)
         return report
     cert = req.certification
-    award = cert.award_period_on(jury.on) if req.registration is None else None
+    award_rule = rules.law["award_after_registration"].at(jury.on)
+    award = cert.award_period_on(jury.on) if req.registration is None and award_rule is not None else None
     if award is not None:
-        _award_after_end(report, jury, cert, award, rules.law)
+        _award_after_end(report, jury, cert, award, award_rule)
     elif req.registration is None:
         report.add("REG", FAIL, f"{cert.code} n'est pas enregistrée au RNCP le {jury.on:%d/%m/%Y} : elle ne peut pas être délivrée par ce jury.",
                    f"{cert.code} is not registered in the RNCP on {jury.on.isoformat()}: this jury cannot award it.",
