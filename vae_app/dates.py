@@ -2,6 +2,7 @@
 (English: « 01/03/2016 » and « 1 March 2016 »). Pure: operations write letters with it too."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 MONTHS = {
@@ -37,15 +38,28 @@ def long_date(day: date | datetime, lang: str = "fr") -> str:
     return f"{number} {month} {day.year}"
 
 
-def optional_day(value, path: str, errors: list) -> date | None:
-    """An optional ISO date of a JSON document (``received_on`` of a jury or planning file): None when absent;
-    when it is not a date, None with the field and the reason added to ``errors``."""
-    if value is None:
-        return None
-    if isinstance(value, str):
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def document_day(value, path: str, errors: list) -> date | None:
+    """A date of a JSON document, written AAAA-MM-JJ and within the years people type (1900–2099); None with the
+    field and the reason added to ``errors`` otherwise (``20160315`` or ``2016-W11-2`` are not accepted)."""
+    if isinstance(value, str) and ISO_DAY.fullmatch(value):
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
-            pass
-    errors.append((path, "date AAAA-MM-JJ attendue"))
+            errors.append((path, f"date inexistante {value!r}"))
+            return None
+        problem = out_of_range(day)
+        if problem:
+            errors.append((path, problem))
+            return None
+        return day
+    errors.append((path, f"date AAAA-MM-JJ attendue, reçu {value!r}"[:200]))
     return None
+
+
+def optional_day(value, path: str, errors: list) -> date | None:
+    """An optional date of a JSON document (``received_on`` of a jury or planning file): None when absent; else as
+    :func:`document_day`."""
+    return None if value is None else document_day(value, path, errors)

@@ -441,7 +441,7 @@ def test_an_unsaid_relation_stays_unsaid(rules):
 
 
 @pytest.mark.parametrize("content,message", [
-    ("{not json", "invalid JSON at line 1, column 2"),
+    ("{not json", "JSON invalide, ligne 1, colonne 2"),
     (json.dumps({**ISSUE_EXAMPLE, "colour": "blue"}), "(root): champ inconnu « colour »"),
     (json.dumps({**ISSUE_EXAMPLE, "route": "by_luck"}), "route: valeur inconnue 'by_luck'"),
     (json.dumps({**ISSUE_EXAMPLE, "received_on": "2015-02-30"}), "received_on: date inexistante '2015-02-30'"),

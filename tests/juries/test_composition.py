@@ -232,7 +232,8 @@ def test_cli_checks_a_jury_file(tmp_path):
     assert body["compliant"] is False and body["assignment"]["P1"] == "president"
     assert [f["candidate"] for f in body["findings"] if "candidate" in f] == ["C1"]
     text = CliRunner().invoke(juries_cli, ["check", str(path)])
-    assert "NON CONFORME" in text.output
+    assert "RNCP5385, Validation des acquis de l'expérience (VAE), le 15/03/2016 : NON CONFORME" in text.output
+    assert "P1 → Administrateur général du Cnam ou son représentant" in text.output and "→ president" not in text.output
 
 
 @pytest.mark.parametrize("change,message", [

@@ -3,7 +3,6 @@ only (never the session cookie, so no CSRF exposure); permissions are the web's.
 from __future__ import annotations
 
 import functools
-import math
 from datetime import date
 
 import sqlalchemy as sa
@@ -30,7 +29,7 @@ from ..database import unit_of_work
 from ..dates import out_of_range
 from ..errors import InvalidData, NotAuthenticated, PermissionDenied
 from ..extensions import csrf, db, limiter
-from ..web.forms import TEXT_CONTROL
+from ..json_input import hostile
 from ..juries import operations as jury_ops, queries as jury_queries
 from . import tokens
 from .openapi import spec
@@ -49,30 +48,12 @@ def json_body() -> dict:
         raise InvalidData({}, "Le corps de la requête est trop profondément imbriqué.") from None
     if not isinstance(data, dict):
         raise InvalidData({}, "Le corps de la requête doit être un objet JSON (Content-Type: application/json).")
-    problems = list(_hostile(data, ""))
+    problems = list(hostile(data))
     if problems:
         raise InvalidData(problems)
     return data
 
 
-SAFE_INTEGER = 2**53  # what every JSON reader keeps exactly
-
-
-def _hostile(value, path: str):
-    """(path, reason) for what no field of this API takes: control characters in a text, numbers that are not
-    finite or too large to be exact."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _hostile(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _hostile(item, f"{path}[{index}]")
-    elif isinstance(value, str) and TEXT_CONTROL.search(value):
-        yield path, "caractère de contrôle interdit (NUL, échappement…)"
-    elif isinstance(value, float) and not math.isfinite(value):
-        yield path, "nombre fini attendu"
-    elif isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > SAFE_INTEGER:
-        yield path, f"nombre trop grand (au plus {SAFE_INTEGER})"
 
 
 def authenticated(*roles: Role):

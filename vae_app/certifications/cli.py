@@ -13,6 +13,7 @@ from typing import NoReturn
 import click
 
 from ..errors import InvalidData
+from ..json_input import load_document
 from .registry import default_rules_dir
 from .rules import RuleBook, RulesError, load_rules
 from .vocabulary import Outcome
@@ -38,14 +39,20 @@ def read_json_argument(path: str):
     """The JSON document in a file named on the command line (``-``: standard input), or exit 2 saying why."""
     try:
         with click.open_file(path, encoding="utf-8") as handle:
-            return json.load(handle)
+            text = handle.read()
     except OSError as exc:
         click.echo(f"{path}: cannot read: {exc.strerror or exc}", err=True)
-    except json.JSONDecodeError as exc:
-        click.echo(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", err=True)
+        sys.exit(2)
     except UnicodeDecodeError:
         click.echo(f"{path}: not UTF-8 text", err=True)
-    sys.exit(2)
+        sys.exit(2)
+    try:
+        return load_document(text)
+    except InvalidData as exc:
+        if exc.pairs():
+            exit_invalid(path, exc, most=50)
+        click.echo(f"{path}: {exc}", err=True)
+        sys.exit(2)
 
 
 def exit_invalid(source: str, error: InvalidData, most: int | None = None) -> NoReturn:

@@ -8,6 +8,7 @@ import click
 
 from ..certifications.cli import MARKS, read_document, read_json_argument, rules_dir_option
 from .composition import check_composition, parse_jury
+from .requirement import jury_requirement
 
 
 @click.group("juries", help="Jurys / juries.")
@@ -27,13 +28,16 @@ def check_command(jury_file, as_json, rules_dir):
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         return
     headline = {True: "CONFORME", False: "NON CONFORME", None: "INDÉTERMINÉ"}[report.compliant]
-    click.echo(f"{jury.certification}, {jury.route.value}, {jury.on}: {headline}")
+    click.echo(f"{jury.certification}, {jury.route.french}, le {jury.on:%d/%m/%Y} : {headline}")
     for finding in report.findings:
         mark = MARKS[finding.outcome]
         who = f" [candidat {finding.candidate}]" if finding.candidate else ""
         click.echo(f"  {mark} [{finding.rule}]{who} {finding.message}")
     if report.assignment:
-        click.echo("Sièges : " + ", ".join(f"{m} → {seat}" for m, seat in report.assignment.items()))
+        requirement = jury_requirement(book, jury.certification, jury.route, jury.on)
+        names = {m.id: m.called for m in jury.members}
+        click.echo("Sièges : " + ", ".join(f"{names.get(m, m)} → {requirement.seat_label(seat) or seat}"
+                                          for m, seat in report.assignment.items()))
 
 
 @juries_cli.command("plan")

@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 from ..certifications.rules import Place, RuleBook
 from ..certifications.vocabulary import AccessRoute, Outcome
-from ..dates import optional_day
+from ..dates import document_day, optional_day
 from ..errors import InvalidData
 from .requirement import JuryRequirement, jury_requirement
 
@@ -88,6 +88,7 @@ class Finding:
 class Report:
     findings: list[Finding] = field(default_factory=list)
     assignment: dict[str, str] = field(default_factory=dict)
+    gender_exception_used: bool = False  # the jury has one gender and passes on the coordinator's recorded reason
 
     @property
     def compliant(self) -> bool | None:
@@ -301,6 +302,7 @@ def _check_law(jury: Jury, req: JuryRequirement, report: Report) -> None:
             report.add(rid, PASS, f"Équilibre femmes/hommes : {women} femme(s), {men} homme(s).",
                        f"Women/men balance: {women} woman/women, {men} man/men.", gender_source, topic="gender")
         elif jury.gender_exception:
+            report.gender_exception_used = True
             report.add(rid, PASS, f"Équilibre femmes/hommes : {women} femme(s), {men} homme(s) ; un jury équilibré n'a pu être "
                                   f"formé, pour le motif consigné par la coordination : « {jury.gender_exception} ».",
                        f"Women/men balance: {women} woman/women, {men} man/men; a balanced jury could not be formed, for the "
@@ -426,11 +428,7 @@ def parse_jury(document: Any, rules: RuleBook) -> Jury:
     except ValueError:
         route = None
         errors.append(("route", f"valeur inconnue {document.get('route')!r} (attendu : {', '.join(r.value for r in AccessRoute)})"))
-    try:
-        on = date.fromisoformat(document.get("on"))
-    except (TypeError, ValueError):
-        on = None
-        errors.append(("on", f"date AAAA-MM-JJ attendue, reçu {document.get('on')!r}"))
+    on = document_day(document.get("on"), "on", errors)
     vocabulary = rules.all_qualification_names
     members = []
     raw_members = document.get("members")

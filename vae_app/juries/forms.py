@@ -92,6 +92,7 @@ class ConfirmSessionForm(Form):
 class GenderExceptionForm(Form):
     reason = TextAreaField(_l("Pourquoi un jury avec des femmes et des hommes n'a pas pu être formé (figure au procès-verbal ; "
                               "laissez vide pour retirer le motif)"), validators=[Optional(), Length(max=2000)])
+    version = VersionField()
     submit = SubmitField(_l("Enregistrer le motif"))
 
 

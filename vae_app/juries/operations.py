@@ -182,6 +182,8 @@ def _still_in_preparation(session: JurySession, what: str) -> None:
     """A confirmed session changes only once reopened (audited, with a reason; everyone concerned is told)."""
     if session.status is SessionStatus.HELD:
         raise Conflict(N_("La session a déjà eu lieu."))
+    if session.status is SessionStatus.CONFIRMED and session.starts_at <= clock.now():
+        raise Conflict(N_("Le jury a commencé à siéger : la session ne change plus."))
     if session.status is SessionStatus.CONFIRMED:
         raise Conflict(f"La session est confirmée et ses candidats convoqués : rouvrez-la, avec le motif, pour {what}.")
 
@@ -285,11 +287,13 @@ def remove_member(actor: User, session: JurySession, member_id: int) -> None:
     _session_event(actor, session, Action.REMOVE_MEMBER, reason=sitting.member.full_name)
 
 
-def record_gender_exception(actor: User, session: JurySession, reason: str | None) -> None:
+def record_gender_exception(actor: User, session: JurySession, reason: str | None, expected_version: int | None = None) -> None:
     """Record why a jury with members of both genders could not be formed (policy G), or withdraw it (``reason``
-    empty): the balance then passes with this note, printed in the minutes. Only while the session is prepared."""
+    empty): the balance then passes with this note, printed in the minutes while the jury has one gender. Only while
+    the session is prepared, and from a form filled on the session as it stands (``expected_version``)."""
     ensure(can_manage_session(actor, session))
     _still_in_preparation(session, "consigner ce motif")
+    ensure_unchanged(session, expected_version)
     reason = (reason or "").strip()
     if reason and len(reason) < MIN_REASON_LENGTH:
         raise InvalidData({"reason": Reason(N_("Le motif doit compter %(min)s caractères au moins : il figure au procès-verbal."),

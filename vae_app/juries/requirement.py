@@ -66,7 +66,9 @@ class JuryRequirement:
         return max(self.law_value("min_professionals", 0), math.ceil(self.law_value("min_professional_share", 0) * size - 1e-9))
 
     def seat_label(self, seat_id: str | None, lang: str = "fr") -> str | None:
-        """How people name a seat of this jury (``teachers`` → « enseignants du CNAM »); None if unknown."""
+        """How people name a seat of this jury (``teachers`` → « enseignants du CNAM »); None if unknown or none."""
+        if seat_id is None:
+            return None
         for seat in self.jury.seats if self.jury else ():
             if seat_id in (seat.id, seat.role):
                 return seat.label.get(lang) or seat.label.get("fr") or None

@@ -108,7 +108,7 @@ def assembly_context(session: JurySession, reopen_form: ReopenSessionForm | None
     return {"session": session, "report": queries.compliance(session), "seat_form": seat_form, "candidate_form": candidate_form,
             "confirm_form": ConfirmSessionForm(formdata=None), "remove_form": ConfirmForm(formdata=None),
             "reopen_form": reopen_form or ReopenSessionForm(formdata=None),
-            "gender_form": gender_form or GenderExceptionForm(formdata=None, data={"reason": session.gender_exception or ""}),
+            "gender_form": gender_form or GenderExceptionForm(formdata=None, data={"reason": session.gender_exception or "", "version": session.version}),
             "title": rules.certification(session.certification.code).title_on(session.starts_at.date()),
             "history": queries.session_history(session.id), "manage": can_manage_session(current_user, session),
             "members_total": members_total, "candidacies_total": candidacies_total, "member_search": member_search,
@@ -204,7 +204,7 @@ def record_gender_exception(session_id: int):
     if not form.validate():
         raise invalid_form(form)
     said = (form.reason.data or "").strip()
-    return _change(session, lambda: ops.record_gender_exception(current_user, session, said),
+    return _change(session, lambda: ops.record_gender_exception(current_user, session, said, expected_version=form.version.data),
                    _("Motif consigné : il figure au procès-verbal.") if said else _("Motif retiré."))
 
 
