@@ -6,8 +6,8 @@ import json
 import math
 from typing import Any, Iterator
 
+from .controls import TEXT_CONTROL
 from .errors import InvalidData
-from .web.forms import TEXT_CONTROL
 
 SAFE_INTEGER = 2**53  # what every JSON reader keeps exactly
 

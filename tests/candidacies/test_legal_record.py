@@ -271,6 +271,25 @@ def test_an_impossible_period_on_the_web_is_refused_beside_its_field_and_nothing
     assert 'value="Bâtisseur"' in page and counts(db) == before  # the form is kept, nothing is saved
 
 
+@pytest.mark.parametrize("hours", ["9" * 400, "-" + "9" * 400])
+def test_a_number_of_hundreds_of_digits_is_refused_beside_its_field(client, db, candidacy_in, login, hours):
+    candidacy = candidacy_in(S.DRAFT)
+    login(candidacy.candidate)
+    before = counts(db)
+    response = post_period(client, candidacy, hours=hours)
+    assert response.status_code == 422 and 'id="hours-error"' in response.get_data(as_text=True)
+    assert "Nombre trop grand" in page_text(response) and counts(db) == before
+
+
+@pytest.mark.parametrize("name", ["Dupont\u202egnp.exe", "Du\u2066pont", "Du\x85pont"])
+def test_a_text_that_reorders_what_a_letter_shows_is_refused(client, db, candidacy_in, login, name):
+    candidacy = candidacy_in(S.DRAFT)
+    login(candidacy.candidate)
+    before = counts(db)
+    response = post_period(client, candidacy, organisation=name)
+    assert response.status_code == 422 and "Caractère invisible interdit" in page_text(response) and counts(db) == before
+
+
 def test_hours_a_period_cannot_hold_are_refused(client, db, candidacy_in, login):
     candidacy = candidacy_in(S.DRAFT)
     login(candidacy.candidate)

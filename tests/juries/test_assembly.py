@@ -242,7 +242,7 @@ def test_import_previews_row_errors_and_saves_nothing(desk, db):
                          content_type="multipart/form-data")
     assert response.status_code == 422
     page = page_text(response)
-    assert "genre : F ou M attendu" in page and "qualifications : inconnue(s) magicien" in page
+    assert "genre : F (femme, Mme) ou M (homme, M.) attendu" in page and "qualifications : inconnue(s) magicien" in page
     assert "certifications : hors de votre certificateur RNCP17992" in page and "sessions_max" in page
     assert db.session.scalar(select(db.func.count(JuryMember.id))) == 0
 

@@ -30,3 +30,35 @@ def test_a_missing_column_is_still_named():
 
 def test_composed_and_decomposed_headings_give_the_same_key():
     assert header_key("Pre\u0301nom") == header_key("Prénom") == header_key("PRENOM") == "prenom"
+
+
+# --- genders as people write them; no invisible character gets in by the import ------------------------------
+
+from vae_app.certifications.vocabulary import Gender  # noqa: E402
+from vae_app.juries.pool_io import validate  # noqa: E402
+
+
+def one_row(**changes) -> dict:
+    return {"nom": "Martin", "prenom": "Paule", "email": "paule.martin@cnam.fr", "genre": "F", "qualifications": "cnam_teacher",
+            **changes}
+
+
+@pytest.mark.parametrize("written, gender", [
+    ("F", Gender.FEMALE), ("Mme", Gender.FEMALE), ("Madame", Gender.FEMALE), ("Mlle", Gender.FEMALE), ("femme", Gender.FEMALE),
+    ("M", Gender.MALE), ("M.", Gender.MALE), ("Monsieur", Gender.MALE), ("Homme", Gender.MALE), ("H", Gender.MALE),
+])
+def test_a_gender_is_read_as_people_write_it(written, gender):
+    row = validate([(2, one_row(genre=written))], {"cnam_teacher"}, {"RNCP5385"})[0]
+    assert row.ok and row.values["gender"] is gender
+
+
+@pytest.mark.parametrize("written", ["Mx", "X", "", "Mademoiselle Martin", "2"])
+def test_a_gender_that_is_neither_is_refused_with_what_was_read(written):
+    row = validate([(2, one_row(genre=written))], {"cnam_teacher"}, {"RNCP5385"})[0]
+    assert not row.ok and any(e.startswith("genre : ") for e in row.errors)
+
+
+@pytest.mark.parametrize("heading, text", [("nom", "Mar\x1btin"), ("prenom", "Pau\u202ele"), ("organisme", "Cn\x00am"), ("site", "Pa\x85ris")])
+def test_an_invisible_character_in_an_imported_row_is_refused_beside_its_column(heading, text):
+    row = validate([(2, one_row(**{heading: text}))], {"cnam_teacher"}, {"RNCP5385"})[0]
+    assert f"{heading} : caractère invisible interdit (caractère de contrôle)" in row.errors

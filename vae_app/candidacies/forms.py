@@ -4,13 +4,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField,
+    DateField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..certifications.vocabulary import ExperienceStatus
 from .models import AssessmentResult, DocumentKind
-from ..web.forms import Form, TickBox, VersionField, typed_date
+from ..web.forms import Form, TickBox, VersionField, WholeNumberField, typed_date
 from .workflow import MAX_REASON_LENGTH
 
 RELATED_CHOICES = [("yes", _l("Oui")), ("no", _l("Non")), ("unsaid", _l("Non précisé"))]
@@ -53,7 +53,7 @@ class ExperienceForm(Form):
     organisation = StringField(_l("Organisme"), validators=[DataRequired(), Length(max=200)])
     start = DateField(_l("Début"), validators=[InputRequired(message=_l("Date de début obligatoire (AAAA-MM-JJ)."))])
     end_on = DateField(_l("Fin (vide si en cours)"), validators=[Optional(), typed_date])
-    hours = IntegerField(_l("Nombre total d'heures (vide : temps plein)"), validators=[Optional(), NumberRange(min=1, max=200000)])
+    hours = WholeNumberField(_l("Nombre total d'heures (vide : temps plein)"), validators=[Optional(), NumberRange(min=1, max=200000)])
     # no answer is chosen for the candidate: « Non précisé » is one they choose (stored as not said)
     related = RadioField(_l("Activités en rapport direct avec la certification"), choices=RELATED_CHOICES,
                          validators=[InputRequired(message=_l("Répondez : oui, non, ou non précisé."))])

@@ -4,14 +4,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    DateField, DateTimeLocalField, EmailField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
+    DateField, DateTimeLocalField, EmailField, HiddenField, SelectField, SelectMultipleField, StringField,
     SubmitField, TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..candidacies.workflow import MIN_REASON_LENGTH
 from ..certifications.vocabulary import Gender
-from ..web.forms import Form, TickBox, VersionField, typed_date
+from ..web.forms import Form, TickBox, VersionField, WholeNumberField, typed_date
 from .models import TieKind
 
 
@@ -24,7 +24,7 @@ class MemberForm(Form):
     certifications = SelectMultipleField(_l("Certifications pour lesquelles il peut siéger"), choices=[], validators=[DataRequired()])
     site = StringField(_l("Site"), validators=[Optional(), Length(max=100)])
     organisation = StringField(_l("Organisme"), validators=[Optional(), Length(max=200)])
-    max_sessions = IntegerField(_l("Nombre de sessions au plus par campagne"), default=6,
+    max_sessions = WholeNumberField(_l("Nombre de sessions au plus par campagne"), default=6,
                                 validators=[InputRequired(), NumberRange(min=1, max=200)])
     version = VersionField()
     submit = SubmitField(_l("Enregistrer"))
@@ -64,7 +64,7 @@ class SessionForm(Form):
     ends_at = DateTimeLocalField(_l("Fin"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(), typed_date])
     site = StringField(_l("Site"), validators=[DataRequired(), Length(max=100)])
     room = StringField(_l("Salle"), validators=[Optional(), Length(max=100)])
-    capacity = IntegerField(_l("Candidats entendus au plus"), validators=[Optional(), NumberRange(min=1, max=20)])
+    capacity = WholeNumberField(_l("Candidats entendus au plus"), validators=[Optional(), NumberRange(min=1, max=20)])
     version = VersionField()
     submit = SubmitField(_l("Enregistrer la session"))
 
@@ -111,8 +111,8 @@ class CampaignForm(Form):
     end = DateField(_l("Au"), validators=[InputRequired(), typed_date])
     certifications = SelectMultipleField(_l("Certifications"), choices=[], validators=[DataRequired()])
     sites = StringField(_l("Sites (séparés par des virgules)"), validators=[DataRequired(), Length(max=300)])
-    rooms = IntegerField(_l("Salles par site et par demi-journée"), default=2, validators=[InputRequired(), NumberRange(min=1, max=30)])
-    time_limit = IntegerField(_l("Temps de calcul (secondes)"), default=10, validators=[InputRequired(), NumberRange(min=1, max=600)])
+    rooms = WholeNumberField(_l("Salles par site et par demi-journée"), default=2, validators=[InputRequired(), NumberRange(min=1, max=30)])
+    time_limit = WholeNumberField(_l("Temps de calcul (secondes)"), default=10, validators=[InputRequired(), NumberRange(min=1, max=600)])
     submit = SubmitField(_l("Proposer un plan"))
 
     def validate_start(self, field):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from ..auth.emails import InvalidEmail, normalise_email
 from ..certifications.vocabulary import Gender
+from ..controls import LINE_CONTROL
 from ..errors import InvalidData
 from .models import JuryMember
 
@@ -152,6 +153,11 @@ def _read_xlsx(data: bytes) -> list[tuple[int, dict]]:
     return out
 
 
+# How a gender is written in a member list, its key as header_key gives it (lower case, no accents, no dots).
+GENDER_WORDS = {word: "F" for word in ("f", "femme", "mme", "madame", "mlle", "mademoiselle", "w", "woman", "female")} | \
+    {word: "M" for word in ("m", "homme", "h", "monsieur", "mr", "man", "male")}
+
+
 def validate(rows: list[tuple[int, dict]], vocabulary: set[str], certification_codes: set[str]) -> list[ImportRow]:
     """Each row checked on its own and against the others (duplicate e-mails)."""
     checked, seen = [], {}
@@ -171,9 +177,12 @@ def validate(rows: list[tuple[int, dict]], vocabulary: set[str], certification_c
                 row.errors.append(f"email : déjà présent ligne {seen[email]}")
             else:
                 seen[email] = line
-        gender = raw.get("genre", "").strip().upper()[:1]
-        if gender not in ("F", "M"):
-            row.errors.append(f"genre : F ou M attendu, reçu {raw.get('genre', '')!r}")
+        gender = GENDER_WORDS.get(header_key(raw.get("genre", "")))
+        if gender is None:
+            row.errors.append(f"genre : F (femme, Mme) ou M (homme, M.) attendu, reçu {raw.get('genre', '')!r}")
+        for heading in ("nom", "prenom", "email", "site", "organisme", "qualifications", "certifications"):
+            if LINE_CONTROL.search(raw.get(heading) or ""):
+                row.errors.append(f"{heading} : caractère invisible interdit (caractère de contrôle)")
         qualifications = _split(raw.get("qualifications"))
         unknown = [q for q in qualifications if q not in vocabulary]
         if unknown:

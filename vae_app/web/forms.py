@@ -1,17 +1,13 @@
 """Forms and form checks every domain uses."""
 from __future__ import annotations
 
-import re
-
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, SubmitField, TextAreaField
 from wtforms.validators import ValidationError
 
+from ..controls import LINE_CONTROL, TEXT_CONTROL  # noqa: F401 (the forms' checks; imported from here too)
 from ..dates import EARLIEST_DATE, LATEST_DATE, out_of_range
-
-LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # a one-line text holds no control character at all
-TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # a text may hold tabs and line breaks
 
 
 class Form(FlaskForm):
@@ -61,3 +57,14 @@ def typed_date(form, field) -> None:
     if out_of_range(field.data):
         raise ValidationError(_("Année %(year)s : vérifiez la date (entre %(first)s et %(last)s).", year=field.data.year,
                                 first=EARLIEST_DATE.year, last=LATEST_DATE.year))
+
+
+class WholeNumberField(IntegerField):
+    """A whole number typed by a person: one of more than 15 digits is refused beside the field (WTForms' range
+    check cannot compare it and would fail with a server error)."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and len((valuelist[0] or "").strip().lstrip("+-")) > 15:
+            self.data = None
+            raise ValueError(_l("Nombre trop grand."))
+        super().process_formdata(valuelist)

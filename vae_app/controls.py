@@ -1,0 +1,10 @@
+"""The characters no text of the app holds, whatever door it comes in by (a form, the API, a command's file, an
+import): invisible controls that would be stored, printed in letters and break exports. Pure, no framework."""
+from __future__ import annotations
+
+import re
+
+# C0 and C1 controls, and the bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069) that reorder what
+# a letter shows. A one-line text holds none; a longer text may hold tabs and line breaks.
+LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
