@@ -396,3 +396,69 @@ def test_a_certifier_filter_that_is_not_a_siret_is_refused(rules_dir, tmp_path):
     export.write_text(SEVERAL, encoding="utf-8")
     result = run(export, "--rules-dir", rules_dir, "--certifier", "ASKORIA")
     assert result.exit_code == 2 and "SIRET de 14 chiffres" in result.output
+
+
+def fiche(number: str, certifiers: str, dates: str = "<DATE_EFFET>01/01/2021</DATE_EFFET>"
+          "<DATE_FIN_ENREGISTREMENT>31/12/2026</DATE_FIN_ENREGISTREMENT>") -> str:
+    return (f"<FICHE><NUMERO_FICHE>{number}</NUMERO_FICHE><INTITULE>Titre {number}</INTITULE><ACTIF>Oui</ACTIF>"
+            f"<CERTIFICATEURS>{certifiers}</CERTIFICATEURS>"
+            "<SI_JURY_VAE><ACTIF>Oui</ACTIF><COMPOSITION>Trois professionnels.</COMPOSITION></SI_JURY_VAE>"
+            f"{dates}</FICHE>")
+
+
+def certifier(name: str, siret: str, state: str = "Actif") -> str:
+    return (f"<CERTIFICATEUR><SIRET_CERTIFICATEUR>{siret}</SIRET_CERTIFICATEUR><NOM_CERTIFICATEUR>{name}</NOM_CERTIFICATEUR>"
+            f"<ETAT_CERTIFICATEUR>{state}</ETAT_CERTIFICATEUR></CERTIFICATEUR>")
+
+
+def imported(rules_dir, tmp_path, *fiches: str):
+    export = tmp_path / "export.xml"
+    export.write_text("<?xml version='1.0' encoding='UTF-8'?><FICHES>" + "".join(fiches) + "</FICHES>", encoding="utf-8")
+    return run(export, "--rules-dir", rules_dir)
+
+
+def code_of(rules_dir, number: str) -> str:
+    return read_yaml(rules_dir / "certifications" / f"rncp-{number[4:]}.yaml")["certifier"]["code"]
+
+
+def test_a_certifier_is_known_by_its_siren_not_its_name(rules_dir, tmp_path):
+    """Two bodies of the same name are two certifiers; one body written under two names (two of its establishments)
+    is one."""
+    result = imported(rules_dir, tmp_path,
+                      fiche("RNCP90021", certifier("Institut de Formation Sociale", "111 222 333 00011")),
+                      fiche("RNCP90022", certifier("Institut de Formation Sociale", "999 888 777 00055")),
+                      fiche("RNCP90023", certifier("IFS Bretagne", "111 222 333 00029")))
+    assert result.exit_code == 0, result.output
+    assert code_of(rules_dir, "RNCP90021") != code_of(rules_dir, "RNCP90022")
+    assert code_of(rules_dir, "RNCP90021") == code_of(rules_dir, "RNCP90023") == "siren-111222333"
+
+
+def test_a_reimport_keeps_the_code_and_the_facts_a_person_gave_the_certifier(rules_dir, tmp_path):
+    assert imported(rules_dir, tmp_path, fiche("RNCP90024", certifier("Organisme", "11122233300011"))).exit_code == 0
+    path = rules_dir / "certifications" / "rncp-90024.yaml"
+    text = path.read_text(encoding="utf-8").replace("code: siren-111222333", "code: organisme")
+    path.write_text(text, encoding="utf-8")
+    assert imported(rules_dir, tmp_path, fiche("RNCP90024", certifier("Organisme renommé", "11122233300011"))).exit_code == 0
+    assert code_of(rules_dir, "RNCP90024") == "organisme"
+
+
+@pytest.mark.parametrize("certifiers, dates, said", [
+    (certifier("Alpha", "11122233300011") + certifier("Bêta", "44455566600022"), None, "2 certificateurs actifs : Alpha (le premier)"),
+    (certifier("Alpha", "11122233300011", "Inactif") + certifier("Bêta", "44455566600022", "Inactif"), None,
+     "aucun certificateur actif : Alpha"),
+    (certifier("Alpha", "1112223330001"), None, "SIRET illisible '1112223330001'"),
+    (certifier("Alpha", "1112223330001A"), None, "SIRET illisible"),
+    (certifier("Alpha", "11122233300011"), "<DATE_EFFET>01/01/2021</DATE_EFFET><DATE_FIN_ENREGISTREMENT>31/12/2026"
+     "</DATE_FIN_ENREGISTREMENT><DATE_LIMITE_DELIVRANCE>31/12/2025</DATE_LIMITE_DELIVRANCE>", "DATE_LIMITE_DELIVRANCE (2025-12-31) précède"),
+])
+def test_what_a_person_should_check_is_said_and_the_fiche_imported(rules_dir, tmp_path, certifiers, dates, said):
+    result = imported(rules_dir, tmp_path, fiche("RNCP90025", certifiers, *( [dates] if dates else [])))
+    assert result.exit_code == 0 and "1 créée(s)" in result.output
+    assert f"à vérifier RNCP90025 : {said}" in result.output, result.output
+
+
+@pytest.mark.parametrize("dates", ["<DATE_EFFET>01/01/0211</DATE_EFFET>",
+                                   "<DATE_EFFET>01/01/2021</DATE_EFFET><DATE_FIN_ENREGISTREMENT>31/12/9999</DATE_FIN_ENREGISTREMENT>"])
+def test_a_date_no_one_means_is_an_error_of_the_fiche(rules_dir, tmp_path, dates):
+    result = imported(rules_dir, tmp_path, fiche("RNCP90026", certifier("Alpha", "11122233300011"), dates))
+    assert result.exit_code == 1 and "RNCP90026 : date" in result.output and "hors des années 1900 à 2099" in result.output

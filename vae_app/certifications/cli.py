@@ -146,6 +146,8 @@ def import_rncp_command(export, only, siret, dry_run, rules_dir):
         click.echo(f"mise à jour {code} : {', '.join(changed)}")
     for code, reason in outcome.skipped:
         click.echo(f"ignorée    {code} : {reason}")
+    for message in outcome.warnings:
+        click.echo(f"à vérifier {message}")
     for message in outcome.errors:
         click.echo(f"ERREUR     {message}", err=True)
     if dry_run:

@@ -24,6 +24,7 @@ from xml.etree.ElementTree import Element, ParseError, iterparse
 
 import yaml
 
+from ..dates import out_of_range
 from .rules import read_yaml
 
 ROUTES = {"FI": "initial_education", "CA": "apprenticeship", "FC": "continuing_education",
@@ -47,6 +48,7 @@ class Outcome:
     version: str | None = None
     written: bool = False  # the new set was put in place (never with --dry-run, never when the set is invalid)
     filtered: int = 0  # fiches left out by --only or --certifier (said in the summary, not one by one)
+    warnings: list[str] = field(default_factory=list)  # imported, with something a person should look at
 
 
 def _text(elem: Element | None, path: str) -> str | None:
@@ -64,12 +66,16 @@ def siret_of(value: str | None) -> str | None:
     return digits if re.fullmatch(r"\d{14}", digits) else None
 
 
-def _certifier(elem: Element) -> dict:
+def _certifier(elem: Element, warnings: list[str]) -> dict:
     """One CERTIFICATEUR of a fiche: its name, SIRET, state (ETAT_CERTIFICATEUR) and the date of that state."""
     found = {"name": _text(elem, "NOM_CERTIFICATEUR")}
-    siret = siret_of(_text(elem, "SIRET_CERTIFICATEUR"))
+    written = _text(elem, "SIRET_CERTIFICATEUR")
+    siret = siret_of(written)
     if siret:
         found["siret"] = siret
+    elif written:
+        warnings.append(f"SIRET illisible {written!r} pour {found['name'] or 'un certificateur'} (14 chiffres attendus) : "
+                        "non repris")
     state = (_text(elem, "ETAT_CERTIFICATEUR") or "").lower()
     if state in ("actif", "inactif"):
         found["state"] = "active" if state == "actif" else "inactive"
@@ -83,9 +89,18 @@ def _date(value: str | None) -> str | None:
     if not value:
         return None
     try:
-        return datetime.strptime(value.strip(), "%d/%m/%Y").date().isoformat()
+        day = datetime.strptime(value.strip(), "%d/%m/%Y").date()
     except ValueError:
         raise ValueError(f"date illisible {value!r} (attendu JJ/MM/AAAA)") from None
+    if out_of_range(day):
+        raise ValueError(f"date {value!r} hors des années 1900 à 2099 : erreur de saisie dans la fiche")
+    return day.isoformat()
+
+
+def certifier_code(name: str, siret: str | None) -> str:
+    """The certifier's code in the rules: its SIREN (the first nine digits of any of its SIRETs) when known — two
+    bodies of the same name are never merged, one body under two names is one — else its name."""
+    return f"siren-{siret[:9]}" if siret else slug(name)
 
 
 def _yes(value: str | None) -> bool | None:
@@ -143,8 +158,10 @@ def fiche_version(flux: str | None, fiche: Element) -> str:
     raise ValueError(f"version inconnue (VERSION_FLUX {flux!r}, pas de SI_JURY_* lisible)")
 
 
-def convert(fiche: Element, version: str, source_name: str, today: date) -> dict:
-    """A rules document (our schema) for one fiche; raises ValueError with what is wrong."""
+def convert(fiche: Element, version: str, source_name: str, today: date, warnings: list[str] | None = None) -> dict:
+    """A rules document (our schema) for one fiche; raises ValueError with what is wrong, and adds to ``warnings``
+    what it imported but a person should look at."""
+    warnings = [] if warnings is None else warnings
     code = _text(fiche, "NUMERO_FICHE")
     if not code or not re.fullmatch(r"RNCP\d+", code):
         raise ValueError(f"NUMERO_FICHE manquant ou invalide ({code!r})")
@@ -152,13 +169,22 @@ def convert(fiche: Element, version: str, source_name: str, today: date) -> dict
     if not start:
         raise ValueError("ni DATE_EFFET ni DATE_DECISION : date d'enregistrement inconnue")
     source = f"export RNCP V{version} (France Compétences), {source_name}, fiche {code}"
-    certifiers = [_certifier(c) for c in fiche.findall("CERTIFICATEURS/CERTIFICATEUR")]
+    certifiers = [_certifier(c, warnings) for c in fiche.findall("CERTIFICATEURS/CERTIFICATEUR")]
     certifiers = [c for c in certifiers if c["name"]]
     if not certifiers:
         raise ValueError("aucun certificateur (CERTIFICATEURS/CERTIFICATEUR/NOM_CERTIFICATEUR)")
     # The active one manages the certification (its coordinators see its files); the others are kept with their state.
-    managing = next((c for c in certifiers if c.get("state") == "active"), certifiers[0])
-    certifier = {"code": slug(managing["name"]), **{k: managing[k] for k in ("siret", "state", "state_since") if k in managing}}
+    active = [c for c in certifiers if c.get("state") == "active"]
+    managing = (active or certifiers)[0]
+    if len(active) > 1:
+        warnings.append(f"{len(active)} certificateurs actifs : {managing['name']} (le premier) gère la certification ; "
+                        "vérifiez lequel doit la gérer")
+    elif not active and len(certifiers) > 1:
+        warnings.append(f"aucun certificateur actif : {managing['name']} (le premier) gère la certification")
+    elif managing.get("state") == "inactive":
+        warnings.append(f"le seul certificateur, {managing['name']}, est inactif")
+    certifier = {"code": certifier_code(managing["name"], managing.get("siret")),
+                 **{k: managing[k] for k in ("siret", "state", "state_since") if k in managing}}
     certifier["history"] = [{"from": start, "value": {"name": managing["name"]}, "source": f"{source} — CERTIFICATEUR"}]
     others = [c for c in certifiers if c is not managing]
     if others:
@@ -168,7 +194,9 @@ def convert(fiche: Element, version: str, source_name: str, today: date) -> dict
     if end:
         registration["to"] = end
     award = _date(_text(fiche, "DATE_LIMITE_DELIVRANCE"))
-    if award:
+    if award and end and award < end:
+        warnings.append(f"DATE_LIMITE_DELIVRANCE ({award}) précède DATE_FIN_ENREGISTREMENT ({end}) : non reprise")
+    elif award:
         registration["award_until"] = award
     document = {
         "metadata": {"kind": "certification", "code": code, "version": 1, "updated_on": today.isoformat(),
@@ -248,6 +276,13 @@ def convert(fiche: Element, version: str, source_name: str, today: date) -> dict
 def merge(existing: dict, imported: dict) -> tuple[dict, list[str]]:
     """The imported document with what a person structured kept; and the fields that changed."""
     merged = copy.deepcopy(imported)
+    old, new = existing.get("certifier") or {}, merged.get("certifier") or {}
+    if old.get("code") and (old.get("siret") or "")[:9] == (new.get("siret") or "")[:9]:
+        # the same body: keep the code its rules already use, and what a person entered about it
+        new["code"] = old["code"]
+        for key in ("kind", "signatory"):
+            if key in old:
+                new.setdefault(key, old[key])
     if existing.get("metadata", {}).get("composition_structured"):
         merged["metadata"]["composition_structured"] = True
     for key in ("notes",):
@@ -389,7 +424,9 @@ def _import_into(stream, path: Path, staging: Path, rules_dir: Path, only: set[s
                 if siret and siret_of(siret) not in sirets:
                     outcome.filtered += 1
                     continue
-                document = convert(fiche, version, path.name, today)
+                warnings: list[str] = []
+                document = convert(fiche, version, path.name, today, warnings)
+                outcome.warnings += [f"{code} : {w}" for w in warnings]
             except ValueError as exc:
                 outcome.errors.append(f"{label} : {exc}")
                 continue
