@@ -74,3 +74,23 @@ def test_the_harness_does_see_violations(axe_page):
                          '<input type="text"></main></body></html>')
     ids = {v["id"] for v in violations(axe_page) if v["impact"] in ("serious", "critical")}
     assert {"image-alt", "label"} <= ids
+
+
+NARROW = PAGES + [("draft session", "coordination.cnam@demo.vae.fr", "/jurys/sessions/15"),
+                  ("jury pool", "coordination.cnam@demo.vae.fr", "/jurys/membres")]
+
+
+@pytest.mark.parametrize("name,email,path", NARROW, ids=[p[0] for p in NARROW])
+def test_no_page_is_wider_than_a_phone(browser, live_server, name, email, path):
+    """At 390 px, a page never scrolls sideways: wide tables scroll inside their card."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        if email:
+            sign_in(page, live_server, email)
+        page.goto(f"{live_server}{path}")
+        page.wait_for_load_state("networkidle")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{name} is {width} px wide at 390 px"
+    finally:
+        context.close()

@@ -281,6 +281,6 @@ def test_a_tie_cites_the_rule_that_excludes_the_member_on_its_day(rules, on, rul
     jury = Jury("RNCP17992", AccessRoute.VAE, D(on), members,
                 (JuryCandidate("C1", (Tie("M0", "employer"), Tie("M1", "accompanier"))),))
     tie = [f for f in check_composition(jury, rules).findings if f.candidate == "C1"]
-    assert [f.rule for f in tie] == [rule] and cites in tie[0].source, tie[0].source
+    assert [(f.rule, f.outcome) for f in tie] == [(rule, FAIL)] and cites in tie[0].source, tie[0].source
     assert "quart" not in tie[0].source
     assert "Jean Dupont (employeur du candidat), Léa Roux (accompagnateur du candidat) ne peuvent pas délibérer" in tie[0].message
