@@ -227,3 +227,11 @@ def test_no_candidate_joins_a_session_that_has_begun(db, candidacy_in, make_sess
     with pytest.raises(Conflict):
         ops.add_candidate(coordinator, session, candidacy)
     assert candidacy.jury_session is None
+
+
+def test_a_session_that_has_begun_says_it_no_longer_changes_not_to_reopen_it(db, convened, coordinator, frozen_clock):
+    session = convened.jury_session
+    frozen_clock.set(datetime(2016, 3, 15, 10))  # the jury sits since 9:00
+    with pytest.raises(Conflict) as refused:
+        ops.record_gender_exception(coordinator, session, "Aucune femme n'était disponible ce jour-là.")
+    assert "commencé à siéger" in str(refused.value) and "rouvrez" not in str(refused.value)
