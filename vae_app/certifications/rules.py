@@ -353,6 +353,15 @@ class CertificationRules:
         return entry.value
 
     @property
+    def france_vae(self) -> tuple[bool, date | None]:
+        """(known, the day the certification joined France VAE): (True, None) when it never did, (False, None) when
+        its rules do not say."""
+        fact = self.raw.get("france_vae_from")
+        if fact is None:
+            return False, None
+        return True, date.fromisoformat(str(fact["value"])) if fact["value"] else None
+
+    @property
     def vae_regime(self) -> str:
         """The regime of the certification's VAE: ``general`` (the RNCP regime) unless its rules say
         ``higher_education`` (L613-3: a diploma or title delivered in the name of the State by a university…)."""
