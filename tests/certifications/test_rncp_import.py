@@ -462,3 +462,11 @@ def test_what_a_person_should_check_is_said_and_the_fiche_imported(rules_dir, tm
 def test_a_date_no_one_means_is_an_error_of_the_fiche(rules_dir, tmp_path, dates):
     result = imported(rules_dir, tmp_path, fiche("RNCP90026", certifier("Alpha", "11122233300011"), dates))
     assert result.exit_code == 1 and "RNCP90026 : date" in result.output and "hors des années 1900 à 2099" in result.output
+
+
+def test_a_certifier_without_a_readable_siret_never_takes_a_known_code_and_is_reported(rules_dir, tmp_path):
+    result = imported(rules_dir, tmp_path, fiche("RNCP90027", certifier("CNAM", "")),
+                      fiche("RNCP90028", certifier("Siren 520000000", "1234")))
+    assert result.exit_code == 0, result.output
+    assert code_of(rules_dir, "RNCP90027") == "nom-cnam" and code_of(rules_dir, "RNCP90028") == "nom-siren-520000000"
+    assert "à vérifier RNCP90027 : CNAM n'a pas de SIRET lisible" in result.output

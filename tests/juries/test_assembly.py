@@ -411,3 +411,14 @@ def test_a_member_without_a_seat_is_shown_without_one(app, draft):
         seat_label = app.jinja_env.globals["seat_label"]
         assert seat_label(draft, None) == ""
         assert seat_label(draft, "teachers") == "Enseignant du Cnam"
+
+
+def test_a_convocation_printed_from_the_english_interface_names_seats_in_french(app, draft):
+    from flask_babel import force_locale
+
+    with app.test_request_context():
+        seat_label = app.jinja_env.globals["seat_label"]
+        with force_locale("en"):
+            assert seat_label(draft, "teachers") == "CNAM teacher"
+            with force_locale("fr"):  # as the documents render
+                assert seat_label(draft, "teachers") == "Enseignant du Cnam"

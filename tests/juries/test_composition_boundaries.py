@@ -284,3 +284,13 @@ def test_a_tie_cites_the_rule_that_excludes_the_member_on_its_day(rules, on, rul
     assert [(f.rule, f.outcome) for f in tie] == [(rule, FAIL)] and cites in tie[0].source, tie[0].source
     assert "quart" not in tie[0].source
     assert "Jean Dupont (employeur du candidat), Léa Roux (accompagnateur du candidat) ne peuvent pas délibérer" in tie[0].message
+
+
+@pytest.mark.parametrize("genders, reason, used", [("MMMMMMM", "Aucune femme disponible ce jour-là, malgré nos appels.", True),
+                                                   ("MMMMMMF", "Aucune femme disponible ce jour-là, malgré nos appels.", False),
+                                                   ("MMMMMMM", None, False)])
+def test_the_report_says_whether_the_recorded_gender_reason_was_used(rules, genders, reason, used):
+    """The minutes print the reason only when it decided the balance: the jury has one gender."""
+    members = people(*[(g, "director_in_post") for g in genders])
+    report = check_composition(Jury("RNCP17992", AccessRoute.VAE, D("2016-03-22"), members, gender_exception=reason), rules)
+    assert report.gender_exception_used is used

@@ -44,7 +44,7 @@ def read_json_argument(path: str):
         click.echo(f"{path}: cannot read: {exc.strerror or exc}", err=True)
         sys.exit(2)
     except UnicodeDecodeError:
-        click.echo(f"{path}: not UTF-8 text", err=True)
+        click.echo(f"{path} : ce n'est pas un texte UTF-8", err=True)
         sys.exit(2)
     try:
         return load_document(text)
@@ -183,12 +183,14 @@ def eligibility_check_command(application_file, as_json, rules_dir):
         click.echo(json.dumps(verdict.as_dict(), ensure_ascii=False, indent=2))
         return
     headline = {True: "RECEVABLE", False: "NON RECEVABLE", None: "INDÉTERMINÉ (données manquantes)"}[verdict.eligible]
-    click.echo(f"{application.certification}, voie {application.route.value}, reçue le {application.received_on}: {headline}")
+    click.echo(f"{application.certification}, voie {application.route.french}, reçue le {application.received_on:%d/%m/%Y} : {headline}")
     for check in verdict.checks:
         mark = MARKS[check.outcome]
         click.echo(f"  {mark} [{check.rule}] {check.detail}")
+        if check.question:
+            click.echo(f"      question : {check.question}")
         click.echo(f"      source : {check.source}")
     if verdict.answer_due_on:
         meaning = {"admissible": "vaut recevabilité", "rejection": "vaut rejet"}.get(
             verdict.silence_means, "a un sens qui dépend de la nature du certificateur, non renseignée")
-        click.echo(f"Réponse due le {verdict.answer_due_on} ; passé ce délai, le silence du certificateur {meaning}.")
+        click.echo(f"Réponse due le {verdict.answer_due_on:%d/%m/%Y} ; passé ce délai, le silence du certificateur {meaning}.")

@@ -100,7 +100,7 @@ def _date(value: str | None) -> str | None:
 def certifier_code(name: str, siret: str | None) -> str:
     """The certifier's code in the rules: its SIREN (the first nine digits of any of its SIRETs) when known — two
     bodies of the same name are never merged, one body under two names is one — else its name."""
-    return f"siren-{siret[:9]}" if siret else slug(name)
+    return f"siren-{siret[:9]}" if siret else f"nom-{slug(name)}"[:40]
 
 
 def _yes(value: str | None) -> bool | None:
@@ -183,6 +183,9 @@ def convert(fiche: Element, version: str, source_name: str, today: date, warning
         warnings.append(f"aucun certificateur actif : {managing['name']} (le premier) gère la certification")
     elif managing.get("state") == "inactive":
         warnings.append(f"le seul certificateur, {managing['name']}, est inactif")
+    if not managing.get("siret"):
+        warnings.append(f"{managing['name']} n'a pas de SIRET lisible : identifié par son nom seulement "
+                        f"({certifier_code(managing['name'], None)}) ; vérifiez qu'il ne s'agit pas d'un certificateur déjà connu")
     certifier = {"code": certifier_code(managing["name"], managing.get("siret")),
                  **{k: managing[k] for k in ("siret", "state", "state_since") if k in managing}}
     certifier["history"] = [{"from": start, "value": {"name": managing["name"]}, "source": f"{source} — CERTIFICATEUR"}]

@@ -25,4 +25,11 @@ def is_safe_next(target: str | None) -> bool:
 
 
 def current_language() -> str:
-    return select_locale() if has_request_context() else "fr"
+    """The language being rendered: the reader's choice, unless a document forces its own (``force_locale``: an
+    official letter stays French whoever prints it)."""
+    if not has_request_context():
+        return "fr"
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return locale.language if locale is not None else select_locale()
