@@ -279,3 +279,17 @@ def test_internships_before_october_2017_are_a_counted_kind_set_aside_from_the_d
     training = only(verdict, "E8")
     assert "Exclues : période 1 (stage" in training.detail
     assert only(verdict, "E1").outcome is Outcome.FAIL and verdict.eligible is False
+
+
+# --- periods whose relation is not said, at the exact edge of what they could make -----------------------------
+
+def test_one_day_whose_relation_is_not_said_leaves_a_file_without_minimum_unknown(rules):
+    verdict = evaluate_eligibility(Application("RNCP5385", AccessRoute.VAE, D("2024-03-01"),
+                                               (period("2024-02-01", "2024-02-01", related=None),), ()), rules)
+    assert only(verdict, "E3").outcome is Outcome.UNKNOWN
+
+
+def test_exactly_the_minimum_whose_relation_is_not_said_is_unknown_not_refused(rules):
+    verdict = evaluate_eligibility(Application("RNCP5385", AccessRoute.VAE, D("2016-08-01"),
+                                               (period("2013-03-05", "2016-03-04", related=None),), ()), rules)
+    assert only(verdict, "E1").outcome is Outcome.UNKNOWN

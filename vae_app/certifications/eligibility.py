@@ -312,7 +312,7 @@ def year_days(anchor: date, years: int = 1) -> int:
     return (add_years(anchor, years) - anchor).days
 
 
-def describe_duration(anchor: date, days: Fraction | float, until: date | None = None) -> str:
+def describe_duration(anchor: date, days: Fraction | float = 0, until: date | None = None) -> str:
     """A duration in calendar words, « 2 ans, 3 mois et 4 jours »: ``days`` full days from ``anchor`` (a fraction of
     a day is left out: a duration is never said longer than it is), or, with ``until``, from ``anchor`` to it."""
     end = until if until is not None else anchor + timedelta(days=math.floor(days))
@@ -581,7 +581,7 @@ def _duration_check(periods: _Periods, law, day: date) -> tuple[Check, float | N
         return Check(minimum.id, Outcome.UNKNOWN,
                      f"Durée requise : {need} ; durée établie : {counted_text}, {describe_duration(anchor, possible)} si les périodes au rapport non précisé comptent.",
                      minimum.source), years
-    missing = describe_duration(anchor + timedelta(days=math.floor(sure)), 0, until=add_years(anchor, int(required_years)))
+    missing = describe_duration(anchor + timedelta(days=math.floor(sure)), until=add_years(anchor, int(required_years)))
     return Check(minimum.id, Outcome.FAIL, f"Durée requise : {need} ; durée comptée : {counted_text} ({how}) ; il manque {missing}.", minimum.source), years
 
 
