@@ -165,6 +165,8 @@ def test_the_session_cookie_does_not_authenticate_the_api(client, make_user, log
 @pytest.mark.parametrize("body,field", [
     ({**NEW, "route": "luck"}, "route"),
     ({**NEW, "other_applications": []}, "other_applications"),
+    ({**NEW, "pathway_started_on": "2016-01-01"}, "pathway_started_on"),   # the eligibility check's, not yet recorded
+    ({**NEW, "target_components": ["PILOTAGE"]}, "target_components"),
     ({**NEW, "applicant": {"birth_date": "12/04/1975"}}, "applicant.birth_date"),
     ({**NEW, "experiences": [{"status": "salaried", "start": "2015-01-01", "end": "2014-01-01"}]}, "experiences[0].end"),
     ({**NEW, "certification": "RNCP17992", "route": "apprenticeship"}, "route"),

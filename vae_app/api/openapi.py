@@ -33,6 +33,8 @@ def spec() -> dict:
         application.pop(key, None)
     application["title"] = "NewCandidacy"
     application["properties"].pop("other_applications")
+    for key in ("pathway_started_on", "complete_on", "target_components", "in_initial_training_for"):
+        application["properties"].pop(key)  # the eligibility check's, not yet a candidacy's
     application["required"] = [r for r in application["required"] if r != "received_on"]
     application["properties"]["received_on"]["description"] = (
         "Ignored for a new draft: the receipt date is set by the app when the application is submitted.")

@@ -37,6 +37,8 @@ from .openapi import spec
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
+# Fields of the eligibility document a candidacy does not record yet (the 2024 pathway, issue 19).
+ELIGIBILITY_ONLY = ("pathway_started_on", "complete_on", "target_components", "in_initial_training_for")
 APPLICANT_FIELDS = {"birth_date", "birth_place", "nationality", "address", "phone", "current_situation",
                     "highest_diploma", "sworn_statement"}
 
@@ -236,6 +238,9 @@ def create():
     document = {k: v for k, v in data.items() if k != "applicant"}
     if "other_applications" in document:
         raise InvalidData({"other_applications": "champ connu de l'application : ne pas l'envoyer"})
+    for key in ELIGIBILITY_ONLY:
+        if key in document:
+            raise InvalidData({key: "champ de la vérification de recevabilité (POST /api/v1/eligibility), pas encore d'une candidature"})
     if "birth_date" in document:
         raise InvalidData({"birth_date": "la date de naissance s'envoie dans applicant.birth_date (elle y est enregistrée)"})
     document.setdefault("received_on", clock.today().isoformat())

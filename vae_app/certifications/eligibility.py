@@ -64,6 +64,9 @@ class Application:
     other_applications: tuple[OtherApplication, ...] | None = ()
     certifier_code: str | None = None
     complete_on: date | None = None  # when the application became complete (R3 counts from it); None: on receipt
+    pathway_started_on: date | None = None  # when the VAE pathway was initiated (the reform's rules key on it); None: on receipt
+    target_components: tuple[str, ...] | None = None  # the blocs targeted (N1); None: the whole certification
+    in_initial_training_for: tuple[str, ...] | None = None  # certifications prepared in initial training meanwhile (N2); None: not said
     birth_date: date | None = None  # the applicant's, for the plausibility of the periods (None: not said)
     blocs_only: bool | None = None  # this application targets blocs of competences only (R2); None: not said
 
@@ -165,6 +168,18 @@ def parse_application(document: Any, *, require_other_applications: bool = False
     if rules is not None and document["certification"] not in rules.certifications:
         errors.append(("certification", f"certification inconnue {document['certification']!r} "
                                         f"(connues : {', '.join(sorted(rules.certifications))})"))
+    started = _parse_date(document["pathway_started_on"], "pathway_started_on", errors) if document.get("pathway_started_on") else None
+    if started and received_on and started > received_on:
+        errors.append(("pathway_started_on", f"le parcours ({_fmt(started)}) ne peut commencer après la réception de la demande "
+                                             f"({_fmt(received_on)})"))
+    complete = _parse_date(document["complete_on"], "complete_on", errors) if document.get("complete_on") else None
+    if complete and received_on and complete < received_on:
+        errors.append(("complete_on", f"le dossier ({_fmt(complete)}) ne peut être complet avant sa réception ({_fmt(received_on)})"))
+    targets = document.get("target_components")
+    if targets is not None and rules is not None and document["certification"] in rules.certifications:
+        known = {c.code for c in rules.certification(document["certification"]).components}
+        errors += [(f"target_components[{i}]", f"bloc inconnu de {document['certification']} {code!r}")
+                   for i, code in enumerate(targets) if code not in known]
     if errors:
         raise InvalidApplication(errors)
     return Application(
@@ -175,6 +190,10 @@ def parse_application(document: Any, *, require_other_applications: bool = False
         other_applications=tuple(others) if others is not None else None,
         birth_date=birth_date,
         blocs_only=document.get("blocs_only"),
+        pathway_started_on=started,
+        complete_on=complete,
+        target_components=tuple(targets) if targets is not None else None,
+        in_initial_training_for=tuple(document["in_initial_training_for"]) if document.get("in_initial_training_for") is not None else None,
     )
 
 
@@ -353,13 +372,18 @@ def evaluate_eligibility(application: Application, rules: RuleBook, on: date | N
     cert = rules.certification(application.certification)
     checks: list[Check] = []
 
+    # The reform's rules key on the day the pathway was initiated (the receipt date when not said): a pathway started
+    # in 2023 keeps the rules of 2023 to its end (décret 2023-1275 art. 5, décret 2024-332 art. 2).
+    started = on or application.pathway_started_on or application.received_on
+
     checks.append(_registration_check(cert, day))
     checks.append(_route_check(cert, application.route, day))
-    periods, activity_checks = _sort_periods(application, law, day)
+    checks.extend(_pathway_checks(application, cert, law, started))
+    periods, activity_checks = _sort_periods(application, law, started)
     checks.extend(activity_checks)
-    duration_check, years = _duration_check(periods, law, day)
+    duration_check, years = _duration_check(periods, law, started)
     checks.append(duration_check)
-    training_check = _training_check(periods, law, day)
+    training_check = _training_check(periods, law, started)
     if training_check is not None:
         checks.append(training_check)
     checks.append(_filing_check(application, law, day))
@@ -368,6 +392,49 @@ def evaluate_eligibility(application: Application, rules: RuleBook, on: date | N
                                application.certifier_code or cert.certifier_code, cert.certifier_kind)
     return Verdict(Outcome.overall(c.outcome for c in checks), tuple(checks), deadline.due_on if deadline else None,
                    deadline.silence.means if deadline else None, application.received_on, years)
+
+
+def reform_applies(entry, cert: CertificationRules, started: date) -> bool | None:
+    """Whether a rule of the 2024 pathway in force on ``started`` governs this certification's pathway: those that
+    need France VAE (``france_vae_only``) only from the day the certification joined it; None when its rules do not
+    say that day."""
+    if entry is None:
+        return False
+    if not entry.value.get("france_vae_only"):
+        return True
+    known, since = cert.france_vae
+    if not known:
+        return None
+    return since is not None and started >= since
+
+
+def _pathway_checks(application: Application, cert: CertificationRules, law, started: date) -> list[Check]:
+    """What the application targets (N1) and the initial training it may not be prepared in (N2)."""
+    checks = []
+    target, training = law["pathway_target"].at(started), law["concurrent_initial_training"].at(started)
+    known, since = cert.france_vae
+    on_france_vae = (f"{cert.code} a rejoint France VAE le {_fmt(since)}" if since else
+                     f"{cert.code} n'a jamais rejoint France VAE" if known else
+                     f"les règles de {cert.code} ne disent pas quand elle a rejoint France VAE")
+    applies = reform_applies(target, cert, started)
+    if applies is None:
+        checks.append(Check(target.id, Outcome.UNKNOWN, f"Parcours engagé le {_fmt(started)} : {on_france_vae} ; impossible de dire "
+                                                        "si le nouveau parcours (dossier de faisabilité) s'applique.", target.source))
+    elif applies:
+        blocs = application.target_components
+        said = "la certification entière" if not blocs else "les blocs " + ", ".join(blocs)
+        checks.append(Check(target.id, Outcome.PASS, f"La demande vise {said}.", target.source))
+    if reform_applies(training, cert, started):
+        if application.in_initial_training_for is None:
+            checks.append(Check(training.id, Outcome.UNKNOWN, f"Non précisé : le candidat prépare-t-il {cert.code} en formation initiale ?",
+                                training.source, question=f"Précisez si vous préparez {cert.code} en formation initiale."))
+        elif cert.code in application.in_initial_training_for:
+            checks.append(Check(training.id, Outcome.FAIL, f"Le candidat prépare {cert.code} en formation initiale : la VAE n'est pas "
+                                                            "ouverte pour la même certification.", training.source))
+        else:
+            checks.append(Check(training.id, Outcome.PASS, f"Le candidat ne prépare pas {cert.code} en formation initiale.",
+                                training.source))
+    return checks
 
 
 def _registration_check(cert: CertificationRules, day: date) -> Check:
