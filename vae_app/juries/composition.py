@@ -9,7 +9,7 @@ found (members need not carry roles: the checker finds one when it exists).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
 from typing import Any, Iterable
@@ -18,7 +18,7 @@ from ..certifications.rules import Place, RuleBook
 from ..certifications.vocabulary import AccessRoute, Outcome
 from ..dates import document_day, optional_day
 from ..errors import InvalidData
-from .requirement import JuryRequirement, jury_requirement
+from .requirement import JuryRequirement, for_pathway, jury_requirement
 
 PASS, FAIL, UNKNOWN = Outcome.PASS, Outcome.FAIL, Outcome.UNKNOWN
 TIE_KINDS = ("employer", "accompanier", "professional", "personal")
@@ -53,6 +53,7 @@ class JuryCandidate:
     id: str
     ties: tuple[Tie, ...] = ()
     received_on: date | None = None  # when the application was received (REG after the registration's end); None: not known
+    pathway_started_on: date | None = None  # when the candidate's VAE pathway was initiated (N8: J4 from 2024-04-13); None: not said
 
 
 @dataclass(frozen=True)
@@ -401,7 +402,18 @@ def check_composition(jury: Jury, rules: RuleBook) -> Report:
                    route.entry.source)
     else:
         _check_seats(jury, req, rules, report)
-    _check_law(jury, req, report)
+    # N8: the law may differ by the day each candidate's pathway was initiated; the jury must meet each law that
+    # governs one of its candidates, and each candidate's ties are judged under their own.
+    laws: list[tuple[JuryRequirement, list[JuryCandidate]]] = []
+    for candidate in jury.candidates or (None,):
+        own = for_pathway(rules, req, candidate.pathway_started_on if candidate else None)
+        group = next((g for r, g in laws if r.law == own.law), None)
+        if group is None:
+            laws.append((own, group := []))
+        if candidate is not None:
+            group.append(candidate)
+    for own, group in laws:
+        _check_law(replace(jury, candidates=tuple(group)) if len(laws) > 1 else jury, own, report)
     return report
 
 
@@ -490,7 +502,8 @@ def parse_jury(document: Any, rules: RuleBook) -> Jury:
                 ties.append(Tie(tie["member"], tie.get("kind")))
             else:
                 errors.append((f"{path}.ties[{t_index}]", f"identifiant de membre ou {{member, kind}} attendu (kind : {', '.join(TIE_KINDS)})"))
-        candidates.append(JuryCandidate(raw["id"], tuple(ties), optional_day(raw.get("received_on"), f"{path}.received_on", errors)))
+        candidates.append(JuryCandidate(raw["id"], tuple(ties), optional_day(raw.get("received_on"), f"{path}.received_on", errors),
+                                        optional_day(raw.get("pathway_started_on"), f"{path}.pathway_started_on", errors)))
     if errors:
         raise InvalidJury(errors)
     return Jury(rules.certification(code).code, route, on, tuple(members), tuple(candidates))

@@ -8,7 +8,7 @@ G). Pure: rules in, a frozen value out.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from ..certifications.rules import CertificationRules, Entry, JuryRule, Period, Place, RouteState, RuleBook, Share
@@ -80,6 +80,25 @@ class JuryRequirement:
         if share.more_than is not None:
             return math.floor(share.more_than * size + 1e-9) + 1
         return math.ceil(share.at_least * size - 1e-9)
+
+
+def for_pathway(rules: RuleBook, req: JuryRequirement, started: date | None) -> JuryRequirement:
+    """The requirement as it governs a candidate whose pathway was initiated on ``started`` (N8, décret 2024-332
+    art. 2): the jury law whose rules key on the pathway's start (J4) governs only pathways initiated from its day; a
+    pathway initiated before keeps the law in force the day before, whatever the jury's date. ``started`` None: not
+    said, the jury's date decides."""
+    rule = rules.law.rules.get("jury_law_pathway")
+    if started is None or rule is None or req.law is None or req.regime != "general" or not rule.history.entries:
+        return req
+    first = rule.history.entries[0]
+    if req.law.id != first.value.get("jury_law") or started >= first.start:
+        return req
+    entry = rules.law["jury_law"].at(date.fromordinal(first.start.toordinal() - 1))
+    if entry is None:
+        return req
+    gender = rules.law["jury_law"].extra["gender_balance"]
+    return replace(req, law=entry, law_source=f"{entry.source} ; {first.source}",
+                   gender_min_each=gender["min_each"] if entry.value.get("gender_balance") else 0)
 
 
 def jury_requirement(rules: RuleBook, certification: str, route: AccessRoute, on: date) -> JuryRequirement:
