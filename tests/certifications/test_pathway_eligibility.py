@@ -106,3 +106,24 @@ def test_the_pathway_fields_are_read(rules):
                                      "target_components": ["PILOTAGE"], "in_initial_training_for": []}, rules=rules)
     assert (application.pathway_started_on, application.complete_on) == (D("2023-11-15"), D("2024-03-10"))
     assert application.target_components == ("PILOTAGE",) and application.in_initial_training_for == ()
+
+
+@pytest.mark.parametrize("started, complete, due, means", [
+    ("2024-06-01", "2024-07-10", "2024-09-10", "admissible"),   # on France VAE: 2 months from the complete file, France VAE's notice
+    ("2024-05-31", "2024-07-10", "2024-09-10", "admissible"),   # not yet on France VAE: R3 from the complete file, R5 for the State
+])
+def test_the_answer_is_due_two_months_after_the_complete_file(tmp_path, started, complete, due, means):
+    rules = rules_on_france_vae(tmp_path, "2024-06-01")
+    verdict = evaluate_eligibility(Application("RNCP5385", AccessRoute.VAE, D("2024-07-01"), SIX_MONTHS, (),
+                                               pathway_started_on=D(started), complete_on=D(complete)), rules)
+    assert (verdict.answer_due_on, verdict.silence_means) == (D(due), means)
+
+
+def test_on_france_vae_silence_is_its_notice_of_admissibility_whatever_the_certifier(tmp_path):
+    """A private certifier's silence: admissible on France VAE (N5) — France VAE notifies the candidate."""
+    rules = rules_on_france_vae(tmp_path, "2024-06-01")
+    private = rules.certification("RNCP5385").raw["certifier"]["kind"]
+    private["value"] = "private"
+    verdict = evaluate_eligibility(Application("RNCP5385", AccessRoute.VAE, D("2024-07-01"), SIX_MONTHS, (),
+                                               pathway_started_on=D("2024-06-15")), rules)
+    assert verdict.silence_means == "admissible" and verdict.answer_due_on == D("2024-09-01")

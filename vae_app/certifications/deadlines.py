@@ -99,6 +99,13 @@ def answer_deadline(law: LawRules, received_on: date, complete_on: date | None =
     return AnswerDeadline(due, entry.id, entry.source, silence_rule(law, received_on, certifier_code, certifier_kind))
 
 
+def feasibility_deadline(entry, received_on: date, complete_on: date | None) -> AnswerDeadline:
+    """N5 for a pathway on France VAE: the answer is due ``months_after_complete_file`` after the complete
+    feasibility file; silent, France VAE notifies the candidate that the file is admissible, whoever the certifier."""
+    due = add_months(complete_on or received_on, entry.value["months_after_complete_file"])
+    return AnswerDeadline(due, entry.id, entry.source, Silence("admissible", entry.id, entry.source))
+
+
 def jury_deadline(law: LawRules, validation_file_filed_on: date) -> JuryDeadline | None:
     """D4 in force on the filing day: the last day of the 3rd month after it. None before D4."""
     entry = law["jury_deadline"].at(validation_file_filed_on)

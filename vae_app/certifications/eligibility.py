@@ -23,7 +23,7 @@ from jsonschema import Draft202012Validator
 
 from ..dates import out_of_range, short_date
 from ..errors import InvalidData
-from .deadlines import add_years, answer_deadline
+from .deadlines import add_years, answer_deadline, feasibility_deadline
 from .rules import CertificationRules, RuleBook
 from .rules_check import format_path
 from .vocabulary import AccessRoute, ExperienceStatus, Outcome
@@ -388,8 +388,12 @@ def evaluate_eligibility(application: Application, rules: RuleBook, on: date | N
         checks.append(training_check)
     checks.append(_filing_check(application, law, day))
 
-    deadline = answer_deadline(law, application.received_on, application.complete_on,
-                               application.certifier_code or cert.certifier_code, cert.certifier_kind)
+    feasibility = law["feasibility_answer"].at(started)
+    if reform_applies(feasibility, cert, started):  # N5: the feasibility file's answer, France VAE's notice on silence
+        deadline = feasibility_deadline(feasibility, application.received_on, application.complete_on)
+    else:
+        deadline = answer_deadline(law, application.received_on, application.complete_on,
+                                   application.certifier_code or cert.certifier_code, cert.certifier_kind)
     return Verdict(Outcome.overall(c.outcome for c in checks), tuple(checks), deadline.due_on if deadline else None,
                    deadline.silence.means if deadline else None, application.received_on, years)
 
