@@ -127,3 +127,24 @@ def test_on_france_vae_silence_is_its_notice_of_admissibility_whatever_the_certi
     verdict = evaluate_eligibility(Application("RNCP5385", AccessRoute.VAE, D("2024-07-01"), SIX_MONTHS, (),
                                                pathway_started_on=D("2024-06-15")), rules)
     assert verdict.silence_means == "admissible" and verdict.answer_due_on == D("2024-09-01")
+
+
+def test_the_gaps_are_listed_per_targeted_component_as_entered_or_unknown(rules):
+    application = parse_application({**BASE, "target_components": ["PILOTAGE", "GESTION"],
+                                     "component_gaps": {"GESTION": "Aucune expérience du contrôle de gestion."}}, rules=rules)
+    body = evaluate_eligibility(application, rules).as_dict()
+    assert body["gaps"] == [{"component": "PILOTAGE", "gap": "unknown"},
+                            {"component": "GESTION", "gap": "Aucune expérience du contrôle de gestion."}]
+
+
+def test_without_a_target_every_component_is_listed_and_before_2024_there_are_no_gaps(rules):
+    whole = evaluate_eligibility(parse_application(BASE, rules=rules), rules)
+    assert [code for code, _gap in whole.gaps] == [c.code for c in rules.certification("RNCP5385").components]
+    before = evaluate_eligibility(parse_application({**BASE, "pathway_started_on": "2023-12-31"}, rules=rules), rules)
+    assert before.gaps is None and before.as_dict()["gaps"] is None
+
+
+def test_a_gap_for_a_component_the_certification_does_not_have_is_refused(rules):
+    with pytest.raises(InvalidApplication) as refused:
+        parse_application({**BASE, "component_gaps": {"ASTROLOGIE": "tout"}}, rules=rules)
+    assert "component_gaps.ASTROLOGIE" in dict(refused.value.pairs())

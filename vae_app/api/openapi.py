@@ -33,7 +33,7 @@ def spec() -> dict:
         application.pop(key, None)
     application["title"] = "NewCandidacy"
     application["properties"].pop("other_applications")
-    for key in ("pathway_started_on", "complete_on", "target_components", "in_initial_training_for"):
+    for key in ("pathway_started_on", "complete_on", "target_components", "in_initial_training_for", "component_gaps"):
         application["properties"].pop(key)  # the eligibility check's, not yet a candidacy's
     application["required"] = [r for r in application["required"] if r != "received_on"]
     application["properties"]["received_on"]["description"] = (
@@ -111,7 +111,11 @@ def spec() -> dict:
                                                                          "outcome": {"enum": ["pass", "fail", "unknown"]},
                                                                          "detail": {"type": "string"}, "source": {"type": "string"},
                                                                          "question": {"type": "string", "description": "what the applicant must answer before filing"}}}},
-                    "answer_due_on": {"type": ["string", "null"]}, "silence_means": {"enum": ["admissible", "rejection", None]}}},
+                    "answer_due_on": {"type": ["string", "null"]}, "silence_means": {"enum": ["admissible", "rejection", None]},
+                    "gaps": {"type": ["array", "null"], "description": "from 2024 (N3, N5): per targeted component, what the declared "
+                             "experience does not cover as the certifier entered it, or « unknown »; null before the reform",
+                             "items": {"type": "object", "required": ["component", "gap"],
+                                       "properties": {"component": {"type": "string"}, "gap": {"type": "string"}}}}}},
                 "JuryCheck": {"type": "object", "additionalProperties": False, "required": ["certification", "route", "on", "members"],
                               "properties": {
                                   "certification": {"type": "string"}, "route": {"type": "string"},

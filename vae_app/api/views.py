@@ -38,7 +38,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 # Fields of the eligibility document a candidacy does not record yet (the 2024 pathway, issue 19).
-ELIGIBILITY_ONLY = ("pathway_started_on", "complete_on", "target_components", "in_initial_training_for")
+ELIGIBILITY_ONLY = ("pathway_started_on", "complete_on", "target_components", "in_initial_training_for", "component_gaps")
 APPLICANT_FIELDS = {"birth_date", "birth_place", "nationality", "address", "phone", "current_situation",
                     "highest_diploma", "sworn_statement"}
 

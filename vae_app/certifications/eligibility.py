@@ -67,6 +67,7 @@ class Application:
     pathway_started_on: date | None = None  # when the VAE pathway was initiated (the reform's rules key on it); None: on receipt
     target_components: tuple[str, ...] | None = None  # the blocs targeted (N1); None: the whole certification
     in_initial_training_for: tuple[str, ...] | None = None  # certifications prepared in initial training meanwhile (N2); None: not said
+    component_gaps: dict[str, str] | None = None  # per component, what the declared experience does not cover, as the certifier wrote it
     birth_date: date | None = None  # the applicant's, for the plausibility of the periods (None: not said)
     blocs_only: bool | None = None  # this application targets blocs of competences only (R2); None: not said
 
@@ -176,10 +177,12 @@ def parse_application(document: Any, *, require_other_applications: bool = False
     if complete and received_on and complete < received_on:
         errors.append(("complete_on", f"le dossier ({_fmt(complete)}) ne peut être complet avant sa réception ({_fmt(received_on)})"))
     targets = document.get("target_components")
-    if targets is not None and rules is not None and document["certification"] in rules.certifications:
+    if rules is not None and document["certification"] in rules.certifications:
         known = {c.code for c in rules.certification(document["certification"]).components}
         errors += [(f"target_components[{i}]", f"bloc inconnu de {document['certification']} {code!r}")
-                   for i, code in enumerate(targets) if code not in known]
+                   for i, code in enumerate(targets or ()) if code not in known]
+        errors += [(f"component_gaps.{code}", f"bloc inconnu de {document['certification']} {code!r}")
+                   for code in (document.get("component_gaps") or {}) if code not in known]
     if errors:
         raise InvalidApplication(errors)
     return Application(
@@ -194,6 +197,7 @@ def parse_application(document: Any, *, require_other_applications: bool = False
         complete_on=complete,
         target_components=tuple(targets) if targets is not None else None,
         in_initial_training_for=tuple(document["in_initial_training_for"]) if document.get("in_initial_training_for") is not None else None,
+        component_gaps=document.get("component_gaps"),
     )
 
 
@@ -269,6 +273,9 @@ class Verdict:
     silence_means: str | None
     received_on: date
     counted_years: float | None = None
+    # N3, from 2024: per targeted component, what the declared experience does not cover as the certifier entered it
+    # (None: not entered yet, « unknown »); None before the reform
+    gaps: tuple[tuple[str, str | None], ...] | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -276,6 +283,8 @@ class Verdict:
             "checks": [c.as_dict() for c in self.checks],
             "answer_due_on": self.answer_due_on.isoformat() if self.answer_due_on else None,
             "silence_means": self.silence_means,
+            "gaps": None if self.gaps is None else [{"component": code, "gap": said if said is not None else "unknown"}
+                                                    for code, said in self.gaps],
         }
 
     @property
@@ -394,8 +403,13 @@ def evaluate_eligibility(application: Application, rules: RuleBook, on: date | N
     else:
         deadline = answer_deadline(law, application.received_on, application.complete_on,
                                    application.certifier_code or cert.certifier_code, cert.certifier_kind)
+    gaps = None
+    if law["admissibility"].at(started) is not None:  # N3: the gaps to the référentiel, per targeted component
+        said = application.component_gaps or {}
+        targeted = application.target_components or tuple(c.code for c in cert.components)
+        gaps = tuple((code, said.get(code)) for code in targeted)
     return Verdict(Outcome.overall(c.outcome for c in checks), tuple(checks), deadline.due_on if deadline else None,
-                   deadline.silence.means if deadline else None, application.received_on, years)
+                   deadline.silence.means if deadline else None, application.received_on, years, gaps)
 
 
 def reform_applies(entry, cert: CertificationRules, started: date) -> bool | None:
