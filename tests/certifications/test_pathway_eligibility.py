@@ -148,3 +148,19 @@ def test_a_gap_for_a_component_the_certification_does_not_have_is_refused(rules)
     with pytest.raises(InvalidApplication) as refused:
         parse_application({**BASE, "component_gaps": {"ASTROLOGIE": "tout"}}, rules=rules)
     assert "component_gaps.ASTROLOGIE" in dict(refused.value.pairs())
+
+
+def test_the_command_prints_the_gaps_as_entered_or_not_yet(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from vae_app.certifications.cli import eligibility_cli
+
+    path = tmp_path / "application.json"
+    path.write_text(json.dumps({**BASE, "target_components": ["PILOTAGE", "GESTION"],
+                                "component_gaps": {"GESTION": "Aucune expérience du contrôle de gestion."}}), encoding="utf-8")
+    result = CliRunner().invoke(eligibility_cli, ["check", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Écart au référentiel, PILOTAGE : non renseigné par le certificateur" in result.output
+    assert "Écart au référentiel, GESTION : Aucune expérience du contrôle de gestion." in result.output

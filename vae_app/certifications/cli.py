@@ -190,6 +190,8 @@ def eligibility_check_command(application_file, as_json, rules_dir):
         if check.question:
             click.echo(f"      question : {check.question}")
         click.echo(f"      source : {check.source}")
+    for code, gap in verdict.gaps or ():
+        click.echo(f"Écart au référentiel, {code} : {gap if gap is not None else 'non renseigné par le certificateur'}")
     if verdict.answer_due_on:
         meaning = {"admissible": "vaut recevabilité", "rejection": "vaut rejet"}.get(
             verdict.silence_means, "a un sens qui dépend de la nature du certificateur, non renseignée")
