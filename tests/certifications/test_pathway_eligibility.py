@@ -164,3 +164,23 @@ def test_the_command_prints_the_gaps_as_entered_or_not_yet(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Écart au référentiel, PILOTAGE : non renseigné par le certificateur" in result.output
     assert "Écart au référentiel, GESTION : Aucune expérience du contrôle de gestion." in result.output
+
+
+@pytest.mark.parametrize("france_vae, started, expected", [
+    ("2024-06-01", "2024-06-15", (D("2024-10-31"), True)),   # on France VAE: the end of the 3rd month after the filing (N7)
+    ("2024-06-01", "2024-05-31", None),                       # initiated before it joined: no such deadline
+    (None, "2024-06-15", (D("2024-10-31"), None)),            # the certification's date not known: shown as conditional
+])
+def test_the_jury_deadline_governs_pathways_on_france_vae(tmp_path, france_vae, started, expected):
+    from vae_app.certifications.deadlines import jury_deadline
+
+    rules = rules_on_france_vae(tmp_path, france_vae)
+    found = jury_deadline(rules.law, D("2024-07-10"), rules.certification("RNCP5385"), D(started))
+    assert (None if found is None else (found.on, found.governs)) == expected
+
+
+def test_a_certification_never_on_france_vae_has_no_jury_deadline(rules):
+    from vae_app.certifications.deadlines import jury_deadline
+
+    assert jury_deadline(rules.law, D("2024-07-10"), rules.certification("RNCP5385"), D("2024-06-15")) is None
+    assert jury_deadline(rules.law, D("2024-07-10")).on == D("2024-10-31")  # the rule alone, without a certification

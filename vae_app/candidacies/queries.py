@@ -139,9 +139,11 @@ def deadline_of(candidacy: Candidacy, rules, today) -> dict | None:
     if state in (CandidacyState.ELIGIBLE, CandidacyState.VALIDATION_FILE, CandidacyState.UNDER_ASSESSMENT,
                  CandidacyState.READY_FOR_JURY):
         if candidacy.validation_file_submitted_on:
-            deadline = jury_deadline(rules.law, candidacy.validation_file_submitted_on)
+            deadline = jury_deadline(rules.law, candidacy.validation_file_submitted_on,
+                                     rules.certification(candidacy.certification.code), candidacy.received_on)
             if deadline is not None:
-                return item(f"Jury à tenir avant ({deadline.rule})", deadline.on, 30)
+                return item("Jury à tenir au plus tard" if deadline.governs else
+                            "Jury à tenir au plus tard (si la certification est sur France VAE)", deadline.on, 30)
         end = rules.certification(candidacy.certification.code).registration_end
         if end and (end - today).days <= 365:
             return item("Fin d'enregistrement RNCP", end, 180)

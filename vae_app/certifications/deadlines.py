@@ -68,6 +68,7 @@ class JuryDeadline:
     on: date
     rule: str
     source: str
+    governs: bool | None = True  # None: whether it governs the pathway is not known (the certification's France VAE date)
 
 
 def silence_rule(law: LawRules, received_on: date, certifier_code: str | None, certifier_kind: str | None = None) -> Silence:
@@ -106,10 +107,16 @@ def feasibility_deadline(entry, received_on: date, complete_on: date | None) -> 
     return AnswerDeadline(due, entry.id, entry.source, Silence("admissible", entry.id, entry.source))
 
 
-def jury_deadline(law: LawRules, validation_file_filed_on: date) -> JuryDeadline | None:
-    """D4 in force on the filing day: the last day of the 3rd month after it. None before D4."""
+def jury_deadline(law: LawRules, validation_file_filed_on: date, certification=None, pathway_started_on: date | None = None,
+                  ) -> JuryDeadline | None:
+    """D4 in force on the filing day: the last day of the 3rd month after it. None before D4, and for a
+    ``certification`` whose pathway (initiated on ``pathway_started_on``) it does not govern (N7: only once the
+    certification is on France VAE). ``governs`` on the result: None when the certification's rules do not say."""
     entry = law["jury_deadline"].at(validation_file_filed_on)
     if entry is None:
         return None
+    governs = True if certification is None else certification.reform_governs(entry, pathway_started_on or validation_file_filed_on)
+    if governs is False:
+        return None
     shifted = add_months(validation_file_filed_on, entry.value["months_after_validation_file"])
-    return JuryDeadline(end_of_month(shifted), entry.id, entry.source)
+    return JuryDeadline(end_of_month(shifted), entry.id, entry.source, governs)

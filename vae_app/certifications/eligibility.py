@@ -398,7 +398,7 @@ def evaluate_eligibility(application: Application, rules: RuleBook, on: date | N
     checks.append(_filing_check(application, law, day))
 
     feasibility = law["feasibility_answer"].at(started)
-    if reform_applies(feasibility, cert, started):  # N5: the feasibility file's answer, France VAE's notice on silence
+    if cert.reform_governs(feasibility, started):  # N5: the feasibility file's answer, France VAE's notice on silence
         deadline = feasibility_deadline(feasibility, application.received_on, application.complete_on)
     else:
         deadline = answer_deadline(law, application.received_on, application.complete_on,
@@ -412,20 +412,6 @@ def evaluate_eligibility(application: Application, rules: RuleBook, on: date | N
                    deadline.silence.means if deadline else None, application.received_on, years, gaps)
 
 
-def reform_applies(entry, cert: CertificationRules, started: date) -> bool | None:
-    """Whether a rule of the 2024 pathway in force on ``started`` governs this certification's pathway: those that
-    need France VAE (``france_vae_only``) only from the day the certification joined it; None when its rules do not
-    say that day."""
-    if entry is None:
-        return False
-    if not entry.value.get("france_vae_only"):
-        return True
-    known, since = cert.france_vae
-    if not known:
-        return None
-    return since is not None and started >= since
-
-
 def _pathway_checks(application: Application, cert: CertificationRules, law, started: date) -> list[Check]:
     """What the application targets (N1) and the initial training it may not be prepared in (N2)."""
     checks = []
@@ -434,7 +420,7 @@ def _pathway_checks(application: Application, cert: CertificationRules, law, sta
     on_france_vae = (f"{cert.code} a rejoint France VAE le {_fmt(since)}" if since else
                      f"{cert.code} n'a jamais rejoint France VAE" if known else
                      f"les règles de {cert.code} ne disent pas quand elle a rejoint France VAE")
-    applies = reform_applies(target, cert, started)
+    applies = cert.reform_governs(target, started)
     if applies is None:
         checks.append(Check(target.id, Outcome.UNKNOWN, f"Parcours engagé le {_fmt(started)} : {on_france_vae} ; impossible de dire "
                                                         "si le nouveau parcours (dossier de faisabilité) s'applique.", target.source))
@@ -442,7 +428,7 @@ def _pathway_checks(application: Application, cert: CertificationRules, law, sta
         blocs = application.target_components
         said = "la certification entière" if not blocs else "les blocs " + ", ".join(blocs)
         checks.append(Check(target.id, Outcome.PASS, f"La demande vise {said}.", target.source))
-    if reform_applies(training, cert, started):
+    if cert.reform_governs(training, started):
         if application.in_initial_training_for is None:
             checks.append(Check(training.id, Outcome.UNKNOWN, f"Non précisé : le candidat prépare-t-il {cert.code} en formation initiale ?",
                                 training.source, question=f"Précisez si vous préparez {cert.code} en formation initiale."))

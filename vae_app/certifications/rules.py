@@ -361,6 +361,19 @@ class CertificationRules:
             return False, None
         return True, date.fromisoformat(str(fact["value"])) if fact["value"] else None
 
+    def reform_governs(self, entry, started: date) -> bool | None:
+        """Whether a rule of the 2024 pathway (``entry``, in force on ``started``) governs this certification's
+        pathway initiated that day: one that needs France VAE (``france_vae_only``) only from the day the
+        certification joined it (décret 2023-1275 art. 5); None when its rules do not say that day."""
+        if entry is None:
+            return False
+        if not entry.value.get("france_vae_only"):
+            return True
+        known, since = self.france_vae
+        if not known:
+            return None
+        return since is not None and started >= since
+
     @property
     def vae_regime(self) -> str:
         """The regime of the certification's VAE: ``general`` (the RNCP regime) unless its rules say
