@@ -422,3 +422,29 @@ def test_a_convocation_printed_from_the_english_interface_names_seats_in_french(
             assert seat_label(draft, "teachers") == "CNAM teacher"
             with force_locale("fr"):  # as the documents render
                 assert seat_label(draft, "teachers") == "Enseignant du Cnam"
+
+
+def test_every_pdf_is_rendered_in_french_whatever_the_readers_language(app, draft, monkeypatch):
+    """render_pdf renders under its document's language: the minutes printed from the English interface keep
+    French dates and labels."""
+    import sys
+    import types
+
+    from flask import session as web_session
+
+    from vae_app.juries import documents, queries
+
+    rendered = {}
+
+    class FakeHTML:
+        def __init__(self, string):
+            rendered["html"] = string
+
+        def write_pdf(self):
+            return b"%PDF"
+
+    monkeypatch.setitem(sys.modules, "weasyprint", types.SimpleNamespace(HTML=FakeHTML))
+    with app.test_request_context():
+        web_session["lang"] = "en"
+        documents.minutes(draft, [], queries.compliance(draft))
+    assert "mars 2016" in rendered["html"] and "March" not in rendered["html"]

@@ -24,12 +24,13 @@ def application_for(candidacy: Candidacy, today: date) -> Application:
     received = candidacy.received_on or today
     filed = (select(func.min(AuditEvent.id)).where(AuditEvent.candidacy_id == Candidacy.id, AuditEvent.event == "submit")
              .correlate(Candidacy).scalar_subquery())  # the order of filing, for applications received the same day
-    others = db.session.execute(
-        select(Candidacy.received_on, Certification.code, filed).join(Certification)
-        .where(Candidacy.candidate_id == candidacy.candidate_id, Candidacy.id != candidacy.id, Candidacy.received_on.is_not(None))
+    rows = db.session.execute(  # the candidate's applications, this one included (for its own order of filing)
+        select(Candidacy.id, Candidacy.received_on, Certification.code, filed).join(Certification)
+        .where(Candidacy.candidate_id == candidacy.candidate_id,
+               (Candidacy.id == candidacy.id) | Candidacy.received_on.is_not(None))
     ).all()
-    own = db.session.scalar(select(func.min(AuditEvent.id)).where(AuditEvent.candidacy_id == candidacy.id,
-                                                                  AuditEvent.event == "submit")) if candidacy.id else None
+    own = next((order for row_id, _day, _code, order in rows if row_id == candidacy.id), None)
+    others = [(day, code, order) for row_id, day, code, order in rows if row_id != candidacy.id]
 
     def filed_earlier(day: date, order: int | None) -> bool | None:
         if day != received:

@@ -325,15 +325,13 @@ def _check_law(jury: Jury, req: JuryRequirement, report: Report) -> None:
                 fr, en = TIE_LABELS.get(tie.kind, TIE_LABELS[None])
                 problems_fr.append(f"{by_id[tie.member].called} ({fr})")
                 problems_en.append(f"{by_id[tie.member].called} ({en})")
-        if len(problems_fr) == 1:
+        if problems_fr:
+            many = len(problems_fr) > 1
             report.add(ties_rule, FAIL,
-                       f"Candidat {candidate.id} : {problems_fr[0]} ne peut pas délibérer sur son dossier ; remplacez ce membre ou entendez le candidat dans une autre session.",
-                       f"Candidate {candidate.id}: {problems_en[0]} may not deliberate on this file; replace the member or hear the candidate in another session.",
-                       ties_source, candidate=candidate.id)
-        elif problems_fr:
-            report.add(ties_rule, FAIL,
-                       f"Candidat {candidate.id} : {', '.join(problems_fr)} ne peuvent pas délibérer sur son dossier ; remplacez ces membres ou entendez le candidat dans une autre session.",
-                       f"Candidate {candidate.id}: {', '.join(problems_en)} may not deliberate on this file; replace these members or hear the candidate in another session.",
+                       f"Candidat {candidate.id} : {', '.join(problems_fr)} {'ne peuvent' if many else 'ne peut'} pas délibérer sur son "
+                       f"dossier ; remplacez {'ces membres' if many else 'ce membre'} ou entendez le candidat dans une autre session.",
+                       f"Candidate {candidate.id}: {', '.join(problems_en)} may not deliberate on this file; replace "
+                       f"{'these members' if many else 'the member'} or hear the candidate in another session.",
                        ties_source, candidate=candidate.id)
 
 

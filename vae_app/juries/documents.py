@@ -4,8 +4,6 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask_babel import force_locale
-
 from ..candidacies.models import CandidacyState
 from ..certifications.registry import get_rules
 from ..web.pdf import render_pdf
@@ -15,16 +13,14 @@ PARIS = ZoneInfo("Europe/Paris")
 
 def convocation_candidate(session, candidacy) -> bytes:
     rules = get_rules().certification(session.certification.code)
-    with force_locale("fr"):  # an official letter in French, whatever the language of the one who prints it
-        return render_pdf("juries/pdf/convocation_candidate.html", session=session, candidacy=candidacy,
-                          title=rules.title_on(session.starts_at.date()), certifier=rules.certifier_on(session.starts_at.date()))
+    return render_pdf("juries/pdf/convocation_candidate.html", session=session, candidacy=candidacy,
+                      title=rules.title_on(session.starts_at.date()), certifier=rules.certifier_on(session.starts_at.date()))
 
 
 def convocation_member(session, sitting) -> bytes:
     rules = get_rules().certification(session.certification.code)
-    with force_locale("fr"):  # an official letter in French, whatever the language of the one who prints it
-        return render_pdf("juries/pdf/convocation_member.html", session=session, sitting=sitting,
-                          title=rules.title_on(session.starts_at.date()), certifier=rules.certifier_on(session.starts_at.date()))
+    return render_pdf("juries/pdf/convocation_member.html", session=session, sitting=sitting,
+                      title=rules.title_on(session.starts_at.date()), certifier=rules.certifier_on(session.starts_at.date()))
 
 
 def minutes(session, taken: list, report) -> bytes:
@@ -32,10 +28,9 @@ def minutes(session, taken: list, report) -> bytes:
     candidates still awaiting theirs marked as such."""
     rules = get_rules().certification(session.certification.code)
     pending = [c for c in session.candidacies if c.state is CandidacyState.JURY_SCHEDULED]
-    with force_locale("fr"):  # an official letter in French, whatever the language of the one who prints it
-        return render_pdf("juries/pdf/minutes.html", session=session, title=rules.title_on(session.starts_at.date()),
-                          certifier=rules.certifier_on(session.starts_at.date()), components=rules.components,
-                          taken=taken, pending=pending, report=report)
+    return render_pdf("juries/pdf/minutes.html", session=session, title=rules.title_on(session.starts_at.date()),
+                      certifier=rules.certifier_on(session.starts_at.date()), components=rules.components,
+                      taken=taken, pending=pending, report=report)
 
 
 def invitation_ics(session) -> bytes:

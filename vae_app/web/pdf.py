@@ -6,6 +6,7 @@ that the app starts anywhere and says what to install.
 from __future__ import annotations
 
 from flask import Response, render_template
+from flask_babel import force_locale
 
 from .. import clock
 from ..errors import Unavailable
@@ -18,12 +19,15 @@ class PdfUnavailable(Unavailable):
     """WeasyPrint or Pango is missing (503); the message says what to install."""
 
 
-def render_pdf(template: str, **context) -> bytes:
+def render_pdf(template: str, lang: str = "fr", **context) -> bytes:
+    """A document in its own language (French: the letters' templates are written in it), whatever the language of
+    the one who prints it: dates, seat and qualification labels follow ``lang``."""
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:  # OSError: Pango not found
         raise PdfUnavailable(f"{INSTALL_HINT} ({exc.__class__.__name__})") from None
-    html = render_template(template, generated_on=clock.today(), **context)
+    with force_locale(lang):
+        html = render_template(template, generated_on=clock.today(), **context)
     return HTML(string=html).write_pdf()
 
 
