@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import date
 import subprocess
 import zipfile
 from pathlib import Path
@@ -114,6 +115,7 @@ def run(*args):
 
 @needs_real
 def test_the_real_v41_extract_imports_into_valid_rules(rules_dir):
+    (rules_dir / "certifications" / "rncp-40792.yaml").unlink()  # the project's own, structured by hand: imported afresh here
     result = run(REAL, "--rules-dir", rules_dir)
     assert result.exit_code == 0, result.output
     assert "2 créée(s)" in result.output
@@ -124,6 +126,18 @@ def test_the_real_v41_extract_imports_into_valid_rules(rules_dir):
     vae = new.route_on(AccessRoute.VAE, new.registration[0].start)
     assert vae.open and not vae.jury.structured and "jury" in vae.jury.text.lower()
     assert len(new.components) == 5
+
+
+@needs_real
+def test_importing_the_fiche_again_keeps_what_a_person_structured_and_changes_nothing(rules_dir):
+    before = (rules_dir / "certifications" / "rncp-40792.yaml").read_text(encoding="utf-8")
+    result = run(REAL, "--only", "RNCP40792", "--rules-dir", rules_dir)
+    assert result.exit_code == 0, result.output
+    assert "1 inchangée(s)" in result.output
+    assert (rules_dir / "certifications" / "rncp-40792.yaml").read_text(encoding="utf-8") == before
+    cert = load_rules(rules_dir).certification("RNCP40792")
+    assert cert.composition_structured and [o.id for o in cert.award_options] == ["A", "B"]
+    assert cert.france_vae == (True, date(2025, 9, 1))
 
 
 def test_v41_fields_routes_blocs_and_a_broken_fiche(rules_dir, tmp_path):
@@ -212,7 +226,7 @@ def test_an_imported_certification_is_unknown_to_the_checker_never_pass(rules_di
     run(REAL, "--rules-dir", rules_dir)
     book = load_rules(rules_dir)
     members = tuple(Member(f"M{i}", "F", frozenset({"qualified_professional"})) for i in range(4))
-    report = check_composition(Jury("RNCP40792", AccessRoute.VAE, book.certification("RNCP40792").registration[0].start, members), book)
+    report = check_composition(Jury("RNCP35340", AccessRoute.VAE, book.certification("RNCP35340").registration[-1].start, members), book)
     assert report.compliant is not True
     assert any(f.rule == "STRUCT" and f.outcome == "unknown" and "non structurée" in f.message for f in report.findings)
 

@@ -16,10 +16,20 @@ def carried_over(candidacy: Candidacy, day: date) -> set[str]:
     return {a.component_code for a in candidacy.acquired_components if a.is_valid_on(day)}
 
 
+def targeted(candidacy: Candidacy, rules: RuleBook) -> tuple[Component, ...]:
+    """The components the candidacy targets (N1): every one of the certification, one option's, or blocs."""
+    return rules.certification(candidacy.certification.code).components_of(candidacy.target_components)
+
+
+def award_options(candidacy: Candidacy, rules: RuleBook) -> list[tuple[str, ...]]:
+    """The sets of components that obtain the candidacy's certification."""
+    return [option.components for option in rules.certification(candidacy.certification.code).award_options]
+
+
 def components_to_assess(candidacy: Candidacy, rules: RuleBook, today: date) -> list[Component]:
-    """The certification's components not already acquired and still valid (those are carried over)."""
+    """The targeted components not already acquired and still valid (those are carried over)."""
     held = carried_over(candidacy, today)
-    return [c for c in rules.certification(candidacy.certification.code).components if c.code not in held]
+    return [c for c in targeted(candidacy, rules) if c.code not in held]
 
 
 def section_texts(candidacy: Candidacy) -> dict[str, str]:
@@ -34,7 +44,7 @@ def decision_check(candidacy: Candidacy, data: dict, rules: RuleBook) -> tuple[D
     if session is None and isinstance(claimed, str) and claimed in {o.value for o in DecisionOutcome if o.decides}:
         return DecisionOutcome(claimed), [("", "Aucune session de jury : la décision ne peut pas être datée.")]
     day = session.starts_at.date() if session else None
-    codes = [c.code for c in rules.certification(candidacy.certification.code).components]
+    codes = [c.code for c in targeted(candidacy, rules)]
     expired = {a.component_code: a.expires_on for a in candidacy.acquired_components if day and not a.is_valid_on(day)}
     carried = carried_over(candidacy, day) if day else set()
-    return check_decision(claimed, codes, carried, expired, data.get("components") or {})
+    return check_decision(claimed, codes, carried, expired, data.get("components") or {}, award_options(candidacy, rules))

@@ -31,6 +31,13 @@ class CandidacyState(LabelledEnum):
     LAPSED = "lapsed", N_("Caduque")
 
 
+class FeasibilityModel(LabelledEnum):
+    """The two models of the feasibility file (C. trav. R6412-3; arrêté of 2025-07-03)."""
+
+    WITH_ACCOMPANIER = "with_accompanier", N_("Avec un accompagnement (l'avis de l'accompagnateur y figure)")
+    WITHOUT_ACCOMPANIER = "without_accompanier", N_("Sans accompagnement")
+
+
 class Candidacy(db.Model):
     """Le dossier VAE d'un candidat pour une certification."""
 
@@ -74,6 +81,17 @@ class Candidacy(db.Model):
     decision_outcome: Mapped[DecisionOutcome | None] = mapped_column(
         enum_column(DecisionOutcome, [o for o in DecisionOutcome if o.decides]))
     complete_on: Mapped[date | None] = mapped_column(sa.Date)
+    # The pathway since the 2024 reform (C. trav. R6412-1 to R6412-7): when it was initiated (on France VAE), what it
+    # targets (None: the whole certification; else the codes of the blocs, or of one option's blocs), the
+    # feasibility file's model and accompanier's opinion (N4), the certifier's gaps and recommendations (N5).
+    pathway_started_on: Mapped[date | None] = mapped_column(sa.Date)
+    target_components: Mapped[list | None] = mapped_column(sa.JSON)
+    feasibility_model: Mapped[FeasibilityModel | None] = mapped_column(enum_column(FeasibilityModel))
+    accompanier: Mapped[str | None] = mapped_column(sa.String(200))  # the accompanying organisation (AAP)
+    accompanier_opinion: Mapped[str | None] = mapped_column(sa.Text)
+    component_gaps: Mapped[dict | None] = mapped_column(sa.JSON)  # {code: the gap said by the certifier}; None: not said
+    recommendations: Mapped[str | None] = mapped_column(sa.Text)
+    france_vae_notice_on: Mapped[date | None] = mapped_column(sa.Date)  # France VAE notified admissibility on silence (N5)
     # The application form (CERFA 12818, livret 1): identity and situation.
     birth_date: Mapped[date | None] = mapped_column(sa.Date)
     birth_place: Mapped[str | None] = mapped_column(sa.String(120))

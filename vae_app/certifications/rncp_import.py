@@ -291,11 +291,11 @@ def merge(existing: dict, imported: dict) -> tuple[dict, list[str]]:
     for key in ("notes",):
         if existing.get("metadata", {}).get(key):
             merged["metadata"][key] = existing["metadata"][key]
-    for key in ("qualifications", "session"):
-        if key in existing:
-            merged[key] = existing[key]
-    if existing.get("component_validity", {}).get("history"):
-        merged["component_validity"] = existing["component_validity"]
+    for key in existing:  # what the fiche does not give was entered by a person: kept (sessions, options, France VAE…)
+        if key not in imported:
+            merged[key] = copy.deepcopy(existing[key])
+    if existing.get("component_validity", {}) != imported.get("component_validity"):
+        merged["component_validity"] = existing.get("component_validity", imported.get("component_validity"))
     for route, spec in existing.get("access_routes", {}).items():
         old_history = spec.get("history", [])
         structured = any(isinstance(e.get("value", {}).get("jury"), dict) and e["value"]["jury"].get("seats") for e in old_history)

@@ -283,6 +283,15 @@ class Period:
         return self.end is not None and self.award_until is not None and self.end < day <= self.award_until
 
 
+@dataclass(frozen=True)
+class AwardOption:
+    """One way of obtaining the certification: the components it takes (the common ones and an option's)."""
+
+    id: str | None  # None: the certification has no options
+    label: dict
+    components: tuple[str, ...]
+
+
 @dataclass
 class CertificationRules:
     """Everything ``rules/certifications/<code>.yaml`` says, queried by date."""
@@ -373,6 +382,37 @@ class CertificationRules:
         if not known:
             return None
         return since is not None and started >= since
+
+    @property
+    def award_options(self) -> tuple[AwardOption, ...]:
+        """The options of the certification (its ``award_structure``): each the common components plus its own;
+        one option holding every component when the rules give no structure."""
+        fact = self.raw.get("award_structure")
+        if not fact:
+            return (AwardOption(None, {}, tuple(c.code for c in self.components)),)
+        common = tuple(fact["value"]["common"])
+        return tuple(AwardOption(o["id"], o["label"], common + tuple(o["components"])) for o in fact["value"]["options"])
+
+    def awards(self, held: Iterable[str]) -> AwardOption | None:
+        """The option whose every component is in ``held`` (the certification is obtained), or None."""
+        held = set(held)
+        return next((option for option in self.award_options if set(option.components) <= held), None)
+
+    def option_targeted(self, target: Iterable[str] | None) -> AwardOption | None:
+        """The option a target of components amounts to (the whole certification), or None (blocs only). ``None``
+        as target is the whole certification when it has no options."""
+        if target is None:
+            options = self.award_options
+            return options[0] if len(options) == 1 else None
+        wanted = set(target)
+        return next((option for option in self.award_options if set(option.components) == wanted), None)
+
+    def components_of(self, target: Iterable[str] | None) -> tuple[Component, ...]:
+        """The components a target names, in the certification's order (None: every one)."""
+        if target is None:
+            return self.components
+        wanted = set(target)
+        return tuple(c for c in self.components if c.code in wanted)
 
     @property
     def vae_regime(self) -> str:

@@ -246,6 +246,15 @@ def _semantic_certification(doc: dict, label: str, law_vocabulary: set[str], fil
     for index, c in enumerate(codes):
         if codes.count(c) > 1:
             errors.append(f"{label}: components[{index}].code: duplicate component code {c!r}")
+    structure = (doc.get("award_structure") or {}).get("value") or {}
+    named: list[str] = list(structure.get("common", []))
+    for index, option in enumerate(structure.get("options", [])):
+        named += option.get("components", [])
+        shared = set(option.get("components", [])) & set(structure.get("common", []))
+        if shared:
+            errors.append(f"{label}: award_structure.value.options[{index}].components: {', '.join(sorted(shared))} already common")
+    for code in sorted(set(named) - set(codes)):
+        errors.append(f"{label}: award_structure: unknown component {code!r}")
     return errors
 
 

@@ -18,7 +18,7 @@ from ..audit.operations import record as audit
 from ..auth.emails import InvalidEmail, normalise_email
 from ..auth.models import Role, User
 from ..auth.permissions import can_manage_certifier, can_manage_session, ensure
-from ..candidacies.assessment import carried_over
+from ..candidacies.assessment import award_options, carried_over, targeted
 from ..candidacies.models import Candidacy, CandidacyState as S
 from ..candidacies.operations import fire
 from ..candidacies.workflow import MIN_REASON_LENGTH
@@ -410,7 +410,7 @@ def record_session_decisions(actor: User, session: JurySession, decisions: dict[
     ensure(can_manage_session(actor, session))
     if session.status is SessionStatus.DRAFT:
         raise Conflict(N_("Confirmez la session avant d'enregistrer les décisions."))
-    codes = [c.code for c in get_rules().certification(session.certification.code).components]
+    rules = get_rules()
     day = session.starts_at.date()
     results = {}
     for candidacy in list(session.candidacies):
@@ -422,8 +422,9 @@ def record_session_decisions(actor: User, session: JurySession, decisions: dict[
             continue
         components = decision.get("components") or {}
         carried = carried_over(candidacy, day)
+        codes = [c.code for c in targeted(candidacy, rules)]  # what the candidacy targets (N1)
         decided = {code: components.get(code) for code in codes if code not in carried}
-        outcome = outcome_of(codes, carried | {code for code, ok in decided.items() if ok})
+        outcome = outcome_of(codes, carried | {code for code, ok in decided.items() if ok}, award_options(candidacy, rules))
         results[candidacy.id] = fire(candidacy, "record_decision", actor, reason=decision.get("note"),
                                      data={"outcome": outcome.value, "components": {k: v for k, v in decided.items() if v is not None}})
     if session.candidacies and all(c.state is not S.JURY_SCHEDULED for c in session.candidacies):

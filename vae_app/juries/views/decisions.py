@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from ... import clock
 from ...auth.permissions import role_required
-from ...candidacies.assessment import carried_over
+from ...candidacies.assessment import award_options, carried_over, targeted
 from ...candidacies.models import Candidacy, CandidacyState as S
 from ...candidacies.workflow import MAX_REASON_LENGTH, MIN_REASON_LENGTH
 from ...certifications.decisions import outcome_of
@@ -39,6 +39,8 @@ class Answer:
     components: dict[str, bool]
     carried: set[str]
     note: str | None
+    codes: list[str]  # the components the candidacy targets, which the jury decides on
+    options: list[tuple[str, ...]]  # the sets of components that obtain the certification
 
     @property
     def validated(self) -> list[str]:
@@ -48,15 +50,15 @@ class Answer:
     def not_validated(self) -> list[str]:
         return [code for code, ok in self.components.items() if not ok]
 
-    def outcome(self, codes: list[str]) -> DecisionOutcome | None:
+    def outcome(self) -> DecisionOutcome | None:
         if self.presence is None:
             return None
         if PRESENCE[self.presence] is not None:
             return PRESENCE[self.presence]
-        return outcome_of(codes, self.carried | {code for code, ok in self.components.items() if ok})
+        return outcome_of(self.codes, self.carried | {code for code, ok in self.components.items() if ok}, self.options)
 
 
-def _read(session: JurySession, codes: list[str]) -> list[Answer]:
+def _read(session: JurySession, rules) -> list[Answer]:
     """What the form says for each convened candidate, as given (checked by :func:`_check`). An answer for a
     candidate decided meanwhile (a second click, a colleague) is refused: nothing is recorded twice."""
     day, answers = session.starts_at.date(), []
@@ -72,14 +74,16 @@ def _read(session: JurySession, codes: list[str]) -> list[Answer]:
         if candidacy.state is not S.JURY_SCHEDULED:
             continue
         carried = carried_over(candidacy, day)
+        codes = [c.code for c in targeted(candidacy, rules)]
         components = {code: request.form[f"c-{candidacy.id}-{code}"] == "yes" for code in codes
                       if code not in carried and request.form.get(f"c-{candidacy.id}-{code}") in ("yes", "no")}
         answers.append(Answer(candidacy, request.form.get(f"presence-{candidacy.id}") or None, components, carried,
-                              (request.form.get(f"note-{candidacy.id}") or "").strip() or None))
+                              (request.form.get(f"note-{candidacy.id}") or "").strip() or None, codes,
+                              award_options(candidacy, rules)))
     return answers
 
 
-def _check(answers: list[Answer], codes: list[str], titles: dict[str, str]) -> None:
+def _check(answers: list[Answer], titles: dict[str, str]) -> None:
     """Every answer explicit: a presence for whoever is answered, a choice for each component not carried over;
     an observation, when written, one a person can read (it is kept in the candidate's record)."""
     problems = []
@@ -94,7 +98,7 @@ def _check(answers: list[Answer], codes: list[str], titles: dict[str, str]) -> N
             problems.append(f"{who} : présence attendue (présent, absent ou excusé).")
         elif answer.presence == "present":
             problems += [f"{who} : choisissez « validée » ou « non validée » pour {code} — {titles[code]}."
-                         for code in codes if code not in answer.carried and code not in answer.components]
+                         for code in answer.codes if code not in answer.carried and code not in answer.components]
         elif answer.presence is None and answer.components:
             problems.append(f"{who} : indiquez si le candidat était présent.")
     if problems:
@@ -105,11 +109,12 @@ def _check(answers: list[Answer], codes: list[str], titles: dict[str, str]) -> N
 
 def _page(session_id: int, status: int = 200, answers: list[Answer] | None = None, summary: bool = False):
     session = own_session(session_id)
-    cert = get_rules().certification(session.certification.code)
+    rules = get_rules()
+    cert = rules.certification(session.certification.code)
     day = session.starts_at.date()
-    return render_template("juries/decisions.html", session=session, components=cert.components, day=day,
+    return render_template("juries/decisions.html", session=session, day=day, scopes={c.id: targeted(c, rules) for c in session.candidacies},
                            taken=queries.decisions_taken(session), carried={c.id: carried_over(c, day) for c in session.candidacies},
-                           answers={a.candidacy.id: a for a in answers or []}, summary=summary, codes=[c.code for c in cert.components],
+                           answers={a.candidacy.id: a for a in answers or []}, summary=summary,
                            has_sat=session.starts_at <= clock.now(), form=ConfirmForm(formdata=None), title=cert.title_on(day)), status
 
 
@@ -119,12 +124,12 @@ def decisions(session_id: int):
     if request.method == "GET":
         return _page(session_id)
     session = queries.lock_session(session)  # one recording at a time per session; the second sees the first's
-    cert = get_rules().certification(session.certification.code)
-    codes = [c.code for c in cert.components]
+    rules = get_rules()
+    cert = rules.certification(session.certification.code)
     on_refusal(lambda status: _page(session_id, status))
-    answers = _read(session, codes)
+    answers = _read(session, rules)
     on_refusal(lambda status: _page(session_id, status, answers=answers))  # the form again, as it was filled in
-    _check(answers, codes, {c.code: c.title for c in cert.components})
+    _check(answers, {c.code: c.title for c in cert.components})
     if request.form.get("step") != "confirm" or request.form.get("edit"):
         return _page(session_id, answers=answers, summary=not request.form.get("edit"))  # the summary, or the form again
     on_refusal(lambda status: _page(session_id, status, answers=answers, summary=True))  # the summary again
