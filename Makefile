@@ -48,10 +48,10 @@ migrate: $(VENV)/.installed
 	$(BIN)/flask db upgrade
 
 demo: migrate
-	VAE_TODAY=$${VAE_TODAY:-$(DEMO_DATE)} $(BIN)/flask demo load
+	VAE_TODAY=$${VAE_TODAY-$(DEMO_DATE)} $(BIN)/flask demo load
 
 run: translations demo
-	VAE_TODAY=$${VAE_TODAY:-$(DEMO_DATE)} $(BIN)/flask run --host $(HOST) --port $(PORT)
+	VAE_TODAY=$${VAE_TODAY-$(DEMO_DATE)} $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -251,6 +251,9 @@ def login(client):
 JURY_5385 = [("cnam_president",), ("cnam_teacher", "pedagogical_head"), ("cnam_teacher",), ("cnam_teacher",),
              ("cnam_teacher",), ("qualified_professional", "employer_rep"), ("qualified_professional", "employee_rep")]
 JURY_17992 = [("director_in_post",)] * 6 + [("askoria_trainer",)]
+JURY_40792 = [("teacher_researcher",), ("public_teacher", "teacher_researcher"), ("public_teacher",), ("employer_rep",),
+              ("employee_rep",)]
+BTS_CERTIFIER = "siren-110044013"
 
 
 @pytest.fixture
@@ -280,6 +283,8 @@ def compliant_members(make_member):
     def make(certification: str = "RNCP5385"):
         if certification == "RNCP5385":
             return [make_member("cnam", quals) for quals in JURY_5385]
+        if certification == "RNCP40792":
+            return [make_member(BTS_CERTIFIER, quals, site="Rennes") for quals in JURY_40792]
         return [make_member("askoria", quals, site="Rennes") for quals in JURY_17992]
 
     return make

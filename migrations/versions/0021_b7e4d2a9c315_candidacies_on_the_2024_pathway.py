@@ -2,7 +2,7 @@
 
 C. trav. R6412-1 to R6412-7: the day the pathway was initiated, what it targets (the whole certification, one
 option's blocs, or blocs), the feasibility file's model and the accompanier's opinion, the certifier's gaps and
-recommendations, and the day France VAE notified admissibility when the certifier stayed silent.
+recommendations, whether the candidate prepares the certification in initial training (N2), and the day France VAE notified admissibility when the certifier stayed silent.
 
 Plain ADD COLUMN (no batch): rebuilding the table on SQLite would break the triggers that count its rows.
 """
@@ -21,6 +21,7 @@ COLUMNS = (
     ('component_gaps', sa.JSON()),
     ('recommendations', sa.Text()),
     ('france_vae_notice_on', sa.Date()),
+    ('in_initial_training', sa.Boolean()),
 )
 
 

@@ -66,6 +66,10 @@ def CASES(f):
         "remove_document": (lambda: candidacy_ops.remove_document(
             draft, draft.candidate, candidacy_ops.attach_document(draft, draft.candidate, DocumentKind.IDENTITY, "id.pdf", PDF).id),
             "remove_document"),
+        "save_feasibility": (lambda: candidacy_ops.save_feasibility(draft, draft.candidate, {"in_initial_training": False}),
+                             "update_feasibility"),
+        "save_feasibility_review": (lambda: candidacy_ops.save_feasibility_review(f.bts_submitted, f.academic, {}, "Un module de "
+                                                                                  "formation sur la cybersécurité."), "review_feasibility"),
         "save_section": (lambda: candidacy_ops.save_section(f.in_file, f.in_file.candidate, "GESTION", "Mon expérience."), "save_section"),
         "fire": (lambda: candidacy_ops.fire(draft, "submit", draft.candidate), "submit"),
         "save_member": (lambda: jury_ops.save_member(f.coordinator, None, certifier_id=f.coordinator.certifier_id, **_member_values()),
@@ -136,6 +140,23 @@ class Fixtures:
         from vae_app.certifications.vocabulary import AccessRoute
 
         return AccessRoute.VAE
+
+    @cached_property
+    def academic(self):
+        from vae_app.auth.models import Role
+
+        return self.make_user(Role.COORDINATOR, certifier="siren-110044013")
+
+    @cached_property
+    def bts_submitted(self):
+        """A BTS SIO feasibility file filed on France VAE on 2026-01-05, seen on 2026-02-02."""
+        from ..workflow_fixtures import complete_application
+
+        self.frozen_clock.set(datetime(2026, 2, 2, 10))
+        candidacy = self.make_candidacy("RNCP40792", state=S.SUBMITTED, received_on=date(2026, 1, 5),
+                                        pathway_started_on=date(2026, 1, 5), complete_on=date(2026, 1, 5))
+        complete_application(candidacy)
+        return candidacy
 
     @cached_property
     def member(self):

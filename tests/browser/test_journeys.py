@@ -49,6 +49,29 @@ def pick_member(page, must: str, must_not: tuple[str, ...] = ()) -> str:
     raise AssertionError(f"no member with {must!r} in {options}")
 
 
+def register_and_apply(page, base: str, email: str, name: tuple[str, str], offer: str, born: tuple[str, str, str]) -> tuple[str, str]:
+    """Register a candidate, start an application for ``offer`` and fill the identity part: (page URL, reference)."""
+    page.goto(f"{base}/inscription")
+    page.fill("#first_name", name[0])
+    page.fill("#last_name", name[1])
+    page.fill("#email", email)
+    page.fill("#password", "un-secret-solide")
+    page.fill("#password_confirm", "un-secret-solide")
+    click_and_wait(page, "input[type=submit]")
+    assert page.url.endswith("/candidatures/nouvelle")
+    page.select_option("#offer", offer)
+    click_and_wait(page, "text=Commencer ma demande")
+    reference = re.search(r"Dossier (VAE-\d{4}-\d{4})", page.inner_text("h1")).group(1)
+    birth_date, birth_place, address = born
+    page.fill("#birth_date", birth_date)
+    page.fill("#birth_place", birth_place)
+    page.fill("#nationality", "française")
+    page.fill("#address", address)
+    page.check("#sworn_statement")
+    click_and_wait(page, "#submit-demande")
+    return page.url.split("#")[0], reference
+
+
 def test_a_candidate_goes_from_registration_to_acquired_components(page, live_demo):
     try:
         journey(page, live_demo)
@@ -60,24 +83,8 @@ def journey(page, live_demo):
     base = live_demo.url
     email = f"parcours.{secrets.token_hex(3)}@exemple.fr"
     # -- the candidate registers, applies with three periods, uploads a document and submits
-    page.goto(f"{base}/inscription")
-    page.fill("#first_name", "Mathilde")
-    page.fill("#last_name", "Navigateur")
-    page.fill("#email", email)
-    page.fill("#password", "un-secret-solide")
-    page.fill("#password_confirm", "un-secret-solide")
-    click_and_wait(page, "input[type=submit]")
-    assert page.url.endswith("/candidatures/nouvelle")
-    page.select_option("#offer", "RNCP5385|vae")
-    click_and_wait(page, "text=Commencer ma demande")
-    candidacy_url = page.url
-    reference = re.search(r"Dossier (VAE-\d{4}-\d{4})", page.inner_text("h1")).group(1)
-    page.fill("#birth_date", "1978-05-02")
-    page.fill("#birth_place", "Tours")
-    page.fill("#nationality", "française")
-    page.fill("#address", "3 rue Colbert, 37000 Tours")
-    page.check("#sworn_statement")
-    click_and_wait(page, "#submit-demande")
+    candidacy_url, reference = register_and_apply(page, base, email, ("Mathilde", "Navigateur"), "RNCP5385|vae",
+                                                  ("1978-05-02", "Tours", "3 rue Colbert, 37000 Tours"))
     add_experience(page, "salaried", "Directrice adjointe", "MJC de Tours", "2010-01-01", "2013-12-31")
     add_experience(page, "salaried", "Directrice", "Centre social Rabelais", "2014-01-01", "2016-02-15")
     add_experience(page, "volunteer", "Trésorière", "Club de voile", "2008-09-01", "2009-06-30", "400")

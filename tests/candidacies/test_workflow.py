@@ -10,8 +10,10 @@ from vae_app.audit.models import AuditEvent
 from vae_app.auth.models import Role
 from vae_app.candidacies.models import CandidacyState as S, ComponentDecision, DecisionOutcome
 from vae_app.candidacies.operations import fire
-from vae_app.candidacies.workflow import FINAL_STATES, MOVES, TRANSITIONS, Flow, MoveContext, machine, mermaid
+from vae_app.candidacies.workflow import FINAL_STATES, MOVES, TRANSITIONS, Flow, MoveContext, machine, mermaid, sources_of
+from vae_app.certifications.models import Certification
 from vae_app.errors import Conflict, MoveRefused, PermissionDenied
+from vae_app.extensions import db
 from vae_app.juries.operations import schedule
 from vae_app.juries.queries import session_by_id
 
@@ -35,7 +37,17 @@ EXPECTED = {
     (S.PARTIALLY_VALIDATED, "lapse"): S.LAPSED,
     **{(state, "withdraw"): S.WITHDRAWN for state in S if state not in
        {S.CERTIFIED, S.REFUSED, S.INELIGIBLE, S.WITHDRAWN, S.LAPSED}},
+    # The pathway since the 2024 reform (fired on a BTS pathway of 2025, see ``on_the_2024_pathway``).
+    (S.ELIGIBLE, "excuse_inactivity"): S.ELIGIBLE,
+    (S.VALIDATION_FILE, "excuse_inactivity"): S.VALIDATION_FILE,
+    (S.ELIGIBLE, "lapse_admissibility"): S.LAPSED,
+    (S.VALIDATION_FILE, "lapse_admissibility"): S.LAPSED,
+    (S.CERTIFIED, "record_hearing"): S.CERTIFIED,
+    (S.PARTIALLY_VALIDATED, "record_hearing"): S.PARTIALLY_VALIDATED,
+    (S.CERTIFIED, "withdraw_for_fraud"): S.REFUSED,
+    (S.PARTIALLY_VALIDATED, "withdraw_for_fraud"): S.REFUSED,
 }
+PATHWAY_MOVES = {"excuse_inactivity", "lapse_admissibility", "record_hearing", "withdraw_for_fraud"}
 ALL_PAIRS = [(state, move) for state in S for move in MOVES]
 
 
@@ -68,12 +80,31 @@ def jury_day(frozen_clock):
     return frozen_clock
 
 
+def on_the_2024_pathway(candidacy, frozen_clock):
+    """Make ``candidacy`` a BTS SIO pathway initiated on France VAE on 2025-10-01, admissible on 2025-11-03, seen on
+    2026-06-10 (more than six months later)."""
+    candidacy.certification = db.session.scalar(select(Certification).where(Certification.code == "RNCP40792"))
+    candidacy.pathway_started_on = candidacy.received_on = candidacy.complete_on = date(2025, 10, 1)
+    candidacy.eligibility_decided_on = date(2025, 11, 3) if candidacy.eligibility_decided_on else None
+    if candidacy.decided_on:
+        candidacy.decided_on = date(2026, 3, 10)
+    frozen_clock.set(datetime(2026, 6, 10, 10))
+    db.session.flush()
+
+
 @pytest.fixture
-def fire_as(candidacy_in, coordinator, make_session, frozen_clock):
+def fire_as(candidacy_in, coordinator, make_user, make_session, frozen_clock):
     """Fire ``move`` on a candidacy in ``state`` with valid inputs, by a permitted actor."""
 
     def do(state: S, move: str, **overrides):
         candidacy = candidacy_in(state, expired=(move == "lapse"))
+        if move in PATHWAY_MOVES:
+            on_the_2024_pathway(candidacy, frozen_clock)
+            academic = make_user(Role.COORDINATOR, certifier="siren-110044013")
+            if move == "withdraw_for_fraud" and state in sources_of("record_hearing"):
+                fire(candidacy, "record_hearing", academic, reason="Observations écrites du candidat reçues le 02/06/2026.")
+            return candidacy, fire(candidacy, move, overrides.pop("actor", academic), reason="Motif détaillé du coordinateur",
+                                   data={})
         if move == "record_decision":
             frozen_clock.set(datetime(2016, 3, 15, 17))  # the jury decides once it has sat
         if move == "complete_assessment" and state is S.UNDER_ASSESSMENT:

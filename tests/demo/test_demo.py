@@ -105,3 +105,32 @@ def test_the_audit_check_names_a_record_that_does_not_hold(demo, runner, db):
     assert result.exit_code == 1
     assert "VAE-2010-0019 : décision datée du 20/03/2016, après aujourd'hui." in result.output
     assert "VAE-2010-0019 : selon l'historique, la date de décision serait « 25/03/2011 »" in result.output
+
+
+def test_the_2016_demo_holds_no_file_of_a_certification_registered_later(demo, db):
+    codes = set(db.session.scalars(select(Certification.code).join(Candidacy, Candidacy.certification_id == Certification.id)))
+    assert "RNCP40792" not in codes
+
+
+def test_on_a_day_the_bts_is_registered_the_demo_adds_its_live_2024_pathways(runner, db, frozen_clock, client):
+    from datetime import datetime
+
+    frozen_clock.set(datetime(2026, 11, 30, 8))
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    bts = db.session.scalars(select(Candidacy).join(Certification).where(Certification.code == "RNCP40792")).all()
+    assert {c.state for c in bts} == set(CandidacyState) - {CandidacyState.INCOMPLETE, CandidacyState.WITHDRAWN}
+    assert all(c.pathway_started_on and c.pathway_started_on <= date(2026, 11, 30) for c in bts)
+    latest = db.session.scalar(select(func.max(AuditEvent.at)))
+    assert latest <= datetime(2026, 11, 30, 23, 59)  # nothing dated after the demo's day
+    check = runner.invoke(args=["audit", "check"])
+    assert check.exit_code == 0, check.output
+    assert "nothing added" in runner.invoke(args=["demo", "load"]).output
+    from vae_app.juries.queries import compliance
+
+    for session in db.session.scalars(select(JurySession).where(JurySession.reference.like("JURY-BTS-%"))):
+        if session.status.value != "draft":
+            assert compliance(session).compliant is True, (session.reference, [f.message for f in compliance(session).failures()])
+    client.post("/connexion", data={"email": "coordination.academie@demo.vae.fr", "password": "demo"})
+    deadlines = client.get("/coordination/echeances").get_data(as_text=True)
+    assert "BTS-2026-0012" in deadlines and "Caducité de la recevabilité" in deadlines

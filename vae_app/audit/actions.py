@@ -21,6 +21,8 @@ class Action(LabelledEnum):
     # candidacies
     CREATE = "create", N_("Création du dossier")
     UPDATE_APPLICATION = "update_application", N_("Demande modifiée")
+    UPDATE_FEASIBILITY = "update_feasibility", N_("Dossier de faisabilité modifié")
+    REVIEW_FEASIBILITY = "review_feasibility", N_("Écarts et recommandations du certificateur consignés")
     ADD_EXPERIENCE = "add_experience", N_("Période d'expérience ajoutée")
     UPDATE_EXPERIENCE = "update_experience", N_("Période d'expérience modifiée")
     REMOVE_EXPERIENCE = "remove_experience", N_("Période d'expérience supprimée")

@@ -12,6 +12,8 @@ GET_POST = ("GET", "POST")
 # the candidate's application (livret 1) and validation file (livret 2)
 bp.add_url_rule("/candidatures/nouvelle", "new", portal.new, methods=GET_POST)
 bp.add_url_rule("/candidatures/<int:candidacy_id>/demande", "save_application", portal.save_application, methods=("POST",))
+bp.add_url_rule("/candidatures/<int:candidacy_id>/faisabilite", "save_feasibility", portal.save_feasibility, methods=("POST",))
+bp.add_url_rule("/candidatures/<int:candidacy_id>/ecarts", "save_feasibility_review", page.save_feasibility_review, methods=("POST",))
 bp.add_url_rule("/candidatures/<int:candidacy_id>/experiences", "add_experience", portal.add_experience, methods=("POST",))
 bp.add_url_rule("/candidatures/<int:candidacy_id>/experiences/<int:experience_id>", "edit_experience", portal.edit_experience,
                 methods=GET_POST)
@@ -28,6 +30,8 @@ bp.add_url_rule("/candidatures/<int:candidacy_id>/dossier/<code>", "save_validat
 bp.add_url_rule("/candidatures/<int:candidacy_id>", "show", page.show)
 bp.add_url_rule("/candidatures/<int:candidacy_id>/precontrole.json", "precheck", page.precheck)
 bp.add_url_rule("/candidatures/<int:candidacy_id>/decision-recevabilite.pdf", "eligibility_letter", page.eligibility_letter)
+bp.add_url_rule("/candidatures/<int:candidacy_id>/attestation.pdf", "attestation", page.attestation)
+bp.add_url_rule("/candidatures/<int:candidacy_id>/retrait.pdf", "withdrawal_letter", page.withdrawal_letter)
 bp.add_url_rule("/candidatures/<int:candidacy_id>/actions/<move>", "move", page.move, methods=("POST",))
 
 # the coordinator's desk, the workflow for everyone

@@ -12,6 +12,7 @@ from ..extensions import db
 from .eligibility import answer_deadline_of
 from .models import Candidacy, CandidacyState as S
 from .operations import fire
+from .pathway import LAPSING_STATES, last_steps, lapse_of
 
 candidacies_cli = AppGroup("candidacies", help="Candidatures / candidacies.")
 
@@ -32,10 +33,38 @@ def apply_silence_command(dry_run: bool):
     for candidacy, deadline in due:
         outcome = "recevable" if deadline.silence.means == "admissible" else "non recevable"
         click.echo(f"{candidacy.reference}: délai échu le {deadline.due_on:%d/%m/%Y} → {outcome} ({deadline.silence.rule})")
+    _apply(due, "apply_silence", dry_run, "décision(s) implicite(s) appliquée(s)")
+
+
+@candidacies_cli.command("lapse")
+@click.option("--dry-run", is_flag=True, help="List what would change, change nothing.")
+def lapse_command(dry_run: bool):
+    """Declare lapsed the admissibility of every pathway without a step for six months (C. trav. R6412-4, N6)."""
+    today, rules = clock.today(), get_rules()
+    waiting = db.session.scalars(select(Candidacy).where(Candidacy.state.in_([s.value for s in LAPSING_STATES])).order_by(Candidacy.id)).all()
+    steps = last_steps(waiting)
+    due, unknown = [], []
+    for candidacy in waiting:
+        lapse = lapse_of(candidacy, rules, steps.get(candidacy.id))
+        if lapse is None or today < lapse.lapses_on:
+            continue
+        (due if lapse.governs else unknown).append((candidacy, lapse))
+    for candidacy, lapse in unknown:
+        click.echo(f"{candidacy.reference}: aucune démarche depuis le {lapse.last_step_on:%d/%m/%Y}, mais les règles de "
+                   f"{candidacy.certification.code} ne disent pas depuis quand elle est sur France VAE : rien n'est décidé.")
+    for candidacy, lapse in due:
+        click.echo(f"{candidacy.reference}: aucune démarche depuis le {lapse.last_step_on:%d/%m/%Y} → caduque depuis le "
+                   f"{lapse.lapses_on:%d/%m/%Y} ({lapse.rule})")
+    _apply(due, "lapse_admissibility", dry_run, "recevabilité(s) déclarée(s) caduque(s)")
+
+
+def _apply(due: list, move: str, dry_run: bool, done: str) -> None:
+    """Fire the system's ``move`` on each candidacy of ``due`` ((candidacy, why) pairs) in one transaction, or only
+    say how many it would be (``--dry-run``)."""
     if dry_run:
         click.echo(f"{len(due)} candidature(s) concernée(s) ; rien n'a été modifié (--dry-run).")
         return
     with unit_of_work():
-        for candidacy, _deadline in due:
-            fire(candidacy, "apply_silence", None)
-    click.echo(f"{len(due)} décision(s) implicite(s) appliquée(s).")
+        for candidacy, _why in due:
+            fire(candidacy, move, None)
+    click.echo(f"{len(due)} {done}.")

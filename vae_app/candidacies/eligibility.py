@@ -6,13 +6,13 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from ..certifications.deadlines import AnswerDeadline, answer_deadline
+from ..certifications.deadlines import AnswerDeadline, answer_deadline, feasibility_deadline
 from ..certifications.eligibility import Application, Experience, OtherApplication, Verdict, evaluate_eligibility, implausible
 from ..certifications.models import Certification
 from ..certifications.rules import RuleBook
 from ..audit.models import AuditEvent
 from ..extensions import db
-from .models import Candidacy
+from .models import Candidacy, FeasibilityModel
 
 
 def application_for(candidacy: Candidacy, today: date) -> Application:
@@ -47,6 +47,11 @@ def application_for(candidacy: Candidacy, today: date) -> Application:
         certifier_code=candidacy.certification.certifier.code,
         complete_on=candidacy.complete_on if candidacy.received_on else None,
         birth_date=candidacy.birth_date,
+        pathway_started_on=candidacy.pathway_started_on,
+        target_components=tuple(candidacy.target_components) if candidacy.target_components is not None else None,
+        component_gaps=dict(candidacy.component_gaps) if candidacy.component_gaps is not None else None,
+        in_initial_training_for=None if candidacy.in_initial_training is None
+        else ((candidacy.certification.code,) if candidacy.in_initial_training else ()),
     )
 
 
@@ -58,8 +63,13 @@ def answer_deadline_of(candidacy: Candidacy, rules: RuleBook) -> AnswerDeadline 
     """R3 for a received application: 2 months after it became complete; None before receipt."""
     if candidacy.received_on is None:
         return None
+    cert = rules.certification(candidacy.certification.code)
+    started = candidacy.pathway_started_on or candidacy.received_on
+    feasibility = rules.law["feasibility_answer"].at(started)
+    if cert.reform_governs(feasibility, started):  # N5: France VAE notifies the file admissible when the certifier is silent
+        return feasibility_deadline(feasibility, candidacy.received_on, candidacy.complete_on)
     return answer_deadline(rules.law, candidacy.received_on, candidacy.complete_on, candidacy.certification.certifier.code,
-                           rules.certification(candidacy.certification.code).certifier_kind)
+                           cert.certifier_kind)
 
 
 REQUIRED_FIELDS = {
@@ -84,10 +94,31 @@ def application_gaps(candidacy: Candidacy, rules: RuleBook, today: date) -> list
         gaps.append("Cochez la déclaration sur l'honneur (une seule demande pour cette certification cette année civile, trois au plus).")
     cert = rules.certification(candidacy.certification.code)
     day = candidacy.received_on or today
+    gaps += feasibility_gaps(candidacy, rules, today)
     if not cert.is_registered_on(day):
         gaps.append(f"{cert.code} n'est pas enregistrée au RNCP le {day.strftime('%d/%m/%Y')} : elle ne peut pas être demandée.")
     else:
         route = cert.route_on(candidacy.route, day)
         if route is None or not route.open:
             gaps.append(f"La voie « {candidacy.route.french} » n'est pas ouverte pour {cert.code} le {day.strftime('%d/%m/%Y')}.")
+    return gaps
+
+
+def feasibility_gaps(candidacy: Candidacy, rules: RuleBook, today: date) -> list[str]:
+    """What the feasibility file still lacks, on a pathway that follows R6412-3 (N4): its model, the accompanier and
+    their opinion when there is one, and the option targeted when the certification has options."""
+    started = candidacy.pathway_started_on or candidacy.received_on or today
+    cert = rules.certification(candidacy.certification.code)
+    if cert.reform_governs(rules.law["feasibility_file"].at(started), started) is not True:
+        return []
+    gaps = []
+    if candidacy.feasibility_model is None:
+        gaps.append("Dossier de faisabilité : indiquez s'il est établi avec ou sans accompagnement.")
+    elif candidacy.feasibility_model is FeasibilityModel.WITH_ACCOMPANIER:
+        if not (candidacy.accompanier or "").strip():
+            gaps.append("Dossier de faisabilité : indiquez l'accompagnateur (organisme ou personne).")
+        if not (candidacy.accompanier_opinion or "").strip():
+            gaps.append("Dossier de faisabilité : l'avis de l'accompagnateur sur le dossier y figure (C. trav. R6412-2).")
+    if candidacy.target_components is None and len(cert.award_options) > 1:
+        gaps.append("Objet de la demande : choisissez l'option de la certification visée, ou les blocs visés.")
     return gaps

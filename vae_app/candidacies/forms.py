@@ -4,12 +4,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    DateField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField,
+    DateField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..certifications.vocabulary import ExperienceStatus
-from .models import AssessmentResult, DocumentKind
+from .models import AssessmentResult, DocumentKind, FeasibilityModel
 from ..web.forms import Form, TickBox, VersionField, WholeNumberField, typed_date
 from .workflow import MAX_REASON_LENGTH
 
@@ -44,6 +45,53 @@ class ApplicationForm(Form):
 
         if field.data and field.data >= clock.today():
             raise ValidationError(_l("La date de naissance doit être passée."))
+
+
+class FeasibilityForm(Form):
+    """The feasibility file's own parts (C. trav. R6412-2, R6412-3): the pathway's start on France VAE, its target,
+    initial training, the file's model and the accompanier's opinion. ``target`` choices are set per certification:
+    ``whole``, ``option:<id>`` for each option, ``blocs`` (then ``blocs`` lists the codes)."""
+
+    version = VersionField()
+    pathway_started_on = DateField(_l("Date d'inscription du parcours sur France VAE (vide : la date de dépôt)"),
+                                   validators=[Optional(), typed_date])
+    target = RadioField(_l("Objet de la demande"), choices=[], validators=[InputRequired(message=_l("Choisissez ce que vise la demande."))])
+    blocs = SelectMultipleField(_l("Blocs de compétences visés"), choices=[], validate_choice=False,
+                                widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    in_initial_training = RadioField(_l("Préparez-vous cette certification en formation initiale en ce moment ?"),
+                                     choices=RELATED_CHOICES, validators=[InputRequired(message=_l("Répondez : oui, non, ou non précisé."))])
+    feasibility_model = RadioField(_l("Modèle du dossier de faisabilité"), choices=FeasibilityModel.choices() + [("unsaid", _l("Non précisé"))],
+                                   validators=[InputRequired(message=_l("Choisissez le modèle du dossier, ou « non précisé »."))])
+    accompanier = StringField(_l("Accompagnateur (organisme ou personne)"), validators=[Optional(), Length(max=200)])
+    accompanier_opinion = TextAreaField(_l("Avis de l'accompagnateur sur le dossier"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Enregistrer le dossier de faisabilité"))
+
+    def validate_blocs(self, field):
+        if self.target.data == "blocs" and not field.data:
+            raise ValidationError(_l("Cochez au moins un bloc."))
+
+
+class FeasibilityReviewForm(Form):
+    """The certifier's gaps per targeted bloc (fields ``gap_<n>``, added per candidacy) and recommendations (N5)."""
+
+    recommendations = TextAreaField(_l("Recommandations (facultatives : formations complémentaires utiles…)"),
+                                    validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Enregistrer les écarts et recommandations"))
+
+
+def review_form_for(components, candidacy, posted: bool = False) -> FeasibilityReviewForm:
+    """A review form with one gap field per targeted component: as posted, or filled from the candidacy."""
+    fields = {f"gap_{index}": TextAreaField(f"{component.code} — {component.title}", validators=[Optional(), Length(max=5000)])
+              for index, component in enumerate(components)}
+    form_class = type("ComponentReviewForm", (FeasibilityReviewForm,), fields)
+    if posted:
+        return form_class()
+    form = form_class(formdata=None)
+    said = candidacy.component_gaps or {}
+    for index, component in enumerate(components):
+        form[f"gap_{index}"].data = said.get(component.code, "")
+    form.recommendations.data = candidacy.recommendations or ""
+    return form
 
 
 class ExperienceForm(Form):
@@ -104,3 +152,47 @@ class QueueForm(Form):
         ("recent", _l("Dernière modification")), ("reception", _l("Date de réception")),
         ("echeance", _l("Échéance de réponse")), ("dossier", _l("Numéro de dossier")),
     ], default="recent", validators=[Optional()])
+
+
+def feasibility_form_for(candidacy, cert, language: str, posted: bool = False) -> FeasibilityForm:
+    """The feasibility form with the certification's targets as choices: as posted, or filled from the candidacy."""
+    form = FeasibilityForm() if posted else FeasibilityForm(formdata=None)
+    options = cert.award_options
+    whole = [("whole", _l("La certification entière"))] if len(options) == 1 else [
+        (f"option:{o.id}", o.label.get(language) or o.label.get("fr") or o.id) for o in options]
+    form.target.choices = whole + [("blocs", _l("Un ou plusieurs blocs de compétences"))]
+    form.blocs.choices = [(c.code, f"{c.code} — {c.title}") for c in cert.components]
+    if posted:
+        return form
+    form.version.data = candidacy.version
+    form.pathway_started_on.data = candidacy.pathway_started_on
+    option = cert.option_targeted(candidacy.target_components)
+    if candidacy.target_components is None:
+        form.target.data = "whole" if len(options) == 1 else None
+    elif option is not None and len(options) > 1:
+        form.target.data = f"option:{option.id}"
+    else:
+        form.target.data, form.blocs.data = "blocs", list(candidacy.target_components)
+    form.in_initial_training.data = {True: "yes", False: "no", None: "unsaid"}[candidacy.in_initial_training] \
+        if candidacy.in_initial_training is not None else None
+    form.feasibility_model.data = candidacy.feasibility_model.value if candidacy.feasibility_model else None
+    form.accompanier.data, form.accompanier_opinion.data = candidacy.accompanier, candidacy.accompanier_opinion
+    return form
+
+
+def feasibility_values(form: FeasibilityForm, cert) -> dict:
+    """What the posted feasibility form says, as the operation takes it (``target_components`` None: the whole)."""
+    choice = form.target.data or ""
+    if choice == "whole":
+        target = None
+    elif choice.startswith("option:"):
+        option = next((o for o in cert.award_options if o.id == choice[len("option:"):]), None)
+        target = list(option.components) if option else []
+    else:
+        target = list(form.blocs.data or [])
+    model = form.feasibility_model.data
+    return {"pathway_started_on": form.pathway_started_on.data, "target_components": target,
+            "in_initial_training": RELATED_VALUES.get(form.in_initial_training.data),
+            "feasibility_model": FeasibilityModel(model) if model in {m.value for m in FeasibilityModel} else None,
+            "accompanier": (form.accompanier.data or "").strip() or None,
+            "accompanier_opinion": (form.accompanier_opinion.data or "").strip() or None}

@@ -92,6 +92,7 @@ class Candidacy(db.Model):
     component_gaps: Mapped[dict | None] = mapped_column(sa.JSON)  # {code: the gap said by the certifier}; None: not said
     recommendations: Mapped[str | None] = mapped_column(sa.Text)
     france_vae_notice_on: Mapped[date | None] = mapped_column(sa.Date)  # France VAE notified admissibility on silence (N5)
+    in_initial_training: Mapped[bool | None] = mapped_column(sa.Boolean)  # prepares it in initial training (N2); None: not said
     # The application form (CERFA 12818, livret 1): identity and situation.
     birth_date: Mapped[date | None] = mapped_column(sa.Date)
     birth_place: Mapped[str | None] = mapped_column(sa.String(120))

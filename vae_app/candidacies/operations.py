@@ -20,7 +20,7 @@ from ..auth.permissions import can_fire_move, can_view_candidacy
 from ..certifications.eligibility import Experience as EngineExperience, implausible, implausible_birth_date
 from ..certifications.models import Certification
 from ..certifications.registry import get_rules
-from ..certifications.vocabulary import AccessRoute
+from ..certifications.vocabulary import AccessRoute, DecisionOutcome
 from ..components.models import AcquiredComponent
 from ..components.validity import component_expiry
 from ..numbering import next_number
@@ -28,12 +28,13 @@ from ..database import violated_constraint
 from ..errors import CHANGED_MEANWHILE, Conflict, InvalidData, MoveRefused, NotFound, PermissionDenied, ensure_unchanged
 from ..extensions import db
 from . import documents
-from .assessment import carried_over
+from .assessment import carried_over, targeted
 from .eligibility import verdict_for
 from .models import (
     AssessmentResult, Candidacy, CandidacyState as S, ComponentAssessment, ComponentDecision, Document, DocumentKind,
     ExperiencePeriod, ValidationFileSection,
 )
+from .pathway import governs as _governs
 from .queries import open_offers
 from .workflow import MOVES, MoveContext, run
 
@@ -125,6 +126,72 @@ def save_application(candidacy: Candidacy, user: User, values: dict, expected_ve
     for name in changed:
         setattr(candidacy, name, values[name])
     _record(candidacy, Action.UPDATE_APPLICATION, user, details={"fields": changed})
+
+
+FEASIBILITY_FIELDS = ("pathway_started_on", "target_components", "in_initial_training", "feasibility_model", "accompanier",
+                      "accompanier_opinion")
+
+
+def save_feasibility(candidacy: Candidacy, user: User, values: dict, expected_version: int | None = None) -> None:
+    """The feasibility file's own parts (C. trav. R6412-2, R6412-3): when the pathway was initiated on France VAE,
+    what it targets — the whole certification (one option's blocs where it has options) or blocs, these only on
+    the reform's pathway (N1) —, whether the candidate prepares it in initial training (N2), the file's model and
+    the accompanier's opinion (N4). ``target_components`` None: the whole certification."""
+    ensure_editable(candidacy, user)
+    if expected_version is not None and expected_version != candidacy.version:
+        raise Conflict(CHANGED_MEANWHILE)
+    rules, today = get_rules(), clock.today()
+    cert = rules.certification(candidacy.certification.code)
+    errors = []
+    started = values.get("pathway_started_on")
+    if started is not None and started > today:
+        errors.append(("pathway_started_on", f"la date ne peut pas être postérieure à aujourd'hui ({today:%d/%m/%Y})"))
+    elif started is not None and candidacy.received_on and started > candidacy.received_on:
+        errors.append(("pathway_started_on", f"le parcours est engagé au plus tard à la réception ({candidacy.received_on:%d/%m/%Y})"))
+    target = values.get("target_components")
+    codes = [c.code for c in cert.components]
+    if target is not None:
+        target = [code for code in codes if code in set(target)]  # the certification's order, each once
+        unknown = sorted(set(values["target_components"]) - set(codes))
+        if unknown:
+            errors.append(("target_components", f"bloc inconnu : {', '.join(map(str, unknown))}"))
+        elif not target:
+            errors.append(("target_components", "choisissez au moins un bloc"))
+        elif cert.option_targeted(target) is None:
+            on = started or candidacy.received_on or today
+            if cert.reform_governs(rules.law["pathway_target"].at(on), on) is not True:
+                errors.append(("target_components", "une demande ne peut viser des blocs que sur le parcours engagé sur France VAE "
+                                                    "(C. trav. R6412-2) ; elle vise ici la certification entière"))
+    elif len(cert.award_options) > 1 and "target_components" in values:
+        errors.append(("target_components", "la certification s'obtient avec le bloc commun et les blocs d'une option : "
+                                            "choisissez l'option, ou les blocs visés"))
+    if errors:
+        raise InvalidData(errors)
+    values = {**values, "target_components": target}
+    changed = sorted(name for name in FEASIBILITY_FIELDS if name in values and getattr(candidacy, name) != values[name])
+    for name in changed:
+        setattr(candidacy, name, values[name])
+    _record(candidacy, Action.UPDATE_FEASIBILITY, user, details={"fields": changed, "target_components": candidacy.target_components})
+
+
+def save_feasibility_review(candidacy: Candidacy, user: User, gaps: dict[str, str], recommendations: str | None) -> None:
+    """The certifier's gaps between the declared experience and each targeted bloc, and optional recommendations
+    (C. trav. R6412-4, N5), recorded before the decision that states them. A bloc left blank: reviewed, no gap."""
+    if not can_fire_move(user, candidacy, MOVES["declare_eligible"]):
+        raise PermissionDenied("Seul le certificateur consigne les écarts au référentiel.")
+    if candidacy.state is not S.SUBMITTED:
+        raise Conflict(f"Les écarts se consignent avant la décision, la demande étant déposée ; elle est « {candidacy.state.french} ».")
+    rules = get_rules()
+    if _governs(candidacy, rules, "feasibility_answer") is not True:
+        raise Conflict("Les écarts au référentiel (C. trav. R6412-4) ne s'appliquent qu'au parcours engagé sur France VAE.")
+    codes = [c.code for c in targeted(candidacy, rules)]
+    unknown = sorted(set(gaps) - set(codes))
+    if unknown:
+        raise InvalidData({"gaps": f"bloc non visé par la demande : {', '.join(unknown)}"})
+    said = {code: (gaps.get(code) or "").strip() for code in codes}  # "": the certifier reviewed the bloc and states no gap
+    candidacy.component_gaps = said
+    candidacy.recommendations = (recommendations or "").strip() or None
+    _record(candidacy, Action.REVIEW_FEASIBILITY, user, details={"gaps": said, "recommendations": candidacy.recommendations})
 
 
 EXPERIENCE_FIELDS = ("status", "job_title", "organisation", "start", "end_on", "hours", "related", "activities")
@@ -302,6 +369,8 @@ def _apply_silence(candidacy, context, target):
     deadline = context.facts["deadline"]
     candidacy.eligibility_decided_on = deadline.due_on
     wording = "vaut recevabilité" if deadline.silence.means == "admissible" else "vaut rejet"
+    if deadline.rule == "N5":  # R6412-4: France VAE, not the certifier, tells the candidate
+        wording = "France VAE notifie au candidat que son dossier est recevable"
     return {"reason": f"Silence du certificateur au-delà du {deadline.due_on.strftime('%d/%m/%Y')} : {wording} "
                       f"({deadline.silence.rule}, {deadline.silence.source}).",
             "rule": deadline.silence.rule, "answer_due_on": deadline.due_on.isoformat()}
@@ -342,7 +411,7 @@ def _record_decision(candidacy, context, target):
     results = context.data.get("components") or {}
     carried = carried_over(candidacy, day)
     expiries = {}
-    for component in cert_rules.components:
+    for component in targeted(candidacy, context.rules):  # the jury decides on what the candidacy targets (N1)
         if component.code in carried:
             continue
         validated = bool(results.get(component.code))
@@ -386,6 +455,33 @@ def _withdraw(candidacy, context, target):
     return None
 
 
+def _lapse_admissibility(candidacy, context, target):
+    lapse = context.facts["lapse"]
+    return {"rule": lapse.rule, "last_step_on": lapse.last_step_on.isoformat(), "lapsed_on": lapse.lapses_on.isoformat(),
+            "reason": f"Aucune démarche enregistrée depuis le {lapse.last_step_on:%d/%m/%Y} ni motif légitime consigné : la "
+                      f"recevabilité est caduque depuis le {lapse.lapses_on:%d/%m/%Y} ({lapse.rule}, {lapse.source})."}
+
+
+def _excuse_inactivity(candidacy, context, target):
+    return {"rule": "N6"}
+
+
+def _record_hearing(candidacy, context, target):
+    return {"rule": "N9"}
+
+
+def _withdraw_for_fraud(candidacy, context, target):
+    """R6412-7: the certification, or the blocs the jury validated, withdrawn after the candidate was heard. The
+    jury's decisions stay in the record; what they gave is no longer acquired."""
+    withdrawn = sorted(a.component_code for a in candidacy.acquired_components)
+    candidacy.acquired_components.clear()
+    previous = candidacy.decision_outcome
+    candidacy.decision_outcome = DecisionOutcome.REFUSED
+    hearing = context.facts["hearing"]
+    return {"rule": "N9", "withdrawn": withdrawn, "previous_outcome": previous.value if previous else None,
+            "outcome": DecisionOutcome.REFUSED.value, "heard_at": hearing.at.isoformat(), "hearing": hearing.id}
+
+
 EFFECTS = {
     "submit": _submit,
     "declare_eligible": _declare,
@@ -398,4 +494,8 @@ EFFECTS = {
     "record_decision": _record_decision,
     "resume": _resume,
     "withdraw": _withdraw,
+    "excuse_inactivity": _excuse_inactivity,
+    "lapse_admissibility": _lapse_admissibility,
+    "record_hearing": _record_hearing,
+    "withdraw_for_fraud": _withdraw_for_fraud,
 }

@@ -15,6 +15,7 @@ from ..certifications.vocabulary import AccessRoute
 from ..extensions import db
 from .eligibility import answer_deadline_of
 from .models import Candidacy, CandidacyState, CandidacyStateCount
+from .pathway import LAPSING_STATES, lapse_of, started_on
 
 
 def open_offers(today: date) -> list[tuple[Certification, AccessRoute]]:
@@ -35,6 +36,12 @@ def history(candidacy_id: int) -> list[AuditEvent]:
     """The candidacy's audit rows, oldest first, with their actors."""
     return db.session.scalars(select(AuditEvent).where(AuditEvent.candidacy_id == candidacy_id)
                               .options(selectinload(AuditEvent.actor)).order_by(AuditEvent.at, AuditEvent.id)).all()
+
+
+def last_event(candidacy_id: int, event: str) -> AuditEvent | None:
+    """The candidacy's latest audit row of ``event``."""
+    return db.session.scalar(select(AuditEvent).where(AuditEvent.candidacy_id == candidacy_id, AuditEvent.event == event)
+                             .order_by(AuditEvent.id.desc()).limit(1))
 
 
 ELIGIBILITY_DECISIONS = ("declare_eligible", "declare_ineligible", "apply_silence")
@@ -114,8 +121,10 @@ def counted_total(counts: dict[CandidacyState, int], state: CandidacyState | Non
     return counts[state] if state else sum(counts.values())
 
 
-def deadline_of(candidacy: Candidacy, rules, today) -> dict | None:
-    """The deadline that matters now for a candidacy, for the desk's column: {label, on, days, urgent}."""
+def deadline_of(candidacy: Candidacy, rules, today, last_step_on=None) -> dict | None:
+    """The deadline that matters now for a candidacy, for the desk's column: {label, on, days, urgent}.
+    ``last_step_on``: the candidacy's last step (:func:`.pathway.last_steps`, computed for a whole page at once);
+    None: looked up when the lapse of admissibility (N6) may apply."""
 
     def item(label: str, on, warn_days: int = 30) -> dict:
         days = (on - today).days
@@ -140,10 +149,14 @@ def deadline_of(candidacy: Candidacy, rules, today) -> dict | None:
                  CandidacyState.READY_FOR_JURY):
         if candidacy.validation_file_submitted_on:
             deadline = jury_deadline(rules.law, candidacy.validation_file_submitted_on,
-                                     rules.certification(candidacy.certification.code), candidacy.received_on)
+                                     rules.certification(candidacy.certification.code), started_on(candidacy))
             if deadline is not None:
                 return item("Jury à tenir au plus tard" if deadline.governs else
                             "Jury à tenir au plus tard (si la certification est sur France VAE)", deadline.on, 30)
+        lapse = lapse_of(candidacy, rules, last_step_on) if state in LAPSING_STATES else None
+        if lapse is not None:  # N6: six months without a step
+            return item("Caducité de la recevabilité sans démarche du candidat" if lapse.governs else
+                        "Caducité de la recevabilité sans démarche (si la certification est sur France VAE)", lapse.lapses_on, 30)
         end = rules.certification(candidacy.certification.code).registration_end
         if end and (end - today).days <= 365:
             return item("Fin d'enregistrement RNCP", end, 180)

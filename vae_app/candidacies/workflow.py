@@ -10,7 +10,9 @@ Moves (triggers) are named as verbs and are the API's event names:
 ``submit``, ``request_documents``, ``declare_eligible``, ``declare_ineligible``,
 ``apply_silence``, ``start_validation_file``, ``submit_validation_file``,
 ``record_assessment``, ``complete_assessment``, ``schedule``,
-``record_decision``, ``resume``, ``withdraw``, ``lapse``.
+``record_decision``, ``resume``, ``withdraw``, ``lapse``; on the pathway since
+the 2024 reform, guarded by its rules: ``excuse_inactivity`` and
+``lapse_admissibility`` (N6), ``record_hearing`` and ``withdraw_for_fraud`` (N9).
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from ..errors import MoveRefused
 from .assessment import components_to_assess, decision_check, section_texts
 from .eligibility import answer_deadline_of, application_gaps, verdict_for
 from .models import AssessmentResult, Candidacy, CandidacyState as S
+from .pathway import governs, heard_since_decision, lapse_of
 
 __all__ = ["FINAL_STATES", "MOVES", "Flow", "Move", "MoveContext", "MoveInput", "MoveRefused", "NEXT_STEPS", "ReasonPolicy", "next_step",
            "TRANSITIONS", "machine", "mermaid", "run", "static_refusals"]
@@ -71,6 +74,7 @@ class Move:
     system: bool = False
     confirmation: str | None = None
     staff_confirmation: str | None = None  # said by a coordinator firing a move the candidate may fire too
+    law_rule: str | None = None  # the reform rule that creates the move: offered only on a pathway it governs
 
     def confirmation_for(self, candidate: bool) -> str | None:
         """The sentence ticked before firing: in the candidate's words for the candidate, the certifier's otherwise."""
@@ -123,6 +127,18 @@ MOVES: dict[str, Move] = {m.name: m for m in [
                               "nouvelle demande sera nécessaire pour reprendre.")),
     _move("lapse", N_("Déclarer caduque"), COORDINATION, reason=OPTIONAL, irreversible=True, system=True, confirmation=N_(
         "Je déclare le parcours caduc : les composantes acquises ont toutes expiré et le dossier est clos.")),
+    _move("excuse_inactivity", N_("Consigner un motif légitime d'inactivité"), COORDINATION, reason=REQUIRED,
+          law_rule="admissibility_lapse"),
+    _move("lapse_admissibility", N_("Constater la caducité de la recevabilité"), COORDINATION, reason=OPTIONAL, irreversible=True,
+          system=True, law_rule="admissibility_lapse", confirmation=N_(
+              "Je constate la caducité : aucune démarche du candidat n'est enregistrée depuis six mois et aucun motif légitime n'a "
+              "été consigné ; le dossier est clos, le candidat pourra déposer un nouveau dossier de faisabilité.")),
+    _move("record_hearing", N_("Consigner les observations du candidat"), COORDINATION, reason=REQUIRED,
+          law_rule="result_notification"),
+    _move("withdraw_for_fraud", N_("Retirer la certification pour fraude ou plagiat"), COORDINATION, reason=REQUIRED,
+          irreversible=True, law_rule="result_notification", confirmation=N_(
+              "Je retire, pour fraude ou plagiat, la certification ou les blocs validés par le jury, après avoir entendu le "
+              "candidat : les blocs ne sont plus acquis et la lettre de retrait est établie.")),
 ]}
 
 # What the candidate does next, in each state (the candidate's page and home).
@@ -140,7 +156,8 @@ NEXT_STEPS = {
     S.PARTIALLY_VALIDATED: N_("Certaines composantes sont acquises : complétez les autres avant leur expiration."),
     S.REFUSED: N_("Le jury n'a validé aucune composante."),
     S.WITHDRAWN: N_("Vous avez abandonné ce parcours."),
-    S.LAPSED: N_("Les composantes acquises ont expiré : ce parcours est caduc."),
+    S.LAPSED: N_("Ce parcours est caduc : les composantes acquises ont expiré, ou aucune démarche n'a été enregistrée pendant "
+                 "six mois après la recevabilité."),
 }
 
 JURY_HAS_SAT = N_("Le jury a siégé : sa décision figurera ici dès qu'elle sera enregistrée.")
@@ -192,6 +209,15 @@ TRANSITIONS = [
     {"trigger": "withdraw", "source": NON_FINAL, "dest": S.WITHDRAWN.value, "conditions": "no_decision_pending"},
     {"trigger": "lapse", "source": S.PARTIALLY_VALIDATED.value, "dest": S.LAPSED.value,
      "conditions": "all_acquired_components_expired"},
+    # The pathway since the 2024 reform: guarded by its rules, read on the day the pathway was initiated.
+    {"trigger": "excuse_inactivity", "source": [S.ELIGIBLE.value, S.VALIDATION_FILE.value], "dest": None,
+     "conditions": ["lapse_rule_governs", "has_reason"]},
+    {"trigger": "lapse_admissibility", "source": [S.ELIGIBLE.value, S.VALIDATION_FILE.value], "dest": S.LAPSED.value,
+     "conditions": ["lapse_rule_governs", "six_months_without_step"]},
+    {"trigger": "record_hearing", "source": [S.CERTIFIED.value, S.PARTIALLY_VALIDATED.value], "dest": None,
+     "conditions": ["fraud_rule_governs", "has_reason"]},
+    {"trigger": "withdraw_for_fraud", "source": [S.CERTIFIED.value, S.PARTIALLY_VALIDATED.value], "dest": S.REFUSED.value,
+     "conditions": ["fraud_rule_governs", "candidate_heard", "has_reason"]},
 ]
 
 machine = Machine(
@@ -409,6 +435,40 @@ class Flow:
         valid = [a for a in self.candidacy.acquired_components if a.is_valid_on(self.context.today)]
         if not valid:
             return self.context.refuse("Aucune composante acquise n'est encore valide : le parcours ne peut pas reprendre.")
+        return True
+
+    def lapse_rule_governs(self, event) -> bool:
+        """N6 governs pathways initiated from 2024 for a certification on France VAE (R6412-4)."""
+        said = governs(self.candidacy, self.context.rules, "admissibility_lapse")
+        if said is True:
+            return True
+        if said is None:
+            return self.context.refuse("Les règles de la certification ne disent pas depuis quand elle est sur France VAE : la "
+                                       "caducité de la recevabilité (C. trav. R6412-4) ne peut pas être appliquée.")
+        return self.context.refuse("La caducité de la recevabilité après six mois sans démarche (C. trav. R6412-4) ne s'applique "
+                                   "pas à ce parcours, engagé selon les règles antérieures.")
+
+    def six_months_without_step(self, event) -> bool:
+        lapse = lapse_of(self.candidacy, self.context.rules)
+        self.context.facts["lapse"] = lapse
+        if lapse is None:
+            return self.context.refuse("Aucune notification de recevabilité n'est enregistrée : le délai de caducité ne court pas.")
+        if self.context.today < lapse.lapses_on:
+            return self.context.refuse(f"Dernière démarche le {lapse.last_step_on:%d/%m/%Y} : la recevabilité ne devient caduque "
+                                       f"que le {lapse.lapses_on:%d/%m/%Y}, sans nouvelle démarche ni motif légitime.")
+        return True
+
+    def fraud_rule_governs(self, event) -> bool:
+        if governs(self.candidacy, self.context.rules, "result_notification") is True:
+            return True
+        return self.context.refuse("Le retrait pour fraude après audition du candidat (C. trav. R6412-7) ne s'applique pas à ce "
+                                   "parcours, engagé selon les règles antérieures.")
+
+    def candidate_heard(self, event) -> bool:
+        hearing = heard_since_decision(self.candidacy)
+        if hearing is None:
+            return self.context.refuse("Le candidat n'a pas été entendu : consignez d'abord ses observations (C. trav. R6412-7).")
+        self.context.facts["hearing"] = hearing
         return True
 
     def all_acquired_components_expired(self, event) -> bool:

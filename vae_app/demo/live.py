@@ -39,8 +39,8 @@ class LiveDemo:
         clock.install(self.app, clock.SimulatedDateClock(day))
 
 
-def serve_demo(database: Path) -> LiveDemo:
-    """Start the server in a thread, on the simulated 2016-03-01."""
+def serve_demo(database: Path, day: date = DEMO_DAY) -> LiveDemo:
+    """Start the server in a thread, on the simulated ``day`` (2016-03-01; a day of 2025 or later adds the live BTS)."""
     from flask_migrate import upgrade
     from werkzeug.serving import make_server
 
@@ -49,9 +49,9 @@ def serve_demo(database: Path) -> LiveDemo:
     from ..database import unit_of_work
     from .loader import DemoLoader
 
-    app = create_app("development", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "VAE_TODAY": DEMO_DAY,
+    app = create_app("development", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "VAE_TODAY": day,
                                       "SECRET_KEY": "live-demo", "RATELIMIT_ENABLED": False, "VAE_PLANNER_SYNC": True})
-    clock.install(app, clock.SimulatedDateClock(DEMO_DAY))
+    clock.install(app, clock.SimulatedDateClock(day))
     with app.app_context():
         upgrade()
         with unit_of_work():

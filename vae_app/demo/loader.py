@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from .. import clock
 from ..audit.actions import Entity
 from ..audit.models import AuditEvent
 from ..auth.models import Role, User
@@ -24,6 +25,7 @@ from ..components.models import AcquiredComponent
 from ..components.validity import component_expiry
 from ..extensions import db
 from ..juries.models import JuryMember, JurySession, MemberAvailability, MemberTie, SessionMember, SessionStatus, TieKind
+from . import bts
 
 DEMO_PASSWORD = "demo"
 DEMO_DATE = date(2016, 3, 1)
@@ -234,6 +236,9 @@ class DemoLoader:
         members = self._members(certifiers, certifications, users)
         sessions = self._sessions(certifications, members)
         self._candidacies(certifications, sessions, users)
+        today = clock.today()
+        if bts.registered_on(self.rules, today):  # the live part: a certification open on the app's date
+            bts.BtsDemo(self, today).load(certifiers, certifications)
         db.session.flush()
         return self.created
 

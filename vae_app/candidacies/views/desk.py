@@ -15,6 +15,7 @@ from ...web.pagination import page_number
 from .. import queries
 from ..forms import QueueForm
 from ..models import CandidacyState as S
+from ..pathway import LAPSING_STATES, last_steps
 from ..workflow import MOVES, mermaid
 
 
@@ -41,7 +42,8 @@ def queue():
     if known is not None:
         page.total = queries.counted_total(known, state)
     rules, today = get_rules(), clock.today()
-    deadlines = {c.id: queries.deadline_of(c, rules, today) for c in page.items}
+    steps = last_steps([c for c in page.items if c.state in LAPSING_STATES])
+    deadlines = {c.id: queries.deadline_of(c, rules, today, steps.get(c.id)) for c in page.items}
     return render_template("candidacies/queue.html", form=form, page=page, counts=counts, deadlines=deadlines)
 
 

@@ -12,17 +12,21 @@ from ...auth.permissions import can_fire_move
 from ...certifications.registry import get_rules
 from ...database import unit_of_work
 from ...errors import Conflict, InvalidData, NotFound
+from ...audit.models import AuditEvent
 from ...extensions import db
 from ...juries import operations as jury_ops, queries as jury_queries
 from ...web.pdf import pdf_response, render_pdf
 from ...web.errors import on_refusal
 from ...web.forms import ConfirmForm
+from ...web.i18n import current_language
 from .. import queries
-from ..assessment import components_to_assess, section_texts
+from ..assessment import components_to_assess, section_texts, targeted
 from ..eligibility import answer_deadline_of, verdict_for
-from ..forms import ApplicationForm, DocumentForm, ExperienceForm, MoveForm, SectionForm
+from ..forms import ApplicationForm, DocumentForm, ExperienceForm, MoveForm, SectionForm, feasibility_form_for, review_form_for
 from ..models import Candidacy, CandidacyState as S
+from .. import operations as ops
 from ..operations import fire
+from ..pathway import governs, result_notice_of
 from ..workflow import MOVES, MoveContext, MoveInput, ReasonPolicy, next_step, static_refusals
 from . import load
 
@@ -31,6 +35,8 @@ def page_context(candidacy: Candidacy, **forms) -> dict:
     rules, today = get_rules(), clock.today()
     available = []
     for move in MOVES.values():
+        if move.law_rule and governs(candidacy, rules, move.law_rule) is False:
+            continue  # a move of the 2024 pathway, on a file that follows the rules of its time
         if can_fire_move(current_user, candidacy, move):
             refusals = static_refusals(move.name, candidacy, MoveContext(actor=current_user, today=today, now=clock.now(), rules=rules))
             if refusals is not None:
@@ -44,7 +50,17 @@ def page_context(candidacy: Candidacy, **forms) -> dict:
     to_assess = components_to_assess(candidacy, rules, today)
     move_form.component.choices = [(c.code, f"{c.code} — {c.title}") for c in to_assess]
     editing = candidacy.state in (S.DRAFT, S.INCOMPLETE) and current_user.id == candidacy.candidate_id
+    started = candidacy.pathway_started_on or candidacy.received_on or today
+    on_france_vae = cert_rules.reform_governs(rules.law["feasibility_file"].at(started), started)
+    reviewing = (candidacy.state is S.SUBMITTED and on_france_vae is True and can_fire_move(current_user, candidacy, MOVES["declare_eligible"]))
     return {
+        "withdrawn_for_fraud": candidacy.state is S.REFUSED and queries.last_event(candidacy.id, "withdraw_for_fraud") is not None,
+        "result_notice": result_notice_of(candidacy, rules) if candidacy.decided_on else None,
+        "on_france_vae": on_france_vae,  # the feasibility file of R6412-3 (None: the certification's date is not known)
+        "targeted": targeted(candidacy, rules),
+        "target_option": cert_rules.option_targeted(candidacy.target_components),
+        "feasibility_form": forms.pop("feasibility_form", None) or feasibility_form_for(candidacy, cert_rules, current_language()),
+        "review_form": (forms.pop("review_form", None) or review_form_for(targeted(candidacy, rules), candidacy)) if reviewing else None,
         "candidacy": candidacy,
         "cert_rules": cert_rules,
         "title": cert_rules.title_on(candidacy.received_on or today),
@@ -93,11 +109,65 @@ def eligibility_letter(candidacy_id: int):
     cert = rules.certification(candidacy.certification.code)
     decided_on = candidacy.eligibility_decided_on or decision.at.date()
     verdict = (decision.details or {}).get("verdict") or {}
+    started = candidacy.pathway_started_on or candidacy.received_on
+    feasibility = cert.reform_governs(rules.law["feasibility_file"].at(started), started) is True
     failing = [check for check in verdict.get("checks", []) if check.get("outcome") == "fail"]
     body = render_pdf("candidacies/pdf/eligibility_decision.html", candidacy=candidacy, decision=decision, decided_on=decided_on,
                       admissible=decision.to_state == S.ELIGIBLE.value, implicit=decision.event == "apply_silence",
-                      failing=failing, title=cert.title_on(candidacy.received_on), certifier=cert.certifier_on(decided_on))
+                      failing=failing, title=cert.title_on(candidacy.received_on), certifier=cert.certifier_on(decided_on),
+                      feasibility=feasibility, gaps=[(c.code, c.title, (candidacy.component_gaps or {}).get(c.code))
+                                                     for c in targeted(candidacy, rules)] if candidacy.component_gaps is not None else None)
     return pdf_response(body, f"decision-recevabilite-{candidacy.reference}.pdf")
+
+
+@login_required
+def save_feasibility_review(candidacy_id: int):
+    """The certifier's gaps per targeted bloc and recommendations, before the feasibility decision (N5)."""
+    candidacy = load(candidacy_id)
+    components = targeted(candidacy, get_rules())
+    form = review_form_for(components, candidacy, posted=True)
+    on_refusal(lambda status: show_page(candidacy, status, review_form=form), form)
+    if not form.validate():
+        return show_page(candidacy, 422, review_form=form)
+    gaps = {component.code: form[f"gap_{index}"].data or "" for index, component in enumerate(components)}
+    with unit_of_work():
+        ops.save_feasibility_review(candidacy, current_user, gaps, form.recommendations.data)
+    flash(_("Écarts et recommandations enregistrés : ils figureront dans la décision."), "success")
+    return redirect(url_for("candidacies.show", candidacy_id=candidacy.id, _anchor="ecarts"))
+
+
+@login_required
+def attestation(candidacy_id: int):
+    """The attestation of the certification obtained, or of the blocs validated (C. trav. R6412-7: on the candidate's
+    request), drawn from the decisions in the record; only what is still acquired on the day it is drawn up."""
+    candidacy = load(candidacy_id)
+    rules, today = get_rules(), clock.today()
+    acquired = [a for a in candidacy.acquired_components if a.is_valid_on(today)]
+    if not acquired or candidacy.decided_on is None:
+        raise NotFound(_("Aucun bloc de compétences n'est acquis dans ce dossier : il n'y a rien à attester."))
+    cert = rules.certification(candidacy.certification.code)
+    option = cert.awards(a.component_code for a in acquired)
+    body = render_pdf("candidacies/pdf/attestation.html", candidacy=candidacy, option=option,
+                      acquired=[(a, cert.component(a.component_code)) for a in acquired],
+                      title=cert.title_on(candidacy.received_on or candidacy.decided_on),
+                      certifier=cert.certifier_on(candidacy.decided_on),
+                      signatory=((cert.raw.get("certifier") or {}).get("signatory") or {}).get("value"))
+    return pdf_response(body, f"attestation-{candidacy.reference}.pdf")
+
+
+@login_required
+def withdrawal_letter(candidacy_id: int):
+    """The letter withdrawing a certification or blocs for fraud (R6412-7), drawn from the move's audit row."""
+    candidacy = load(candidacy_id)
+    withdrawal = queries.last_event(candidacy.id, "withdraw_for_fraud")
+    if withdrawal is None:
+        raise NotFound(_("Aucun retrait n'est inscrit à ce dossier."))
+    hearing = db.session.get(AuditEvent, (withdrawal.details or {}).get("hearing"))
+    cert = get_rules().certification(candidacy.certification.code)
+    body = render_pdf("candidacies/pdf/withdrawal.html", candidacy=candidacy, withdrawal=withdrawal, hearing=hearing,
+                      withdrawn=(withdrawal.details or {}).get("withdrawn", []), previous=(withdrawal.details or {}).get("previous_outcome"),
+                      title=cert.title_on(candidacy.received_on), certifier=cert.certifier_on(withdrawal.at.date()))
+    return pdf_response(body, f"retrait-{candidacy.reference}.pdf")
 
 
 @login_required

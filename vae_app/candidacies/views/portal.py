@@ -17,8 +17,11 @@ from ...database import unit_of_work
 from ...extensions import db
 from ...web.confirm import confirmed_removal
 from ...web.errors import form_page, on_refusal
+from ...web.i18n import current_language
 from .. import documents, operations as ops, queries
-from ..forms import RELATED_VALUES, ApplicationForm, DocumentForm, ExperienceForm, NewCandidacyForm, SectionForm
+from ..forms import (
+    RELATED_VALUES, ApplicationForm, DocumentForm, ExperienceForm, NewCandidacyForm, SectionForm, feasibility_form_for, feasibility_values,
+)
 from ..models import DocumentKind
 from . import editable, load
 from .page import show_page
@@ -79,6 +82,17 @@ def save_application(candidacy_id: int):
                     lambda candidacy: ops.save_application(candidacy, current_user, {n: form[n].data for n in ops.APPLICATION_FIELDS},
                                                            expected_version=form.version.data),
                     _("Informations enregistrées."), "demande")
+
+
+@login_required
+def save_feasibility(candidacy_id: int):
+    candidacy = editable(candidacy_id)
+    cert = get_rules().certification(candidacy.certification.code)
+    form = feasibility_form_for(candidacy, cert, current_language(), posted=True)
+    return _on_page(candidacy_id, "feasibility_form", form,
+                    lambda candidacy: ops.save_feasibility(candidacy, current_user, feasibility_values(form, cert),
+                                                           expected_version=form.version.data),
+                    _("Dossier de faisabilité enregistré."), "faisabilite")
 
 
 def _experience_values(form: ExperienceForm) -> dict:

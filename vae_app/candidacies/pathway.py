@@ -1,0 +1,129 @@
+"""A candidacy on the pathway since the 2024 reform (C. trav. R6412-1 to R6412-7): which of its rules govern it, the
+lapse of admissibility after six months without a step (N6), the notice of the result within 15 days (N9).
+
+Each rule is read on the day the pathway was initiated (``pathway_started_on``, the receipt day when absent) and, for
+those that need France VAE, against the certification's ``france_vae_from`` (décret 2023-1275 art. 5).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, or_, select
+
+from ..audit.models import AuditEvent
+from ..certifications.deadlines import add_months
+from ..certifications.rules import RuleBook
+from ..extensions import db
+from .models import Candidacy, CandidacyState as S
+
+# The states in which the candidate has steps to take after admissibility (N6): writing the validation file.
+LAPSING_STATES = (S.ELIGIBLE, S.VALIDATION_FILE)
+EXCUSE_MOVE = "excuse_inactivity"  # a legitimate reason recorded by the coordinator: a step of its own
+HEARING_MOVE = "record_hearing"
+
+
+def started_on(candidacy: Candidacy) -> date | None:
+    """The day the pathway was initiated: as recorded, else its receipt day (None before receipt)."""
+    return candidacy.pathway_started_on or candidacy.received_on
+
+
+def governs(candidacy: Candidacy, rules: RuleBook, rule: str) -> bool | None:
+    """Whether the law's ``rule`` (a reform rule keyed on the pathway's start) governs this candidacy: False when it
+    was not in force the day the pathway was initiated (or before receipt), None when the certification's rules do
+    not say since when it is on France VAE."""
+    start = started_on(candidacy)
+    if start is None:
+        return False
+    entry = rules.law[rule].at(start)
+    return rules.certification(candidacy.certification.code).reform_governs(entry, start)
+
+
+@dataclass(frozen=True)
+class Lapse:
+    """N6 for one candidacy: the last step recorded, and the day its admissibility lapses if no other comes."""
+
+    last_step_on: date
+    lapses_on: date  # the first day without admissibility: the day after the sixth month following the last step
+    rule: str
+    source: str
+    governs: bool | None  # None: the certification's France VAE date is not known
+
+    def lapsed(self, today: date) -> bool:
+        return self.governs is True and today >= self.lapses_on
+
+
+def last_steps(candidacies: list[Candidacy]) -> dict[int, date]:
+    """Per candidacy, the day of its last step since admissibility: its candidate's last recorded act, or a
+    legitimate reason the coordinator recorded (one query for them all)."""
+    if not candidacies:
+        return {}
+    by_id = {c.id: c for c in candidacies}
+    rows = db.session.execute(
+        select(AuditEvent.candidacy_id, func.max(AuditEvent.at)).join(Candidacy, Candidacy.id == AuditEvent.candidacy_id)
+        .where(AuditEvent.candidacy_id.in_(list(by_id)),
+               or_(AuditEvent.actor_id == Candidacy.candidate_id, AuditEvent.event == EXCUSE_MOVE))
+        .group_by(AuditEvent.candidacy_id)
+    ).all()
+    acted = {cid: at.date() for cid, at in rows if at is not None}
+    found = {}
+    for cid, candidacy in by_id.items():
+        notified = candidacy.eligibility_decided_on or candidacy.france_vae_notice_on
+        days = [d for d in (notified, acted.get(cid)) if d is not None]
+        if days:
+            found[cid] = max(days)
+    return found
+
+
+def lapse_of(candidacy: Candidacy, rules: RuleBook, last_step_on: date | None = None) -> Lapse | None:
+    """N6 for an admissible candidacy still writing its validation file; None when the rule is not in force for its
+    pathway or the candidacy is not in such a state."""
+    if candidacy.state not in LAPSING_STATES:
+        return None
+    start = started_on(candidacy)
+    entry = rules.law["admissibility_lapse"].at(start) if start else None
+    if entry is None:
+        return None
+    rule_governs = rules.certification(candidacy.certification.code).reform_governs(entry, start)
+    if rule_governs is False:
+        return None
+    if last_step_on is None:
+        last_step_on = last_steps([candidacy]).get(candidacy.id)
+    if last_step_on is None:
+        return None
+    lapses_on = add_months(last_step_on, entry.value["months_without_step"]) + timedelta(days=1)
+    return Lapse(last_step_on, lapses_on, entry.id, entry.source, rule_governs)
+
+
+@dataclass(frozen=True)
+class ResultNotice:
+    """N9: the day by which the jury's result is notified to the candidate."""
+
+    due_on: date
+    rule: str
+    source: str
+
+
+def result_notice_of(candidacy: Candidacy, rules: RuleBook) -> ResultNotice | None:
+    """The notice of a decided candidacy's result (N9: within 15 days of the jury); None when the rule does not
+    govern its pathway or nothing was decided."""
+    if candidacy.decided_on is None:
+        return None
+    start = started_on(candidacy)
+    entry = rules.law["result_notification"].at(start) if start else None
+    if entry is None or not rules.certification(candidacy.certification.code).reform_governs(entry, start):
+        return None
+    return ResultNotice(candidacy.decided_on + timedelta(days=entry.value["days_after_jury"]), entry.id, entry.source)
+
+
+def heard_since_decision(candidacy: Candidacy) -> AuditEvent | None:
+    """The latest recorded hearing of the candidate (their observations) since the jury's decision."""
+    if candidacy.decided_on is None:
+        return None
+    decision = (select(func.max(AuditEvent.id)).where(AuditEvent.candidacy_id == candidacy.id, AuditEvent.event == "record_decision")
+                .scalar_subquery())
+    return db.session.scalars(
+        select(AuditEvent).where(AuditEvent.candidacy_id == candidacy.id, AuditEvent.event == HEARING_MOVE,
+                                 AuditEvent.id > func.coalesce(decision, 0))
+        .order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
