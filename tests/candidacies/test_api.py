@@ -165,8 +165,10 @@ def test_the_session_cookie_does_not_authenticate_the_api(client, make_user, log
 @pytest.mark.parametrize("body,field", [
     ({**NEW, "route": "luck"}, "route"),
     ({**NEW, "other_applications": []}, "other_applications"),
-    ({**NEW, "pathway_started_on": "2016-01-01"}, "pathway_started_on"),   # the eligibility check's, not yet recorded
-    ({**NEW, "target_components": ["PILOTAGE"]}, "target_components"),
+    ({**NEW, "complete_on": "2016-01-01"}, "complete_on"),   # set when the file is filed
+    ({**NEW, "component_gaps": {"PILOTAGE": "rien"}}, "component_gaps"),   # the certifier's
+    ({**NEW, "target_components": ["PILOTAGE"]}, "target_components"),   # blocs alone: only on the 2024 pathway
+    ({**NEW, "pathway_started_on": "2016-03-02"}, "pathway_started_on"),   # after today
     ({**NEW, "applicant": {"birth_date": "12/04/1975"}}, "applicant.birth_date"),
     ({**NEW, "experiences": [{"status": "salaried", "start": "2015-01-01", "end": "2014-01-01"}]}, "experiences[0].end"),
     ({**NEW, "certification": "RNCP17992", "route": "apprenticeship"}, "route"),
@@ -208,3 +210,18 @@ def test_the_openapi_document_describes_every_api_route(client, app):
               for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1")
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert routes == documented
+
+
+def test_a_2026_candidate_sends_the_feasibility_files_own_fields(api, make_user, frozen_clock):
+    from datetime import datetime
+
+    frozen_clock.set(datetime(2026, 3, 2, 10))
+    api.login(make_user(Role.CANDIDATE))
+    body = {**NEW, "certification": "RNCP40792", "pathway_started_on": "2026-02-16", "in_initial_training_for": [],
+            "target_components": ["RNCP40792BC01", "RNCP40792BC05", "RNCP40792BC03"]}
+    response = api.post("/api/v1/candidacies", json=body)
+    assert response.status_code == 201, response.get_json()
+    created = response.get_json()
+    assert created["pathway_started_on"] == "2026-02-16" and created["in_initial_training"] is False
+    assert created["target_components"] == ["RNCP40792BC01", "RNCP40792BC03", "RNCP40792BC05"]
+    assert created["component_gaps"] is None  # not reviewed: unsaid, not « no gap »

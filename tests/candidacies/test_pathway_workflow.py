@@ -209,3 +209,39 @@ def test_the_deadlines_page_shows_files_approaching_their_lapse(db, client, logi
     login(academic)
     page = visible_text(client.get("/coordination/echeances"))
     assert "3 sept. 2026" in page and "dans 14 j" in page and "Caducité de la recevabilité sans démarche du candidat" in page and candidacy.reference in page
+
+
+def test_the_result_is_to_be_notified_within_15_days_of_the_jury(db, client, login, pathway, academic, make_session, frozen_clock):
+    from tests.conftest import visible_text
+
+    candidacy = pathway(S.JURY_SCHEDULED, target=OPTION_B,
+                        session=make_session(certification="RNCP40792", starts_at=datetime(2026, 6, 15, 9)))
+    frozen_clock.set(datetime(2026, 6, 15, 17))
+    fire(candidacy, "record_decision", academic, data={"outcome": "full", "components": {c: True for c in OPTION_B}})
+    db.session.commit()
+    login(academic)
+    frozen_clock.set(datetime(2026, 6, 30, 10))  # the 15th day
+    page = visible_text(client.get("/coordination/echeances"))
+    assert "Notification du résultat au candidat (15 jours après le jury)" in page and "30 juin 2026" in page
+    assert candidacy.reference in page
+    frozen_clock.set(datetime(2026, 7, 1, 10))
+    assert candidacy.reference not in visible_text(client.get("/coordination/echeances"))
+
+
+def test_no_session_after_the_jury_deadline_of_three_months(db, pathway, academic, make_session, frozen_clock):
+    from vae_app.juries.operations import schedule
+    from vae_app.juries.planning.campaign import build_problem
+
+    candidacy = pathway(S.READY_FOR_JURY, target=OPTION_B)
+    candidacy.validation_file_submitted_on = date(2026, 2, 10)  # the jury sits by 2026-05-31 (N7)
+    db.session.flush()
+    frozen_clock.set(datetime(2026, 4, 1, 10))
+    late = make_session(certification="RNCP40792", starts_at=datetime(2026, 6, 1, 9))
+    with pytest.raises(MoveRefused) as refused:
+        schedule(academic, candidacy, late)
+    assert "au plus tard le 31/05/2026" in refused.value.reasons[0]
+    problem = build_problem(academic.certifier_id, date(2026, 5, 28), date(2026, 6, 2), ["RNCP40792"], ["Rennes"], 1)
+    row = next(c for c in problem["candidates"] if c["id"] == candidacy.reference)
+    assert row["unavailable_slots"] == [s["id"] for s in problem["slots"] if s["start"] >= "2026-06-01"] != []
+    assert schedule(academic, candidacy, make_session(certification="RNCP40792", starts_at=datetime(2026, 5, 29, 9))) \
+        is S.JURY_SCHEDULED

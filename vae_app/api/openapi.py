@@ -33,8 +33,8 @@ def spec() -> dict:
         application.pop(key, None)
     application["title"] = "NewCandidacy"
     application["properties"].pop("other_applications")
-    for key in ("pathway_started_on", "complete_on", "target_components", "in_initial_training_for", "component_gaps"):
-        application["properties"].pop(key)  # the eligibility check's, not yet a candidacy's
+    for key in ("complete_on", "component_gaps"):
+        application["properties"].pop(key)  # set when the file is filed, and by the certifier
     application["required"] = [r for r in application["required"] if r != "received_on"]
     application["properties"]["received_on"]["description"] = (
         "Ignored for a new draft: the receipt date is set by the app when the application is submitted.")
@@ -67,6 +67,13 @@ def spec() -> dict:
         "eligibility": {"$ref": "#/components/schemas/Verdict"},
         "experiences": {"type": "array", "items": {"type": "object"}},
         "acquired_components": {"type": "array", "items": {"type": "object"}},
+        "pathway_started_on": {"type": ["string", "null"], "description": "The day the pathway was initiated on France VAE"},
+        "target_components": {"type": ["array", "null"], "items": {"type": "string"},
+                              "description": "The components targeted (N1); null: the whole certification"},
+        "in_initial_training": {"type": ["boolean", "null"], "description": "Prepares it in initial training (N2); null: not said"},
+        "component_gaps": {"type": ["object", "null"], "additionalProperties": {"type": "string"},
+                           "description": "The certifier's gaps per targeted component (\"\": none); null: not reviewed"},
+        "recommendations": {"type": ["string", "null"]},
     })
     bearer = [{"bearer": []}]
     id_param = {"name": "candidacy_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}

@@ -19,7 +19,7 @@ from ..auth.views import login_limit
 from ..candidacies import queries
 from ..candidacies.eligibility import verdict_for
 from ..candidacies.models import Candidacy, CandidacyState as S
-from ..candidacies.operations import create_candidacy, fire, visible
+from ..candidacies.operations import create_candidacy, fire, save_feasibility, visible
 from ..candidacies.workflow import MAX_REASON_LENGTH, MOVES, MoveContext, MoveInput, ReasonPolicy, static_refusals
 from ..certifications.describe import describe_certification
 from ..certifications.eligibility import evaluate_eligibility, implausible_birth_date, parse_application
@@ -37,8 +37,11 @@ from .openapi import spec
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
-# Fields of the eligibility document a candidacy does not record yet (the 2024 pathway, issue 19).
-ELIGIBILITY_ONLY = ("pathway_started_on", "complete_on", "target_components", "in_initial_training_for", "component_gaps")
+# Fields of the eligibility document that are not the candidate's to send: the day the file became complete is set
+# when it is filed, the gaps are the certifier's.
+ELIGIBILITY_ONLY = ("complete_on", "component_gaps")
+# The feasibility file's fields a candidate sends with a new application (the 2024 pathway).
+PATHWAY_FIELDS = ("pathway_started_on", "target_components", "in_initial_training_for")
 APPLICANT_FIELDS = {"birth_date", "birth_place", "nationality", "address", "phone", "current_situation",
                     "highest_diploma", "sworn_statement"}
 
@@ -173,6 +176,13 @@ def candidacy_json(candidacy: Candidacy, user: User, full: bool = True) -> dict:
     }
     if not full:
         return body
+    body.update({
+        "pathway_started_on": candidacy.pathway_started_on.isoformat() if candidacy.pathway_started_on else None,
+        "target_components": candidacy.target_components,
+        "in_initial_training": candidacy.in_initial_training,
+        "component_gaps": candidacy.component_gaps,
+        "recommendations": candidacy.recommendations,
+    })
     rules, today = get_rules(), clock.today()
     available = [name for name, move in MOVES.items()
                  if can_fire_move(user, candidacy, move)
@@ -240,16 +250,27 @@ def create():
         raise InvalidData({"other_applications": "champ connu de l'application : ne pas l'envoyer"})
     for key in ELIGIBILITY_ONLY:
         if key in document:
-            raise InvalidData({key: "champ de la vérification de recevabilité (POST /api/v1/eligibility), pas encore d'une candidature"})
+            raise InvalidData({key: "champ fixé par l'application (date du dossier complet) ou par le certificateur (écarts) : "
+                                    "ne pas l'envoyer"})
     if "birth_date" in document:
         raise InvalidData({"birth_date": "la date de naissance s'envoie dans applicant.birth_date (elle y est enregistrée)"})
     document.setdefault("received_on", clock.today().isoformat())
     if applicant.get("birth_date"):  # the periods are judged against it (plausibility)
         document["birth_date"] = applicant["birth_date"].isoformat()
     application = parse_application(document, rules=get_rules())
+    pathway = {}
+    if "pathway_started_on" in document:
+        pathway["pathway_started_on"] = application.pathway_started_on
+    if "target_components" in document:
+        pathway["target_components"] = list(application.target_components) if application.target_components is not None else None
+    if "in_initial_training_for" in document:
+        said = application.in_initial_training_for
+        pathway["in_initial_training"] = None if said is None else application.certification in said
     with unit_of_work():
         candidacy = create_candidacy(g.api_user, application.certification, application.route,
                                      experiences=list(application.experiences), applicant=applicant)
+        if pathway:
+            save_feasibility(candidacy, g.api_user, pathway)
     return jsonify(candidacy_json(candidacy, g.api_user)), 201
 
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, or_, select
 
 from ..audit.models import AuditEvent
-from ..certifications.deadlines import add_months
+from ..certifications.deadlines import JuryDeadline, add_months, jury_deadline
 from ..certifications.rules import RuleBook
 from ..extensions import db
 from .models import Candidacy, CandidacyState as S
@@ -127,3 +127,12 @@ def heard_since_decision(candidacy: Candidacy) -> AuditEvent | None:
                                  AuditEvent.id > func.coalesce(decision, 0))
         .order_by(AuditEvent.id.desc()).limit(1)
     ).first()
+
+
+def jury_deadline_of(candidacy: Candidacy, rules: RuleBook) -> JuryDeadline | None:
+    """N7 (D4, R6412-5): the last day the jury may sit for a filed validation file, on a pathway it governs
+    (``governs`` None: the certification's France VAE date is not known); None otherwise."""
+    if candidacy.validation_file_submitted_on is None:
+        return None
+    return jury_deadline(rules.law, candidacy.validation_file_submitted_on, rules.certification(candidacy.certification.code),
+                         started_on(candidacy))

@@ -8,14 +8,13 @@ from sqlalchemy.orm import selectinload
 
 from ..audit.models import AuditEvent
 from ..auth.models import User
-from ..certifications.deadlines import jury_deadline
 from ..certifications.models import Certification
 from ..certifications.registry import get_rules
 from ..certifications.vocabulary import AccessRoute
 from ..extensions import db
 from .eligibility import answer_deadline_of
 from .models import Candidacy, CandidacyState, CandidacyStateCount
-from .pathway import LAPSING_STATES, lapse_of, started_on
+from .pathway import LAPSING_STATES, jury_deadline_of, lapse_of, result_notice_of
 
 
 def open_offers(today: date) -> list[tuple[Certification, AccessRoute]]:
@@ -131,6 +130,10 @@ def deadline_of(candidacy: Candidacy, rules, today, last_step_on=None) -> dict |
         return {"label": label, "on": on, "days": days, "urgent": days <= warn_days}
 
     state = candidacy.state
+    if state in (CandidacyState.CERTIFIED, CandidacyState.PARTIALLY_VALIDATED, CandidacyState.REFUSED):
+        notice = result_notice_of(candidacy, rules)  # N9: within 15 days of the jury, on the reform's pathway
+        if notice is not None and today <= notice.due_on:
+            return item("Notification du résultat au candidat (15 jours après le jury)", notice.due_on, 15)
     if state is CandidacyState.SUBMITTED:
         deadline = answer_deadline_of(candidacy, rules)
         if deadline:
@@ -148,8 +151,7 @@ def deadline_of(candidacy: Candidacy, rules, today, last_step_on=None) -> dict |
     if state in (CandidacyState.ELIGIBLE, CandidacyState.VALIDATION_FILE, CandidacyState.UNDER_ASSESSMENT,
                  CandidacyState.READY_FOR_JURY):
         if candidacy.validation_file_submitted_on:
-            deadline = jury_deadline(rules.law, candidacy.validation_file_submitted_on,
-                                     rules.certification(candidacy.certification.code), started_on(candidacy))
+            deadline = jury_deadline_of(candidacy, rules)
             if deadline is not None:
                 return item("Jury à tenir au plus tard" if deadline.governs else
                             "Jury à tenir au plus tard (si la certification est sur France VAE)", deadline.on, 30)

@@ -2,7 +2,7 @@
 exports), the deadlines tracker and the e-mail outbox."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
@@ -130,7 +130,8 @@ def deadlines():
     today = clock.today()
     scope = _certifier_scope()
     query = select(Candidacy).join(Certification).where(
-        Candidacy.state.not_in([s.value for s in FINAL_STATES] + [S.DRAFT.value]))
+        Candidacy.state.not_in([s.value for s in FINAL_STATES] + [S.DRAFT.value])
+        | (Candidacy.decided_on >= today - timedelta(days=15)))  # a result still to notify (N9)
     if scope is not None:
         query = query.where(Certification.certifier_id == scope)
     candidacies = db.session.scalars(query.options(

@@ -16,6 +16,7 @@ from ..audit.actions import Entity
 from ..audit.models import AuditEvent
 from ..auth.models import User
 from ..candidacies.models import Candidacy, CandidacyState as S
+from ..candidacies.pathway import jury_deadline_of
 from ..certifications.models import Certification, Certifier
 from ..certifications.registry import get_rules
 from ..certifications.vocabulary import DecisionOutcome
@@ -227,6 +228,11 @@ def scheduling_problems(candidacy: Candidacy, session: JurySession | None, now: 
                         "convoque plus.")
     if session.status is SessionStatus.DRAFT:
         problems.append(f"La session {session.reference} n'est pas encore confirmée : composez et confirmez le jury d'abord.")
+    deadline = jury_deadline_of(candidacy, get_rules())
+    if deadline is not None and deadline.governs and session.starts_at.date() > deadline.on:
+        problems.append(f"Le jury doit siéger au plus tard le {deadline.on:%d/%m/%Y}, dans les trois mois du dépôt du dossier de "
+                        f"validation ({deadline.rule}, {deadline.source}) : la session {session.reference} du "
+                        f"{session.starts_at:%d/%m/%Y} est trop tardive.")
     heard = [c for c in session.candidacies if c.id != candidacy.id and c.state is S.JURY_SCHEDULED]
     if len(heard) >= session.capacity:
         problems.append(f"La session {session.reference} est complète ({session.capacity} candidats au plus).")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from ... import clock
 from ...enums import N_
 from ...candidacies.models import Candidacy, CandidacyState as S
+from ...candidacies.pathway import jury_deadline_of
 from ...certifications.models import Certification
 from ...certifications.registry import get_rules
 from ...extensions import db
@@ -64,11 +65,21 @@ def build_problem(certifier_id: int, start: date, end: date, codes: list[str], s
     conflicts: dict[int, list[str]] = {}
     for candidate_id, member_id in ties:
         conflicts.setdefault(candidate_id, []).append(f"M{member_id}")
+    rules = get_rules()
     candidate_rows = [{"id": c.reference, "certification": c.certification.code, "route": c.route.value, "site": c.site,
                        "received_on": c.received_on.isoformat() if c.received_on else None,
-                       "conflicts": sorted(set(conflicts.get(c.candidate_id, []))), "unavailable_slots": []} for c in candidacies]
+                       "conflicts": sorted(set(conflicts.get(c.candidate_id, []))),
+                       "unavailable_slots": _after_jury_deadline(c, rules, slots)} for c in candidacies]
     return {"format": PROBLEM_FORMAT, "as_of": clock.today().isoformat(), "slots": slots, "members": member_rows,
             "candidates": candidate_rows}
+
+
+def _after_jury_deadline(candidacy: Candidacy, rules, slots: list[dict]) -> list[str]:
+    """The slots after the day the candidacy's jury must sit by (N7, R6412-5): a hard deadline for the planner."""
+    deadline = jury_deadline_of(candidacy, rules)
+    if deadline is None or not deadline.governs:
+        return []
+    return [slot["id"] for slot in slots if date.fromisoformat(slot["start"][:10]) > deadline.on]
 
 
 FAILED_INSIDE = N_("erreur interne du calcul ; l'équipe technique en a le détail dans le journal du serveur. Relancez la "
