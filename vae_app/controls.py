@@ -8,3 +8,17 @@ import re
 # a letter shows. A one-line text holds none; a longer text may hold tabs and line breaks.
 LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible_length(text: str | None) -> int:
+    """How long ``text`` is as a person reads it: without invisible format characters (zero-width spaces and joiners,
+    Unicode category Cf) and the white space around it; 0 when nothing but white space is left."""
+    import unicodedata
+
+    kept = "".join(ch for ch in text or "" if unicodedata.category(ch) != "Cf").strip()
+    return len(kept)
+
+
+def visible_or_none(text: str | None) -> str | None:
+    """``text`` stripped, or None when a person would see nothing in it (unsaid stays unsaid)."""
+    return text.strip() if visible_length(text) else None

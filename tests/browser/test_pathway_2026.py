@@ -57,7 +57,7 @@ def test_a_2026_candidate_goes_from_the_feasibility_file_to_the_attestation_of_t
     # -- the academic service states a gap and declares the feasibility file admissible; the letter carries the gap
     sign_in(page, base, "coordination.academie@demo.vae.fr")
     page.goto(candidacy_url)
-    page.fill("#gap_2", "La sécurisation d'une application n'est pas décrite dans les activités déclarées.")
+    page.fill("#gap_RNCP40792BC05", "La sécurisation d'une application n'est pas décrite dans les activités déclarées.")
     page.fill("#recommendations", "Un module de formation à la sécurité du développement.")
     click_and_wait(page, "#submit-ecarts")
     assert "La sécurisation d'une application n'est pas décrite" in page.inner_text("#faisabilite >> xpath=..")

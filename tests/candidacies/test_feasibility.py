@@ -42,6 +42,7 @@ def academic(make_user):
 
 
 FILLED = {"pathway_started_on": "2026-02-16", "target": "option:B", "in_initial_training": "no",
+          "prior_learning": "Bloc 1 du BTS SIO validé par la formation continue en 2024.",
           "feasibility_model": "with_accompanier", "accompanier": "Centre de conseil VAE de Rennes",
           "accompanier_opinion": "Les activités d'administration et de développement couvrent l'option B."}
 
@@ -53,12 +54,13 @@ def test_a_2026_pathway_asks_for_the_feasibility_file_before_it_can_be_filed(db,
     refused = client.post(f"/candidatures/{bts_draft.id}/actions/submit", data={"confirm": "y", "version": bts_draft.version})
     text = page_text(refused)
     assert refused.status_code in (409, 422)
-    assert "indiquez s'il est établi avec ou sans accompagnement" in text and "choisissez l'option" in text
+    assert "indiquez s'il est établi avec ou sans accompagnement" in text and "Choisissez l'option" in text
     saved = client.post(f"/candidatures/{bts_draft.id}/faisabilite", data={**FILLED, "version": bts_draft.version})
     assert saved.status_code == 302
     db.session.refresh(bts_draft)
     assert bts_draft.target_components == [BC[1], BC[3], BC[5]] and bts_draft.pathway_started_on == date(2026, 2, 16)
     assert bts_draft.feasibility_model is FeasibilityModel.WITH_ACCOMPANIER and bts_draft.in_initial_training is False
+    assert bts_draft.prior_learning == "Bloc 1 du BTS SIO validé par la formation continue en 2024."
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.event == "update_feasibility")).one()
     assert event.actor_id == bts_draft.candidate_id and "target_components" in event.details["fields"]
     assert client.post(f"/candidatures/{bts_draft.id}/actions/submit", data={"confirm": "y", "version": bts_draft.version}).status_code == 302
@@ -68,6 +70,8 @@ def test_a_2026_pathway_asks_for_the_feasibility_file_before_it_can_be_filed(db,
 
 @pytest.mark.parametrize("change, field, words", [
     ({"pathway_started_on": "2026-03-03"}, "pathway_started_on", "postérieure à aujourd'hui"),
+    ({"pathway_started_on": "2025-08-31"}, "pathway_started_on", "proposée sur France VAE que depuis le 01/09/2025"),
+    ({"pathway_started_on": "2001-01-01"}, "pathway_started_on", "proposée sur France VAE que depuis le 01/09/2025"),
     ({"target": "blocs"}, "blocs", "Cochez au moins un bloc"),
     ({"target": "blocs", "blocs": ["RNCP40792BC09"]}, "target_components", "bloc inconnu"),
     ({"target": ""}, "target", "Choisissez ce que vise la demande"),
@@ -98,7 +102,8 @@ def test_the_certifier_states_the_gaps_and_the_letter_carries_them(db, client, l
     page = page_text(client.get(f"/candidatures/{bts_draft.id}"))
     assert "Écarts et recommandations, avant la décision" in page and f"{BC[5]} — " in page
     response = client.post(f"/candidatures/{bts_draft.id}/ecarts", data={
-        "gap_0": "", "gap_1": "", "gap_2": "Aucune activité de sécurisation d'une application n'est décrite.",
+        "gap_RNCP40792BC01": "", "gap_RNCP40792BC03": "",
+        "gap_RNCP40792BC05": "Aucune activité de sécurisation d'une application n'est décrite.", "version": bts_draft.version,
         "recommendations": "Un module de formation à la sécurité du développement."})
     assert response.status_code == 302
     db.session.refresh(bts_draft)
@@ -112,7 +117,7 @@ def test_the_certifier_states_the_gaps_and_the_letter_carries_them(db, client, l
 
 def test_the_review_is_the_certifiers_and_only_before_the_decision(db, client, login, bts_draft, academic):
     login(bts_draft.candidate)
-    assert client.post(f"/candidatures/{bts_draft.id}/ecarts", data={"gap_0": "x"}).status_code == 403
+    assert client.post(f"/candidatures/{bts_draft.id}/ecarts", data={"gap_RNCP40792BC01": "x"}).status_code == 403
     bts_draft.target_components, bts_draft.feasibility_model = [BC[1], BC[3], BC[5]], FeasibilityModel.WITHOUT_ACCOMPANIER
     bts_draft.in_initial_training = False
     fire(bts_draft, "submit", bts_draft.candidate)
@@ -120,7 +125,7 @@ def test_the_review_is_the_certifiers_and_only_before_the_decision(db, client, l
     db.session.commit()
     client.post("/deconnexion")
     login(academic)
-    response = client.post(f"/candidatures/{bts_draft.id}/ecarts", data={"gap_0": "Un écart relevé trop tard"})
+    response = client.post(f"/candidatures/{bts_draft.id}/ecarts", data={"gap_RNCP40792BC01": "Un écart relevé trop tard"})
     assert response.status_code == 409 and "avant la décision" in page_text(response)
     db.session.refresh(bts_draft)
     assert bts_draft.component_gaps is None
@@ -147,3 +152,40 @@ def test_the_attestation_names_the_blocs_acquired_and_the_option_when_obtained(d
 def test_no_attestation_without_a_bloc_acquired(db, client, login, bts_draft):
     login(bts_draft.candidate)
     assert client.get(f"/candidatures/{bts_draft.id}/attestation.pdf").status_code == 404
+
+
+def test_a_review_form_left_open_while_the_target_changed_is_refused(db, client, login, bts_draft, academic):
+    bts_draft.target_components, bts_draft.feasibility_model = [BC[1], BC[2], BC[4]], FeasibilityModel.WITHOUT_ACCOMPANIER
+    bts_draft.in_initial_training = False
+    fire(bts_draft, "submit", bts_draft.candidate)
+    db.session.commit()
+    seen = bts_draft.version
+    fire(bts_draft, "request_documents", academic, reason="Précisez l'option visée, votre expérience est en développement.")
+    bts_draft.target_components = [BC[1], BC[3], BC[5]]  # the candidate chose option B meanwhile, and filed again
+    fire(bts_draft, "submit", bts_draft.candidate)
+    db.session.commit()
+    login(academic)
+    response = client.post(f"/candidatures/{bts_draft.id}/ecarts", data={
+        "gap_RNCP40792BC02": "Aucune administration de serveurs.", "version": seen})
+    assert response.status_code == 409 and "modifié entre-temps" in page_text(response)
+    db.session.refresh(bts_draft)
+    assert bts_draft.component_gaps is None
+
+
+def test_an_answer_not_given_yet_is_kept_unsaid_and_asked_at_filing(db, client, login, bts_draft):
+    login(bts_draft.candidate)
+    partial = {k: v for k, v in FILLED.items() if k not in ("in_initial_training", "feasibility_model")}
+    assert client.post(f"/candidatures/{bts_draft.id}/faisabilite", data={**partial, "version": bts_draft.version}).status_code == 302
+    db.session.refresh(bts_draft)
+    assert bts_draft.in_initial_training is None and bts_draft.feasibility_model is None  # unsaid, never « no »
+    tampered = client.post(f"/candidatures/{bts_draft.id}/faisabilite", data={**FILLED, "feasibility_model": "both",
+                                                                             "version": bts_draft.version})
+    assert tampered.status_code == 422 and "l'un des deux modèles" in page_text(tampered)
+
+
+def test_invisible_characters_are_not_an_opinion(db, client, login, bts_draft):
+    login(bts_draft.candidate)
+    client.post(f"/candidatures/{bts_draft.id}/faisabilite", data={**FILLED, "accompanier_opinion": "\u200b\u200b ",
+                                                                   "version": bts_draft.version})
+    db.session.refresh(bts_draft)
+    assert bts_draft.accompanier_opinion is None

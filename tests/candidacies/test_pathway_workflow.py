@@ -179,8 +179,8 @@ def test_withdrawal_for_fraud_needs_a_hearing_and_takes_back_the_blocs(db, pathw
     assert "n'a pas été entendu" in refused.value.reasons[0]
     fire(candidacy, "record_hearing", academic, reason="Le candidat, entendu le 28/08/2026, conteste le plagiat.")
     assert fire(candidacy, "withdraw_for_fraud", academic, reason="Plagiat établi de la partie BC03 du dossier.") is S.REFUSED
-    assert candidacy.acquired_components == [] and candidacy.decision_outcome is DecisionOutcome.REFUSED
-    assert candidacy.decided_on == date(2026, 6, 15)  # the jury's decision keeps its date; its decisions stay in the record
+    assert candidacy.acquired_components == []
+    assert candidacy.decision_outcome is DecisionOutcome.FULL and candidacy.decided_on == date(2026, 6, 15)  # the jury's, as it was
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.event == "withdraw_for_fraud")).one()
     assert event.details["withdrawn"] == sorted(OPTION_B) and event.details["previous_outcome"] == "full"
     assert violations(date(2026, 9, 1), {candidacy.id}) == []
@@ -245,3 +245,36 @@ def test_no_session_after_the_jury_deadline_of_three_months(db, pathway, academi
     assert row["unavailable_slots"] == [s["id"] for s in problem["slots"] if s["start"] >= "2026-06-01"] != []
     assert schedule(academic, candidacy, make_session(certification="RNCP40792", starts_at=datetime(2026, 5, 29, 9))) \
         is S.JURY_SCHEDULED
+
+
+@pytest.mark.parametrize("started, applies", [("2025-08-31", False), ("2025-09-01", True)])
+def test_the_lapse_applies_to_pathways_started_once_the_certification_is_on_france_vae(db, pathway, frozen_clock, started, applies):
+    candidacy = pathway(S.ELIGIBLE, started=date.fromisoformat(started), admissible_on=date(2025, 10, 1))
+    frozen_clock.set(datetime(2026, 6, 1, 10))  # eight months later, without a step
+    if applies:
+        assert fire(candidacy, "lapse_admissibility", None) is S.LAPSED
+    else:
+        with pytest.raises(MoveRefused) as refused:
+            fire(candidacy, "lapse_admissibility", None)
+        assert "règles antérieures" in refused.value.reasons[0]
+
+
+def test_a_step_after_the_lapse_revives_nothing(db, pathway, academic, frozen_clock):
+    candidacy = pathway(S.ELIGIBLE)  # admissible on 2026-03-02: lapsed on 2026-09-03 without a step
+    frozen_clock.set(datetime(2026, 9, 10, 10))
+    with pytest.raises(MoveRefused) as refused:
+        fire(candidacy, "excuse_inactivity", academic, reason="Un motif consigné après la caducité.")
+    assert "caduque depuis le 03/09/2026" in refused.value.reasons[0]
+    with pytest.raises(MoveRefused):
+        fire(candidacy, "start_validation_file", candidacy.candidate)
+    lapse = lapse_of(candidacy, academic_rules(), [date(2026, 9, 5)])  # a step recorded all the same, after the lapse
+    assert lapse.lapses_on == date(2026, 9, 3) and lapse.last_step_on == date(2026, 3, 2)
+    assert fire(candidacy, "lapse_admissibility", None) is S.LAPSED
+
+
+def test_invisible_characters_are_no_hearing(db, pathway, academic, frozen_clock):
+    candidacy = pathway(S.VALIDATION_FILE, target=OPTION_B)
+    candidacy.decided_on, candidacy.decision_outcome, candidacy.state = date(2026, 2, 20), DecisionOutcome.FULL, S.CERTIFIED
+    db.session.flush()
+    with pytest.raises(MoveRefused):
+        fire(candidacy, "record_hearing", academic, reason="\u200b" * 12)

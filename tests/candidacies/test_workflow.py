@@ -80,15 +80,15 @@ def jury_day(frozen_clock):
     return frozen_clock
 
 
-def on_the_2024_pathway(candidacy, frozen_clock):
+def on_the_2024_pathway(candidacy, frozen_clock, seen_on=datetime(2026, 6, 10, 10)):
     """Make ``candidacy`` a BTS SIO pathway initiated on France VAE on 2025-10-01, admissible on 2025-11-03, seen on
-    2026-06-10 (more than six months later)."""
+    ``seen_on`` (by default more than six months later: the admissibility has lapsed)."""
     candidacy.certification = db.session.scalar(select(Certification).where(Certification.code == "RNCP40792"))
     candidacy.pathway_started_on = candidacy.received_on = candidacy.complete_on = date(2025, 10, 1)
     candidacy.eligibility_decided_on = date(2025, 11, 3) if candidacy.eligibility_decided_on else None
     if candidacy.decided_on:
         candidacy.decided_on = date(2026, 3, 10)
-    frozen_clock.set(datetime(2026, 6, 10, 10))
+    frozen_clock.set(seen_on)
     db.session.flush()
 
 
@@ -99,7 +99,7 @@ def fire_as(candidacy_in, coordinator, make_user, make_session, frozen_clock):
     def do(state: S, move: str, **overrides):
         candidacy = candidacy_in(state, expired=(move == "lapse"))
         if move in PATHWAY_MOVES:
-            on_the_2024_pathway(candidacy, frozen_clock)
+            on_the_2024_pathway(candidacy, frozen_clock, **({"seen_on": datetime(2026, 4, 10, 10)} if move == "excuse_inactivity" else {}))
             academic = make_user(Role.COORDINATOR, certifier="siren-110044013")
             if move == "withdraw_for_fraud" and state in sources_of("record_hearing"):
                 fire(candidacy, "record_hearing", academic, reason="Observations écrites du candidat reçues le 02/06/2026.")

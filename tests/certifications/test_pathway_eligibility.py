@@ -75,7 +75,20 @@ def test_the_target_is_said_whole_or_by_blocs(tmp_path):
         return only(evaluate_eligibility(Application("RNCP5385", AccessRoute.VAE, D("2024-07-01"), SIX_MONTHS, (),
                                                      pathway_started_on=D("2024-06-15"), target_components=blocs), rules), "N1").detail
     assert target(None) == "La demande vise la certification entière."
-    assert target(("PILOTAGE", "GESTION")) == "La demande vise les blocs PILOTAGE, GESTION."
+    named = {c.code: c.title for c in rules.certification("RNCP5385").components}
+    assert target(("PILOTAGE", "GESTION")) == (f"La demande vise les blocs PILOTAGE « {named['PILOTAGE']} », "
+                                                f"GESTION « {named['GESTION']} ».")
+    assert target(("PILOTAGE", "GESTION", "COORDINATION", "PROJETS")) == "La demande vise la certification entière."
+
+
+def test_a_whole_certification_with_options_asks_which_option(rules):
+    def n1(blocs):
+        return only(evaluate_eligibility(Application("RNCP40792", AccessRoute.VAE, D("2026-03-02"), SIX_MONTHS, (),
+                                                     pathway_started_on=D("2026-02-16"), target_components=blocs), rules), "N1")
+    unsaid = n1(None)
+    assert unsaid.outcome is Outcome.UNKNOWN and "Option A" in unsaid.detail and unsaid.question
+    chosen = n1(("RNCP40792BC01", "RNCP40792BC03", "RNCP40792BC05"))
+    assert chosen.outcome is Outcome.PASS and "la certification entière, Option B" in chosen.detail
 
 
 def test_a_certification_whose_france_vae_date_is_not_known_leaves_the_pathway_unknown(tmp_path):

@@ -82,8 +82,7 @@ def replay(rows: list[AuditEvent]) -> Replayed:
                     told.acquired[code] = (told.decided_on, date.fromisoformat(expires) if expires else None)
         elif row.event == "resume":
             told.decision_outcome = told.decided_on = None
-        elif row.event == "withdraw_for_fraud":  # R6412-7: what the jury gave is withdrawn; its decision stays dated
-            told.decision_outcome = details.get("outcome")
+        elif row.event == "withdraw_for_fraud":  # R6412-7: what the jury gave is withdrawn; its decision stays as it was
             told.acquired.clear()
         elif row.event == "recompute_expiry" and details.get("component") in told.acquired:
             validated_on, _old = told.acquired[details["component"]]

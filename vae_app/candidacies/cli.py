@@ -12,7 +12,7 @@ from ..extensions import db
 from .eligibility import answer_deadline_of
 from .models import Candidacy, CandidacyState as S
 from .operations import fire
-from .pathway import LAPSING_STATES, last_steps, lapse_of
+from .pathway import LAPSING_STATES, lapse_of, step_days
 
 candidacies_cli = AppGroup("candidacies", help="Candidatures / candidacies.")
 
@@ -42,10 +42,10 @@ def lapse_command(dry_run: bool):
     """Declare lapsed the admissibility of every pathway without a step for six months (C. trav. R6412-4, N6)."""
     today, rules = clock.today(), get_rules()
     waiting = db.session.scalars(select(Candidacy).where(Candidacy.state.in_([s.value for s in LAPSING_STATES])).order_by(Candidacy.id)).all()
-    steps = last_steps(waiting)
+    steps = step_days(waiting)
     due, unknown = [], []
     for candidacy in waiting:
-        lapse = lapse_of(candidacy, rules, steps.get(candidacy.id))
+        lapse = lapse_of(candidacy, rules, steps.get(candidacy.id, []))
         if lapse is None or today < lapse.lapses_on:
             continue
         (due if lapse.governs else unknown).append((candidacy, lapse))

@@ -105,8 +105,8 @@ def application_gaps(candidacy: Candidacy, rules: RuleBook, today: date) -> list
 
 
 def feasibility_gaps(candidacy: Candidacy, rules: RuleBook, today: date) -> list[str]:
-    """What the feasibility file still lacks, on a pathway that follows R6412-3 (N4): its model, the accompanier and
-    their opinion when there is one, and the option targeted when the certification has options."""
+    """What the feasibility file still lacks, on a pathway that follows R6412-3 (N4): its model, and the accompanier and
+    their opinion when there is one."""
     started = candidacy.pathway_started_on or candidacy.received_on or today
     cert = rules.certification(candidacy.certification.code)
     if cert.reform_governs(rules.law["feasibility_file"].at(started), started) is not True:
@@ -119,6 +119,4 @@ def feasibility_gaps(candidacy: Candidacy, rules: RuleBook, today: date) -> list
             gaps.append("Dossier de faisabilité : indiquez l'accompagnateur (organisme ou personne).")
         if not (candidacy.accompanier_opinion or "").strip():
             gaps.append("Dossier de faisabilité : l'avis de l'accompagnateur sur le dossier y figure (C. trav. R6412-2).")
-    if candidacy.target_components is None and len(cert.award_options) > 1:
-        gaps.append("Objet de la demande : choisissez l'option de la certification visée, ou les blocs visés.")
-    return gaps
+    return gaps  # the option of a whole certification with options is the pre-check's question (N1)

@@ -10,6 +10,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..certifications.vocabulary import ExperienceStatus
+from ..controls import visible_or_none
 from .models import AssessmentResult, DocumentKind, FeasibilityModel
 from ..web.forms import Form, TickBox, VersionField, WholeNumberField, typed_date
 from .workflow import MAX_REASON_LENGTH
@@ -59,12 +60,22 @@ class FeasibilityForm(Form):
     blocs = SelectMultipleField(_l("Blocs de compétences visés"), choices=[], validate_choice=False,
                                 widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     in_initial_training = RadioField(_l("Préparez-vous cette certification en formation initiale en ce moment ?"),
-                                     choices=RELATED_CHOICES, validators=[InputRequired(message=_l("Répondez : oui, non, ou non précisé."))])
-    feasibility_model = RadioField(_l("Modèle du dossier de faisabilité"), choices=FeasibilityModel.choices() + [("unsaid", _l("Non précisé"))],
-                                   validators=[InputRequired(message=_l("Choisissez le modèle du dossier, ou « non précisé »."))])
+                                     choices=RELATED_CHOICES[:2], validate_choice=False, validators=[Optional()])
+    prior_learning = TextAreaField(_l("Formations suivies, diplômes et blocs de compétences déjà obtenus ou en cours"),
+                                   validators=[Optional(), Length(max=5000)])
+    feasibility_model = RadioField(_l("Modèle du dossier de faisabilité"), choices=FeasibilityModel.choices(), validate_choice=False,
+                                   validators=[Optional()])
     accompanier = StringField(_l("Accompagnateur (organisme ou personne)"), validators=[Optional(), Length(max=200)])
     accompanier_opinion = TextAreaField(_l("Avis de l'accompagnateur sur le dossier"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Enregistrer le dossier de faisabilité"))
+
+    def validate_in_initial_training(self, field):
+        if field.data not in (None, "", *(value for value, _label in field.choices)):
+            raise ValidationError(_l("Répondez par oui ou par non (ou laissez sans réponse pour l'instant)."))
+
+    def validate_feasibility_model(self, field):
+        if field.data not in (None, "", *(value for value, _label in field.choices)):
+            raise ValidationError(_l("Choisissez l'un des deux modèles (ou laissez sans réponse pour l'instant)."))
 
     def validate_blocs(self, field):
         if self.target.data == "blocs" and not field.data:
@@ -72,7 +83,10 @@ class FeasibilityForm(Form):
 
 
 class FeasibilityReviewForm(Form):
-    """The certifier's gaps per targeted bloc (fields ``gap_<n>``, added per candidacy) and recommendations (N5)."""
+    """The certifier's gaps per targeted bloc (fields ``gap_<code>``, added per candidacy) and recommendations (N5);
+    ``version``: the candidacy as the certifier saw it (a form left open while the target changed is refused)."""
+
+    version = VersionField()
 
     recommendations = TextAreaField(_l("Recommandations (facultatives : formations complémentaires utiles…)"),
                                     validators=[Optional(), Length(max=5000)])
@@ -81,15 +95,16 @@ class FeasibilityReviewForm(Form):
 
 def review_form_for(components, candidacy, posted: bool = False) -> FeasibilityReviewForm:
     """A review form with one gap field per targeted component: as posted, or filled from the candidacy."""
-    fields = {f"gap_{index}": TextAreaField(f"{component.code} — {component.title}", validators=[Optional(), Length(max=5000)])
-              for index, component in enumerate(components)}
+    fields = {f"gap_{component.code}": TextAreaField(f"{component.code} — {component.title}", validators=[Optional(), Length(max=5000)])
+              for component in components}
     form_class = type("ComponentReviewForm", (FeasibilityReviewForm,), fields)
     if posted:
         return form_class()
     form = form_class(formdata=None)
+    form.version.data = candidacy.version
     said = candidacy.component_gaps or {}
-    for index, component in enumerate(components):
-        form[f"gap_{index}"].data = said.get(component.code, "")
+    for component in components:
+        form[f"gap_{component.code}"].data = said.get(component.code, "")
     form.recommendations.data = candidacy.recommendations or ""
     return form
 
@@ -173,10 +188,10 @@ def feasibility_form_for(candidacy, cert, language: str, posted: bool = False) -
         form.target.data = f"option:{option.id}"
     else:
         form.target.data, form.blocs.data = "blocs", list(candidacy.target_components)
-    form.in_initial_training.data = {True: "yes", False: "no", None: "unsaid"}[candidacy.in_initial_training] \
-        if candidacy.in_initial_training is not None else None
+    form.in_initial_training.data = {True: "yes", False: "no"}.get(candidacy.in_initial_training)
     form.feasibility_model.data = candidacy.feasibility_model.value if candidacy.feasibility_model else None
     form.accompanier.data, form.accompanier_opinion.data = candidacy.accompanier, candidacy.accompanier_opinion
+    form.prior_learning.data = candidacy.prior_learning
     return form
 
 
@@ -193,6 +208,6 @@ def feasibility_values(form: FeasibilityForm, cert) -> dict:
     model = form.feasibility_model.data
     return {"pathway_started_on": form.pathway_started_on.data, "target_components": target,
             "in_initial_training": RELATED_VALUES.get(form.in_initial_training.data),
+            "prior_learning": visible_or_none(form.prior_learning.data),
             "feasibility_model": FeasibilityModel(model) if model in {m.value for m in FeasibilityModel} else None,
-            "accompanier": (form.accompanier.data or "").strip() or None,
-            "accompanier_opinion": (form.accompanier_opinion.data or "").strip() or None}
+            "accompanier": visible_or_none(form.accompanier.data), "accompanier_opinion": visible_or_none(form.accompanier_opinion.data)}

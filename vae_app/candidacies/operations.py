@@ -20,10 +20,11 @@ from ..auth.permissions import can_fire_move, can_view_candidacy
 from ..certifications.eligibility import Experience as EngineExperience, implausible, implausible_birth_date
 from ..certifications.models import Certification
 from ..certifications.registry import get_rules
-from ..certifications.vocabulary import AccessRoute, DecisionOutcome
+from ..certifications.vocabulary import AccessRoute
 from ..components.models import AcquiredComponent
 from ..components.validity import component_expiry
 from ..numbering import next_number
+from ..controls import visible_or_none
 from ..database import violated_constraint
 from ..errors import CHANGED_MEANWHILE, Conflict, InvalidData, MoveRefused, NotFound, PermissionDenied, ensure_unchanged
 from ..extensions import db
@@ -34,7 +35,7 @@ from .models import (
     AssessmentResult, Candidacy, CandidacyState as S, ComponentAssessment, ComponentDecision, Document, DocumentKind,
     ExperiencePeriod, ValidationFileSection,
 )
-from .pathway import governs as _governs
+from .pathway import governs as _governs, lapse_of
 from .queries import open_offers
 from .workflow import MOVES, MoveContext, run
 
@@ -128,15 +129,15 @@ def save_application(candidacy: Candidacy, user: User, values: dict, expected_ve
     _record(candidacy, Action.UPDATE_APPLICATION, user, details={"fields": changed})
 
 
-FEASIBILITY_FIELDS = ("pathway_started_on", "target_components", "in_initial_training", "feasibility_model", "accompanier",
-                      "accompanier_opinion")
+FEASIBILITY_FIELDS = ("pathway_started_on", "target_components", "in_initial_training", "prior_learning", "feasibility_model",
+                      "accompanier", "accompanier_opinion")
 
 
 def save_feasibility(candidacy: Candidacy, user: User, values: dict, expected_version: int | None = None) -> None:
     """The feasibility file's own parts (C. trav. R6412-2, R6412-3): when the pathway was initiated on France VAE,
     what it targets — the whole certification (one option's blocs where it has options) or blocs, these only on
-    the reform's pathway (N1) —, whether the candidate prepares it in initial training (N2), the file's model and
-    the accompanier's opinion (N4). ``target_components`` None: the whole certification."""
+    the reform's pathway (N1) —, whether the candidate prepares it in initial training (N2), the trainings followed
+    and blocs already held (R6412-1), the file's model and the accompanier's opinion (N4). ``target_components`` None: the whole certification."""
     ensure_editable(candidacy, user)
     if expected_version is not None and expected_version != candidacy.version:
         raise Conflict(CHANGED_MEANWHILE)
@@ -148,6 +149,11 @@ def save_feasibility(candidacy: Candidacy, user: User, values: dict, expected_ve
         errors.append(("pathway_started_on", f"la date ne peut pas être postérieure à aujourd'hui ({today:%d/%m/%Y})"))
     elif started is not None and candidacy.received_on and started > candidacy.received_on:
         errors.append(("pathway_started_on", f"le parcours est engagé au plus tard à la réception ({candidacy.received_on:%d/%m/%Y})"))
+    elif started is not None and cert.reform_governs(rules.law["feasibility_file"].at(started), started) is False:
+        _known, since = cert.france_vae
+        errors.append(("pathway_started_on", f"la certification n'est proposée sur France VAE que depuis le {since:%d/%m/%Y} : un "
+                                              "parcours n'y est pas engagé avant" if since else
+                       "cette certification n'est pas proposée sur France VAE : aucun parcours n'y est engagé"))
     target = values.get("target_components")
     codes = [c.code for c in cert.components]
     if target is not None:
@@ -174,11 +180,14 @@ def save_feasibility(candidacy: Candidacy, user: User, values: dict, expected_ve
     _record(candidacy, Action.UPDATE_FEASIBILITY, user, details={"fields": changed, "target_components": candidacy.target_components})
 
 
-def save_feasibility_review(candidacy: Candidacy, user: User, gaps: dict[str, str], recommendations: str | None) -> None:
+def save_feasibility_review(candidacy: Candidacy, user: User, gaps: dict[str, str], recommendations: str | None,
+                            expected_version: int | None = None) -> None:
     """The certifier's gaps between the declared experience and each targeted bloc, and optional recommendations
     (C. trav. R6412-4, N5), recorded before the decision that states them. A bloc left blank: reviewed, no gap."""
     if not can_fire_move(user, candidacy, MOVES["declare_eligible"]):
         raise PermissionDenied("Seul le certificateur consigne les écarts au référentiel.")
+    if expected_version is not None and expected_version != candidacy.version:
+        raise Conflict(CHANGED_MEANWHILE)
     if candidacy.state is not S.SUBMITTED:
         raise Conflict(f"Les écarts se consignent avant la décision, la demande étant déposée ; elle est « {candidacy.state.french} ».")
     rules = get_rules()
@@ -188,9 +197,9 @@ def save_feasibility_review(candidacy: Candidacy, user: User, gaps: dict[str, st
     unknown = sorted(set(gaps) - set(codes))
     if unknown:
         raise InvalidData({"gaps": f"bloc non visé par la demande : {', '.join(unknown)}"})
-    said = {code: (gaps.get(code) or "").strip() for code in codes}  # "": the certifier reviewed the bloc and states no gap
+    said = {code: visible_or_none(gaps.get(code)) or "" for code in codes}  # "": the certifier reviewed the bloc, no gap
     candidacy.component_gaps = said
-    candidacy.recommendations = (recommendations or "").strip() or None
+    candidacy.recommendations = visible_or_none(recommendations)
     _record(candidacy, Action.REVIEW_FEASIBILITY, user, details={"gaps": said, "recommendations": candidacy.recommendations})
 
 
@@ -291,6 +300,10 @@ def save_section(candidacy: Candidacy, user: User, component_code: str, text: st
         raise PermissionDenied("Seul le candidat rédige son dossier de validation.")
     if candidacy.state is not S.VALIDATION_FILE:
         raise Conflict(f"Le dossier de validation ne peut pas être modifié dans l'état « {candidacy.state.french} ».")
+    lapse = lapse_of(candidacy, get_rules())
+    if lapse is not None and lapse.lapsed(clock.today()):
+        raise Conflict(f"La recevabilité est caduque depuis le {lapse.lapses_on:%d/%m/%Y} (C. trav. R6412-4) : le dossier de "
+                       "validation ne peut plus être complété.")
     if get_rules().certification(candidacy.certification.code).component(component_code) is None:
         raise NotFound(f"Composante inconnue : {component_code}.")
     section = next((s for s in candidacy.validation_sections if s.component_code == component_code), None)
@@ -372,7 +385,7 @@ def _apply_silence(candidacy, context, target):
     if deadline.rule == "N5":  # R6412-4: France VAE, not the certifier, tells the candidate
         wording = "France VAE notifie au candidat que son dossier est recevable"
     return {"reason": f"Silence du certificateur au-delà du {deadline.due_on.strftime('%d/%m/%Y')} : {wording} "
-                      f"({deadline.silence.rule}, {deadline.silence.source}).",
+                      f"({deadline.silence.source}).",
             "rule": deadline.silence.rule, "answer_due_on": deadline.due_on.isoformat()}
 
 
@@ -474,12 +487,10 @@ def _withdraw_for_fraud(candidacy, context, target):
     """R6412-7: the certification, or the blocs the jury validated, withdrawn after the candidate was heard. The
     jury's decisions stay in the record; what they gave is no longer acquired."""
     withdrawn = sorted(a.component_code for a in candidacy.acquired_components)
-    candidacy.acquired_components.clear()
-    previous = candidacy.decision_outcome
-    candidacy.decision_outcome = DecisionOutcome.REFUSED
+    candidacy.acquired_components.clear()  # the jury's decision stays what it was: the certifier's withdrawal follows it
     hearing = context.facts["hearing"]
-    return {"rule": "N9", "withdrawn": withdrawn, "previous_outcome": previous.value if previous else None,
-            "outcome": DecisionOutcome.REFUSED.value, "heard_at": hearing.at.isoformat(), "hearing": hearing.id}
+    return {"rule": "N9", "withdrawn": withdrawn, "previous_outcome": candidacy.decision_outcome.value,
+            "heard_at": hearing.at.isoformat(), "hearing": hearing.id}
 
 
 EFFECTS = {

@@ -41,7 +41,7 @@ def governs(candidacy: Candidacy, rules: RuleBook, rule: str) -> bool | None:
 
 @dataclass(frozen=True)
 class Lapse:
-    """N6 for one candidacy: the last step recorded, and the day its admissibility lapses if no other comes."""
+    """N6 for one candidacy: the last step recorded in time, and the day its admissibility lapses (or lapsed)."""
 
     last_step_on: date
     lapses_on: date  # the first day without admissibility: the day after the sixth month following the last step
@@ -53,46 +53,46 @@ class Lapse:
         return self.governs is True and today >= self.lapses_on
 
 
-def last_steps(candidacies: list[Candidacy]) -> dict[int, date]:
-    """Per candidacy, the day of its last step since admissibility: its candidate's last recorded act, or a
-    legitimate reason the coordinator recorded (one query for them all)."""
+def step_days(candidacies: list[Candidacy]) -> dict[int, list[date]]:
+    """Per candidacy, the days of its steps: its candidate's recorded acts and the legitimate reasons the coordinator
+    recorded (one query for them all)."""
     if not candidacies:
         return {}
-    by_id = {c.id: c for c in candidacies}
     rows = db.session.execute(
-        select(AuditEvent.candidacy_id, func.max(AuditEvent.at)).join(Candidacy, Candidacy.id == AuditEvent.candidacy_id)
-        .where(AuditEvent.candidacy_id.in_(list(by_id)),
+        select(AuditEvent.candidacy_id, AuditEvent.at).join(Candidacy, Candidacy.id == AuditEvent.candidacy_id)
+        .where(AuditEvent.candidacy_id.in_([c.id for c in candidacies]),
                or_(AuditEvent.actor_id == Candidacy.candidate_id, AuditEvent.event == EXCUSE_MOVE))
-        .group_by(AuditEvent.candidacy_id)
     ).all()
-    acted = {cid: at.date() for cid, at in rows if at is not None}
-    found = {}
-    for cid, candidacy in by_id.items():
-        notified = candidacy.eligibility_decided_on or candidacy.france_vae_notice_on
-        days = [d for d in (notified, acted.get(cid)) if d is not None]
-        if days:
-            found[cid] = max(days)
+    found: dict[int, list[date]] = {}
+    for cid, at in rows:
+        found.setdefault(cid, []).append(at.date())
     return found
 
 
-def lapse_of(candidacy: Candidacy, rules: RuleBook, last_step_on: date | None = None) -> Lapse | None:
+def lapse_of(candidacy: Candidacy, rules: RuleBook, steps: list[date] | None = None) -> Lapse | None:
     """N6 for an admissible candidacy still writing its validation file; None when the rule is not in force for its
-    pathway or the candidacy is not in such a state."""
+    pathway, the candidacy is not in such a state or no admissibility is recorded. The six months run from the
+    notice of admissibility, and again from each step taken before they ran out: a step after the lapse revives
+    nothing. ``steps``: the candidacy's :func:`step_days` (looked up when None)."""
     if candidacy.state not in LAPSING_STATES:
         return None
     start = started_on(candidacy)
     entry = rules.law["admissibility_lapse"].at(start) if start else None
-    if entry is None:
+    notified = candidacy.eligibility_decided_on or candidacy.france_vae_notice_on
+    if entry is None or notified is None:
         return None
     rule_governs = rules.certification(candidacy.certification.code).reform_governs(entry, start)
     if rule_governs is False:
         return None
-    if last_step_on is None:
-        last_step_on = last_steps([candidacy]).get(candidacy.id)
-    if last_step_on is None:
-        return None
-    lapses_on = add_months(last_step_on, entry.value["months_without_step"]) + timedelta(days=1)
-    return Lapse(last_step_on, lapses_on, entry.id, entry.source, rule_governs)
+    if steps is None:
+        steps = step_days([candidacy]).get(candidacy.id, [])
+    months = entry.value["months_without_step"]
+    last = notified
+    for day in sorted(d for d in steps if d > notified):
+        if day >= add_months(last, months) + timedelta(days=1):
+            break  # admissibility had lapsed already
+        last = day
+    return Lapse(last, add_months(last, months) + timedelta(days=1), entry.id, entry.source, rule_governs)
 
 
 @dataclass(frozen=True)

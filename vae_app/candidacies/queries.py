@@ -11,6 +11,7 @@ from ..auth.models import User
 from ..certifications.models import Certification
 from ..certifications.registry import get_rules
 from ..certifications.vocabulary import AccessRoute
+from ..enums import N_
 from ..extensions import db
 from .eligibility import answer_deadline_of
 from .models import Candidacy, CandidacyState, CandidacyStateCount
@@ -120,9 +121,9 @@ def counted_total(counts: dict[CandidacyState, int], state: CandidacyState | Non
     return counts[state] if state else sum(counts.values())
 
 
-def deadline_of(candidacy: Candidacy, rules, today, last_step_on=None) -> dict | None:
+def deadline_of(candidacy: Candidacy, rules, today, steps=None) -> dict | None:
     """The deadline that matters now for a candidacy, for the desk's column: {label, on, days, urgent}.
-    ``last_step_on``: the candidacy's last step (:func:`.pathway.last_steps`, computed for a whole page at once);
+    ``steps``: the days of the candidacy's steps (:func:`.pathway.step_days`, computed for a whole page at once);
     None: looked up when the lapse of admissibility (N6) may apply."""
 
     def item(label: str, on, warn_days: int = 30) -> dict:
@@ -133,33 +134,34 @@ def deadline_of(candidacy: Candidacy, rules, today, last_step_on=None) -> dict |
     if state in (CandidacyState.CERTIFIED, CandidacyState.PARTIALLY_VALIDATED, CandidacyState.REFUSED):
         notice = result_notice_of(candidacy, rules)  # N9: within 15 days of the jury, on the reform's pathway
         if notice is not None and today <= notice.due_on:
-            return item("Notification du résultat au candidat (15 jours après le jury)", notice.due_on, 15)
+            return item(N_("Notification du résultat au candidat (15 jours après le jury)"), notice.due_on, 15)
     if state is CandidacyState.SUBMITTED:
         deadline = answer_deadline_of(candidacy, rules)
         if deadline:
-            what = {"admissible": "silence : vaut recevabilité", "rejection": "silence : vaut rejet"}.get(
-                deadline.silence.means, "sens du silence inconnu")
-            return item(f"Réponse due ({what})", deadline.due_on, 15)
+            label = {"admissible": N_("Réponse due (silence : vaut recevabilité)"),
+                     "rejection": N_("Réponse due (silence : vaut rejet)")}.get(deadline.silence.means,
+                                                                               N_("Réponse due (sens du silence inconnu)"))
+            return item(label, deadline.due_on, 15)
     if state is CandidacyState.INCOMPLETE:
-        return {"label": "En attente des pièces demandées", "on": None, "days": None, "urgent": False}
+        return {"label": N_("En attente des pièces demandées"), "on": None, "days": None, "urgent": False}
     if state is CandidacyState.JURY_SCHEDULED and candidacy.jury_session is not None:
-        return item("Jury", candidacy.jury_session.starts_at.date(), 7)
+        return item(N_("Jury"), candidacy.jury_session.starts_at.date(), 7)
     if state is CandidacyState.PARTIALLY_VALIDATED:
         expiries = [a.expires_on for a in candidacy.acquired_components if a.expires_on and a.expires_on > today]
         if expiries:
-            return item("Expiration d'une composante acquise", min(expiries), 90)
+            return item(N_("Expiration d'une composante acquise"), min(expiries), 90)
     if state in (CandidacyState.ELIGIBLE, CandidacyState.VALIDATION_FILE, CandidacyState.UNDER_ASSESSMENT,
                  CandidacyState.READY_FOR_JURY):
         if candidacy.validation_file_submitted_on:
             deadline = jury_deadline_of(candidacy, rules)
             if deadline is not None:
-                return item("Jury à tenir au plus tard" if deadline.governs else
-                            "Jury à tenir au plus tard (si la certification est sur France VAE)", deadline.on, 30)
-        lapse = lapse_of(candidacy, rules, last_step_on) if state in LAPSING_STATES else None
+                return item(N_("Jury à tenir au plus tard") if deadline.governs else
+                            N_("Jury à tenir au plus tard (si la certification est sur France VAE)"), deadline.on, 30)
+        lapse = lapse_of(candidacy, rules, steps) if state in LAPSING_STATES else None
         if lapse is not None:  # N6: six months without a step
-            return item("Caducité de la recevabilité sans démarche du candidat" if lapse.governs else
-                        "Caducité de la recevabilité sans démarche (si la certification est sur France VAE)", lapse.lapses_on, 30)
+            return item(N_("Caducité de la recevabilité sans démarche du candidat") if lapse.governs else
+                        N_("Caducité de la recevabilité sans démarche (si la certification est sur France VAE)"), lapse.lapses_on, 30)
         end = rules.certification(candidacy.certification.code).registration_end
         if end and (end - today).days <= 365:
-            return item("Fin d'enregistrement RNCP", end, 180)
+            return item(N_("Fin d'enregistrement RNCP"), end, 180)
     return None

@@ -27,6 +27,7 @@ from ..auth.models import Role
 from ..certifications.rules import RuleBook
 from ..certifications.vocabulary import DecisionOutcome, Outcome
 from ..enums import N_
+from ..controls import visible_length
 from ..errors import MoveRefused
 from .assessment import components_to_assess, decision_check, section_texts
 from .eligibility import answer_deadline_of, application_gaps, verdict_for
@@ -75,6 +76,7 @@ class Move:
     confirmation: str | None = None
     staff_confirmation: str | None = None  # said by a coordinator firing a move the candidate may fire too
     law_rule: str | None = None  # the reform rule that creates the move: offered only on a pathway it governs
+    reason_label: str | None = None  # what the written text is, when it is not a reason (the candidate's observations…)
 
     def confirmation_for(self, candidate: bool) -> str | None:
         """The sentence ticked before firing: in the candidate's words for the candidate, the certifier's otherwise."""
@@ -128,13 +130,13 @@ MOVES: dict[str, Move] = {m.name: m for m in [
     _move("lapse", N_("Déclarer caduque"), COORDINATION, reason=OPTIONAL, irreversible=True, system=True, confirmation=N_(
         "Je déclare le parcours caduc : les composantes acquises ont toutes expiré et le dossier est clos.")),
     _move("excuse_inactivity", N_("Consigner un motif légitime d'inactivité"), COORDINATION, reason=REQUIRED,
-          law_rule="admissibility_lapse"),
+          law_rule="admissibility_lapse", reason_label=N_("Motif légitime")),
     _move("lapse_admissibility", N_("Constater la caducité de la recevabilité"), COORDINATION, reason=OPTIONAL, irreversible=True,
           system=True, law_rule="admissibility_lapse", confirmation=N_(
               "Je constate la caducité : aucune démarche du candidat n'est enregistrée depuis six mois et aucun motif légitime n'a "
               "été consigné ; le dossier est clos, le candidat pourra déposer un nouveau dossier de faisabilité.")),
     _move("record_hearing", N_("Consigner les observations du candidat"), COORDINATION, reason=REQUIRED,
-          law_rule="result_notification"),
+          law_rule="result_notification", reason_label=N_("Observations du candidat")),
     _move("withdraw_for_fraud", N_("Retirer la certification pour fraude ou plagiat"), COORDINATION, reason=REQUIRED,
           irreversible=True, law_rule="result_notification", confirmation=N_(
               "Je retire, pour fraude ou plagiat, la certification ou les blocs validés par le jury, après avoir entendu le "
@@ -161,6 +163,8 @@ NEXT_STEPS = {
 }
 
 JURY_HAS_SAT = N_("Le jury a siégé : sa décision figurera ici dès qu'elle sera enregistrée.")
+WITHDRAWN_FOR_FRAUD = N_("La certification, ou les blocs, que le jury vous avait accordés vous ont été retirés pour fraude ou "
+                         "plagiat, après que vous avez présenté vos observations : la lettre de retrait en donne le motif.")
 
 
 def next_step(candidacy: Candidacy, moment: datetime) -> str:
@@ -168,6 +172,8 @@ def next_step(candidacy: Candidacy, moment: datetime) -> str:
     session = candidacy.jury_session
     if candidacy.state is S.JURY_SCHEDULED and session is not None and session.starts_at <= moment:
         return JURY_HAS_SAT
+    if candidacy.state is S.REFUSED and candidacy.decision_outcome not in (None, DecisionOutcome.REFUSED):
+        return WITHDRAWN_FOR_FRAUD  # refused by the certifier after the jury validated (R6412-7)
     return NEXT_STEPS[candidacy.state]
 
 
@@ -185,9 +191,10 @@ TRANSITIONS = [
      "conditions": ["answer_deadline_passed", "silence_means_admissible"]},
     {"trigger": "apply_silence", "source": S.SUBMITTED.value, "dest": S.INELIGIBLE.value,
      "conditions": ["answer_deadline_passed", "silence_means_rejection"]},
-    {"trigger": "start_validation_file", "source": S.ELIGIBLE.value, "dest": S.VALIDATION_FILE.value},
+    {"trigger": "start_validation_file", "source": S.ELIGIBLE.value, "dest": S.VALIDATION_FILE.value,
+     "conditions": "admissibility_still_alive"},
     {"trigger": "submit_validation_file", "source": S.VALIDATION_FILE.value, "dest": S.UNDER_ASSESSMENT.value,
-     "conditions": "validation_file_complete"},
+     "conditions": ["admissibility_still_alive", "validation_file_complete"]},
     {"trigger": "record_assessment", "source": S.UNDER_ASSESSMENT.value, "dest": None,
      "conditions": "assessment_valid"},
     {"trigger": "complete_assessment", "source": S.UNDER_ASSESSMENT.value, "dest": S.READY_FOR_JURY.value,
@@ -211,7 +218,7 @@ TRANSITIONS = [
      "conditions": "all_acquired_components_expired"},
     # The pathway since the 2024 reform: guarded by its rules, read on the day the pathway was initiated.
     {"trigger": "excuse_inactivity", "source": [S.ELIGIBLE.value, S.VALIDATION_FILE.value], "dest": None,
-     "conditions": ["lapse_rule_governs", "has_reason"]},
+     "conditions": ["lapse_rule_governs", "admissibility_still_alive", "has_reason"]},
     {"trigger": "lapse_admissibility", "source": [S.ELIGIBLE.value, S.VALIDATION_FILE.value], "dest": S.LAPSED.value,
      "conditions": ["lapse_rule_governs", "six_months_without_step"]},
     {"trigger": "record_hearing", "source": [S.CERTIFIED.value, S.PARTIALLY_VALIDATED.value], "dest": None,
@@ -448,6 +455,16 @@ class Flow:
         return self.context.refuse("La caducité de la recevabilité après six mois sans démarche (C. trav. R6412-4) ne s'applique "
                                    "pas à ce parcours, engagé selon les règles antérieures.")
 
+    def admissibility_still_alive(self, event) -> bool:
+        """A step taken, or a reason recorded, once admissibility has lapsed (N6) revives nothing: the lapse is
+        declared, and a new feasibility file may be filed."""
+        lapse = lapse_of(self.candidacy, self.context.rules)
+        if lapse is not None and lapse.lapsed(self.context.today):
+            return self.context.refuse(f"La recevabilité est caduque depuis le {lapse.lapses_on:%d/%m/%Y} : aucune démarche ni motif "
+                                       f"légitime n'a été enregistré dans les six mois suivant le {lapse.last_step_on:%d/%m/%Y} "
+                                       "(C. trav. R6412-4). Un nouveau dossier de faisabilité peut être déposé.")
+        return True
+
     def six_months_without_step(self, event) -> bool:
         lapse = lapse_of(self.candidacy, self.context.rules)
         self.context.facts["lapse"] = lapse
@@ -484,7 +501,7 @@ class Flow:
 
 
 def _meaningful(reason: str | None) -> bool:
-    return len((reason or "").strip()) >= MIN_REASON_LENGTH
+    return visible_length(reason) >= MIN_REASON_LENGTH  # invisible characters are no reason
 
 
 def _judge_reason_given(spec: Move, context: MoveContext) -> None:

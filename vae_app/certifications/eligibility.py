@@ -426,8 +426,17 @@ def _pathway_checks(application: Application, cert: CertificationRules, law, sta
                                                         "si le nouveau parcours (dossier de faisabilité) s'applique.", target.source))
     elif applies:
         blocs = application.target_components
-        said = "la certification entière" if not blocs else "les blocs " + ", ".join(blocs)
-        checks.append(Check(target.id, Outcome.PASS, f"La demande vise {said}.", target.source))
+        option = cert.option_targeted(blocs)
+        if option is None and blocs is None:  # the whole certification, with options: which one?
+            names = " ou ".join(o.label.get("fr") or o.id for o in cert.award_options)
+            checks.append(Check(target.id, Outcome.UNKNOWN, f"La certification s'obtient avec le bloc commun et les blocs d'une "
+                                                            f"option ({names}) : laquelle la demande vise-t-elle ?", target.source,
+                                question="Choisissez l'option de la certification visée, ou les blocs visés."))
+        else:
+            named = {c.code: f"{c.code} « {c.title} »" for c in cert.components}
+            said = ("la certification entière" + (f", {option.label.get('fr')}" if option.id else "") if option is not None
+                    else "les blocs " + ", ".join(named.get(code, code) for code in blocs))
+            checks.append(Check(target.id, Outcome.PASS, f"La demande vise {said}.", target.source))
     if cert.reform_governs(training, started):
         if application.in_initial_training_for is None:
             checks.append(Check(training.id, Outcome.UNKNOWN, f"Non précisé : le candidat prépare-t-il {cert.code} en formation initiale ?",

@@ -14,7 +14,7 @@ from ..auth.models import Role
 from ..auth.permissions import role_required
 from ..candidacies import queries as candidacy_queries
 from ..candidacies.models import Candidacy, CandidacyState as S
-from ..candidacies.pathway import LAPSING_STATES, last_steps
+from ..candidacies.pathway import LAPSING_STATES, step_days
 from ..candidacies.workflow import FINAL_STATES
 from ..certifications.models import Certification
 from ..certifications.registry import get_rules
@@ -138,10 +138,10 @@ def deadlines():
         selectinload(Candidacy.candidate), selectinload(Candidacy.certification).selectinload(Certification.certifier),
         selectinload(Candidacy.acquired_components), selectinload(Candidacy.jury_session))).all()
     rules = get_rules()
-    steps = last_steps([c for c in candidacies if c.state in LAPSING_STATES])  # N6, in one query
+    steps = step_days([c for c in candidacies if c.state in LAPSING_STATES])  # N6, in one query
     items = []
     for candidacy in candidacies:
-        deadline = candidacy_queries.deadline_of(candidacy, rules, today, steps.get(candidacy.id))
+        deadline = candidacy_queries.deadline_of(candidacy, rules, today, steps.get(candidacy.id, []))
         if deadline and deadline.get("on"):
             items.append((deadline["on"], candidacy, deadline))
     items.sort(key=lambda item: (item[0], item[1].reference))

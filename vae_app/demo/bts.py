@@ -302,9 +302,8 @@ class BtsDemo:
                 hearing = db.session.scalar(select(AuditEvent.id).where(AuditEvent.candidacy_id == candidacy.id,
                                                                         AuditEvent.event == "record_hearing").order_by(AuditEvent.id.desc()))
                 row(event, self.at(offset), coordinator, state, S.REFUSED, reason, {
-                    "rule": "N9", "withdrawn": withdrawn, "previous_outcome": outcome.value, "outcome": "refused",
+                    "rule": "N9", "withdrawn": withdrawn, "previous_outcome": outcome.value,
                     "heard_at": self.at(plan.extra[0][1]).isoformat(), "hearing": hearing})
                 candidacy.acquired_components.clear()
-                candidacy.decision_outcome = DecisionOutcome.REFUSED
                 state = S.REFUSED
             db.session.flush()

@@ -15,7 +15,7 @@ from ...web.pagination import page_number
 from .. import queries
 from ..forms import QueueForm
 from ..models import CandidacyState as S
-from ..pathway import LAPSING_STATES, last_steps
+from ..pathway import LAPSING_STATES, step_days
 from ..workflow import MOVES, mermaid
 
 
@@ -42,8 +42,8 @@ def queue():
     if known is not None:
         page.total = queries.counted_total(known, state)
     rules, today = get_rules(), clock.today()
-    steps = last_steps([c for c in page.items if c.state in LAPSING_STATES])
-    deadlines = {c.id: queries.deadline_of(c, rules, today, steps.get(c.id)) for c in page.items}
+    steps = step_days([c for c in page.items if c.state in LAPSING_STATES])
+    deadlines = {c.id: queries.deadline_of(c, rules, today, steps.get(c.id, [])) for c in page.items}
     return render_template("candidacies/queue.html", form=form, page=page, counts=counts, deadlines=deadlines)
 
 

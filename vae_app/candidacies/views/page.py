@@ -26,7 +26,7 @@ from ..forms import ApplicationForm, DocumentForm, ExperienceForm, MoveForm, Sec
 from ..models import Candidacy, CandidacyState as S
 from .. import operations as ops
 from ..operations import fire
-from ..pathway import governs, result_notice_of
+from ..pathway import governs, lapse_of, result_notice_of
 from ..workflow import MOVES, MoveContext, MoveInput, ReasonPolicy, next_step, static_refusals
 from . import load
 
@@ -54,8 +54,10 @@ def page_context(candidacy: Candidacy, **forms) -> dict:
     on_france_vae = cert_rules.reform_governs(rules.law["feasibility_file"].at(started), started)
     reviewing = (candidacy.state is S.SUBMITTED and on_france_vae is True and can_fire_move(current_user, candidacy, MOVES["declare_eligible"]))
     return {
-        "withdrawn_for_fraud": candidacy.state is S.REFUSED and queries.last_event(candidacy.id, "withdraw_for_fraud") is not None,
+        "withdrawn_for_fraud": queries.last_event(candidacy.id, "withdraw_for_fraud") if candidacy.state is S.REFUSED else None,
+        "lapse": lapse_of(candidacy, rules),
         "result_notice": result_notice_of(candidacy, rules) if candidacy.decided_on else None,
+        "moves": MOVES,
         "on_france_vae": on_france_vae,  # the feasibility file of R6412-3 (None: the certification's date is not known)
         "targeted": targeted(candidacy, rules),
         "target_option": cert_rules.option_targeted(candidacy.target_components),
@@ -115,8 +117,10 @@ def eligibility_letter(candidacy_id: int):
     body = render_pdf("candidacies/pdf/eligibility_decision.html", candidacy=candidacy, decision=decision, decided_on=decided_on,
                       admissible=decision.to_state == S.ELIGIBLE.value, implicit=decision.event == "apply_silence",
                       failing=failing, title=cert.title_on(candidacy.received_on), certifier=cert.certifier_on(decided_on),
-                      feasibility=feasibility, gaps=[(c.code, c.title, (candidacy.component_gaps or {}).get(c.code))
-                                                     for c in targeted(candidacy, rules)] if candidacy.component_gaps is not None else None)
+                      feasibility=feasibility, target_option=cert.option_targeted(candidacy.target_components),
+                      target_list=[(c.code, c.title, None) for c in targeted(candidacy, rules)],
+                      gaps=[(c.code, c.title, (candidacy.component_gaps or {}).get(c.code))
+                            for c in targeted(candidacy, rules)] if candidacy.component_gaps is not None else None)
     return pdf_response(body, f"decision-recevabilite-{candidacy.reference}.pdf")
 
 
@@ -129,9 +133,9 @@ def save_feasibility_review(candidacy_id: int):
     on_refusal(lambda status: show_page(candidacy, status, review_form=form), form)
     if not form.validate():
         return show_page(candidacy, 422, review_form=form)
-    gaps = {component.code: form[f"gap_{index}"].data or "" for index, component in enumerate(components)}
+    gaps = {component.code: form[f"gap_{component.code}"].data or "" for component in components}
     with unit_of_work():
-        ops.save_feasibility_review(candidacy, current_user, gaps, form.recommendations.data)
+        ops.save_feasibility_review(candidacy, current_user, gaps, form.recommendations.data, expected_version=form.version.data)
     flash(_("Écarts et recommandations enregistrés : ils figureront dans la décision."), "success")
     return redirect(url_for("candidacies.show", candidacy_id=candidacy.id, _anchor="ecarts"))
 
@@ -166,7 +170,8 @@ def withdrawal_letter(candidacy_id: int):
     cert = get_rules().certification(candidacy.certification.code)
     body = render_pdf("candidacies/pdf/withdrawal.html", candidacy=candidacy, withdrawal=withdrawal, hearing=hearing,
                       withdrawn=(withdrawal.details or {}).get("withdrawn", []), previous=(withdrawal.details or {}).get("previous_outcome"),
-                      title=cert.title_on(candidacy.received_on), certifier=cert.certifier_on(withdrawal.at.date()))
+                      title=cert.title_on(candidacy.received_on), certifier=cert.certifier_on(withdrawal.at.date()),
+                      titles={c.code: c.title for c in cert.components})
     return pdf_response(body, f"retrait-{candidacy.reference}.pdf")
 
 
@@ -201,6 +206,7 @@ def move(candidacy_id: int, move: str):
     if not (form.version.data and form.version.data.isascii() and form.version.data.isdigit() and len(form.version.data) < 10):
         raise InvalidData({"version": _("Formulaire altéré : rechargez la page et recommencez.")})
     version = int(form.version.data)
+    source = candidacy.state
     with unit_of_work():
         if spec.input is MoveInput.SESSION:
             new_state = jury_ops.schedule(current_user, candidacy, jury_queries.session_by_id(form.session_id.data),
@@ -208,5 +214,8 @@ def move(candidacy_id: int, move: str):
         else:
             new_state = fire(candidacy, move, current_user, reason=form.reason.data, data=_move_data(spec.input, form),
                              expected_version=version)
-    flash(_("« %(move)s » : le dossier est maintenant « %(state)s ».", move=spec.label, state=new_state.label), "success")
+    if new_state is source:  # a move that records without changing the state (a reason, observations)
+        flash(_("« %(move)s » : c'est inscrit au dossier.", move=spec.label), "success")
+    else:
+        flash(_("« %(move)s » : le dossier est maintenant « %(state)s ».", move=spec.label, state=new_state.label), "success")
     return redirect(url_for("candidacies.show", candidacy_id=candidacy.id))
