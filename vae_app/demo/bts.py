@@ -74,6 +74,10 @@ PLANS = [
             gaps={BC[1]: "", BC[3]: "", BC[5]: "Les activités déclarées ne décrivent pas la sécurisation d'une application."},
             recommendations="Un module de formation à la sécurité du développement (OWASP)."),
     BtsPlan("BTS-2026-0025", S.SUBMITTED, started=-80, target=[BC[4]], received=-66),
+    BtsPlan("BTS-2026-0022", S.INCOMPLETE, started=-70, target=OPTION_A, received=-45,
+            extra=[("request_documents", -38, "Joignez vos attestations d'employeur pour les années 2021 à 2025.")]),
+    BtsPlan("BTS-2026-0016", S.WITHDRAWN, started=-190, target=OPTION_B, received=-170, eligibility=-130,
+            extra=[("withdraw", -60, "Le candidat reprend une formation en alternance et abandonne son parcours de VAE.")]),
     BtsPlan("BTS-2026-0019", S.INELIGIBLE, started=-140, target=OPTION_A, received=-120, eligibility=-95, in_initial_training=True),
     BtsPlan("BTS-2026-0012", S.ELIGIBLE, started=-240, target=OPTION_A, received=-215, eligibility=-172),
     BtsPlan("BTS-2026-0009", S.ELIGIBLE, started=-290, target=OPTION_B, received=-270, eligibility=-230,
@@ -111,7 +115,7 @@ SESSIONS = {
 PATH = [("submit", S.DRAFT, S.SUBMITTED), ("declare_eligible", S.SUBMITTED, S.ELIGIBLE),
         ("start_validation_file", S.ELIGIBLE, S.VALIDATION_FILE), ("submit_validation_file", S.VALIDATION_FILE, S.UNDER_ASSESSMENT),
         ("complete_assessment", S.UNDER_ASSESSMENT, S.READY_FOR_JURY), ("schedule", S.READY_FOR_JURY, S.JURY_SCHEDULED)]
-STEPS = {S.DRAFT: 0, S.SUBMITTED: 1, S.ELIGIBLE: 2, S.VALIDATION_FILE: 3, S.UNDER_ASSESSMENT: 4, S.READY_FOR_JURY: 5,
+STEPS = {S.DRAFT: 0, S.SUBMITTED: 1, S.INCOMPLETE: 1, S.WITHDRAWN: 3, S.ELIGIBLE: 2, S.VALIDATION_FILE: 3, S.UNDER_ASSESSMENT: 4, S.READY_FOR_JURY: 5,
          S.JURY_SCHEDULED: 6, S.CERTIFIED: 6, S.PARTIALLY_VALIDATED: 6, S.REFUSED: 6, S.LAPSED: 2, S.INELIGIBLE: 1}
 CANDIDATES = [("Lucas", "Le Gall"), ("Inès", "Cariou"), ("Hugo", "Le Roux"), ("Léa", "Quéré"), ("Nathan", "Guivarc'h"),
               ("Manon", "Le Meur"), ("Enzo", "Kerjean"), ("Chloé", "Le Bihan"), ("Théo", "Guillou"), ("Camille", "Bodénès"),
@@ -210,7 +214,8 @@ class BtsDemo:
             )
             candidacy.complete_on = candidacy.received_on
             self._application(candidacy, plan, index)
-            for code in (plan.target or []) if plan.state not in (S.DRAFT, S.SUBMITTED, S.INELIGIBLE, S.ELIGIBLE, S.LAPSED) else []:
+            for code in (plan.target or []) if plan.state not in (S.DRAFT, S.SUBMITTED, S.INCOMPLETE, S.INELIGIBLE, S.ELIGIBLE,
+                                                                  S.LAPSED) else []:
                 candidacy.validation_sections.append(ValidationFileSection(
                     component_code=code, text=f"Mes activités pour le bloc {code[-4:]} : projets menés, outils, résultats.",
                     updated_at=self.at((plan.validation_file or -3) - 2)))
@@ -295,6 +300,12 @@ class BtsDemo:
                     f"Aucune démarche enregistrée depuis le {last:%d/%m/%Y} ni motif légitime consigné : la recevabilité est caduque.",
                     {"rule": "N6", "last_step_on": last.isoformat()})
                 state = S.LAPSED
+            elif event == "request_documents":
+                row(event, self.at(offset), coordinator, state, S.INCOMPLETE, reason)
+                state = S.INCOMPLETE
+            elif event == "withdraw":
+                row(event, self.at(offset), candidate, state, S.WITHDRAWN, reason)
+                state = S.WITHDRAWN
             elif event == "record_hearing":
                 row(event, self.at(offset), coordinator, state, state, reason, {"rule": "N9"})
             elif event == "withdraw_for_fraud":
