@@ -85,6 +85,11 @@ def describe_certification(cert: CertificationRules, book: RuleBook, on: date, l
             {"code": c.code, "title": c.title, "assessments": list(c.assessments), "source": c.source}
             for c in cert.components
         ],
+        "award_options": [  # the sets of components that obtain the certification (one: all of them)
+            {"id": o.id, "label": o.label.get(lang) or o.label.get("fr"), "components": list(o.components)}
+            for o in cert.award_options
+        ],
+        "france_vae_from": _france_vae(cert),
         "component_validity": {
             "certification_years": own.value["years"] if own else None,
             "certification_source": own.source if own else None,
@@ -97,6 +102,12 @@ def describe_certification(cert: CertificationRules, book: RuleBook, on: date, l
             },
         },
     }
+
+
+def _france_vae(cert: CertificationRules) -> dict:
+    known, since = cert.france_vae
+    fact = cert.raw.get("france_vae_from") or {}
+    return {"known": known, "on": since.isoformat() if since else None, "source": fact.get("source"), "policy": fact.get("policy")}
 
 
 def render_text(d: dict, book: RuleBook, lang: str = "fr") -> str:
@@ -138,6 +149,15 @@ def render_text(d: dict, book: RuleBook, lang: str = "fr") -> str:
         lines.append(f"  - {comp['code']} : {comp['title']}")
         for assessment in comp["assessments"]:
             lines.append(f"      · {assessment}")
+    if len(d["award_options"]) > 1:
+        lines += ["", "Obtention : les blocs d'une option, dont les blocs communs :"]
+        for option in d["award_options"]:
+            lines.append(f"  - {option['label']} : {', '.join(option['components'])}")
+    vae = d["france_vae_from"]
+    lines.append("")
+    lines.append(f"Sur France VAE depuis le {vae['on']}" + (f" (règle {vae['policy']})" if vae["policy"] else "") if vae["on"] else
+                 "Jamais sur France VAE : ses parcours suivent les règles de leur temps" if vae["known"] else
+                 "Date d'arrivée sur France VAE : non renseignée")
     validity = d["component_validity"]
     applies = validity["applies_to_components_validated_that_day"]
     lines.append("")
