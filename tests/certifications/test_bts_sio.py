@@ -93,10 +93,14 @@ def test_the_vae_jury_is_chaired_and_made_of_equal_parts(bts, rules):
     assert report.compliant is False
 
 
-def test_the_rules_command_shows_the_options_and_the_france_vae_date(runner):
-    result = runner.invoke(args=["rules", "show", "RNCP40792", "--on", "2026-01-01"])
+def test_the_rules_command_shows_the_options_and_the_france_vae_date():
+    from click.testing import CliRunner
+
+    from vae_app.certifications.cli import rules_cli
+
+    result = CliRunner().invoke(rules_cli, ["show", "RNCP40792", "--on", "2026-01-01"])
     assert result.exit_code == 0, result.output
     assert "Option B « Solutions logicielles et applications métiers » : RNCP40792BC01, RNCP40792BC03, RNCP40792BC05" in result.output
     assert "Sur France VAE depuis le 2025-09-01 (règle F-40792)" in result.output
-    old = runner.invoke(args=["rules", "show", "RNCP5385", "--on", "2015-06-01"])
+    old = CliRunner().invoke(rules_cli, ["show", "RNCP5385", "--on", "2015-06-01"])
     assert "Jamais sur France VAE" in old.output and "Obtention" not in old.output
