@@ -10,12 +10,17 @@ LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+# Characters that print as nothing although they are letters or symbols (fillers, the blank Braille pattern)
+BLANKS = frozenset("\u115f\u1160\u2800\u3164\uffa0\u17b4\u17b5\u180e")
+
+
 def visible_length(text: str | None) -> int:
     """How long ``text`` is as a person reads it: without invisible format characters (zero-width spaces and joiners,
-    Unicode category Cf) and the white space around it; 0 when nothing but white space is left."""
+    Unicode category Cf), combining marks (counted with their letter), blank fillers and the white space around it; 0
+    when nothing but white space is left."""
     import unicodedata
 
-    kept = "".join(ch for ch in text or "" if unicodedata.category(ch) != "Cf").strip()
+    kept = "".join(ch for ch in text or "" if unicodedata.category(ch) not in ("Cf", "Mn", "Me") and ch not in BLANKS).strip()
     return len(kept)
 
 

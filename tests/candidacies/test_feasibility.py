@@ -189,3 +189,17 @@ def test_invisible_characters_are_not_an_opinion(db, client, login, bts_draft):
                                                                    "version": bts_draft.version})
     db.session.refresh(bts_draft)
     assert bts_draft.accompanier_opinion is None
+
+
+def test_a_new_target_sets_aside_the_review_of_the_old_one(db, bts_draft, academic):
+    from vae_app.candidacies.operations import save_feasibility, save_feasibility_review
+
+    bts_draft.target_components, bts_draft.feasibility_model = [BC[1], BC[3], BC[5]], FeasibilityModel.WITHOUT_ACCOMPANIER
+    bts_draft.in_initial_training = False
+    fire(bts_draft, "submit", bts_draft.candidate)
+    save_feasibility_review(bts_draft, academic, {BC[3]: "Pas de développement mobile."}, "Une formation au développement.")
+    fire(bts_draft, "request_documents", academic, reason="Précisez l'option : votre expérience relève de l'option A.")
+    save_feasibility(bts_draft, bts_draft.candidate, {"target_components": [BC[1], BC[2], BC[4]]})
+    assert bts_draft.component_gaps is None and bts_draft.recommendations is None  # not reviewed: never « no gap »
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.event == "update_feasibility")).all()[-1]
+    assert event.details["review_withdrawn"]["gaps"][BC[3]] == "Pas de développement mobile."

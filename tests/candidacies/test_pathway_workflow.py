@@ -14,7 +14,8 @@ from vae_app.audit.models import AuditEvent
 from vae_app.auth.models import Role
 from vae_app.candidacies.models import CandidacyState as S, DecisionOutcome, ValidationFileSection
 from vae_app.candidacies.operations import fire
-from vae_app.candidacies.pathway import lapse_of
+from vae_app.candidacies.pathway import Steps, lapse_of
+from vae_app.components.models import AcquiredComponent
 from vae_app.errors import MoveRefused
 from vae_app.juries.models import SessionStatus
 from tests.workflow_fixtures import complete_application
@@ -190,6 +191,7 @@ def test_a_hearing_before_the_decision_does_not_count(db, pathway, academic, mak
     candidacy = pathway(S.VALIDATION_FILE, target=OPTION_B)
     session = make_session(certification="RNCP40792", starts_at=datetime(2026, 6, 15, 9), status=SessionStatus.HELD)
     candidacy.jury_session, candidacy.decided_on, candidacy.decision_outcome = session, date(2026, 6, 15), DecisionOutcome.PARTIAL
+    candidacy.acquired_components.append(AcquiredComponent(component_code=BC[1], validated_on=date(2026, 6, 15), validity_rule="P2"))
     candidacy.state = S.PARTIALLY_VALIDATED
     db.session.flush()
     frozen_clock.set(datetime(2026, 7, 1, 10))
@@ -267,7 +269,7 @@ def test_a_step_after_the_lapse_revives_nothing(db, pathway, academic, frozen_cl
     assert "caduque depuis le 03/09/2026" in refused.value.reasons[0]
     with pytest.raises(MoveRefused):
         fire(candidacy, "start_validation_file", candidacy.candidate)
-    lapse = lapse_of(candidacy, academic_rules(), [date(2026, 9, 5)])  # a step recorded all the same, after the lapse
+    lapse = lapse_of(candidacy, academic_rules(), Steps(None, (date(2026, 9, 5),)))  # a step recorded after the lapse
     assert lapse.lapses_on == date(2026, 9, 3) and lapse.last_step_on == date(2026, 3, 2)
     assert fire(candidacy, "lapse_admissibility", None) is S.LAPSED
 
@@ -278,3 +280,49 @@ def test_invisible_characters_are_no_hearing(db, pathway, academic, frozen_clock
     db.session.flush()
     with pytest.raises(MoveRefused):
         fire(candidacy, "record_hearing", academic, reason="\u200b" * 12)
+
+
+
+def test_a_candidate_who_gave_up_keeps_no_bloc_obtained_by_fraud(db, pathway, academic, make_session, frozen_clock):
+    candidacy = pathway(S.JURY_SCHEDULED, target=OPTION_B,
+                        session=make_session(certification="RNCP40792", starts_at=datetime(2026, 6, 15, 9)))
+    frozen_clock.set(datetime(2026, 6, 15, 17))
+    fire(candidacy, "record_decision", academic, data={"outcome": "partial", "components": {BC[1]: True, BC[3]: True, BC[5]: False}})
+    fire(candidacy, "record_hearing", academic, reason="Le candidat conteste le plagiat relevé dans la partie BC03.")
+    fire(candidacy, "withdraw", candidacy.candidate)  # giving up does not take the blocs out of reach
+    assert fire(candidacy, "withdraw_for_fraud", academic, reason="Plagiat établi de la partie BC03 du dossier.") is S.REFUSED
+    assert candidacy.acquired_components == []
+
+
+def test_a_validation_file_resumed_after_a_jury_starts_six_months_anew(db, pathway, academic, make_session, frozen_clock):
+    candidacy = pathway(S.JURY_SCHEDULED, target=OPTION_B, admissible_on=date(2025, 11, 3), started=date(2025, 9, 15),
+                        session=make_session(certification="RNCP40792", starts_at=datetime(2026, 6, 15, 9)))
+    frozen_clock.set(datetime(2026, 6, 15, 17))
+    fire(candidacy, "record_decision", academic, data={"outcome": "partial", "components": {BC[1]: True, BC[3]: True, BC[5]: False}})
+    frozen_clock.set(datetime(2026, 7, 1, 10))
+    assert fire(candidacy, "resume", academic) is S.VALIDATION_FILE
+    assert lapse_of(candidacy, academic_rules()).lapses_on == date(2027, 1, 2)  # counted from the day it resumed
+    fire(candidacy, "excuse_inactivity", academic, reason="Le candidat reprend son dossier après la décision du jury.")
+
+
+def test_nothing_to_resume_when_every_targeted_bloc_is_acquired(db, pathway, academic, make_session, frozen_clock):
+    candidacy = pathway(S.JURY_SCHEDULED, target=[BC[1], BC[2]],
+                        session=make_session(certification="RNCP40792", starts_at=datetime(2026, 6, 15, 9)))
+    frozen_clock.set(datetime(2026, 6, 15, 17))
+    assert fire(candidacy, "record_decision", academic, data={"outcome": "partial", "components": {BC[1]: True, BC[2]: True}}) \
+        is S.PARTIALLY_VALIDATED  # blocs, not the BTS
+    with pytest.raises(MoveRefused) as refused:
+        fire(candidacy, "resume", candidacy.candidate)
+    assert "Tous les blocs visés sont acquis" in refused.value.reasons[0]
+
+
+def test_a_lapsed_application_presented_again_the_same_year_does_not_count(db, pathway, make_candidacy, frozen_clock):
+    from vae_app.candidacies.eligibility import verdict_for
+
+    lapsed = pathway(S.ELIGIBLE, started=date(2025, 9, 15), admissible_on=date(2025, 11, 3))
+    lapsed.received_on = date(2026, 1, 5)
+    frozen_clock.set(datetime(2026, 6, 1, 10))
+    fire(lapsed, "lapse_admissibility", None)
+    again = make_candidacy("RNCP40792", state=S.DRAFT, candidate=lapsed.candidate, target_components=OPTION_B)
+    check = next(c for c in verdict_for(again, academic_rules(), date(2026, 6, 1)).checks if c.rule == "R1")
+    assert check.outcome.value == "pass" and check.question is None

@@ -12,6 +12,7 @@ from vae_app.candidacies.models import CandidacyState as S, ComponentDecision, D
 from vae_app.candidacies.operations import fire
 from vae_app.candidacies.workflow import FINAL_STATES, MOVES, TRANSITIONS, Flow, MoveContext, machine, mermaid, sources_of
 from vae_app.certifications.models import Certification
+from vae_app.components.models import AcquiredComponent
 from vae_app.errors import Conflict, MoveRefused, PermissionDenied
 from vae_app.extensions import db
 from vae_app.juries.operations import schedule
@@ -46,6 +47,8 @@ EXPECTED = {
     (S.PARTIALLY_VALIDATED, "record_hearing"): S.PARTIALLY_VALIDATED,
     (S.CERTIFIED, "withdraw_for_fraud"): S.REFUSED,
     (S.PARTIALLY_VALIDATED, "withdraw_for_fraud"): S.REFUSED,
+    (S.WITHDRAWN, "record_hearing"): S.WITHDRAWN,  # given up after a partial validation, with blocs still acquired
+    (S.WITHDRAWN, "withdraw_for_fraud"): S.REFUSED,
 }
 PATHWAY_MOVES = {"excuse_inactivity", "lapse_admissibility", "record_hearing", "withdraw_for_fraud"}
 ALL_PAIRS = [(state, move) for state in S for move in MOVES]
@@ -101,6 +104,11 @@ def fire_as(candidacy_in, coordinator, make_user, make_session, frozen_clock):
         if move in PATHWAY_MOVES:
             on_the_2024_pathway(candidacy, frozen_clock, **({"seen_on": datetime(2026, 4, 10, 10)} if move == "excuse_inactivity" else {}))
             academic = make_user(Role.COORDINATOR, certifier="siren-110044013")
+            if state is S.WITHDRAWN and move in {"record_hearing", "withdraw_for_fraud"}:  # blocs kept after giving up
+                candidacy.decided_on, candidacy.decision_outcome = date(2026, 3, 10), DecisionOutcome.PARTIAL
+                candidacy.acquired_components.append(AcquiredComponent(component_code="RNCP40792BC01", validated_on=date(2026, 3, 10),
+                                                                       validity_rule="P2"))
+                db.session.flush()
             if move == "withdraw_for_fraud" and state in sources_of("record_hearing"):
                 fire(candidacy, "record_hearing", academic, reason="Observations écrites du candidat reçues le 02/06/2026.")
             return candidacy, fire(candidacy, move, overrides.pop("actor", academic), reason="Motif détaillé du coordinateur",

@@ -125,6 +125,8 @@ def test_on_a_day_the_bts_is_registered_the_demo_adds_its_live_2024_pathways(run
     assert latest <= datetime(2026, 11, 30, 23, 59)  # nothing dated after the demo's day
     check = runner.invoke(args=["audit", "check"])
     assert check.exit_code == 0, check.output
+    lapses = runner.invoke(args=["candidacies", "lapse", "--dry-run"])
+    assert "0 candidature(s) concernée(s)" in lapses.output, lapses.output  # the demo's pathways kept their steps in time
     assert "nothing added" in runner.invoke(args=["demo", "load"]).output
     from vae_app.juries.queries import compliance
 

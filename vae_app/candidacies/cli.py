@@ -45,7 +45,7 @@ def lapse_command(dry_run: bool):
     steps = step_days(waiting)
     due, unknown = [], []
     for candidacy in waiting:
-        lapse = lapse_of(candidacy, rules, steps.get(candidacy.id, []))
+        lapse = lapse_of(candidacy, rules, steps[candidacy.id])
         if lapse is None or today < lapse.lapses_on:
             continue
         (due if lapse.governs else unknown).append((candidacy, lapse))

@@ -12,10 +12,10 @@ from ..certifications.models import Certification
 from ..certifications.rules import RuleBook
 from ..audit.models import AuditEvent
 from ..extensions import db
-from .models import Candidacy, FeasibilityModel
+from .models import Candidacy, CandidacyState, FeasibilityModel
 
 
-def application_for(candidacy: Candidacy, today: date) -> Application:
+def application_for(candidacy: Candidacy, today: date, rules: RuleBook | None = None) -> Application:
     """The candidacy as the eligibility engine's input.
 
     Before submission the receipt date is taken as today (a pre-check of
@@ -25,12 +25,13 @@ def application_for(candidacy: Candidacy, today: date) -> Application:
     filed = (select(func.min(AuditEvent.id)).where(AuditEvent.candidacy_id == Candidacy.id, AuditEvent.event == "submit")
              .correlate(Candidacy).scalar_subquery())  # the order of filing, for applications received the same day
     rows = db.session.execute(  # the candidate's applications, this one included (for its own order of filing)
-        select(Candidacy.id, Candidacy.received_on, Certification.code, filed).join(Certification)
+        select(Candidacy.id, Candidacy.received_on, Certification.code, filed.label("filed"), Candidacy.target_components, Candidacy.state,
+               Candidacy.decided_on).join(Certification)
         .where(Candidacy.candidate_id == candidacy.candidate_id,
                (Candidacy.id == candidacy.id) | Candidacy.received_on.is_not(None))
     ).all()
-    own = next((order for row_id, _day, _code, order in rows if row_id == candidacy.id), None)
-    others = [(day, code, order) for row_id, day, code, order in rows if row_id != candidacy.id]
+    own = next((row.filed for row in rows if row.id == candidacy.id), None)
+    others = [row for row in rows if row.id != candidacy.id]
 
     def filed_earlier(day: date, order: int | None) -> bool | None:
         if day != received:
@@ -43,7 +44,9 @@ def application_for(candidacy: Candidacy, today: date) -> Application:
         route=candidacy.route,
         received_on=received,
         experiences=tuple(Experience(e.status, e.start, e.end_on, e.hours, e.related) for e in candidacy.experiences),
-        other_applications=tuple(OtherApplication(code, day, filed_earlier=filed_earlier(day, order)) for day, code, order in others),
+        other_applications=tuple(OtherApplication(row.code, row.received_on, blocs_only=_blocs_only(row, rules),
+                                                  refiling_after_lapse=_represented(row, candidacy),
+                                                  filed_earlier=filed_earlier(row.received_on, row.filed)) for row in others),
         certifier_code=candidacy.certification.certifier.code,
         complete_on=candidacy.complete_on if candidacy.received_on else None,
         birth_date=candidacy.birth_date,
@@ -55,8 +58,25 @@ def application_for(candidacy: Candidacy, today: date) -> Application:
     )
 
 
+def _blocs_only(row, rules: RuleBook | None) -> bool | None:
+    """Whether another application targeted blocs only (R6412-3 al. 3): its target as recorded (none: the whole
+    certification, the only target before the reform)."""
+    if row.target_components is None:
+        return False
+    if rules is None:
+        return None
+    return rules.certification(row.code).option_targeted(row.target_components) is None
+
+
+def _represented(row, candidacy: Candidacy) -> bool:
+    """Whether ``candidacy`` presents again, for the same certification (the same référentiel: a new référentiel is a
+    new RNCP code), an application whose admissibility lapsed before any jury (R6412-4: the filing limit cannot be
+    opposed to it)."""
+    return row.code == candidacy.certification.code and row.state is CandidacyState.LAPSED and row.decided_on is None
+
+
 def verdict_for(candidacy: Candidacy, rules: RuleBook, today: date) -> Verdict:
-    return evaluate_eligibility(application_for(candidacy, today), rules)
+    return evaluate_eligibility(application_for(candidacy, today, rules), rules)
 
 
 def answer_deadline_of(candidacy: Candidacy, rules: RuleBook) -> AnswerDeadline | None:

@@ -177,7 +177,12 @@ def save_feasibility(candidacy: Candidacy, user: User, values: dict, expected_ve
     changed = sorted(name for name in FEASIBILITY_FIELDS if name in values and getattr(candidacy, name) != values[name])
     for name in changed:
         setattr(candidacy, name, values[name])
-    _record(candidacy, Action.UPDATE_FEASIBILITY, user, details={"fields": changed, "target_components": candidacy.target_components})
+    details = {"fields": changed, "target_components": candidacy.target_components}
+    if "target_components" in changed and (candidacy.component_gaps is not None or candidacy.recommendations):
+        # the certifier's review was of the blocs targeted before: it says nothing of the new ones
+        details["review_withdrawn"] = {"gaps": candidacy.component_gaps, "recommendations": candidacy.recommendations}
+        candidacy.component_gaps = candidacy.recommendations = None
+    _record(candidacy, Action.UPDATE_FEASIBILITY, user, details=details)
 
 
 def save_feasibility_review(candidacy: Candidacy, user: User, gaps: dict[str, str], recommendations: str | None,
@@ -304,15 +309,15 @@ def save_section(candidacy: Candidacy, user: User, component_code: str, text: st
     if lapse is not None and lapse.lapsed(clock.today()):
         raise Conflict(f"La recevabilité est caduque depuis le {lapse.lapses_on:%d/%m/%Y} (C. trav. R6412-4) : le dossier de "
                        "validation ne peut plus être complété.")
-    if get_rules().certification(candidacy.certification.code).component(component_code) is None:
-        raise NotFound(f"Composante inconnue : {component_code}.")
+    if component_code not in {c.code for c in targeted(candidacy, get_rules())}:
+        raise NotFound(f"Composante inconnue, ou non visée par la demande : {component_code}.")
     section = next((s for s in candidacy.validation_sections if s.component_code == component_code), None)
     if section is None:
         section = ValidationFileSection(component_code=component_code, text="")
         candidacy.validation_sections.append(section)
     section.text = text
     section.updated_at = clock.now()
-    _record(candidacy, Action.SAVE_SECTION, user, component_code, {"characters": len(text)})
+    _record(candidacy, Action.SAVE_SECTION, user, details={"component": component_code, "characters": len(text)})
     return section
 
 
@@ -472,7 +477,7 @@ def _lapse_admissibility(candidacy, context, target):
     lapse = context.facts["lapse"]
     return {"rule": lapse.rule, "last_step_on": lapse.last_step_on.isoformat(), "lapsed_on": lapse.lapses_on.isoformat(),
             "reason": f"Aucune démarche enregistrée depuis le {lapse.last_step_on:%d/%m/%Y} ni motif légitime consigné : la "
-                      f"recevabilité est caduque depuis le {lapse.lapses_on:%d/%m/%Y} ({lapse.rule}, {lapse.source})."}
+                      f"recevabilité est caduque depuis le {lapse.lapses_on:%d/%m/%Y} ({lapse.source})."}
 
 
 def _excuse_inactivity(candidacy, context, target):

@@ -53,27 +53,45 @@ class Lapse:
         return self.governs is True and today >= self.lapses_on
 
 
-def step_days(candidacies: list[Candidacy]) -> dict[int, list[date]]:
-    """Per candidacy, the days of its steps: its candidate's recorded acts and the legitimate reasons the coordinator
-    recorded (one query for them all)."""
+@dataclass(frozen=True)
+class Steps:
+    """What the lapse of a candidacy is counted from: the day it last became admissible or resumed its validation file
+    (its latest entry into an admissible state), and the days of its steps."""
+
+    entered_on: date | None
+    days: tuple[date, ...]
+
+
+def step_days(candidacies: list[Candidacy]) -> dict[int, Steps]:
+    """Per candidacy, its :class:`Steps`: its candidate's recorded acts and the legitimate reasons the coordinator
+    recorded, and its latest entry into an admissible state (one query for them all)."""
     if not candidacies:
         return {}
+    lapsing = [s.value for s in LAPSING_STATES]
     rows = db.session.execute(
-        select(AuditEvent.candidacy_id, AuditEvent.at).join(Candidacy, Candidacy.id == AuditEvent.candidacy_id)
+        select(AuditEvent.candidacy_id, AuditEvent.at, AuditEvent.actor_id == Candidacy.candidate_id, AuditEvent.event,
+               AuditEvent.from_state, AuditEvent.to_state)
+        .join(Candidacy, Candidacy.id == AuditEvent.candidacy_id)
         .where(AuditEvent.candidacy_id.in_([c.id for c in candidacies]),
-               or_(AuditEvent.actor_id == Candidacy.candidate_id, AuditEvent.event == EXCUSE_MOVE))
+               or_(AuditEvent.actor_id == Candidacy.candidate_id, AuditEvent.event == EXCUSE_MOVE,
+                   AuditEvent.to_state.in_(lapsing)))
     ).all()
-    found: dict[int, list[date]] = {}
-    for cid, at in rows:
-        found.setdefault(cid, []).append(at.date())
-    return found
+    days: dict[int, list[date]] = {}
+    entered: dict[int, date] = {}
+    for cid, at, by_candidate, event, source, target in rows:
+        if by_candidate or event == EXCUSE_MOVE:
+            days.setdefault(cid, []).append(at.date())
+        if target in lapsing and source not in lapsing:
+            entered[cid] = max(entered.get(cid, at.date()), at.date())
+    return {c.id: Steps(entered.get(c.id), tuple(days.get(c.id, ()))) for c in candidacies}
 
 
-def lapse_of(candidacy: Candidacy, rules: RuleBook, steps: list[date] | None = None) -> Lapse | None:
+def lapse_of(candidacy: Candidacy, rules: RuleBook, steps: Steps | None = None) -> Lapse | None:
     """N6 for an admissible candidacy still writing its validation file; None when the rule is not in force for its
     pathway, the candidacy is not in such a state or no admissibility is recorded. The six months run from the
-    notice of admissibility, and again from each step taken before they ran out: a step after the lapse revives
-    nothing. ``steps``: the candidacy's :func:`step_days` (looked up when None)."""
+    notice of admissibility (or from the day the file came back to the candidate, when it resumed after a partial
+    validation), and again from each step taken before they ran out: a step after the lapse revives nothing.
+    ``steps``: the candidacy's :func:`step_days` (looked up when None)."""
     if candidacy.state not in LAPSING_STATES:
         return None
     start = started_on(candidacy)
@@ -85,10 +103,10 @@ def lapse_of(candidacy: Candidacy, rules: RuleBook, steps: list[date] | None = N
     if rule_governs is False:
         return None
     if steps is None:
-        steps = step_days([candidacy]).get(candidacy.id, [])
+        steps = step_days([candidacy])[candidacy.id]
     months = entry.value["months_without_step"]
-    last = notified
-    for day in sorted(d for d in steps if d > notified):
+    last = max(notified, steps.entered_on or notified)
+    for day in sorted(d for d in steps.days if d > last):
         if day >= add_months(last, months) + timedelta(days=1):
             break  # admissibility had lapsed already
         last = day

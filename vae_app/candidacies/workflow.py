@@ -161,6 +161,9 @@ NEXT_STEPS = {
     S.LAPSED: N_("Ce parcours est caduc : les composantes acquises ont expiré, ou aucune démarche n'a été enregistrée pendant "
                  "six mois après la recevabilité."),
 }
+COMPONENTS_EXPIRED = N_("Les composantes acquises ont expiré : ce parcours est caduc.")
+ADMISSIBILITY_LAPSED = N_("Votre recevabilité est caduque : aucune démarche n'a été enregistrée pendant six mois. Vous pouvez "
+                          "déposer un nouveau dossier de faisabilité.")
 
 JURY_HAS_SAT = N_("Le jury a siégé : sa décision figurera ici dès qu'elle sera enregistrée.")
 WITHDRAWN_FOR_FRAUD = N_("La certification, ou les blocs, que le jury vous avait accordés vous ont été retirés pour fraude ou "
@@ -174,6 +177,10 @@ def next_step(candidacy: Candidacy, moment: datetime) -> str:
         return JURY_HAS_SAT
     if candidacy.state is S.REFUSED and candidacy.decision_outcome not in (None, DecisionOutcome.REFUSED):
         return WITHDRAWN_FOR_FRAUD  # refused by the certifier after the jury validated (R6412-7)
+    if candidacy.state is S.LAPSED and not candidacy.acquired_components:
+        return ADMISSIBILITY_LAPSED
+    if candidacy.state is S.LAPSED:
+        return COMPONENTS_EXPIRED
     return NEXT_STEPS[candidacy.state]
 
 
@@ -221,10 +228,11 @@ TRANSITIONS = [
      "conditions": ["lapse_rule_governs", "admissibility_still_alive", "has_reason"]},
     {"trigger": "lapse_admissibility", "source": [S.ELIGIBLE.value, S.VALIDATION_FILE.value], "dest": S.LAPSED.value,
      "conditions": ["lapse_rule_governs", "six_months_without_step"]},
-    {"trigger": "record_hearing", "source": [S.CERTIFIED.value, S.PARTIALLY_VALIDATED.value], "dest": None,
-     "conditions": ["fraud_rule_governs", "has_reason"]},
-    {"trigger": "withdraw_for_fraud", "source": [S.CERTIFIED.value, S.PARTIALLY_VALIDATED.value], "dest": S.REFUSED.value,
-     "conditions": ["fraud_rule_governs", "candidate_heard", "has_reason"]},
+    # a candidate who gave up after a partial validation keeps their blocs: they can be withdrawn all the same
+    {"trigger": "record_hearing", "source": [S.CERTIFIED.value, S.PARTIALLY_VALIDATED.value, S.WITHDRAWN.value], "dest": None,
+     "conditions": ["fraud_rule_governs", "something_to_withdraw", "has_reason"]},
+    {"trigger": "withdraw_for_fraud", "source": [S.CERTIFIED.value, S.PARTIALLY_VALIDATED.value, S.WITHDRAWN.value],
+     "dest": S.REFUSED.value, "conditions": ["fraud_rule_governs", "something_to_withdraw", "candidate_heard", "has_reason"]},
 ]
 
 machine = Machine(
@@ -320,6 +328,10 @@ class Flow:
     def has_reason(self, event) -> bool:
         if _meaningful(self.context.reason):
             return True
+        spec = MOVES.get(event.event.name) if event is not None else None
+        if spec is not None and spec.reason_label:
+            return self.context.refuse(f"{spec.reason_label} : un texte lisible est obligatoire ({MIN_REASON_LENGTH} caractères au "
+                                       "moins) ; il figure au dossier.", input_error=True, about="reason")
         return self.context.refuse(f"Un motif explicite est obligatoire pour ce changement d'état ({MIN_REASON_LENGTH} caractères "
                                    "au moins) : il figure au dossier et peut être contesté.", input_error=True, about="reason")
 
@@ -442,6 +454,8 @@ class Flow:
         valid = [a for a in self.candidacy.acquired_components if a.is_valid_on(self.context.today)]
         if not valid:
             return self.context.refuse("Aucune composante acquise n'est encore valide : le parcours ne peut pas reprendre.")
+        if not components_to_assess(self.candidacy, self.context.rules, self.context.today):
+            return self.context.refuse("Tous les blocs visés sont acquis : il ne reste rien à présenter.")
         return True
 
     def lapse_rule_governs(self, event) -> bool:
@@ -480,6 +494,12 @@ class Flow:
             return True
         return self.context.refuse("Le retrait pour fraude après audition du candidat (C. trav. R6412-7) ne s'applique pas à ce "
                                    "parcours, engagé selon les règles antérieures.")
+
+    def something_to_withdraw(self, event) -> bool:
+        candidacy = self.candidacy
+        if candidacy.decided_on is not None and (candidacy.acquired_components or candidacy.state is S.CERTIFIED):
+            return True
+        return self.context.refuse("Aucun bloc validé par un jury n'est acquis dans ce dossier : il n'y a rien à retirer.")
 
     def candidate_heard(self, event) -> bool:
         hearing = heard_since_decision(self.candidacy)

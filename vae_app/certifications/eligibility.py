@@ -51,7 +51,7 @@ class OtherApplication:
     certification: str
     received_on: date
     blocs_only: bool | None = None  # it targeted blocs of competences only (R2); None: not said
-    refiling_after_lapse: bool | None = None  # a re-filing after a lapse, the référentiel unchanged (R2); None: not said
+    refiling_after_lapse: bool | None = None  # it lapsed and this application presents it again, the référentiel unchanged (R2)
     filed_earlier: bool | None = None  # received the same day as the application judged: filed before it? None: not said
 
 
@@ -696,7 +696,7 @@ def _training_check(periods: _Periods, law, day: date) -> Check | None:
 
 
 EXCEPTION_FLAGS = {"blocs_only": "ne visait que des blocs de compétences",
-                   "refiling_after_lapse": "était un nouveau dépôt après caducité, le référentiel inchangé"}
+                   "refiling_after_lapse": "a caducé, et celle-ci la présente à nouveau, le référentiel inchangé"}
 
 
 def _counts_against(other: OtherApplication, exceptions: set[str]) -> bool | None:
@@ -753,7 +753,7 @@ def _filing_check(application: Application, law, day: date) -> Check:
         questions = []
         if unsaid:
             questions.append("Précisez, pour chacune de ces demandes de l'année, si elle ne visait que des blocs de compétences "
-                             "ou si elle était un nouveau dépôt après caducité, le référentiel inchangé : "
+                             "ou si elle a caducé et que celle-ci la présente à nouveau, le référentiel inchangé : "
                              + ", ".join(f"{o.certification} ({_fmt(o.received_on)})" for o in unsaid) + ".")
         same_day = [o for o in maybe if o not in unsaid]
         if same_day:

@@ -141,7 +141,7 @@ def deadlines():
     steps = step_days([c for c in candidacies if c.state in LAPSING_STATES])  # N6, in one query
     items = []
     for candidacy in candidacies:
-        deadline = candidacy_queries.deadline_of(candidacy, rules, today, steps.get(candidacy.id, []))
+        deadline = candidacy_queries.deadline_of(candidacy, rules, today, steps.get(candidacy.id))
         if deadline and deadline.get("on"):
             items.append((deadline["on"], candidacy, deadline))
     items.sort(key=lambda item: (item[0], item[1].reference))

@@ -80,7 +80,7 @@ PLANS = [
             extra=[("withdraw", -60, "Le candidat reprend une formation en alternance et abandonne son parcours de VAE.")]),
     BtsPlan("BTS-2026-0019", S.INELIGIBLE, started=-140, target=OPTION_A, received=-120, eligibility=-95, in_initial_training=True),
     BtsPlan("BTS-2026-0012", S.ELIGIBLE, started=-240, target=OPTION_A, received=-215, eligibility=-172),
-    BtsPlan("BTS-2026-0009", S.ELIGIBLE, started=-290, target=OPTION_B, received=-270, eligibility=-230,
+    BtsPlan("BTS-2026-0009", S.ELIGIBLE, started=-230, target=OPTION_B, received=-200, eligibility=-160,
             extra=[("excuse_inactivity", -30, "Congé de maladie du candidat du 01/09 au 31/12, attesté par un certificat médical.")]),
     BtsPlan("BTS-2026-0007", S.VALIDATION_FILE, started=-200, target=[BC[1]], received=-180, eligibility=-140),
     BtsPlan("BTS-2025-0041", S.UNDER_ASSESSMENT, started=-330, target=OPTION_B, received=-310, eligibility=-270, validation_file=-25),
@@ -281,6 +281,12 @@ class BtsDemo:
             details = {"received_on": candidacy.received_on.isoformat(), "complete_on": candidacy.complete_on.isoformat()} \
                 if event == "submit" else None
             row(event, self.at(days[event]), actor, source, target, reasons.get(event), details)
+        if STEPS[plan.state] >= 3 and plan.target:  # the candidate writes the validation file: a step every three months
+            begun, until = (plan.eligibility or 0) + 12, plan.validation_file if plan.validation_file is not None else (
+                plan.extra[0][1] if plan.state is S.WITHDRAWN else -1)
+            for index, day in enumerate(range(begun + 90, until, 90)):
+                code = plan.target[index % len(plan.target)]
+                row("save_section", self.at(day, 18), candidate, details={"component": code, "characters": 1200 + 300 * index})
         if outcome is not None:
             session = candidacy.jury_session
             target = {DecisionOutcome.FULL: S.CERTIFIED, DecisionOutcome.PARTIAL: S.PARTIALLY_VALIDATED}.get(outcome, S.REFUSED)

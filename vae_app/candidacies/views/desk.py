@@ -43,7 +43,7 @@ def queue():
         page.total = queries.counted_total(known, state)
     rules, today = get_rules(), clock.today()
     steps = step_days([c for c in page.items if c.state in LAPSING_STATES])
-    deadlines = {c.id: queries.deadline_of(c, rules, today, steps.get(c.id, [])) for c in page.items}
+    deadlines = {c.id: queries.deadline_of(c, rules, today, steps.get(c.id)) for c in page.items}
     return render_template("candidacies/queue.html", form=form, page=page, counts=counts, deadlines=deadlines)
 
 
