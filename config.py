@@ -87,6 +87,19 @@ CONFIGS = {
     "production": ProductionConfig,
 }
 
+SECRETS = frozenset({"VAE_SECRET_KEY", "VAE_SMTP_PASSWORD", "VAE_FRANCEVAE_TOKENS"})
+
+
+def _json_object(raw: str) -> dict:
+    """A JSON object of strings (certifier code -> token); anything else is refused at start-up."""
+    import json
+
+    value = json.loads(raw)
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ValueError("un objet JSON {\"code du certificateur\": \"jeton\"} est attendu")
+    return value
+
+
 # name of the environment variable -> (config key, parser)
 ENV_SETTINGS = {
     "VAE_SECRET_KEY": ("SECRET_KEY", str),
@@ -108,6 +121,9 @@ ENV_SETTINGS = {
     "VAE_SMTP_PORT": ("VAE_SMTP_PORT", int),
     "VAE_SMTP_USER": ("VAE_SMTP_USER", str),
     "VAE_SMTP_PASSWORD": ("VAE_SMTP_PASSWORD", str),
+    "VAE_FRANCEVAE_URL": ("VAE_FRANCEVAE_URL", str),
+    "VAE_FRANCEVAE_TOKENS": ("VAE_FRANCEVAE_TOKENS", _json_object),
+    "VAE_FRANCEVAE_CONTRACT": ("VAE_FRANCEVAE_CONTRACT", str),
     "VAE_SMTP_STARTTLS": ("VAE_SMTP_STARTTLS", lambda v: v.lower() in ("1", "true", "yes", "oui")),
     "VAE_MAIL_FROM": ("VAE_MAIL_FROM", str),
 }
@@ -128,5 +144,6 @@ def settings_from_env(environ: os._Environ | dict | None = None) -> dict:
         try:
             settings[key] = parse(raw)
         except ValueError as exc:
-            raise ConfigError(f"{var}={raw!r}: {exc}") from None
+            shown = "***" if var in SECRETS else repr(raw)  # a secret is never printed, even when it is malformed
+            raise ConfigError(f"{var}={shown}: {exc}") from None
     return settings

@@ -16,29 +16,13 @@ from vae_app.certifications.cli import rules_cli
 from vae_app.certifications.rules import load_rules, read_yaml
 from vae_app.certifications.vocabulary import AccessRoute
 
+from ..conftest import shared_data
+
 ROOT = Path(__file__).resolve().parents[2]
 EXTRACT = "rncp-v4.1-extract-RNCP35340-RNCP40792.xml"
 
 
-def _shared_data() -> Path:
-    """The team's shared real data (``../shared/data``, not copied into the project): beside this checkout,
-    beside the repository it was cloned from (a CI clone in a temporary directory), or ``$VAE_SHARED_DIR``."""
-    candidates = [Path(os.environ["VAE_SHARED_DIR"])] if os.environ.get("VAE_SHARED_DIR") else []
-    candidates.append(ROOT.parent / "shared")
-    try:
-        origin = subprocess.run(["git", "-C", str(ROOT), "config", "--get", "remote.origin.url"],
-                                capture_output=True, text=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        origin = ""
-    if origin and "://" not in origin and ":" not in origin.split("/")[0]:
-        candidates.append(Path(origin).resolve().parent / "shared")
-    for directory in candidates:
-        if (directory / "data" / EXTRACT).is_file():
-            return directory / "data"
-    return candidates[-1] / "data"
-
-
-REAL = _shared_data() / EXTRACT
+REAL = shared_data(EXTRACT) / EXTRACT
 needs_real = pytest.mark.skipif(not REAL.is_file(), reason=f"{EXTRACT} not found: set VAE_SHARED_DIR to the shared folder")
 
 V41 = """<?xml version="1.0" encoding="UTF-8"?>

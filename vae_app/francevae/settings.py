@@ -1,0 +1,27 @@
+"""Whether France VAE is configured, and the client of one certifier: ``VAE_FRANCEVAE_URL`` (the API's base URL),
+``VAE_FRANCEVAE_TOKENS`` (a JSON object: certifier code → bearer token) and ``VAE_FRANCEVAE_CONTRACT`` (the
+path of the published OpenAPI document). Without them the feature is off and says so; nothing is sent."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app
+
+from .client import FranceVaeClient, FranceVaeOff
+from .contract import Contract
+
+OFF = "France VAE n'est pas configuré (VAE_FRANCEVAE_URL, VAE_FRANCEVAE_TOKENS, VAE_FRANCEVAE_CONTRACT) : rien n'est envoyé."
+
+
+def client_for(certifier_code: str) -> FranceVaeClient:
+    """The client of ``certifier_code``; :class:`FranceVaeOff` with the reason when it cannot be made."""
+    config = current_app.config
+    url, tokens, contract = config.get("VAE_FRANCEVAE_URL"), config.get("VAE_FRANCEVAE_TOKENS") or {}, config.get("VAE_FRANCEVAE_CONTRACT")
+    if not url or not contract:
+        raise FranceVaeOff(OFF)
+    token = tokens.get(certifier_code) if isinstance(tokens, dict) else None
+    if not token:
+        raise FranceVaeOff(f"Aucun jeton France VAE pour le certificateur {certifier_code} (VAE_FRANCEVAE_TOKENS).")
+    if not Path(contract).is_file():
+        raise FranceVaeOff(f"Le contrat de l'API France VAE est introuvable : {contract} (VAE_FRANCEVAE_CONTRACT).")
+    return FranceVaeClient(url, token, Contract.load(contract), timeout=float(config.get("VAE_FRANCEVAE_TIMEOUT", 15)))
