@@ -14,6 +14,7 @@ def register_cli(app) -> None:
     from .certifications.sync import certifications_cli
     from .components.cli import components_cli
     from .demo.cli import demo_cli
+    from .francevae.cli import francevae_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(candidacies_cli)
@@ -21,3 +22,4 @@ def register_cli(app) -> None:
     app.cli.add_command(privacy_cli)
     app.cli.add_command(certifications_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(francevae_cli)

@@ -28,6 +28,7 @@ from ..controls import visible_or_none
 from ..database import violated_constraint
 from ..errors import CHANGED_MEANWHILE, Conflict, InvalidData, MoveRefused, NotFound, PermissionDenied, ensure_unchanged
 from ..extensions import db
+from ..francevae import outbox as francevae_outbox
 from . import documents
 from .assessment import carried_over, targeted
 from .eligibility import verdict_for
@@ -352,6 +353,8 @@ def fire(candidacy: Candidacy, move: str, actor: User | None, *, reason: str | N
         audit(entity=Entity.CANDIDACY, entity_id=candidacy.id, candidacy_id=candidacy.id, event=move, actor=actor,
               from_state=source, to_state=target, reason=context.reason or details.pop("reason", None),
               details=details or None)
+        decided = context.facts.get("decision")
+        francevae_outbox.after_move(candidacy, move, target, context.rules, decided[0] if decided else None)  # same transaction
         db.session.flush()
     except StaleDataError:
         db.session.rollback()

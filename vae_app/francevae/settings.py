@@ -13,11 +13,16 @@ from .contract import Contract
 OFF = "France VAE n'est pas configuré (VAE_FRANCEVAE_URL, VAE_FRANCEVAE_TOKENS, VAE_FRANCEVAE_CONTRACT) : rien n'est envoyé."
 
 
+def configured() -> bool:
+    """Whether France VAE is configured at all (its URL and contract); tokens are checked per certifier."""
+    return bool(current_app.config.get("VAE_FRANCEVAE_URL") and current_app.config.get("VAE_FRANCEVAE_CONTRACT"))
+
+
 def client_for(certifier_code: str) -> FranceVaeClient:
     """The client of ``certifier_code``; :class:`FranceVaeOff` with the reason when it cannot be made."""
     config = current_app.config
     url, tokens, contract = config.get("VAE_FRANCEVAE_URL"), config.get("VAE_FRANCEVAE_TOKENS") or {}, config.get("VAE_FRANCEVAE_CONTRACT")
-    if not url or not contract:
+    if not configured():
         raise FranceVaeOff(OFF)
     token = tokens.get(certifier_code) if isinstance(tokens, dict) else None
     if not token:
