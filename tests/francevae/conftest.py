@@ -71,3 +71,13 @@ def prism_url(contract_path, tmp_path_factory):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+class Answer:
+    """What ``requests`` returns, as far as the client reads it: a status and a JSON body."""
+
+    def __init__(self, status: int, body):
+        self.status_code, self.content, self._body = status, b"{...}", body
+
+    def json(self):
+        return self._body

@@ -8,6 +8,7 @@ import logging
 import pytest
 
 from vae_app.francevae.client import FranceVaeClient, FranceVaeError
+from .conftest import Answer
 from vae_app.francevae.contract import Contract, ContractMismatch
 from vae_app.francevae.settings import OFF, client_for
 
@@ -43,14 +44,7 @@ class Pages:
         start, size = params["decalage"], params["limite"]
         items = [{"candidatureId": f"00000000-0000-4000-8000-00000000000{n}"} for n in range(start, min(start + size, self.total))]
         body = {"data": items, "info": {"totalElements": self.total, "totalPages": -(-self.total // size), "pageCourante": start // size + 1}}
-
-        class Answer:
-            status_code, content = 200, b"{...}"
-
-            @staticmethod
-            def json():
-                return body
-        return Answer()
+        return Answer(200, body)
 
 
 def test_lists_are_read_page_by_page_up_to_the_total(contract_path):
@@ -82,16 +76,9 @@ def test_a_request_that_breaks_the_contract_is_never_sent(client, call, words):
 
 
 def test_a_response_that_breaks_the_contract_is_an_error_naming_the_field(contract_path):
-    class Answer:
-        status_code, content = 200, b"{}"
-
-        @staticmethod
-        def json():
-            return {"resultat": "PEUT-ETRE"}
-
     class Session:
         def request(self, *args, **kwargs):
-            return Answer()
+            return Answer(200, {"resultat": "PEUT-ETRE"})
 
     client = FranceVaeClient("https://francevae.example", TOKEN, Contract.load(contract_path), session=Session())
     with pytest.raises(ContractMismatch) as mismatch:

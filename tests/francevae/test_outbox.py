@@ -13,6 +13,7 @@ from vae_app.auth.models import Role
 from vae_app.candidacies.models import CandidacyState as S
 from vae_app.candidacies.operations import fire
 from vae_app.francevae.client import FranceVaeClient
+from .conftest import Answer
 from vae_app.francevae.contract import Contract
 from vae_app.francevae.models import DeliveryState, FranceVaeDelivery
 from vae_app.francevae.outbox import backoff, deliver, due
@@ -48,14 +49,7 @@ class FakeFranceVae:
             body, status = {"data": {"resultat": json["resultat"]}}, 200
         if fault == "lose-answer":
             raise TimeoutError("answer lost")
-
-        class Answer:
-            status_code, content = status, b"{...}"
-
-            @staticmethod
-            def json():
-                return body
-        return Answer()
+        return Answer(status, body)
 
 
 @pytest.fixture

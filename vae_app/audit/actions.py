@@ -23,6 +23,8 @@ class Action(LabelledEnum):
     UPDATE_APPLICATION = "update_application", N_("Demande modifiée")
     UPDATE_FEASIBILITY = "update_feasibility", N_("Dossier de faisabilité modifié")
     REVIEW_FEASIBILITY = "review_feasibility", N_("Écarts et recommandations du certificateur consignés")
+    FRANCEVAE_PULLED = "francevae_pulled", N_("Reçu de France VAE")
+    FRANCEVAE_CONFLICT = "francevae_conflict", N_("Modifié à la fois ici et sur France VAE")
     FRANCEVAE_QUEUED = "francevae_queued", N_("Envoi à France VAE préparé")
     FRANCEVAE_SENT = "francevae_sent", N_("Reçu par France VAE")
     FRANCEVAE_RETRY = "francevae_retry", N_("Envoi à France VAE à reprendre")

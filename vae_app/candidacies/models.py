@@ -95,6 +95,8 @@ class Candidacy(db.Model):
     in_initial_training: Mapped[bool | None] = mapped_column(sa.Boolean)  # prepares it in initial training (N2); None: not said
     prior_learning: Mapped[str | None] = mapped_column(sa.Text)  # trainings followed, blocs held or under way (R6412-1, R6412-3)
     francevae_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True, index=True)  # the candidacy on France VAE
+    francevae_snapshot: Mapped[dict | None] = mapped_column(sa.JSON)  # France VAE's documents as last pulled
+    francevae_pulled_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
     # The application form (CERFA 12818, livret 1): identity and situation.
     birth_date: Mapped[date | None] = mapped_column(sa.Date)
     birth_place: Mapped[str | None] = mapped_column(sa.String(120))

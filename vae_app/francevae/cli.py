@@ -28,3 +28,47 @@ def deliver_command(dry_run: bool):
     with unit_of_work():
         counts = deliver(rows, lambda row: client_for(row.candidacy.certification.certifier.code))
     click.echo(f"{counts['sent']} envoyé(s), {counts['retry']} à reprendre, {counts['failed']} en échec.")
+
+
+@francevae_cli.command("pull")
+@click.option("--certifier", "certifier_code", help="Code of one certifier (default: every certifier with a token).")
+@click.option("--dry-run", is_flag=True, help="Say what would change, change nothing.")
+def pull_command(certifier_code: str | None, dry_run: bool):
+    """Create or update candidacies from the feasibility files France VAE holds (a cron)."""
+    from flask import current_app
+    from sqlalchemy import select
+
+    from ..certifications.models import Certifier
+    from ..extensions import db
+    from .client import FranceVaeError
+    from .contract import ContractMismatch
+    from .pull import pull
+
+    if not configured():
+        click.echo(OFF)
+        raise SystemExit(2)
+    tokens = current_app.config.get("VAE_FRANCEVAE_TOKENS") or {}
+    wanted = [certifier_code] if certifier_code else sorted(tokens)
+    certifiers = {c.code: c for c in db.session.scalars(select(Certifier).where(Certifier.code.in_(wanted)))}
+    unknown = [code for code in wanted if code not in certifiers]
+    if unknown:
+        click.echo(f"Certificateur inconnu : {', '.join(unknown)}.", err=True)
+        raise SystemExit(2)
+    failed = False
+    for code in wanted:
+        try:
+            with unit_of_work():
+                report = pull(certifiers[code].id, client_for(code), dry_run=dry_run)
+                if dry_run:
+                    db.session.rollback()
+        except (FranceVaeError, ContractMismatch) as error:
+            click.echo(f"{code} : {error}", err=True)
+            failed = True
+            continue
+        click.echo(f"{code} : {report.summary()}" + (" (--dry-run : rien n'a été modifié)" if dry_run else ""))
+        for line in report.conflicts:
+            click.echo(f"  à revoir (modifié des deux côtés) : {line}")
+        for line in report.skipped:
+            click.echo(f"  ignoré — {line}")
+    if failed:
+        raise SystemExit(1)

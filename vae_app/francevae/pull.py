@@ -1,0 +1,133 @@
+"""Pull: the feasibility files France VAE holds for a certifier become candidacies here, keyed by France VAE's id.
+
+What France VAE says is kept as read (``francevae_snapshot``): a second pull of unchanged documents changes
+nothing; a remote change updates the file, unless the file also changed here since the last pull — then both
+sides changed and it is reported, never overwritten. France VAE's experiences stay in the snapshot for the
+certifier to read: they carry no CERFA status, and none is invented.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from .. import clock
+from ..audit.actions import Action, Entity
+from ..audit.operations import record as audit
+from ..auth.models import Role, User
+from ..candidacies.models import Candidacy, CandidacyState as S
+from ..candidacies.operations import next_reference
+from ..certifications.models import Certification
+from ..certifications.vocabulary import AccessRoute
+from ..controls import visible_or_none
+from ..extensions import db
+from .client import FranceVaeClient
+
+
+@dataclass
+class PullReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # "remote id: why"
+
+    def summary(self) -> str:
+        return (f"{len(self.created)} créé(s), {len(self.updated)} mis à jour, {len(self.unchanged)} inchangé(s), "
+                f"{len(self.conflicts)} modifié(s) des deux côtés (non écrasés), {len(self.skipped)} ignoré(s).")
+
+
+def _day(value) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _identity(candidature: dict) -> dict:
+    """The application's identity part as France VAE gives it (what it does not say stays unsaid)."""
+    person = candidature.get("candidat") or {}
+    address = person.get("adresse") or {}
+    street = ", ".join(p for p in (address.get("rue"), address.get("complementAdresse")) if p)
+    town = " ".join(p for p in (address.get("codePostal"), address.get("ville")) if p)
+    return {"birth_date": _day(person.get("dateNaissance")), "birth_place": visible_or_none(person.get("communeNaissance")),
+            "nationality": visible_or_none(person.get("nationalite")), "phone": visible_or_none(person.get("telephone")),
+            "address": visible_or_none(", ".join(p for p in (street, town) if p)) if (street or town) else None}
+
+
+def pull(certifier_id: int, client: FranceVaeClient, *, dry_run: bool = False) -> PullReport:
+    """Create or update this certifier's candidacies from France VAE's feasibility files. The caller commits."""
+    report, now, today = PullReport(), clock.now(), clock.today()
+    codes = {c.code: c for c in db.session.scalars(select(Certification).where(Certification.certifier_id == certifier_id))}
+    for dossier in client.feasibility_files():
+        remote_id = dossier.get("candidatureId")
+        if not remote_id:
+            report.skipped.append("? : dossier sans identifiant de candidature")
+            continue
+        local = db.session.scalar(select(Candidacy).where(Candidacy.francevae_id == remote_id))
+        candidature = (client.candidacy(remote_id) or {}).get("data") or {}
+        snapshot = {"candidature": candidature, "dossier": dossier}
+        if local is not None:
+            _update(local, snapshot, now, report, dry_run)
+            continue
+        code = "RNCP" + str((candidature.get("certification") or {}).get("codeRncp") or "")
+        sent_on = _day(dossier.get("dateEnvoi"))
+        person = candidature.get("candidat") or {}
+        email = (person.get("email") or "").strip().lower()
+        if code not in codes:
+            report.skipped.append(f"{remote_id} : certification {code} inconnue ou d'un autre certificateur")
+        elif sent_on is None or sent_on > today:
+            report.skipped.append(f"{remote_id} : date d'envoi absente ou postérieure à aujourd'hui")
+        elif not email:
+            report.skipped.append(f"{remote_id} : candidat sans adresse électronique")
+        elif not dry_run:
+            report.created.append(_create(codes[code], remote_id, email, person, candidature, snapshot, sent_on, now).reference)
+        else:
+            report.created.append(remote_id)
+    return report
+
+
+def _create(certification, remote_id, email, person, candidature, snapshot, sent_on, now) -> Candidacy:
+    candidate = db.session.scalar(select(User).where(User.email == email))
+    if candidate is None:
+        candidate = User(email=email, first_name=visible_or_none(person.get("prenom")) or "—",
+                         last_name=visible_or_none(person.get("nomUsage") or person.get("nom")) or "—", role=Role.CANDIDATE,
+                         created_at=now)
+        candidate.set_password(secrets.token_urlsafe(32))  # nobody knows it: the candidate sets one by a reset
+        db.session.add(candidate)
+        db.session.flush()
+    candidacy = Candidacy(reference=next_reference("FVAE", sent_on.year), candidate=candidate, certification=certification,
+                          route=AccessRoute.VAE, state=S.SUBMITTED, received_on=sent_on, complete_on=sent_on,
+                          francevae_id=remote_id, francevae_snapshot=snapshot, francevae_pulled_at=now, created_at=now,
+                          updated_at=now, **{k: v for k, v in _identity(candidature).items() if v is not None})
+    db.session.add(candidacy)
+    db.session.flush()
+    audit(entity=Entity.CANDIDACY, entity_id=candidacy.id, candidacy_id=candidacy.id, event=Action.FRANCEVAE_PULLED, actor=None,
+          to_state=S.SUBMITTED, details={"francevae_id": remote_id, "received_on": sent_on.isoformat()})
+    return candidacy
+
+
+def _update(local: Candidacy, snapshot: dict, now: datetime, report: PullReport, dry_run: bool) -> None:
+    if local.francevae_snapshot == snapshot:
+        report.unchanged.append(local.reference)
+        return
+    if local.francevae_pulled_at is not None and local.updated_at > local.francevae_pulled_at:
+        report.conflicts.append(local.reference)  # both sides changed: a person decides, nothing is overwritten
+        if not dry_run:
+            audit(entity=Entity.CANDIDACY, entity_id=local.id, candidacy_id=local.id, event=Action.FRANCEVAE_CONFLICT, actor=None,
+                  reason="Le dossier a changé ici et sur France VAE depuis la dernière synchronisation : rien n'a été écrasé.")
+        return
+    report.updated.append(local.reference)
+    if dry_run:
+        return
+    changed = {}
+    for name, value in _identity(snapshot["candidature"]).items():
+        if value is not None and getattr(local, name) != value:
+            changed[name] = value
+            setattr(local, name, value)
+    local.francevae_snapshot, local.francevae_pulled_at, local.updated_at = snapshot, now, now
+    db.session.flush()
+    audit(entity=Entity.CANDIDACY, entity_id=local.id, candidacy_id=local.id, event=Action.FRANCEVAE_PULLED, actor=None,
+          details={"francevae_id": local.francevae_id, "fields": sorted(changed)})
