@@ -96,6 +96,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from .candidacies.blueprint import bp as candidacies_bp
     from .certifications.views import bp as certifications_bp
     from .components.views import bp as components_bp
+    from .francevae.views import bp as francevae_bp
     from .juries.blueprint import bp as juries_bp
     from .web.errors import register_error_handlers
     from .web.templating import register_template_helpers
@@ -110,6 +111,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.register_blueprint(api_bp)
     app.register_blueprint(juries_bp)
     app.register_blueprint(components_bp)
+    app.register_blueprint(francevae_bp)
     app.register_blueprint(certifications_bp)
     register_error_handlers(app)
     from .web.security import register_input_guard, register_security_headers

@@ -7,7 +7,7 @@ from .candidacies.models import (  # noqa: F401
 )
 from .certifications.models import Certification, Certifier  # noqa: F401
 from .components.models import AcquiredComponent, OutboxMessage, Reminder  # noqa: F401
-from .francevae.models import FranceVaeDelivery  # noqa: F401
+from .francevae.models import FranceVaeDelivery, FranceVaePull  # noqa: F401
 from .numbering import ReferenceCounter  # noqa: F401
 from .rate_limits import RateLimitHit  # noqa: F401
 from .juries.models import (  # noqa: F401

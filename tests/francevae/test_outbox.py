@@ -138,3 +138,33 @@ def test_the_delivery_command_says_the_feature_is_off_without_configuration(db, 
     off = runner.invoke(args=["francevae", "deliver"])
     assert off.exit_code == 2 and "n'est pas configuré" in off.output
     assert db.session.scalars(select(FranceVaeDelivery)).one().attempts == 0  # nothing was tried
+
+
+def test_the_coordinators_page_shows_a_failed_delivery_and_retries_it(db, client, login, filed, remote):
+    from tests.conftest import visible_text
+
+    fake, client_for = remote
+    candidacy, academic = filed
+    fire(candidacy, "declare_eligible", academic, reason="Expérience en rapport direct avec l'option B.")
+    row = db.session.scalars(select(FranceVaeDelivery)).one()
+    row.state, row.attempts, row.last_error = DeliveryState.FAILED, 12, "France VAE injoignable (ConnectionError)"
+    db.session.commit()
+    login(academic)
+    page = visible_text(client.get("/coordination/france-vae"))
+    assert candidacy.reference in page and "France VAE injoignable" in page and "En échec" in page
+    assert "n'est pas configuré" in page
+    assert client.post(f"/coordination/france-vae/envois/{row.id}/relancer").status_code == 302
+    db.session.refresh(row)
+    assert row.state is DeliveryState.QUEUED and row.attempts == 0
+    retry = db.session.scalars(select(AuditEvent).where(AuditEvent.event == "francevae_retry")).one()
+    assert retry.actor_id == academic.id
+
+
+def test_a_coordinator_of_another_certifier_cannot_retry(db, client, login, filed, make_user):
+    candidacy, academic = filed
+    fire(candidacy, "declare_eligible", academic, reason="Expérience en rapport direct avec l'option B.")
+    row = db.session.scalars(select(FranceVaeDelivery)).one()
+    db.session.commit()
+    login(make_user(Role.COORDINATOR, certifier="cnam"))
+    assert client.post(f"/coordination/france-vae/envois/{row.id}/relancer").status_code == 403
+    assert candidacy.reference not in client.get("/coordination/france-vae").get_data(as_text=True)

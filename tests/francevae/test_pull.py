@@ -102,3 +102,18 @@ def test_a_pull_from_the_mock_server_skips_what_it_cannot_place(db, prism_url, c
     client = FranceVaeClient(prism_url, "jeton", Contract.load(contract_path))
     report = pull(academic_certifier.id, client)  # random documents: certifications this certifier does not run
     assert report.created == [] or all(r.startswith("FVAE-") for r in report.created)
+
+
+def test_each_pull_is_kept_for_the_coordinators_page(db, remote, academic_certifier, client, login, make_user):
+    from tests.conftest import visible_text
+    from vae_app.auth.models import Role
+    from vae_app.francevae.pull import record_pull
+
+    fake, france_vae = remote
+    record_pull(academic_certifier.id, pull(academic_certifier.id, france_vae))
+    record_pull(academic_certifier.id, None, "GET /v1/dossiersDeFaisabilite : France VAE injoignable (ConnectionError)")
+    db.session.commit()
+    login(make_user(Role.COORDINATOR, certifier="siren-110044013"))
+    page = visible_text(client.get("/coordination/france-vae"))
+    assert "Interrompue : GET /v1/dossiersDeFaisabilite : France VAE injoignable" in page
+    assert "Dernières réceptions" in page

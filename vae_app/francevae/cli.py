@@ -42,7 +42,7 @@ def pull_command(certifier_code: str | None, dry_run: bool):
     from ..extensions import db
     from .client import FranceVaeError
     from .contract import ContractMismatch
-    from .pull import pull
+    from .pull import pull, record_pull
 
     if not configured():
         click.echo(OFF)
@@ -61,8 +61,13 @@ def pull_command(certifier_code: str | None, dry_run: bool):
                 report = pull(certifiers[code].id, client_for(code), dry_run=dry_run)
                 if dry_run:
                     db.session.rollback()
+                else:
+                    record_pull(certifiers[code].id, report)
         except (FranceVaeError, ContractMismatch) as error:
             click.echo(f"{code} : {error}", err=True)
+            if not dry_run:
+                with unit_of_work():
+                    record_pull(certifiers[code].id, None, str(error))
             failed = True
             continue
         click.echo(f"{code} : {report.summary()}" + (" (--dry-run : rien n'a été modifié)" if dry_run else ""))

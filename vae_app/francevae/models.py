@@ -44,3 +44,19 @@ class FranceVaeDelivery(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     candidacy = relationship("Candidacy")
+
+
+class FranceVaePull(db.Model):
+    """One pull of a certifier's files from France VAE: when, and what it found."""
+
+    __tablename__ = "francevae_pulls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certifier_id: Mapped[int] = mapped_column(sa.ForeignKey("certifiers.id"), index=True)
+    at: Mapped[datetime] = mapped_column(sa.DateTime)
+    created: Mapped[int] = mapped_column(sa.Integer, default=0)
+    updated: Mapped[int] = mapped_column(sa.Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(sa.Integer, default=0)
+    conflicts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    skipped: Mapped[int] = mapped_column(sa.Integer, default=0)
+    error: Mapped[str | None] = mapped_column(sa.Text)  # the pull stopped on this (France VAE unreachable, a contract mismatch)

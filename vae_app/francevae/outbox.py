@@ -101,3 +101,19 @@ def deliver(rows: list[FranceVaeDelivery], client_for: Callable[[FranceVaeDelive
         counts["sent"] += 1
     db.session.flush()
     return counts
+
+
+def retry(actor, row: FranceVaeDelivery) -> None:
+    """A coordinator asks a failed (or waiting) delivery to be tried again at the next run; audited."""
+    from ..auth.permissions import can_manage_certifier, ensure
+    from ..errors import Conflict
+
+    ensure(can_manage_certifier(actor, row.candidacy.certification.certifier_id))
+    if row.state is DeliveryState.SENT:
+        raise Conflict("Cet envoi a déjà été reçu par France VAE : rien à relancer.")
+    row.state, row.next_attempt_at = DeliveryState.QUEUED, clock.now()
+    if row.attempts >= MAX_ATTEMPTS:
+        row.attempts = 0  # a person asked: the attempts start again
+    db.session.flush()
+    audit(entity=Entity.CANDIDACY, entity_id=row.candidacy_id, candidacy_id=row.candidacy_id, event=Action.FRANCEVAE_RETRY,
+          actor=actor, reason="Relance demandée par le certificateur.", details={"delivery": row.id})

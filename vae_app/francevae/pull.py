@@ -131,3 +131,12 @@ def _update(local: Candidacy, snapshot: dict, now: datetime, report: PullReport,
     db.session.flush()
     audit(entity=Entity.CANDIDACY, entity_id=local.id, candidacy_id=local.id, event=Action.FRANCEVAE_PULLED, actor=None,
           details={"francevae_id": local.francevae_id, "fields": sorted(changed)})
+
+
+def record_pull(certifier_id: int, report: PullReport | None, error: str | None = None) -> None:
+    """Keep what a pull found (or why it stopped), for the coordinators' page."""
+    from .models import FranceVaePull
+
+    counts = {name: len(getattr(report, name)) if report else 0 for name in ("created", "updated", "unchanged", "conflicts", "skipped")}
+    db.session.add(FranceVaePull(certifier_id=certifier_id, at=clock.now(), error=error, **counts))
+    db.session.flush()
