@@ -69,3 +69,17 @@ def test_a_mutant_marked_equivalent_in_the_source_is_counted_apart_with_its_reas
     marked = {(m.line, m.what): m.equivalent for m in bench.mutants_of(engine)}
     assert marked[(2, "1 → 2")] == "capped below"
     assert marked[(5, "Gt → GtE")] is None and marked[(5, "1 → 2")] is None
+
+
+@once
+def test_francevae_bench_loses_and_duplicates_nothing_under_faults():
+    from tests.conftest import shared_data
+
+    if not (shared_data("france-vae/openapi.yaml") / "france-vae/openapi.yaml").is_file():
+        pytest.skip("the France VAE contract is not found: set VAE_SHARED_DIR")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VAE_") or k == "VAE_SHARED_DIR"}
+    result = subprocess.run([sys.executable, "bench/francevae_bench.py", "--changes", "400", "--files", "60"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"lost 0 \(target 0\), duplicated on France VAE 0 \(target 0\)", result.stdout), result.stdout
+    assert re.search(r"[\d.]+ requests per change", result.stdout) and "pulled again: 0 updated, 0 created" in result.stdout

@@ -7,6 +7,7 @@ certifier to read: they carry no CERFA status, and none is invented.
 """
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -89,13 +90,24 @@ def pull(certifier_id: int, client: FranceVaeClient, *, dry_run: bool = False) -
     return report
 
 
+@functools.lru_cache(maxsize=1)
+def _unknown_password() -> str:
+    """The hash of a random password nobody knows, drawn once per process (hashing one per account would take
+    seconds per hundred accounts)."""
+    from werkzeug.security import generate_password_hash
+
+    from ..auth.models import PASSWORD_METHOD
+
+    return generate_password_hash(secrets.token_urlsafe(32), method=PASSWORD_METHOD)
+
+
 def _create(certification, remote_id, email, person, candidature, snapshot, sent_on, now) -> Candidacy:
     candidate = db.session.scalar(select(User).where(User.email == email))
     if candidate is None:
         candidate = User(email=email, first_name=visible_or_none(person.get("prenom")) or "—",
                          last_name=visible_or_none(person.get("nomUsage") or person.get("nom")) or "—", role=Role.CANDIDATE,
                          created_at=now)
-        candidate.set_password(secrets.token_urlsafe(32))  # nobody knows it: the candidate sets one by a reset
+        candidate.password_hash = _unknown_password()  # nobody knows it: the candidate sets one by a reset
         db.session.add(candidate)
         db.session.flush()
     candidacy = Candidacy(reference=next_reference("FVAE", sent_on.year), candidate=candidate, certification=certification,
