@@ -44,6 +44,8 @@ class FakeFranceVae:
             decision = {"decision": files["decision"][1], "dateEnvoi": "2026-03-02T10:00:00Z"}
             self.decisions.setdefault(remote, []).append(decision)
             body, status = {"data": decision}, 201
+        elif url.endswith("/session"):
+            body, status = {"data": {k: v[1] for k, v in files.items()}}, 200
         else:
             self.results[remote] = json["resultat"]
             body, status = {"data": {"resultat": json["resultat"]}}, 200
@@ -168,3 +170,19 @@ def test_a_coordinator_of_another_certifier_cannot_retry(db, client, login, file
     login(make_user(Role.COORDINATOR, certifier="cnam"))
     assert client.post(f"/coordination/france-vae/envois/{row.id}/relancer").status_code == 403
     assert candidacy.reference not in client.get("/coordination/france-vae").get_data(as_text=True)
+
+
+def test_convening_a_candidate_sends_the_session_to_france_vae(db, filed, remote, make_session, frozen_clock):
+    from vae_app.juries.operations import schedule
+
+    fake, client_for = remote
+    candidacy, academic = filed
+    session = make_session(certification="RNCP40792", starts_at=datetime(2026, 6, 15, 9))
+    session.room = "Rectorat — salle 3"
+    candidacy.state, candidacy.eligibility_decided_on, candidacy.validation_file_submitted_on = S.READY_FOR_JURY, date(2026, 3, 2), date(2026, 4, 1)
+    db.session.flush()
+    frozen_clock.set(datetime(2026, 5, 2, 10))
+    schedule(academic, candidacy, session)
+    row = db.session.scalars(select(FranceVaeDelivery)).one()
+    assert row.payload == {"date": "2026-06-15", "heure": "09:00:00+02:00", "adresseSession": "Rectorat — salle 3, Paris"}
+    assert deliver(due(datetime(2026, 5, 2, 11)), client_for)["sent"] == 1

@@ -7,6 +7,7 @@ Every attempt is audited. The result per bloc stays here; France VAE gets the ag
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 from typing import Callable
 
 from sqlalchemy import select
@@ -21,6 +22,7 @@ from .contract import ContractMismatch
 from .models import DeliveryKind, DeliveryState, FranceVaeDelivery
 from .results import local_result_of, remote_result
 
+PARIS = ZoneInfo("Europe/Paris")  # a session's time is the time in Paris
 BACKOFF = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(hours=6)
 MAX_ATTEMPTS = 12
@@ -35,6 +37,13 @@ def after_move(candidacy: Candidacy, move: str, target: S, rules, outcome=None) 
     if move in ("declare_eligible", "declare_ineligible"):
         payload = {"decision": FEASIBILITY[target], "commentaire": None}
         kind = DeliveryKind.FEASIBILITY_DECISION
+    elif move == "schedule" and candidacy.jury_session is not None:
+        session = candidacy.jury_session
+        place = ", ".join(p for p in (session.room, session.site) if p)
+        payload = {"date": session.starts_at.date().isoformat(),
+                   "heure": session.starts_at.replace(tzinfo=PARIS).isoformat(timespec="seconds")[11:],  # 09:00:00+01:00
+                   "adresseSession": place}
+        kind = DeliveryKind.JURY_SESSION
     elif move == "record_decision" and outcome is not None:
         payload = {"resultat": remote_result(local_result_of(candidacy, rules, outcome))}
         kind = DeliveryKind.JURY_RESULT
@@ -68,6 +77,9 @@ def _send(client: FranceVaeClient, row: FranceVaeDelivery) -> str:
             return "déjà reçue par France VAE (réponse précédente perdue) : pas de second envoi"
         client.create_feasibility_decision(row.remote_id, row.payload["decision"], row.payload.get("commentaire"))
         return "envoyée"
+    if row.kind is DeliveryKind.JURY_SESSION:
+        client.put_jury_session(row.remote_id, row.payload)
+        return "envoyée (mise à jour idempotente)"
     client.put_jury_result(row.remote_id, row.payload["resultat"], row.payload.get("commentaire"))
     return "envoyé (mise à jour idempotente)"
 
