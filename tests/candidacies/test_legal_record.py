@@ -243,7 +243,7 @@ def test_a_later_application_does_not_make_an_earlier_one_inadmissible(db, candi
     assert fire(first, "declare_eligible", coordinator) is S.ELIGIBLE  # no justification needed: R1 passes for it
 
 
-def test_of_two_applications_received_the_same_day_only_the_second_filed_counts_the_first(db, candidacy_in, make_candidacy):
+def test_of_two_applications_received_the_same_day_only_the_second_filed_counts_the_first(db, candidacy_in, make_candidacy, rules):
     from vae_app.candidacies.eligibility import application_for
 
     first = candidacy_in(S.SUBMITTED, received_on=date(2016, 3, 1))
@@ -253,10 +253,10 @@ def test_of_two_applications_received_the_same_day_only_the_second_filed_counts_
                                   candidacy_id=candidacy.id, event="submit"))
         db.session.flush()
     day = date(2016, 3, 1)
-    assert [o.filed_earlier for o in application_for(first, day).other_applications] == [False]
-    assert [o.filed_earlier for o in application_for(second, day).other_applications] == [True]
+    assert [o.filed_earlier for o in application_for(first, day, rules).other_applications] == [False]
+    assert [o.filed_earlier for o in application_for(second, day, rules).other_applications] == [True]
     draft = make_candidacy("RNCP5385", state=S.DRAFT, candidate=first.candidate)
-    assert [o.filed_earlier for o in application_for(draft, day).other_applications] == [True, True]  # a pre-check today
+    assert [o.filed_earlier for o in application_for(draft, day, rules).other_applications] == [True, True]  # a pre-check today
 
 
 # --- 5. an impossible period is refused, with its field ---------------------------------------------

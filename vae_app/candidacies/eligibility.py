@@ -13,9 +13,10 @@ from ..certifications.rules import RuleBook
 from ..audit.models import AuditEvent
 from ..extensions import db
 from .models import Candidacy, CandidacyState, FeasibilityModel
+from .pathway import governs
 
 
-def application_for(candidacy: Candidacy, today: date, rules: RuleBook | None = None) -> Application:
+def application_for(candidacy: Candidacy, today: date, rules: RuleBook) -> Application:
     """The candidacy as the eligibility engine's input.
 
     Before submission the receipt date is taken as today (a pre-check of
@@ -58,14 +59,10 @@ def application_for(candidacy: Candidacy, today: date, rules: RuleBook | None = 
     )
 
 
-def _blocs_only(row, rules: RuleBook | None) -> bool | None:
+def _blocs_only(row, rules: RuleBook) -> bool:
     """Whether another application targeted blocs only (R6412-3 al. 3): its target as recorded (none: the whole
     certification, the only target before the reform)."""
-    if row.target_components is None:
-        return False
-    if rules is None:
-        return None
-    return rules.certification(row.code).option_targeted(row.target_components) is None
+    return row.target_components is not None and rules.certification(row.code).option_targeted(row.target_components) is None
 
 
 def _represented(row, candidacy: Candidacy) -> bool:
@@ -127,9 +124,7 @@ def application_gaps(candidacy: Candidacy, rules: RuleBook, today: date) -> list
 def feasibility_gaps(candidacy: Candidacy, rules: RuleBook, today: date) -> list[str]:
     """What the feasibility file still lacks, on a pathway that follows R6412-3 (N4): its model, and the accompanier and
     their opinion when there is one."""
-    started = candidacy.pathway_started_on or candidacy.received_on or today
-    cert = rules.certification(candidacy.certification.code)
-    if cert.reform_governs(rules.law["feasibility_file"].at(started), started) is not True:
+    if governs(candidacy, rules, "feasibility_file", today) is not True:
         return []
     gaps = []
     if candidacy.feasibility_model is None:

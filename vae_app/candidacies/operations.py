@@ -150,7 +150,7 @@ def save_feasibility(candidacy: Candidacy, user: User, values: dict, expected_ve
         errors.append(("pathway_started_on", f"la date ne peut pas être postérieure à aujourd'hui ({today:%d/%m/%Y})"))
     elif started is not None and candidacy.received_on and started > candidacy.received_on:
         errors.append(("pathway_started_on", f"le parcours est engagé au plus tard à la réception ({candidacy.received_on:%d/%m/%Y})"))
-    elif started is not None and cert.reform_governs(rules.law["feasibility_file"].at(started), started) is False:
+    elif started is not None and rules.reform_governs(cert.code, "feasibility_file", started) is False:
         _known, since = cert.france_vae
         errors.append(("pathway_started_on", f"la certification n'est proposée sur France VAE que depuis le {since:%d/%m/%Y} : un "
                                               "parcours n'y est pas engagé avant" if since else
@@ -166,7 +166,7 @@ def save_feasibility(candidacy: Candidacy, user: User, values: dict, expected_ve
             errors.append(("target_components", "choisissez au moins un bloc"))
         elif cert.option_targeted(target) is None:
             on = started or candidacy.received_on or today
-            if cert.reform_governs(rules.law["pathway_target"].at(on), on) is not True:
+            if rules.reform_governs(cert.code, "pathway_target", on) is not True:
                 errors.append(("target_components", "une demande ne peut viser des blocs que sur le parcours engagé sur France VAE "
                                                     "(C. trav. R6412-2) ; elle vise ici la certification entière"))
     elif len(cert.award_options) > 1 and "target_components" in values:

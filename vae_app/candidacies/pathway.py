@@ -28,15 +28,15 @@ def started_on(candidacy: Candidacy) -> date | None:
     return candidacy.pathway_started_on or candidacy.received_on
 
 
-def governs(candidacy: Candidacy, rules: RuleBook, rule: str) -> bool | None:
+def governs(candidacy: Candidacy, rules: RuleBook, rule: str, today: date | None = None) -> bool | None:
     """Whether the law's ``rule`` (a reform rule keyed on the pathway's start) governs this candidacy: False when it
-    was not in force the day the pathway was initiated (or before receipt), None when the certification's rules do
-    not say since when it is on France VAE."""
-    start = started_on(candidacy)
+    was not in force the day the pathway was initiated, None when the certification's rules do not say since when
+    it is on France VAE. Before receipt the pathway is taken as started ``today`` (a draft's pre-check), or not
+    at all when ``today`` is not given."""
+    start = started_on(candidacy) or today
     if start is None:
         return False
-    entry = rules.law[rule].at(start)
-    return rules.certification(candidacy.certification.code).reform_governs(entry, start)
+    return rules.reform_governs(candidacy.certification.code, rule, start)
 
 
 @dataclass(frozen=True)

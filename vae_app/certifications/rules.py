@@ -529,6 +529,11 @@ class RuleBook:
         except KeyError:
             raise KeyError(f"unknown certification {code!r}") from None
 
+    def reform_governs(self, code: str, rule: str, started: date) -> bool | None:
+        """Whether the law's ``rule`` of the 2024 pathway governs a pathway of certification ``code`` initiated on
+        ``started`` (:meth:`CertificationRules.reform_governs` on the entry in force that day)."""
+        return self.certification(code).reform_governs(self.law[rule].at(started), started)
+
     def qualification_names(self, certification: CertificationRules | None = None) -> set[str]:
         names = set(self.law.qualifications)
         if certification is not None:

@@ -50,8 +50,8 @@ def page_context(candidacy: Candidacy, **forms) -> dict:
     to_assess = components_to_assess(candidacy, rules, today)
     move_form.component.choices = [(c.code, f"{c.code} — {c.title}") for c in to_assess]
     editing = candidacy.state in (S.DRAFT, S.INCOMPLETE) and current_user.id == candidacy.candidate_id
-    started = candidacy.pathway_started_on or candidacy.received_on or today
-    on_france_vae = cert_rules.reform_governs(rules.law["feasibility_file"].at(started), started)
+    on_france_vae = governs(candidacy, rules, "feasibility_file", today)
+    components = targeted(candidacy, rules)
     reviewing = (candidacy.state is S.SUBMITTED and on_france_vae is True and can_fire_move(current_user, candidacy, MOVES["declare_eligible"]))
     return {
         "withdrawn_for_fraud": queries.last_event(candidacy.id, "withdraw_for_fraud") if candidacy.state is S.REFUSED else None,
@@ -59,10 +59,10 @@ def page_context(candidacy: Candidacy, **forms) -> dict:
         "result_notice": result_notice_of(candidacy, rules) if candidacy.decided_on else None,
         "moves": MOVES,
         "on_france_vae": on_france_vae,  # the feasibility file of R6412-3 (None: the certification's date is not known)
-        "targeted": targeted(candidacy, rules),
+        "targeted": components,
         "target_option": cert_rules.option_targeted(candidacy.target_components),
         "feasibility_form": forms.pop("feasibility_form", None) or feasibility_form_for(candidacy, cert_rules, current_language()),
-        "review_form": (forms.pop("review_form", None) or review_form_for(targeted(candidacy, rules), candidacy)) if reviewing else None,
+        "review_form": (forms.pop("review_form", None) or review_form_for(components, candidacy)) if reviewing else None,
         "candidacy": candidacy,
         "cert_rules": cert_rules,
         "title": cert_rules.title_on(candidacy.received_on or today),
@@ -111,16 +111,16 @@ def eligibility_letter(candidacy_id: int):
     cert = rules.certification(candidacy.certification.code)
     decided_on = candidacy.eligibility_decided_on or decision.at.date()
     verdict = (decision.details or {}).get("verdict") or {}
-    started = candidacy.pathway_started_on or candidacy.received_on
-    feasibility = cert.reform_governs(rules.law["feasibility_file"].at(started), started) is True
+    feasibility = governs(candidacy, rules, "feasibility_file") is True
+    components = targeted(candidacy, rules)
     failing = [check for check in verdict.get("checks", []) if check.get("outcome") == "fail"]
     body = render_pdf("candidacies/pdf/eligibility_decision.html", candidacy=candidacy, decision=decision, decided_on=decided_on,
                       admissible=decision.to_state == S.ELIGIBLE.value, implicit=decision.event == "apply_silence",
                       failing=failing, title=cert.title_on(candidacy.received_on), certifier=cert.certifier_on(decided_on),
                       feasibility=feasibility, target_option=cert.option_targeted(candidacy.target_components),
-                      target_list=[(c.code, c.title, None) for c in targeted(candidacy, rules)],
+                      target_list=[(c.code, c.title, None) for c in components],
                       gaps=[(c.code, c.title, (candidacy.component_gaps or {}).get(c.code))
-                            for c in targeted(candidacy, rules)] if candidacy.component_gaps is not None else None)
+                            for c in components] if candidacy.component_gaps is not None else None)
     return pdf_response(body, f"decision-recevabilite-{candidacy.reference}.pdf")
 
 
