@@ -48,6 +48,8 @@ class Config:
     VAE_TRUSTED_PROXIES = 0  # proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed
     RATELIMIT_HEADERS_ENABLED = True
     VAE_PLANNER_SYNC = False  # tests: run the planner inside the request
+    VAE_FRANCEVAE_INLINE = False  # tests: a pull asked for from the page runs inside the request
+    VAE_FRANCEVAE_TIMEOUT = 15.0  # seconds France VAE has to answer one request
     VAE_PLANNER_TIMEOUT = 900  # seconds a run may wait for a worker (and an RQ job may last) before it is given up
     VAE_PLANNER_SILENCE = 120  # seconds without a sign of life from its worker before a running run is given up
     VAE_SMTP_HOST: str | None = None
@@ -69,6 +71,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-only"
     WTF_CSRF_ENABLED = False  # tests that exercise CSRF turn it back on
     VAE_PLANNER_SYNC = True
+    VAE_FRANCEVAE_INLINE = True
     RATELIMIT_ENABLED = False  # the rate-limit test turns it on
     RATELIMIT_STORAGE_URI = "memory://"
 
@@ -100,6 +103,14 @@ def _json_object(raw: str) -> dict:
     return value
 
 
+def _seconds(raw: str) -> float:
+    """A timeout in seconds, between 0.1 and 300."""
+    value = float(raw)
+    if not 0.1 <= value <= 300:  # also refuses nan and inf
+        raise ValueError("un nombre de secondes entre 0,1 et 300 est attendu")
+    return value
+
+
 # name of the environment variable -> (config key, parser)
 ENV_SETTINGS = {
     "VAE_SECRET_KEY": ("SECRET_KEY", str),
@@ -124,6 +135,7 @@ ENV_SETTINGS = {
     "VAE_FRANCEVAE_URL": ("VAE_FRANCEVAE_URL", str),
     "VAE_FRANCEVAE_TOKENS": ("VAE_FRANCEVAE_TOKENS", _json_object),
     "VAE_FRANCEVAE_CONTRACT": ("VAE_FRANCEVAE_CONTRACT", str),
+    "VAE_FRANCEVAE_TIMEOUT": ("VAE_FRANCEVAE_TIMEOUT", _seconds),
     "VAE_SMTP_STARTTLS": ("VAE_SMTP_STARTTLS", lambda v: v.lower() in ("1", "true", "yes", "oui")),
     "VAE_MAIL_FROM": ("VAE_MAIL_FROM", str),
 }

@@ -2,13 +2,16 @@
 
     .venv/bin/python bench/francevae_bench.py [--changes 10000] [--files 2000] [--fault-rate 0.15] [--seed 1]
 
-Push: ``--changes`` acts owed to France VAE (feasibility decisions and jury results) go through the real outbox and
-``deliver``, to a simulated France VAE behind a faulty network — refused connections, HTTP 500s, and answers lost
-after France VAE applied the change — with the simulated clock moved to each next attempt until nothing is left.
-Pull: ``--files`` feasibility files pulled, a tenth of them changed remotely and a tenth of those changed here too,
-then pulled again. Prints changes lost (target 0), duplicated on France VAE (target 0), time to converge (simulated
-and wall), requests per change, and what the second pull did. The contract is read from the shared folder
-(``$VAE_SHARED_DIR`` or ``../shared``); the database is a temporary SQLite file.
+Push: ``--changes`` acts owed to France VAE (feasibility decisions, validation-file decisions, jury results) go
+through the real outbox and ``deliver``, over HTTP, to the stateful France VAE simulator behind the fault-injecting
+proxy (``vae_app.francevae.simulator``): at ``--fault-rate`` a request is answered 500, refused, has its answer
+dropped after France VAE applied it, has its answer held past the client's timeout, or (GET, PUT) reaches France VAE
+twice. The simulated clock moves to each next attempt until nothing is left. Pull: ``--files`` feasibility files
+pulled, a tenth of them changed remotely and a tenth of those changed here too, then pulled again. Prints changes
+lost (target 0), duplicated on France VAE (target 0), time to converge (simulated and wall), requests per change,
+and what the second pull did. The decision letter attached to an admissibility decision is a fixed PDF here (its
+rendering is not what is measured). The contract is read from the shared folder (``$VAE_SHARED_DIR`` or
+``../shared``); the database is a temporary SQLite file.
 """
 from __future__ import annotations
 
@@ -26,44 +29,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-class FaultyFranceVae:
-    """France VAE's state (decisions, results, feasibility files) behind a network that fails at ``fault_rate``."""
-
-    def __init__(self, rng: random.Random, fault_rate: float):
-        self.rng, self.fault_rate = rng, fault_rate
-        self.decisions: dict[str, list[dict]] = {}
-        self.results: dict[str, list[str]] = {}
-        self.files: dict[str, dict] = {}
-        self.requests = Counter()
-
-    def request(self, method, url, params=None, files=None, json=None, **kwargs):
-        from tests.francevae.conftest import Answer
-
-        self.requests[method] += 1
-        fault = self.rng.choices(["none", "down", "500", "lose"], [1 - self.fault_rate] + [self.fault_rate / 3] * 3)[0]
-        if fault == "down":
-            raise ConnectionError("refused")
-        if fault == "500":
-            return Answer(500, {})
-        if url.endswith("/v1/dossiersDeFaisabilite"):
-            ids = sorted(self.files)[params["decalage"]:params["decalage"] + params["limite"]]
-            body, status = {"data": [self.files[i]["dossier"] for i in ids], "info": {"totalElements": len(self.files)}}, 200
-        elif method == "GET" and url.endswith("/decisions"):
-            body, status = {"data": self.decisions.get(url.split("/")[-3], [])}, 200
-        elif method == "GET":
-            body, status = {"data": self.files[url.rsplit("/", 1)[1]]["candidature"]}, 200
-        elif method == "POST":
-            decision = {"decision": files["decision"][1]}
-            self.decisions.setdefault(url.split("/")[-3], []).append(decision)
-            body, status = {"data": decision}, 201
-        else:
-            self.results.setdefault(url.split("/")[-3], []).append(json["resultat"])
-            body, status = {"data": {"resultat": json["resultat"]}}, 200
-        if fault == "lose":
-            raise TimeoutError("answer lost after France VAE applied the change")
-        return Answer(status, body)
-
-
 def remote_id(n: int) -> str:
     return f"00000000-0000-4000-8000-{n:012d}"
 
@@ -74,8 +39,9 @@ def main() -> int:
     parser.add_argument("--files", type=int, default=2000)
     parser.add_argument("--fault-rate", type=float, default=0.15)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--timeout", type=float, default=0.2, help="the client's timeout, in seconds (a held answer waits 1.5 times as long)")
     args = parser.parse_args()
-    from tests.conftest import shared_data
+    from vae_app.shared_data import shared_data
 
     contract_path = shared_data("france-vae/openapi.yaml") / "france-vae/openapi.yaml"
     if not contract_path.is_file():
@@ -102,14 +68,25 @@ def run(args, contract_path: Path, database: Path) -> int:
     from vae_app.francevae.models import DeliveryKind, DeliveryState, FranceVaeDelivery
     from vae_app.francevae.outbox import deliver, due
     from vae_app.francevae.pull import pull
+    from vae_app.francevae.simulator import FaultyProxy, FranceVaeSimulator, serve
 
     rng = random.Random(args.seed)
     start = datetime(2026, 11, 30, 9)
+    contract = Contract.load(contract_path)
     app = create_app("development", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "SECRET_KEY": "bench"})
     frozen = clock.FrozenClock(start)
     clock.install(app, frozen)
-    remote = FaultyFranceVae(rng, args.fault_rate)
-    client = FranceVaeClient("https://francevae.example", "jeton", Contract.load(contract_path), session=remote)
+    remote = FranceVaeSimulator(contract, {"jeton"})
+    for n in range(args.changes):
+        remote.add_file({"id": remote_id(n), "certification": {"codeRncp": "40792"}}, {"statut": "EN_ATTENTE"})
+    upstream = serve(remote)
+    proxy = FaultyProxy(upstream.url, rate=args.fault_rate, seed=args.seed, hold=args.timeout * 1.5)
+    front = serve(proxy)
+    client = FranceVaeClient(front.url, "jeton", contract, timeout=args.timeout)
+    letter = ("decision.pdf", b"%PDF-1.4 lettre de decision")
+    kinds = [(DeliveryKind.FEASIBILITY_DECISION, {"decision": "RECEVABLE", "commentaire": None}),
+             (DeliveryKind.VALIDATION_DECISION, {"decision": "VERIFIE", "commentaire": None}),
+             (DeliveryKind.JURY_RESULT, {"resultat": "SUCCES_TOTAL_CERTIFICATION_COMPLETE"})]
     with app.app_context():
         upgrade()
         rules = get_rules().certification("RNCP40792")
@@ -127,9 +104,7 @@ def run(args, contract_path: Path, database: Path) -> int:
             for n in range(args.changes)])
         ids = dict(db.session.execute(select(Candidacy.francevae_id, Candidacy.id)).all())
         db.session.execute(insert(FranceVaeDelivery), [
-            {"candidacy_id": ids[remote_id(n)], "remote_id": remote_id(n),
-             "kind": DeliveryKind.FEASIBILITY_DECISION if n % 2 else DeliveryKind.JURY_RESULT,
-             "payload": {"decision": "RECEVABLE"} if n % 2 else {"resultat": "SUCCES_TOTAL_CERTIFICATION_COMPLETE"},
+            {"candidacy_id": ids[remote_id(n)], "remote_id": remote_id(n), "kind": kinds[n % 3][0], "payload": kinds[n % 3][1],
              "state": DeliveryState.QUEUED, "attempts": 0, "next_attempt_at": start, "created_at": start, "version": 1}
             for n in range(args.changes)])
         db.session.commit()
@@ -137,8 +112,8 @@ def run(args, contract_path: Path, database: Path) -> int:
         while True:
             rows = due(frozen.instant)
             if rows:
-                deliver(rows, lambda row: client)
-                db.session.commit()
+                deliver(rows, lambda row: client, lambda row: letter)
+                proxy.settle()  # a held answer's change is applied long before the next attempt (a minute at least)
                 rounds += 1
             waiting = db.session.scalar(select(func.min(FranceVaeDelivery.next_attempt_at))
                                         .where(FranceVaeDelivery.state == DeliveryState.QUEUED))
@@ -147,29 +122,32 @@ def run(args, contract_path: Path, database: Path) -> int:
             frozen.instant = max(frozen.instant, waiting)
         push_wall = time.perf_counter() - wall
         states = Counter(db.session.scalars(select(FranceVaeDelivery.state)).all())
-        decisions = [len(v) for v in remote.decisions.values()]
-        results_missing = sum(1 for n in range(0, args.changes, 2) if not remote.results.get(remote_id(n)))
-        lost = sum(1 for n in range(1, args.changes, 2) if not remote.decisions.get(remote_id(n))) + results_missing
-        duplicated = sum(d - 1 for d in decisions if d > 1)
-        push_requests = sum(remote.requests.values())
-        print(f"push: {args.changes} changes, fault rate {args.fault_rate:.0%} (refused, HTTP 500, answer lost after applying)")
+        held = {0: remote.feasibility_decisions, 1: remote.validation_decisions}
+        lost = sum(1 for n in range(args.changes) if not (held[n % 3].get(remote_id(n)) if n % 3 < 2 else remote.results.get(remote_id(n))))
+        duplicated = sum(len(v) - 1 for store in held.values() for v in store.values() if len(v) > 1)
+        push_requests = sum(proxy.requests.values())
+        faults = ", ".join(f"{kind} {count}" for kind, count in sorted(proxy.injected.items()))
+        print(f"push: {args.changes} changes over HTTP, fault rate {args.fault_rate:.0%} ({faults})")
         print(f"  sent {states[DeliveryState.SENT]}, failed {states[DeliveryState.FAILED]}, lost {lost} (target 0), "
               f"duplicated on France VAE {duplicated} (target 0)")
         print(f"  converged in {(frozen.instant - start) / timedelta(minutes=1):.0f} simulated min over {rounds} runs, "
               f"{push_wall:.1f} s wall; {push_requests / args.changes:.2f} requests per change")
+        front.close()
+        upstream.close()
         # -- pull: files on France VAE, a tenth changed there, a tenth of those changed here too
-        remote.requests.clear()
+        files = FranceVaeSimulator(contract, {"jeton"})
         for n in range(args.files):
             rid = remote_id(10**9 + n)
-            remote.files[rid] = {"dossier": {"candidatureId": rid, "dateEnvoi": "2026-11-02T09:00:00Z"}, "candidature": {
-                "id": rid, "certification": {"codeRncp": "40792"},
-                "candidat": {"prenom": "C", "nom": f"N{n}", "email": f"c{n}@exemple.fr", "communeNaissance": "Rennes"}}}
-        remote.fault_rate = 0.0  # a pull stopped by a fault is simply run again; its idempotence is what is measured here
+            files.add_file({"id": rid, "certification": {"codeRncp": "40792"},
+                            "candidat": {"prenom": "C", "nom": f"N{n}", "email": f"c{n}@exemple.fr", "communeNaissance": "Rennes"}},
+                           {"dateEnvoi": "2026-11-02T09:00:00Z", "statut": "EN_ATTENTE"})
+        served = serve(files)
+        client = FranceVaeClient(served.url, "jeton", contract, timeout=10)
         first = pull(certifier.id, client)
         db.session.commit()
-        changed = rng.sample(sorted(remote.files), args.files // 10)
+        changed = rng.sample(sorted(files.files), args.files // 10)
         for rid in changed:
-            remote.files[rid]["candidature"]["candidat"]["communeNaissance"] = "Brest"
+            files.files[rid]["candidature"]["candidat"]["communeNaissance"] = "Brest"
         both = changed[: len(changed) // 10]
         frozen.instant += timedelta(hours=1)
         for rid in both:
@@ -182,6 +160,7 @@ def run(args, contract_path: Path, database: Path) -> int:
         db.session.commit()
         third = pull(certifier.id, client)
         pull_wall = time.perf_counter() - wall
+        served.close()
         print(f"pull: {args.files} files on France VAE; first pull created {len(first.created)}")
         print(f"  after {len(changed)} remote changes ({len(both)} also changed here): updated {len(second.updated)}, "
               f"reported on both sides {len(second.conflicts)} (none overwritten), unchanged {len(second.unchanged)}")

@@ -26,33 +26,14 @@ from vae_app.certifications.models import Certification, Certifier
 from vae_app.certifications.registry import load_cached
 from vae_app.certifications.vocabulary import AccessRoute
 from vae_app.extensions import db as _db
+from vae_app.shared_data import shared_data  # noqa: F401 - the tests' way to the shared data
 
 pytest_plugins = ["tests.workflow_fixtures"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = PROJECT_ROOT / "rules"
-SHARED_DIR = PROJECT_ROOT.parent / "shared"
 
 
-def shared_data(relative: str) -> Path:
-    """The folder of the team's shared real data (``../shared/data``, never copied into the project) that holds
-    ``relative``: beside this checkout, beside the repository it was cloned from (a CI clone in a temporary
-    directory), or in ``$VAE_SHARED_DIR``."""
-    import subprocess
-
-    candidates = [Path(os.environ["VAE_SHARED_DIR"])] if os.environ.get("VAE_SHARED_DIR") else []
-    candidates.append(SHARED_DIR)
-    try:
-        origin = subprocess.run(["git", "-C", str(PROJECT_ROOT), "config", "--get", "remote.origin.url"],
-                                capture_output=True, text=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        origin = ""
-    if origin and "://" not in origin and ":" not in origin.split("/")[0]:
-        candidates.append(Path(origin).resolve().parent / "shared")
-    for directory in candidates:
-        if (directory / "data" / relative).exists():
-            return directory / "data"
-    return candidates[-1] / "data"
 DEFAULT_NOW = datetime(2016, 3, 1, 9, 0)
 TEST_PASSWORD = "correct horse battery staple"
 

@@ -53,8 +53,10 @@ READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def _will_write() -> bool:
     """Whether the current transaction belongs to work that writes: a request other than a read, anything
     outside a request (a command, a worker), or the write of a reading request (:func:`write_while_reading`)."""
-    from flask import g, has_request_context, request
+    from flask import g, has_app_context, has_request_context, request
 
+    if has_app_context() and g.get("vae_reads_only", False):
+        return False
     return not has_request_context() or request.method not in READING_METHODS or g.get("vae_writes", False)
 
 
@@ -166,6 +168,40 @@ def write_while_reading():
             yield session
     finally:
         g.vae_writes = False
+
+
+def _end_reading(session) -> None:
+    """End a transaction that wrote nothing, keeping what was loaded (expiring it would only read it again)."""
+    keep, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep
+
+
+@contextmanager
+def reading():
+    """Work outside a request that only reads (a worker preparing what it will send): its transaction begins
+    deferred, so it never holds the write lock; it is ended (committed, nothing written) when the block ends."""
+    from flask import g
+
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        session.commit()
+    else:
+        _end_reading(session)
+    previous = g.get("vae_reads_only", False)
+    g.vae_reads_only = True
+    try:
+        yield session
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("reading(): nothing may be written in a reading block")
+        _end_reading(session)
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        g.vae_reads_only = previous
 
 
 def commits(view):

@@ -29,6 +29,7 @@ EXPECTED = {
     (S.SUBMITTED, "apply_silence"): S.ELIGIBLE,
     (S.ELIGIBLE, "start_validation_file"): S.VALIDATION_FILE,
     (S.VALIDATION_FILE, "submit_validation_file"): S.UNDER_ASSESSMENT,
+    (S.UNDER_ASSESSMENT, "return_validation_file"): S.VALIDATION_FILE,
     (S.UNDER_ASSESSMENT, "record_assessment"): S.UNDER_ASSESSMENT,
     (S.UNDER_ASSESSMENT, "complete_assessment"): S.READY_FOR_JURY,
     (S.READY_FOR_JURY, "schedule"): S.JURY_SCHEDULED,
@@ -400,3 +401,16 @@ def test_the_readme_embeds_the_current_diagram():
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert f"```mermaid\n{mermaid()}\n```" in readme, "regenerate the README's diagram from workflow.mermaid()"
+
+
+def test_a_returned_validation_file_tells_the_candidate_what_to_do(db, candidacy_in, coordinator, frozen_clock):
+    from vae_app.candidacies.workflow import VALIDATION_FILE_RETURNED, next_step
+
+    candidacy = candidacy_in(S.UNDER_ASSESSMENT)
+    candidacy.validation_file_submitted_on = date(2016, 3, 1)
+    with pytest.raises(MoveRefused):
+        fire(candidacy, "return_validation_file", coordinator, reason="court")  # the problem must be written out
+    fire(candidacy, "return_validation_file", coordinator, reason="Les pages 12 à 20 du dossier sont illisibles.")
+    assert candidacy.state is S.VALIDATION_FILE and next_step(candidacy, datetime(2016, 3, 2)) == VALIDATION_FILE_RETURNED
+    assert db.session.scalars(select(AuditEvent).where(AuditEvent.event == "return_validation_file")).one().reason == \
+        "Les pages 12 à 20 du dossier sont illisibles."

@@ -73,6 +73,40 @@ def prism_url(contract_path, tmp_path_factory):
         process.wait(timeout=10)
 
 
+REMOTE = "123e4567-e89b-12d3-a456-426614174000"
+
+
+@pytest.fixture
+def france_vae(contract_path):
+    """A stateful France VAE (the simulator, holding no file yet) behind a fault-injecting proxy, both on localhost:
+    ``.simulator``, ``.proxy`` (faults scheduled with ``proxy.schedule``), ``.url`` (the proxy's) and ``.client``."""
+    from types import SimpleNamespace
+
+    from vae_app.francevae.client import FranceVaeClient
+    from vae_app.francevae.contract import Contract
+    from vae_app.francevae.simulator import FaultyProxy, FranceVaeSimulator, serve
+
+    simulator = FranceVaeSimulator(Contract.load(contract_path), {"jeton"})
+    upstream = serve(simulator)
+    proxy = FaultyProxy(upstream.url, hold=0.6)
+    front = serve(proxy)
+    client = FranceVaeClient(front.url, "jeton", Contract.load(contract_path), timeout=0.3)
+    try:
+        yield SimpleNamespace(simulator=simulator, proxy=proxy, url=front.url, client=client)
+    finally:
+        proxy.settle()
+        front.close()
+        upstream.close()
+
+
+@pytest.fixture
+def simulated(france_vae):
+    """``(simulator, proxy, client_for)`` with France VAE holding the file ``REMOTE``."""
+    france_vae.simulator.add_file({"id": REMOTE, "certification": {"codeRncp": "40792"}, "candidat": {"prenom": "Léa", "nom": "Roux"}},
+                                  {"dateEnvoi": "2026-01-05T09:00:00Z", "statut": "EN_ATTENTE"})
+    return france_vae.simulator, france_vae.proxy, (lambda row: france_vae.client)
+
+
 class Answer:
     """What ``requests`` returns, as far as the client reads it: a status and a JSON body."""
 

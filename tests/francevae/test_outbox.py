@@ -12,53 +12,25 @@ from vae_app.audit.models import AuditEvent
 from vae_app.auth.models import Role
 from vae_app.candidacies.models import CandidacyState as S
 from vae_app.candidacies.operations import fire
-from vae_app.francevae.client import FranceVaeClient
-from .conftest import Answer
-from vae_app.francevae.contract import Contract
-from vae_app.francevae.models import DeliveryState, FranceVaeDelivery
-from vae_app.francevae.outbox import backoff, deliver, due
+from vae_app.francevae.models import DeliveryKind, DeliveryState, FranceVaeDelivery
+from vae_app.francevae.outbox import LEASE, backoff, deliver, due
+from .conftest import REMOTE
 from tests.workflow_fixtures import complete_application
 
-REMOTE = "123e4567-e89b-12d3-a456-426614174000"
+LETTER = ("decision.pdf", b"%PDF-1.4 lettre")
 
 
-class FakeFranceVae:
-    """A France VAE holding decisions, that can fail in the ways a network does: down (connection refused), or the
-    change applied and its answer lost."""
-
-    def __init__(self):
-        self.decisions: dict[str, list[dict]] = {}
-        self.results: dict[str, str] = {}
-        self.faults: list[str] = []  # "down" or "lose-answer", used one per request
-        self.posts = 0
-
-    def request(self, method, url, params=None, files=None, json=None, **kwargs):
-        fault = self.faults.pop(0) if self.faults else None
-        if fault == "down":
-            raise ConnectionError("refused")
-        remote = url.split("/v1/candidatures/")[1].split("/")[0]
-        if method == "GET" and url.endswith("/dossierDeFaisabilite/decisions"):
-            body, status = {"data": self.decisions.get(remote, [])}, 200
-        elif method == "POST":
-            self.posts += 1
-            decision = {"decision": files["decision"][1], "dateEnvoi": "2026-03-02T10:00:00Z"}
-            self.decisions.setdefault(remote, []).append(decision)
-            body, status = {"data": decision}, 201
-        elif url.endswith("/session"):
-            body, status = {"data": {k: v[1] for k, v in files.items()}}, 200
-        else:
-            self.results[remote] = json["resultat"]
-            body, status = {"data": {"resultat": json["resultat"]}}, 200
-        if fault == "lose-answer":
-            raise TimeoutError("answer lost")
-        return Answer(status, body)
+def no_letter(row):
+    return None
 
 
-@pytest.fixture
-def remote(contract_path):
-    fake = FakeFranceVae()
-    client = FranceVaeClient("https://francevae.example", "jeton", Contract.load(contract_path), session=fake)
-    return fake, (lambda row: client)
+def deliver_at(moment, client_for, letter_for=None):
+    """A worker's run at ``moment``: the clock moved there, what is due delivered."""
+    from vae_app import clock
+    from vae_app.francevae.outbox import eligibility_letter
+
+    clock.get_clock().set(moment)
+    return deliver(due(moment), client_for, letter_for or eligibility_letter)
 
 
 @pytest.fixture
@@ -76,7 +48,8 @@ def test_a_decision_is_queued_in_the_same_transaction_as_the_act(db, filed):
     candidacy, academic = filed
     fire(candidacy, "declare_eligible", academic, reason="Expérience en rapport direct avec l'option B.")
     row = db.session.scalars(select(FranceVaeDelivery)).one()
-    assert row.payload == {"decision": "RECEVABLE", "commentaire": None} and row.state is DeliveryState.QUEUED
+    assert row.payload == {"decision": "RECEVABLE", "commentaire": "Expérience en rapport direct avec l'option B."}
+    assert row.state is DeliveryState.QUEUED
     db.session.rollback()  # the act undone: its delivery with it
     assert db.session.scalars(select(FranceVaeDelivery)).all() == []
 
@@ -88,38 +61,95 @@ def test_a_file_france_vae_does_not_hold_owes_it_nothing(db, filed):
     assert db.session.scalars(select(FranceVaeDelivery)).all() == []
 
 
-def test_a_decision_whose_answer_was_lost_is_delivered_exactly_once(db, filed, remote):
-    fake, client_for = remote
+@pytest.mark.parametrize("fault", ["drop", "timeout"])
+def test_a_decision_whose_answer_was_lost_is_delivered_exactly_once(db, filed, simulated, fault):
+    """France VAE applied the decision and its answer never came back (connection dropped, or held past the
+    client's timeout): the retry reads the decisions back and does not post a second one."""
+    simulator, proxy, client_for = simulated
     candidacy, academic = filed
     fire(candidacy, "declare_eligible", academic, reason="Expérience en rapport direct avec l'option B.")
-    fake.faults = ["", "lose-answer"]  # the read-back passes; the post is applied, its answer lost
-    assert deliver(due(datetime(2026, 3, 2, 11)), client_for) == {"sent": 0, "retry": 1, "failed": 0}
+    proxy.schedule = [None, fault]  # the read-back passes; the post is applied, its answer lost
+    assert deliver_at(datetime(2026, 3, 2, 11), client_for, no_letter) == {"sent": 0, "retry": 1, "failed": 0}
+    proxy.settle()
     row = db.session.scalars(select(FranceVaeDelivery)).one()
-    assert row.state is DeliveryState.QUEUED and row.next_attempt_at == datetime(2026, 3, 2, 10) + backoff(1)
-    assert deliver(due(datetime(2026, 3, 3)), client_for)["sent"] == 1
-    assert fake.posts == 1 and fake.decisions[REMOTE] == [{"decision": "RECEVABLE", "dateEnvoi": "2026-03-02T10:00:00Z"}]
+    assert row.state is DeliveryState.QUEUED and row.next_attempt_at == datetime(2026, 3, 2, 11) + backoff(1)
+    assert deliver_at(datetime(2026, 3, 3), client_for, no_letter)["sent"] == 1
+    assert simulator.writes["/dossierDeFaisabilite/decisions"] == 1
+    assert [d["decision"] for d in simulator.feasibility_decisions[REMOTE]] == ["RECEVABLE"]
     events = [e.event for e in db.session.scalars(select(AuditEvent).where(AuditEvent.candidacy_id == candidacy.id))]
     assert events[-4:] == ["declare_eligible", "francevae_queued", "francevae_retry", "francevae_sent"]
-    assert deliver(due(datetime(2026, 3, 4)), client_for) == {"sent": 0, "retry": 0, "failed": 0}  # nothing left
+    sent = db.session.scalars(select(AuditEvent).where(AuditEvent.event == "francevae_sent")).one()
+    assert "pas de second envoi" in sent.reason
+    assert deliver_at(datetime(2026, 3, 4), client_for, no_letter) == {"sent": 0, "retry": 0, "failed": 0}  # nothing left
 
 
-def test_a_down_france_vae_is_retried_later_and_later(db, filed, remote):
-    fake, client_for = remote
+def test_a_down_france_vae_is_retried_later_and_later(db, filed, simulated):
+    simulator, proxy, client_for = simulated
     candidacy, academic = filed
     fire(candidacy, "declare_ineligible", academic, reason="Le candidat prépare ce BTS en formation initiale.")
-    fake.faults = ["down"] * 3
+    proxy.schedule = ["refuse", "500", "refuse"]
     moments = []
     for _ in range(3):
         row = db.session.scalars(select(FranceVaeDelivery)).one()
-        deliver(due(row.next_attempt_at), client_for)
+        deliver_at(row.next_attempt_at, client_for, no_letter)
         moments.append(row.next_attempt_at)
     assert moments[1] - moments[0] < moments[2] - moments[1]  # the waits grow
-    deliver(due(moments[-1]), client_for)
-    assert row.state is DeliveryState.SENT and fake.decisions[REMOTE][0]["decision"] == "IRRECEVABLE"
+    assert "HTTP 500" in db.session.scalars(select(AuditEvent.reason).where(AuditEvent.event == "francevae_retry")).all()[1]
+    deliver_at(moments[-1], client_for, no_letter)
+    assert row.state is DeliveryState.SENT
+    assert simulator.feasibility_decisions[REMOTE] == [{"decision": "IRRECEVABLE", "dateEnvoi": simulator.feasibility_decisions[REMOTE][0]["dateEnvoi"],
+                                                        "commentaire": "Le candidat prépare ce BTS en formation initiale."}]
 
 
-def test_the_jury_result_is_the_aggregate_of_the_blocs(db, filed, remote, make_session, frozen_clock):
-    fake, client_for = remote
+def test_an_admissibility_decision_goes_with_its_letter(db, filed, simulated):
+    """The letter drawn from the record, attached as the contract's multipart ``document``."""
+    simulator, proxy, client_for = simulated
+    candidacy, academic = filed
+    fire(candidacy, "declare_eligible", academic, reason="Expérience en rapport direct avec l'option B.")
+    assert deliver_at(datetime(2026, 3, 2, 11), client_for)["sent"] == 1
+    sent = simulator.feasibility_decisions[REMOTE][0]
+    assert sent["document"] == {"nom": f"decision-recevabilite-{candidacy.reference}.pdf", "typeMime": "application/pdf"}
+
+
+def test_documents_asked_for_twice_are_two_decisions_on_france_vae(db, filed, simulated):
+    """The read-back counts: a second « incomplet » with the same words is a new decision, not the first one again."""
+    simulator, proxy, client_for = simulated
+    candidacy, academic = filed
+    fire(candidacy, "request_documents", academic, reason="Joindre le certificat de travail de l'employeur.")
+    deliver_at(datetime(2026, 3, 2, 11), client_for, no_letter)
+    candidacy.state = S.SUBMITTED  # the documents given, the file filed again
+    db.session.flush()
+    fire(candidacy, "request_documents", academic, reason="Joindre le certificat de travail de l'employeur.")
+    proxy.schedule = [None, "drop"]
+    deliver_at(datetime(2026, 3, 2, 11), client_for, no_letter)  # the second one applied, its answer lost
+    proxy.settle()
+    deliver_at(datetime(2026, 3, 3), client_for, no_letter)
+    assert [d["decision"] for d in simulator.feasibility_decisions[REMOTE]] == ["INCOMPLET", "INCOMPLET"]
+    assert {r.state for r in db.session.scalars(select(FranceVaeDelivery))} == {DeliveryState.SENT}
+
+
+def test_a_returned_and_then_verified_validation_file_reaches_france_vae(db, filed, simulated, coordinator):
+    """« Signaler un problème » is France VAE's SIGNALE with the problem as its comment; the assessment closed is
+    VERIFIE."""
+    simulator, proxy, client_for = simulated
+    candidacy, academic = filed
+    candidacy.state, candidacy.eligibility_decided_on = S.UNDER_ASSESSMENT, date(2026, 2, 2)
+    db.session.flush()
+    fire(candidacy, "return_validation_file", academic, reason="Les pages 12 à 20 du dossier sont illisibles.")
+    assert candidacy.state is S.VALIDATION_FILE
+    candidacy.state = S.UNDER_ASSESSMENT  # filed again
+    for code in ("RNCP40792BC01", "RNCP40792BC03", "RNCP40792BC05"):
+        fire(candidacy, "record_assessment", academic, data={"component": code, "result": "passed"})
+    fire(candidacy, "complete_assessment", academic)
+    kinds = [r.kind for r in db.session.scalars(select(FranceVaeDelivery).order_by(FranceVaeDelivery.id))]
+    assert kinds == [DeliveryKind.VALIDATION_DECISION, DeliveryKind.VALIDATION_DECISION]
+    assert deliver_at(datetime(2026, 3, 3), client_for, no_letter)["sent"] == 2
+    assert [(d["decision"], d.get("commentaire")) for d in simulator.validation_decisions[REMOTE]] == [
+        ("SIGNALE", "Les pages 12 à 20 du dossier sont illisibles."), ("VERIFIE", None)]
+
+
+def test_the_jury_result_is_the_aggregate_of_the_blocs(db, filed, simulated, make_session, frozen_clock):
+    simulator, proxy, client_for = simulated
     candidacy, academic = filed
     session = make_session(certification="RNCP40792", starts_at=datetime(2026, 6, 15, 9))
     candidacy.jury_session, candidacy.state, candidacy.eligibility_decided_on = session, S.JURY_SCHEDULED, date(2026, 3, 2)
@@ -127,9 +157,23 @@ def test_the_jury_result_is_the_aggregate_of_the_blocs(db, filed, remote, make_s
     frozen_clock.set(datetime(2026, 6, 15, 17))
     fire(candidacy, "record_decision", academic, data={"outcome": "partial", "components": {
         "RNCP40792BC01": True, "RNCP40792BC03": True, "RNCP40792BC05": False}})
-    deliver(due(datetime(2026, 6, 16)), client_for)
-    assert fake.results[REMOTE] == "SUCCES_PARTIEL_CERTIFICATION_COMPLETE"  # per bloc stays here
+    proxy.schedule = ["duplicate"]  # the network repeats the PUT: still one result there
+    deliver_at(datetime(2026, 6, 16), client_for)
+    assert simulator.results[REMOTE]["resultat"] == "SUCCES_PARTIEL_CERTIFICATION_COMPLETE"  # per bloc stays here
+    assert simulator.writes["/informationJury/resultat"] == 2 and proxy.injected["duplicate"] == 1
     assert json.dumps(db.session.scalars(select(FranceVaeDelivery)).one().payload) == '{"resultat": "SUCCES_PARTIEL_CERTIFICATION_COMPLETE"}'
+
+
+def test_a_row_another_worker_took_is_left_alone(db, filed, simulated):
+    """The claim is committed before anything is sent: a worker holding an older copy of the row finds it taken."""
+    simulator, proxy, client_for = simulated
+    candidacy, academic = filed
+    fire(candidacy, "declare_eligible", academic, reason="Expérience en rapport direct avec l'option B.")
+    rows = due(datetime(2026, 3, 2, 11))
+    db.session.execute(FranceVaeDelivery.__table__.update().values(version=FranceVaeDelivery.version + 1,
+                                                                    next_attempt_at=datetime(2026, 3, 2, 11) + LEASE))
+    assert deliver(rows, client_for, no_letter) == {"sent": 0, "retry": 0, "failed": 0}
+    assert simulator.writes == {} and proxy.requests == {}
 
 
 def test_the_delivery_command_says_the_feature_is_off_without_configuration(db, runner, filed):
@@ -142,10 +186,9 @@ def test_the_delivery_command_says_the_feature_is_off_without_configuration(db, 
     assert db.session.scalars(select(FranceVaeDelivery)).one().attempts == 0  # nothing was tried
 
 
-def test_the_coordinators_page_shows_a_failed_delivery_and_retries_it(db, client, login, filed, remote):
+def test_the_coordinators_page_shows_a_failed_delivery_and_retries_it(db, client, login, filed):
     from tests.conftest import visible_text
 
-    fake, client_for = remote
     candidacy, academic = filed
     fire(candidacy, "declare_eligible", academic, reason="Expérience en rapport direct avec l'option B.")
     row = db.session.scalars(select(FranceVaeDelivery)).one()
@@ -172,10 +215,10 @@ def test_a_coordinator_of_another_certifier_cannot_retry(db, client, login, file
     assert candidacy.reference not in client.get("/coordination/france-vae").get_data(as_text=True)
 
 
-def test_convening_a_candidate_sends_the_session_to_france_vae(db, filed, remote, make_session, frozen_clock):
+def test_convening_a_candidate_sends_the_session_to_france_vae(db, filed, simulated, make_session, frozen_clock):
     from vae_app.juries.operations import schedule
 
-    fake, client_for = remote
+    simulator, proxy, client_for = simulated
     candidacy, academic = filed
     session = make_session(certification="RNCP40792", starts_at=datetime(2026, 6, 15, 9))
     session.room = "Rectorat — salle 3"
@@ -185,4 +228,5 @@ def test_convening_a_candidate_sends_the_session_to_france_vae(db, filed, remote
     schedule(academic, candidacy, session)
     row = db.session.scalars(select(FranceVaeDelivery)).one()
     assert row.payload == {"date": "2026-06-15", "heure": "09:00:00+02:00", "adresseSession": "Rectorat — salle 3, Paris"}
-    assert deliver(due(datetime(2026, 5, 2, 11)), client_for)["sent"] == 1
+    assert deliver_at(datetime(2026, 5, 2, 11), client_for)["sent"] == 1
+    assert simulator.sessions[REMOTE] == {"date": "2026-06-15", "heure": "09:00:00+02:00", "adresseSession": "Rectorat — salle 3, Paris"}

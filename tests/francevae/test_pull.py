@@ -2,7 +2,6 @@
 nothing; a change on either side since is applied or reported, never silently overwritten."""
 from __future__ import annotations
 
-import copy
 from datetime import date, datetime
 
 import pytest
@@ -11,8 +10,8 @@ from sqlalchemy import select
 from vae_app.audit.models import AuditEvent
 from vae_app.candidacies.models import Candidacy, CandidacyState as S
 from vae_app.francevae.client import FranceVaeClient
-from .conftest import Answer
 from vae_app.francevae.contract import Contract
+from vae_app.francevae.models import FranceVaePull
 from vae_app.francevae.pull import pull
 
 IDS = ["00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"]
@@ -25,28 +24,13 @@ def candidature(n: int, rncp="40792"):
                          "adresse": {"rue": "3 rue de Siam", "codePostal": "29200", "ville": "Brest"}}}
 
 
-class FranceVae:
-    """France VAE holding two feasibility files for the certifier (one of them for a certification it does not run)."""
-
-    def __init__(self):
-        self.candidatures = {IDS[0]: candidature(0), IDS[1]: candidature(1, rncp="99999")}
-        self.dossiers = [{"candidatureId": i, "dateEnvoi": "2026-02-16T09:30:00Z", "statut": "EN_ATTENTE",
-                          "experiences": [{"titre": "Technicienne réseau", "dateDemarrage": "2018-09-01", "duree": "PLUS_DE_CINQ_ANS"}]}
-                         for i in IDS]
-
-    def request(self, method, url, params=None, **kwargs):
-        if url.endswith("/v1/dossiersDeFaisabilite"):
-            page = self.dossiers[params["decalage"]:params["decalage"] + params["limite"]]
-            body = {"data": copy.deepcopy(page), "info": {"totalElements": len(self.dossiers)}}
-        else:
-            body = {"data": copy.deepcopy(self.candidatures[url.rsplit("/", 1)[1]])}
-        return Answer(200, body)
-
-
 @pytest.fixture
-def remote(contract_path):
-    fake = FranceVae()
-    return fake, FranceVaeClient("https://francevae.example", "jeton", Contract.load(contract_path), session=fake)
+def remote(france_vae):
+    """France VAE holding two feasibility files for the certifier (one of them for a certification it does not run)."""
+    for n, rncp in ((0, "40792"), (1, "99999")):
+        france_vae.simulator.add_file(candidature(n, rncp), {"dateEnvoi": "2026-02-16T09:30:00Z", "statut": "EN_ATTENTE", "experiences": [
+            {"titre": "Technicienne réseau", "dateDemarrage": "2018-09-01", "duree": "PLUS_DE_CINQ_ANS"}]})
+    return france_vae.simulator, france_vae.client
 
 
 @pytest.fixture
@@ -73,7 +57,7 @@ def test_a_pull_creates_the_files_and_a_second_one_changes_nothing(db, remote, a
 def test_a_remote_change_is_applied_when_nothing_changed_here(db, remote, academic_certifier, frozen_clock):
     fake, client = remote
     pull(academic_certifier.id, client)
-    fake.candidatures[IDS[0]]["candidat"]["telephone"] = "0698765432"
+    fake.files[IDS[0]]["candidature"]["candidat"]["telephone"] = "0698765432"
     frozen_clock.set(datetime(2026, 3, 3, 10))
     report = pull(academic_certifier.id, client)
     candidacy = db.session.scalar(select(Candidacy).where(Candidacy.francevae_id == IDS[0]))
@@ -86,7 +70,7 @@ def test_a_change_on_both_sides_is_reported_and_nothing_is_overwritten(db, remot
     candidacy = db.session.scalar(select(Candidacy).where(Candidacy.francevae_id == IDS[0]))
     frozen_clock.set(datetime(2026, 3, 3, 10))
     candidacy.phone, candidacy.updated_at = "0611111111", datetime(2026, 3, 3, 10)  # a coordinator corrected it here
-    fake.candidatures[IDS[0]]["candidat"]["telephone"] = "0698765432"
+    fake.files[IDS[0]]["candidature"]["candidat"]["telephone"] = "0698765432"
     frozen_clock.set(datetime(2026, 3, 4, 10))
     report = pull(academic_certifier.id, client)
     assert report.conflicts == [candidacy.reference] and candidacy.phone == "0611111111"
@@ -117,3 +101,101 @@ def test_each_pull_is_kept_for_the_coordinators_page(db, remote, academic_certif
     page = visible_text(client.get("/coordination/france-vae"))
     assert "Interrompue : GET /v1/dossiersDeFaisabilite : France VAE injoignable" in page
     assert "Dernières réceptions" in page
+
+
+@pytest.fixture
+def configured_for(app, france_vae, contract_path, monkeypatch):
+    """The app configured to talk to the simulated France VAE, with a token for the academic certifier."""
+    monkeypatch.setitem(app.config, "VAE_FRANCEVAE_URL", france_vae.url)
+    monkeypatch.setitem(app.config, "VAE_FRANCEVAE_TOKENS", {"siren-110044013": "jeton"})
+    monkeypatch.setitem(app.config, "VAE_FRANCEVAE_CONTRACT", str(contract_path))
+    return france_vae
+
+
+def test_a_coordinator_pulls_now_from_the_page(db, remote, configured_for, academic_certifier, client, login, make_user):
+    from tests.conftest import visible_text
+    from vae_app.auth.models import Role
+
+    login(make_user(Role.COORDINATOR, certifier="siren-110044013"))
+    answer = client.post("/coordination/france-vae/synchroniser", follow_redirects=True)
+    page = visible_text(answer)
+    assert answer.status_code == 200 and "La synchronisation est terminée" in page
+    assert db.session.scalar(select(Candidacy).where(Candidacy.francevae_id == IDS[0])) is not None
+    pulled = db.session.scalars(select(FranceVaePull)).one()
+    assert (pulled.certifier_id, pulled.created, pulled.skipped, pulled.error) == (academic_certifier.id, 1, 1, None)
+
+
+def test_a_coordinator_without_a_token_is_told_so(db, configured_for, certifiers, client, login, make_user, app, monkeypatch):
+    from vae_app.auth.models import Role
+
+    login(make_user(Role.COORDINATOR, certifier="cnam"))
+    answer = client.post("/coordination/france-vae/synchroniser", follow_redirects=True)
+    assert "Aucun jeton France VAE" in answer.get_data(as_text=True)
+    assert db.session.scalars(select(FranceVaePull)).all() == [] and configured_for.proxy.requests == {}
+
+
+def test_with_redis_the_pull_is_an_rq_job_a_worker_runs(db, remote, configured_for, academic_certifier, client, login, make_user,
+                                                        app, monkeypatch):
+    """A real Redis (``$VAE_TEST_REDIS_URL``, by default the machine's) and an RQ worker in this process."""
+    import os
+
+    from redis import Redis
+    from redis.exceptions import ConnectionError as RedisDown
+    from rq import Queue, SimpleWorker
+
+    from vae_app.auth.models import Role
+
+    url = os.environ.get("VAE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    redis = Redis.from_url(url)
+    try:
+        redis.ping()
+    except RedisDown:
+        pytest.skip(f"no Redis at {url} (apt-get install redis-server)")
+    queue = Queue("francevae", connection=redis)
+    queue.empty()
+    monkeypatch.setitem(app.config, "VAE_FRANCEVAE_INLINE", False)
+    monkeypatch.setitem(app.config, "VAE_REDIS_URL", url)
+    login(make_user(Role.COORDINATOR, certifier="siren-110044013"))
+    answer = client.post("/coordination/france-vae/synchroniser", follow_redirects=True)
+    assert "La synchronisation est lancée" in answer.get_data(as_text=True)
+    assert [job.func_name for job in queue.jobs] == ["vae_app.francevae.jobs.pull_job"] and queue.jobs[0].args == (["siren-110044013"],)
+    assert db.session.scalars(select(FranceVaePull)).all() == []  # nothing yet: the worker has not run
+    SimpleWorker([queue], connection=redis).work(burst=True)
+    assert db.session.scalars(select(FranceVaePull)).one().created == 1
+    assert db.session.scalar(select(Candidacy).where(Candidacy.francevae_id == IDS[0])) is not None
+
+
+def test_the_simulate_command_serves_a_france_vae_a_pull_can_read(db, academic_certifier, contract_path, tmp_path):
+    """``flask francevae simulate``: a France VAE on localhost holding BTS SIO files, for trying the sync."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from vae_app.francevae.client import FranceVaeClient
+    from vae_app.francevae.contract import Contract
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VAE_") or k == "VAE_SHARED_DIR"}
+    env.update(FLASK_APP="wsgi.py", VAE_DATABASE_URL=f"sqlite:///{tmp_path / 'sim.sqlite3'}", VAE_TODAY="2026-03-02",
+               VAE_INSTANCE_PATH=str(tmp_path / "instance"))
+    flask = Path(sys.executable).parent / "flask"
+    server = subprocess.Popen([str(flask), "francevae", "simulate", "--port", str(port), "--files", "3", "--token", "t"],
+                              cwd=Path(__file__).resolve().parents[2], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        report = pull(academic_certifier.id, FranceVaeClient(f"http://127.0.0.1:{port}", "t", Contract.load(contract_path)))
+        assert len(report.created) == 3 and report.skipped == []
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=10)[0]
+    assert f"VAE_FRANCEVAE_URL=http://127.0.0.1:{port}" in output

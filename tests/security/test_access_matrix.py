@@ -85,6 +85,7 @@ SPEC = {
                          policy(candidate_own=DONE, coordinator_own=DONE, admin=DONE)),
     "candidacies.queue": ("GET", lambda w: "/coordination/candidatures", STAFF_VIEW),
     "francevae.status": ("GET", lambda w: "/coordination/france-vae", STAFF_VIEW),
+    "francevae.pull_now": ("POST", lambda w: "/coordination/france-vae/synchroniser", STAFF_DO),
     "francevae.retry": ("POST", lambda w: "/coordination/france-vae/envois/999999/relancer",
                         {**policy(coordinator_own={404}, coordinator_other={404}, admin={404})}),
     "candidacies.workflow_diagram": ("GET", lambda w: "/workflow", PUBLIC),

@@ -354,7 +354,8 @@ def fire(candidacy: Candidacy, move: str, actor: User | None, *, reason: str | N
               from_state=source, to_state=target, reason=context.reason or details.pop("reason", None),
               details=details or None)
         decided = context.facts.get("decision")
-        francevae_outbox.after_move(candidacy, move, target, context.rules, decided[0] if decided else None)  # same transaction
+        francevae_outbox.after_move(candidacy, move, target, context.rules, decided[0] if decided else None,  # same transaction
+                                    reason=context.reason)
         db.session.flush()
     except StaleDataError:
         db.session.rollback()

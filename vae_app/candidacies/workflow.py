@@ -9,7 +9,7 @@ state changes and record why a move is refused, in French.
 Moves (triggers) are named as verbs and are the API's event names:
 ``submit``, ``request_documents``, ``declare_eligible``, ``declare_ineligible``,
 ``apply_silence``, ``start_validation_file``, ``submit_validation_file``,
-``record_assessment``, ``complete_assessment``, ``schedule``,
+``return_validation_file``, ``record_assessment``, ``complete_assessment``, ``schedule``,
 ``record_decision``, ``resume``, ``withdraw``, ``lapse``; on the pathway since
 the 2024 reform, guarded by its rules: ``excuse_inactivity`` and
 ``lapse_admissibility`` (N6), ``record_hearing`` and ``withdraw_for_fraud`` (N9).
@@ -117,6 +117,8 @@ MOVES: dict[str, Move] = {m.name: m for m in [
     _move("apply_silence", N_("Appliquer la décision implicite"), COORDINATION, reason=OPTIONAL, system=True),
     _move("start_validation_file", N_("Commencer le dossier de validation"), {Role.CANDIDATE} | COORDINATION),
     _move("submit_validation_file", N_("Déposer le dossier de validation"), {Role.CANDIDATE}),
+    _move("return_validation_file", N_("Signaler un problème dans le dossier de validation"), COORDINATION, reason=REQUIRED,
+          reason_label=N_("Problème signalé au candidat")),
     _move("record_assessment", N_("Enregistrer une évaluation"), COORDINATION, input=MoveInput.ASSESSMENT),
     _move("complete_assessment", N_("Clore l'évaluation des composantes"), COORDINATION),
     _move("schedule", N_("Convoquer à une session de jury"), COORDINATION, input=MoveInput.SESSION),
@@ -165,6 +167,8 @@ COMPONENTS_EXPIRED = N_("Les composantes acquises ont expiré : ce parcours est 
 ADMISSIBILITY_LAPSED = N_("Votre recevabilité est caduque : aucune démarche n'a été enregistrée pendant six mois. Vous pouvez "
                           "déposer un nouveau dossier de faisabilité.")
 
+VALIDATION_FILE_RETURNED = N_("Le certificateur vous a renvoyé votre dossier de validation : le problème qu'il signale figure dans "
+                             "l'historique. Corrigez-le, puis déposez à nouveau le dossier.")
 JURY_HAS_SAT = N_("Le jury a siégé : sa décision figurera ici dès qu'elle sera enregistrée.")
 WITHDRAWN_FOR_FRAUD = N_("La certification, ou les blocs, que le jury vous avait accordés vous ont été retirés pour fraude ou "
                          "plagiat, après que vous avez présenté vos observations : la lettre de retrait en donne le motif.")
@@ -177,6 +181,8 @@ def next_step(candidacy: Candidacy, moment: datetime) -> str:
         return JURY_HAS_SAT
     if candidacy.state is S.REFUSED and candidacy.decision_outcome not in (None, DecisionOutcome.REFUSED):
         return WITHDRAWN_FOR_FRAUD  # refused by the certifier after the jury validated (R6412-7)
+    if candidacy.state is S.VALIDATION_FILE and candidacy.validation_file_submitted_on and candidacy.decided_on is None:
+        return VALIDATION_FILE_RETURNED  # filed once, never before a jury: the certifier sent it back
     if candidacy.state is S.LAPSED and not candidacy.acquired_components:
         return ADMISSIBILITY_LAPSED
     if candidacy.state is S.LAPSED:
@@ -202,6 +208,9 @@ TRANSITIONS = [
      "conditions": "admissibility_still_alive"},
     {"trigger": "submit_validation_file", "source": S.VALIDATION_FILE.value, "dest": S.UNDER_ASSESSMENT.value,
      "conditions": ["admissibility_still_alive", "validation_file_complete"]},
+    # the certifier sends the file back to the candidate (illegible, incomplete): France VAE's « dossier signalé »
+    {"trigger": "return_validation_file", "source": S.UNDER_ASSESSMENT.value, "dest": S.VALIDATION_FILE.value,
+     "conditions": "has_reason"},
     {"trigger": "record_assessment", "source": S.UNDER_ASSESSMENT.value, "dest": None,
      "conditions": "assessment_valid"},
     {"trigger": "complete_assessment", "source": S.UNDER_ASSESSMENT.value, "dest": S.READY_FOR_JURY.value,

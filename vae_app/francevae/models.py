@@ -13,6 +13,7 @@ from ..extensions import db
 
 class DeliveryKind(LabelledEnum):
     FEASIBILITY_DECISION = "feasibility_decision", N_("Décision sur le dossier de faisabilité")
+    VALIDATION_DECISION = "validation_decision", N_("Décision sur le dossier de validation")
     JURY_SESSION = "jury_session", N_("Session du jury")
     JURY_RESULT = "jury_result", N_("Résultat du jury")
 

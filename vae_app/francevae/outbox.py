@@ -1,11 +1,13 @@
 """Push: each act France VAE must know is written to the outbox in the act's transaction, then delivered.
 
-Delivery retries with exponential backoff and is idempotent: a feasibility decision is read back before it is
-posted (a decision already there — its earlier response lost — is not created twice); a jury result is a PUT.
+Delivery retries with exponential backoff and is idempotent: a decision (feasibility file, validation file) is read
+back before it is posted (a decision already there — its earlier response lost — is not created twice); a jury
+session and a jury result are PUTs. Each row is claimed by one worker before it is sent.
 Every attempt is audited. The result per bloc stays here; France VAE gets the aggregate (:mod:`.results`).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 from typing import Callable
@@ -16,6 +18,8 @@ from .. import clock
 from ..audit.actions import Action, Entity
 from ..audit.operations import record as audit
 from ..candidacies.models import Candidacy, CandidacyState as S
+from ..database import reading
+from ..errors import Unavailable
 from ..extensions import db
 from .client import FranceVaeClient, FranceVaeError, FranceVaeOff
 from .contract import ContractMismatch
@@ -26,17 +30,25 @@ PARIS = ZoneInfo("Europe/Paris")  # a session's time is the time in Paris
 BACKOFF = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(hours=6)
 MAX_ATTEMPTS = 12
-FEASIBILITY = {S.ELIGIBLE: "RECEVABLE", S.INELIGIBLE: "IRRECEVABLE"}
+LEASE = timedelta(minutes=5)  # a row a worker took: the others leave it alone this long (longer than its requests take)
+# the moves France VAE must know, and the decision each one is there
+FEASIBILITY = {"request_documents": "INCOMPLET", "declare_eligible": "RECEVABLE", "declare_ineligible": "IRRECEVABLE"}
+VALIDATION = {"return_validation_file": "SIGNALE", "complete_assessment": "VERIFIE"}
+WITH_LETTER = {"RECEVABLE", "IRRECEVABLE"}  # a decision on admissibility goes with its letter
 
 
-def after_move(candidacy: Candidacy, move: str, target: S, rules, outcome=None) -> FranceVaeDelivery | None:
+def after_move(candidacy: Candidacy, move: str, target: S, rules, outcome=None, reason: str | None = None
+               ) -> FranceVaeDelivery | None:
     """The outbox row a move owes France VAE, in the move's transaction (None: nothing to tell, or a file France VAE
-    does not hold)."""
+    does not hold). ``reason``: the move's written reason, France VAE's « commentaire »."""
     if not candidacy.francevae_id:
         return None
-    if move in ("declare_eligible", "declare_ineligible"):
-        payload = {"decision": FEASIBILITY[target], "commentaire": None}
+    if move in FEASIBILITY:
+        payload = {"decision": FEASIBILITY[move], "commentaire": reason}
         kind = DeliveryKind.FEASIBILITY_DECISION
+    elif move in VALIDATION:
+        payload = {"decision": VALIDATION[move], "commentaire": reason}
+        kind = DeliveryKind.VALIDATION_DECISION
     elif move == "schedule" and candidacy.jury_session is not None:
         session = candidacy.jury_session
         place = ", ".join(p for p in (session.room, session.site) if p)
@@ -69,49 +81,147 @@ def due(now: datetime) -> list[FranceVaeDelivery]:
                               .order_by(FranceVaeDelivery.id)).all()
 
 
-def _send(client: FranceVaeClient, row: FranceVaeDelivery) -> str:
-    """Deliver one row; say how (``sent`` or ``already there``)."""
-    if row.kind is DeliveryKind.FEASIBILITY_DECISION:
-        there = client.feasibility_decisions(row.remote_id).get("data") or []
-        if any(d.get("decision") == row.payload["decision"] for d in there):
-            return "déjà reçue par France VAE (réponse précédente perdue) : pas de second envoi"
-        client.create_feasibility_decision(row.remote_id, row.payload["decision"], row.payload.get("commentaire"))
+def _decision_key(decision: dict) -> tuple:
+    return decision.get("decision"), (decision.get("commentaire") or "").strip() or None
+
+
+def _sent_before(row: FranceVaeDelivery) -> int:
+    """How many deliveries of the same decision to the same file France VAE already acknowledged."""
+    mine = _decision_key(row.payload)
+    return sum(1 for other in db.session.scalars(select(FranceVaeDelivery).where(
+        FranceVaeDelivery.remote_id == row.remote_id, FranceVaeDelivery.kind == row.kind,
+        FranceVaeDelivery.state == DeliveryState.SENT, FranceVaeDelivery.id != row.id)) if _decision_key(other.payload) == mine)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What one delivery needs, read from the database before anything is sent: no transaction stays open while
+    France VAE is waited for."""
+
+    id: int
+    kind: DeliveryKind
+    remote_id: str
+    payload: dict
+    client: FranceVaeClient
+    sent_before: int
+    letter: tuple[str, bytes] | None
+
+
+ALREADY_THERE = "déjà reçue par France VAE (réponse précédente perdue) : pas de second envoi"
+
+
+def _already_there(job: _Job, remote: list[dict]) -> bool:
+    """Whether France VAE already holds the decision ``job`` carries — a delivery whose answer was lost. A file may
+    hold the same decision twice (documents asked for twice), so France VAE's count is compared with ours."""
+    mine = _decision_key(job.payload)
+    return sum(1 for decision in remote if _decision_key(decision) == mine) > job.sent_before
+
+
+def _send(job: _Job) -> str:
+    """Deliver one act (network only); say how."""
+    client, remote_id, decision, comment = job.client, job.remote_id, job.payload.get("decision"), job.payload.get("commentaire")
+    if job.kind is DeliveryKind.FEASIBILITY_DECISION:
+        if _already_there(job, client.feasibility_decisions(remote_id).get("data") or []):
+            return ALREADY_THERE
+        client.create_feasibility_decision(remote_id, decision, comment, letter=job.letter)
+        return "envoyée avec la lettre de décision" if job.letter else "envoyée"
+    if job.kind is DeliveryKind.VALIDATION_DECISION:
+        if _already_there(job, client.validation_decisions(remote_id).get("data") or []):
+            return ALREADY_THERE
+        client.create_validation_decision(remote_id, decision, comment)
         return "envoyée"
-    if row.kind is DeliveryKind.JURY_SESSION:
-        client.put_jury_session(row.remote_id, row.payload)
+    if job.kind is DeliveryKind.JURY_SESSION:
+        client.put_jury_session(remote_id, job.payload)
         return "envoyée (mise à jour idempotente)"
-    client.put_jury_result(row.remote_id, row.payload["resultat"], row.payload.get("commentaire"))
+    client.put_jury_result(remote_id, job.payload["resultat"], job.payload.get("commentaire"))
     return "envoyé (mise à jour idempotente)"
 
 
-def deliver(rows: list[FranceVaeDelivery], client_for: Callable[[FranceVaeDelivery], FranceVaeClient]) -> dict[str, int]:
-    """Try each row once: sent, to retry later (backoff), or failed for good after MAX_ATTEMPTS or a contract
-    mismatch (a payload France VAE will never take). The caller commits."""
-    counts = {"sent": 0, "retry": 0, "failed": 0}
+def eligibility_letter(row: FranceVaeDelivery) -> tuple[str, bytes] | None:
+    """The decision letter to attach, drawn from the record when the row is delivered."""
+    from ..candidacies.letters import eligibility_letter as letter
+
+    body = letter(row.candidacy)
+    return (f"decision-recevabilite-{row.candidacy.reference}.pdf", body) if body else None
+
+
+def _claim(row_ids: list[int]) -> list[int]:
+    """Take these rows for this worker, committed before anything is sent: the rows another worker holds are skipped
+    (PostgreSQL: ``FOR UPDATE SKIP LOCKED``; SQLite: this transaction holds the write lock), and the ones it took have
+    their next attempt moved past now. A worker that dies leaves its rows due again after LEASE. The attempt is
+    counted here."""
+    now = clock.now()
+    rows = db.session.scalars(select(FranceVaeDelivery).where(
+        FranceVaeDelivery.id.in_(row_ids), FranceVaeDelivery.state == DeliveryState.QUEUED, FranceVaeDelivery.next_attempt_at <= now)
+        .order_by(FranceVaeDelivery.id).with_for_update(skip_locked=True).execution_options(populate_existing=True)).all()
     for row in rows:
-        now = clock.now()
-        row.attempts += 1
-        try:
-            how = _send(client_for(row), row)
-        except FranceVaeOff as off:
-            row.last_error, row.next_attempt_at = str(off), now + backoff(row.attempts)
-            counts["retry"] += 1
-            continue
-        except (FranceVaeError, ContractMismatch) as error:
-            row.last_error = str(error)
-            final = isinstance(error, ContractMismatch) or row.attempts >= MAX_ATTEMPTS
-            row.state = DeliveryState.FAILED if final else DeliveryState.QUEUED
-            row.next_attempt_at = now + backoff(row.attempts)
-            audit(entity=Entity.CANDIDACY, entity_id=row.candidacy_id, candidacy_id=row.candidacy_id,
-                  event=Action.FRANCEVAE_FAILED if final else Action.FRANCEVAE_RETRY, actor=None, reason=str(error)[:500],
-                  details={"delivery": row.id, "attempts": row.attempts})
-            counts["failed" if final else "retry"] += 1
-            continue
-        row.state, row.sent_at, row.last_error = DeliveryState.SENT, now, None
-        audit(entity=Entity.CANDIDACY, entity_id=row.candidacy_id, candidacy_id=row.candidacy_id, event=Action.FRANCEVAE_SENT,
-              actor=None, reason=how, details={"delivery": row.id, "kind": row.kind.value, "attempts": row.attempts})
-        counts["sent"] += 1
-    db.session.flush()
+        row.next_attempt_at, row.attempts = now + LEASE, row.attempts + 1
+    taken = [row.id for row in rows]
+    db.session.commit()
+    return taken
+
+
+def _prepare(row_id: int, client_for, letter_for) -> _Job:
+    """Read what the delivery needs (the client, the letter, what France VAE acknowledged before) without taking the
+    write lock."""
+    with reading():
+        row = db.session.get(FranceVaeDelivery, row_id)
+        letter = letter_for(row) if row.kind is DeliveryKind.FEASIBILITY_DECISION and row.payload.get("decision") in WITH_LETTER \
+            else None
+        return _Job(row.id, row.kind, row.remote_id, dict(row.payload), client_for(row),
+                    _sent_before(row) if row.kind in (DeliveryKind.FEASIBILITY_DECISION, DeliveryKind.VALIDATION_DECISION) else 0,
+                    letter)
+
+
+def _record(row_id: int, how: str | None, error: Exception | None) -> str:
+    """The outcome of one attempt and its audit row (the caller commits); returns the count it goes to."""
+    now = clock.now()
+    row = db.session.get(FranceVaeDelivery, row_id, populate_existing=True)
+    if isinstance(error, FranceVaeOff):
+        row.last_error, row.next_attempt_at = str(error), now + backoff(row.attempts)
+        return "retry"
+    if error is not None:
+        row.last_error = str(error)
+        final = isinstance(error, ContractMismatch) or row.attempts >= MAX_ATTEMPTS
+        row.state = DeliveryState.FAILED if final else DeliveryState.QUEUED
+        row.next_attempt_at = now + backoff(row.attempts)
+        audit(entity=Entity.CANDIDACY, entity_id=row.candidacy_id, candidacy_id=row.candidacy_id,
+              event=Action.FRANCEVAE_FAILED if final else Action.FRANCEVAE_RETRY, actor=None, reason=str(error)[:500],
+              details={"delivery": row.id, "attempts": row.attempts})
+        return "failed" if final else "retry"
+    row.state, row.sent_at, row.last_error = DeliveryState.SENT, now, None
+    audit(entity=Entity.CANDIDACY, entity_id=row.candidacy_id, candidacy_id=row.candidacy_id, event=Action.FRANCEVAE_SENT,
+          actor=None, reason=how, details={"delivery": row.id, "kind": row.kind.value, "attempts": row.attempts})
+    return "sent"
+
+
+BATCH = 50  # rows claimed together, and their outcomes written together: two commits per batch, not per row
+
+
+def deliver(rows: list[FranceVaeDelivery], client_for: Callable[[FranceVaeDelivery], FranceVaeClient],
+            letter_for: Callable[[FranceVaeDelivery], tuple[str, bytes] | None] = eligibility_letter) -> dict[str, int]:
+    """Try each row once: sent, to retry later (backoff), or failed for good after MAX_ATTEMPTS or a contract
+    mismatch (a payload France VAE will never take). By batches: the rows claimed (committed), each prepared (read
+    only) and sent with no transaction open — nothing waits on France VAE —, then the outcomes and their audit rows
+    committed together. Two workers never send the same row; a worker that dies mid-batch loses nothing: its rows
+    come back after LEASE, and a decision France VAE already holds is read back, not posted again."""
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    ids = [row.id for row in rows]
+    db.session.commit()  # whatever the caller read (the rows due) ends here
+    for start in range(0, len(ids), BATCH):
+        outcomes = []
+        for row_id in _claim(ids[start:start + BATCH]):
+            how, error = None, None
+            try:
+                how = _send(_prepare(row_id, client_for, letter_for))
+            except (FranceVaeOff, FranceVaeError, ContractMismatch) as caught:
+                error = caught
+            except Unavailable as missing:  # the letter cannot be drawn here (WeasyPrint or Pango missing): tried later
+                error = FranceVaeError("lettre de décision", str(missing))
+            outcomes.append((row_id, how, error))
+        for row_id, how, error in outcomes:
+            counts[_record(row_id, how, error)] += 1
+        db.session.commit()
     return counts
 
 

@@ -58,17 +58,33 @@ def _identity(candidature: dict) -> dict:
             "address": visible_or_none(", ".join(p for p in (street, town) if p)) if (street or town) else None}
 
 
+def fetch(client: FranceVaeClient) -> list[tuple[dict, dict]]:
+    """Every feasibility file France VAE holds for the client's certifier, with its candidacy: network only, so that
+    no database transaction is open (and no lock held) while France VAE is waited for."""
+    fetched = []
+    for dossier in client.feasibility_files():
+        remote_id = dossier.get("candidatureId")
+        candidature = ((client.candidacy(remote_id) or {}).get("data") or {}) if remote_id else {}
+        fetched.append((dossier, candidature))
+    return fetched
+
+
 def pull(certifier_id: int, client: FranceVaeClient, *, dry_run: bool = False) -> PullReport:
-    """Create or update this certifier's candidacies from France VAE's feasibility files. The caller commits."""
+    """Create or update this certifier's candidacies from France VAE's feasibility files. The caller commits; it
+    ends any transaction of its own first (:func:`fetch` talks to France VAE before anything is read here)."""
+    return apply(certifier_id, fetch(client), dry_run=dry_run)
+
+
+def apply(certifier_id: int, fetched: list[tuple[dict, dict]], *, dry_run: bool = False) -> PullReport:
+    """What :func:`fetch` brought, written here (or only reported, ``dry_run``)."""
     report, now, today = PullReport(), clock.now(), clock.today()
     codes = {c.code: c for c in db.session.scalars(select(Certification).where(Certification.certifier_id == certifier_id))}
-    for dossier in client.feasibility_files():
+    for dossier, candidature in fetched:
         remote_id = dossier.get("candidatureId")
         if not remote_id:
             report.skipped.append("? : dossier sans identifiant de candidature")
             continue
         local = db.session.scalar(select(Candidacy).where(Candidacy.francevae_id == remote_id))
-        candidature = (client.candidacy(remote_id) or {}).get("data") or {}
         snapshot = {"candidature": candidature, "dossier": dossier}
         if local is not None:
             _update(local, snapshot, now, report, dry_run)
@@ -143,6 +159,42 @@ def _update(local: Candidacy, snapshot: dict, now: datetime, report: PullReport,
     db.session.flush()
     audit(entity=Entity.CANDIDACY, entity_id=local.id, candidacy_id=local.id, event=Action.FRANCEVAE_PULLED, actor=None,
           details={"francevae_id": local.francevae_id, "fields": sorted(changed)})
+
+
+RACE = ("Une autre synchronisation avec France VAE écrivait les mêmes dossiers au même moment : rien n'a été écrit par "
+        "celle-ci ; relancez-la.")
+
+
+def run_pull(certifier_id: int, certifier_code: str, *, dry_run: bool = False) -> PullReport:
+    """One certifier's pull as a command or a worker runs it: France VAE read with no transaction open, then written
+    in one transaction with the pull's record. Why it stopped is recorded too (except in a dry run), then raised."""
+    from sqlalchemy.exc import IntegrityError
+
+    from ..database import unit_of_work
+    from .client import FranceVaeError, FranceVaeOff
+    from .contract import ContractMismatch
+    from .settings import client_for
+
+    db.session.commit()  # nothing stays open while France VAE is waited for
+    try:
+        fetched = fetch(client_for(certifier_code))
+        with unit_of_work():
+            report = apply(certifier_id, fetched, dry_run=dry_run)
+            if dry_run:
+                db.session.rollback()
+            else:
+                record_pull(certifier_id, report)
+        return report
+    except IntegrityError:  # two pulls created the same file at once (PostgreSQL): this one wrote nothing
+        if not dry_run:
+            with unit_of_work():
+                record_pull(certifier_id, None, RACE)
+        raise FranceVaeError("synchronisation", RACE) from None
+    except (FranceVaeError, FranceVaeOff, ContractMismatch) as error:
+        if not dry_run:
+            with unit_of_work():
+                record_pull(certifier_id, None, str(error))
+        raise
 
 
 def record_pull(certifier_id: int, report: PullReport | None, error: str | None = None) -> None:

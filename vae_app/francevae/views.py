@@ -11,7 +11,7 @@ from ..database import unit_of_work
 from ..extensions import db
 from ..web.forms import ConfirmForm
 from ..web.pagination import page_number
-from . import outbox, queries
+from . import jobs, outbox, queries
 from .models import DeliveryState
 from .settings import configured
 
@@ -31,6 +31,30 @@ def status():
     sent = db.session.scalars(queries.deliveries(scope, [DeliveryState.SENT]).limit(20)).all()
     return render_template("francevae/status.html", configured=configured(), pulls=queries.last_pulls(scope), page=waiting,
                            sent=sent, form=ConfirmForm(formdata=None))
+
+
+@bp.route("/coordination/france-vae/synchroniser", methods=["POST"])
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def pull_now():
+    """Pull now, for the coordinator's certifier (every certifier with a token, for an administrator)."""
+    form = ConfirmForm()
+    if not form.validate():
+        abort(400)
+    if not configured():
+        flash(_("France VAE n'est pas configuré : rien n'est reçu ni envoyé."), "error")
+        return redirect(url_for("francevae.status"))
+    tokens = current_app.config.get("VAE_FRANCEVAE_TOKENS") or {}
+    if current_user.role is Role.COORDINATOR:
+        codes = [current_user.certifier.code] if current_user.certifier and current_user.certifier.code in tokens else []
+    else:
+        codes = sorted(tokens)
+    if not codes:
+        flash(_("Aucun jeton France VAE n'est configuré pour votre certificateur : demandez-le à l'administrateur."), "error")
+        return redirect(url_for("francevae.status"))
+    how = jobs.enqueue_pull(codes)
+    flash(_("La synchronisation est terminée : son résultat figure ci-dessous.") if how == "inline"
+          else _("La synchronisation est lancée : son résultat s'affichera ci-dessous dans quelques instants."), "success")
+    return redirect(url_for("francevae.status"))
 
 
 @bp.route("/coordination/france-vae/envois/<int:delivery_id>/relancer", methods=["POST"])

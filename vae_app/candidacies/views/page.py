@@ -24,7 +24,7 @@ from ..assessment import components_to_assess, section_texts, targeted
 from ..eligibility import answer_deadline_of, verdict_for
 from ..forms import ApplicationForm, DocumentForm, ExperienceForm, MoveForm, SectionForm, feasibility_form_for, review_form_for
 from ..models import Candidacy, CandidacyState as S
-from .. import operations as ops
+from .. import letters, operations as ops
 from ..operations import fire
 from ..pathway import governs, lapse_of, result_notice_of
 from ..workflow import MOVES, MoveContext, MoveInput, ReasonPolicy, next_step, static_refusals
@@ -104,23 +104,9 @@ def eligibility_letter(candidacy_id: int):
     """The letter of the eligibility decision, drawn from the record (the decision's audit row): who decided what,
     when, why — for the candidate and the certifier's file."""
     candidacy = load(candidacy_id)
-    decision = queries.eligibility_decision(candidacy.id)
-    if decision is None:
+    body = letters.eligibility_letter(candidacy)
+    if body is None:
         raise NotFound(_("Aucune décision de recevabilité n'est encore prise pour ce dossier."))
-    rules = get_rules()
-    cert = rules.certification(candidacy.certification.code)
-    decided_on = candidacy.eligibility_decided_on or decision.at.date()
-    verdict = (decision.details or {}).get("verdict") or {}
-    feasibility = governs(candidacy, rules, "feasibility_file") is True
-    components = targeted(candidacy, rules)
-    failing = [check for check in verdict.get("checks", []) if check.get("outcome") == "fail"]
-    body = render_pdf("candidacies/pdf/eligibility_decision.html", candidacy=candidacy, decision=decision, decided_on=decided_on,
-                      admissible=decision.to_state == S.ELIGIBLE.value, implicit=decision.event == "apply_silence",
-                      failing=failing, title=cert.title_on(candidacy.received_on), certifier=cert.certifier_on(decided_on),
-                      feasibility=feasibility, target_option=cert.option_targeted(candidacy.target_components),
-                      target_list=[(c.code, c.title, None) for c in components],
-                      gaps=[(c.code, c.title, (candidacy.component_gaps or {}).get(c.code))
-                            for c in components] if candidacy.component_gaps is not None else None)
     return pdf_response(body, f"decision-recevabilite-{candidacy.reference}.pdf")
 
 

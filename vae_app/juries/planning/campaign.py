@@ -3,7 +3,6 @@ the background (RQ on Redis when ``VAE_REDIS_URL`` is set, an in-process worker 
 otherwise). Starting, cancelling and applying a run are operations (:mod:`..operations`)."""
 from __future__ import annotations
 
-import threading
 import time
 import traceback
 from datetime import date, datetime, time as dtime, timedelta
@@ -88,25 +87,14 @@ FAILED_INSIDE = N_("erreur interne du calcul ; l'équipe technique en a le déta
 
 def enqueue(run_id: int) -> str:
     """Hand the run to a worker, after the request's commit. Returns how."""
-    app = current_app._get_current_object()
-    if app.config.get("VAE_PLANNER_SYNC"):
+    from ...background import run_later
+
+    config = current_app.config
+    if config.get("VAE_PLANNER_SYNC"):
         execute(run_id)
         return "sync"
-    url = app.config.get("VAE_REDIS_URL")
-    if url:
-        from redis import Redis
-        from rq import Queue
-
-        Queue("planning", connection=Redis.from_url(url)).enqueue(
-            "vae_app.juries.planning.campaign.rq_job", run_id, job_timeout=int(app.config.get("VAE_PLANNER_TIMEOUT", 900)))
-        return "rq"
-
-    def work():
-        with app.app_context():
-            execute(run_id)
-
-    threading.Thread(target=work, name=f"planning-{run_id}", daemon=True).start()
-    return "thread"
+    return run_later("planning", "vae_app.juries.planning.campaign.rq_job" if config.get("VAE_REDIS_URL")
+                     else "vae_app.juries.planning.campaign.execute", run_id, timeout=int(config.get("VAE_PLANNER_TIMEOUT", 900)))
 
 
 def rq_job(run_id: int) -> None:
