@@ -98,6 +98,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from .components.views import bp as components_bp
     from .francevae.views import bp as francevae_bp
     from .juries.blueprint import bp as juries_bp
+    from .mail.views import bp as mail_bp
     from .web.errors import register_error_handlers
     from .web.templating import register_template_helpers
     from .web.views import bp as web_bp
@@ -112,6 +113,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.register_blueprint(juries_bp)
     app.register_blueprint(components_bp)
     app.register_blueprint(francevae_bp)
+    app.register_blueprint(mail_bp)
     app.register_blueprint(certifications_bp)
     register_error_handlers(app)
     from .web.security import register_input_guard, register_security_headers
@@ -123,4 +125,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from .cli import register_cli
 
     register_cli(app)
+    from .mail.hooks import deliver_after_commit
+
+    deliver_after_commit(app)
     return app

@@ -15,6 +15,7 @@ def register_cli(app) -> None:
     from .components.cli import components_cli
     from .demo.cli import demo_cli
     from .francevae.cli import francevae_cli
+    from .mail.cli import mail_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(candidacies_cli)
@@ -23,3 +24,4 @@ def register_cli(app) -> None:
     app.cli.add_command(certifications_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(francevae_cli)
+    app.cli.add_command(mail_cli)

@@ -204,6 +204,26 @@ def reading():
         g.vae_reads_only = previous
 
 
+def claim_due(model, ids: list[int], queued, lease) -> list[int]:
+    """Outbox rows (``model``: ``id``, ``state``, ``next_attempt_at``, ``attempts``) taken by this worker, committed
+    before anything is sent: rows another worker holds are skipped (PostgreSQL: ``FOR UPDATE SKIP LOCKED``; SQLite:
+    this transaction holds the write lock); the ones taken have their next attempt moved ``lease`` past now — a worker
+    that dies leaves them due again then — and their attempt counted."""
+    from sqlalchemy import select
+
+    from . import clock
+
+    now = clock.now()
+    rows = db.session.scalars(select(model).where(model.id.in_(ids), model.state == queued, model.next_attempt_at <= now)
+                              .order_by(model.id).with_for_update(skip_locked=True)
+                              .execution_options(populate_existing=True)).all()
+    for row in rows:
+        row.next_attempt_at, row.attempts = now + lease, row.attempts + 1
+    taken = [row.id for row in rows]
+    db.session.commit()
+    return taken
+
+
 def commits(view):
     """Decorator form of :func:`unit_of_work` for a view function."""
 

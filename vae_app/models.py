@@ -6,7 +6,8 @@ from .candidacies.models import (  # noqa: F401
     ExperiencePeriod, ValidationFileSection,
 )
 from .certifications.models import Certification, Certifier  # noqa: F401
-from .components.models import AcquiredComponent, OutboxMessage, Reminder  # noqa: F401
+from .components.models import AcquiredComponent, Reminder  # noqa: F401
+from .mail.models import MessageAttachment, OutboxMessage  # noqa: F401
 from .francevae.models import FranceVaeDelivery, FranceVaePull  # noqa: F401
 from .numbering import ReferenceCounter  # noqa: F401
 from .rate_limits import RateLimitHit  # noqa: F401

@@ -13,7 +13,8 @@ from tests.conftest import page_text, visible_text
 from vae_app.auth.models import Role
 from vae_app.candidacies.models import CandidacyState as S
 from vae_app.candidacies.operations import fire
-from vae_app.components.models import AcquiredComponent, OutboxMessage, Reminder
+from vae_app.components.models import AcquiredComponent, Reminder
+from vae_app.mail.models import OutboxMessage
 from vae_app.components.validity import add_years, component_expiry
 from vae_app.errors import MoveRefused
 
@@ -271,6 +272,6 @@ def test_the_admin_reads_the_outbox(client, make_user, login, runner, candidacy_
     runner.invoke(args=["components", "remind"])
     login(make_user(Role.ADMIN))
     page = page_text(client.get("/admin/courriels"))
-    assert "expire le" in page and "en attente (pas de SMTP)" in page
+    assert "expire le" in page and "À envoyer" in page and "Aucun serveur de messagerie n'est configuré" in page
     message = db.session.scalars(select(OutboxMessage)).first()
     assert "reprenez votre parcours" in page_text(client.get(f"/admin/courriels/{message.id}"))

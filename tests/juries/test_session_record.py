@@ -12,7 +12,7 @@ from tests.conftest import page_text
 from vae_app.audit.models import AuditEvent
 from vae_app.auth.models import Role
 from vae_app.candidacies.models import CandidacyState as S
-from vae_app.components.models import OutboxMessage
+from vae_app.mail.models import OutboxMessage
 from vae_app.errors import Conflict, InvalidData
 from vae_app.juries import operations as ops
 from vae_app.juries.models import JurySession, SessionStatus

@@ -13,7 +13,7 @@ import pytest
 
 from vae_app.auth.models import Role
 from vae_app.candidacies.models import CandidacyState as S, Document, DocumentContent, DocumentKind
-from vae_app.components.models import OutboxMessage
+from vae_app.mail.models import OutboxMessage
 from vae_app.juries.models import MemberAvailability, MemberTie, PlanningRun, RunStatus, TieKind
 
 PERSONAS = ["anonymous", "candidate_own", "candidate_other", "coordinator_own", "coordinator_other", "jury_own", "jury_other", "admin"]
@@ -131,8 +131,10 @@ SPEC = {
     "components.dashboard": ("GET", lambda w: "/coordination/expirations", STAFF_VIEW),
     "components.export": ("GET", lambda w: "/coordination/expirations.csv", STAFF_VIEW),
     "components.deadlines": ("GET", lambda w: "/coordination/echeances", STAFF_VIEW),
-    "components.outbox": ("GET", lambda w: "/admin/courriels", policy(admin=OK)),
-    "components.outbox_message": ("GET", lambda w: f"/admin/courriels/{w.message.id}", policy(admin=OK)),
+    "mail.outbox": ("GET", lambda w: "/admin/courriels", policy(admin=OK)),
+    "mail.message": ("GET", lambda w: f"/admin/courriels/{w.message.id}", policy(admin=OK)),
+    "mail.attachment": ("GET", lambda w: f"/admin/courriels/{w.message.id}/pieces/999999", policy(admin={404})),
+    "mail.resend": ("POST", lambda w: f"/admin/courriels/{w.message.id}/renvoyer", policy(admin=DONE)),
     # --- API: bearer tokens only
     "api.issue_token": ("POST", lambda w: "/api/v1/auth/token", {p: {422} for p in PERSONAS}),
     "api.revoke_token": ("DELETE", lambda w: "/api/v1/auth/token", api(**{p: {204} for p in PERSONAS if p != "anonymous"})),
@@ -191,7 +193,8 @@ def world(db, make_user, candidacy_in, make_member, make_session, compliant_memb
                         "end": "2016-03-08", "certifications": ["RNCP5385"], "sites": ["Paris"]},
                         problem={"format": "vae-jury-planning/1", "as_of": "2016-03-01", "slots": [], "members": [], "candidates": []},
                         status=RunStatus.DONE)
-    w.message = OutboxMessage(to_email="x@y.fr", subject="Objet", body="Corps", kind="test", created_at=datetime(2016, 3, 1))
+    w.message = OutboxMessage(to_email="x@y.fr", subject="Objet", body="Corps", kind="expiry_reminder", created_at=datetime(2016, 3, 1),
+                              next_attempt_at=datetime(2016, 3, 1))
     db.session.add_all([w.tie, w.availability, w.run, w.message])
     db.session.flush()
     return w

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from vae_app.audit.models import AuditEvent
 from vae_app.auth.models import User
 from vae_app.candidacies.models import Candidacy, CandidacyState as S, Document, DocumentContent, DocumentKind
-from vae_app.components.models import OutboxMessage
+from vae_app.mail.models import OutboxMessage
 
 
 def test_export_gives_every_row_and_file_of_a_candidate(runner, candidacy_in, db, tmp_path):
@@ -19,8 +19,8 @@ def test_export_gives_every_row_and_file_of_a_candidate(runner, candidacy_in, db
     candidacy.documents.append(Document(kind=DocumentKind.IDENTITY, original_name="id.pdf", stored_name="b" * 32,
                                         content_type="application/pdf", size_bytes=9, sha256="0" * 64,
                                         uploaded_at=datetime(2015, 1, 1), content=DocumentContent(data=b"%PDF-1.4x")))
-    db.session.add(OutboxMessage(to_email=candidacy.candidate.email, subject="Rappel", body="Corps", kind="x",
-                                 created_at=datetime(2016, 1, 1)))
+    db.session.add(OutboxMessage(to_email=candidacy.candidate.email, subject="Rappel", body="Corps", kind="expiry_reminder",
+                                 created_at=datetime(2016, 1, 1), next_attempt_at=datetime(2016, 1, 1)))
     db.session.flush()
     out = tmp_path / "export.zip"
     result = runner.invoke(args=["privacy", "export", candidacy.candidate.email, "--out", str(out)])
@@ -122,6 +122,7 @@ def test_the_purge_removes_every_copy_of_the_person(runner, candidacy_in, db, fr
     member = make_member("cnam", ("cnam_teacher",))
     jury_ops.add_tie(coordinator, member, old.candidate, TieKind.PERSONAL, note="voisine")
     db.session.add(OutboxMessage(to_email="coordination@exemple.fr", subject="Rappels", kind="expiry_digest", created_at=datetime(2015, 1, 1),
+                                 next_attempt_at=datetime(2015, 1, 1),
                                  body=f"- {old.reference} ({name}) : GESTION expire bientôt\n- VAE-2015-0002 (Autre Personne) : PROJETS"))
     db.session.flush()
     assert runner.invoke(args=["privacy", "purge", "--older-than", "5"]).exit_code == 0

@@ -40,6 +40,8 @@ class Action(LabelledEnum):
     REGISTER = "register", N_("Inscription")
     SIGN_OUT = "sign_out", N_("Déconnexion (toutes les sessions)")
     CHANGE_PASSWORD = "change_password", N_("Mot de passe changé")
+    EMAIL_BOUNCED = "email_bounced", N_("Adresse électronique refusée définitivement par le serveur de messagerie")
+    EMAIL_RESENT = "email_resent", N_("Courriel renvoyé")
     # the member pool
     CREATE_MEMBER = "create_member", N_("Membre créé")
     UPDATE_MEMBER = "update_member", N_("Membre modifié")

@@ -45,6 +45,12 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime)
     # in every session and remember-me cookie: signing out or a new password increments it, which ends them all
     session_version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
+    language: Mapped[str | None] = mapped_column(sa.String(2))  # the messages' language, once chosen (None: French)
+    # a self-registered account's address: nothing but its confirmation is sent to it until it is confirmed
+    email_confirmation_pending: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    email_bounced_at: Mapped[datetime | None] = mapped_column(sa.DateTime)  # the mail server refused it for good
+    email_bounce: Mapped[str | None] = mapped_column(sa.Text)  # what the mail server said
 
     certifier = relationship("Certifier")
 

@@ -27,7 +27,7 @@ from .emails import email_or_none
 from ..audit.operations import record as audit
 from ..candidacies.models import Candidacy, ComponentDecision
 from ..candidacies.workflow import FINAL_STATES
-from ..components.models import OutboxMessage
+from ..mail.models import OutboxMessage
 from ..database import unit_of_work
 from ..extensions import db
 from ..juries.models import MemberTie
@@ -170,10 +170,11 @@ def _anonymise_account(user: User) -> None:
     coordinators' digests), in the pool's declared ties and in the audit of those ties. The address drawn for
     the account is unguessable, and no one can register it (``.invalid`` is refused at registration)."""
     name = user.full_name
-    db.session.execute(delete(OutboxMessage).where(OutboxMessage.to_email == user.email))
+    db.session.execute(delete(OutboxMessage).where(or_(OutboxMessage.to_email == user.email, OutboxMessage.recipient_id == user.id)))
     for message in db.session.scalars(select(OutboxMessage).where(
             or_(OutboxMessage.body.contains(name), OutboxMessage.subject.contains(name)))):
         message.body, message.subject = message.body.replace(name, REDACTED), message.subject.replace(name, REDACTED)
+        message.attachments.clear()  # letters and invitations name the person: they go
     db.session.execute(MemberTie.__table__.update().where(MemberTie.candidate_id == user.id).values(note=None))
     for row in db.session.scalars(select(AuditEvent).where(AuditEvent.entity == Entity.JURY_MEMBER.value, or_(
             AuditEvent.details["candidate_id"].as_integer() == user.id, AuditEvent.reason.contains(name)))):

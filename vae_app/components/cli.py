@@ -13,7 +13,7 @@ from .. import clock
 from ..certifications.registry import get_rules
 from ..database import unit_of_work
 from . import operations
-from .mail import deliver_pending
+from ..mail.delivery import deliver
 from .validity import component_expiry
 
 components_cli = AppGroup("components", help="Composantes acquises / acquired components.")
@@ -97,6 +97,7 @@ def remind_command(dry_run):
     for plan in plans:
         c = plan.component
         click.echo(f"{c.candidacy.reference} {c.component_code}: expire le {c.expires_on} (rappel à {plan.threshold} jours)")
-    sent, failed = deliver_pending()
-    smtp = f" ; SMTP : {sent} envoyé(s), {failed} en échec" if current_app.config.get("VAE_SMTP_HOST") else " (boîte d'envoi)"
+    counts = deliver()
+    smtp = f" ; SMTP : {counts['sent']} envoyé(s), {counts['retry']} à reprendre, {counts['failed']} en échec" \
+        if current_app.config.get("VAE_SMTP_HOST") else " (boîte d'envoi)"
     click.echo(f"{len(plans)} rappel(s) envoyé(s){smtp}.")

@@ -66,18 +66,3 @@ class Reminder(db.Model):
     expires_on: Mapped[date] = mapped_column(sa.Date)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime)
     sent: Mapped[bool] = mapped_column(sa.Boolean, default=True)  # False: a later, more urgent reminder superseded it
-
-
-class OutboxMessage(db.Model):
-    """An e-mail, stored before it is sent (SMTP when configured); the admin can read the outbox."""
-
-    __tablename__ = "outbox_messages"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    to_email: Mapped[str] = mapped_column(sa.String(254), index=True)
-    subject: Mapped[str] = mapped_column(sa.String(300))
-    body: Mapped[str] = mapped_column(sa.Text)
-    kind: Mapped[str] = mapped_column(sa.String(40))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime, index=True)
-    sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
-    error: Mapped[str | None] = mapped_column(sa.Text)

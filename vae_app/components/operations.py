@@ -19,7 +19,8 @@ from ..candidacies.workflow import FINAL_STATES
 from ..certifications.models import Certification
 from ..certifications.rules import RuleBook
 from ..extensions import db
-from .mail import queue
+from ..mail.models import MessageKind
+from ..mail.outbox import queue
 from .models import AcquiredComponent, ComponentExpiryCount, Reminder
 from .validity import component_expiry
 
@@ -136,7 +137,7 @@ def send_reminders(rules: RuleBook, today: date, thresholds: tuple[int, ...]) ->
         title = component.title if component else row.component_code
         days = (row.expires_on - today).days
         queue(
-            to=candidacy.candidate.email, kind="expiry_reminder",
+            MessageKind.EXPIRY_REMINDER, candidacy.candidate, candidacy=candidacy,
             subject=f"Votre composante « {title} » expire le {row.expires_on:%d/%m/%Y}",
             body=(f"Bonjour {candidacy.candidate.full_name},\n\n"
                   f"La composante « {title} » ({row.component_code}) de la certification {cert.title_on(today)} "
@@ -163,7 +164,7 @@ def _digests(sent: list[ReminderPlan], rules: RuleBook, today: date) -> None:
                  f"{p.component.component_code} expire le {p.component.expires_on:%d/%m/%Y} (rappel à {p.threshold} jours)"
                  for p in plans]
         for coordinator in coordinators:
-            queue(to=coordinator.email, kind="expiry_digest",
+            queue(MessageKind.EXPIRY_DIGEST, coordinator,
                   subject=f"Suivi VAE : {len(plans)} composante(s) bientôt expirée(s) — rappels du {today:%d/%m/%Y}",
                   body="Bonjour,\n\nLes candidats suivants viennent d'être prévenus de l'expiration prochaine d'une composante acquise :\n\n"
                        + "\n".join(lines) + "\n\nLe tableau des expirations dans Suivi VAE donne le détail.\n")

@@ -21,7 +21,7 @@ from ..certifications.registry import get_rules
 from ..extensions import db
 from ..web.pagination import CountedPage, ListPage, page_number
 from ..web.spreadsheets import download
-from .models import AcquiredComponent, OutboxMessage
+from .models import AcquiredComponent
 from .operations import expiring, expiring_counts
 
 bp = Blueprint("components", __name__)
@@ -146,20 +146,3 @@ def deadlines():
             items.append((deadline["on"], candidacy, deadline))
     items.sort(key=lambda item: (item[0], item[1].reference))
     return render_template("components/deadlines.html", page=ListPage(items, page_number(), current_app.config["VAE_PAGE_SIZE"]))
-
-
-@bp.route("/admin/courriels")
-@role_required(Role.ADMIN)
-def outbox():
-    page = db.paginate(select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()),
-                       page=page_number(), per_page=current_app.config["VAE_PAGE_SIZE"], error_out=False)
-    return render_template("components/outbox.html", page=page)
-
-
-@bp.route("/admin/courriels/<int:message_id>")
-@role_required(Role.ADMIN)
-def outbox_message(message_id: int):
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None:
-        abort(404)
-    return render_template("components/outbox_message.html", message=message)

@@ -18,7 +18,7 @@ from .. import clock
 from ..audit.actions import Action, Entity
 from ..audit.operations import record as audit
 from ..candidacies.models import Candidacy, CandidacyState as S
-from ..database import reading
+from ..database import claim_due, reading
 from ..errors import Unavailable
 from ..extensions import db
 from .client import FranceVaeClient, FranceVaeError, FranceVaeOff
@@ -145,22 +145,6 @@ def eligibility_letter(row: FranceVaeDelivery) -> tuple[str, bytes] | None:
     return (f"decision-recevabilite-{row.candidacy.reference}.pdf", body) if body else None
 
 
-def _claim(row_ids: list[int]) -> list[int]:
-    """Take these rows for this worker, committed before anything is sent: the rows another worker holds are skipped
-    (PostgreSQL: ``FOR UPDATE SKIP LOCKED``; SQLite: this transaction holds the write lock), and the ones it took have
-    their next attempt moved past now. A worker that dies leaves its rows due again after LEASE. The attempt is
-    counted here."""
-    now = clock.now()
-    rows = db.session.scalars(select(FranceVaeDelivery).where(
-        FranceVaeDelivery.id.in_(row_ids), FranceVaeDelivery.state == DeliveryState.QUEUED, FranceVaeDelivery.next_attempt_at <= now)
-        .order_by(FranceVaeDelivery.id).with_for_update(skip_locked=True).execution_options(populate_existing=True)).all()
-    for row in rows:
-        row.next_attempt_at, row.attempts = now + LEASE, row.attempts + 1
-    taken = [row.id for row in rows]
-    db.session.commit()
-    return taken
-
-
 def _prepare(row_id: int, client_for, letter_for) -> _Job:
     """Read what the delivery needs (the client, the letter, what France VAE acknowledged before) without taking the
     write lock."""
@@ -210,7 +194,7 @@ def deliver(rows: list[FranceVaeDelivery], client_for: Callable[[FranceVaeDelive
     db.session.commit()  # whatever the caller read (the rows due) ends here
     for start in range(0, len(ids), BATCH):
         outcomes = []
-        for row_id in _claim(ids[start:start + BATCH]):
+        for row_id in claim_due(FranceVaeDelivery, ids[start:start + BATCH], DeliveryState.QUEUED, LEASE):
             how, error = None, None
             try:
                 how = _send(_prepare(row_id, client_for, letter_for))

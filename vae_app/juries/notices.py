@@ -2,7 +2,8 @@
 transaction as the change (sent by SMTP after the commit, when configured)."""
 from __future__ import annotations
 
-from ..components import mail
+from ..mail.models import MessageKind
+from ..mail.outbox import queue
 from ..dates import long_date
 
 
@@ -17,7 +18,7 @@ def session_reopened(session, reason: str, convened: list) -> None:
     when = _when_and_where(session)
     for candidacy in convened:
         person = candidacy.candidate
-        mail.queue(to=person.email, kind="convocation_cancelled",
+        queue(MessageKind.CONVOCATION_CANCELLED, person, candidacy=candidacy,
                    subject=f"Votre convocation au jury {when} est annulée",
                    body=(f"Bonjour {person.full_name},\n\n"
                          f"La session de jury {when}, à laquelle vous étiez convoqué(e) pour votre dossier {candidacy.reference}, "
@@ -27,7 +28,7 @@ def session_reopened(session, reason: str, convened: list) -> None:
                          f"{session.certification.certifier.name}"))
     for sitting in session.members:
         person = sitting.member
-        mail.queue(to=person.email, kind="session_reopened",
+        queue(MessageKind.SESSION_REOPENED, person.email,
                    subject=f"La session de jury {when} est modifiée",
                    body=(f"Bonjour {person.full_name},\n\n"
                          f"La session de jury {session.reference} {when} est rouverte pour être modifiée : {reason}\n\n"

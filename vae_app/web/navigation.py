@@ -12,7 +12,7 @@ NAVIGATION = {
                        ("juries.campaigns", _l("Planification")), ("juries.members", _l("Vivier")), ("certifications.catalogue", _l("Certifications")),
                        ("francevae.status", _l("France VAE")), ("candidacies.workflow_diagram", _l("Parcours"))],
     Role.JURY_MEMBER: [("web.home", _l("Mes sessions"))],
-    Role.ADMIN: [("web.home", _l("Administration")), ("components.outbox", _l("Courriels")), ("candidacies.queue", _l("Candidatures")),
+    Role.ADMIN: [("web.home", _l("Administration")), ("mail.outbox", _l("Courriels")), ("candidacies.queue", _l("Candidatures")),
                  ("components.dashboard", _l("Expirations")),
                  ("juries.sessions", _l("Sessions de jury")), ("juries.members", _l("Vivier")),
                  ("certifications.catalogue", _l("Certifications")), ("francevae.status", _l("France VAE")),

@@ -31,11 +31,13 @@ def register_template_helpers(app) -> None:
     from ..candidacies.workflow import FINAL_STATES, MAX_REASON_LENGTH, MIN_REASON_LENGTH, MoveInput, ReasonPolicy
     from ..certifications.vocabulary import Outcome
     from ..francevae.models import DeliveryState
+    from ..mail.models import MessageState
     from ..juries.models import RunStatus, SessionStatus
 
     app.jinja_env.globals.update(CandidacyState=CandidacyState, SessionStatus=SessionStatus, RunStatus=RunStatus, Outcome=Outcome,
                                  MoveInput=MoveInput, ReasonPolicy=ReasonPolicy, FINAL_STATES=FINAL_STATES,
-                                 MIN_REASON_LENGTH=MIN_REASON_LENGTH, MAX_REASON_LENGTH=MAX_REASON_LENGTH, DeliveryState=DeliveryState)
+                                 MIN_REASON_LENGTH=MIN_REASON_LENGTH, MAX_REASON_LENGTH=MAX_REASON_LENGTH, DeliveryState=DeliveryState,
+                                 MessageState=MessageState)
 
     @app.template_filter("when")
     def _when(value) -> str:
