@@ -199,3 +199,25 @@ def test_the_simulate_command_serves_a_france_vae_a_pull_can_read(db, academic_c
         server.terminate()
         output = server.communicate(timeout=10)[0]
     assert f"VAE_FRANCEVAE_URL=http://127.0.0.1:{port}" in output
+
+
+def test_a_file_that_cannot_be_kept_here_is_skipped_with_the_reason_and_the_others_land(db, france_vae, academic_certifier):
+    long_name = "N" * 300  # France VAE allows 255 characters; a last name here holds 100
+    france_vae.simulator.add_file(candidature(0), {"dateEnvoi": "2026-02-16T09:30:00Z", "statut": "EN_ATTENTE"})
+    odd = candidature(1)
+    odd["candidat"]["nom"] = long_name[:255]
+    france_vae.simulator.add_file(odd, {"dateEnvoi": "2026-02-16T09:30:00Z", "statut": "EN_ATTENTE"})
+    report = pull(academic_certifier.id, france_vae.client)
+    assert len(report.created) == 1 and len(report.skipped) == 1
+    assert report.skipped[0].startswith(f"{IDS[1]} : données refusées — last_name (100 caractères au plus")
+    assert db.session.scalar(select(Candidacy).where(Candidacy.francevae_id == IDS[1])) is None
+
+
+def test_a_candidacy_france_vae_describes_against_its_contract_is_skipped_not_the_pull(db, france_vae, academic_certifier):
+    france_vae.simulator.add_file(candidature(0), {"dateEnvoi": "2026-02-16T09:30:00Z", "statut": "EN_ATTENTE"})
+    odd = candidature(1)
+    odd["candidat"]["dateNaissance"] = "1980-13-45"  # not a date
+    france_vae.simulator.add_file(odd, {"dateEnvoi": "2026-02-16T09:30:00Z", "statut": "EN_ATTENTE"})
+    report = pull(academic_certifier.id, france_vae.client)
+    assert len(report.created) == 1
+    assert report.skipped[0].startswith(f"{IDS[1]} : candidature décrite par France VAE hors de son contrat — data.candidat.dateNaissance")

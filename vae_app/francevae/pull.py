@@ -23,8 +23,10 @@ from ..candidacies.operations import next_reference
 from ..certifications.models import Certification
 from ..certifications.vocabulary import AccessRoute
 from ..controls import visible_or_none
+from ..errors import InvalidData
 from ..extensions import db
 from .client import FranceVaeClient
+from .contract import ContractMismatch
 
 
 @dataclass
@@ -58,13 +60,17 @@ def _identity(candidature: dict) -> dict:
             "address": visible_or_none(", ".join(p for p in (street, town) if p)) if (street or town) else None}
 
 
-def fetch(client: FranceVaeClient) -> list[tuple[dict, dict]]:
-    """Every feasibility file France VAE holds for the client's certifier, with its candidacy: network only, so that
-    no database transaction is open (and no lock held) while France VAE is waited for."""
+def fetch(client: FranceVaeClient) -> list[tuple[dict, dict | str]]:
+    """Every feasibility file France VAE holds for the client's certifier, with its candidacy — or why that
+    candidacy could not be read (one file France VAE describes against its own contract is skipped, not the pull):
+    network only, so that no database transaction is open (and no lock held) while France VAE is waited for."""
     fetched = []
     for dossier in client.feasibility_files():
         remote_id = dossier.get("candidatureId")
-        candidature = ((client.candidacy(remote_id) or {}).get("data") or {}) if remote_id else {}
+        try:
+            candidature = ((client.candidacy(remote_id) or {}).get("data") or {}) if remote_id else {}
+        except ContractMismatch as mismatch:
+            candidature = "; ".join(mismatch.problems)
         fetched.append((dossier, candidature))
     return fetched
 
@@ -75,7 +81,7 @@ def pull(certifier_id: int, client: FranceVaeClient, *, dry_run: bool = False) -
     return apply(certifier_id, fetch(client), dry_run=dry_run)
 
 
-def apply(certifier_id: int, fetched: list[tuple[dict, dict]], *, dry_run: bool = False) -> PullReport:
+def apply(certifier_id: int, fetched: list[tuple[dict, dict | str]], *, dry_run: bool = False) -> PullReport:
     """What :func:`fetch` brought, written here (or only reported, ``dry_run``)."""
     report, now, today = PullReport(), clock.now(), clock.today()
     codes = {c.code: c for c in db.session.scalars(select(Certification).where(Certification.certifier_id == certifier_id))}
@@ -84,26 +90,42 @@ def apply(certifier_id: int, fetched: list[tuple[dict, dict]], *, dry_run: bool 
         if not remote_id:
             report.skipped.append("? : dossier sans identifiant de candidature")
             continue
-        local = db.session.scalar(select(Candidacy).where(Candidacy.francevae_id == remote_id))
-        snapshot = {"candidature": candidature, "dossier": dossier}
-        if local is not None:
-            _update(local, snapshot, now, report, dry_run)
+        if isinstance(candidature, str):
+            report.skipped.append(f"{remote_id} : candidature décrite par France VAE hors de son contrat — {candidature[:300]}")
             continue
-        code = "RNCP" + str((candidature.get("certification") or {}).get("codeRncp") or "")
-        sent_on = _day(dossier.get("dateEnvoi"))
-        person = candidature.get("candidat") or {}
-        email = (person.get("email") or "").strip().lower()
-        if code not in codes:
-            report.skipped.append(f"{remote_id} : certification {code} inconnue ou d'un autre certificateur")
-        elif sent_on is None or sent_on > today:
-            report.skipped.append(f"{remote_id} : date d'envoi absente ou postérieure à aujourd'hui")
-        elif not email:
-            report.skipped.append(f"{remote_id} : candidat sans adresse électronique")
-        elif not dry_run:
-            report.created.append(_create(codes[code], remote_id, email, person, candidature, snapshot, sent_on, now).reference)
-        else:
-            report.created.append(remote_id)
+        sizes = {name: len(getattr(report, name)) for name in ("created", "updated", "unchanged", "conflicts")}
+        try:
+            with db.session.begin_nested():  # a file France VAE sent that cannot be kept here is skipped, not the pull
+                _apply_one(remote_id, dossier, candidature, codes, report, now, today, dry_run)
+        except InvalidData as refused:
+            for name, size in sizes.items():
+                del getattr(report, name)[size:]
+            fields = ", ".join(f"{path} ({reason if isinstance(reason, str) else ' ; '.join(reason)})"
+                               for path, reason in refused.errors.items())
+            report.skipped.append(f"{remote_id} : données refusées — {fields}")
     return report
+
+
+def _apply_one(remote_id, dossier, candidature, codes, report, now, today, dry_run) -> None:
+    local = db.session.scalar(select(Candidacy).where(Candidacy.francevae_id == remote_id))
+    snapshot = {"candidature": candidature, "dossier": dossier}
+    if local is not None:
+        _update(local, snapshot, now, report, dry_run)
+        return
+    code = "RNCP" + str((candidature.get("certification") or {}).get("codeRncp") or "")
+    sent_on = _day(dossier.get("dateEnvoi"))
+    person = candidature.get("candidat") or {}
+    email = (person.get("email") or "").strip().lower()
+    if code not in codes:
+        report.skipped.append(f"{remote_id} : certification {code} inconnue ou d'un autre certificateur")
+    elif sent_on is None or sent_on > today:
+        report.skipped.append(f"{remote_id} : date d'envoi absente ou postérieure à aujourd'hui")
+    elif not email:
+        report.skipped.append(f"{remote_id} : candidat sans adresse électronique")
+    elif not dry_run:
+        report.created.append(_create(codes[code], remote_id, email, person, candidature, snapshot, sent_on, now).reference)
+    else:
+        report.created.append(remote_id)
 
 
 @functools.lru_cache(maxsize=1)
@@ -161,6 +183,8 @@ def _update(local: Candidacy, snapshot: dict, now: datetime, report: PullReport,
           details={"francevae_id": local.francevae_id, "fields": sorted(changed)})
 
 
+INTERNAL = ("Erreur interne pendant la réception : rien n'a été écrit ; l'équipe technique en a le détail dans le journal du "
+            "serveur.")
 RACE = ("Une autre synchronisation avec France VAE écrivait les mêmes dossiers au même moment : rien n'a été écrit par "
         "celle-ci ; relancez-la.")
 
@@ -194,6 +218,12 @@ def run_pull(certifier_id: int, certifier_code: str, *, dry_run: bool = False) -
         if not dry_run:
             with unit_of_work():
                 record_pull(certifier_id, None, str(error))
+        raise
+    except Exception:
+        db.session.rollback()
+        if not dry_run:
+            with unit_of_work():
+                record_pull(certifier_id, None, INTERNAL)
         raise
 
 
