@@ -152,7 +152,7 @@ def run(args, contract_path: Path, database: Path) -> int:
         frozen.instant += timedelta(hours=1)
         for rid in both:
             local = db.session.scalar(select(Candidacy).where(Candidacy.francevae_id == rid))
-            local.phone, local.updated_at = "0600000000", frozen.instant
+            local.birth_place, local.updated_at = "Quimper", frozen.instant  # the same field, corrected here
         db.session.commit()
         frozen.instant += timedelta(hours=1)
         wall = time.perf_counter()

@@ -111,3 +111,16 @@ def test_without_configuration_the_feature_is_off(app, monkeypatch, contract_pat
         monkeypatch.setitem(app.config, "VAE_FRANCEVAE_TOKENS", {"cnam": TOKEN})
         assert "askoria" in str(pytest.raises(FranceVaeOff, client_for, "askoria").value)
         assert client_for("cnam").base_url == "https://francevae.example"
+
+
+@pytest.mark.parametrize("content", ["root:x:0:0:root:/root:/bin/bash\n", "", "a: [unclosed\n"])
+def test_a_contract_that_is_no_openapi_document_is_said_never_a_traceback(app, db, certifiers, tmp_path, monkeypatch, runner,
+                                                                          content):
+    broken = tmp_path / "contract.yaml"
+    broken.write_text(content)
+    monkeypatch.setitem(app.config, "VAE_FRANCEVAE_URL", "http://127.0.0.1:9")
+    monkeypatch.setitem(app.config, "VAE_FRANCEVAE_TOKENS", {"siren-110044013": "jeton"})
+    monkeypatch.setitem(app.config, "VAE_FRANCEVAE_CONTRACT", str(broken))
+    result = runner.invoke(args=["francevae", "pull", "--certifier", "siren-110044013"])
+    assert result.exit_code == 2 and "n'est pas un document OpenAPI lisible" in result.output
+    assert isinstance(result.exception, SystemExit)  # said, never a traceback

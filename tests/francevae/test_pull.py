@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from vae_app.audit.models import AuditEvent
+from vae_app.auth.models import Role
 from vae_app.candidacies.models import Candidacy, CandidacyState as S
 from vae_app.francevae.client import FranceVaeClient
 from vae_app.francevae.contract import Contract
@@ -221,3 +222,39 @@ def test_a_candidacy_france_vae_describes_against_its_contract_is_skipped_not_th
     report = pull(academic_certifier.id, france_vae.client)
     assert len(report.created) == 1
     assert report.skipped[0].startswith(f"{IDS[1]} : candidature décrite par France VAE hors de son contrat — data.candidat.dateNaissance")
+
+
+def test_our_own_act_changing_france_vae_status_is_no_conflict(db, remote, academic_certifier, frozen_clock):
+    """A decision here changes the file's status there: the next pull keeps it as read, and reports nothing."""
+    fake, client = remote
+    pull(academic_certifier.id, client)
+    candidacy = db.session.scalar(select(Candidacy).where(Candidacy.francevae_id == IDS[0]))
+    frozen_clock.set(datetime(2026, 3, 3, 10))
+    candidacy.updated_at = datetime(2026, 3, 3, 10)  # a move here
+    fake.files[IDS[0]]["dossier"]["statut"] = "RECEVABLE"  # France VAE's status follows our decision
+    frozen_clock.set(datetime(2026, 3, 4, 10))
+    report = pull(academic_certifier.id, client)
+    assert report.conflicts == [] and report.updated == [candidacy.reference]
+    assert candidacy.francevae_snapshot["dossier"]["statut"] == "RECEVABLE"
+    assert pull(academic_certifier.id, client).unchanged == [candidacy.reference]
+
+
+def test_a_conflict_is_reported_at_each_pull_but_written_to_the_history_once(db, remote, academic_certifier, frozen_clock):
+    fake, client = remote
+    pull(academic_certifier.id, client)
+    candidacy = db.session.scalar(select(Candidacy).where(Candidacy.francevae_id == IDS[0]))
+    candidacy.phone = "0611111111"
+    fake.files[IDS[0]]["candidature"]["candidat"]["telephone"] = "0698765432"
+    assert pull(academic_certifier.id, client).conflicts == [candidacy.reference]
+    assert pull(academic_certifier.id, client).conflicts == [candidacy.reference]
+    [row] = db.session.scalars(select(AuditEvent).where(AuditEvent.event == "francevae_conflict")).all()
+    assert row.details == {"fields": ["phone"], "france_vae": {"phone": "0698765432"}}
+
+
+def test_a_file_is_not_attached_to_the_account_of_another_person_or_role(db, france_vae, academic_certifier, make_user):
+    coordinator = make_user(Role.COORDINATOR, certifier="siren-110044013")
+    odd = candidature(0)
+    odd["candidat"]["email"] = coordinator.email.upper()
+    france_vae.simulator.add_file(odd, {"dateEnvoi": "2026-02-16T09:30:00Z", "statut": "EN_ATTENTE"})
+    report = pull(academic_certifier.id, france_vae.client)
+    assert report.created == [] and "compte existant d'une autre personne ou d'un autre rôle" in report.skipped[0]

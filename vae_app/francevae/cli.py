@@ -59,7 +59,7 @@ def pull_command(certifier_code: str | None, dry_run: bool):
             report = run_pull(ids[code], code, dry_run=dry_run)
         except (FranceVaeError, FranceVaeOff, ContractMismatch) as error:
             click.echo(f"{code} : {error}", err=True)
-            failed = True
+            failed = 2 if isinstance(error, FranceVaeOff) else (failed or 1)  # the configuration: a bad input, exit 2
             continue
         click.echo(f"{code} : {report.summary()}" + (" (--dry-run : rien n'a été modifié)" if dry_run else ""))
         for line in report.conflicts:
@@ -67,7 +67,7 @@ def pull_command(certifier_code: str | None, dry_run: bool):
         for line in report.skipped:
             click.echo(f"  ignoré — {line}")
     if failed:
-        raise SystemExit(1)
+        raise SystemExit(failed)
 
 
 @francevae_cli.command("simulate")

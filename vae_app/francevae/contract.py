@@ -115,4 +115,7 @@ class Contract:
 @functools.lru_cache(maxsize=4)
 def _load(path: str) -> Contract:
     with open(path, encoding="utf-8") as handle:
-        return Contract(yaml.safe_load(handle), path)
+        document = yaml.safe_load(handle)
+    if not isinstance(document, dict) or not isinstance(document.get("paths"), dict):
+        raise ValueError(f"{path} is not an OpenAPI document (no paths)")
+    return Contract(document, path)

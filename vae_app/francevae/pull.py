@@ -97,6 +97,8 @@ def apply(certifier_id: int, fetched: list[tuple[dict, dict | str]], *, dry_run:
         try:
             with db.session.begin_nested():  # a file France VAE sent that cannot be kept here is skipped, not the pull
                 _apply_one(remote_id, dossier, candidature, codes, report, now, today, dry_run)
+        except _Refused as refused:
+            report.skipped.append(f"{remote_id} : {refused}")
         except InvalidData as refused:
             for name, size in sizes.items():
                 del getattr(report, name)[size:]
@@ -139,8 +141,23 @@ def _unknown_password() -> str:
     return generate_password_hash(secrets.token_urlsafe(32), method=PASSWORD_METHOD)
 
 
+class _Refused(Exception):
+    """A France VAE file that is not taken here, and why."""
+
+
+def _folded(name) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", str(name or "")).encode("ascii", "ignore").decode()
+    return " ".join(text.lower().replace("-", " ").split())
+
+
 def _create(certification, remote_id, email, person, candidature, snapshot, sent_on, now) -> Candidacy:
     candidate = db.session.scalar(select(User).where(User.email == email))
+    if candidate is not None and (candidate.role is not Role.CANDIDATE or _folded(candidate.last_name) not in
+                                  {_folded(person.get("nom")), _folded(person.get("nomUsage"))}):
+        raise _Refused("l'adresse électronique est celle d'un compte existant d'une autre personne ou d'un autre rôle : le "
+                       "dossier n'y est pas rattaché ; vérifiez l'adresse avec le candidat")
     if candidate is None:
         candidate = User(email=email, first_name=visible_or_none(person.get("prenom")) or "—",
                          last_name=visible_or_none(person.get("nomUsage") or person.get("nom")) or "—", role=Role.CANDIDATE,
@@ -160,27 +177,48 @@ def _create(certification, remote_id, email, person, candidature, snapshot, sent
 
 
 def _update(local: Candidacy, snapshot: dict, now: datetime, report: PullReport, dry_run: bool) -> None:
+    """A three-way merge, field by field, of what this app copies from France VAE (the identity): a field France VAE
+    changed since the last pull is taken when it was not changed here; changed on both sides, it is reported and
+    left as it is here (the snapshot kept, so that it is reported again until a person settles it). What is not
+    copied (France VAE's status, documents, experiences — our own decisions change its status) is kept as read."""
     if local.francevae_snapshot == snapshot:
         report.unchanged.append(local.reference)
         return
-    if local.francevae_pulled_at is not None and local.updated_at > local.francevae_pulled_at:
+    before = _identity((local.francevae_snapshot or {}).get("candidature") or {})
+    after = _identity(snapshot["candidature"])
+    remote = {name for name, value in after.items() if value is not None and value != before.get(name)}
+    both = sorted(name for name in remote if getattr(local, name) not in (before.get(name), after[name]))
+    if both:
         report.conflicts.append(local.reference)  # both sides changed: a person decides, nothing is overwritten
-        if not dry_run:
+        if not dry_run and not _already_reported(local, both, after):
             audit(entity=Entity.CANDIDACY, entity_id=local.id, candidacy_id=local.id, event=Action.FRANCEVAE_CONFLICT, actor=None,
-                  reason="Le dossier a changé ici et sur France VAE depuis la dernière synchronisation : rien n'a été écrasé.")
+                  reason="Modifié ici et sur France VAE depuis la dernière synchronisation : rien n'a été écrasé.",
+                  details={"fields": both, "france_vae": {name: str(after[name]) for name in both}})
         return
     report.updated.append(local.reference)
     if dry_run:
         return
     changed = {}
-    for name, value in _identity(snapshot["candidature"]).items():
-        if value is not None and getattr(local, name) != value:
-            changed[name] = value
-            setattr(local, name, value)
-    local.francevae_snapshot, local.francevae_pulled_at, local.updated_at = snapshot, now, now
+    for name in sorted(remote):
+        if getattr(local, name) != after[name]:
+            changed[name] = after[name]
+            setattr(local, name, after[name])
+    local.francevae_snapshot, local.francevae_pulled_at = snapshot, now
+    if changed:
+        local.updated_at = now
     db.session.flush()
     audit(entity=Entity.CANDIDACY, entity_id=local.id, candidacy_id=local.id, event=Action.FRANCEVAE_PULLED, actor=None,
           details={"francevae_id": local.francevae_id, "fields": sorted(changed)})
+
+
+def _already_reported(local: Candidacy, fields: list[str], after: dict) -> bool:
+    """Whether the same conflict (same fields, same values on France VAE) is already in the file's history."""
+    from ..audit.models import AuditEvent
+
+    last = db.session.scalar(select(AuditEvent).where(AuditEvent.candidacy_id == local.id, AuditEvent.event == Action.FRANCEVAE_CONFLICT.value)
+                             .order_by(AuditEvent.id.desc()).limit(1))
+    return last is not None and (last.details or {}).get("fields") == fields and \
+        (last.details or {}).get("france_vae") == {name: str(after[name]) for name in fields}
 
 
 INTERNAL = ("Erreur interne pendant la réception : rien n'a été écrit ; l'équipe technique en a le détail dans le journal du "

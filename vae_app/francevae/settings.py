@@ -29,4 +29,9 @@ def client_for(certifier_code: str) -> FranceVaeClient:
         raise FranceVaeOff(f"Aucun jeton France VAE pour le certificateur {certifier_code} (VAE_FRANCEVAE_TOKENS).")
     if not Path(contract).is_file():
         raise FranceVaeOff(f"Le contrat de l'API France VAE est introuvable : {contract} (VAE_FRANCEVAE_CONTRACT).")
-    return FranceVaeClient(url, token, Contract.load(contract), timeout=float(config.get("VAE_FRANCEVAE_TIMEOUT", 15)))
+    try:
+        document = Contract.load(contract)
+    except Exception as exc:  # not YAML, not an OpenAPI document, unreadable: said, never a traceback
+        raise FranceVaeOff(f"Le contrat de l'API France VAE n'est pas un document OpenAPI lisible : {contract} "
+                           f"(VAE_FRANCEVAE_CONTRACT ; {exc.__class__.__name__}).") from None
+    return FranceVaeClient(url, token, document, timeout=float(config.get("VAE_FRANCEVAE_TIMEOUT", 15)))
