@@ -27,3 +27,19 @@ def visible_length(text: str | None) -> int:
 def visible_or_none(text: str | None) -> str | None:
     """``text`` stripped, or None when a person would see nothing in it (unsaid stays unsaid)."""
     return text.strip() if visible_length(text) else None
+
+
+def folded_key(text) -> str:
+    """``text`` as a key, however it was typed: Unicode composed or not, accents, case, spaces and punctuation set aside
+    (« Prénom » → ``prenom``, « Le Bris » and « le-bris » → ``le_bris``)."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", str(text or "")))
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", "_", folded.lower()).strip("_")
+
+
+def one_line_or_none(text) -> str | None:
+    """A one-line text from outside (another system's data): its controls and direction overrides removed, then
+    stripped; None when nothing visible is left."""
+    return visible_or_none(LINE_CONTROL.sub("", text)) if isinstance(text, str) else None

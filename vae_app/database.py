@@ -187,9 +187,8 @@ def reading():
 
     session = db.session()
     if session.new or session.dirty or session.deleted:
-        session.commit()
-    else:
-        _end_reading(session)
+        raise RuntimeError("reading(): the caller's changes are committed or rolled back first")
+    _end_reading(session)
     previous = g.get("vae_reads_only", False)
     g.vae_reads_only = True
     try:
@@ -209,12 +208,10 @@ def claim_due(model, ids: list[int], queued, lease) -> list[int]:
     before anything is sent: rows another worker holds are skipped (PostgreSQL: ``FOR UPDATE SKIP LOCKED``; SQLite:
     this transaction holds the write lock); the ones taken have their next attempt moved ``lease`` past now — a worker
     that dies leaves them due again then — and their attempt counted."""
-    from sqlalchemy import select
-
     from . import clock
 
     now = clock.now()
-    rows = db.session.scalars(select(model).where(model.id.in_(ids), model.state == queued, model.next_attempt_at <= now)
+    rows = db.session.scalars(sa.select(model).where(model.id.in_(ids), model.state == queued, model.next_attempt_at <= now)
                               .order_by(model.id).with_for_update(skip_locked=True)
                               .execution_options(populate_existing=True)).all()
     for row in rows:

@@ -258,3 +258,17 @@ def test_a_file_is_not_attached_to_the_account_of_another_person_or_role(db, fra
     france_vae.simulator.add_file(odd, {"dateEnvoi": "2026-02-16T09:30:00Z", "statut": "EN_ATTENTE"})
     report = pull(academic_certifier.id, france_vae.client)
     assert report.created == [] and "compte existant d'une autre personne ou d'un autre rôle" in report.skipped[0]
+
+
+def test_names_from_france_vae_lose_their_controls_and_a_doubtful_address_is_not_taken(db, france_vae, academic_certifier):
+    reversed_name = candidature(0)
+    reversed_name["candidat"]["prenom"] = "\u202eNina\x07"
+    reversed_name["candidat"]["communeNaissance"] = "Brest\u2066"
+    france_vae.simulator.add_file(reversed_name, {"dateEnvoi": "2026-02-16T09:30:00Z", "statut": "EN_ATTENTE"})
+    doubtful = candidature(1)
+    doubtful["candidat"]["email"] = "nina1@exemple.fr\r\nBcc: x@exemple.fr"[:40]
+    france_vae.simulator.add_file(doubtful, {"dateEnvoi": "2026-02-16T09:30:00Z", "statut": "EN_ATTENTE"})
+    report = pull(academic_certifier.id, france_vae.client)
+    candidacy = db.session.scalar(select(Candidacy).where(Candidacy.francevae_id == IDS[0]))
+    assert candidacy.candidate.first_name == "Nina" and candidacy.birth_place == "Brest"
+    assert report.skipped == [f"{IDS[1]} : candidat sans adresse électronique valide"]

@@ -122,3 +122,22 @@ def at_once(calls) -> list:
 
     with ThreadPoolExecutor(max_workers=len(calls)) as pool:
         return list(pool.map(run, calls))
+
+
+def migrated(folder: Path) -> tuple[str, dict]:
+    """A database of its own, migrated, and the environment a command runs against it with."""
+    url = _database(folder)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VAE_")}
+    env.update(VAE_DATABASE_URL=url, VAE_INSTANCE_PATH=str(folder / "instance"), FLASK_APP="wsgi.py")
+    subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    return url, env
+
+
+def commands_at_once(command: list[str], env: dict, workers: int = 2) -> list[int]:
+    """Run ``flask <command>`` in ``workers`` processes at the same time; each must succeed. Returns the number each
+    printed first on its last line (what it sent)."""
+    running = [subprocess.Popen([str(BIN / "flask"), *command], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True) for _ in range(workers)]
+    outputs = [process.communicate(timeout=120) for process in running]
+    assert all(process.returncode == 0 for process in running), outputs
+    return [int(out.strip().splitlines()[-1].split()[0]) for out, _err in outputs]

@@ -3,13 +3,11 @@ database, to a France VAE behind a slow network: each act reaches France VAE onc
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from datetime import datetime
 
 import pytest
 
-from .server import BIN, ROOT, _database
+from .server import commands_at_once, migrated
 
 ROWS = 200  # four batches: the two workers share them
 
@@ -63,10 +61,8 @@ def test_two_workers_at_once_send_each_act_once(tmp_path, contract_path):
     from vae_app.francevae.contract import Contract
     from vae_app.francevae.simulator import FaultyProxy, FranceVaeSimulator, serve
 
-    url = _database(tmp_path)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VAE_")}
-    env.update(VAE_DATABASE_URL=url, VAE_INSTANCE_PATH=str(tmp_path / "instance"), FLASK_APP="wsgi.py", VAE_TODAY="2026-11-30")
-    subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    url, env = migrated(tmp_path)
+    env["VAE_TODAY"] = "2026-11-30"
     code = _seed(url)
     simulator = FranceVaeSimulator(Contract.load(contract_path), {"jeton"})
     for n in range(ROWS):
@@ -77,15 +73,11 @@ def test_two_workers_at_once_send_each_act_once(tmp_path, contract_path):
     env.update(VAE_FRANCEVAE_URL=front.url, VAE_FRANCEVAE_TOKENS=json.dumps({code: "jeton"}),
                VAE_FRANCEVAE_CONTRACT=str(contract_path))
     try:
-        workers = [subprocess.Popen([str(BIN / "flask"), "francevae", "deliver"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, text=True) for _ in range(2)]
-        outputs = [worker.communicate(timeout=120) for worker in workers]
+        sent = commands_at_once(["francevae", "deliver"], env)
     finally:
         front.close()
         upstream.close()
-    assert all(worker.returncode == 0 for worker in workers), outputs
-    sent = [int(out.strip().splitlines()[-1].split()[0]) for out, _err in outputs]
-    assert sum(sent) == ROWS and min(sent) > 0, outputs  # both worked, neither sent what the other had
+    assert sum(sent) == ROWS and min(sent) > 0, sent  # both worked, neither sent what the other had
     assert simulator.writes["/dossierDeValidation/decisions"] == ROWS // 2
     assert simulator.writes["/informationJury/resultat"] == ROWS // 2
     assert all(len(simulator.validation_decisions[remote_id(n)]) == 1 for n in range(1, ROWS, 2))

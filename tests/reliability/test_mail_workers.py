@@ -3,13 +3,10 @@ server: each message arrives once."""
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-from datetime import datetime
 
 import pytest
 
-from .server import BIN, ROOT, _database
+from .server import commands_at_once, migrated
 
 MESSAGES = 60  # three batches: the two workers share them
 
@@ -48,24 +45,17 @@ def test_two_mail_workers_at_once_send_each_message_once(tmp_path):
 
     from tests.mail.conftest import free_port
 
-    url = _database(tmp_path)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VAE_")}
-    env.update(VAE_DATABASE_URL=url, VAE_INSTANCE_PATH=str(tmp_path / "instance"), FLASK_APP="wsgi.py")
-    subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    url, env = migrated(tmp_path)
     _seed(url)
     inbox, port = SlowInbox(), free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     env.update(VAE_SMTP_HOST="127.0.0.1", VAE_SMTP_PORT=str(port), VAE_SMTP_STARTTLS="false")
     try:
-        workers = [subprocess.Popen([str(BIN / "flask"), "mail", "deliver"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, text=True) for _ in range(2)]
-        outputs = [worker.communicate(timeout=120) for worker in workers]
+        sent = commands_at_once(["mail", "deliver"], env)
     finally:
         controller.stop()
-    assert all(worker.returncode == 0 for worker in workers), outputs
-    sent = [int(out.strip().split()[0]) for out, _err in outputs]
-    assert sum(sent) == MESSAGES and min(sent) > 0, outputs
+    assert sum(sent) == MESSAGES and min(sent) > 0, sent
     assert sorted(inbox.subjects) == sorted(f"Message {n}" for n in range(MESSAGES))  # each once
     engine = create_engine(url)
     with engine.connect() as connection:

@@ -13,6 +13,7 @@ class Entity(LabelledEnum):
     JURY_SESSION = "jury_session", N_("Session de jury")
     PLANNING_RUN = "planning_run", N_("Campagne de planification")
     ACQUIRED_COMPONENT = "acquired_component", N_("Composante acquise")
+    EMAIL = "email", N_("Courriel")
 
 
 class Action(LabelledEnum):

@@ -17,12 +17,13 @@ from sqlalchemy import select
 from .. import clock
 from ..audit.actions import Action, Entity
 from ..audit.operations import record as audit
+from ..auth.emails import email_or_none
 from ..auth.models import Role, User
 from ..candidacies.models import Candidacy, CandidacyState as S
 from ..candidacies.operations import next_reference
 from ..certifications.models import Certification
 from ..certifications.vocabulary import AccessRoute
-from ..controls import visible_or_none
+from ..controls import folded_key, one_line_or_none
 from ..errors import InvalidData
 from ..extensions import db
 from .client import FranceVaeClient
@@ -55,9 +56,9 @@ def _identity(candidature: dict) -> dict:
     address = person.get("adresse") or {}
     street = ", ".join(p for p in (address.get("rue"), address.get("complementAdresse")) if p)
     town = " ".join(p for p in (address.get("codePostal"), address.get("ville")) if p)
-    return {"birth_date": _day(person.get("dateNaissance")), "birth_place": visible_or_none(person.get("communeNaissance")),
-            "nationality": visible_or_none(person.get("nationalite")), "phone": visible_or_none(person.get("telephone")),
-            "address": visible_or_none(", ".join(p for p in (street, town) if p)) if (street or town) else None}
+    return {"birth_date": _day(person.get("dateNaissance")), "birth_place": one_line_or_none(person.get("communeNaissance")),
+            "nationality": one_line_or_none(person.get("nationalite")), "phone": one_line_or_none(person.get("telephone")),
+            "address": one_line_or_none(", ".join(p for p in (street, town) if p)) if (street or town) else None}
 
 
 def fetch(client: FranceVaeClient) -> list[tuple[dict, dict | str]]:
@@ -117,13 +118,13 @@ def _apply_one(remote_id, dossier, candidature, codes, report, now, today, dry_r
     code = "RNCP" + str((candidature.get("certification") or {}).get("codeRncp") or "")
     sent_on = _day(dossier.get("dateEnvoi"))
     person = candidature.get("candidat") or {}
-    email = (person.get("email") or "").strip().lower()
+    email = email_or_none(person.get("email"))  # checked as every address here is: no control, no look-alike
     if code not in codes:
         report.skipped.append(f"{remote_id} : certification {code} inconnue ou d'un autre certificateur")
     elif sent_on is None or sent_on > today:
         report.skipped.append(f"{remote_id} : date d'envoi absente ou postérieure à aujourd'hui")
     elif not email:
-        report.skipped.append(f"{remote_id} : candidat sans adresse électronique")
+        report.skipped.append(f"{remote_id} : candidat sans adresse électronique valide")
     elif not dry_run:
         report.created.append(_create(codes[code], remote_id, email, person, candidature, snapshot, sent_on, now).reference)
     else:
@@ -145,22 +146,15 @@ class _Refused(Exception):
     """A France VAE file that is not taken here, and why."""
 
 
-def _folded(name) -> str:
-    import unicodedata
-
-    text = unicodedata.normalize("NFKD", str(name or "")).encode("ascii", "ignore").decode()
-    return " ".join(text.lower().replace("-", " ").split())
-
-
 def _create(certification, remote_id, email, person, candidature, snapshot, sent_on, now) -> Candidacy:
     candidate = db.session.scalar(select(User).where(User.email == email))
-    if candidate is not None and (candidate.role is not Role.CANDIDATE or _folded(candidate.last_name) not in
-                                  {_folded(person.get("nom")), _folded(person.get("nomUsage"))}):
+    if candidate is not None and (candidate.role is not Role.CANDIDATE or folded_key(candidate.last_name) not in
+                                  {folded_key(person.get("nom")), folded_key(person.get("nomUsage"))}):
         raise _Refused("l'adresse électronique est celle d'un compte existant d'une autre personne ou d'un autre rôle : le "
                        "dossier n'y est pas rattaché ; vérifiez l'adresse avec le candidat")
     if candidate is None:
-        candidate = User(email=email, first_name=visible_or_none(person.get("prenom")) or "—",
-                         last_name=visible_or_none(person.get("nomUsage") or person.get("nom")) or "—", role=Role.CANDIDATE,
+        candidate = User(email=email, first_name=one_line_or_none(person.get("prenom")) or "—",
+                         last_name=one_line_or_none(person.get("nomUsage") or person.get("nom")) or "—", role=Role.CANDIDATE,
                          created_at=now)
         candidate.password_hash = _unknown_password()  # nobody knows it: the candidate sets one by a reset
         db.session.add(candidate)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from ..auth.emails import InvalidEmail, normalise_email
 from ..certifications.vocabulary import Gender
-from ..controls import LINE_CONTROL
+from ..controls import LINE_CONTROL, folded_key
 from ..errors import InvalidData
 from .models import JuryMember
 
@@ -66,11 +64,8 @@ def read_table(filename: str, data: bytes) -> list[tuple[int, dict]]:
 
 
 def header_key(text) -> str:
-    """A column heading as a key, however it was typed: Unicode composed or not (« Pre\u0301nom »), accents, case,
-    spaces and punctuation set aside (« Prénom » → ``prenom``, « Genre (F/M) » → ``genre_f_m``)."""
-    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", str(text or "")))
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]+", "_", folded.lower()).strip("_")
+    """A column heading as a key, however it was typed (« Pre\u0301nom », « Genre (F/M) » → ``genre_f_m``)."""
+    return folded_key(text)
 
 
 # Each column's name and its French heading (as the export writes it), as keys.

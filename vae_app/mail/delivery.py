@@ -54,8 +54,9 @@ def due(now: datetime, limit: int = 1000) -> list[int]:
 @dataclass
 class _Outgoing:
     id: int
-    email: EmailMessage | None  # None: held (an unconfirmed or bouncing address)
-    held: str | None = None
+    email: EmailMessage | None  # None: not sent now, for ``outcome`` and ``reason``
+    outcome: str | None = None  # "held" (an address not confirmed yet) or "failed" (an address that bounced)
+    reason: str | None = None
 
 
 def message_id(message: OutboxMessage, sender: str) -> str:
@@ -90,10 +91,10 @@ def _prepare(ids: list[int], sender: str) -> list[_Outgoing]:
         for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)):
             person = message.recipient
             if person is not None and person.email_confirmation_pending and message.kind is not MessageKind.EMAIL_CONFIRMATION:
-                outgoing.append(_Outgoing(message.id, None, UNCONFIRMED))
+                outgoing.append(_Outgoing(message.id, None, "held", UNCONFIRMED))
             elif person is not None and person.email_bounced_at is not None and person.email == message.to_email:
-                outgoing.append(_Outgoing(message.id, None, f"adresse refusée définitivement par le serveur de messagerie le "
-                                                            f"{person.email_bounced_at:%d/%m/%Y} : rien ne lui est plus envoyé"))
+                outgoing.append(_Outgoing(message.id, None, "failed", f"adresse refusée définitivement par le serveur de messagerie "
+                                                                      f"le {person.email_bounced_at:%d/%m/%Y} : rien ne lui est plus envoyé"))
             else:
                 outgoing.append(_Outgoing(message.id, build(message, sender)))
     return outgoing
@@ -111,7 +112,7 @@ def _connect():
 
 def _send_all(outgoing: list[_Outgoing]) -> list[tuple[int, str, str | None]]:
     """(id, outcome, error) for each: ``sent``, ``retry``, ``failed``, ``bounced`` or ``held``. No transaction open."""
-    results = [(o.id, "held", o.held) for o in outgoing if o.email is None]
+    results = [(o.id, o.outcome, o.reason) for o in outgoing if o.email is None]
     to_send = [o for o in outgoing if o.email is not None]
     if not to_send:
         return results
@@ -154,9 +155,6 @@ def _record(message_id: int, outcome: str, error: str | None) -> str:
     if outcome == "held":
         message.attempts -= 1  # waiting for its address is not an attempt
         message.next_attempt_at = now + WAIT_FOR_CONFIRMATION
-        if message.recipient is not None and message.recipient.email_bounced_at is not None:
-            message.state = MessageState.FAILED
-            return "failed"
         return "held"
     if outcome == "bounced":
         message.state = MessageState.FAILED
@@ -211,5 +209,5 @@ def resend(actor, message: OutboxMessage) -> None:
         raise Conflict("Ce message est déjà en attente d'envoi.")
     message.state, message.attempts, message.next_attempt_at, message.error = MessageState.QUEUED, 0, clock.now(), None
     db.session.flush()
-    audit(entity=Entity.USER, entity_id=actor.id, event=Action.EMAIL_RESENT, actor=actor,
+    audit(entity=Entity.EMAIL, entity_id=message.id, event=Action.EMAIL_RESENT, actor=actor,
           candidacy_id=message.candidacy_id, reason=f"{message.kind.french} — {message.to_email}", details={"message": message.id})
