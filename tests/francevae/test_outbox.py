@@ -230,3 +230,13 @@ def test_convening_a_candidate_sends_the_session_to_france_vae(db, filed, simula
     assert row.payload == {"date": "2026-06-15", "heure": "09:00:00+02:00", "adresseSession": "Rectorat — salle 3, Paris"}
     assert deliver_at(datetime(2026, 5, 2, 11), client_for)["sent"] == 1
     assert simulator.sessions[REMOTE] == {"date": "2026-06-15", "heure": "09:00:00+02:00", "adresseSession": "Rectorat — salle 3, Paris"}
+
+
+def test_a_token_france_vae_refuses_fails_at_once_with_what_to_do(db, filed, simulated):
+    simulator, proxy, client_for = simulated
+    candidacy, academic = filed
+    fire(candidacy, "declare_eligible", academic, reason="Expérience en rapport direct avec l'option B.")
+    simulator.tokens.clear()  # the token is no longer France VAE's
+    assert deliver_at(datetime(2026, 3, 2, 11), client_for, no_letter) == {"sent": 0, "retry": 0, "failed": 1}
+    row = db.session.scalars(select(FranceVaeDelivery)).one()
+    assert row.state is DeliveryState.FAILED and row.attempts == 1 and "vérifiez le jeton" in row.last_error

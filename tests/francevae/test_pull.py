@@ -102,6 +102,7 @@ def test_each_pull_is_kept_for_the_coordinators_page(db, remote, academic_certif
     page = visible_text(client.get("/coordination/france-vae"))
     assert "Interrompue : GET /v1/dossiersDeFaisabilite : France VAE injoignable" in page
     assert "Dernières réceptions" in page
+    assert f"{IDS[1]} : certification RNCP99999 inconnue ou d'un autre certificateur" in page  # which file was left aside, and why
 
 
 @pytest.fixture

@@ -13,6 +13,11 @@ from typing import Any, Iterator
 from .contract import Contract, ContractMismatch, Operation
 
 PAGE_SIZE = 50
+REFUSALS = {  # what a coordinator can act on
+    401: "jeton refusé par France VAE (HTTP 401) : vérifiez le jeton du certificateur (VAE_FRANCEVAE_TOKENS)",
+    403: "accès refusé par France VAE (HTTP 403) : ce jeton ne donne pas accès à ce dossier",
+    404: "dossier inconnu de France VAE (HTTP 404)",
+}
 MAX_PAGES = 1000  # a remote that never stops paging is an error, not an endless loop
 
 
@@ -79,7 +84,8 @@ class FranceVaeClient:
 
     def _read(self, operation: Operation, response) -> Any:
         if response.status_code >= 400:
-            raise FranceVaeError(operation.name, f"refusé par France VAE (HTTP {response.status_code})", response.status_code)
+            raise FranceVaeError(operation.name, REFUSALS.get(response.status_code, f"refusé par France VAE (HTTP {response.status_code})"),
+                                 response.status_code)
         if response.status_code == 204 or not response.content:
             body = None
         else:

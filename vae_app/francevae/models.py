@@ -48,6 +48,9 @@ class FranceVaeDelivery(db.Model):
     candidacy = relationship("Candidacy")
 
 
+MAX_REASONS = 200
+
+
 class FranceVaePull(db.Model):
     """One pull of a certifier's files from France VAE: when, and what it found."""
 
@@ -61,4 +64,5 @@ class FranceVaePull(db.Model):
     unchanged: Mapped[int] = mapped_column(sa.Integer, default=0)
     conflicts: Mapped[int] = mapped_column(sa.Integer, default=0)
     skipped: Mapped[int] = mapped_column(sa.Integer, default=0)
+    skipped_reasons: Mapped[list | None] = mapped_column(sa.JSON)  # "France VAE id : why", the first MAX_REASONS
     error: Mapped[str | None] = mapped_column(sa.Text)  # the pull stopped on this (France VAE unreachable, a contract mismatch)

@@ -71,6 +71,16 @@ def after_move(candidacy: Candidacy, move: str, target: S, rules, outcome=None, 
     return row
 
 
+REPEATABLE_STATUSES = {408, 425, 429}  # a refusal that may pass later; any other 4xx will not
+
+
+def refused_for_good(error: Exception) -> bool:
+    """France VAE refused what no retry will change: a token it does not take (401, 403), a file it does not hold
+    (404), a payload it refuses (400, 422)."""
+    status = getattr(error, "status", None)
+    return status is not None and 400 <= status < 500 and status not in REPEATABLE_STATUSES
+
+
 def backoff(attempts: int) -> timedelta:
     return min(BACKOFF * (2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
@@ -166,7 +176,7 @@ def _record(row_id: int, how: str | None, error: Exception | None) -> str:
         return "retry"
     if error is not None:
         row.last_error = str(error)
-        final = isinstance(error, ContractMismatch) or row.attempts >= MAX_ATTEMPTS
+        final = isinstance(error, ContractMismatch) or row.attempts >= MAX_ATTEMPTS or refused_for_good(error)
         row.state = DeliveryState.FAILED if final else DeliveryState.QUEUED
         row.next_attempt_at = now + backoff(row.attempts)
         audit(entity=Entity.CANDIDACY, entity_id=row.candidacy_id, candidacy_id=row.candidacy_id,

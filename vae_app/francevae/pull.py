@@ -261,8 +261,9 @@ def run_pull(certifier_id: int, certifier_code: str, *, dry_run: bool = False) -
 
 def record_pull(certifier_id: int, report: PullReport | None, error: str | None = None) -> None:
     """Keep what a pull found (or why it stopped), for the coordinators' page."""
-    from .models import FranceVaePull
+    from .models import MAX_REASONS, FranceVaePull
 
     counts = {name: len(getattr(report, name)) if report else 0 for name in ("created", "updated", "unchanged", "conflicts", "skipped")}
-    db.session.add(FranceVaePull(certifier_id=certifier_id, at=clock.now(), error=error, **counts))
+    reasons = report.skipped[:MAX_REASONS] if report else None
+    db.session.add(FranceVaePull(certifier_id=certifier_id, at=clock.now(), error=error, skipped_reasons=reasons, **counts))
     db.session.flush()
