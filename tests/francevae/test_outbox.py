@@ -240,3 +240,17 @@ def test_a_token_france_vae_refuses_fails_at_once_with_what_to_do(db, filed, sim
     assert deliver_at(datetime(2026, 3, 2, 11), client_for, no_letter) == {"sent": 0, "retry": 0, "failed": 1}
     row = db.session.scalars(select(FranceVaeDelivery)).one()
     assert row.state is DeliveryState.FAILED and row.attempts == 1 and "vérifiez le jeton" in row.last_error
+
+
+def test_the_candidate_does_not_see_the_certifiers_exchanges_with_france_vae(db, filed, client, login):
+    from tests.conftest import visible_text
+
+    candidacy, academic = filed
+    fire(candidacy, "declare_eligible", academic, reason="Expérience en rapport direct avec l'option B.")
+    db.session.commit()
+    login(candidacy.candidate)
+    mine = visible_text(client.get(f"/candidatures/{candidacy.id}"))
+    assert "Déclarer recevable" in mine and "Envoi à France VAE préparé" not in mine
+    from vae_app.candidacies.queries import history
+
+    assert "francevae_queued" in [e.event for e in history(candidacy.id)]  # the certifier's page shows it

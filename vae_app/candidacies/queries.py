@@ -32,10 +32,17 @@ def open_offers(today: date) -> list[tuple[Certification, AccessRoute]]:
     return offers
 
 
-def history(candidacy_id: int) -> list[AuditEvent]:
-    """The candidacy's audit rows, oldest first, with their actors."""
-    return db.session.scalars(select(AuditEvent).where(AuditEvent.candidacy_id == candidacy_id)
-                              .options(selectinload(AuditEvent.actor)).order_by(AuditEvent.at, AuditEvent.id)).all()
+# the certifier's exchanges with France VAE: the certifier's business, not the candidate's
+STAFF_ONLY_EVENTS = ("francevae_queued", "francevae_sent", "francevae_retry", "francevae_failed", "francevae_conflict")
+
+
+def history(candidacy_id: int, *, for_candidate: bool = False) -> list[AuditEvent]:
+    """The candidacy's audit rows, oldest first, with their actors (for its candidate, without the certifier's
+    exchanges with France VAE)."""
+    query = select(AuditEvent).where(AuditEvent.candidacy_id == candidacy_id)
+    if for_candidate:
+        query = query.where(AuditEvent.event.not_in(STAFF_ONLY_EVENTS))
+    return db.session.scalars(query.options(selectinload(AuditEvent.actor)).order_by(AuditEvent.at, AuditEvent.id)).all()
 
 
 def last_event(candidacy_id: int, event: str) -> AuditEvent | None:

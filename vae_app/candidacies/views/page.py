@@ -68,7 +68,7 @@ def page_context(candidacy: Candidacy, **forms) -> dict:
         "title": cert_rules.title_on(candidacy.received_on or today),
         "verdict": verdict_for(candidacy, rules, today),
         "available": available,
-        "timeline": queries.history(candidacy.id),
+        "timeline": queries.history(candidacy.id, for_candidate=current_user.id == candidacy.candidate_id),
         "deadline": answer_deadline_of(candidacy, rules),
         "next_step": _(next_step(candidacy, clock.now())),
         "editing": editing,
