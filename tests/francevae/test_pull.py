@@ -273,3 +273,11 @@ def test_names_from_france_vae_lose_their_controls_and_a_doubtful_address_is_not
     candidacy = db.session.scalar(select(Candidacy).where(Candidacy.francevae_id == IDS[0]))
     assert candidacy.candidate.first_name == "Nina" and candidacy.birth_place == "Brest"
     assert report.skipped == [f"{IDS[1]} : candidat sans adresse électronique valide"]
+
+
+@pytest.mark.parametrize("status", ["RECEVABLE", "IRRECEVABLE", "INCOMPLET", "ARCHIVE", "ABANDONNE"])
+def test_a_file_already_dealt_with_on_france_vae_is_not_made_a_new_application(db, france_vae, academic_certifier, status):
+    """Its decision is not copied here as if this certifier had taken it here (the record says only what happened)."""
+    france_vae.simulator.add_file(candidature(0), {"dateEnvoi": "2024-02-16T09:30:00Z", "statut": status})
+    report = pull(academic_certifier.id, france_vae.client)
+    assert report.created == [] and report.skipped[0].startswith(f"{IDS[0]} : déjà traité sur France VAE (statut {status})")

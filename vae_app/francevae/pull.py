@@ -109,6 +109,9 @@ def apply(certifier_id: int, fetched: list[tuple[dict, dict | str]], *, dry_run:
     return report
 
 
+AWAITING = (None, "EN_ATTENTE", "COMPLET")  # a file France VAE holds for the certifier's first answer
+
+
 def _apply_one(remote_id, dossier, candidature, codes, report, now, today, dry_run) -> None:
     local = db.session.scalar(select(Candidacy).where(Candidacy.francevae_id == remote_id))
     snapshot = {"candidature": candidature, "dossier": dossier}
@@ -119,8 +122,12 @@ def _apply_one(remote_id, dossier, candidature, codes, report, now, today, dry_r
     sent_on = _day(dossier.get("dateEnvoi"))
     person = candidature.get("candidat") or {}
     email = email_or_none(person.get("email"))  # checked as every address here is: no control, no look-alike
+    status = dossier.get("statut")
     if code not in codes:
         report.skipped.append(f"{remote_id} : certification {code} inconnue ou d'un autre certificateur")
+    elif status not in AWAITING:
+        report.skipped.append(f"{remote_id} : déjà traité sur France VAE (statut {status}) — ce qui y a été décidé n'est pas "
+                              "recopié ici comme un acte de ce certificateur ; à reprendre à la main si besoin")
     elif sent_on is None or sent_on > today:
         report.skipped.append(f"{remote_id} : date d'envoi absente ou postérieure à aujourd'hui")
     elif not email:
