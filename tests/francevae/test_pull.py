@@ -281,3 +281,18 @@ def test_a_file_already_dealt_with_on_france_vae_is_not_made_a_new_application(d
     france_vae.simulator.add_file(candidature(0), {"dateEnvoi": "2024-02-16T09:30:00Z", "statut": status})
     report = pull(academic_certifier.id, france_vae.client)
     assert report.created == [] and report.skipped[0].startswith(f"{IDS[0]} : déjà traité sur France VAE (statut {status})")
+
+
+def test_a_pulled_file_shows_what_france_vae_sent(db, remote, academic_certifier, client, login, make_user):
+    from tests.conftest import visible_text
+
+    fake, france_vae = remote
+    fake.files[IDS[0]]["dossier"]["documents"] = [{"nom": "dossier-faisabilite.pdf", "url": "https://francevae.example/f/1"}]
+    pull(academic_certifier.id, france_vae)
+    db.session.commit()
+    candidacy = db.session.scalar(select(Candidacy).where(Candidacy.francevae_id == IDS[0]))
+    login(make_user(Role.COORDINATOR, certifier="siren-110044013"))
+    page = visible_text(client.get(f"/candidatures/{candidacy.id}"))
+    assert "Reçu de France VAE" in page and IDS[0] in page and "en attente de la réponse du certificateur" in page
+    assert "Technicienne réseau — depuis le 01/09/2018 — plus de cinq ans" in page
+    assert "dossier-faisabilite.pdf" in page and "faite sur France VAE, non recueillie ici" in page

@@ -14,6 +14,7 @@ from ...database import unit_of_work
 from ...errors import Conflict, InvalidData, NotFound
 from ...audit.models import AuditEvent
 from ...extensions import db
+from ...francevae.display import received as received_from_france_vae
 from ...juries import operations as jury_ops, queries as jury_queries
 from ...web.pdf import pdf_response, render_pdf
 from ...web.errors import on_refusal
@@ -68,6 +69,7 @@ def page_context(candidacy: Candidacy, **forms) -> dict:
         "title": cert_rules.title_on(candidacy.received_on or today),
         "verdict": verdict_for(candidacy, rules, today),
         "available": available,
+        "france_vae_received": received_from_france_vae(candidacy),
         "timeline": queries.history(candidacy.id, for_candidate=current_user.id == candidacy.candidate_id),
         "deadline": answer_deadline_of(candidacy, rules),
         "next_step": _(next_step(candidacy, clock.now())),
