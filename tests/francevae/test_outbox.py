@@ -254,3 +254,16 @@ def test_the_candidate_does_not_see_the_certifiers_exchanges_with_france_vae(db,
     from vae_app.candidacies.queries import history
 
     assert "francevae_queued" in [e.event for e in history(candidacy.id)]  # the certifier's page shows it
+
+
+def test_retrying_a_delivery_sent_meanwhile_says_so_on_the_page(db, client, login, filed, simulated):
+    from tests.conftest import visible_text
+
+    simulator, proxy, client_for = simulated
+    candidacy, academic = filed
+    fire(candidacy, "declare_eligible", academic, reason="Expérience en rapport direct avec l'option B.")
+    deliver_at(datetime(2026, 3, 2, 11), client_for, no_letter)
+    row = db.session.scalars(select(FranceVaeDelivery)).one()
+    login(academic)
+    answer = client.post(f"/coordination/france-vae/envois/{row.id}/relancer", follow_redirects=True)
+    assert answer.status_code == 200 and "déjà été reçu par France VAE" in visible_text(answer)

@@ -19,6 +19,7 @@ from ..audit.actions import Action, Entity
 from ..audit.operations import record as audit
 from ..candidacies.models import Candidacy, CandidacyState as S
 from ..database import claim_due, reading
+from ..enums import N_
 from ..errors import Unavailable
 from ..extensions import db
 from .client import FranceVaeClient, FranceVaeError, FranceVaeOff
@@ -71,6 +72,7 @@ def after_move(candidacy: Candidacy, move: str, target: S, rules, outcome=None, 
     return row
 
 
+ALREADY_RECEIVED = N_("Cet envoi a déjà été reçu par France VAE : rien à relancer.")
 REPEATABLE_STATUSES = {408, 425, 429}  # a refusal that may pass later; any other 4xx will not
 
 
@@ -226,7 +228,7 @@ def retry(actor, row: FranceVaeDelivery) -> None:
 
     ensure(can_manage_certifier(actor, row.candidacy.certification.certifier_id))
     if row.state is DeliveryState.SENT:
-        raise Conflict("Cet envoi a déjà été reçu par France VAE : rien à relancer.")
+        raise Conflict(ALREADY_RECEIVED)
     row.state, row.next_attempt_at = DeliveryState.QUEUED, clock.now()
     if row.attempts >= MAX_ATTEMPTS:
         row.attempts = 0  # a person asked: the attempts start again

@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..auth.models import Role
 from ..auth.permissions import role_required
 from ..database import unit_of_work
+from ..errors import Conflict
 from ..extensions import db
 from ..web.forms import ConfirmForm
 from ..web.pagination import page_number
@@ -64,7 +65,11 @@ def retry(delivery_id: int):
     form = ConfirmForm()
     if not form.validate():
         abort(400)
-    with unit_of_work():
-        outbox.retry(current_user, row)
+    try:
+        with unit_of_work():
+            outbox.retry(current_user, row)
+    except Conflict as already:  # sent meanwhile: said on the page the coordinator came from
+        flash(_(already.message), "info")
+        return redirect(url_for("francevae.status"))
     flash(_("L'envoi sera repris au prochain passage."), "success")
     return redirect(url_for("francevae.status"))
