@@ -59,6 +59,8 @@ SPEC = {
     "web.healthz": ("GET", lambda w: "/healthz", PUBLIC),
     "auth.login": ("GET", lambda w: "/connexion", {**{p: {302} for p in PERSONAS}, "anonymous": OK}),
     "auth.logout": ("POST", lambda w: "/deconnexion", {p: {302} for p in PERSONAS}),
+    "auth.forgotten_password": ("GET", lambda w: "/mot-de-passe-oublie", PUBLIC),
+    "auth.reset_password": ("GET", lambda w: "/mot-de-passe-oublie/jeton-invalide", {p: {410} for p in PERSONAS}),
     "auth.password": ("GET", lambda w: "/compte/mot-de-passe", ANYONE_LOGGED),
     "auth.register": ("GET", lambda w: "/inscription", {**{p: {302} for p in PERSONAS}, "anonymous": OK}),
     "candidacies.new": ("GET", lambda w: "/candidatures/nouvelle", policy(candidate_own=OK, candidate_other=OK)),

@@ -29,3 +29,15 @@ class PasswordForm(Form):
     new_password_confirm = PasswordField(_l("Confirmez le nouveau mot de passe"), validators=[
         DataRequired(), EqualTo("new_password", message=_l("Les deux mots de passe diffèrent."))])
     submit = SubmitField(_l("Changer le mot de passe"))
+
+
+class ForgottenPasswordForm(Form):
+    email = EmailField(_l("Adresse électronique"), validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField(_l("Recevoir un lien par courriel"))
+
+
+class ResetPasswordForm(Form):
+    new_password = PasswordField(_l("Nouveau mot de passe (10 caractères au moins)"), validators=[DataRequired(), Length(min=10, max=200)])
+    new_password_confirm = PasswordField(_l("Confirmez le nouveau mot de passe"), validators=[
+        DataRequired(), EqualTo("new_password", message=_l("Les deux mots de passe diffèrent."))])
+    submit = SubmitField(_l("Enregistrer le nouveau mot de passe"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -14,10 +14,11 @@ from .emails import email_or_none
 from ..extensions import db, limiter, login_manager
 from ..web.errors import form_page
 from ..web.i18n import is_safe_next
-from .forms import LoginForm, PasswordForm, RegisterForm
+from .forms import ForgottenPasswordForm, LoginForm, PasswordForm, RegisterForm, ResetPasswordForm
 from .devices import remember_device, remembered
 from .models import User, password_matches
-from .operations import change_password, register_candidate, sign_out
+from .operations import change_password, register_candidate, request_password_reset, reset_password as set_password_from_link, \
+    sign_out, user_for_reset
 
 bp = Blueprint("auth", __name__)
 REMEMBER_TOKEN = re.compile(r"-|[A-Za-z0-9_-]{32}")
@@ -112,4 +113,36 @@ def password():
         login_user(user, remember=remembered_here)  # this session, under the new session version
         flash(_("Mot de passe changé. Vos autres sessions et vos jetons d'API sont fermés."), "success")
         return redirect(url_for("web.index"))
+    return page()
+
+
+@bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"], error_message="Trop de demandes : réessayez dans une minute.")
+def forgotten_password():
+    """A reset link by e-mail; the same answer whether or not the address has an account."""
+    form = ForgottenPasswordForm()
+    page = form_page("auth/forgotten.html", form)
+    if form.validate_on_submit():
+        with unit_of_work():
+            request_password_reset(form.email.data)
+        flash(_("Si un compte existe pour cette adresse, un courriel vient d'y être envoyé avec un lien valable une heure."), "info")
+        return redirect(url_for("auth.login"))
+    return page()
+
+
+@bp.route("/mot-de-passe-oublie/<token>", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"], error_message="Trop de tentatives : réessayez dans une minute.")
+def reset_password(token: str):
+    """The link's page: a new password, once, within the hour; every session of the account ends."""
+    user = user_for_reset(token) if len(token) <= 500 else None
+    if user is None:
+        return render_template("auth/reset.html", form=None), 410
+    form = ResetPasswordForm()
+    page = form_page("auth/reset.html", form)
+    if form.validate_on_submit():
+        with unit_of_work():
+            set_password_from_link(user, form.new_password.data)
+        logout_user()
+        flash(_("Mot de passe enregistré. Connectez-vous avec le nouveau ; vos autres sessions sont fermées."), "success")
+        return redirect(url_for("auth.login"))
     return page()
