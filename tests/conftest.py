@@ -239,6 +239,20 @@ def make_candidacy(db, make_user):
 
 
 @pytest.fixture
+def limited(app):
+    """The rate limits on, counted in memory, for one test (the suite runs with them off)."""
+    from vae_app.extensions import limiter
+
+    if not limiter.initialized:  # the suite's app is built with the limits off: an app with them on sets the limiter up
+        create_app("testing", {"SQLALCHEMY_DATABASE_URI": "sqlite://", "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"})
+    limiter.enabled = True
+    limiter.reset()
+    yield
+    limiter.reset()
+    limiter.enabled = False
+
+
+@pytest.fixture
 def login(client):
     """Log a user in through the real form; returns the response."""
 

@@ -296,3 +296,14 @@ def test_a_pulled_file_shows_what_france_vae_sent(db, remote, academic_certifier
     assert "Reçu de France VAE" in page and IDS[0] in page and "en attente de la réponse du certificateur" in page
     assert "Technicienne réseau — depuis le 01/09/2018 — plus de cinq ans" in page
     assert "dossier-faisabilite.pdf" in page and "faite sur France VAE, non recueillie ici" in page
+
+
+def test_pulls_asked_again_within_the_minute_are_refused_with_the_reason(db, remote, configured_for, academic_certifier, client,
+                                                                         login, make_user, limited):
+    from tests.conftest import visible_text
+
+    login(make_user(Role.COORDINATOR, certifier="siren-110044013"))
+    codes = [client.post("/coordination/france-vae/synchroniser").status_code for _ in range(3)]
+    refused = client.post("/coordination/france-vae/synchroniser")
+    assert codes == [302, 429, 429] and "vient d'être demandée pour ce certificateur" in visible_text(refused)
+    assert len(db.session.scalars(select(FranceVaePull)).all()) == 1

@@ -39,13 +39,6 @@ def test_production_cookies_are_secure_httponly_samesite(monkeypatch):
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax" and app.config["REMEMBER_COOKIE_SECURE"]
 
 
-@pytest.fixture
-def limited(app):
-    limiter.enabled = True
-    limiter.reset()
-    yield
-    limiter.reset()
-    limiter.enabled = False
 
 
 def test_login_attempts_are_rate_limited(client, make_user, limited):

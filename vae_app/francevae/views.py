@@ -9,7 +9,8 @@ from ..auth.models import Role
 from ..auth.permissions import role_required
 from ..database import unit_of_work
 from ..errors import Conflict
-from ..extensions import db
+from ..enums import N_
+from ..extensions import db, limiter
 from ..web.forms import ConfirmForm
 from ..web.pagination import page_number
 from . import jobs, outbox, queries
@@ -34,8 +35,16 @@ def status():
                            sent=sent, form=ConfirmForm(formdata=None))
 
 
+def _pulls_of() -> str:
+    """Pulls are counted per certifier (per administrator for an administrator's pull of every certifier)."""
+    return f"francevae-pull:{current_user.certifier_id or 'admin-' + str(current_user.id)}"
+
+
 @bp.route("/coordination/france-vae/synchroniser", methods=["POST"])
 @role_required(Role.COORDINATOR, Role.ADMIN)
+@limiter.limit("1 per minute", key_func=_pulls_of, error_message=N_(
+    "Une réception de France VAE vient d'être demandée pour ce certificateur : son résultat s'affiche ci-dessous ; réessayez dans "
+    "une minute."))
 def pull_now():
     """Pull now, for the coordinator's certifier (every certifier with a token, for an administrator)."""
     form = ConfirmForm()
