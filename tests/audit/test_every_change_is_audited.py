@@ -27,7 +27,9 @@ from ..workflow_fixtures import COMPONENTS_5385
 
 MODULES = (candidacy_ops, jury_ops, auth_ops)
 # Public functions of the operations modules that change nothing: lookups, guards, helpers.
-NOT_CHANGES = {"next_reference", "visible", "touch", "ensure_editable", "experience_of", "document_of", "given_up"}
+NOT_CHANGES = {"next_reference", "visible", "touch", "ensure_editable", "experience_of", "document_of", "given_up",
+               "user_for_reset",  # reads a link
+               "request_password_reset"}  # queues the link's e-mail: the outbox row is its record, the account is unchanged
 EXPERIENCE = {"status": ExperienceStatus.SALARIED, "job_title": "Directrice", "organisation": "Centre social", "start": date(2010, 1, 1),
               "end_on": date(2014, 12, 31), "hours": None, "related": True, "activities": None}
 
@@ -55,6 +57,7 @@ def CASES(f):
         "sign_out": (lambda: auth_ops.sign_out(draft.candidate), "sign_out"),
         "change_password": (lambda: auth_ops.change_password(draft.candidate, TEST_PASSWORD, "un tout autre mot de passe"),
                             "change_password"),
+        "reset_password": (lambda: auth_ops.reset_password(draft.candidate, "un tout autre mot de passe"), "change_password"),
         "create_candidacy": (lambda: candidacy_ops.create_candidacy(f.make_user(), "RNCP5385", f.vae), "create"),
         "save_application": (lambda: candidacy_ops.save_application(draft, draft.candidate, {"phone": "0102030405"}), "update_application"),
         "add_experience": (lambda: candidacy_ops.add_experience(draft, draft.candidate, EXPERIENCE), "add_experience"),
