@@ -239,7 +239,7 @@ def test_a_token_france_vae_refuses_fails_at_once_with_what_to_do(db, filed, sim
     simulator.tokens.clear()  # the token is no longer France VAE's
     assert deliver_at(datetime(2026, 3, 2, 11), client_for, no_letter) == {"sent": 0, "retry": 0, "failed": 1}
     row = db.session.scalars(select(FranceVaeDelivery)).one()
-    assert row.state is DeliveryState.FAILED and row.attempts == 1 and "vérifiez le jeton" in row.last_error
+    assert row.state is DeliveryState.FAILED and row.attempts == 1 and row.last_error == "France VAE refuse l'accès du certificateur : demandez à l'administrateur de vérifier l'accès à France VAE"
 
 
 def test_the_candidate_does_not_see_the_certifiers_exchanges_with_france_vae(db, filed, client, login):
@@ -267,3 +267,18 @@ def test_retrying_a_delivery_sent_meanwhile_says_so_on_the_page(db, client, logi
     login(academic)
     answer = client.post(f"/coordination/france-vae/envois/{row.id}/relancer", follow_redirects=True)
     assert answer.status_code == 200 and "déjà été reçu par France VAE" in visible_text(answer)
+
+
+def test_a_second_click_on_retry_is_told_there_is_nothing_more_to_do(db, client, login, filed):
+    from tests.conftest import visible_text
+
+    candidacy, academic = filed
+    fire(candidacy, "declare_eligible", academic, reason="Expérience en rapport direct avec l'option B.")
+    row = db.session.scalars(select(FranceVaeDelivery)).one()
+    row.state = DeliveryState.FAILED
+    db.session.commit()
+    login(academic)
+    first = client.post(f"/coordination/france-vae/envois/{row.id}/relancer", follow_redirects=True)
+    second = client.post(f"/coordination/france-vae/envois/{row.id}/relancer", follow_redirects=True)
+    assert "repris au prochain passage" in visible_text(first) and "rien de plus à relancer" in visible_text(second)
+    assert len(db.session.scalars(select(AuditEvent).where(AuditEvent.event == "francevae_retry")).all()) == 1

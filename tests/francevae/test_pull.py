@@ -304,6 +304,7 @@ def test_pulls_asked_again_within_the_minute_are_refused_with_the_reason(db, rem
 
     login(make_user(Role.COORDINATOR, certifier="siren-110044013"))
     codes = [client.post("/coordination/france-vae/synchroniser").status_code for _ in range(3)]
-    refused = client.post("/coordination/france-vae/synchroniser")
-    assert codes == [302, 429, 429] and "vient d'être demandée pour ce certificateur" in visible_text(refused)
+    refused = client.post("/coordination/france-vae/synchroniser", follow_redirects=True)
+    assert codes == [302, 302, 302] and refused.request.path == "/coordination/france-vae"  # back on the page, told why
+    assert "vient d'être demandée pour ce certificateur" in visible_text(refused)
     assert len(db.session.scalars(select(FranceVaePull)).all()) == 1

@@ -39,5 +39,5 @@ class ForgottenPasswordForm(Form):
 class ResetPasswordForm(Form):
     new_password = PasswordField(_l("Nouveau mot de passe (10 caractères au moins)"), validators=[DataRequired(), Length(min=10, max=200)])
     new_password_confirm = PasswordField(_l("Confirmez le nouveau mot de passe"), validators=[
-        DataRequired(), EqualTo("new_password", message=_l("Les deux mots de passe diffèrent."))])
+        DataRequired(), Length(max=200), EqualTo("new_password", message=_l("Les deux mots de passe diffèrent."))])
     submit = SubmitField(_l("Enregistrer le nouveau mot de passe"))

@@ -14,9 +14,9 @@ from .contract import Contract, ContractMismatch, Operation
 
 PAGE_SIZE = 50
 REFUSALS = {  # what a coordinator can act on
-    401: "jeton refusé par France VAE (HTTP 401) : vérifiez le jeton du certificateur (VAE_FRANCEVAE_TOKENS)",
-    403: "accès refusé par France VAE (HTTP 403) : ce jeton ne donne pas accès à ce dossier",
-    404: "dossier inconnu de France VAE (HTTP 404)",
+    401: "France VAE refuse l'accès du certificateur : demandez à l'administrateur de vérifier l'accès à France VAE",
+    403: "France VAE refuse l'accès à ce dossier pour ce certificateur : demandez à l'administrateur de vérifier l'accès",
+    404: "France VAE ne connaît pas ce dossier",
 }
 MAX_PAGES = 1000  # a remote that never stops paging is an error, not an endless loop
 
@@ -25,8 +25,8 @@ class FranceVaeError(Exception):
     """France VAE did not answer as expected (unreachable, refused, or an error status)."""
 
     def __init__(self, operation: str, message: str, status: int | None = None):
-        self.operation, self.status = operation, status
-        super().__init__(f"{operation} : {message}")
+        self.operation, self.status = operation, status  # the request, for the server's log; not for a coordinator
+        super().__init__(message)
 
 
 class FranceVaeOff(Exception):

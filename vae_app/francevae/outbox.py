@@ -73,6 +73,7 @@ def after_move(candidacy: Candidacy, move: str, target: S, rules, outcome=None, 
 
 
 ALREADY_RECEIVED = N_("Cet envoi a déjà été reçu par France VAE : rien à relancer.")
+ALREADY_WAITING = N_("Cet envoi part au prochain passage : rien de plus à relancer.")
 REPEATABLE_STATUSES = {408, 425, 429}  # a refusal that may pass later; any other 4xx will not
 
 
@@ -229,6 +230,8 @@ def retry(actor, row: FranceVaeDelivery) -> None:
     ensure(can_manage_certifier(actor, row.candidacy.certification.certifier_id))
     if row.state is DeliveryState.SENT:
         raise Conflict(ALREADY_RECEIVED)
+    if row.state is DeliveryState.QUEUED and row.next_attempt_at <= clock.now():
+        raise Conflict(ALREADY_WAITING)  # a second click: nothing more to do
     row.state, row.next_attempt_at = DeliveryState.QUEUED, clock.now()
     if row.attempts >= MAX_ATTEMPTS:
         row.attempts = 0  # a person asked: the attempts start again

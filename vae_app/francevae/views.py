@@ -35,6 +35,17 @@ def status():
                            sent=sent, form=ConfirmForm(formdata=None))
 
 
+@bp.errorhandler(429)
+def _asked_again(error):
+    """A pull asked again within the minute: said on the page the coordinator came from."""
+    flash(_(PULL_ASKED_AGAIN), "info")
+    return redirect(url_for("francevae.status"))
+
+
+PULL_ASKED_AGAIN = N_("Une réception de France VAE vient d'être demandée pour ce certificateur : son résultat s'affiche "
+                      "ci-dessous ; réessayez dans une minute.")
+
+
 def _pulls_of() -> str:
     """Pulls are counted per certifier (per administrator for an administrator's pull of every certifier)."""
     return f"francevae-pull:{current_user.certifier_id or 'admin-' + str(current_user.id)}"
@@ -42,9 +53,7 @@ def _pulls_of() -> str:
 
 @bp.route("/coordination/france-vae/synchroniser", methods=["POST"])
 @role_required(Role.COORDINATOR, Role.ADMIN)
-@limiter.limit("1 per minute", key_func=_pulls_of, error_message=N_(
-    "Une réception de France VAE vient d'être demandée pour ce certificateur : son résultat s'affiche ci-dessous ; réessayez dans "
-    "une minute."))
+@limiter.limit("1 per minute", key_func=_pulls_of, error_message=PULL_ASKED_AGAIN)
 def pull_now():
     """Pull now, for the coordinator's certifier (every certifier with a token, for an administrator)."""
     form = ConfirmForm()
