@@ -92,6 +92,8 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
     from . import models  # noqa: F401  - every model registered before use
     from .api.views import bp as api_bp
+    from .audit.views import bp as audit_bp
+    from .auth.admin import bp as accounts_bp
     from .auth.views import bp as auth_bp
     from .candidacies.blueprint import bp as candidacies_bp
     from .certifications.views import bp as certifications_bp
@@ -114,6 +116,8 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.register_blueprint(components_bp)
     app.register_blueprint(francevae_bp)
     app.register_blueprint(mail_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(certifications_bp)
     register_error_handlers(app)
     from .web.security import register_input_guard, register_security_headers

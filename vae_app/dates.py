@@ -63,3 +63,24 @@ def optional_day(value, path: str, errors: list) -> date | None:
     """An optional date of a JSON document (``received_on`` of a jury or planning file): None when absent; else as
     :func:`document_day`."""
     return None if value is None else document_day(value, path, errors)
+
+
+TYPED_DAY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+
+
+def typed_day(text: str) -> date:
+    """A day a person typed, « 01/03/2016 » (JJ/MM/AAAA), or as a date input sends it, « 2016-03-01 »;
+    :class:`ValueError` saying why in French otherwise."""
+    text = (text or "").strip()
+    found = TYPED_DAY.fullmatch(text)
+    try:
+        day = date(int(found.group(3)), int(found.group(2)), int(found.group(1))) if found else \
+            date.fromisoformat(text) if ISO_DAY.fullmatch(text) else None
+    except ValueError:
+        raise ValueError(f"date inexistante « {text[:20]} »") from None
+    if day is None:
+        raise ValueError("date attendue JJ/MM/AAAA")
+    problem = out_of_range(day)
+    if problem:
+        raise ValueError(problem)
+    return day

@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from vae_app.audit.models import AuditEvent
-from vae_app.auth import operations as auth_ops
+from vae_app.auth.models import Role
+from vae_app.auth import confirmation, operations as auth_ops
 from vae_app.candidacies import operations as candidacy_ops
 from vae_app.candidacies.models import CandidacyState as S, DocumentKind
 from vae_app.certifications.vocabulary import ExperienceStatus, Gender
@@ -25,11 +26,13 @@ from ..conftest import TEST_PASSWORD
 from ..samples import PDF
 from ..workflow_fixtures import COMPONENTS_5385
 
-MODULES = (candidacy_ops, jury_ops, auth_ops)
+MODULES = (candidacy_ops, jury_ops, auth_ops, confirmation)
 # Public functions of the operations modules that change nothing: lookups, guards, helpers.
 NOT_CHANGES = {"next_reference", "visible", "touch", "ensure_editable", "experience_of", "document_of", "given_up",
                "user_for_reset",  # reads a link
-               "request_password_reset"}  # queues the link's e-mail: the outbox row is its record, the account is unchanged
+               "request_password_reset",
+               "user_for_confirmation",  # reads a link
+               "send_confirmation"}  # queues the link's e-mail, for an act audited by its caller (registration, a request)  # queues the link's e-mail: the outbox row is its record, the account is unchanged
 EXPERIENCE = {"status": ExperienceStatus.SALARIED, "job_title": "Directrice", "organisation": "Centre social", "start": date(2010, 1, 1),
               "end_on": date(2014, 12, 31), "hours": None, "related": True, "activities": None}
 
@@ -38,6 +41,11 @@ def _member_values(**overrides):
     return {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@exemple.fr", "gender": Gender.FEMALE,
             "qualifications": ["cnam_teacher"], "certification_codes": ["RNCP5385"], "site": "Paris", "organisation": None,
             "max_sessions": 3, **overrides}
+
+
+def _account_values(**overrides):
+    return auth_ops.AccountValues(**{"email": "nouveau.compte@exemple.fr", "first_name": "Nouveau", "last_name": "Compte",
+                                     "role": Role.JURY_MEMBER, "certifier_id": None, **overrides})
 
 
 def _run(db, coordinator, status=RunStatus.QUEUED, plan=None):
@@ -52,12 +60,26 @@ def _run(db, coordinator, status=RunStatus.QUEUED, plan=None):
 def CASES(f):
     draft = f.candidacy_in(S.DRAFT)
     return {
-        "register_candidate": (lambda: auth_ops.register_candidate("nouvelle@exemple.fr", "un mot de passe solide", "Nou", "Velle"),
-                               "register"),
+        "register_candidate": (lambda: f.in_request(lambda: auth_ops.register_candidate(
+            "nouvelle@exemple.fr", "un mot de passe solide", "Nou", "Velle")), "register"),
+        "set_language": (lambda: auth_ops.set_language(draft.candidate, "en"), "change_language"),
+        "request_confirmation": (lambda: f.in_request(lambda: confirmation.request_confirmation(f.make_user(email_confirmation_pending=True))),
+                                 "request_email_confirmation"),
+        "confirm_email": (lambda: confirmation.confirm_email(f.make_user(email_confirmation_pending=True)), "confirm_email"),
         "sign_out": (lambda: auth_ops.sign_out(draft.candidate), "sign_out"),
         "change_password": (lambda: auth_ops.change_password(draft.candidate, TEST_PASSWORD, "un tout autre mot de passe"),
                             "change_password"),
         "reset_password": (lambda: auth_ops.reset_password(draft.candidate, "un tout autre mot de passe"), "change_password"),
+        "create_account": (lambda: f.in_request(lambda: auth_ops.create_account(f.admin, _account_values())), "create_account"),
+        "update_account": (lambda: auth_ops.update_account(f.admin, draft.candidate, _account_values(email=draft.candidate.email,
+                                                                                                    role=Role.CANDIDATE), None),
+                           "update_account"),
+        "deactivate_account": (lambda: auth_ops.deactivate_account(f.admin, draft.candidate, "Départ de la personne."),
+                               "deactivate_account"),
+        "reactivate_account": (lambda: auth_ops.reactivate_account(f.admin, f.make_user(is_active_account=False), "Retour de la personne."),
+                               "reactivate_account"),
+        "invite_member": (lambda: f.in_request(lambda: jury_ops.invite_member(f.coordinator, f.member)), "invite_member"),
+        "remind_documents": (lambda: candidacy_ops.remind_documents(f.candidacy_in(S.INCOMPLETE), f.coordinator), "remind_documents"),
         "create_candidacy": (lambda: candidacy_ops.create_candidacy(f.make_user(), "RNCP5385", f.vae), "create"),
         "save_application": (lambda: candidacy_ops.save_application(draft, draft.candidate, {"phone": "0102030405"}), "update_application"),
         "add_experience": (lambda: candidacy_ops.add_experience(draft, draft.candidate, EXPERIENCE), "add_experience"),
@@ -137,6 +159,11 @@ class Fixtures:
 
     def __getattr__(self, name):
         return self._request.getfixturevalue(name)
+
+    def in_request(self, call):
+        """``call()`` inside a request (an operation that writes a link in its e-mail)."""
+        with self.app.test_request_context():
+            return call()
 
     @property
     def vae(self):

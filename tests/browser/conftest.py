@@ -8,6 +8,8 @@ import pytest
 
 from vae_app.demo.live import CHROMIUM, CHROMIUM_ARGS
 
+from ..mail.conftest import smtp_server  # noqa: F401 (a fixture: the journeys read what the SMTP server received)
+
 
 @pytest.fixture(scope="session")
 def live_demo(tmp_path_factory):

@@ -72,19 +72,57 @@ def register_and_apply(page, base: str, email: str, name: tuple[str, str], offer
     return page.url.split("#")[0], reference
 
 
-def test_a_candidate_goes_from_registration_to_acquired_components(page, live_demo):
+class Mailbox:
+    """The live server's outbox delivered to the test's SMTP server: what reached one address, in order."""
+
+    def __init__(self, app, inbox):
+        self.app, self.inbox = app, inbox
+
+    def deliver(self) -> dict:
+        from vae_app.mail.delivery import deliver
+
+        with self.app.app_context():
+            return deliver()
+
+    def to(self, address: str) -> list:
+        return [mail for mail in self.inbox.received if address in mail["To"]]
+
+
+@pytest.fixture
+def mailbox(live_demo, smtp_server, monkeypatch):
+    inbox, port = smtp_server
+    for key, value in (("VAE_SMTP_HOST", "127.0.0.1"), ("VAE_SMTP_PORT", port), ("VAE_SMTP_STARTTLS", False)):
+        monkeypatch.setitem(live_demo.app.config, key, value)
+    box = Mailbox(live_demo.app, inbox)
+    box.deliver()  # what the demo data queued before the journey
+    inbox.received.clear()
+    return box
+
+
+def test_a_candidate_goes_from_registration_to_acquired_components(page, live_demo, mailbox):
     try:
-        journey(page, live_demo)
+        journey(page, live_demo, mailbox)
     finally:
         live_demo.move_to(DEMO_DAY)  # the other journeys run on the demo's day
 
 
-def journey(page, live_demo):
+def attachments(mail) -> dict[str, bytes]:
+    return {part.get_filename(): part.get_content() for part in mail.iter_attachments()}
+
+
+def journey(page, live_demo, mailbox):
     base = live_demo.url
     email = f"parcours.{secrets.token_hex(3)}@exemple.fr"
     # -- the candidate registers, applies with three periods, uploads a document and submits
     candidacy_url, reference = register_and_apply(page, base, email, ("Mathilde", "Navigateur"), "RNCP5385|vae",
                                                   ("1978-05-02", "Tours", "3 rue Colbert, 37000 Tours"))
+    # -- the address is confirmed by the link received; until then nothing else would be sent to it
+    mailbox.deliver()
+    [confirmation] = mailbox.to(email)
+    link = re.search(r"https?://\S+", confirmation.get_body(("plain",)).get_content()).group(0)
+    page.goto(link)
+    assert "Votre adresse électronique est confirmée" in page.inner_text("main")
+    page.goto(candidacy_url)
     add_experience(page, "salaried", "Directrice adjointe", "MJC de Tours", "2010-01-01", "2013-12-31")
     add_experience(page, "salaried", "Directrice", "Centre social Rabelais", "2014-01-01", "2016-02-15")
     add_experience(page, "volunteer", "Trésorière", "Club de voile", "2008-09-01", "2009-06-30", "400")
@@ -97,6 +135,19 @@ def journey(page, live_demo):
     page.check("#confirm-submit")  # it says what follows: the application can no longer be changed
     fire(page, "Déposer la demande")
     assert "Déposée" in page.inner_text(".lead")
+    logout(page, base)
+    # -- the CNAM coordinator asks for a document and reminds the candidate, who completes the application
+    sign_in(page, base, "coordination.cnam@demo.vae.fr")
+    page.goto(candidacy_url)
+    page.fill("#reason-request_documents", "Attestation de l'employeur pour 2014 à 2016 (Centre social Rabelais).")
+    fire(page, "Demander des pièces")
+    click_and_wait(page, "text=Relancer le candidat")
+    assert "Relance envoyée" in page.inner_text("main")
+    logout(page, base)
+    sign_in(page, base, email, "un-secret-solide")
+    page.goto(candidacy_url)
+    page.check("#confirm-submit")
+    fire(page, "Déposer la demande")
     logout(page, base)
     # -- the CNAM coordinator declares it eligible
     sign_in(page, base, "coordination.cnam@demo.vae.fr")
@@ -173,6 +224,30 @@ def journey(page, live_demo):
     sign_in(page, base, email, "un-secret-solide")
     home = page.inner_text("main")
     assert "Composantes acquises" in home and "19 avr. 2021" in home and "Reste à obtenir : COORDINATION, PROJETS" in home
+    # -- every step reached the candidate, in order, with its attachments; the members got their convocations
+    assert mailbox.deliver()["failed"] == 0
+    received = mailbox.to(email)
+    subjects = [mail["Subject"] for mail in received]
+    assert len(received) == 9, subjects
+    expected = ["confirmez votre adresse", "est bien reçue", "des pièces sont demandées", "Relance", "est bien reçue",
+                "est recevable", "dossier de validation", "Convocation", "Décision du jury"]
+    assert all(word.lower() in subject.lower() for word, subject in zip(expected, subjects)), subjects
+    from icalendar import Calendar
+    from pypdf import PdfReader
+    import io
+
+    letter = attachments(received[5])[f"decision-recevabilite-{reference}.pdf"]
+    assert "Voies et délais de recours" in " ".join(p.extract_text() for p in PdfReader(io.BytesIO(letter)).pages)
+    convocation = attachments(received[7])
+    [ics] = [data for name, data in convocation.items() if name.endswith(".ics")]
+    assert str(Calendar.from_ical(ics)["METHOD"]) == "REQUEST" and any(name.endswith(".pdf") for name in convocation)
+    decision = attachments(received[8])
+    assert set(decision) == {f"decision-jury-{reference}.pdf", f"attestation-{reference}.pdf"}
+    for data in decision.values():
+        assert PdfReader(io.BytesIO(data)).pages
+    members = [mail for mail in mailbox.inbox.received if mail["To"] and email not in mail["To"] and "Convocation" in mail["Subject"]]
+    assert len(members) >= 7
+    assert mailbox.deliver()["sent"] == 0  # a second run sends nothing new
 
 
 def test_an_askoria_coordinator_cannot_see_any_cnam_file(page, live_server):

@@ -59,7 +59,7 @@ def test_reopening_cancels_the_convocations_tells_everyone_and_keeps_the_reason(
     mail = db.session.scalars(select(OutboxMessage)).all()
     assert {m.to_email for m in mail} == {convened.candidate.email} | {s.member.email for s in session.members}
     candidate_mail = next(m for m in mail if m.to_email == convened.candidate.email)
-    assert "du 15 mars 2016 à 09:00" in candidate_mail.subject and "convocation est donc annulée" in candidate_mail.body
+    assert "du 15 mars 2016 à 9 h 00" in candidate_mail.subject and "convocation est donc annulée" in candidate_mail.body
 
 
 def test_the_notice_of_a_reopened_session_promises_nothing_the_app_does_not_do(db, convened, coordinator):

@@ -75,6 +75,23 @@ class User(UserMixin, db.Model):
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
 
+    def set_unusable_password(self) -> None:
+        """No password signs in (an account opened by someone else, until its holder chooses one by the link sent to
+        them): a random value that is not a hash, so no password matches it, and the link's fingerprint is unguessable."""
+        import secrets
+
+        self.password_hash = "!" + secrets.token_urlsafe(24)
+
+    @property
+    def edit_stamp(self) -> str:
+        """What an administrator's form was filled from (the account has no version column): the form sends it back,
+        and a form filled before a change of these fields is refused instead of overwriting it."""
+        import hashlib
+
+        fields = (self.email, self.first_name, self.last_name, self.role.value, self.certifier_id, self.language,
+                  self.is_active_account)
+        return hashlib.sha256(repr(fields).encode()).hexdigest()[:16]
+
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 

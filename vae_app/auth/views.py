@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -14,11 +14,13 @@ from .emails import email_or_none
 from ..extensions import db, limiter, login_manager
 from ..web.errors import form_page
 from ..web.i18n import is_safe_next
-from .forms import ForgottenPasswordForm, LoginForm, PasswordForm, RegisterForm, ResetPasswordForm
+from . import confirmation
+from .forms import ForgottenPasswordForm, LanguageForm, LoginForm, PasswordForm, RegisterForm, ResetPasswordForm
 from .devices import remember_device, remembered
 from .models import User, password_matches
-from .operations import change_password, register_candidate, request_password_reset, reset_password as set_password_from_link, \
-    sign_out, user_for_reset
+from .operations import RESET, WELCOME, PasswordLink, change_password, register_candidate, request_password_reset, \
+    reset_password as set_password_from_link, set_language, sign_out, user_for_reset
+from ..web.forms import ConfirmForm
 
 bp = Blueprint("auth", __name__)
 REMEMBER_TOKEN = re.compile(r"-|[A-Za-z0-9_-]{32}")
@@ -92,9 +94,50 @@ def register():
         with unit_of_work():
             user = register_candidate(form.email.data, form.password.data, form.first_name.data, form.last_name.data)
         login_user(user)
-        flash(_("Bienvenue ! Votre compte est créé ; vous pouvez commencer votre demande."), "success")
+        flash(_("Bienvenue ! Votre compte est créé ; vous pouvez commencer votre demande. Un courriel vient de partir "
+                "pour confirmer votre adresse : ouvrez le lien qu'il contient."), "success")
         return redirect(url_for("candidacies.new"))
     return page()
+
+
+@bp.route("/compte", methods=["GET", "POST"])
+@login_required
+def account():
+    """The account page: who, the address and whether it is confirmed, the language of the messages."""
+    user = current_user._get_current_object()
+    form = LanguageForm(language=user.language or "fr")
+    page = form_page("auth/account.html", form, user=user, resend=ConfirmForm())
+    if form.validate_on_submit():
+        with unit_of_work():
+            set_language(user, form.language.data)
+        flash(_("Vos courriels vous seront écrits en %(language)s.", language=_("français") if user.language == "fr" else _("anglais")),
+              "success")
+        return redirect(url_for("auth.account"))
+    return page()
+
+
+@bp.route("/compte/confirmation", methods=["POST"])
+@login_required
+@limiter.limit(login_limit, error_message="Trop de demandes : réessayez dans une minute.")
+def resend_confirmation():
+    """The confirmation link sent again to the account's address."""
+    if not ConfirmForm().validate():
+        abort(400)
+    with unit_of_work():
+        confirmation.request_confirmation(current_user._get_current_object())
+    flash(_("Un nouveau lien de confirmation vient de partir vers %(email)s.", email=current_user.email), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/confirmer-adresse/<token>")
+def confirm_email(token: str):
+    """The link of the confirmation e-mail: the address is confirmed (once; a second visit says it already is)."""
+    user = confirmation.user_for_confirmation(token) if len(token) <= 500 else None
+    if user is None:
+        return render_template("auth/confirmed.html", user=None), 410
+    with unit_of_work():
+        changed = confirmation.confirm_email(user)
+    return render_template("auth/confirmed.html", user=user, changed=changed)
 
 
 @bp.route("/compte/mot-de-passe", methods=["GET", "POST"])
@@ -134,14 +177,26 @@ def forgotten_password():
 @limiter.limit(login_limit, methods=["POST"], error_message="Trop de tentatives : réessayez dans une minute.")
 def reset_password(token: str):
     """The link's page: a new password, once, within the hour; every session of the account ends."""
-    user = user_for_reset(token) if len(token) <= 500 else None
+    return _password_from_link(token, RESET)
+
+
+@bp.route("/compte/activer/<token>", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"], error_message="Trop de tentatives : réessayez dans une minute.")
+def choose_password(token: str):
+    """The page of the link sent with an account opened by someone else: its first password, once, within the week."""
+    return _password_from_link(token, WELCOME)
+
+
+def _password_from_link(token: str, link: PasswordLink):
+    welcome = link is WELCOME
+    user = user_for_reset(token, link) if len(token) <= 500 else None
     if user is None:
-        return render_template("auth/reset.html", form=None), 410
+        return render_template("auth/reset.html", form=None, welcome=welcome), 410
     form = ResetPasswordForm()
-    page = form_page("auth/reset.html", form)
+    page = form_page("auth/reset.html", form, welcome=welcome)
     if form.validate_on_submit():
         with unit_of_work():
-            set_password_from_link(user, form.new_password.data)
+            set_password_from_link(user, form.new_password.data, link)
         logout_user()
         flash(_("Mot de passe enregistré. Connectez-vous avec le nouveau ; vos autres sessions sont fermées."), "success")
         return redirect(url_for("auth.login"))

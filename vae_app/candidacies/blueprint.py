@@ -33,6 +33,7 @@ bp.add_url_rule("/candidatures/<int:candidacy_id>/decision-recevabilite.pdf", "e
 bp.add_url_rule("/candidatures/<int:candidacy_id>/attestation.pdf", "attestation", page.attestation)
 bp.add_url_rule("/candidatures/<int:candidacy_id>/retrait.pdf", "withdrawal_letter", page.withdrawal_letter)
 bp.add_url_rule("/candidatures/<int:candidacy_id>/actions/<move>", "move", page.move, methods=("POST",))
+bp.add_url_rule("/candidatures/<int:candidacy_id>/relance", "remind_documents", page.remind_documents, methods=("POST",))
 
 # the coordinator's desk, the workflow for everyone
 bp.add_url_rule("/coordination/candidatures", "queue", desk.queue)

@@ -29,7 +29,7 @@ from ..database import violated_constraint
 from ..errors import CHANGED_MEANWHILE, Conflict, InvalidData, MoveRefused, NotFound, PermissionDenied, ensure_unchanged
 from ..extensions import db
 from ..francevae import outbox as francevae_outbox
-from . import documents
+from . import documents, messages
 from .assessment import carried_over, targeted
 from .eligibility import verdict_for
 from .models import (
@@ -37,6 +37,7 @@ from .models import (
     ExperiencePeriod, ValidationFileSection,
 )
 from .pathway import governs as _governs, lapse_of
+from . import queries
 from .queries import open_offers
 from .workflow import MOVES, MoveContext, run
 
@@ -357,6 +358,8 @@ def fire(candidacy: Candidacy, move: str, actor: User | None, *, reason: str | N
         francevae_outbox.after_move(candidacy, move, target, context.rules, decided[0] if decided else None,  # same transaction
                                     reason=context.reason)
         db.session.flush()
+        messages.after_move(candidacy, move, target, context, context.reason)  # the letters read the audit row above
+        db.session.flush()
     except StaleDataError:
         db.session.rollback()
         raise Conflict(CHANGED_MEANWHILE) from None
@@ -366,6 +369,25 @@ def fire(candidacy: Candidacy, move: str, actor: User | None, *, reason: str | N
         db.session.rollback()
         raise Conflict(CHANGED_MEANWHILE) from None
     return target
+
+
+def remind_documents(candidacy: Candidacy, actor: User, *, expected_version: int | None = None) -> None:
+    """Remind the candidate of the documents asked for: the request's own words, its date, the reminder's number;
+    only while the application waits for them, and once a day at most (a second click the same day sends nothing
+    more)."""
+    if not can_fire_move(actor, candidacy, MOVES["request_documents"]):
+        raise PermissionDenied(f"Vous ne pouvez pas « {MOVES['request_documents'].french} » sur ce dossier.")
+    ensure_unchanged(candidacy, expected_version)
+    if candidacy.state is not S.INCOMPLETE:
+        raise Conflict(f"Aucune pièce n'est attendue : le dossier est « {candidacy.state.french} ».")
+    requested = queries.last_event(candidacy.id, "request_documents")
+    earlier = queries.events_since(candidacy.id, Action.REMIND_DOCUMENTS.value, requested.at if requested else None)
+    today = clock.today()
+    if any(row.at.date() == today for row in earlier):
+        raise Conflict("Une relance est déjà partie aujourd'hui pour ce dossier.")
+    context = MoveContext(actor=actor, today=today, now=clock.now(), rules=get_rules())
+    messages.documents_reminder(candidacy, context, requested, len(earlier))
+    _record(candidacy, Action.REMIND_DOCUMENTS, actor, details={"reminder": len(earlier) + 1})
 
 
 # --------------------------------------------------------------------------- side effects
@@ -467,6 +489,7 @@ def _resume(candidacy, context, target):
 
 def _unschedule(candidacy, context, target):
     session = candidacy.jury_session
+    context.facts["unscheduled_from"] = session  # the candidate's convocation is withdrawn from it (messages)
     candidacy.jury_session = None
     return {"session": session.reference if session else None}
 

@@ -51,6 +51,14 @@ def last_event(candidacy_id: int, event: str) -> AuditEvent | None:
                              .order_by(AuditEvent.id.desc()).limit(1))
 
 
+def events_since(candidacy_id: int, event: str, since) -> list[AuditEvent]:
+    """The candidacy's audit rows of ``event`` from ``since`` on (every one when None), oldest first."""
+    query = select(AuditEvent).where(AuditEvent.candidacy_id == candidacy_id, AuditEvent.event == event)
+    if since is not None:
+        query = query.where(AuditEvent.at >= since)
+    return db.session.scalars(query.order_by(AuditEvent.id)).all()
+
+
 ELIGIBILITY_DECISIONS = ("declare_eligible", "declare_ineligible", "apply_silence")
 
 

@@ -20,7 +20,7 @@ from ..certifications.models import Certification
 from ..certifications.rules import RuleBook
 from ..extensions import db
 from ..mail.models import MessageKind
-from ..mail.outbox import queue
+from ..mail.outbox import send
 from .models import AcquiredComponent, ComponentExpiryCount, Reminder
 from .validity import component_expiry
 
@@ -135,19 +135,9 @@ def send_reminders(rules: RuleBook, today: date, thresholds: tuple[int, ...]) ->
         cert = rules.certification(candidacy.certification.code)
         component = cert.component(row.component_code)
         title = component.title if component else row.component_code
-        days = (row.expires_on - today).days
-        queue(
-            MessageKind.EXPIRY_REMINDER, candidacy.candidate, candidacy=candidacy,
-            subject=f"Votre composante « {title} » expire le {row.expires_on:%d/%m/%Y}",
-            body=(f"Bonjour {candidacy.candidate.full_name},\n\n"
-                  f"La composante « {title} » ({row.component_code}) de la certification {cert.title_on(today)} "
-                  f"({cert.code}), acquise le {row.validated_on:%d/%m/%Y} (dossier {candidacy.reference}), expire le "
-                  f"{row.expires_on:%d/%m/%Y}, dans {days} jours.\n\n"
-                  "Après cette date, elle ne pourra plus être prise en compte par le jury. Pour la conserver, "
-                  "présentez les composantes qui vous manquent avant cette date : reprenez votre parcours dans Suivi VAE "
-                  "et contactez le service VAE de votre certificateur.\n\n"
-                  "Le service de la validation des acquis de l'expérience"),
-        )
+        send(MessageKind.EXPIRY_REMINDER, candidacy.candidate, candidacy=candidacy, component_title=title,
+             component_code=row.component_code, title=cert.title_on(today), code=cert.code, validated_on=row.validated_on,
+             expires_on=row.expires_on, days=(row.expires_on - today).days)
         sent.append(plan)
     _digests(sent, rules, today)
     db.session.flush()
@@ -160,15 +150,8 @@ def _digests(sent: list[ReminderPlan], rules: RuleBook, today: date) -> None:
         by_certifier.setdefault(plan.component.candidacy.certification.certifier_id, []).append(plan)
     for certifier_id, plans in by_certifier.items():
         coordinators = db.session.scalars(select(User).where(User.role == Role.COORDINATOR, User.certifier_id == certifier_id)).all()
-        lines = [f"- {p.component.candidacy.reference} ({p.component.candidacy.candidate.full_name}) : "
-                 f"{p.component.component_code} expire le {p.component.expires_on:%d/%m/%Y} (rappel à {p.threshold} jours)"
-                 for p in plans]
         for coordinator in coordinators:
-            queue(MessageKind.EXPIRY_DIGEST, coordinator,
-                  subject=f"Suivi VAE : {len(plans)} composante(s) bientôt expirée(s) — rappels du {today:%d/%m/%Y}",
-                  body="Bonjour,\n\nLes candidats suivants viennent d'être prévenus de l'expiration prochaine d'une composante acquise :\n\n"
-                       + "\n".join(lines) + "\n\nLe tableau des expirations dans Suivi VAE donne le détail.\n")
-
+            send(MessageKind.EXPIRY_DIGEST, coordinator, plans=plans, today=today)
 
 def _window(today: date, until_days: int) -> tuple[date, date]:
     """(a year ago, the horizon): what the expiry lists show, expired in the last year to ``until_days`` ahead."""

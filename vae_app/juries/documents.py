@@ -33,28 +33,69 @@ def minutes(session, taken: list, report) -> bytes:
                       taken=taken, pending=pending, report=report)
 
 
-def invitation_ics(session) -> bytes:
-    """One VEVENT for the session, in Europe/Paris time, every member as attendee."""
-    from icalendar import Calendar, Event, vCalAddress, vText
+def _calendar(method: str):
+    from icalendar import Calendar
 
-    rules = get_rules().certification(session.certification.code)
     calendar = Calendar()
     calendar.add("prodid", "-//Suivi VAE//Jurys//FR")
     calendar.add("version", "2.0")
-    calendar.add("method", "REQUEST")
+    calendar.add("method", method)
+    return calendar
+
+
+def _timed_event(session, uid: str):
+    """The session's VEVENT: its UID and its times in Europe/Paris (the calendar gets its VTIMEZONE)."""
+    from icalendar import Event
+
     event = Event()
-    event.add("uid", f"{session.reference}@suivi-vae")
+    event.add("uid", uid)
     event.add("dtstamp", datetime.now(tz=ZoneInfo("UTC")))
     event.add("dtstart", session.starts_at.replace(tzinfo=PARIS))
     event.add("dtend", session.ends_at.replace(tzinfo=PARIS))
+    return event
+
+
+def _address(email: str, name: str, **params):
+    from icalendar import vCalAddress, vText
+
+    address = vCalAddress(f"mailto:{email}")
+    address.params["cn"] = vText(name)
+    address.params.update(params)
+    return address
+
+
+def _finished(calendar, event) -> bytes:
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def invitation_ics(session) -> bytes:
+    """One VEVENT for the session, in Europe/Paris time, every member as attendee."""
+    from icalendar import vText
+
+    rules = get_rules().certification(session.certification.code)
+    event = _timed_event(session, f"{session.reference}@suivi-vae")
     event.add("summary", f"Jury VAE {session.certification.code} — {rules.title_on(session.starts_at.date())}")
     event.add("location", vText(", ".join(part for part in (session.site, session.room) if part)))
     event.add("description", f"Session {session.reference} : {len(session.candidacies)} candidat(s). "
                              f"Convocation et liste des dossiers dans Suivi VAE.")
     for sitting in session.members:
-        attendee = vCalAddress(f"mailto:{sitting.member.email}")
-        attendee.params["cn"] = vText(sitting.member.full_name)
-        attendee.params["role"] = vText("CHAIR" if sitting.seat == "president" else "REQ-PARTICIPANT")
-        event.add("attendee", attendee, encode=0)
-    calendar.add_component(event)
-    return calendar.to_ical()
+        event.add("attendee", _address(sitting.member.email, sitting.member.full_name,
+                                       role="CHAIR" if sitting.seat == "president" else "REQ-PARTICIPANT"), encode=0)
+    return _finished(_calendar("REQUEST"), event)
+
+
+def personal_invitation(session, *, method: str, uid: str, sequence: int, organizer: tuple[str, str],
+                        attendee: tuple[str, str], summary: str, location: str, description: str) -> bytes:
+    """One person's invitation to a session (``method`` REQUEST) or its withdrawal (CANCEL: the same ``uid``, a
+    higher ``sequence``), in Europe/Paris time with its VTIMEZONE. ``organizer`` and ``attendee``: (name, e-mail)."""
+    event = _timed_event(session, uid)
+    event.add("sequence", sequence)
+    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
+    event.add("summary", summary)
+    event.add("location", location)
+    event.add("description", description)
+    event.add("organizer", _address(organizer[1], organizer[0]), encode=0)
+    event.add("attendee", _address(attendee[1], attendee[0], role="REQ-PARTICIPANT", partstat="NEEDS-ACTION"), encode=0)
+    return _finished(_calendar(method), event)

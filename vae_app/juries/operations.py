@@ -7,6 +7,7 @@ errors of :mod:`vae_app.errors`.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -106,6 +107,46 @@ def delete_member(actor: User, member: JuryMember) -> None:
     _member_event(actor, member, Action.DELETE_MEMBER, member.full_name)
     db.session.delete(member)
     db.session.flush()
+
+
+@dataclass(frozen=True)
+class Invitation:
+    account: User
+    opened: bool  # a new account, with its e-mail (False: an existing account tied to the row)
+
+
+def invite_member(actor: User, member: JuryMember) -> Invitation:
+    """Open the account of a pool member who has none (« Inviter à créer son compte »): a jury member's account under
+    the member's name and address, tied to the pool row, and the e-mail with the link, valid a week, to choose its
+    password; audited on the member and on the account.
+
+    An account that already has the address is tied to the row only when it is a jury member's, active, and tied to no
+    pool row yet (the address is the same person's: an administrator opened the account first); any other account
+    with it (a candidate's, a coordinator's, another pool row's member) is refused on the address, for an administrator
+    to sort out — tying it would show this certifier's sessions to an account opened for something else."""
+    from ..auth.operations import AccountValues, create_account
+
+    ensure(can_manage_certifier(actor, member.certifier_id))
+    if member.user_id is not None:
+        raise Conflict(N_("Ce membre a déjà un compte."), {"email": N_("ce membre a déjà un compte")})
+    existing = db.session.scalar(select(User).where(User.email == member.email))
+    if existing is not None:
+        tied = db.session.scalar(select(JuryMember.id).where(JuryMember.user_id == existing.id))
+        if existing.role is not Role.JURY_MEMBER or not existing.is_active_account or tied is not None:
+            raise Conflict(N_("Invitation impossible."), {"email": N_(
+                "un autre compte a déjà cette adresse : corrigez l'adresse du membre, ou demandez à l'administration de vérifier "
+                "ce compte")})
+        member.user_id = existing.id
+        db.session.flush()
+        _member_event(actor, member, Action.LINK_MEMBER, existing.full_name)
+        return Invitation(existing, opened=False)
+    user = create_account(actor, AccountValues(email=member.email, first_name=member.first_name, last_name=member.last_name,
+                                               role=Role.JURY_MEMBER, certifier_id=None),
+                          reason=f"Invitation du membre du vivier {member.full_name}")
+    member.user_id = user.id
+    db.session.flush()
+    _member_event(actor, member, Action.INVITE_MEMBER, f"Lien pour choisir le mot de passe envoyé à {user.email}")
+    return Invitation(user, opened=True)
 
 
 def add_tie(actor: User, member: JuryMember, candidate: User | None, kind: TieKind, note: str | None = None) -> MemberTie:
@@ -321,21 +362,26 @@ def reopen_session(actor: User, session: JurySession, reason: str | None) -> Non
                                      "personnes concernées."})
     convened = [c for c in session.candidacies if c.state is S.JURY_SCHEDULED]
     for candidacy in convened:
-        fire(candidacy, "unschedule", actor, reason=f"Session {session.reference} rouverte : {reason}")
+        fire(candidacy, "unschedule", actor, reason=f"Session {session.reference} rouverte : {reason}",
+             facts={"session_reopened": True})  # the reopening's notice tells them, below
         candidacy.jury_session = session  # still proposed for it: convened again when it is confirmed again
     session.status = SessionStatus.DRAFT
     db.session.flush()
     _session_event(actor, session, Action.REOPEN_SESSION, from_state=SessionStatus.CONFIRMED, to_state=SessionStatus.DRAFT, reason=reason,
                    details={"convocations_cancelled": [c.reference for c in convened]})
-    notices.session_reopened(session, reason, convened)
+    notices.session_reopened(session, reason, convened, actor)
 
 
 def schedule(actor: User | None, candidacy: Candidacy, session: JurySession | None, *, expected_version: int | None = None) -> S:
     """Summon a candidacy ready for a jury to a confirmed session: the workflow's ``schedule`` move, given the
-    session and what stands in the way (certification, route, date, capacity, the jury's compliance)."""
+    session and what stands in the way (certification, route, date, capacity, the jury's compliance); the candidate's
+    convocation is queued with it."""
     problems = scheduling_problems(candidacy, session, clock.now())
-    return fire(candidacy, "schedule", actor, data={"session_id": session.id if session else None}, expected_version=expected_version,
-                facts={"session": session, "session_problems": problems})
+    state = fire(candidacy, "schedule", actor, data={"session_id": session.id if session else None}, expected_version=expected_version,
+                 facts={"session": session, "session_problems": problems})
+    if state is S.JURY_SCHEDULED:
+        notices.candidate_convened(session, candidacy, actor)
+    return state
 
 
 def add_candidate(actor: User, session: JurySession, candidacy: Candidacy) -> None:
@@ -372,7 +418,8 @@ def remove_candidate(actor: User, session: JurySession, candidacy: Candidacy) ->
 
 
 def confirm_session(actor: User, session: JurySession, *, acknowledge_unknowns: bool = False, note: str | None = None):
-    """Confirm a compliant session and summon its candidates (they become « convoqués »).
+    """Confirm a compliant session and summon its candidates (they become « convoqués »); every candidate and
+    member receives a convocation with a calendar invitation.
 
     Refused while any finding fails; an ``unknown`` finding needs an explicit,
     audited acknowledgement.
@@ -394,6 +441,7 @@ def confirm_session(actor: User, session: JurySession, *, acknowledge_unknowns: 
     reason = (note or None) if not acknowledged else f"Points indéterminés acceptés : {' ; '.join(acknowledged)}" + (f" — {note}" if note else "")
     _session_event(actor, session, Action.CONFIRM_SESSION, from_state=SessionStatus.DRAFT, to_state=SessionStatus.CONFIRMED, reason=reason,
                    details={"findings": [f.as_dict() for f in report.findings], "acknowledged_unknowns": acknowledged})
+    notices.session_confirmed(session, actor)
     for candidacy in list(session.candidacies):
         if candidacy.state is S.READY_FOR_JURY:
             schedule(actor, candidacy, session)

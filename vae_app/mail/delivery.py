@@ -64,6 +64,18 @@ def message_id(message: OutboxMessage, sender: str) -> str:
     return f"<suivi-vae.{message.id}.{message.created_at:%Y%m%d%H%M%S}@{domain}>"
 
 
+def content_type(stored: str) -> tuple[str, str, dict]:
+    """(type, subtype, parameters) of an attachment's content type as stored (« text/calendar; method=CANCEL;
+    charset=utf-8 »). The charset is the e-mail library's to set; a calendar says its method (REQUEST by default)."""
+    kind, *rest = [part.strip() for part in stored.split(";")]
+    main, _slash, sub = kind.partition("/")
+    params = {name.strip().lower(): value.strip().strip('"') for name, _eq, value in (p.partition("=") for p in rest if p)}
+    params.pop("charset", None)
+    if (main, sub) == ("text", "calendar"):
+        params.setdefault("method", "REQUEST")
+    return main, sub, params
+
+
 def build(message: OutboxMessage, sender: str) -> EmailMessage:
     """The e-mail as sent: headers, the text, each attachment."""
     email = EmailMessage()
@@ -75,10 +87,9 @@ def build(message: OutboxMessage, sender: str) -> EmailMessage:
     email["Date"] = message.created_at.strftime("%a, %d %b %Y %H:%M:%S +0000")
     email.set_content(message.body)
     for attachment in message.attachments:
-        main, _slash, sub = attachment.content_type.partition("/")
-        params = {"params": {"method": "REQUEST"}} if attachment.content_type.startswith("text/calendar") else {}
+        main, sub, params = content_type(attachment.content_type)
         if main == "text":
-            email.add_attachment(attachment.data.decode("utf-8"), subtype=sub.split(";")[0], filename=attachment.filename, **params)
+            email.add_attachment(attachment.data.decode("utf-8"), subtype=sub, filename=attachment.filename, params=params)
         else:
             email.add_attachment(attachment.data, maintype=main, subtype=sub, filename=attachment.filename)
     email["Content-Language"] = message.language  # after the content: setting it clears the Content-* headers

@@ -45,6 +45,12 @@ class ConfirmForm(Form):
     submit = SubmitField(_l("Confirmer la suppression"))
 
 
+class VersionedForm(Form):
+    """An action with nothing to type: its CSRF token and the version of the record the person saw."""
+
+    version = VersionField()
+
+
 class TickBox(BooleanField):
     """A box a person ticks to say yes: only the values a browser sends for a ticked box count as ticked
     (a tampered « no » or « 0 » is not a yes)."""

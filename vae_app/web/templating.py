@@ -8,8 +8,13 @@ from flask_babel import format_date, format_datetime, format_decimal, format_per
 from .. import clock
 from ..certifications.registry import get_rules
 from .i18n import current_language
-from ..dates import long_date
+from ..dates import long_date, short_date
 from .navigation import nav_items
+
+
+def moment(value: datetime | None) -> str:
+    """A stored moment (naive UTC) as « 01/03/2016 14:05 », in the reader's time zone (Europe/Paris)."""
+    return format_datetime(value, "dd/MM/yyyy HH:mm") if value else "—"
 
 
 def register_template_helpers(app) -> None:
@@ -25,6 +30,8 @@ def register_template_helpers(app) -> None:
 
     app.add_template_global(nav_items)
     app.add_template_global(long_date)
+    app.add_template_global(short_date)
+    app.add_template_filter(moment, "moment")
 
     # Templates compare enums, never their values as strings: every enum a template tests is named here.
     from ..candidacies.models import CandidacyState

@@ -18,7 +18,7 @@ from ...francevae.display import received as received_from_france_vae
 from ...juries import operations as jury_ops, queries as jury_queries
 from ...web.pdf import pdf_response, render_pdf
 from ...web.errors import on_refusal
-from ...web.forms import ConfirmForm
+from ...web.forms import ConfirmForm, VersionedForm
 from ...web.i18n import current_language
 from .. import queries
 from ..assessment import components_to_assess, section_texts, targeted
@@ -129,21 +129,26 @@ def save_feasibility_review(candidacy_id: int):
 
 
 @login_required
+def remind_documents(candidacy_id: int):
+    """Remind the candidate of the documents asked for (the message goes with the audit row, or neither)."""
+    candidacy = load(candidacy_id)
+    form = VersionedForm()
+    if not form.validate():
+        raise InvalidData({"csrf_token": _("Formulaire expiré : rechargez la page et recommencez.")})
+    with unit_of_work():
+        ops.remind_documents(candidacy, current_user, expected_version=form.version.data)
+    flash(_("Relance envoyée au candidat : elle reprend la demande de pièces et sa date."), "success")
+    return redirect(url_for("candidacies.show", candidacy_id=candidacy.id))
+
+
+@login_required
 def attestation(candidacy_id: int):
     """The attestation of the certification obtained, or of the blocs validated (C. trav. R6412-7: on the candidate's
     request), drawn from the decisions in the record; only what is still acquired on the day it is drawn up."""
     candidacy = load(candidacy_id)
-    rules, today = get_rules(), clock.today()
-    acquired = [a for a in candidacy.acquired_components if a.is_valid_on(today)]
-    if not acquired or candidacy.decided_on is None:
+    body = letters.attestation(candidacy, clock.today())
+    if body is None:
         raise NotFound(_("Aucun bloc de compétences n'est acquis dans ce dossier : il n'y a rien à attester."))
-    cert = rules.certification(candidacy.certification.code)
-    option = cert.awards(a.component_code for a in acquired)
-    body = render_pdf("candidacies/pdf/attestation.html", candidacy=candidacy, option=option,
-                      acquired=[(a, cert.component(a.component_code)) for a in acquired],
-                      title=cert.title_on(candidacy.received_on or candidacy.decided_on),
-                      certifier=cert.certifier_on(candidacy.decided_on),
-                      signatory=((cert.raw.get("certifier") or {}).get("signatory") or {}).get("value"))
     return pdf_response(body, f"attestation-{candidacy.reference}.pdf")
 
 

@@ -114,6 +114,20 @@ def _on_member(member_id: int, change, done: str, anchor: str, slot: str | None 
 
 
 @role_required(*STAFF)
+def invite_member(member_id: int):
+    """« Inviter à créer son compte »: a refusal (an address another account has) is said on the member's page, beside
+    the address."""
+    member = own(JuryMember, member_id)
+    _member_page(member)
+    with unit_of_work():
+        invitation = ops.invite_member(current_user, member)
+    flash(_("Compte de %(name)s ouvert : un lien pour choisir son mot de passe est envoyé à %(email)s.", name=member.full_name,
+            email=invitation.account.email) if invitation.opened else _("%(name)s est relié à son compte existant.", name=member.full_name),
+          "success")
+    return _back_to(member)
+
+
+@role_required(*STAFF)
 def add_tie(member_id: int):
     form = TieForm()
     return _on_member(member_id, lambda member: ops.add_tie(current_user, member, db.session.get(User, int(form.candidate.data)),
