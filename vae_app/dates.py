@@ -84,3 +84,19 @@ def typed_day(text: str) -> date:
     if problem:
         raise ValueError(problem)
     return day
+
+
+VOWELS = set("aeiouyhàâäéèêëîïôöùûüœæ")
+
+
+def elided(word: str, following: str) -> str:
+    """« que » before « Émilie » is « qu' »; « de » before « Hélène » is « d' » (French elision before a vowel or a
+    mute h, which proper names take): the word as it is written before ``following``, with its space or apostrophe."""
+    if following[:1].casefold() in VOWELS:
+        return word[:-1] + "'"
+    return word + " "
+
+
+def french_hour(moment: datetime) -> str:
+    """« 9 h 00 », « 14 h 30 »: the hour as a French letter writes it."""
+    return f"{moment.hour} h {moment.minute:02d}"

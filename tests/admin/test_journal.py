@@ -83,3 +83,29 @@ def test_only_administrators_read_the_journal(db, client, login, coordinator):
     login(coordinator)
     assert client.get("/admin/journal").status_code == 403
     assert client.get("/admin/journal.csv").status_code == 403
+
+
+def test_a_session_s_row_names_its_session_and_an_application_s_change_names_its_fields_for_people(db, office, coordinator,
+                                                                                                     make_candidacy):
+    from vae_app.juries.models import JurySession
+
+    session = db.session.scalars(db.select(JurySession)).first()
+    if session is None:
+        from vae_app.certifications.models import Certification
+        from vae_app.certifications.vocabulary import AccessRoute
+
+        cert = db.session.scalar(db.select(Certification).where(Certification.code == "RNCP5385"))
+        session = JurySession(reference="JURY-CNAM-2016-04-01", certification=cert, route=AccessRoute.VAE,
+                              starts_at=datetime(2016, 4, 1, 9), ends_at=datetime(2016, 4, 1, 12), site="Paris", capacity=4)
+        db.session.add(session)
+        db.session.flush()
+    audit(entity=Entity.JURY_SESSION, entity_id=session.id, event=Action.CONFIRM_SESSION, actor=coordinator, at=datetime(2016, 3, 2, 9))
+    candidacy = make_candidacy(reference="CNAM-2016-00043")
+    audit(entity=Entity.CANDIDACY, entity_id=candidacy.id, candidacy_id=candidacy.id, event=Action.UPDATE_APPLICATION,
+          actor=candidacy.candidate, details={"fields": ["address", "birth_date"]}, at=datetime(2016, 3, 2, 10))
+    db.session.flush()
+    text = table(office.get("/admin/journal"))
+    assert session.reference in text
+    assert "adresse, date de naissance" in text and "birth_date" not in text
+    export = office.get("/admin/journal.csv")
+    assert export.headers["Content-Type"] == "text/csv; charset=utf-8" and session.reference in export.get_data(as_text=True)

@@ -61,7 +61,12 @@ def test_a_new_link_can_be_asked_for_from_the_account_page(client, db, frozen_cl
     email = register(client)
     page = client.get("/compte").get_data(as_text=True)
     assert "pas encore confirmée" in page
+    refused = client.post("/compte/confirmation", data={})  # at once: refused, the first link has just left
+    assert refused.status_code == 409 and "attendez quelques minutes" in refused.get_data(as_text=True)
+    assert len(db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_email == email)).all()) == 1
+    frozen_clock.set(datetime(2016, 3, 1, 9, 6))
     assert client.post("/compte/confirmation", data={}).status_code == 302
+    client.post("/compte/confirmation", data={})
     assert len(db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_email == email)).all()) == 2
 
 

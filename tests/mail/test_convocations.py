@@ -80,8 +80,9 @@ def test_confirming_convenes_each_candidate_and_member_by_mail(db, smtp, draft, 
     event = calendar.walk("VEVENT")[0]
     assert event["dtstart"].params["TZID"] == "Europe/Paris"
     assert event.decoded("dtstart").replace(tzinfo=None) == datetime(2016, 4, 1, 9)
-    assert str(event["organizer"]) == "mailto:ne-pas-repondre@suivi-vae.fr"
+    assert str(event["organizer"]) == f"mailto:{coordinator.email}"  # the coordinator who convened, not a no-reply box
     assert str(event["attendee"]) == f"mailto:{candidacy.candidate.email}"
+    assert event["attendee"].params["RSVP"] == "FALSE"  # a convocation asks for no calendar reply
     assert "Paris, Salle 21" in str(event["location"]) and str(event["uid"]).startswith(f"session-{draft.id}-candidate-")
 
 

@@ -167,3 +167,16 @@ def test_the_admin_filters_the_outbox_reads_a_message_and_resends_it(db, smtp, c
     assert [m["Subject"] for m in smtp.received].count("Décision de recevabilité") == 2
     assert client.post(f"/admin/courriels/{message.id}/renvoyer", data={"confirm": "y"}).status_code == 302
     assert client.post(f"/admin/courriels/{message.id}/renvoyer", data={"confirm": "y"}).status_code == 409  # already waiting
+
+
+def test_a_link_to_a_deactivated_account_is_not_sent_again(db, make_user, admin):
+    from vae_app.errors import Conflict
+    from vae_app.mail.delivery import resend
+
+    person = make_user(Role.CANDIDATE, is_active_account=False)
+    message = queue(MessageKind.PASSWORD_RESET, person, subject="Nouveau mot de passe", body="Bonjour.\n")
+    message.state = MessageState.SENT
+    db.session.flush()
+    with pytest.raises(Conflict, match="désactivé"):
+        resend(admin, message)
+    assert message.state is MessageState.SENT

@@ -74,7 +74,7 @@ def test_a_request_for_documents_says_what_is_missing_and_each_reminder_repeats_
 
 def test_a_reminder_is_refused_when_nothing_is_awaited_or_to_the_candidate(db, candidacy_in, coordinator):
     submitted = candidacy_in(S.SUBMITTED)
-    with pytest.raises(Conflict, match="Aucune pièce n'est attendue"):
+    with pytest.raises(Conflict, match="Aucune pièce n.est attendue"):
         remind_documents(submitted, coordinator)
     incomplete = candidacy_in(S.INCOMPLETE)
     with pytest.raises(PermissionDenied):
@@ -189,3 +189,39 @@ def test_a_candidate_released_from_a_session_is_told_why_and_the_invitation_is_w
     calendar = Calendar.from_ical(invitation.data)
     [event] = calendar.walk("VEVENT")
     assert str(calendar["METHOD"]) == "CANCEL" and str(event["STATUS"]) == "CANCELLED"
+
+
+@pytest.mark.parametrize("name,written", [("Émilie Quéré", "qu'"), ("Hélène Roy", "qu'"), ("Jean Roy", "que "),
+                                          ("Yves Guérin", "qu'")])
+def test_que_is_elided_before_a_vowel_or_a_mute_h(name, written):
+    from vae_app.dates import elided
+
+    assert elided("que", name) == written
+
+
+def test_the_letters_name_who_decided_for_the_certifier(db, candidacy_in, coordinator, frozen_clock):
+    candidacy = candidacy_in(S.SUBMITTED)
+    frozen_clock.set(datetime(2016, 3, 1, 10))
+    fire(candidacy, "declare_eligible", coordinator)
+    [message] = messages_to(db, candidacy)
+    text = pdf_text(message.attachments[0].data)
+    assert f"et par délégation, {coordinator.full_name}" in text and "Administrateur(trice) général(e) du CNAM" in text
+
+
+def test_an_incomplete_file_shows_the_answer_deadline_suspended_and_a_second_reminder_the_same_day_stays_on_the_page(
+        db, client, login, candidacy_in, coordinator, frozen_clock):
+    candidacy = candidacy_in(S.SUBMITTED)
+    frozen_clock.set(datetime(2016, 3, 1, 10))
+    fire(candidacy, "request_documents", coordinator, reason="Attestations d'employeur manquantes.")
+    db.session.commit()
+    login(coordinator)
+    page = client.get(f"/candidatures/{candidacy.id}").get_data(as_text=True)
+    assert "Réponse du certificateur due le" not in page and "le délai de réponse court de nouveau" in page
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    assert client.post(f"/candidatures/{candidacy.id}/relance", data={"csrf_token": token}).status_code == 302
+    page = client.get(f"/candidatures/{candidacy.id}").get_data(as_text=True)
+    assert "relancé aujourd&#39;hui" in page or "relancé aujourd'hui" in page
+    again = client.post(f"/candidatures/{candidacy.id}/relance", data={"csrf_token": token})
+    assert again.status_code == 409 and "déjà partie aujourd" in again.get_data(as_text=True)  # on the file's page
+    assert "Dates et échéances" in again.get_data(as_text=True)
+    assert len([m for m in messages_to(db, candidacy) if m.kind is MessageKind.DOCUMENTS_REMINDER]) == 1

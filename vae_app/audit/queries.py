@@ -50,10 +50,11 @@ def journal(filters: JournalFilters) -> Select:
 
 
 def subjects(rows: list[AuditEvent]) -> tuple[dict[int, str], dict[int, str]]:
-    """What the rows are about, for people: ({row id: the account's or the member's name, or the file's reference},
+    """What the rows are about, for people: ({row id: the account's or the member's name, the session's reference, or
+    the file's reference},
     {candidacy id: its reference}); one query per kind of record on the page."""
     from ..candidacies.models import Candidacy
-    from ..juries.models import JuryMember
+    from ..juries.models import JuryMember, JurySession
 
     def names(model, ids, describe):
         return {row.id: describe(row) for row in db.session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
@@ -61,5 +62,6 @@ def subjects(rows: list[AuditEvent]) -> tuple[dict[int, str], dict[int, str]]:
     users = names(User, {r.entity_id for r in rows if r.entity == Entity.USER.value}, lambda u: u.full_name)
     members = names(JuryMember, {r.entity_id for r in rows if r.entity == Entity.JURY_MEMBER.value}, lambda m: m.full_name)
     files = names(Candidacy, {r.candidacy_id for r in rows if r.candidacy_id}, lambda c: c.reference)
-    by_kind = {Entity.USER.value: users, Entity.JURY_MEMBER.value: members}
+    sessions = names(JurySession, {r.entity_id for r in rows if r.entity == Entity.JURY_SESSION.value}, lambda s: s.reference)
+    by_kind = {Entity.USER.value: users, Entity.JURY_MEMBER.value: members, Entity.JURY_SESSION.value: sessions}
     return {row.id: by_kind.get(row.entity, {}).get(row.entity_id) or files.get(row.candidacy_id) or "" for row in rows}, files

@@ -23,11 +23,19 @@ MAX_TEXT = 254
 MAX_EXPORT = 50_000
 # the fields an account's change names in its audit row (``details["fields"]``), for people
 FIELDS = {"email": _l("adresse électronique"), "first_name": _l("prénom"), "last_name": _l("nom"), "role": _l("rôle"),
-          "certifier_id": _l("certificateur"), "language": _l("langue")}
+          "certifier_id": _l("certificateur"), "language": _l("langue"),
+          # an application's and a feasibility file's
+          "birth_date": _l("date de naissance"), "birth_place": _l("lieu de naissance"), "nationality": _l("nationalité"),
+          "address": _l("adresse"), "phone": _l("téléphone"), "current_situation": _l("situation actuelle"),
+          "highest_diploma": _l("diplôme le plus élevé"), "sworn_statement": _l("déclaration sur l'honneur"),
+          "pathway_started_on": _l("début du parcours"), "target_components": _l("objet de la demande"),
+          "in_initial_training": _l("formation initiale en cours"), "prior_learning": _l("acquis antérieurs"),
+          "feasibility_model": _l("modèle du dossier de faisabilité"), "accompanier": _l("accompagnateur"),
+          "accompanier_opinion": _l("avis de l'accompagnateur")}
 
 
 def changed_fields(row) -> str:
-    """« prénom, nom »: the fields an account's change touched (empty for any other row)."""
+    """« prénom, nom »: the fields a change touched, named for people (empty for a row that names none)."""
     fields = row.details.get("fields") if isinstance(row.details, dict) else None
     return ", ".join(str(FIELDS.get(name, name)) for name in fields) if isinstance(fields, list) else ""
 

@@ -52,7 +52,7 @@ def accounts():
 
 def _form(form: AccountForm) -> AccountForm:
     form.role.choices = [(r.value, r.label) for r in Role]
-    form.certifier.choices = [("", _l("— aucun —"))] + [(str(c.id), f"{c.name} ({c.code})") for c in db.session.scalars(queries.certifiers())]
+    form.certifier.choices = [("", _l("— aucun —"))] + [(str(c.id), c.name) for c in db.session.scalars(queries.certifiers())]
     return form
 
 

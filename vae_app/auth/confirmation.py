@@ -2,12 +2,15 @@
 but nothing except that link is sent to it (the outbox holds the other messages, see ``mail.delivery``)."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app, url_for
 from sqlalchemy import select, update
 
 from .. import clock
 from ..audit.actions import Action, Entity
 from ..audit.operations import record as audit
+from ..enums import N_
 from ..errors import Conflict
 from ..extensions import db
 from .models import User
@@ -38,10 +41,22 @@ def send_confirmation(user: User) -> None:
     send(MessageKind.EMAIL_CONFIRMATION, user, link=url_for("auth.confirm_email", token=token, _external=True), days=VALID_DAYS)
 
 
+RESEND_AFTER = timedelta(minutes=5)
+
+
 def request_confirmation(user: User) -> None:
-    """The link sent again, at the account holder's request (the previous one may be lost or expired)."""
+    """The link sent again, at the account holder's request (the previous one may be lost or expired); once every
+    five minutes at most, so that an address typed by someone else cannot be flooded through this account."""
+    from ..mail.models import MessageKind, OutboxMessage
+
     if not user.email_confirmation_pending:
-        raise Conflict("Votre adresse est déjà confirmée.")
+        raise Conflict(N_("Votre adresse est déjà confirmée."))
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())  # two clicks at once: one link
+    last = db.session.scalar(select(OutboxMessage.created_at).where(
+        OutboxMessage.recipient_id == user.id, OutboxMessage.kind == MessageKind.EMAIL_CONFIRMATION)
+        .order_by(OutboxMessage.created_at.desc()).limit(1))
+    if last is not None and clock.now() - last < RESEND_AFTER:
+        raise Conflict(N_("Un lien vient de partir vers cette adresse : attendez quelques minutes avant d'en demander un autre."))
     send_confirmation(user)
     audit(entity=Entity.USER, entity_id=user.id, event=Action.REQUEST_EMAIL_CONFIRMATION, actor=user)
 

@@ -65,6 +65,7 @@ class AccountForm(Form):
 class AccountStatusForm(Form):
     """Deactivate or reactivate an account: a ticked confirmation and a reason, for the journal."""
 
-    reason = TextAreaField(_l("Motif (consigné au journal)"), validators=[DataRequired(), Length(max=500)])
+    reason = TextAreaField(_l("Motif (obligatoire, de 5 à 500 caractères ; consigné au journal)"),
+                           validators=[DataRequired(), Length(max=500)])
     confirm = TickBox(_l("Je confirme."), validators=[InputRequired(_l("Cochez la case pour confirmer."))])
     submit = SubmitField(_l("Confirmer"))

@@ -12,7 +12,7 @@ from .. import clock
 from ..database import unit_of_work
 from .emails import email_or_none
 from ..extensions import db, limiter, login_manager
-from ..web.errors import form_page
+from ..web.errors import form_page, on_refusal
 from ..web.i18n import is_safe_next
 from . import confirmation
 from .forms import ForgottenPasswordForm, LanguageForm, LoginForm, PasswordForm, RegisterForm, ResetPasswordForm
@@ -123,8 +123,11 @@ def resend_confirmation():
     """The confirmation link sent again to the account's address."""
     if not ConfirmForm().validate():
         abort(400)
+    user = current_user._get_current_object()
+    on_refusal(lambda status: (render_template("auth/account.html", form=LanguageForm(language=user.language or "fr"), user=user,
+                                               resend=ConfirmForm()), status))
     with unit_of_work():
-        confirmation.request_confirmation(current_user._get_current_object())
+        confirmation.request_confirmation(user)
     flash(_("Un nouveau lien de confirmation vient de partir vers %(email)s.", email=current_user.email), "success")
     return redirect(url_for("auth.account"))
 

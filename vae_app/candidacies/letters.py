@@ -42,6 +42,7 @@ def eligibility_letter(candidacy: Candidacy) -> bytes | None:
     failing = [check for check in verdict.get("checks", []) if check.get("outcome") == "fail"]
     return render_pdf("candidacies/pdf/eligibility_decision.html", candidacy=candidacy, decision=decision, decided_on=decided_on,
                       appeal=appeal_routes(rules, candidacy.certification.code, decided_on),
+                      signatory=_signatory(cert), author=decision.actor if decision.event != "apply_silence" else None,
                       admissible=decision.to_state == S.ELIGIBLE.value, implicit=decision.event == "apply_silence",
                       failing=failing, title=cert.title_on(candidacy.received_on), certifier=cert.certifier_on(decided_on),
                       feasibility=governs(candidacy, rules, "feasibility_file") is True,
@@ -72,7 +73,8 @@ def jury_decision_letter(candidacy: Candidacy) -> bytes | None:
                       observations=event.reason if event else None,
                       title=cert.title_on(candidacy.received_on or candidacy.decided_on),
                       certifier=cert.certifier_on(candidacy.decided_on),
-                      notice_days=_notice_days(candidacy, rules),
+                      notice_days=_notice_days(candidacy, rules), signatory=_signatory(cert),
+                      author=event.actor if event else None,
                       appeal=appeal_routes(rules, candidacy.certification.code, candidacy.decided_on))
 
 
@@ -103,4 +105,9 @@ def attestation(candidacy: Candidacy, today: date, on_request: bool = True) -> b
                       acquired=[(a, cert.component(a.component_code)) for a in acquired], on_request=on_request,
                       title=cert.title_on(candidacy.received_on or candidacy.decided_on),
                       certifier=cert.certifier_on(candidacy.decided_on),
-                      signatory=((cert.raw.get("certifier") or {}).get("signatory") or {}).get("value"))
+                      signatory=_signatory(cert))
+
+
+def _signatory(cert) -> str | None:
+    """The capacity in which the certifier's decisions are signed, as the certification's rules give it."""
+    return ((cert.raw.get("certifier") or {}).get("signatory") or {}).get("value")

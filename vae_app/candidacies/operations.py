@@ -27,6 +27,7 @@ from ..numbering import next_number
 from ..controls import visible_or_none
 from ..database import violated_constraint
 from ..errors import CHANGED_MEANWHILE, Conflict, InvalidData, MoveRefused, NotFound, PermissionDenied, ensure_unchanged
+from ..enums import N_
 from ..extensions import db
 from ..francevae import outbox as francevae_outbox
 from . import documents, messages
@@ -379,12 +380,12 @@ def remind_documents(candidacy: Candidacy, actor: User, *, expected_version: int
         raise PermissionDenied(f"Vous ne pouvez pas « {MOVES['request_documents'].french} » sur ce dossier.")
     ensure_unchanged(candidacy, expected_version)
     if candidacy.state is not S.INCOMPLETE:
-        raise Conflict(f"Aucune pièce n'est attendue : le dossier est « {candidacy.state.french} ».")
+        raise Conflict(N_("Aucune pièce n'est attendue pour ce dossier : il n'est plus en attente de pièces."))
     requested = queries.last_event(candidacy.id, "request_documents")
     earlier = queries.events_since(candidacy.id, Action.REMIND_DOCUMENTS.value, requested.at if requested else None)
     today = clock.today()
     if any(row.at.date() == today for row in earlier):
-        raise Conflict("Une relance est déjà partie aujourd'hui pour ce dossier.")
+        raise Conflict(N_("Une relance est déjà partie aujourd'hui pour ce dossier ; une nouvelle sera possible demain."))
     context = MoveContext(actor=actor, today=today, now=clock.now(), rules=get_rules())
     messages.documents_reminder(candidacy, context, requested, len(earlier))
     _record(candidacy, Action.REMIND_DOCUMENTS, actor, details={"reminder": len(earlier) + 1})

@@ -97,5 +97,7 @@ def personal_invitation(session, *, method: str, uid: str, sequence: int, organi
     event.add("location", location)
     event.add("description", description)
     event.add("organizer", _address(organizer[1], organizer[0]), encode=0)
-    event.add("attendee", _address(attendee[1], attendee[0], role="REQ-PARTICIPANT", partstat="NEEDS-ACTION"), encode=0)
+    # a convocation, not a question: no reply is asked for (RSVP=FALSE), the person answers their contact if need be
+    event.add("attendee", _address(attendee[1], attendee[0], role="REQ-PARTICIPANT", partstat="NEEDS-ACTION", rsvp="FALSE"),
+              encode=0)
     return _finished(_calendar(method), event)

@@ -19,7 +19,7 @@ from ..audit.actions import Action, Entity
 from ..audit.models import AuditEvent
 from ..candidacies import messages as candidacy_messages
 from ..certifications.registry import get_rules
-from ..dates import long_date
+from ..dates import french_hour, long_date
 from ..extensions import db
 from ..mail.models import MessageKind
 from ..mail.outbox import language_of, queue, render
@@ -61,12 +61,11 @@ def _sender() -> tuple[str, str]:
 
 
 def _sequence(session) -> int:
-    """How many times the session was confirmed or reopened before the present change (its audit rows, the present
-    one included, minus one): every invitation or withdrawal outranks the previous one."""
-    count = db.session.scalar(select(func.count(AuditEvent.id)).where(
+    """How many times the session was confirmed or reopened, the present change included (its audit rows): every
+    invitation or withdrawal outranks the previous one, including an invitation sent before the record counted them."""
+    return db.session.scalar(select(func.count(AuditEvent.id)).where(
         AuditEvent.entity == Entity.JURY_SESSION.value, AuditEvent.entity_id == session.id,
         AuditEvent.event.in_([Action.CONFIRM_SESSION.value, Action.REOPEN_SESSION.value])))
-    return max(count - 1, 0)
 
 
 def _facts(session, actor) -> dict:
@@ -74,15 +73,14 @@ def _facts(session, actor) -> dict:
     contact (the coordinator acting for it)."""
     rules = get_rules().certification(session.certification.code)
     day = session.starts_at.date()
-    contact = f"{actor.full_name} ({actor.email})" if getattr(actor, "certifier_id", None) else None
+    acting = actor if getattr(actor, "certifier_id", None) else None  # a coordinator of the certifier: the person to contact
+    contact = f"{acting.full_name} ({acting.email})" if acting else None
     return {"session": session, "title": rules.title_on(day), "certifier": rules.certifier_on(day)["name"], "contact": contact,
+            "organizer": (f"{rules.certifier_on(day)['name']} — {acting.full_name}", acting.email) if acting else None,
             "place": ", ".join(part for part in (session.site, session.room) if part),
-            "start": _hour(session.starts_at), "end": _hour(session.ends_at)}
+            "start": french_hour(session.starts_at), "end": french_hour(session.ends_at)}
 
 
-def _hour(moment) -> str:
-    """« 9 h 00 », « 14 h 30 »."""
-    return f"{moment.hour} h {moment.minute:02d}"
 
 
 def _notify(kind: MessageKind, person: Recipient, template: str, facts: dict, *, method: str, sequence: int,
@@ -95,7 +93,7 @@ def _notify(kind: MessageKind, person: Recipient, template: str, facts: dict, *,
     sender, host = _sender()
     invitation = documents.personal_invitation(
         session, method=method, uid=f"session-{session.id}-{person.key}@{host}", sequence=sequence,
-        organizer=(facts["certifier"], sender), attendee=(person.name, person.email), summary=subject,
+        organizer=facts["organizer"] or (facts["certifier"], sender), attendee=(person.name, person.email), summary=subject,
         location=facts["place"], description=body)
     attachments = [document] if document else []
     attachments.append((f"{session.reference}.ics", CALENDAR_TYPE % method, invitation))

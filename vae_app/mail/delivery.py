@@ -212,12 +212,19 @@ def deliver_job() -> None:
     deliver()
 
 
+# messages whose only use is a link into the account: pointless, and misleading, once the account is deactivated
+LINKS_TO_AN_ACCOUNT = frozenset({MessageKind.ACCOUNT_CREATED, MessageKind.PASSWORD_RESET, MessageKind.EMAIL_CONFIRMATION})
+
+
 def resend(actor, message: OutboxMessage) -> None:
     """An administrator sends a message again (failed, or sent and lost by its recipient); audited."""
     from ..errors import Conflict
 
     if message.state is MessageState.QUEUED:
         raise Conflict("Ce message est déjà en attente d'envoi.")
+    person = message.recipient
+    if message.kind in LINKS_TO_AN_ACCOUNT and person is not None and not person.is_active_account:
+        raise Conflict("Ce compte est désactivé : le lien que porte ce message ne servirait à rien. Réactivez d'abord le compte.")
     message.state, message.attempts, message.next_attempt_at, message.error = MessageState.QUEUED, 0, clock.now(), None
     db.session.flush()
     audit(entity=Entity.EMAIL, entity_id=message.id, event=Action.EMAIL_RESENT, actor=actor,

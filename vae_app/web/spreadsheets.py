@@ -68,4 +68,5 @@ def download(fmt: str, stem: str, header: Sequence[str], rows: Iterable[Sequence
         body, mimetype = xlsx_bytes(sheet, header, rows, widths), XLSX_MIMETYPE
     else:
         abort(404)
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
+    # content_type, not mimetype: Werkzeug would add a second « charset » to a text type given as a mimetype
+    return Response(body, content_type=mimetype, headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})

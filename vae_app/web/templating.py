@@ -8,7 +8,7 @@ from flask_babel import format_date, format_datetime, format_decimal, format_per
 from .. import clock
 from ..certifications.registry import get_rules
 from .i18n import current_language
-from ..dates import long_date, short_date
+from ..dates import elided, french_hour, long_date, short_date
 from .navigation import nav_items
 
 
@@ -31,6 +31,8 @@ def register_template_helpers(app) -> None:
     app.add_template_global(nav_items)
     app.add_template_global(long_date)
     app.add_template_global(short_date)
+    app.add_template_global(elided)
+    app.add_template_global(french_hour)
     app.add_template_filter(moment, "moment")
 
     # Templates compare enums, never their values as strings: every enum a template tests is named here.

@@ -72,6 +72,7 @@ def page_context(candidacy: Candidacy, **forms) -> dict:
         "france_vae_received": received_from_france_vae(candidacy),
         "timeline": queries.history(candidacy.id, for_candidate=current_user.id == candidacy.candidate_id),
         "deadline": answer_deadline_of(candidacy, rules),
+        "reminded_on": _reminded_on(candidacy),
         "next_step": _(next_step(candidacy, clock.now())),
         "editing": editing,
         "application_form": forms.pop("application_form", None) or ApplicationForm(obj=candidacy, formdata=None),
@@ -128,6 +129,15 @@ def save_feasibility_review(candidacy_id: int):
     return redirect(url_for("candidacies.show", candidacy_id=candidacy.id, _anchor="ecarts"))
 
 
+def _reminded_on(candidacy: Candidacy):
+    """The day of the latest reminder of the documents asked for (None: never reminded since the request)."""
+    if candidacy.state is not S.INCOMPLETE:
+        return None
+    last = queries.last_event(candidacy.id, "remind_documents")
+    requested = queries.last_event(candidacy.id, "request_documents")
+    return last.at.date() if last and (requested is None or last.id > requested.id) else None
+
+
 @login_required
 def remind_documents(candidacy_id: int):
     """Remind the candidate of the documents asked for (the message goes with the audit row, or neither)."""
@@ -135,6 +145,7 @@ def remind_documents(candidacy_id: int):
     form = VersionedForm()
     if not form.validate():
         raise InvalidData({"csrf_token": _("Formulaire expiré : rechargez la page et recommencez.")})
+    on_refusal(lambda status: show_page(candidacy, status))  # reminded today already, nothing awaited: said on the file's page
     with unit_of_work():
         ops.remind_documents(candidacy, current_user, expected_version=form.version.data)
     flash(_("Relance envoyée au candidat : elle reprend la demande de pièces et sa date."), "success")
