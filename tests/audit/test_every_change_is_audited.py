@@ -56,6 +56,13 @@ def _run(db, coordinator, status=RunStatus.QUEUED, plan=None):
     return run
 
 
+def _replace_a_teacher(f):
+    session = f.confirmed
+    leaving = next(s for s in session.members if s.member.qualifications == ["cnam_teacher"])
+    jury_ops.replace_member(f.coordinator, session, leaving.member_id,
+                            f.make_member("cnam", ("cnam_teacher",), gender=leaving.member.gender), "Empêchement de santé signalé.")
+
+
 # operation -> (what it is given: a function of the fixtures returning the call to make, the audit event expected)
 def CASES(f):
     draft = f.candidacy_in(S.DRAFT)
@@ -121,6 +128,7 @@ def CASES(f):
         "add_member": (lambda: jury_ops.add_member(f.coordinator, f.draft_session, f.member), "add_member"),
         "remove_member": (lambda: jury_ops.remove_member(f.coordinator, f.draft_with_member, f.draft_with_member.members[0].member_id),
                           "remove_member"),
+        "replace_member": (lambda: _replace_a_teacher(f), "replace_member"),
         "reopen_session": (lambda: jury_ops.reopen_session(f.coordinator, f.confirmed, "Un membre ne peut plus venir ce jour-là."),
                            "reopen_session"),
         "schedule": (lambda: jury_ops.schedule(f.coordinator, f.candidacy_in(S.READY_FOR_JURY), f.confirmed), "schedule"),

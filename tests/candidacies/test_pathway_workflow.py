@@ -232,7 +232,9 @@ def test_the_result_is_to_be_notified_within_15_days_of_the_jury(db, client, log
 
 def test_no_session_after_the_jury_deadline_of_three_months(db, pathway, academic, make_session, frozen_clock):
     from vae_app.juries.operations import schedule
+    from vae_app.certifications.registry import get_rules
     from vae_app.juries.planning.campaign import build_problem
+    from vae_app.juries.planning.model import parse_problem
 
     candidacy = pathway(S.READY_FOR_JURY, target=OPTION_B)
     candidacy.validation_file_submitted_on = date(2026, 2, 10)  # the jury sits by 2026-05-31 (N7)
@@ -244,7 +246,10 @@ def test_no_session_after_the_jury_deadline_of_three_months(db, pathway, academi
     assert "au plus tard le 31/05/2026" in refused.value.reasons[0]
     problem = build_problem(academic.certifier_id, date(2026, 5, 28), date(2026, 6, 2), ["RNCP40792"], ["Rennes"], 1)
     row = next(c for c in problem["candidates"] if c["id"] == candidacy.reference)
-    assert row["unavailable_slots"] == [s["id"] for s in problem["slots"] if s["start"] >= "2026-06-01"] != []
+    assert row["sit_by"] == "2026-05-31"  # the planner closes every later slot to the candidate
+    parsed = parse_problem(problem, get_rules())
+    assert parsed.candidate_by_id[candidacy.reference].unavailable == \
+        {s["id"] for s in problem["slots"] if s["start"] >= "2026-06-01"} != set()
     assert schedule(academic, candidacy, make_session(certification="RNCP40792", starts_at=datetime(2026, 5, 29, 9))) \
         is S.JURY_SCHEDULED
 

@@ -127,3 +127,79 @@ def test_cli_refuses_a_bad_problem_with_exit_2(tmp_path):
     path.write_text(json.dumps({"format": "autre"}))
     result = CliRunner().invoke(juries_cli, ["plan", str(path), "--out", str(tmp_path / "p.json")])
     assert result.exit_code == 2 and "format" in result.output
+
+
+def with_a_next_day(document):
+    document["slots"].append({"id": "S3", "start": "2016-06-07T09:00", "end": "2016-06-07T12:30", "site": "Rennes", "rooms": 1})
+    for member in document["members"]:
+        member["available_slots"].append("S3")
+        member["max_sessions"] = 3
+    return document
+
+
+def test_the_jury_deadline_admits_the_last_legal_half_day_and_refuses_the_next(rules):
+    """R6412-5 (D4/N7): a candidate whose jury must sit by 06/06/2016 is heard on its afternoon at the latest."""
+    document = with_a_next_day(tiny())
+    document["candidates"][0].update(sit_by="2016-06-06", unavailable_slots=["S1"])  # only the afternoon is left in time
+    problem = parse_problem(document, rules)
+    assert "S3" in problem.candidate_by_id["C0"].unavailable
+    result = plan(problem, rules, time_limit=5)
+    assert check_plan(problem, result.plan, rules) == []
+    assert next(s.slot for s in result.plan.sessions if "C0" in s.candidates) == "S2"
+
+
+def test_a_candidate_with_no_slot_before_the_deadline_is_left_unplanned_and_told_why(rules):
+    document = with_a_next_day(tiny())
+    document["candidates"][0]["sit_by"] = "2016-06-05"
+    problem = parse_problem(document, rules)
+    result = plan(problem, rules, time_limit=5)
+    assert check_plan(problem, result.plan, rules) == []
+    [(candidate, reason)] = [(c, r) for c, r in result.plan.unplanned if c == "C0"]
+    assert reason.startswith("aucune session d'ici le 05/06/2016, date limite de son jury (C. trav. R6412-5)")
+
+
+def test_the_checker_refuses_a_hearing_after_the_jury_deadline(rules):
+    document = with_a_next_day(tiny())
+    document["candidates"][0]["sit_by"] = "2016-06-06"
+    problem = parse_problem(document, rules)
+    result = plan(problem, rules, time_limit=5)
+    session = next(s for s in result.plan.sessions if "C0" in s.candidates)
+    late = Session("S3", session.certification, session.members, ["C0"])
+    session.candidates.remove("C0")
+    result.plan.sessions.append(late)
+    assert any("au plus tard le 06/06/2016" in problem_ for problem_ in check_plan(problem, result.plan, rules))
+
+
+def test_a_deadline_that_is_not_a_date_is_refused_with_its_path(rules):
+    document = tiny()
+    document["candidates"][0]["sit_by"] = "31/05/2026"
+    with pytest.raises(InvalidProblem) as refused:
+        parse_problem(document, rules)
+    assert "candidates[0].sit_by" in str(refused.value.errors)
+
+
+def test_fair_load_moves_a_session_from_the_busiest_member_to_a_free_colleague_and_keeps_the_plan_valid(rules):
+    import time
+
+    from vae_app.juries.planning.balance import balance
+    from vae_app.juries.planning.model import Plan
+
+    document = with_a_next_day(tiny(directors=12, extra_candidates=4))
+    for member in document["members"]:
+        member["max_sessions"] = 3
+    problem = parse_problem(document, rules)
+    candidates = [c.id for c in problem.candidates]
+    directors = [f"D{i}" for i in range(12)]
+    plan_ = Plan(sessions=[
+        Session("S1", "RNCP17992", [(d, "directors") for d in directors[:6]] + [("T0", None)], candidates[0:4]),
+        Session("S2", "RNCP17992", [(d, "directors") for d in [directors[0]] + directors[6:11]] + [("T1", None)], candidates[4:8]),
+        Session("S3", "RNCP17992", [(d, "directors") for d in [directors[0]] + directors[1:6]] + [("T0", None)], candidates[8:12]),
+    ])
+    assert check_plan(problem, plan_, rules) == []
+    before = scores(problem, plan_, rules)
+    assert before["max_load"] == 3
+    changes = balance(problem, plan_, rules, time.monotonic() + 5)
+    after = scores(problem, plan_, rules)
+    assert changes >= 1 and after["max_over_mean"] < before["max_over_mean"] and after["max_load"] <= 2
+    assert check_plan(problem, plan_, rules) == []
+    assert [s.candidates for s in plan_.sessions] == [candidates[0:4], candidates[4:8], candidates[8:12]]  # only members move

@@ -117,6 +117,8 @@ SPEC = {
     "juries.session": ("GET", lambda w: f"/jurys/sessions/{w.session.id}", SESSION_VIEW),
     "juries.add_seat": ("POST", lambda w: f"/jurys/sessions/{w.session.id}/membres", STAFF_OWN_DO),
     "juries.remove_seat": ("POST", lambda w: f"/jurys/sessions/{w.session.id}/membres/{w.member.id}/retirer", STAFF_OWN_DO),
+    "juries.replace_seat": ("GET", lambda w: f"/jurys/sessions/{w.session.id}/membres/{w.member.id}/remplacer",
+                            policy(coordinator_own={200, 404}, admin={200, 404})),
     "juries.add_session_candidate": ("POST", lambda w: f"/jurys/sessions/{w.session.id}/candidats", STAFF_OWN_DO),
     "juries.remove_session_candidate": ("POST", lambda w: f"/jurys/sessions/{w.session.id}/candidats/{w.scheduled.id}/retirer", STAFF_OWN_DO),
     "juries.confirm_session": ("POST", lambda w: f"/jurys/sessions/{w.session.id}/confirmer", STAFF_OWN_DO),

@@ -31,6 +31,7 @@ bp.add_url_rule("/sessions/<int:session_id>/supprimer", "delete_session", sessio
 bp.add_url_rule("/sessions/<int:session_id>", "session", sessions.session)
 bp.add_url_rule("/sessions/<int:session_id>/membres", "add_seat", sessions.add_seat, methods=POST)
 bp.add_url_rule("/sessions/<int:session_id>/membres/<int:member_id>/retirer", "remove_seat", sessions.remove_seat, methods=POST)
+bp.add_url_rule("/sessions/<int:session_id>/membres/<int:member_id>/remplacer", "replace_seat", sessions.replace_seat, methods=GET_POST)
 bp.add_url_rule("/sessions/<int:session_id>/candidats", "add_session_candidate", sessions.add_session_candidate, methods=POST)
 bp.add_url_rule("/sessions/<int:session_id>/candidats/<int:candidacy_id>/retirer", "remove_session_candidate",
                 sessions.remove_session_candidate, methods=POST)

@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from ..certifications.cli import MARKS, read_document, read_json_argument, rules_dir_option
+from ..certifications.cli import MARKS, exit_invalid, read_document, read_json_argument, rules_dir_option
+from ..errors import InvalidData
 from .composition import check_composition, parse_jury
 from .requirement import jury_requirement
 
@@ -102,3 +103,44 @@ def check_plan_command(problem_file, plan_file, rules_dir):
             click.echo(f"  {line}")
         sys.exit(1)
     click.echo("Plan valide : aucune contrainte violée.")
+
+
+@juries_cli.command("repair")
+@click.argument("problem_file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("plan_file", type=click.Path(dir_okay=False))
+@click.argument("changes_file", type=click.Path(dir_okay=False))
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True), help="Where to write the new plan (JSON).")
+@click.option("--time-limit", default=10.0, show_default=True, type=click.FloatRange(min=0.1), help="Seconds for the whole run.")
+@rules_dir_option
+def repair_command(problem_file, plan_file, changes_file, out, time_limit, rules_dir):
+    """Repair a plan after changes (vae-jury-changes/1), changing as little as possible; list each amendment and why."""
+    from .planning.changes import parse_changes, parse_marked_plan
+    from .planning.checker import check_plan
+    from .planning.model import parse_problem
+    from .planning.repair import repair
+
+    problem, book = read_document(problem_file, rules_dir, parse_problem)
+    plan = _parsed(plan_file, lambda document: parse_marked_plan(document, problem))
+    changes = _parsed(changes_file, lambda document: parse_changes(document, problem, book))
+    result = repair(problem, plan, changes, book, time_limit=time_limit)
+    try:
+        with open(out, "w", encoding="utf-8") as handle:
+            json.dump(result.document, handle, ensure_ascii=False, indent=1)
+    except OSError as exc:
+        click.echo(f"{out}: impossible d'écrire : {exc.strerror or exc}", err=True)
+        sys.exit(2)
+    for kind, count in sorted(result.counts().items()):
+        click.echo(f"{kind} : {count}")
+    violations = check_plan(result.problem, result.plan, book)
+    click.echo(f"Amendements : {len(result.amendments)} ; contraintes violées : {len(violations)} ; temps : {result.wall_time:.2f} s")
+    for line in violations[:20]:
+        click.echo(f"  {line}", err=True)
+    sys.exit(1 if violations else 0)
+
+
+def _parsed(path: str, parse):
+    """``parse`` of the JSON file at ``path``; exit 2 with every refused field."""
+    try:
+        return parse(read_json_argument(path))
+    except InvalidData as exc:
+        exit_invalid(path, exc, most=50)

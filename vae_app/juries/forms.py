@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    DateField, DateTimeLocalField, EmailField, HiddenField, SelectField, SelectMultipleField, StringField,
+    DateField, DateTimeLocalField, EmailField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField,
     SubmitField, TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -94,6 +94,17 @@ class GenderExceptionForm(Form):
                               "laissez vide pour retirer le motif)"), validators=[Optional(), Length(max=2000)])
     version = VersionField()
     submit = SubmitField(_l("Enregistrer le motif"))
+
+
+class ReplaceMemberForm(Form):
+    version = VersionField()
+    replacement = RadioField(_l("Remplaçant"), choices=[], validate_choice=False,
+                             validators=[InputRequired(message=_l("Choisissez le membre qui remplace."))])
+    reason = TextAreaField(_l("Motif (communiqué au membre qui se retire)"), validators=[
+        DataRequired(message=_l("Le motif est obligatoire : il est communiqué au membre qui se retire.")),
+        Length(min=MIN_REASON_LENGTH, max=2000, message=_l("Le motif doit compter de %(min)d à %(max)d caractères."))],
+        render_kw={"rows": 2, "maxlength": 2000})
+    submit = SubmitField(_l("Remplacer et convoquer le remplaçant"))
 
 
 class ReopenSessionForm(Form):

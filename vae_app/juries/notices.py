@@ -61,11 +61,11 @@ def _sender() -> tuple[str, str]:
 
 
 def _sequence(session) -> int:
-    """How many times the session was confirmed or reopened, the present change included (its audit rows): every
+    """How many times the session was confirmed, reopened or had a member replaced, the present change included (its audit rows): every
     invitation or withdrawal outranks the previous one, including an invitation sent before the record counted them."""
     return db.session.scalar(select(func.count(AuditEvent.id)).where(
         AuditEvent.entity == Entity.JURY_SESSION.value, AuditEvent.entity_id == session.id,
-        AuditEvent.event.in_([Action.CONFIRM_SESSION.value, Action.REOPEN_SESSION.value])))
+        AuditEvent.event.in_([Action.CONFIRM_SESSION.value, Action.REOPEN_SESSION.value, Action.REPLACE_MEMBER.value])))
 
 
 def _facts(session, actor) -> dict:
@@ -153,3 +153,14 @@ def convocation_withdrawn(session, *, candidacy, reason: str | None, actor) -> N
     the candidate is told why, and the invitation is withdrawn from their calendar."""
     _notify(MessageKind.CONVOCATION_CANCELLED, _candidate(candidacy), "convocation_withdrawn", _facts(session, actor),
             method="CANCEL", sequence=_candidate_sequence(session, candidacy), candidacy=candidacy, reason=reason)
+
+
+def member_replaced(session, left, sitting, reason: str, actor) -> None:
+    """A member of a confirmed session is replaced: the one who leaves is told and their invitation withdrawn; the
+    replacement is convened like the others were. The candidates keep their convocation (nothing changes for them)."""
+    facts, sequence = _facts(session, actor), _sequence(session)
+    gone = Recipient(left.user if left.user_id else left.email, left.full_name, f"member-{left.id}")
+    _notify(MessageKind.MEMBER_RELEASED, gone, "member_released", facts, method="CANCEL", sequence=sequence, reason=reason)
+    _notify(MessageKind.MEMBER_CONVOCATION, _member(sitting), "member_convocation", facts, method="REQUEST", sequence=sequence,
+            seat=sitting.seat,
+            document=_pdf(f"convocation-{session.reference}.pdf", lambda: documents.convocation_member(session, sitting)))

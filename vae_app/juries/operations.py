@@ -35,7 +35,7 @@ from . import notices
 from .models import (
     JuryMember, JurySession, MemberAvailability, MemberTie, PlanningRun, RunStatus, SessionMember, SessionStatus, TieKind,
 )
-from .queries import compliance, live_runs, scheduling_problems
+from .queries import compliance, live_runs, lock_session, scheduling_problems
 
 DOUBLE_BOOKED = "member_double_booked"
 
@@ -300,6 +300,13 @@ def add_member(actor: User, session: JurySession, member: JuryMember, seat: str 
     if member.certifier_id != session.certification.certifier_id:
         raise InvalidData({"member": "ce membre n'appartient pas au vivier de ce certificateur"})
     _still_in_preparation(session, "changer son jury")
+    sitting = _seat(session, member, seat)
+    _session_event(actor, session, Action.ADD_MEMBER, reason=member.full_name + (f" ({seat})" if seat else ""))
+    return sitting
+
+
+def _seat(session: JurySession, member: JuryMember, seat: str | None) -> SessionMember:
+    """Book ``member`` on the session's jury, refused when they sit here already or elsewhere at that time."""
     if any(s.member_id == member.id for s in session.members):
         raise Conflict(f"{member.full_name} siège déjà dans cette session.")
     # Serialise bookings of this member (PostgreSQL); the database constraint is the final guard.
@@ -312,8 +319,45 @@ def add_member(actor: User, session: JurySession, member: JuryMember, seat: str 
     sitting = SessionMember(member=member, seat=seat or None, starts_at=session.starts_at, ends_at=session.ends_at)
     session.members.append(sitting)
     _flush_seats()
-    _session_event(actor, session, Action.ADD_MEMBER, reason=member.full_name + (f" ({seat})" if seat else ""))
     return sitting
+
+
+def replace_member(actor: User, session: JurySession, member_id: int, replacement: JuryMember, reason: str | None,
+                   *, expected_version: int | None = None) -> None:
+    """A member of a confirmed session withdraws or declines: ``replacement`` takes their place, the session stays
+    confirmed and its candidates stay convened. Refused unless the jury with the replacement still complies (its
+    compliance checked again, as at the confirmation); the member who leaves is told and their invitation withdrawn,
+    the replacement is convened."""
+    ensure(can_manage_session(actor, session))
+    session = lock_session(session)  # two replacements at once: the second sees the first's jury
+    ensure_unchanged(session, expected_version)
+    if session.status is not SessionStatus.CONFIRMED:
+        raise Conflict(N_("Seul le jury d'une session confirmée se remplace ainsi ; en préparation, retirez et ajoutez des membres."))
+    if session.starts_at <= clock.now():
+        raise Conflict(N_("Le jury a commencé à siéger : il n'est plus possible d'en changer un membre."))
+    reason = (reason or "").strip()
+    if len(reason) < MIN_REASON_LENGTH:
+        raise InvalidData({"reason": Reason(N_("obligatoire, %(min)s caractères au moins : il est communiqué au membre qui se retire"),
+                                            min=MIN_REASON_LENGTH)})
+    if replacement.certifier_id != session.certification.certifier_id or session.certification not in replacement.certifications:
+        raise InvalidData({"replacement": N_("ce membre ne siège pas pour cette certification")})
+    leaving = next((s for s in session.members if s.member_id == member_id), None)
+    if leaving is None:
+        raise InvalidData({"member": N_("ce membre ne siège pas dans cette session")})
+    left = leaving.member
+    session.members.remove(leaving)
+    db.session.flush()
+    _seat(session, replacement, leaving.seat)
+    report = compliance(session)
+    if report.failures():
+        raise MoveRefused("replace_member", [f.message for f in report.failures()])
+    for sitting in session.members:
+        sitting.seat = report.assignment.get(str(sitting.member_id), sitting.seat)
+    db.session.flush()
+    _session_event(actor, session, Action.REPLACE_MEMBER, reason=reason,
+                   details={"left": left.full_name, "joined": replacement.full_name,
+                            "unknowns": [f.message for f in report.unknowns()]})
+    notices.member_replaced(session, left, next(s for s in session.members if s.member_id == replacement.id), reason, actor)
 
 
 def remove_member(actor: User, session: JurySession, member_id: int) -> None:

@@ -321,3 +321,57 @@ def waiting_candidacies(session: JurySession, search: str, limit: int) -> tuple[
         counting = counting.join(User, Candidacy.candidate_id == User.id).where(found)
     total = db.session.scalar(counting)
     return db.session.execute(waiting.order_by(Candidacy.reference).limit(limit)).all(), total
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A member of the pool who could take a leaving member's place in a confirmed session, and what it would give."""
+
+    member: JuryMember
+    report: object  # the composition report of the jury with them instead of the leaving member
+    seats_moved: int  # how many other members would change seat (0: the newcomer takes the leaving member's seat)
+    load: int  # the sessions they sit in, not yet held
+    availability_declared: bool
+
+    @property
+    def rank(self) -> tuple:
+        compliant = {True: 0, None: 1, False: 2}[self.report.compliant]
+        return (compliant, len(self.report.unknowns()), self.seats_moved, not self.availability_declared, self.load,
+                self.member.last_name, self.member.first_name)
+
+
+def replacements(session: JurySession, member_id: int, limit: int = 10) -> list[Replacement]:
+    """The members who could replace ``member_id`` in ``session``, the least change first: a jury that complies, then
+    fewer points left undetermined, fewer other members moved to another seat, a declared availability, a lighter load.
+    Only members free at that time, qualified for a seat the certification asks for, of its pool; a tie with one of
+    the session's candidates shows as a failure of the jury's compliance (they are listed last, if at all)."""
+    offered, _total = offered_members(session, "", 200)
+    if not offered:
+        return []
+    leaving = next((s for s in session.members if s.member_id == member_id), None)
+    staying = [s for s in session.members if s.member_id != member_id]
+    current = compliance(session).assignment
+    ties = _ties_between({o.id for o in offered} | {s.member_id for s in staying}, {c.candidate_id for c in session.candidacies})
+    members = {m.id: m for m in db.session.scalars(select(JuryMember).where(JuryMember.id.in_([o.id for o in offered])))}
+    loads = dict(db.session.execute(
+        select(SessionMember.member_id, func.count()).join(JurySession, SessionMember.session_id == JurySession.id)
+        .where(SessionMember.member_id.in_(members), JurySession.status != SessionStatus.HELD)
+        .group_by(SessionMember.member_id)).all())
+    found = []
+    for option in offered:
+        member = members[option.id]
+        people = tuple(Member(str(s.member_id), s.member.gender.value, frozenset(s.member.qualifications), s.seat, s.member.full_name)
+                       for s in staying)
+        people += (Member(str(member.id), member.gender.value, frozenset(member.qualifications), leaving.seat if leaving else None,
+                          member.full_name),)
+        seated = {int(m.id) for m in people}
+        candidates = tuple(JuryCandidate(c.reference, tuple(Tie(str(t.member_id), t.kind.value) for t in ties
+                                                            if t.candidate_id == c.candidate_id and t.member_id in seated), c.received_on)
+                           for c in session.candidacies)
+        jury = Jury(session.certification.code, session.route, session.starts_at.date(),
+                    tuple(sorted(people, key=lambda m: int(m.id))), candidates, gender_exception=session.gender_exception)
+        report = check_composition(jury, get_rules())
+        moved = sum(1 for s in staying if report.assignment.get(str(s.member_id), s.seat) != current.get(str(s.member_id), s.seat))
+        found.append(Replacement(member, report, moved, loads.get(member.id, 0), option.availability_declared))
+    found.sort(key=lambda r: r.rank)
+    return [r for r in found if r.report.compliant is not False][:limit]

@@ -24,6 +24,7 @@ class MessageKind(LabelledEnum):
     MEMBER_CONVOCATION = "member_convocation", N_("Convocation d'un membre du jury")
     CONVOCATION_CANCELLED = "convocation_cancelled", N_("Convocation annulée")
     SESSION_REOPENED = "session_reopened", N_("Session de jury modifiée")
+    MEMBER_RELEASED = "member_released", N_("Membre du jury libéré de sa session")
     JURY_DECISION = "jury_decision", N_("Décision du jury")
     EXPIRY_REMINDER = "expiry_reminder", N_("Rappel d'expiration")
     EXPIRY_DIGEST = "expiry_digest", N_("Récapitulatif des rappels d'expiration")

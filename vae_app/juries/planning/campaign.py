@@ -68,17 +68,15 @@ def build_problem(certifier_id: int, start: date, end: date, codes: list[str], s
     candidate_rows = [{"id": c.reference, "certification": c.certification.code, "route": c.route.value, "site": c.site,
                        "received_on": c.received_on.isoformat() if c.received_on else None,
                        "conflicts": sorted(set(conflicts.get(c.candidate_id, []))),
-                       "unavailable_slots": _after_jury_deadline(c, rules, slots)} for c in candidacies]
+                       "sit_by": _jury_deadline(c, rules)} for c in candidacies]
     return {"format": PROBLEM_FORMAT, "as_of": clock.today().isoformat(), "slots": slots, "members": member_rows,
             "candidates": candidate_rows}
 
 
-def _after_jury_deadline(candidacy: Candidacy, rules, slots: list[dict]) -> list[str]:
-    """The slots after the day the candidacy's jury must sit by (N7, R6412-5): a hard deadline for the planner."""
+def _jury_deadline(candidacy: Candidacy, rules) -> str | None:
+    """The last day the candidacy's jury may sit (N7, R6412-5): a hard deadline for the planner (None: none applies)."""
     deadline = jury_deadline_of(candidacy, rules)
-    if deadline is None or not deadline.governs:
-        return []
-    return [slot["id"] for slot in slots if date.fromisoformat(slot["start"][:10]) > deadline.on]
+    return deadline.on.isoformat() if deadline is not None and deadline.governs else None
 
 
 FAILED_INSIDE = N_("erreur interne du calcul ; l'équipe technique en a le détail dans le journal du serveur. Relancez la "

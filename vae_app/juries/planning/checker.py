@@ -73,7 +73,9 @@ def check_plan(problem: Problem, plan: Plan, rules: RuleBook) -> list[str]:
             heard[candidate_id] += 1
             if candidate.certification != session.certification:
                 problems.append(f"{where} : {candidate_id} vise {candidate.certification}")
-            if slot.id in candidate.unavailable:
+            if candidate.sit_by is not None and slot.day > candidate.sit_by:
+                problems.append(f"{where} : {candidate_id} doit passer devant le jury au plus tard le {candidate.sit_by:%d/%m/%Y}")
+            elif slot.id in candidate.unavailable:
                 problems.append(f"{where} : {candidate_id} n'est pas disponible sur ce créneau")
             tied = candidate.conflicts & {m.id for m, _ in members}
             if tied:

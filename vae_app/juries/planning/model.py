@@ -56,6 +56,7 @@ class Candidate:
     conflicts: frozenset[str]
     unavailable: frozenset[str]
     received_on: date | None = None  # optional in the format: a jury after the registration's end needs it (REG)
+    sit_by: date | None = None  # optional: the last day the jury may sit for them (R6412-5); later slots are unavailable
 
 
 @dataclass
@@ -181,9 +182,12 @@ def parse_problem(document: Any, rules: RuleBook) -> Problem:
         if route not in {r.value for r in AccessRoute}:
             errors.append((f"{path}.route", f"voie inconnue {route!r}"))
         received = optional_day(raw.get("received_on"), f"{path}.received_on", errors)
+        sit_by = optional_day(raw.get("sit_by"), f"{path}.sit_by", errors)
+        unavailable = _strings(raw.get("unavailable_slots"), f"{path}.unavailable_slots", errors)
+        if sit_by is not None:  # a hard deadline: every slot after it is closed to the candidate, in every part of the planner
+            unavailable |= {slot.id for slot in slots if slot.day > sit_by}
         candidates.append(Candidate(raw["id"], code, route, raw.get("site"),
-                                    _strings(raw.get("conflicts"), f"{path}.conflicts", errors),
-                                    _strings(raw.get("unavailable_slots"), f"{path}.unavailable_slots", errors), received))
+                                    _strings(raw.get("conflicts"), f"{path}.conflicts", errors), unavailable, received, sit_by))
     for kind, items in (("members", members), ("candidates", candidates)):
         if len({i.id for i in items}) != len(items):
             errors.append((kind, "identifiants en double"))

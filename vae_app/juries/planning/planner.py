@@ -12,10 +12,12 @@ from typing import Callable
 
 from ...enums import N_  # marks the progress steps for translation (an identity function)
 from ...certifications.rules import RuleBook
+from .balance import balance
 from .constructive import Context, State, constructive
 from .model import NotPlannable, Plan, Problem, Requirement, Session
 
 EXACT_LIMIT = 60  # candidates of one certification solved in a single CP-SAT model
+BALANCE_FROM = 0.8  # share of the time limit after which the CP-SAT windows stop and the loads are balanced
 
 
 @dataclass
@@ -34,6 +36,7 @@ class Result:
     constructive_planned: int = 0
     wall_time: float = 0.0
     cancelled: bool = False
+    balancing_swaps: int = 0
 
 
 def precheck(problem: Problem, rules: RuleBook) -> list[Shortage]:
@@ -102,8 +105,14 @@ def _reasons(problem: Problem, plan: Plan, context: Context, state: State, short
         if candidate.id in planned:
             continue
         feasible = [s for s in problem.slots if s.id not in candidate.unavailable]
-        if not feasible:
+        in_time = [s for s in problem.slots if candidate.sit_by is None or s.day <= candidate.sit_by]
+        if candidate.sit_by is not None and problem.slots and not in_time:
+            reason = (f"aucune session d'ici le {candidate.sit_by:%d/%m/%Y}, date limite de son jury (C. trav. R6412-5) : "
+                      "ouvrez un créneau avant cette date")
+        elif not feasible:
             reason = "aucun créneau où le candidat est disponible : proposez-lui d'autres dates"
+            if candidate.sit_by is not None and len(in_time) < len(problem.slots):
+                reason += f" d'ici le {candidate.sit_by:%d/%m/%Y}, date limite de son jury (C. trav. R6412-5)"
         else:
             not_plannable = []
             for slot in feasible:
@@ -151,10 +160,13 @@ def plan(problem: Problem, rules: RuleBook, time_limit: float = 10.0, seed: int 
     result_plan, state, context = constructive(problem, rules, seed=seed)
     result = Result(result_plan, shortages, constructive_planned=len(result_plan.planned))
     deadline = started + time_limit
-    try:
-        _improve(problem, result, state, context, deadline, seed, notify, stop)
+    try:  # the last fifth of the time, at least, is kept for fair load
+        _improve(problem, result, state, context, started + BALANCE_FROM * time_limit, seed, notify, stop)
     except ImportError:
         notify(N_("plan constructif seul (OR-Tools absent du serveur)"), 0.9)
+    if not stop():
+        notify(N_("équilibrage des charges"), 0.95)
+        result.balancing_swaps = balance(problem, result.plan, rules, deadline)
     result.plan.unplanned.clear()
     _reasons(problem, result.plan, context, state, shortages)
     result.plan.sessions.sort(key=lambda s: (problem.slot_by_id[s.slot].start, s.slot, s.certification))

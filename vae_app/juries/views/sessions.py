@@ -20,7 +20,9 @@ from ...web.errors import form_page, invalid_form, on_refusal
 from ...web.forms import ConfirmForm
 from ...web.pagination import page_number
 from .. import operations as ops, queries
-from ..forms import ConfirmSessionForm, GenderExceptionForm, ReopenSessionForm, SeatForm, SessionCandidateForm, SessionForm
+from ..forms import (
+    ConfirmSessionForm, GenderExceptionForm, ReopenSessionForm, ReplaceMemberForm, SeatForm, SessionCandidateForm, SessionForm,
+)
 from ..models import JuryMember, JurySession, SessionStatus
 from . import STAFF, certifier_in_scope, own, own_session
 
@@ -157,6 +159,29 @@ def add_seat(session_id: int):
     session = _managed(session_id)
     member = own(JuryMember, _chosen_id(SeatForm().member.data, "member", _("Choisissez un membre.")))
     return _change(session, lambda: ops.add_member(current_user, session, member), _("%(name)s ajouté(e) au jury.", name=member.full_name))
+
+
+@role_required(*STAFF)
+def replace_seat(session_id: int, member_id: int):
+    """A member of a confirmed session withdraws or declines: the replacements, the least change first, each with the
+    compliance it would give; the one chosen takes the seat, the session stays confirmed."""
+    session = own_session(session_id)
+    leaving = next((s for s in session.members if s.member_id == member_id), None)
+    if leaving is None:
+        raise NotFound(_("Ce membre ne siège pas dans cette session."))
+    options = queries.replacements(session, member_id)
+    form = ReplaceMemberForm(data={"version": session.version})
+    form.replacement.choices = [(str(o.member.id), o.member.full_name) for o in options]
+    page = form_page("juries/replace_member.html", form, session=session, leaving=leaving, options=options,
+                     rules=get_rules(), confirmed=session.status is SessionStatus.CONFIRMED)
+    if form.validate_on_submit():
+        replacement = own(JuryMember, _chosen_id(form.replacement.data, "replacement", _("Choisissez le membre qui remplace.")))
+        with unit_of_work():
+            ops.replace_member(current_user, session, member_id, replacement, form.reason.data, expected_version=form.version.data)
+        flash(_("%(joined)s remplace %(left)s : le remplaçant est convoqué, %(left)s est prévenu(e) ; les candidats gardent leur "
+                "convocation.", joined=replacement.full_name, left=leaving.member.full_name), "success")
+        return redirect(url_for("juries.session", session_id=session.id))
+    return page()
 
 
 @role_required(*STAFF)
