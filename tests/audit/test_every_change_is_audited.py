@@ -112,6 +112,8 @@ def CASES(f):
         "add_tie": (lambda: jury_ops.add_tie(f.coordinator, f.member, draft.candidate, TieKind.EMPLOYER), "add_tie"),
         "remove_tie": (lambda: jury_ops.remove_tie(f.coordinator, f.member,
                                                    jury_ops.add_tie(f.coordinator, f.member, draft.candidate, TieKind.PERSONAL).id), "remove_tie"),
+        "withdraw_member": (lambda: jury_ops.withdraw_member(f.coordinator, f.member, date(2016, 3, 1), "Départ à la retraite du membre."),
+                            "withdraw_member"),
         "add_availability": (lambda: jury_ops.add_availability(f.coordinator, f.member, datetime(2016, 4, 1, 9), datetime(2016, 4, 1, 12)),
                              "add_availability"),
         "remove_availability": (lambda: jury_ops.remove_availability(f.coordinator, f.member, jury_ops.add_availability(

@@ -104,3 +104,51 @@ def test_the_replacement_page_offers_the_options_and_replaces(db, client, login,
     assert done.status_code == 302
     db.session.expire_all()
     assert good.id in {s.member_id for s in confirmed.members}
+
+
+def test_a_member_unavailable_from_a_date_is_replaced_in_each_later_session_and_only_those(db, make_session, compliant_members,
+                                                                                          candidacy_in, coordinator, make_member):
+    from datetime import date
+
+    jury = compliant_members()
+    teacher = next(m for m in jury if m.qualifications == ["cnam_teacher"])
+    sessions = []
+    for day in (3, 10, 17):  # 03/04 before the date; 10/04 confirmed and 17/04 draft from it
+        session = make_session(starts_at=datetime(2016, 4, day, 9), status=SessionStatus.DRAFT, members=jury)
+        candidacy = candidacy_in(S.READY_FOR_JURY)
+        candidacy.jury_session = session
+        db.session.flush()
+        sessions.append(session)
+    ops.confirm_session(coordinator, sessions[0])
+    ops.confirm_session(coordinator, sessions[1])
+    substitute = make_member("cnam", ("cnam_teacher",), gender=teacher.gender, last_name="Suppléante")
+    done = ops.withdraw_member(coordinator, teacher, date(2016, 4, 10), REASON)
+    assert [reference for reference, _name in done.replaced] == [sessions[1].reference, sessions[2].reference]
+    assert done.unresolved == []
+    assert teacher.id in {s.member_id for s in sessions[0].members}  # before the date: untouched
+    for session in sessions[1:]:
+        assert substitute.id in {s.member_id for s in session.members} and teacher.id not in {s.member_id for s in session.members}
+    assert sessions[1].status is SessionStatus.CONFIRMED and sessions[2].status is SessionStatus.DRAFT
+    assert len(messages(db, MessageKind.MEMBER_RELEASED)) == 1  # only the confirmed session had convened them
+
+
+def test_a_session_without_a_possible_replacement_is_named_and_left_as_it_is(db, confirmed, coordinator):
+    from datetime import date
+
+    leaving = a_plain_teacher(confirmed)
+    done = ops.withdraw_member(coordinator, leaving.member, date(2016, 3, 1), REASON)
+    assert done.replaced == [] and done.unresolved == [confirmed.reference]
+    assert leaving.member_id in {s.member_id for s in confirmed.members}
+
+
+def test_the_member_page_withdraws_from_a_date_and_says_what_it_did(db, client, login, confirmed, coordinator, make_member):
+    leaving = a_plain_teacher(confirmed)
+    make_member("cnam", ("cnam_teacher",), gender=leaving.member.gender, last_name="Suppléant")
+    db.session.commit()
+    login(coordinator)
+    url = f"/jurys/membres/{leaving.member_id}"
+    token = client.get(url).get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
+    refused = client.post(f"{url}/retrait", data={"csrf_token": token, "from_day": "9999-01-01", "reason": REASON})
+    assert refused.status_code == 422
+    done = client.post(f"{url}/retrait", data={"csrf_token": token, "from_day": "2016-03-01", "reason": REASON}, follow_redirects=True)
+    assert done.status_code == 200 and "Suppléant prend sa place" in page_text(done)

@@ -104,6 +104,7 @@ SPEC = {
     "juries.add_tie": ("POST", lambda w: f"/jurys/membres/{w.member.id}/liens", STAFF_OWN_DO),
     "juries.delete_tie": ("POST", lambda w: f"/jurys/membres/{w.member.id}/liens/{w.tie.id}/supprimer", STAFF_OWN_DO),
     "juries.add_availability": ("POST", lambda w: f"/jurys/membres/{w.member.id}/disponibilites", STAFF_OWN_DO),
+    "juries.withdraw_member": ("POST", lambda w: f"/jurys/membres/{w.member.id}/retrait", STAFF_OWN_DO),
     "juries.delete_availability": ("POST", lambda w: f"/jurys/membres/{w.member.id}/disponibilites/{w.availability.id}/supprimer", STAFF_OWN_DO),
     "juries.delete_member": ("GET", lambda w: f"/jurys/membres/{w.member.id}/supprimer", STAFF_OWN_VIEW),
     "juries.export_members": ("GET", lambda w: "/jurys/membres/export.csv", STAFF_VIEW),

@@ -67,6 +67,7 @@ class Action(LabelledEnum):
     DELETE_SESSION = "delete_session", N_("Session supprimée")
     ADD_MEMBER = "add_member", N_("Membre ajouté au jury")
     REMOVE_MEMBER = "remove_member", N_("Membre retiré du jury")
+    WITHDRAW_MEMBER = "withdraw_member", N_("Membre retiré de ses sessions à partir d'une date")
     REPLACE_MEMBER = "replace_member", N_("Membre du jury remplacé (session confirmée)")
     REOPEN_SESSION = "reopen_session", N_("Session à confirmer de nouveau")
     RECORD_GENDER_EXCEPTION = "record_gender_exception", N_("Motif d'un jury d'un seul genre consigné")

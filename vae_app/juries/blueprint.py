@@ -17,6 +17,7 @@ bp.add_url_rule("/membres/<int:member_id>/inviter", "invite_member", pool.invite
 bp.add_url_rule("/membres/<int:member_id>/liens", "add_tie", pool.add_tie, methods=POST)
 bp.add_url_rule("/membres/<int:member_id>/liens/<int:tie_id>/supprimer", "delete_tie", pool.delete_tie, methods=POST)
 bp.add_url_rule("/membres/<int:member_id>/disponibilites", "add_availability", pool.add_availability, methods=POST)
+bp.add_url_rule("/membres/<int:member_id>/retrait", "withdraw_member", pool.withdraw_member, methods=POST)
 bp.add_url_rule("/membres/<int:member_id>/disponibilites/<int:availability_id>/supprimer", "delete_availability",
                 pool.delete_availability, methods=POST)
 bp.add_url_rule("/membres/<int:member_id>/supprimer", "delete_member", pool.delete_member, methods=GET_POST)

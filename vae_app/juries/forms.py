@@ -96,6 +96,15 @@ class GenderExceptionForm(Form):
     submit = SubmitField(_l("Enregistrer le motif"))
 
 
+class WithdrawMemberForm(Form):
+    from_day = DateField(_l("Ne peut plus siéger à partir du"), validators=[InputRequired(message=_l("Date obligatoire.")), typed_date])
+    reason = TextAreaField(_l("Motif (communiqué au membre et consigné au journal)"), validators=[
+        DataRequired(message=_l("Le motif est obligatoire : il est communiqué au membre qui se retire.")),
+        Length(min=MIN_REASON_LENGTH, max=2000, message=_l("Le motif doit compter de %(min)d à %(max)d caractères."))],
+        render_kw={"rows": 2, "maxlength": 2000})
+    submit = SubmitField(_l("Retirer et remplacer dans ses sessions"))
+
+
 class ReplaceMemberForm(Form):
     version = VersionField()
     replacement = RadioField(_l("Remplaçant"), choices=[], validate_choice=False,

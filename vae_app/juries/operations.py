@@ -360,6 +360,53 @@ def replace_member(actor: User, session: JurySession, member_id: int, replacemen
     notices.member_replaced(session, left, next(s for s in session.members if s.member_id == replacement.id), reason, actor)
 
 
+@dataclass
+class Withdrawal:
+    """What a member's withdrawal from a date did: each session and who took the seat; the sessions nobody could."""
+
+    replaced: list[tuple[str, str]]  # (session reference, replacement's name)
+    unresolved: list[str]  # session references where no replacement keeps the jury compliant
+
+
+def withdraw_member(actor: User, member: JuryMember, from_day, reason: str | None) -> Withdrawal:
+    """A member can no longer sit from ``from_day``: in each session of theirs not yet held from that day, the best
+    replacement (:func:`~vae_app.juries.queries.replacements`: the least change) takes the seat — a confirmed session
+    stays confirmed (:func:`replace_member`), a draft one changes its jury; the sessions where nobody keeps the jury
+    compliant are left as they are and named, for the coordinator to reopen or recompose. Sessions before the day are
+    not touched."""
+    from .queries import replacements
+
+    ensure(can_manage_certifier(actor, member.certifier_id))
+    reason = (reason or "").strip()
+    if len(reason) < MIN_REASON_LENGTH:
+        raise InvalidData({"reason": Reason(N_("obligatoire, %(min)s caractères au moins : il est communiqué au membre qui se retire"),
+                                            min=MIN_REASON_LENGTH)})
+    if from_day is None:
+        raise InvalidData({"from_day": N_("obligatoire")})
+    now = clock.now()
+    sittings = db.session.scalars(
+        select(SessionMember).join(JurySession, SessionMember.session_id == JurySession.id)
+        .where(SessionMember.member_id == member.id, JurySession.status.in_([SessionStatus.DRAFT, SessionStatus.CONFIRMED]),
+               JurySession.starts_at >= datetime.combine(from_day, datetime.min.time()), JurySession.starts_at > now)
+        .order_by(JurySession.starts_at)).all()
+    done = Withdrawal([], [])
+    for session in [s.session for s in sittings]:
+        options = replacements(session, member.id, limit=1)
+        if not options:
+            done.unresolved.append(session.reference)
+            continue
+        replacement = options[0].member
+        if session.status is SessionStatus.CONFIRMED:
+            replace_member(actor, session, member.id, replacement, reason)
+        else:
+            remove_member(actor, session, member.id)
+            add_member(actor, session, replacement)
+        done.replaced.append((session.reference, replacement.full_name))
+    _member_event(actor, member, Action.WITHDRAW_MEMBER, reason,
+                  {"from": from_day.isoformat(), "replaced": done.replaced, "unresolved": done.unresolved})
+    return done
+
+
 def remove_member(actor: User, session: JurySession, member_id: int) -> None:
     """Take a member off the jury of a session in preparation."""
     ensure(can_manage_session(actor, session))

@@ -22,7 +22,7 @@ from ...web.forms import ConfirmForm
 from ...web.pagination import page_number
 from ...web.spreadsheets import download
 from .. import operations as ops, pool_io, queries
-from ..forms import AvailabilityForm, ImportConfirmForm, ImportForm, MemberForm, TieForm
+from ..forms import AvailabilityForm, ImportConfirmForm, ImportForm, MemberForm, TieForm, WithdrawMemberForm
 from ..models import JuryMember, TieKind
 from . import STAFF, certifier_in_scope, own
 
@@ -55,15 +55,16 @@ def _member_values(form: MemberForm) -> dict:
 
 
 def _member_page(member: JuryMember, form: MemberForm | None = None, tie_form: TieForm | None = None,
-                 availability_form: AvailabilityForm | None = None):
+                 availability_form: AvailabilityForm | None = None, withdraw_form: WithdrawMemberForm | None = None):
     """A member's page: the member form, ties, availabilities and sessions. The form that was posted
     (the one given) shows its errors, and refusals are tied to its fields."""
-    submitted = next((f for f in (form, tie_form, availability_form) if f is not None), None)
+    submitted = next((f for f in (form, tie_form, availability_form, withdraw_form) if f is not None), None)
     form = form or _member_form(MemberForm(obj=member, formdata=None), member.certifier_id)
     tie_form = tie_form or TieForm(formdata=None)
     tie_form.candidate.choices = [(str(uid), f"{last} {first} ({ref})") for uid, first, last, ref in queries.tie_candidates(member.certifier_id)]
     return form_page("juries/member_form.html", form, submitted, member=member, tie_form=tie_form, confirm_form=ConfirmForm(formdata=None),
-                     availability_form=availability_form or AvailabilityForm(formdata=None), sittings=queries.sittings_of(member))
+                     availability_form=availability_form or AvailabilityForm(formdata=None),
+                     withdraw_form=withdraw_form or WithdrawMemberForm(formdata=None), sittings=queries.sittings_of(member))
 
 
 def _back_to(member: JuryMember, anchor: str | None = None):
@@ -145,6 +146,26 @@ def add_availability(member_id: int):
     form = AvailabilityForm()
     return _on_member(member_id, lambda member: ops.add_availability(current_user, member, form.starts_at.data, form.ends_at.data),
                       _("Disponibilité ajoutée."), "disponibilites", "availability_form", form)
+
+
+@role_required(*STAFF)
+def withdraw_member(member_id: int):
+    """The member can no longer sit from a date: each of their sessions from then gets the best replacement."""
+    member = own(JuryMember, member_id)
+    form = WithdrawMemberForm()
+    page = _member_page(member, withdraw_form=form)
+    if not form.validate():
+        return page(422)
+    with unit_of_work():
+        done = ops.withdraw_member(current_user, member, form.from_day.data, form.reason.data)
+    for reference, name in done.replaced:
+        flash(_("Session %(reference)s : %(name)s prend sa place.", reference=reference, name=name), "success")
+    for reference in done.unresolved:
+        flash(_("Session %(reference)s : aucun membre du vivier ne garde le jury conforme ; rouvrez-la pour la recomposer.",
+                reference=reference), "error")
+    if not done.replaced and not done.unresolved:
+        flash(_("Ce membre ne siège dans aucune session à venir à partir de cette date : rien à remplacer."), "info")
+    return _back_to(member, "retrait")
 
 
 @role_required(*STAFF)
