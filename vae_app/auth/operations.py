@@ -11,6 +11,7 @@ from ..audit.actions import Action, Entity
 from ..audit.operations import record as audit
 from ..database import flush_unique
 from ..enums import N_
+from ..mail.outbox import LANGUAGES  # the languages messages are written in
 from ..errors import CHANGED_ELSEWHERE, Conflict, InvalidData, Reason
 from ..extensions import db
 from .emails import InvalidEmail, email_or_none, normalise_email
@@ -189,7 +190,6 @@ def reset_password(user: User, new: str, link: PasswordLink = RESET) -> None:
 # opens a jury member's (through the pool's invitation). An account opened by someone else has no usable password: its
 # holder chooses one through the link e-mailed to them; its address counts as confirmed (a person typed it on purpose).
 
-LANGUAGES = ("fr", "en")
 MIN_REASON = 5
 MAX_REASON = 500
 

@@ -96,12 +96,20 @@ class GenderExceptionForm(Form):
     submit = SubmitField(_l("Enregistrer le motif"))
 
 
-class WithdrawMemberForm(Form):
-    from_day = DateField(_l("Ne peut plus siéger à partir du"), validators=[InputRequired(message=_l("Date obligatoire.")), typed_date])
-    reason = TextAreaField(_l("Motif (communiqué au membre et consigné au journal)"), validators=[
-        DataRequired(message=_l("Le motif est obligatoire : il est communiqué au membre qui se retire.")),
+TOLD_THE_MEMBER = _l("Le motif est obligatoire : il est communiqué au membre qui se retire.")
+
+
+def _told_reason(label, required: str) -> TextAreaField:
+    """A reason the people concerned are told: required (``required`` says why), of a readable length."""
+    return TextAreaField(label, validators=[
+        DataRequired(message=required),
         Length(min=MIN_REASON_LENGTH, max=2000, message=_l("Le motif doit compter de %(min)d à %(max)d caractères."))],
         render_kw={"rows": 2, "maxlength": 2000})
+
+
+class WithdrawMemberForm(Form):
+    from_day = DateField(_l("Ne peut plus siéger à partir du"), validators=[InputRequired(message=_l("Date obligatoire.")), typed_date])
+    reason = _told_reason(_l("Motif (communiqué au membre et consigné au journal)"), TOLD_THE_MEMBER)
     submit = SubmitField(_l("Retirer et remplacer dans ses sessions"))
 
 
@@ -109,18 +117,13 @@ class ReplaceMemberForm(Form):
     version = VersionField()
     replacement = RadioField(_l("Remplaçant"), choices=[], validate_choice=False,
                              validators=[InputRequired(message=_l("Choisissez le membre qui remplace."))])
-    reason = TextAreaField(_l("Motif (communiqué au membre qui se retire)"), validators=[
-        DataRequired(message=_l("Le motif est obligatoire : il est communiqué au membre qui se retire.")),
-        Length(min=MIN_REASON_LENGTH, max=2000, message=_l("Le motif doit compter de %(min)d à %(max)d caractères."))],
-        render_kw={"rows": 2, "maxlength": 2000})
+    reason = _told_reason(_l("Motif (communiqué au membre qui se retire)"), TOLD_THE_MEMBER)
     submit = SubmitField(_l("Remplacer et convoquer le remplaçant"))
 
 
 class ReopenSessionForm(Form):
-    reason = TextAreaField(_l("Motif (communiqué aux candidats et aux membres)"), validators=[
-        DataRequired(message=_l("Le motif est obligatoire : il est communiqué aux candidats et aux membres.")),
-        Length(min=MIN_REASON_LENGTH, max=2000, message=_l("Le motif doit compter de %(min)d à %(max)d caractères."))],
-        render_kw={"rows": 2, "maxlength": 2000})
+    reason = _told_reason(_l("Motif (communiqué aux candidats et aux membres)"),
+                          _l("Le motif est obligatoire : il est communiqué aux candidats et aux membres."))
     confirm = TickBox(_l("Je rouvre la session : les convocations sont annulées, et elle devra être confirmée à nouveau."),
                            validators=[DataRequired(message=_l("Cochez la case pour rouvrir la session."))])
     submit = SubmitField(_l("Rouvrir la session"))
