@@ -56,6 +56,27 @@ def _run(db, coordinator, status=RunStatus.QUEUED, plan=None):
     return run
 
 
+def _repair_a_campaign(f):
+    """A campaign applied as one draft session; one of its candidates is taken out of it."""
+    from vae_app.juries.planning.campaign_repair import RepairAsk, propose
+
+    session = f.make_session(status=SessionStatus.DRAFT, members=f.compliant_members())
+    leaving = f.candidacy_in(S.READY_FOR_JURY)
+    leaving.jury_session = session
+    f.db.session.flush()
+    slot = {"id": "S1", "start": session.starts_at.isoformat(timespec="minutes"), "end": session.ends_at.isoformat(timespec="minutes"),
+            "site": session.site, "rooms": 1}
+    run = PlanningRun(certifier_id=f.coordinator.certifier_id, created_by_id=f.coordinator.id, created_at=datetime(2016, 3, 1, 9),
+                      params={"start": session.starts_at.date().isoformat(), "end": session.starts_at.date().isoformat(),
+                              "certifications": [session.certification.code]},
+                      problem={"slots": [slot], "candidates": [], "members": []}, status=RunStatus.DONE, plan={"sessions": []},
+                      applied_at=datetime(2016, 3, 1, 10))
+    f.db.session.add(run)
+    f.db.session.flush()
+    ask = RepairAsk(removed=[leaving.reference], place_new=False)
+    return jury_ops.repair_campaign(f.coordinator, run, ask, propose(run, ask).fingerprint, "Le candidat a demandé une autre date.")
+
+
 def _replace_a_teacher(f):
     session = f.confirmed
     leaving = next(s for s in session.members if s.member.qualifications == ["cnam_teacher"])
@@ -147,6 +168,7 @@ def CASES(f):
         "cancel_run": (lambda: jury_ops.cancel_run(f.coordinator, _run(f.db, f.coordinator)), "cancel_planning"),
         "fail_dead_runs": (lambda: jury_ops.fail_dead_runs(_run(f.db, f.coordinator, RunStatus.RUNNING).certifier_id, datetime(2016, 3, 1, 10),
                                                            timedelta(seconds=120), timedelta(seconds=900)), "fail_planning"),
+        "repair_campaign": (lambda: _repair_a_campaign(f), "repair_planning"),
         "apply_plan": (lambda: jury_ops.apply_plan(f.coordinator, _run(f.db, f.coordinator, RunStatus.DONE, {"sessions": []})),
                        "apply_planning"),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import random
 
 import pytest
 from click.testing import CliRunner
@@ -13,7 +14,7 @@ from vae_app.juries.cli import juries_cli
 from vae_app.juries.planning.changes import InvalidChanges, parse_changes, parse_marked_plan
 from vae_app.juries.planning.checker import check_plan
 from vae_app.juries.planning.model import parse_problem
-from vae_app.juries.planning.repair import repair
+from vae_app.juries.planning.repair import Cost, repair, repair_cost
 
 
 def campaign():
@@ -275,3 +276,50 @@ def test_the_command_line_refuses_a_bad_plan_marking_with_exit_2(tmp_path):
     result = CliRunner().invoke(juries_cli, ["repair", problem, plan, changes, "--out", str(tmp_path / "new.json")])
     assert result.exit_code == 2
     assert "plan.json: sessions[2].status: « confirmed » ou absent (brouillon) attendu, reçu 'sent'" in result.output
+
+
+def test_the_repair_leaves_the_plan_it_was_given_as_it_was(rules):
+    problem = parse_problem(campaign(), rules)
+    marked = parse_marked_plan(old_plan(), problem)
+    before = copy.deepcopy(marked.sessions)
+    repair(problem, marked, parse_changes({"format": "vae-jury-changes/1", "changes": [
+        {"kind": "member_withdrawn", "member": "D0", "from": "2016-06-06"}, {"kind": "slot_removed", "slot": "S3"}]},
+        problem, rules), rules, time_limit=5)
+    assert marked.sessions == before
+
+
+def test_the_cost_counts_each_tier_from_the_two_plans(rules):
+    """D0 leaves a confirmed session on S1 and a draft one on S2; S3 is lost with two convened candidates."""
+    document = old_plan()
+    document["sessions"][0]["status"] = "confirmed"
+    document["convened"] = ["C0", "C10"]
+    result = run(rules, [{"kind": "member_withdrawn", "member": "D0", "from": "2016-06-06"},
+                         {"kind": "slot_removed", "slot": "S3"}], plan_document=document)
+    cost = repair_cost(parse_marked_plan(document, parse_problem(campaign(), rules)), result.problem,
+                       result.plan.sessions, result.origins)
+    # C10 convened and moved; one confirmed seat; one draft seat, C11 moved, the S3 session and its 7 members gone
+    assert cost == Cost(unplanned=0, convened_moved=1, confirmed_members=1, other=1 + 1 + 1 + 7)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("scenario", ["members", "site", "candidates"])
+def test_the_repair_costs_no_more_than_an_exact_cp_sat_repair(rules, seed, scenario):
+    """On small generated campaigns, a third of them confirmed and convened, the bench's three scenarios: the
+    heuristic places as many and changes no more than the exact minimum CP-SAT proves for the same cost."""
+    pytest.importorskip("ortools")
+    from bench.repair_bench import SCENARIOS, announce
+    from vae_app.juries.planning.generate import generate
+    from vae_app.juries.planning.planner import plan
+    from vae_app.juries.planning.reference import reference
+
+    document = generate(40, 40, 10, seed=seed)
+    problem = parse_problem(document, rules)
+    planned = announce(plan(problem, rules, time_limit=2, seed=seed).plan.as_dict(), problem)
+    name = {"members": "members -5 %", "site": "site lost 1 week", "candidates": "candidates +10 %"}[scenario]
+    changes = parse_changes({"format": "vae-jury-changes/1", "changes": SCENARIOS[name](document, problem, random.Random(seed))},
+                            problem, rules)
+    marked = parse_marked_plan(planned, problem)
+    result = repair(problem, marked, changes, rules, time_limit=5, seed=seed)
+    exact = reference(problem, marked, changes, rules, time_limit=60, hint=result)
+    assert exact.status == "OPTIMAL"
+    assert repair_cost(marked, result.problem, result.plan.sessions, result.origins) == exact.cost

@@ -138,6 +138,7 @@ SPEC = {
     "juries.campaign_run": ("GET", lambda w: f"/jurys/campagnes/{w.run.id}", STAFF_OWN_VIEW),
     "juries.cancel_campaign": ("POST", lambda w: f"/jurys/campagnes/{w.run.id}/annuler", STAFF_OWN_DO),
     "juries.apply_campaign": ("POST", lambda w: f"/jurys/campagnes/{w.run.id}/appliquer", STAFF_OWN_DO),
+    "juries.repair_campaign": ("GET", lambda w: f"/jurys/campagnes/{w.run.id}/reparer", STAFF_OWN_VIEW),
     "juries.campaign_export": ("GET", lambda w: f"/jurys/campagnes/{w.run.id}/probleme.json", STAFF_OWN_VIEW),
     "certifications.catalogue": ("GET", lambda w: "/certifications", STAFF_VIEW),
     "components.dashboard": ("GET", lambda w: "/coordination/expirations", STAFF_VIEW),

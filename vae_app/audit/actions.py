@@ -81,5 +81,6 @@ class Action(LabelledEnum):
     CANCEL_PLANNING = "cancel_planning", N_("Planification annulée")
     FAIL_PLANNING = "fail_planning", N_("Planification interrompue")
     APPLY_PLANNING = "apply_planning", N_("Plan appliqué")
+    REPAIR_PLANNING = "repair_planning", N_("Campagne réparée")
     # components
     RECOMPUTE_EXPIRY = "recompute_expiry", N_("Date d'expiration recalculée")

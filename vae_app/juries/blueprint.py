@@ -54,4 +54,5 @@ bp.add_url_rule("/campagnes", "campaigns", campaigns.campaigns, methods=GET_POST
 bp.add_url_rule("/campagnes/<int:run_id>", "campaign_run", campaigns.campaign_run)
 bp.add_url_rule("/campagnes/<int:run_id>/annuler", "cancel_campaign", campaigns.cancel_campaign, methods=POST)
 bp.add_url_rule("/campagnes/<int:run_id>/appliquer", "apply_campaign", campaigns.apply_campaign, methods=POST)
+bp.add_url_rule("/campagnes/<int:run_id>/reparer", "repair_campaign", campaigns.repair_campaign, methods=GET_POST)
 bp.add_url_rule("/campagnes/<int:run_id>/<kind>.json", "campaign_export", campaigns.campaign_export)

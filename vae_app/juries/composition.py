@@ -125,7 +125,7 @@ def _exact(threshold: float) -> Fraction:
 # --------------------------------------------------------------------------- seats
 
 
-def _assign(members: list[Member], places: tuple[Place, ...]) -> dict[int, int]:
+def assign_places(members: list[Member], places: tuple[Place, ...]) -> dict[int, int]:
     """A maximum matching place index -> member index (augmenting paths; juries are small).
 
     A member carrying a role may only take a place of that seat.
@@ -182,7 +182,7 @@ def _check_seats(jury: Jury, req: JuryRequirement, rules: RuleBook, report: Repo
             report.add("ROLE", FAIL, f"{member.called} : siège inconnu « {member.role} » (sièges : {', '.join(seat_fr.values())}).",
                        f"{member.called}: unknown seat '{member.role}' (seats: {', '.join(seat_en.values())}).", source)
     places = tuple(place for place in req.places for _ in range(place.count))  # one per member
-    owner = _assign(members, places)
+    owner = assign_places(members, places)
     for pi, mi in owner.items():
         report.assignment[members[mi].id] = places[pi].seat.id
     # Unfilled places, per label, in the order of the rules.

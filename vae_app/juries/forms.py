@@ -7,6 +7,7 @@ from wtforms import (
     DateField, DateTimeLocalField, EmailField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField,
     SubmitField, TextAreaField,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..candidacies.workflow import MIN_REASON_LENGTH
@@ -154,3 +155,34 @@ class CampaignForm(Form):
                 raise ValidationError(_l("La fin doit suivre le début."))
             if (field.data - self.start.data).days > 183:
                 raise ValidationError(_l("Six mois au plus par campagne."))
+
+
+_TICKS, _TICK = ListWidget(prefix_label=False), CheckboxInput()
+
+
+class CampaignRepairForm(Form):
+    """What has changed in a campaign whose sessions are in the record (step 1), then the reason told to everyone
+    concerned and the proposal's fingerprint (step 2: applying what was read)."""
+
+    withdrawn = SelectMultipleField(_l("Membres qui ne peuvent plus siéger"), choices=[], coerce=int, widget=_TICKS, option_widget=_TICK)
+    withdrawn_from = DateField(_l("… à partir du"), validators=[Optional(), typed_date])
+    withdrawn_slot = SelectField(_l("… ou seulement la demi-journée du"), choices=[], validators=[Optional()])
+    lost_slots = SelectMultipleField(_l("Demi-journées perdues (salle ou site indisponible)"), choices=[], widget=_TICKS,
+                                     option_widget=_TICK)
+    removed = SelectMultipleField(_l("Dossiers à retirer de la campagne"), choices=[], widget=_TICKS, option_widget=_TICK)
+    place_new = TickBox(_l("Placer les dossiers prêts pour le jury qui n'ont pas de session"), default=True)
+    fingerprint = HiddenField()
+    reason = TextAreaField(_l("Motif (communiqué aux candidats et aux membres concernés)"), validators=[Length(max=2000)])
+    preview = SubmitField(_l("Voir les changements proposés"))
+    apply = SubmitField(_l("Appliquer ces changements"))
+    confirm = TickBox(_l("J'applique ces changements : les personnes concernées sont prévenues, les convocations annulées "
+                         "et envoyées à nouveau."))
+
+    def validate_withdrawn(self, field):
+        """Checked here, on the members: the day and the half-day are optional fields (an empty one is not validated)."""
+        if not field.data and (self.withdrawn_from.data or self.withdrawn_slot.data):
+            raise ValidationError(_l("Choisissez le ou les membres concernés."))
+        if field.data and not any(self.withdrawn_from.raw_data or []) and not self.withdrawn_slot.data:
+            raise ValidationError(_l("Indiquez à partir de quel jour, ou la seule demi-journée."))
+        if self.withdrawn_from.data and self.withdrawn_slot.data:
+            raise ValidationError(_l("Une date ou une demi-journée, pas les deux."))

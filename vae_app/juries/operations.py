@@ -660,3 +660,102 @@ def apply_plan(actor: User, run: PlanningRun) -> list[JurySession]:
     audit(entity=Entity.PLANNING_RUN, entity_id=run.id, event=Action.APPLY_PLANNING, actor=actor, reason=f"{len(created)} session(s) créée(s)")
     db.session.flush()
     return created
+
+
+@dataclass
+class RepairDone:
+    """What applying a campaign's repair did, in counts for the coordinator's message."""
+
+    moved: int
+    members_changed: int
+    opened: int
+    dropped: int
+    unplanned: list[str]
+
+
+def repair_campaign(actor: User, run: PlanningRun, ask, fingerprint: str, reason: str | None) -> RepairDone:
+    """Apply the repair the coordinator read (``fingerprint`` of :func:`.planning.campaign_repair.propose` for
+    ``ask``), all or nothing: a candidate leaving a session has their convocation cancelled (with ``reason``), a
+    session given up is reopened then deleted (everyone told), a confirmed session's member is replaced as
+    :func:`replace_member` does (the session stays confirmed), a draft session's jury changes, the sessions opened
+    are drafts to confirm, and the candidates placed in a confirmed session are convened. Refused when the record
+    changed since the proposal was read (someone else acted): the coordinator reads the new one."""
+    from .planning.campaign_repair import propose
+
+    ensure(can_manage_certifier(actor, run.certifier_id))
+    db.session.execute(select(PlanningRun.id).where(PlanningRun.id == run.id).with_for_update())  # one repair at a time
+    if not run.applied_at:
+        raise Conflict(N_("Ce plan n'a pas été appliqué : il n'y a pas encore de sessions à réparer."))
+    reason = (reason or "").strip()
+    if len(reason) < MIN_REASON_LENGTH:
+        raise InvalidData({"reason": Reason(N_("obligatoire, %(min)s caractères au moins : il est communiqué aux personnes "
+                                                "concernées"), min=MIN_REASON_LENGTH)})
+    proposal = propose(run, ask)
+    if proposal.fingerprint != fingerprint:
+        raise Conflict(N_("Les sessions ou les dossiers de la campagne ont changé depuis l'aperçu : lisez le nouvel aperçu "
+                          "avant d'appliquer."))
+    if proposal.empty:
+        raise Conflict(N_("Rien à réparer : le plan tient tel qu'il est."))
+    result = proposal.result
+    after = {origin: session for session, origin in zip(result.plan.sessions, result.origins) if origin is not None}
+    by_reference = proposal.candidacies
+    # 1. candidates leaving a session: proposed ones step out, convened ones have their convocation cancelled
+    for index, session in enumerate(proposal.sessions):
+        staying = set(after[index].candidates) if index in after else set()
+        for candidacy in list(session.candidacies):
+            if candidacy.reference in staying or candidacy.state not in (S.READY_FOR_JURY, S.JURY_SCHEDULED):
+                continue
+            if candidacy.state is S.JURY_SCHEDULED:
+                fire(candidacy, "unschedule", actor, reason=reason)
+            else:
+                remove_candidate(actor, session, candidacy)
+    # 2. sessions given up
+    for index, session in enumerate(proposal.sessions):
+        if index not in after:
+            if session.status is SessionStatus.CONFIRMED:
+                reopen_session(actor, session, reason)
+            delete_session(actor, session)
+    # 3. juries of the sessions kept: seat by seat, as the repair changed them
+    changed_seats = 0
+    for index, new in after.items():
+        session = proposal.sessions[index]
+        before = [f"M{s.member_id}" for s in sorted(session.members, key=lambda s: s.id)]
+        for old_id, (new_id, role) in zip(before, new.members):
+            if old_id == new_id:
+                continue
+            changed_seats += 1
+            joining = proposal.members[new_id]
+            if session.status is SessionStatus.CONFIRMED:
+                replace_member(actor, session, int(old_id[1:]), joining, reason)
+            else:
+                remove_member(actor, session, int(old_id[1:]))
+                add_member(actor, session, joining, role)
+    # 4. sessions opened, as drafts
+    slots = proposal.slots
+    opened = 0
+    for new, origin in zip(result.plan.sessions, result.origins):
+        if origin is not None:
+            continue
+        slot = slots[new.slot]
+        certification = db.session.scalar(select(Certification).where(Certification.code == new.certification))
+        first = by_reference[new.candidates[0]]
+        session = create_session(actor, certification=certification, route=first.route, starts_at=datetime.fromisoformat(slot["start"]),
+                                 ends_at=datetime.fromisoformat(slot["end"]), site=slot["site"])
+        for member_id, role in new.members:
+            add_member(actor, session, proposal.members[member_id], role)
+        for reference in new.candidates:
+            add_candidate(actor, session, by_reference[reference])
+        opened += 1
+    # 5. candidates joining a session kept (convened at once in a confirmed one)
+    for index, new in after.items():
+        session = proposal.sessions[index]
+        for reference in new.candidates:
+            if by_reference[reference].jury_session_id != session.id:
+                add_candidate(actor, session, by_reference[reference])
+    counts = result.counts()
+    done = RepairDone(moved=counts["candidate_moved"] + counts["candidate_placed"], members_changed=changed_seats, opened=opened,
+                      dropped=len(proposal.sessions) - len(after), unplanned=[c for c, _reason in result.plan.unplanned])
+    audit(entity=Entity.PLANNING_RUN, entity_id=run.id, event=Action.REPAIR_PLANNING, actor=actor, reason=reason,
+          details={"changes": [a.as_dict() for a in result.amendments]})
+    db.session.flush()
+    return done

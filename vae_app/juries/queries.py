@@ -60,6 +60,11 @@ def pool(certifier_id: int, search: str = "", qualification: str | None = None) 
     return query.options(selectinload(JuryMember.certifications)).order_by(JuryMember.last_name, JuryMember.first_name, JuryMember.id)
 
 
+def campaign_pool(certifier_id: int, codes: list[str]) -> list[JuryMember]:
+    """The certifier's members who sit for one of the campaign's certifications, by name."""
+    return [m for m in db.session.scalars(pool(certifier_id)) if any(c.code in codes for c in m.certifications)]
+
+
 def members_by_email(certifier_id: int) -> dict[str, JuryMember]:
     return {m.email: m for m in db.session.scalars(select(JuryMember).where(JuryMember.certifier_id == certifier_id))}
 

@@ -35,42 +35,56 @@ def build_problem(certifier_id: int, start: date, end: date, codes: list[str], s
                     slots.append({"id": f"{day:%Y%m%d}-{begin:%H%M}-{site}", "start": datetime.combine(day, begin).isoformat(timespec="minutes"),
                                   "end": datetime.combine(day, finish).isoformat(timespec="minutes"), "site": site, "rooms": rooms})
         day += timedelta(days=1)
+    candidacies = db.session.scalars(
+        select(Candidacy).join(Certification).where(Certification.certifier_id == certifier_id, Certification.code.in_(codes),
+                                                    Candidacy.state == S.READY_FOR_JURY, Candidacy.jury_session_id.is_(None))
+        .options(selectinload(Candidacy.certification)).order_by(Candidacy.reference)).all()
+    return {"format": PROBLEM_FORMAT, "as_of": clock.today().isoformat(), "slots": slots,
+            "members": _member_rows(certifier_id, codes, slots), "candidates": _candidate_rows(candidacies)}
+
+
+def _member_rows(certifier_id: int, codes: list[str], slots: list[dict], seated: dict[int, set[str]] | None = None) -> list[dict]:
+    """The pool as the planner reads it: each member's slots where they declared no unavailability and sit in no
+    other session; ``seated``: the slots where they already sit in a session being repaired (theirs in the plan)."""
+    seated = seated or {}
     members = db.session.scalars(select(JuryMember).where(JuryMember.certifier_id == certifier_id)
                                  .options(selectinload(JuryMember.certifications), selectinload(JuryMember.availabilities))).all()
-    window_start, window_end = datetime.combine(start, dtime.min), datetime.combine(end, dtime.max)
+    starts = [datetime.fromisoformat(s["start"]) for s in slots] or [datetime.max]
+    ends = [datetime.fromisoformat(s["end"]) for s in slots] or [datetime.min]
     busy = db.session.execute(select(SessionMember.member_id, SessionMember.starts_at, SessionMember.ends_at).where(
-        SessionMember.starts_at < window_end, SessionMember.ends_at > window_start)).all()
-    member_rows = []
+        SessionMember.starts_at < max(ends), SessionMember.ends_at > min(starts))).all()
+    rows = []
     for member in members:
         member_codes = [c.code for c in member.certifications if c.code in codes]
         if not member_codes:
             continue
+        mine = seated.get(member.id, set())
         available = []
-        for slot in slots:
-            begin, finish = datetime.fromisoformat(slot["start"]), datetime.fromisoformat(slot["end"])
+        for slot, begin, finish in zip(slots, starts, ends):
+            if slot["id"] in mine:
+                available.append(slot["id"])  # they sit there in the plan; a declared unavailability is a change
+                continue
             if member.is_available(begin, finish) is False:
                 continue
             if any(m == member.id and s < finish and begin < e for m, s, e in busy):
                 continue
             available.append(slot["id"])
-        member_rows.append({"id": f"M{member.id}", "name": member.full_name, "gender": member.gender.value,
-                            "qualifications": list(member.qualifications), "certifications": member_codes, "site": member.site,
-                            "available_slots": available, "max_sessions": member.max_sessions})
-    candidacies = db.session.scalars(
-        select(Candidacy).join(Certification).where(Certification.certifier_id == certifier_id, Certification.code.in_(codes),
-                                                    Candidacy.state == S.READY_FOR_JURY, Candidacy.jury_session_id.is_(None))
-        .options(selectinload(Candidacy.certification)).order_by(Candidacy.reference)).all()
+        rows.append({"id": f"M{member.id}", "name": member.full_name, "gender": member.gender.value,
+                     "qualifications": list(member.qualifications), "certifications": member_codes, "site": member.site,
+                     "available_slots": available, "max_sessions": member.max_sessions})
+    return rows
+
+
+def _candidate_rows(candidacies: list[Candidacy]) -> list[dict]:
     ties = db.session.execute(select(MemberTie.candidate_id, MemberTie.member_id)).all()
     conflicts: dict[int, list[str]] = {}
     for candidate_id, member_id in ties:
         conflicts.setdefault(candidate_id, []).append(f"M{member_id}")
     rules = get_rules()
-    candidate_rows = [{"id": c.reference, "certification": c.certification.code, "route": c.route.value, "site": c.site,
-                       "received_on": c.received_on.isoformat() if c.received_on else None,
-                       "conflicts": sorted(set(conflicts.get(c.candidate_id, []))),
-                       "sit_by": _jury_deadline(c, rules)} for c in candidacies]
-    return {"format": PROBLEM_FORMAT, "as_of": clock.today().isoformat(), "slots": slots, "members": member_rows,
-            "candidates": candidate_rows}
+    return [{"id": c.reference, "certification": c.certification.code, "route": c.route.value, "site": c.site,
+             "received_on": c.received_on.isoformat() if c.received_on else None,
+             "conflicts": sorted(set(conflicts.get(c.candidate_id, []))),
+             "sit_by": _jury_deadline(c, rules)} for c in candidacies]
 
 
 def _jury_deadline(candidacy: Candidacy, rules) -> str | None:

@@ -160,7 +160,7 @@ def constructive(problem: Problem, rules: RuleBook, seed: int = 0) -> tuple[Plan
                     waiting = [c for c in waiting if c.id in unplanned]
                     if not waiting or (full_only and len(waiting) < req.capacity):
                         break
-                    session = _open(req, slot, waiting, context, state, rng)
+                    session = open_session(req, slot, waiting, context, state, rng)
                     if session is None:
                         break
                     plan.sessions.append(session)
@@ -169,8 +169,11 @@ def constructive(problem: Problem, rules: RuleBook, seed: int = 0) -> tuple[Plan
     return plan, state, context
 
 
-def _open(req: Requirement, slot: Slot, waiting: list[Candidate], context: Context, state: State,
-          rng: random.Random) -> Session | None:
+def open_session(req: Requirement, slot: Slot, waiting: list[Candidate], context: Context, state: State,
+                 rng: random.Random) -> Session | None:
+    """A session on ``slot`` for the first of ``waiting`` (as many as it holds), its jury built around what ``state``
+    has booked (the caller books the session). When the candidates' ties leave no jury, the one whose ties bar the
+    most members gives way to a waiting candidate without ties. None when no jury can be formed."""
     picked = waiting[:req.capacity]
     pool = context.pool(req.certification, slot)
     while picked:

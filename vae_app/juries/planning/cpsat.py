@@ -44,7 +44,6 @@ def solve(sub: SubProblem, time_limit: float, hint: list[Session] | None = None,
                 model.add_implication(opened[key], opened[(slot.id, k - 1)])  # symmetry: rooms fill in order
     if not sessions:
         return None
-    member_objs = {m.id: m for m in sub.members}
     x_by_candidate: dict[str, list] = {}
     y_by_member: dict[str, list] = {}
     y_by_member_slot: dict[tuple[str, str], list] = {}
@@ -54,39 +53,15 @@ def solve(sub: SubProblem, time_limit: float, hint: list[Session] | None = None,
         for candidate in by_slot_candidates[slot_id]:
             x[candidate.id, key] = model.new_bool_var("")
             x_by_candidate.setdefault(candidate.id, []).append(x[candidate.id, key])
-        seats_here: dict[str, list] = {t.key: [] for t in req.places}
-        members_here = []
         pool = [m for m in sub.members if slot_id in m.available and (m.id, slot_id) not in sub.busy_outside
                 and req.certification in m.certifications]
-        for member in pool:
-            holds = []
-            for seat_type in req.places:
-                if req.fits(member, seat_type):
-                    var = model.new_bool_var("")
-                    seat[member.id, key, seat_type.key] = var
-                    seats_here[seat_type.key].append(var)
-                    holds.append(var)
-            if holds:
-                y[member.id, key] = var_y = model.new_bool_var("")
-                model.add(sum(holds) == var_y)
-                members_here.append((member.id, var_y))
-                y_by_member.setdefault(member.id, []).append(var_y)
-                y_by_member_slot.setdefault((member.id, slot_id), []).append(var_y)
-        for seat_type in req.places:
-            model.add(sum(seats_here[seat_type.key]) == seat_type.count * opened[key])
-        model.add(sum(v for _, v in members_here) == req.size * opened[key])
-        for quals, minimum in req.shares:
-            model.add(sum(v for m, v in members_here if quals & member_objs[m].qualifications) >= minimum * opened[key])
-        if req.min_professionals:
-            model.add(sum(v for m, v in members_here if req.professional_qualifications & member_objs[m].qualifications)
-                      >= req.min_professionals * opened[key])
-        if req.parity_tags:
-            employer, employee = req.parity_tags
-            model.add(sum(v for m, v in members_here if employer in member_objs[m].qualifications)
-                      == sum(v for m, v in members_here if employee in member_objs[m].qualifications))
-        if req.gender_min_each:
-            for gender in ("F", "M"):
-                model.add(sum(v for m, v in members_here if member_objs[m].gender == gender) >= req.gender_min_each * opened[key])
+        held, seats = add_jury(model, req, pool, opened[key])
+        for member_id, var_y in held.items():
+            y[member_id, key] = var_y
+            y_by_member.setdefault(member_id, []).append(var_y)
+            y_by_member_slot.setdefault((member_id, slot_id), []).append(var_y)
+        for (member_id, seat_key), var in seats.items():
+            seat[member_id, key, seat_key] = var
         cand_here = [x[c.id, key] for c in by_slot_candidates[slot_id]]
         model.add(sum(cand_here) <= req.capacity * opened[key])
         model.add(sum(cand_here) >= opened[key])  # an open session hears someone
@@ -130,6 +105,41 @@ def solve(sub: SubProblem, time_limit: float, hint: list[Session] | None = None,
         heard = [c for (c, k), var in x.items() if k == key and solver.boolean_value(var)]
         result.append(Session(key[0], req.certification, members, heard))
     return result, solver.status_name(status)
+
+
+def add_jury(model, req: Requirement, pool: list[Member], opened) -> tuple[dict[str, object], dict[tuple[str, str], object]]:
+    """A jury for one session on ``model``: each member of ``pool`` sits on at most one fitting seat, every seat is
+    filled, and the shares, the professionals, the parity and the gender minimum hold when ``opened`` is true
+    (all seats empty otherwise). Returns the member's sitting variable by id and the seat variables by (id, seat)."""
+    seats_here: dict[str, list] = {t.key: [] for t in req.places}
+    held, seats = {}, {}
+    for member in pool:
+        holds = []
+        for seat_type in req.places:
+            if req.fits(member, seat_type):
+                seats[member.id, seat_type.key] = var = model.new_bool_var("")
+                seats_here[seat_type.key].append(var)
+                holds.append(var)
+        if holds:
+            held[member.id] = var_y = model.new_bool_var("")
+            model.add(sum(holds) == var_y)
+    objs = {m.id: m for m in pool}
+    for seat_type in req.places:
+        model.add(sum(seats_here[seat_type.key]) == seat_type.count * opened)
+    model.add(sum(held.values()) == req.size * opened)
+    for quals, minimum in req.shares:
+        model.add(sum(v for m, v in held.items() if quals & objs[m].qualifications) >= minimum * opened)
+    if req.min_professionals:
+        model.add(sum(v for m, v in held.items() if req.professional_qualifications & objs[m].qualifications)
+                  >= req.min_professionals * opened)
+    if req.parity_tags:
+        employer, employee = req.parity_tags
+        model.add(sum(v for m, v in held.items() if employer in objs[m].qualifications)
+                  == sum(v for m, v in held.items() if employee in objs[m].qualifications))
+    if req.gender_min_each:
+        for gender in ("F", "M"):
+            model.add(sum(v for m, v in held.items() if objs[m].gender == gender) >= req.gender_min_each * opened)
+    return held, seats
 
 
 def _hint(model, hint, sessions, x, y, seat, opened, sub) -> None:

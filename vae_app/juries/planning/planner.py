@@ -97,7 +97,8 @@ def precheck(problem: Problem, rules: RuleBook) -> list[Shortage]:
     return shortages
 
 
-def _reasons(problem: Problem, plan: Plan, context: Context, state: State, shortages: list[Shortage]) -> None:
+def explain_unplanned(problem: Problem, plan: Plan, context: Context, state: State, shortages: list[Shortage]) -> None:
+    """Record in ``plan.unplanned`` why each candidate of ``problem`` the plan does not hear was left out."""
     planned = plan.planned
     shortage_by_cert = {s.certification: s.message for s in shortages}
     rooms_full = {s.id for s in problem.slots if state.rooms_used[s.id] >= s.rooms}
@@ -168,7 +169,7 @@ def plan(problem: Problem, rules: RuleBook, time_limit: float = 10.0, seed: int 
         notify(N_("équilibrage des charges"), 0.95)
         result.balancing_swaps = balance(problem, result.plan, rules, deadline)
     result.plan.unplanned.clear()
-    _reasons(problem, result.plan, context, state, shortages)
+    explain_unplanned(problem, result.plan, context, state, shortages)
     result.plan.sessions.sort(key=lambda s: (problem.slot_by_id[s.slot].start, s.slot, s.certification))
     result.wall_time = time.monotonic() - started
     result.cancelled = stop()

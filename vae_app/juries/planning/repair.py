@@ -10,11 +10,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ...certifications.rules import RuleBook
-from ..composition import Member as JuryMember, _assign  # the seat matching the checker uses
+from ..composition import Member as JuryMember, assign_places
 from .changes import CONFIRMED, Causes, Change, MarkedPlan, apply_changes, called
-from .constructive import Context, State, _open, violations
+from .constructive import Context, State, open_session, violations
 from .model import PLAN_FORMAT, Candidate, Member, NotPlannable, Plan, Problem, Requirement, Session, Slot
-from .planner import _reasons
+from .planner import explain_unplanned
 
 
 @dataclass
@@ -35,6 +35,7 @@ class RepairResult:
     plan: Plan
     document: dict  # the new plan as written (vae-jury-plan/1 with its marking and "amendments")
     amendments: list[Amendment]
+    origins: list[int | None] = field(default_factory=list)  # per new session: its index in the plan repaired, or None
     wall_time: float = 0.0
 
     def counts(self) -> Counter:
@@ -49,6 +50,7 @@ class Work:
     raw: dict | None
     confirmed: bool
     touched: bool = False
+    origin: int | None = None  # its index in the plan repaired
 
     def as_dict(self) -> dict:
         if not self.touched:
@@ -80,7 +82,8 @@ def repair(problem: Problem, plan: MarkedPlan, changes: list[Change], rules: Rul
     job.waiting += [Waiting(c) for c in changed.candidates if c.id not in problem.candidate_by_id]
     job.place(started + time_limit)
     document = job.document()
-    return RepairResult(changed, job.final_plan(), document, job.amendments, time.monotonic() - started)
+    return RepairResult(changed, job.final_plan(), document, job.amendments, [w.origin for w in job.works],
+                        time.monotonic() - started)
 
 
 class _Repair:
@@ -88,7 +91,9 @@ class _Repair:
         self.problem, self.rules, self.causes, self.marked = problem, rules, causes, plan
         self.slots_before = slots_before  # removed slots too: where a displaced candidate comes from
         self.context, self.state, self.rng = Context(problem, rules), State(), random.Random(seed)
-        self.works = [Work(s, raw, confirmed) for s, raw, confirmed in zip(plan.sessions, plan.raw, plan.confirmed)]
+        self.works = [Work(Session(s.slot, s.certification, list(s.members), list(s.candidates)), raw, confirmed, origin=i)
+                      for i, (s, raw, confirmed)
+                      in enumerate(zip(plan.sessions, plan.raw, plan.confirmed))]
         self.convened = set(plan.convened)
         self.amendments: list[Amendment] = []
         self.waiting: list[Waiting] = []
@@ -245,7 +250,7 @@ class _Repair:
             if best is None:
                 return
             req, slot, here = best
-            session = _open(req, slot, here, self.context, self.state, self.rng)
+            session = open_session(req, slot, here, self.context, self.state, self.rng)
             if session is None:  # no jury there: try elsewhere (a slot that took one may take another)
                 tried.add((slot.id, req.certification, here[0].route))
             else:
@@ -319,7 +324,7 @@ class _Repair:
         if not self.waiting:
             return
         scratch = Plan([w.session for w in self.works])
-        _reasons(Problem(self.problem.as_of, self.problem.slots, self.problem.members, [w.candidate for w in self.waiting]),
+        explain_unplanned(Problem(self.problem.as_of, self.problem.slots, self.problem.members, [w.candidate for w in self.waiting]),
                  scratch, self.context, self.state, [])
         for waiting, (candidate_id, reason) in zip(self.waiting, scratch.unplanned):
             if waiting.origin is not None:
@@ -348,9 +353,47 @@ class _Repair:
         return document
 
 
+@dataclass(frozen=True)
+class Cost:
+    """What a repair changed, in the order it minimises: candidates left unplanned, convened candidates moved,
+    members changed in confirmed sessions, then every other change (a candidate moved who was not convened, a
+    member changed in a draft session, a session opened or given up). Forced changes count too, so two repairs
+    of the same changes compare by these figures."""
+
+    unplanned: int
+    convened_moved: int
+    confirmed_members: int
+    other: int
+
+    def as_tuple(self) -> tuple[int, int, int, int]:
+        return self.unplanned, self.convened_moved, self.confirmed_members, self.other
+
+
+def repair_cost(before: MarkedPlan, problem: Problem, sessions: list[Session], origins: list[int | None]) -> Cost:
+    """The cost of ``sessions`` (``origins``: each one's index in ``before``, or None when opened) as a repair of
+    ``before`` for the changed ``problem``; computed from the two plans alone, whoever made the new one."""
+    where_before = {c: i for i, s in enumerate(before.sessions) for c in s.candidates}
+    where_after = {c: origins[k] if origins[k] is not None else ("new", k) for k, s in enumerate(sessions) for c in s.candidates}
+    convened = set(before.convened)
+    unplanned = sum(1 for c in problem.candidates if c.id not in where_after)
+    moved = Counter(c in convened for c, i in where_before.items() if c in problem.candidate_by_id and where_after.get(c) != i)
+    after_members = {origin: {m for m, _ in sessions[k].members} for k, origin in enumerate(origins) if origin is not None}
+    confirmed_members = other = 0
+    for index, session in enumerate(before.sessions):
+        kept = after_members.get(index)
+        changed = len({m for m, _ in session.members} - (kept or set()))
+        if before.confirmed[index]:
+            confirmed_members += changed
+        else:
+            other += changed
+        other += kept is None  # given up
+    other += moved[False] + sum(1 for origin in origins if origin is None)
+    return Cost(unplanned, moved[True], confirmed_members, other)
+
+
 def holds(req: Requirement, members: list[tuple[Member, str | None]]) -> bool:
     """Each member can keep their role on a place of the jury (the checker's matching), and the shares and the law hold."""
     if violations(req, [m for m, _ in members]) or len(members) != req.size:
         return False
     jury = [JuryMember(m.id, m.gender, m.qualifications, role) for m, role in members]
-    return len(_assign(jury, tuple(place for place in req.places for _ in range(place.count)))) == len(jury)
+    return len(assign_places(jury, tuple(place for place in req.places for _ in range(place.count)))) == len(jury)

@@ -1,0 +1,192 @@
+"""Repairing a campaign whose sessions are in the record, from its page: what has changed (said by the coordinator
+or seen in the record), the least change proposed, read, then applied all or nothing with everyone concerned told."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import page_text
+from vae_app.audit.actions import Action
+from vae_app.audit.models import AuditEvent
+from vae_app.candidacies.models import CandidacyState as S
+from vae_app.juries import operations as ops
+from vae_app.juries.models import JuryMember, JurySession, PlanningRun, SessionStatus
+from vae_app.mail.models import OutboxMessage
+
+pytest.importorskip("ortools")
+
+REASON = "Réorganisation de la campagne après un imprévu."
+
+
+@pytest.fixture
+def campaign(desk, db, candidacy_in, compliant_members, coordinator):
+    """Two CNAM sessions on Monday 7 March 2016 in Paris (two rooms), a pool for three juries; the first one confirmed."""
+    for _ in range(3):
+        compliant_members("RNCP5385")
+    ready = [candidacy_in(S.READY_FOR_JURY) for _ in range(8)]
+    desk.post("/jurys/campagnes", data={"start": "2016-03-07", "end": "2016-03-08", "certifications": ["RNCP5385"],
+                                        "sites": "Paris", "rooms": "2", "time_limit": "2"})
+    run = db.session.scalars(select(PlanningRun)).one()
+    assert desk.post(f"/jurys/campagnes/{run.id}/appliquer").status_code == 302
+    sessions = db.session.scalars(select(JurySession).order_by(JurySession.starts_at, JurySession.id)).all()
+    assert len(sessions) == 2
+    ops.confirm_session(coordinator, sessions[0], acknowledge_unknowns=True)
+    db.session.commit()
+    return run, sessions, ready
+
+
+def repair_page(desk, run, **data):
+    form = {"place_new": "y", "preview": "1", **data}
+    return desk.post(f"/jurys/campagnes/{run.id}/reparer", data=form)
+
+
+def fingerprint(response) -> str:
+    import re
+
+    return re.search(r'name="fingerprint" type="hidden" value="([0-9a-f]+)"', response.get_data(as_text=True)).group(1)
+
+
+def apply(desk, run, preview, **data):
+    form = {"place_new": "y", "apply": "1", "confirm": "y", "reason": REASON, "fingerprint": fingerprint(preview), **data}
+    return desk.post(f"/jurys/campagnes/{run.id}/reparer", data=form)
+
+
+def messages_to(db, email: str) -> list[OutboxMessage]:
+    return db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_email == email).order_by(OutboxMessage.id)).all()
+
+
+def test_a_member_who_can_no_longer_sit_is_replaced_and_the_confirmed_session_stays_confirmed(desk, db, campaign):
+    run, (first, second), _ready = campaign
+    leaving = first.members[0].member
+    preview = repair_page(desk, run, withdrawn=[str(leaving.id)], withdrawn_from="2016-03-07")
+    text = page_text(preview)
+    assert preview.status_code == 200 and "Changements proposés" in text and f"remplace {leaving.full_name}" in text
+    assert db.session.get(JurySession, first.id).members[0].member_id == leaving.id  # nothing written by the preview
+    convened = {c.id for c in first.candidacies}
+    response = apply(desk, run, preview, withdrawn=[str(leaving.id)], withdrawn_from="2016-03-07")
+    assert response.status_code == 302
+    db.session.expire_all()
+    first = db.session.get(JurySession, first.id)
+    assert first.status is SessionStatus.CONFIRMED and leaving.id not in {s.member_id for s in first.members}
+    assert all(c.state is S.JURY_SCHEDULED for c in first.candidacies) and {c.id for c in first.candidacies} == convened
+    assert leaving.id not in {s.member_id for s in db.session.get(JurySession, second.id).members}
+    assert messages_to(db, leaving.email)[-1].kind.value == "member_released"
+    row = db.session.scalars(select(AuditEvent).where(AuditEvent.event == Action.REPAIR_PLANNING.value)).one()
+    assert row.reason == REASON and row.details["changes"]
+
+
+def test_a_lost_half_day_moves_its_candidates_with_their_convocations_cancelled(desk, db, campaign):
+    run, (first, second), _ready = campaign
+    slot = next(s["id"] for s in run.problem["slots"] if s["start"] == first.starts_at.isoformat(timespec="minutes"))
+    moved, gone, lost_at = [c for c in first.candidacies], first.reference, first.starts_at
+    preview = repair_page(desk, run, lost_slots=[slot])
+    assert "session supprimée" in page_text(preview)
+    assert apply(desk, run, preview, lost_slots=[slot]).status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(JurySession).where(JurySession.reference == gone)) is None
+    for candidacy in moved:
+        db.session.refresh(candidacy)
+        assert candidacy.state is S.READY_FOR_JURY and candidacy.jury_session is not None
+        assert candidacy.jury_session.starts_at != lost_at
+        assert "annul" in page_text_of(messages_to(db, candidacy.candidate.email)[-1]).lower()
+
+
+def page_text_of(message: OutboxMessage) -> str:
+    return f"{message.subject} {message.body}"
+
+
+def test_files_ready_since_are_placed_convened_in_a_confirmed_session_proposed_in_a_new_one(desk, db, campaign, candidacy_in,
+                                                                                           coordinator):
+    from vae_app.candidacies.operations import fire
+
+    run, (first, second), _ready = campaign
+    released = first.candidacies[0]
+    fire(released, "unschedule", coordinator, reason="Le candidat a demandé une autre date.")
+    late = candidacy_in(S.READY_FOR_JURY)
+    db.session.commit()
+    preview = repair_page(desk, run)
+    text = page_text(preview)
+    assert late.reference in text and released.reference in text and "session ouverte (à confirmer)" in text
+    assert apply(desk, run, preview).status_code == 302
+    db.session.expire_all()
+    placed = [db.session.get(type(late), c.id) for c in (released, late)]
+    assert all(c.jury_session is not None for c in placed)
+    for candidacy in placed:
+        confirmed = candidacy.jury_session.status is SessionStatus.CONFIRMED
+        assert candidacy.state is (S.JURY_SCHEDULED if confirmed else S.READY_FOR_JURY)
+    assert {c.jury_session.status for c in placed} == {SessionStatus.CONFIRMED, SessionStatus.DRAFT}
+
+
+def test_a_proposal_read_before_someone_else_changed_the_campaign_is_refused_and_nothing_changes(desk, db, campaign, coordinator):
+    run, (first, second), _ready = campaign
+    leaving = first.members[0].member
+    preview = repair_page(desk, run, withdrawn=[str(leaving.id)], withdrawn_from="2016-03-07")
+    ops.reopen_session(coordinator, first, "Changement de salle décidé par le service.")
+    db.session.commit()
+    before = db.session.scalar(select(func.count(AuditEvent.id)))
+    response = apply(desk, run, preview, withdrawn=[str(leaving.id)], withdrawn_from="2016-03-07")
+    assert response.status_code == 409 and "ont changé depuis l'aperçu" in page_text(response)
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == before
+
+
+@pytest.mark.parametrize("data, field, message", [
+    ({"reason": ""}, "reason", "obligatoire"),
+    ({"confirm": ""}, "confirm", "Cochez la case"),
+])
+def test_applying_needs_a_reason_and_the_box_ticked(desk, db, campaign, data, field, message):
+    run, (first, _second), _ready = campaign
+    leaving = first.members[0].member
+    preview = repair_page(desk, run, withdrawn=[str(leaving.id)], withdrawn_from="2016-03-07")
+    before = db.session.scalar(select(func.count(AuditEvent.id)))
+    response = apply(desk, run, preview, withdrawn=[str(leaving.id)], withdrawn_from="2016-03-07", **data)
+    assert response.status_code == 422 and message in page_text(response)
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == before
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"withdrawn_from": "2016-03-07"}, "Choisissez le ou les membres concernés."),
+    ({"withdrawn": ["MEMBER"]}, "Indiquez à partir de quel jour, ou la seule demi-journée."),
+    ({"lost_slots": ["20990101-0900-Nulle-part"]}, "n'est pas un choix valide pour ce champ."),
+    ({"withdrawn": ["MEMBER"], "withdrawn_from": "2016-02-31"}, "N'est pas une date valide."),
+    ({"withdrawn": ["MEMBER"], "withdrawn_from": "2016-03-07", "withdrawn_slot": "SLOT"}, "Une date ou une demi-journée, pas les deux."),
+])
+def test_a_bad_request_is_refused_beside_its_field(desk, db, campaign, data, message):
+    run, (first, _second), _ready = campaign
+    member = str(first.members[0].member_id)
+    slot = next(s["id"] for s in run.problem["slots"] if s["start"] == first.starts_at.isoformat(timespec="minutes"))
+    data = {k: [member if v == "MEMBER" else v for v in value] if isinstance(value, list) else slot if value == "SLOT" else value
+            for k, value in data.items()}
+
+    response = repair_page(desk, run, **data)
+    assert response.status_code == 422 and message in page_text(response)
+
+
+def test_nothing_to_repair_says_so_and_offers_nothing_to_apply(desk, db, campaign):
+    run, _sessions, _ready = campaign
+    response = repair_page(desk, run, place_new="")
+    assert "Rien à changer : le plan tient tel qu'il est." in page_text(response) and 'name="apply"' not in response.get_data(as_text=True)
+
+
+def test_a_plan_not_applied_has_nothing_to_repair(desk, db, candidacy_in, compliant_members):
+    compliant_members("RNCP5385")
+    candidacy_in(S.READY_FOR_JURY)
+    desk.post("/jurys/campagnes", data={"start": "2016-03-07", "end": "2016-03-08", "certifications": ["RNCP5385"],
+                                        "sites": "Paris", "rooms": "1", "time_limit": "2"})
+    run = db.session.scalars(select(PlanningRun)).one()
+    response = desk.get(f"/jurys/campagnes/{run.id}/reparer")
+    assert response.status_code == 200 and "Appliquez d'abord le plan" in page_text(response) and "<form" not in response.get_data(
+        as_text=True).split("<main")[1]
+
+
+def test_a_member_who_declared_an_unavailability_is_seen_and_replaced(desk, db, campaign):
+    from vae_app.juries.models import MemberAvailability
+
+    run, (first, _second), _ready = campaign
+    member = first.members[1].member
+    db.session.add(MemberAvailability(member=member, starts_at=datetime(2016, 4, 1, 9), ends_at=datetime(2016, 4, 1, 18)))
+    db.session.commit()
+    response = repair_page(desk, run)
+    text = page_text(response)
+    assert f"{member.full_name} s'est déclaré(e) indisponible" in text and f"remplace {member.full_name}" in text
