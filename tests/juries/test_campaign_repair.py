@@ -93,6 +93,20 @@ def test_a_lost_half_day_moves_its_candidates_with_their_convocations_cancelled(
         assert "annul" in page_text_of(messages_to(db, candidacy.candidate.email)[-1]).lower()
 
 
+def test_a_room_lost_gives_up_the_session_that_moves_least_and_places_its_candidates(desk, db, campaign):
+    run, (first, second), _ready = campaign
+    slot = next(s["id"] for s in run.problem["slots"] if s["start"] == first.starts_at.isoformat(timespec="minutes"))
+    assert first.starts_at == second.starts_at  # both sessions share the half-day's two rooms
+    preview = repair_page(desk, run, rooms_slot=slot, rooms_lost="1")
+    text = page_text(preview)
+    # the draft session goes (the confirmed one keeps its convened candidates), its candidates go elsewhere
+    assert text.count("session supprimée") == 1 and second.reference in text.split("session supprimée")[0].split("<tr>")[-1]
+    assert apply(desk, run, preview, rooms_slot=slot, rooms_lost="1").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(JurySession, first.id).status is SessionStatus.CONFIRMED
+    assert all(c.state is S.JURY_SCHEDULED for c in db.session.get(JurySession, first.id).candidacies)
+
+
 def page_text_of(message: OutboxMessage) -> str:
     return f"{message.subject} {message.body}"
 
@@ -151,6 +165,10 @@ def test_applying_needs_a_reason_and_the_box_ticked(desk, db, campaign, data, fi
     ({"lost_slots": ["20990101-0900-Nulle-part"]}, "n'est pas un choix valide pour ce champ."),
     ({"withdrawn": ["MEMBER"], "withdrawn_from": "2016-02-31"}, "N'est pas une date valide."),
     ({"withdrawn": ["MEMBER"], "withdrawn_from": "2016-03-07", "withdrawn_slot": "SLOT"}, "Une date ou une demi-journée, pas les deux."),
+    ({"rooms_slot": "SLOT"}, "Indiquez combien de salles sont perdues."),
+    ({"rooms_lost": "1"}, "Choisissez la demi-journée où les salles sont perdues."),
+    ({"rooms_slot": "SLOT", "rooms_lost": "3"}, "La campagne ne compte que 2 salle(s) cette demi-journée."),
+    ({"rooms_slot": "SLOT", "rooms_lost": "99999999999999999999"}, "Le nombre doit être compris entre 1 et 30."),
 ])
 def test_a_bad_request_is_refused_beside_its_field(desk, db, campaign, data, message):
     run, (first, _second), _ready = campaign

@@ -169,6 +169,8 @@ class CampaignRepairForm(Form):
     withdrawn_slot = SelectField(_l("… ou seulement la demi-journée du"), choices=[], validators=[Optional()])
     lost_slots = SelectMultipleField(_l("Demi-journées perdues (salle ou site indisponible)"), choices=[], widget=_TICKS,
                                      option_widget=_TICK)
+    rooms_slot = SelectField(_l("Salles en moins la demi-journée du"), choices=[], validators=[Optional()])
+    rooms_lost = WholeNumberField(_l("Nombre de salles en moins"), validators=[Optional(), NumberRange(min=1, max=30)])
     removed = SelectMultipleField(_l("Dossiers à retirer de la campagne"), choices=[], widget=_TICKS, option_widget=_TICK)
     place_new = TickBox(_l("Placer les dossiers prêts pour le jury qui n'ont pas de session"), default=True)
     fingerprint = HiddenField()
@@ -177,6 +179,19 @@ class CampaignRepairForm(Form):
     apply = SubmitField(_l("Appliquer ces changements"))
     confirm = TickBox(_l("J'applique ces changements : les personnes concernées sont prévenues, les convocations annulées "
                          "et envoyées à nouveau."))
+
+    rooms_of: dict[str, int] = {}  # rooms of each half-day offered, set by the view
+
+    def validate_rooms_slot(self, field):
+        if field.data and not any(self.rooms_lost.raw_data or []):
+            raise ValidationError(_l("Indiquez combien de salles sont perdues."))
+
+    def validate_rooms_lost(self, field):
+        if field.data and not self.rooms_slot.data:
+            raise ValidationError(_l("Choisissez la demi-journée où les salles sont perdues."))
+        rooms = self.rooms_of.get(self.rooms_slot.data or "")
+        if field.data and rooms is not None and field.data > rooms:
+            raise ValidationError(_l("La campagne ne compte que %(rooms)s salle(s) cette demi-journée.", rooms=rooms))
 
     def validate_withdrawn(self, field):
         """Checked here, on the members: the day and the half-day are optional fields (an empty one is not validated)."""

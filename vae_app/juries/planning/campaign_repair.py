@@ -36,6 +36,7 @@ class RepairAsk:
     withdrawn_from: date | None = None  # ... from this day
     withdrawn_slot: str | None = None  # ... or only on this half-day of the campaign
     lost_slots: list[str] = field(default_factory=list)  # half-days of the campaign lost (room, site)
+    rooms_lost: dict[str, int] = field(default_factory=dict)  # half-day -> rooms lost there
     removed: list[str] = field(default_factory=list)  # candidacies taken out of the campaign (references)
     place_new: bool = True  # place the files ready for a jury that no session hears yet
 
@@ -139,6 +140,8 @@ def _changes(ask: RepairAsk, sessions: list[JurySession], slot_of: dict[int, str
                 changes.append({"kind": "member_withdrawn", "member": key, "slot": slot_of[session.id]})
                 noticed.append({"member": sitting.member, "session": session})
     changes += [{"kind": "slot_removed", "slot": slot_id} for slot_id in ask.lost_slots]
+    changes += [{"kind": "rooms_removed", "slot": slot_id, "rooms": rooms} for slot_id, rooms in ask.rooms_lost.items()
+                if slot_id not in ask.lost_slots]
     changes += [{"kind": "candidate_withdrawn", "candidate": reference} for reference in ask.removed]
     for candidacy in waiting:
         changes.append({"kind": "candidate_added", "candidate": _candidate_rows([candidacy])[0]})

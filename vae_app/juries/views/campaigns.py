@@ -157,6 +157,8 @@ def repair_campaign(run_id: int):
     form.withdrawn.choices = [(m.id, m.full_name) for m in queries.campaign_pool(run.certifier_id, run.params["certifications"])]
     form.withdrawn_slot.choices = [("", "—")] + [(sid, _slot_label(slots[sid])) for sid in used]
     form.lost_slots.choices = [(sid, _slot_label(slots[sid])) for sid in used]
+    form.rooms_slot.choices = [("", "—")] + [(sid, _slot_label(slots[sid])) for sid in used if slots[sid].get("rooms", 1) > 1]
+    form.rooms_of = {sid: slots[sid].get("rooms", 1) for sid in used}
     form.removed.choices = [(c.reference, f"{c.reference} — {c.candidate.full_name}") for s in sessions for c in s.candidacies
                             if c.state in campaign_repair.HEARD]
     context = {"run": run, "sessions": sessions, "proposal": None, "slot_label": lambda sid: _slot_label(slots[sid])}
@@ -164,6 +166,7 @@ def repair_campaign(run_id: int):
         return form_page("juries/campaign_repair.html", form, **context)()
     ask = campaign_repair.RepairAsk(withdrawn=form.withdrawn.data or [], withdrawn_from=form.withdrawn_from.data,
                                     withdrawn_slot=form.withdrawn_slot.data or None, lost_slots=form.lost_slots.data or [],
+                                    rooms_lost={form.rooms_slot.data: form.rooms_lost.data} if form.rooms_slot.data else {},
                                     removed=form.removed.data or [], place_new=bool(form.place_new.data))
     proposal = campaign_repair.propose(run, ask)
     page = form_page("juries/campaign_repair.html", form, **{**context, "proposal": proposal, "lines": _proposed(proposal)})
