@@ -148,6 +148,8 @@ def test_a_proposal_read_before_someone_else_changed_the_campaign_is_refused_and
 @pytest.mark.parametrize("data, field, message", [
     ({"reason": ""}, "reason", "obligatoire"),
     ({"confirm": ""}, "confirm", "Cochez la case"),
+    ({"reason": "Motif avec \x07 une sonnerie collée"}, "reason", "Caractère invisible interdit"),
+    ({"reason": "x" * 2001}, "reason", "plus de 2000 caractères"),
 ])
 def test_applying_needs_a_reason_and_the_box_ticked(desk, db, campaign, data, field, message):
     run, (first, _second), _ready = campaign
@@ -156,6 +158,7 @@ def test_applying_needs_a_reason_and_the_box_ticked(desk, db, campaign, data, fi
     before = db.session.scalar(select(func.count(AuditEvent.id)))
     response = apply(desk, run, preview, withdrawn=[str(leaving.id)], withdrawn_from="2016-03-07", **data)
     assert response.status_code == 422 and message in page_text(response)
+    assert "Changements proposés" in page_text(response)  # the proposal stays in view beside the error
     assert db.session.scalar(select(func.count(AuditEvent.id))) == before
 
 

@@ -137,6 +137,9 @@ def campaign_export(run_id: int, kind: str):
                     headers={"Content-Disposition": f'attachment; filename="campagne-{run.id}-{kind}.json"'})
 
 
+APPLY_FIELDS = {"reason", "confirm", "fingerprint"}  # the second step's fields: their errors keep the proposal shown
+
+
 def _slot_label(slot: dict) -> str:
     start = datetime.fromisoformat(slot["start"])
     part = _("matin") if start.hour < 12 else _("après-midi")
@@ -162,14 +165,19 @@ def repair_campaign(run_id: int):
     form.removed.choices = [(c.reference, f"{c.reference} — {c.candidate.full_name}") for s in sessions for c in s.candidacies
                             if c.state in campaign_repair.HEARD]
     context = {"run": run, "sessions": sessions, "proposal": None, "slot_label": lambda sid: _slot_label(slots[sid])}
-    if not form.validate_on_submit():
+    submitted = form.is_submitted()
+    valid = form.validate_on_submit()
+    if not valid and (not submitted or set(form.errors) - APPLY_FIELDS):
         return form_page("juries/campaign_repair.html", form, **context)()
+    # what changed was read well: the proposal stays on the page, with the reason's or the box's error under it
     ask = campaign_repair.RepairAsk(withdrawn=form.withdrawn.data or [], withdrawn_from=form.withdrawn_from.data,
                                     withdrawn_slot=form.withdrawn_slot.data or None, lost_slots=form.lost_slots.data or [],
                                     rooms_lost={form.rooms_slot.data: form.rooms_lost.data} if form.rooms_slot.data else {},
                                     removed=form.removed.data or [], place_new=bool(form.place_new.data))
     proposal = campaign_repair.propose(run, ask)
     page = form_page("juries/campaign_repair.html", form, **{**context, "proposal": proposal, "lines": _proposed(proposal)})
+    if not valid:
+        return page(422)
     if form.apply.data:
         if not form.confirm.data:
             form.confirm.errors = [_("Cochez la case pour appliquer ces changements.")]
