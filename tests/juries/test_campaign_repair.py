@@ -145,6 +145,22 @@ def test_a_proposal_read_before_someone_else_changed_the_campaign_is_refused_and
     assert db.session.scalar(select(func.count(AuditEvent.id))) == before
 
 
+def test_a_proposal_read_before_a_member_was_replaced_is_refused(desk, db, campaign, coordinator, make_member):
+    """Replacing a member changes no session row: the proposal still knows its jury is not the one it read."""
+    from vae_app.juries.queries import replacements
+
+    run, (first, second), _ready = campaign
+    asked = {"withdrawn": [str(second.members[0].member_id)], "withdrawn_from": "2016-03-07"}
+    preview = repair_page(desk, run, **asked)
+    assert "Changements proposés" in page_text(preview)
+    leaving = first.members[2]
+    option = replacements(first, leaving.member_id, limit=1)[0]
+    ops.replace_member(coordinator, first, leaving.member_id, option.member, "Le membre est souffrant ce jour-là.")
+    db.session.commit()
+    response = apply(desk, run, preview, **asked)
+    assert response.status_code == 409 and "ont changé depuis l'aperçu" in page_text(response)
+
+
 @pytest.mark.parametrize("data, field, message", [
     ({"reason": ""}, "reason", "obligatoire"),
     ({"confirm": ""}, "confirm", "Cochez la case"),

@@ -110,7 +110,8 @@ def propose(run: PlanningRun, ask: RepairAsk) -> Proposal:
     result = repair(problem, marked, parsed, rules, time_limit=TIME_LIMIT, seed=0)
     candidacies = {c.reference: c for c in heard + list(waiting)}
     state = [[s.id, s.version] for s in sessions] + sorted([c.id, c.version] for c in candidacies.values())
-    fingerprint = hashlib.sha256(json.dumps([state, changes, result.document["sessions"]], sort_keys=True, default=str)
+    # the campaign as it stands (juries included: replacing a member changes no session row), what is asked, and the answer
+    fingerprint = hashlib.sha256(json.dumps([state, plan_document, rows, changes, result.document["sessions"]], sort_keys=True, default=str)
                                  .encode()).hexdigest()[:32]
     return Proposal(run, result, sessions, [slot_of[s.id] for s in sessions], {s["id"]: s for s in slots}, candidacies, members, noticed, list(waiting), fingerprint)
 
