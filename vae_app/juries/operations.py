@@ -680,7 +680,7 @@ def repair_campaign(actor: User, run: PlanningRun, ask, fingerprint: str, reason
     :func:`replace_member` does (the session stays confirmed), a draft session's jury changes, the sessions opened
     are drafts to confirm, and the candidates placed in a confirmed session are convened. Refused when the record
     changed since the proposal was read (someone else acted): the coordinator reads the new one."""
-    from .planning.campaign_repair import propose
+    from .planning.campaign_repair import HEARD, propose
 
     ensure(can_manage_certifier(actor, run.certifier_id))
     db.session.execute(select(PlanningRun.id).where(PlanningRun.id == run.id).with_for_update())  # one repair at a time
@@ -703,7 +703,7 @@ def repair_campaign(actor: User, run: PlanningRun, ask, fingerprint: str, reason
     for index, session in enumerate(proposal.sessions):
         staying = set(after[index].candidates) if index in after else set()
         for candidacy in list(session.candidacies):
-            if candidacy.reference in staying or candidacy.state not in (S.READY_FOR_JURY, S.JURY_SCHEDULED):
+            if candidacy.reference in staying or candidacy.state not in HEARD:
                 continue
             if candidacy.state is S.JURY_SCHEDULED:
                 fire(candidacy, "unschedule", actor, reason=reason)

@@ -103,7 +103,7 @@ def propose(run: PlanningRun, ask: RepairAsk) -> Proposal:
                      "sessions": [_plan_session(s, slot_of[s.id]) for s in sessions],
                      "convened": [c.reference for c in heard if c.state is S.JURY_SCHEDULED]}
     members = {f"M{m.id}": m for m in db.session.scalars(select(JuryMember).where(JuryMember.certifier_id == run.certifier_id))}
-    changes, noticed = _changes(ask, sessions, slot_of, run, waiting, members)
+    changes, noticed = _changes(ask, sessions, slot_of, waiting)
     problem = parse_problem(problem_document, rules)
     marked = parse_marked_plan(plan_document, problem)
     parsed = parse_changes({"format": CHANGES_FORMAT, "changes": changes}, problem, rules)
@@ -123,8 +123,8 @@ def _plan_session(session: JurySession, slot_id: str) -> dict:
     return {**raw, "status": CONFIRMED} if session.status is SessionStatus.CONFIRMED else raw
 
 
-def _changes(ask: RepairAsk, sessions: list[JurySession], slot_of: dict[int, str], run: PlanningRun, waiting: list[Candidacy],
-             members: dict[str, JuryMember]) -> tuple[list[dict], list[dict]]:
+def _changes(ask: RepairAsk, sessions: list[JurySession], slot_of: dict[int, str],
+             waiting: list[Candidacy]) -> tuple[list[dict], list[dict]]:
     """The changes document for ``ask``, plus those the record shows: a seated member who has since declared they
     are not available then, and the files ready since (when asked)."""
     changes: list[dict] = []
@@ -144,6 +144,5 @@ def _changes(ask: RepairAsk, sessions: list[JurySession], slot_of: dict[int, str
     changes += [{"kind": "rooms_removed", "slot": slot_id, "rooms": rooms} for slot_id, rooms in ask.rooms_lost.items()
                 if slot_id not in ask.lost_slots]
     changes += [{"kind": "candidate_withdrawn", "candidate": reference} for reference in ask.removed]
-    for candidacy in waiting:
-        changes.append({"kind": "candidate_added", "candidate": _candidate_rows([candidacy])[0]})
+    changes += [{"kind": "candidate_added", "candidate": row} for row in _candidate_rows(waiting)]  # one query for the ties
     return changes, noticed
