@@ -32,9 +32,15 @@ NOT_CHANGES = {"next_reference", "visible", "touch", "ensure_editable", "experie
                "user_for_reset",  # reads a link
                "request_password_reset",
                "user_for_confirmation",  # reads a link
-               "send_confirmation"}  # queues the link's e-mail, for an act audited by its caller (registration, a request)  # queues the link's e-mail: the outbox row is its record, the account is unchanged
+               "send_confirmation",
+               "unavailability_text"}  # words a recorded unavailability  # queues the link's e-mail, for an act audited by its caller (registration, a request)  # queues the link's e-mail: the outbox row is its record, the account is unchanged
 EXPERIENCE = {"status": ExperienceStatus.SALARIED, "job_title": "Directrice", "organisation": "Centre social", "start": date(2010, 1, 1),
               "end_on": date(2014, 12, 31), "hours": None, "related": True, "activities": None}
+
+
+def _withdrawn(f):
+    jury_ops.withdraw_member(f.coordinator, f.member, date(2016, 3, 1), "Départ à la retraite du membre.")
+    return f.member
 
 
 def _member_values(**overrides):
@@ -135,6 +141,8 @@ def CASES(f):
                                                    jury_ops.add_tie(f.coordinator, f.member, draft.candidate, TieKind.PERSONAL).id), "remove_tie"),
         "withdraw_member": (lambda: jury_ops.withdraw_member(f.coordinator, f.member, date(2016, 3, 1), "Départ à la retraite du membre."),
                             "withdraw_member"),
+        "lift_unavailability": (lambda: jury_ops.lift_unavailability(f.coordinator, f.member, _withdrawn(f).unavailabilities[0].id),
+                                "lift_unavailability"),
         "add_availability": (lambda: jury_ops.add_availability(f.coordinator, f.member, datetime(2016, 4, 1, 9), datetime(2016, 4, 1, 12)),
                              "add_availability"),
         "remove_availability": (lambda: jury_ops.remove_availability(f.coordinator, f.member, jury_ops.add_availability(

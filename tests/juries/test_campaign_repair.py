@@ -227,3 +227,21 @@ def test_a_member_who_declared_an_unavailability_is_seen_and_replaced(desk, db, 
     response = repair_page(desk, run)
     text = page_text(response)
     assert f"{member.full_name} s'est déclaré(e) indisponible" in text and f"remplace {member.full_name}" in text
+
+
+def test_a_member_withdrawn_by_a_repair_is_recorded_unavailable_and_not_seated_again(desk, db, campaign):
+    run, (first, second), _ready = campaign
+    leaving = first.members[0].member
+    preview = repair_page(desk, run, withdrawn=[str(leaving.id)], withdrawn_from="2016-03-07")
+    assert apply(desk, run, preview, withdrawn=[str(leaving.id)], withdrawn_from="2016-03-07").status_code == 302
+    db.session.expire_all()
+    leaving = db.session.get(JuryMember, leaving.id)
+    assert [(u.starts_at, u.ends_at, u.reason) for u in leaving.unavailabilities] == [(datetime(2016, 3, 7), None, REASON)]
+    # a second repair (a room lost) has the member's slots closed: they are seated nowhere
+    slot = next(s["id"] for s in run.problem["slots"] if s["start"] == first.starts_at.isoformat(timespec="minutes"))
+    again = repair_page(desk, run, rooms_slot=slot, rooms_lost="1")
+    assert apply(desk, run, again, rooms_slot=slot, rooms_lost="1").status_code == 302
+    db.session.expire_all()
+    seated = db.session.scalar(select(func.count()).select_from(JurySession).join(JurySession.members).where(
+        JurySession.members.any(member_id=leaving.id)))
+    assert seated == 0

@@ -152,3 +152,62 @@ def test_the_member_page_withdraws_from_a_date_and_says_what_it_did(db, client, 
     assert refused.status_code == 422
     done = client.post(f"{url}/retrait", data={"csrf_token": token, "from_day": "2016-03-01", "reason": REASON}, follow_redirects=True)
     assert done.status_code == 200 and "Suppléant prend sa place" in page_text(done)
+
+
+def test_a_withdrawal_is_recorded_so_that_the_member_is_never_offered_again_from_that_day(db, confirmed, make_member, coordinator,
+                                                                                          make_session, compliant_members):
+    from vae_app.juries.planning.campaign import _member_rows
+    from vae_app.juries.queries import offered_members
+
+    leaving = a_plain_teacher(confirmed)
+    member = leaving.member
+    make_member("cnam", ("cnam_teacher",), gender=member.gender, last_name="Suppléant")
+    later = make_session(starts_at=datetime(2016, 5, 2, 9), status=SessionStatus.DRAFT, members=[])
+    earlier = make_session(starts_at=datetime(2016, 3, 21, 9), status=SessionStatus.DRAFT, members=[])
+    assert member.id in {o.id for o in offered_members(later, "", 500)[0]}
+    ops.withdraw_member(coordinator, member, datetime(2016, 4, 1).date(), REASON)
+    assert [(u.starts_at, u.ends_at, u.reason) for u in member.unavailabilities] == [(datetime(2016, 4, 1), None, REASON)]
+    assert member.is_available(later.starts_at, later.ends_at) is False
+    assert member.id not in {o.id for o in offered_members(later, "", 500)[0]}
+    assert member.id in {o.id for o in offered_members(earlier, "", 500)[0]}  # before the day: as before
+    slots = [{"id": day, "start": f"{day}T09:00", "end": f"{day}T12:30"} for day in ("2016-03-31", "2016-04-01")]
+    row = next(r for r in _member_rows(member.certifier_id, ["RNCP5385"], slots) if r["id"] == f"M{member.id}")
+    assert row["available_slots"] == ["2016-03-31"]
+    ops.withdraw_member(coordinator, member, datetime(2016, 4, 2).date(), REASON)  # already said: not said twice
+    assert len(member.unavailabilities) == 1
+
+
+def test_lifting_an_unavailability_offers_the_member_again_and_is_journalled(db, confirmed, coordinator, make_session):
+    from vae_app.audit.models import AuditEvent
+    from vae_app.juries.queries import offered_members
+
+    member = a_plain_teacher(confirmed).member
+    ops.withdraw_member(coordinator, member, datetime(2016, 4, 1).date(), REASON)
+    later = make_session(starts_at=datetime(2016, 5, 2, 9), status=SessionStatus.DRAFT, members=[])
+    ops.lift_unavailability(coordinator, member, member.unavailabilities[0].id)
+    assert member.unavailabilities == [] and member.id in {o.id for o in offered_members(later, "", 500)[0]}
+    events = [e.event for e in db.session.scalars(select(AuditEvent).where(AuditEvent.entity_id == member.id,
+                                                                            AuditEvent.entity == "jury_member"))]
+    assert events[-3:] == ["record_unavailability", "withdraw_member", "lift_unavailability"]
+
+
+def test_the_member_page_lists_the_recorded_unavailabilities_and_lifts_one(db, client, login, confirmed, coordinator):
+    member = a_plain_teacher(confirmed).member
+    ops.withdraw_member(coordinator, member, datetime(2016, 4, 1).date(), REASON)
+    db.session.commit()
+    login(coordinator)
+    url = f"/jurys/membres/{member.id}"
+    page = client.get(url)
+    assert f"À partir du 01/04/2016 — {REASON}" in page_text(page)
+    token = page.get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
+    done = client.post(f"{url}/indisponibilites/{member.unavailabilities[0].id}/lever", data={"csrf_token": token}, follow_redirects=True)
+    assert done.status_code == 200 and "Indisponibilité levée" in page_text(done) and "À partir du 01/04/2016" not in page_text(done)
+
+
+def test_a_deleted_session_id_is_never_given_to_another_session(db, make_session):
+    """The journal names sessions by id: SQLite would otherwise reuse the last deleted row's (AUTOINCREMENT)."""
+    session = make_session(starts_at=datetime(2016, 5, 2, 9), status=SessionStatus.DRAFT, members=[])
+    gone = session.id
+    db.session.delete(session)
+    db.session.flush()
+    assert make_session(starts_at=datetime(2016, 5, 3, 9), status=SessionStatus.DRAFT, members=[]).id > gone

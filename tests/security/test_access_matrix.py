@@ -14,7 +14,7 @@ import pytest
 from vae_app.auth.models import Role
 from vae_app.candidacies.models import CandidacyState as S, Document, DocumentContent, DocumentKind
 from vae_app.mail.models import OutboxMessage
-from vae_app.juries.models import MemberAvailability, MemberTie, PlanningRun, RunStatus, TieKind
+from vae_app.juries.models import MemberAvailability, MemberTie, MemberUnavailability, PlanningRun, RunStatus, TieKind
 
 PERSONAS = ["anonymous", "candidate_own", "candidate_other", "coordinator_own", "coordinator_other", "jury_own", "jury_other", "admin"]
 OK = {200}
@@ -106,6 +106,8 @@ SPEC = {
     "juries.add_availability": ("POST", lambda w: f"/jurys/membres/{w.member.id}/disponibilites", STAFF_OWN_DO),
     "juries.withdraw_member": ("POST", lambda w: f"/jurys/membres/{w.member.id}/retrait", STAFF_OWN_DO),
     "juries.delete_availability": ("POST", lambda w: f"/jurys/membres/{w.member.id}/disponibilites/{w.availability.id}/supprimer", STAFF_OWN_DO),
+    "juries.lift_unavailability": ("POST", lambda w: f"/jurys/membres/{w.member.id}/indisponibilites/{w.unavailability.id}/lever",
+                                   STAFF_OWN_DO),
     "juries.delete_member": ("GET", lambda w: f"/jurys/membres/{w.member.id}/supprimer", STAFF_OWN_VIEW),
     "juries.export_members": ("GET", lambda w: "/jurys/membres/export.csv", STAFF_VIEW),
     "juries.import_members": ("GET", lambda w: "/jurys/membres/import", STAFF_VIEW),
@@ -209,13 +211,15 @@ def world(db, make_user, candidacy_in, make_member, make_session, compliant_memb
     other_session.members[0].member.user_id = w.users["jury_other"].id
     w.tie = MemberTie(member=w.member, candidate=w.users["candidate_other"], kind=TieKind.PERSONAL)
     w.availability = MemberAvailability(member=w.member, starts_at=datetime(2016, 3, 1, 8), ends_at=datetime(2016, 7, 1, 18))
+    w.unavailability = MemberUnavailability(member=w.member, starts_at=datetime(2030, 1, 1), ends_at=None, reason="Mutation à l'étranger",
+                                            recorded_at=datetime(2016, 3, 1))
     w.run = PlanningRun(certifier_id=w.users["coordinator_own"].certifier_id, created_at=datetime(2016, 3, 1), params={"start": "2016-03-07",
                         "end": "2016-03-08", "certifications": ["RNCP5385"], "sites": ["Paris"]},
                         problem={"format": "vae-jury-planning/1", "as_of": "2016-03-01", "slots": [], "members": [], "candidates": []},
                         status=RunStatus.DONE)
     w.message = OutboxMessage(to_email="x@y.fr", subject="Objet", body="Corps", kind="expiry_reminder", created_at=datetime(2016, 3, 1),
                               next_attempt_at=datetime(2016, 3, 1))
-    db.session.add_all([w.tie, w.availability, w.run, w.message])
+    db.session.add_all([w.tie, w.availability, w.unavailability, w.run, w.message])
     db.session.flush()
     return w
 

@@ -61,6 +61,8 @@ class Action(LabelledEnum):
     REMOVE_TIE = "remove_tie", N_("Lien supprimé")
     ADD_AVAILABILITY = "add_availability", N_("Disponibilité ajoutée")
     REMOVE_AVAILABILITY = "remove_availability", N_("Disponibilité supprimée")
+    RECORD_UNAVAILABILITY = "record_unavailability", N_("Indisponibilité enregistrée")
+    LIFT_UNAVAILABILITY = "lift_unavailability", N_("Indisponibilité levée")
     # sessions
     CREATE_SESSION = "create_session", N_("Session créée")
     UPDATE_SESSION = "update_session", N_("Session modifiée")

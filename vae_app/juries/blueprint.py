@@ -20,6 +20,8 @@ bp.add_url_rule("/membres/<int:member_id>/disponibilites", "add_availability", p
 bp.add_url_rule("/membres/<int:member_id>/retrait", "withdraw_member", pool.withdraw_member, methods=POST)
 bp.add_url_rule("/membres/<int:member_id>/disponibilites/<int:availability_id>/supprimer", "delete_availability",
                 pool.delete_availability, methods=POST)
+bp.add_url_rule("/membres/<int:member_id>/indisponibilites/<int:unavailability_id>/lever", "lift_unavailability",
+                pool.lift_unavailability, methods=POST)
 bp.add_url_rule("/membres/<int:member_id>/supprimer", "delete_member", pool.delete_member, methods=GET_POST)
 bp.add_url_rule("/membres/export.<fmt>", "export_members", pool.export_members)
 bp.add_url_rule("/membres/import", "import_members", pool.import_members, methods=GET_POST)

@@ -28,7 +28,8 @@ class JuryMember(db.Model):
     """
 
     __tablename__ = "jury_members"
-    __table_args__ = (sa.UniqueConstraint("certifier_id", "email"),)
+    # AUTOINCREMENT on SQLite: a deleted member's id is never given to another, the journal names them for good
+    __table_args__ = (sa.UniqueConstraint("certifier_id", "email"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     certifier_id: Mapped[int] = mapped_column(sa.ForeignKey("certifiers.id"), index=True)
@@ -51,9 +52,14 @@ class JuryMember(db.Model):
     ties = relationship("MemberTie", back_populates="member", cascade="all, delete-orphan")
     availabilities = relationship("MemberAvailability", back_populates="member", cascade="all, delete-orphan",
                                   order_by="MemberAvailability.starts_at")
+    unavailabilities = relationship("MemberUnavailability", back_populates="member", cascade="all, delete-orphan",
+                                    order_by="MemberUnavailability.starts_at")
 
     def is_available(self, starts_at: datetime, ends_at: datetime) -> bool | None:
-        """True/False from the declared availabilities; None when none is declared."""
+        """False when a recorded unavailability overlaps; else True/False from the declared availabilities, None
+        when none is declared."""
+        if any(u.overlaps(starts_at, ends_at) for u in self.unavailabilities):
+            return False
         if not self.availabilities:
             return None
         return any(a.starts_at <= starts_at and ends_at <= a.ends_at for a in self.availabilities)
@@ -102,6 +108,26 @@ class MemberAvailability(db.Model):
     member = relationship("JuryMember", back_populates="availabilities")
 
 
+class MemberUnavailability(db.Model):
+    """A time the member cannot sit, recorded when they withdraw (from a day on, or for one session) and why: no
+    plan, repair or replacement seats them then. ``ends_at`` None: until it is lifted."""
+
+    __tablename__ = "member_unavailabilities"
+    __table_args__ = (sa.CheckConstraint("ends_at IS NULL OR ends_at > starts_at", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("jury_members.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(sa.DateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    reason: Mapped[str] = mapped_column(sa.String(500))
+    recorded_at: Mapped[datetime] = mapped_column(sa.DateTime)
+
+    member = relationship("JuryMember", back_populates="unavailabilities")
+
+    def overlaps(self, starts_at: datetime, ends_at: datetime) -> bool:
+        return self.starts_at < ends_at and (self.ends_at is None or starts_at < self.ends_at)
+
+
 class SessionStatus(LabelledEnum):
     DRAFT = "draft", N_("En préparation")
     CONFIRMED = "confirmed", N_("Confirmée")
@@ -115,6 +141,7 @@ class JurySession(db.Model):
     __table_args__ = (
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint("capacity >= 1", name="capacity_positive"),
+        {"sqlite_autoincrement": True},  # a deleted session's id is never reused: the journal names it for good
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

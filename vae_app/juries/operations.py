@@ -33,7 +33,8 @@ from ..errors import Conflict, InvalidData, MoveRefused, NotFound, Reason, ensur
 from ..extensions import db
 from . import notices
 from .models import (
-    JuryMember, JurySession, MemberAvailability, MemberTie, PlanningRun, RunStatus, SessionMember, SessionStatus, TieKind,
+    JuryMember, JurySession, MemberAvailability, MemberTie, MemberUnavailability, PlanningRun, RunStatus, SessionMember,
+    SessionStatus, TieKind,
 )
 from .queries import compliance, live_runs, lock_session, scheduling_problems
 
@@ -200,6 +201,35 @@ def remove_availability(actor: User, member: JuryMember, availability_id: int) -
     availability = _owned(MemberAvailability, availability_id, member, "Disponibilité")
     _member_event(actor, member, Action.REMOVE_AVAILABILITY, _window(availability))
     member.availabilities.remove(availability)
+    db.session.flush()
+
+
+def unavailability_text(unavailability: MemberUnavailability) -> str:
+    """« à partir du 01/03/2016 » or « du 01/03/2016 09:00 au 01/03/2016 12:30 », as the journal and the page say it."""
+    if unavailability.ends_at is None:
+        return f"à partir du {unavailability.starts_at:%d/%m/%Y}"
+    return f"du {unavailability.starts_at:%d/%m/%Y %H:%M} au {unavailability.ends_at:%d/%m/%Y %H:%M}"
+
+
+def _record_unavailability(actor: User, member: JuryMember, starts_at: datetime, ends_at: datetime | None, reason: str) -> None:
+    """The member cannot sit then (``ends_at`` None: until lifted): no plan, repair or replacement seats them. Said
+    once: a time already recorded is not recorded again."""
+    if any(u.starts_at <= starts_at and (u.ends_at is None or (ends_at is not None and ends_at <= u.ends_at))
+           for u in member.unavailabilities):
+        return
+    unavailability = MemberUnavailability(starts_at=starts_at, ends_at=ends_at, reason=reason, recorded_at=clock.now())
+    member.unavailabilities.append(unavailability)
+    db.session.flush()
+    _member_event(actor, member, Action.RECORD_UNAVAILABILITY, f"{unavailability_text(unavailability)} : {reason}",
+                  {"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat() if ends_at else None})
+
+
+def lift_unavailability(actor: User, member: JuryMember, unavailability_id: int) -> None:
+    """The member can sit again at a time recorded as unavailable (their sessions are not given back)."""
+    ensure(can_manage_certifier(actor, member.certifier_id))
+    unavailability = _owned(MemberUnavailability, unavailability_id, member, "Indisponibilité")
+    _member_event(actor, member, Action.LIFT_UNAVAILABILITY, f"{unavailability_text(unavailability)} : {unavailability.reason}")
+    member.unavailabilities.remove(unavailability)
     db.session.flush()
 
 
@@ -389,6 +419,7 @@ def withdraw_member(actor: User, member: JuryMember, from_day, reason: str | Non
         .where(SessionMember.member_id == member.id, JurySession.status.in_([SessionStatus.DRAFT, SessionStatus.CONFIRMED]),
                JurySession.starts_at >= datetime.combine(from_day, datetime.min.time()), JurySession.starts_at > now)
         .order_by(JurySession.starts_at)).all()
+    _record_unavailability(actor, member, datetime.combine(from_day, datetime.min.time()), None, reason)
     done = Withdrawal([], [])
     for session in [s.session for s in sittings]:
         options = replacements(session, member.id, limit=1)
@@ -696,6 +727,13 @@ def repair_campaign(actor: User, run: PlanningRun, ask, fingerprint: str, reason
                           "avant d'appliquer."))
     if proposal.empty:
         raise Conflict(N_("Rien à réparer : le plan tient tel qu'il est."))
+    for member_id in ask.withdrawn:  # recorded, so that no later plan or repair seats them again then
+        if ask.withdrawn_slot:
+            slot = proposal.slots[ask.withdrawn_slot]
+            starts_at, ends_at = datetime.fromisoformat(slot["start"]), datetime.fromisoformat(slot["end"])
+        else:
+            starts_at, ends_at = datetime.combine(ask.withdrawn_from or clock.today(), datetime.min.time()), None
+        _record_unavailability(actor, proposal.members[f"M{member_id}"], starts_at, ends_at, reason)
     result = proposal.result
     after = {origin: session for session, origin in zip(result.plan.sessions, result.origins) if origin is not None}
     by_reference = proposal.candidacies

@@ -23,7 +23,7 @@ from ..certifications.vocabulary import DecisionOutcome
 from ..extensions import db
 from .composition import Jury, JuryCandidate, Member, Report, Tie, check_composition
 from .models import (
-    JuryMember, JurySession, MemberAvailability, MemberTie, PlanningRun, RunStatus, SessionMember, SessionStatus,
+    JuryMember, JurySession, MemberAvailability, MemberTie, MemberUnavailability, PlanningRun, RunStatus, SessionMember, SessionStatus,
     member_certifications,
 )
 
@@ -284,6 +284,9 @@ def offered_members(session: JurySession, search: str, limit: int) -> tuple[list
                      else_=0)
     declared = (select(MemberAvailability.member_id, func.max(covers).label("covers"))
                 .group_by(MemberAvailability.member_id).subquery())
+    unavailable = select(MemberUnavailability.member_id).where(
+        MemberUnavailability.starts_at < session.ends_at,
+        or_(MemberUnavailability.ends_at.is_(None), MemberUnavailability.ends_at > session.starts_at))
     taken = select(SessionMember.member_id).where(or_(
         SessionMember.session_id == session.id,
         sa.and_(SessionMember.starts_at < session.ends_at, session.starts_at < SessionMember.ends_at)))
@@ -295,7 +298,7 @@ def offered_members(session: JurySession, search: str, limit: int) -> tuple[list
         .outerjoin(declared, declared.c.member_id == JuryMember.id)
         .where(JuryMember.certifier_id == session.certification.certifier_id,
                member_certifications.c.certification_id == session.certification_id,
-               JuryMember.id.not_in(taken), or_(declared.c.covers.is_(None), declared.c.covers == 1)))
+               JuryMember.id.not_in(taken), JuryMember.id.not_in(unavailable), or_(declared.c.covers.is_(None), declared.c.covers == 1)))
     if asked:
         query = query.where(_holds_one_of(asked))
     query = query.order_by(JuryMember.last_name, JuryMember.first_name, JuryMember.id)

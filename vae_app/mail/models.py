@@ -56,7 +56,8 @@ class OutboxMessage(db.Model):
     """An e-mail, stored in the act's transaction before it is sent; the admin reads the outbox and can resend."""
 
     __tablename__ = "outbox_messages"
-    __table_args__ = (sa.Index("ix_outbox_messages_due", "state", "next_attempt_at"),)
+    # AUTOINCREMENT on SQLite: an erased message's id is never reused, the journal names it for good
+    __table_args__ = (sa.Index("ix_outbox_messages_due", "state", "next_attempt_at"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     to_email: Mapped[str] = mapped_column(sa.String(254), index=True)

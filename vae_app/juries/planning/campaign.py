@@ -48,7 +48,8 @@ def _member_rows(certifier_id: int, codes: list[str], slots: list[dict], seated:
     other session; ``seated``: the slots where they already sit in a session being repaired (theirs in the plan)."""
     seated = seated or {}
     members = db.session.scalars(select(JuryMember).where(JuryMember.certifier_id == certifier_id)
-                                 .options(selectinload(JuryMember.certifications), selectinload(JuryMember.availabilities))).all()
+                                 .options(selectinload(JuryMember.certifications), selectinload(JuryMember.availabilities),
+                                          selectinload(JuryMember.unavailabilities))).all()
     starts = [datetime.fromisoformat(s["start"]) for s in slots] or [datetime.max]
     ends = [datetime.fromisoformat(s["end"]) for s in slots] or [datetime.min]
     busy = db.session.execute(select(SessionMember.member_id, SessionMember.starts_at, SessionMember.ends_at).where(

@@ -175,6 +175,12 @@ def delete_availability(member_id: int, availability_id: int):
 
 
 @role_required(*STAFF)
+def lift_unavailability(member_id: int, unavailability_id: int):
+    return _on_member(member_id, lambda member: ops.lift_unavailability(current_user, member, unavailability_id),
+                      _("Indisponibilité levée : le membre peut de nouveau être proposé à ces dates."), "retrait")
+
+
+@role_required(*STAFF)
 def delete_member(member_id: int):
     member = own(JuryMember, member_id)
     return confirmed_removal(_("Supprimer ce membre du vivier ?"), f"{member.full_name} ({member.email})",
