@@ -245,3 +245,33 @@ def test_a_member_withdrawn_by_a_repair_is_recorded_unavailable_and_not_seated_a
     seated = db.session.scalar(select(func.count()).select_from(JurySession).join(JurySession.members).where(
         JurySession.members.any(member_id=leaving.id)))
     assert seated == 0
+
+
+def test_the_campaign_page_says_its_plan_was_repaired_since(desk, db, campaign):
+    run, (first, _second), _ready = campaign
+    assert "Réparée" not in page_text(desk.get(f"/jurys/campagnes/{run.id}"))
+    leaving = first.members[0].member
+    preview = repair_page(desk, run, withdrawn=[str(leaving.id)], withdrawn_from="2016-03-07")
+    assert apply(desk, run, preview, withdrawn=[str(leaving.id)], withdrawn_from="2016-03-07").status_code == 302
+    assert "Réparée une fois depuis, le " in page_text(desk.get(f"/jurys/campagnes/{run.id}"))
+
+
+def test_a_candidate_moved_to_the_other_room_of_the_same_half_day_is_said_so(desk, db, campaign):
+    """The draft session's half-day loses nothing, but its room is wanted: a candidate withdrawn from the confirmed
+    session frees a place there, and the draft's candidates cannot all move, so the wording is checked directly."""
+    from vae_app.juries.views.campaigns import _proposed
+    from vae_app.juries.planning.campaign_repair import RepairAsk, propose
+
+    run, (first, second), _ready = campaign
+    proposal = propose(run, RepairAsk(removed=[c.reference for c in first.candidacies][:1]))
+    result = proposal.result
+    # move one of the draft's candidates into the confirmed session, as a repair may, and read the wording
+    index_second = proposal.sessions.index(second)
+    new_second = next(s for s, o in zip(result.plan.sessions, result.origins) if o == index_second)
+    new_first = next(s for s, o in zip(result.plan.sessions, result.origins) if o == proposal.sessions.index(first))
+    moving = new_second.candidates.pop()
+    new_first.candidates.append(moving)
+    with desk.application.test_request_context():
+        lines = _proposed(proposal)
+    text = " ".join(c for line in lines for c in line["changes"])
+    assert "passe dans l'autre session de la même demi-journée" in text and "part vers" not in text

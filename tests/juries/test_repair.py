@@ -93,22 +93,46 @@ def test_a_replacement_keeps_the_seat_and_says_who_and_why(rules):
                                       "Mme Directrice 1 ne peut plus siéger le 06/06/2016")
 
 
+def cnam_on_one_half_day(people) -> dict:
+    """One half-day in Paris, these CNAM members (id, gender, qualifications) free then, one candidate."""
+    return {"format": "vae-jury-planning/1", "as_of": "2016-06-01",
+            "slots": [{"id": "S1", "start": "2016-06-06T09:00", "end": "2016-06-06T12:30", "site": "Paris", "rooms": 1}],
+            "members": [{"id": i, "gender": g, "qualifications": q, "certifications": ["RNCP5385"], "available_slots": ["S1"],
+                         "max_sessions": 2} for i, g, q in people],
+            "candidates": [{"id": "C0", "certification": "RNCP5385", "route": "vae"}]}
+
+
 def test_a_substitute_must_fit_the_seat_the_leaving_member_held(rules):
     """The pedagogical head leaves: a plain CNAM teacher, first by id and as little loaded, cannot take the seat."""
     people = [("P0", "F", ["cnam_president"]), ("H0", "F", ["cnam_teacher", "pedagogical_head"]),
               ("A0", "M", ["cnam_teacher"]), ("A1", "M", ["cnam_teacher"]), ("A2", "F", ["cnam_teacher"]),
               ("Q0", "M", ["qualified_professional"]), ("Q1", "F", ["qualified_professional"]),
               ("A3", "M", ["cnam_teacher"]), ("H1", "M", ["cnam_teacher", "pedagogical_head"])]
-    problem = {"format": "vae-jury-planning/1", "as_of": "2016-06-01",
-               "slots": [{"id": "S1", "start": "2016-06-06T09:00", "end": "2016-06-06T12:30", "site": "Paris", "rooms": 1}],
-               "members": [{"id": i, "gender": g, "qualifications": q, "certifications": ["RNCP5385"], "available_slots": ["S1"],
-                            "max_sessions": 2} for i, g, q in people],
-               "candidates": [{"id": "C0", "certification": "RNCP5385", "route": "vae"}]}
+    problem = cnam_on_one_half_day(people)
     roles = ["president", "teachers", "teachers", "teachers", "teachers", "professionals", "professionals"]
     plan = {"format": "vae-jury-plan/1", "unplanned": [], "sessions": [{"slot": "S1", "certification": "RNCP5385", "candidates": ["C0"],
             "members": [{"id": i, "role": r} for (i, _g, _q), r in zip(people, roles)]}]}
     result = run(rules, [{"kind": "member_withdrawn", "member": "H0", "slot": "S1"}], problem, plan)
     assert [(m.ids["member"], m.ids["by"]) for m in result.amendments] == [("H0", "H1")]
+
+
+def test_when_nobody_fits_the_seat_the_jury_is_recomposed_around_the_members_who_stay(rules):
+    """The president leaves and no free member is qualified to preside; a teacher who sits there is: they preside, a
+    free teacher takes a teacher's seat — one member changed, the convened candidate stays."""
+    people = [("P0", "F", ["cnam_president"]), ("H0", "F", ["cnam_teacher", "pedagogical_head"]),
+              ("A0", "M", ["cnam_teacher", "cnam_president"]), ("A1", "M", ["cnam_teacher"]), ("A2", "F", ["cnam_teacher"]),
+              ("Q0", "M", ["qualified_professional"]), ("Q1", "F", ["qualified_professional"]), ("A3", "M", ["cnam_teacher"])]
+    problem = cnam_on_one_half_day(people)
+    roles = ["president", "teachers", "teachers", "teachers", "teachers", "professionals", "professionals"]
+    plan = {"format": "vae-jury-plan/1", "unplanned": [], "convened": ["C0"], "sessions": [{
+        "slot": "S1", "certification": "RNCP5385", "candidates": ["C0"], "status": "confirmed",
+        "members": [{"id": i, "role": r} for (i, _g, _q), r in zip(people, roles)]}]}
+    result = run(rules, [{"kind": "member_withdrawn", "member": "P0", "slot": "S1"}], problem, plan)
+    assert result.counts() == {"member_replaced": 1} and result.document["convened"] == ["C0"]
+    assert (result.amendments[0].ids["member"], result.amendments[0].ids["by"]) == ("P0", "A3")
+    members = result.document["sessions"][0]["members"]
+    assert members[0] == {"id": "A3", "role": "teachers"} and members[2] == {"id": "A0", "role": "president"}
+    assert [m["id"] for m in members] == ["A3", "H0", "A0", "A1", "A2", "Q0", "Q1"]
 
 
 @pytest.mark.parametrize("change, moved_to", [

@@ -211,3 +211,37 @@ def test_a_deleted_session_id_is_never_given_to_another_session(db, make_session
     db.session.delete(session)
     db.session.flush()
     assert make_session(starts_at=datetime(2016, 5, 3, 9), status=SessionStatus.DRAFT, members=[]).id > gone
+
+
+def test_the_session_history_says_who_replaced_whom_and_why(db, client, login, confirmed, make_member, coordinator):
+    leaving = a_plain_teacher(confirmed).member
+    good = make_member("cnam", ("cnam_teacher",), gender=leaving.gender)
+    ops.replace_member(coordinator, confirmed, leaving.id, good, REASON)
+    db.session.commit()
+    login(coordinator)
+    text = page_text(client.get(f"/jurys/sessions/{confirmed.id}"))
+    assert f"{leaving.full_name} remplacé(e) par {good.full_name} — {REASON}" in text
+
+
+def test_the_journal_names_a_seat_as_people_do(db, make_session, make_member, coordinator):
+    from vae_app.audit.models import AuditEvent
+
+    session = make_session(starts_at=datetime(2016, 5, 2, 9), status=SessionStatus.DRAFT, members=[])
+    ops.add_member(coordinator, session, make_member("cnam", ("cnam_president",), last_name="Présidente"), "president")
+    row = db.session.scalars(select(AuditEvent).where(AuditEvent.event == "add_member")).all()[-1]
+    assert "president" not in row.reason and row.reason.endswith(")") and "Présidente" in row.reason
+
+
+def test_several_seats_replaced_at_once_are_checked_once_with_every_replacement_seated(db, confirmed, make_member, coordinator):
+    """Employers' and employees' representatives must balance: replacing one of them alone breaks the balance,
+    replacing both with professionals representing neither keeps it."""
+    reps = sorted((s.member for s in confirmed.members if "qualified_professional" in s.member.qualifications),
+                  key=lambda m: m.qualifications)
+    plain = [make_member("cnam", ("qualified_professional",), gender=m.gender) for m in reps]
+    nested = db.session.begin_nested()
+    with pytest.raises(MoveRefused):
+        ops.replace_member(coordinator, confirmed, reps[0].id, plain[0], REASON)
+    nested.rollback()
+    db.session.expire_all()
+    ops._replace_seats(coordinator, confirmed, [(m.id, p) for m, p in zip(reps, plain)], REASON)
+    assert {s.member_id for s in confirmed.members} >= {p.id for p in plain} and confirmed.status is SessionStatus.CONFIRMED

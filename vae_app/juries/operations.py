@@ -37,6 +37,7 @@ from .models import (
     SessionStatus, TieKind,
 )
 from .queries import compliance, live_runs, lock_session, scheduling_problems
+from .requirement import jury_requirement
 
 DOUBLE_BOOKED = "member_double_booked"
 
@@ -331,7 +332,8 @@ def add_member(actor: User, session: JurySession, member: JuryMember, seat: str 
         raise InvalidData({"member": "ce membre n'appartient pas au vivier de ce certificateur"})
     _still_in_preparation(session, "changer son jury")
     sitting = _seat(session, member, seat)
-    _session_event(actor, session, Action.ADD_MEMBER, reason=member.full_name + (f" ({seat})" if seat else ""))
+    label = jury_requirement(get_rules(), session.certification.code, session.route, session.starts_at.date()).seat_label(seat)
+    _session_event(actor, session, Action.ADD_MEMBER, reason=member.full_name + (f" ({label})" if label else ""))
     return sitting
 
 
@@ -358,6 +360,14 @@ def replace_member(actor: User, session: JurySession, member_id: int, replacemen
     confirmed and its candidates stay convened. Refused unless the jury with the replacement still complies (its
     compliance checked again, as at the confirmation); the member who leaves is told and their invitation withdrawn,
     the replacement is convened."""
+    _replace_seats(actor, session, [(member_id, replacement)], reason, expected_version=expected_version)
+
+
+def _replace_seats(actor: User, session: JurySession, swaps: list[tuple[int, JuryMember]], reason: str | None,
+                   *, expected_version: int | None = None) -> None:
+    """:func:`replace_member` for several seats at once (a jury recomposed by a repair): the jury's compliance is
+    checked once, with every replacement seated — one at a time, a jury may pass through a state that does not
+    comply."""
     ensure(can_manage_session(actor, session))
     session = lock_session(session)  # two replacements at once: the second sees the first's jury
     ensure_unchanged(session, expected_version)
@@ -369,25 +379,31 @@ def replace_member(actor: User, session: JurySession, member_id: int, replacemen
     if len(reason) < MIN_REASON_LENGTH:
         raise InvalidData({"reason": Reason(N_("obligatoire, %(min)s caractères au moins : il est communiqué au membre qui se retire"),
                                             min=MIN_REASON_LENGTH)})
-    if replacement.certifier_id != session.certification.certifier_id or session.certification not in replacement.certifications:
-        raise InvalidData({"replacement": N_("ce membre ne siège pas pour cette certification")})
-    leaving = next((s for s in session.members if s.member_id == member_id), None)
-    if leaving is None:
-        raise InvalidData({"member": N_("ce membre ne siège pas dans cette session")})
-    left = leaving.member
-    session.members.remove(leaving)
+    leaving = []
+    for member_id, replacement in swaps:
+        if replacement.certifier_id != session.certification.certifier_id or session.certification not in replacement.certifications:
+            raise InvalidData({"replacement": N_("ce membre ne siège pas pour cette certification")})
+        sitting = next((s for s in session.members if s.member_id == member_id), None)
+        if sitting is None:
+            raise InvalidData({"member": N_("ce membre ne siège pas dans cette session")})
+        leaving.append(sitting)
+    for sitting in leaving:
+        session.members.remove(sitting)
     db.session.flush()
-    _seat(session, replacement, leaving.seat)
+    for sitting, (_member_id, replacement) in zip(leaving, swaps):
+        _seat(session, replacement, sitting.seat)
     report = compliance(session)
     if report.failures():
         raise MoveRefused("replace_member", [f.message for f in report.failures()])
     for sitting in session.members:
         sitting.seat = report.assignment.get(str(sitting.member_id), sitting.seat)
     db.session.flush()
-    _session_event(actor, session, Action.REPLACE_MEMBER, reason=reason,
-                   details={"left": left.full_name, "joined": replacement.full_name,
-                            "unknowns": [f.message for f in report.unknowns()]})
-    notices.member_replaced(session, left, next(s for s in session.members if s.member_id == replacement.id), reason, actor)
+    for sitting, (_member_id, replacement) in zip(leaving, swaps):
+        _session_event(actor, session, Action.REPLACE_MEMBER, reason=reason,
+                       details={"left": sitting.member.full_name, "joined": replacement.full_name,
+                                "unknowns": [f.message for f in report.unknowns()]})
+        notices.member_replaced(session, sitting.member, next(s for s in session.members if s.member_id == replacement.id), reason,
+                                actor)
 
 
 @dataclass
@@ -753,21 +769,18 @@ def repair_campaign(actor: User, run: PlanningRun, ask, fingerprint: str, reason
             if session.status is SessionStatus.CONFIRMED:
                 reopen_session(actor, session, reason)
             delete_session(actor, session)
-    # 3. juries of the sessions kept: seat by seat, as the repair changed them
+    # 3. juries of the sessions kept, as the repair changed them (a confirmed one stays confirmed, checked once)
     changed_seats = 0
     for index, new in after.items():
         session = proposal.sessions[index]
         before = [f"M{s.member_id}" for s in sorted(session.members, key=lambda s: s.id)]
-        for old_id, (new_id, role) in zip(before, new.members):
-            if old_id == new_id:
-                continue
-            changed_seats += 1
-            joining = proposal.members[new_id]
-            if session.status is SessionStatus.CONFIRMED:
-                replace_member(actor, session, int(old_id[1:]), joining, reason)
-            else:
-                remove_member(actor, session, int(old_id[1:]))
-                add_member(actor, session, joining, role)
+        swaps = [(int(old_id[1:]), new_id, role) for old_id, (new_id, role) in zip(before, new.members) if old_id != new_id]
+        changed_seats += len(swaps)
+        if swaps and session.status is SessionStatus.CONFIRMED:
+            _replace_seats(actor, session, [(old, proposal.members[new_id]) for old, new_id, _role in swaps], reason)
+        for old, new_id, role in swaps if session.status is not SessionStatus.CONFIRMED else ():
+            remove_member(actor, session, old)
+            add_member(actor, session, proposal.members[new_id], role)
     # 4. sessions opened, as drafts
     slots = proposal.slots
     opened = 0

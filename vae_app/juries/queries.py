@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..audit.actions import Entity
+from ..audit.actions import Action, Entity
 from ..audit.models import AuditEvent
 from ..auth.models import User
 from ..candidacies.models import Candidacy, CandidacyState as S
@@ -171,6 +171,13 @@ def decisions_taken(session: JurySession) -> list[DecisionTaken]:
 def planning_runs(certifier_id: int, limit: int = 20) -> list[PlanningRun]:
     return db.session.scalars(select(PlanningRun).where(PlanningRun.certifier_id == certifier_id)
                               .order_by(PlanningRun.created_at.desc()).limit(limit)).all()
+
+
+def repairs_of(run: PlanningRun) -> list[datetime]:
+    """When the campaign's plan was repaired since it was applied (the journal's times, UTC), oldest first."""
+    return list(db.session.scalars(select(AuditEvent.at).where(
+        AuditEvent.entity == Entity.PLANNING_RUN.value, AuditEvent.entity_id == run.id,
+        AuditEvent.event == Action.REPAIR_PLANNING.value).order_by(AuditEvent.at)))
 
 
 def live_runs(certifier_id: int) -> list[PlanningRun]:

@@ -131,32 +131,42 @@ class _Repair:
             self.state.book(work.session)
 
     def replace_lost_members(self) -> None:
-        """Members who can no longer sit give their seats (same role) to the least loaded members who can;
-        a session where one seat finds nobody is given up whole, with no half-made replacement."""
+        """Members who can no longer sit give their seats (same role) to the least loaded members who can; where no
+        one can take a seat like for like, the jury is recomposed keeping as many of its members as it can (a
+        member changed costs less than a convened candidate moved); a session no compliant jury can hear is given
+        up whole, with no half-made replacement."""
         for work in list(self.works):
             slot = self.problem.slot_by_id[work.session.slot]
             seats = self.causes.seat
             lost = {i: seats[(m, slot.id)] for i, (m, _r) in enumerate(work.session.members) if (m, slot.id) in seats}
             if not lost:
                 continue
-            substitutes = self._substitutes(work, slot, list(lost))
-            if substitutes is None:
+            req = self._requirement(work.session.certification, self._route(work.session), slot)
+            pool = self._free_pool(work, slot) if req is not None else []
+            substitutes = self._substitutes(work, req, pool, list(lost)) if req is not None else None
+            if substitutes is not None:
+                for index, substitute in substitutes.items():
+                    self._replace(work, index, substitute, lost[index])
+                continue
+            recomposed = self._recompose(work, req, pool, lost) if req is not None else None
+            if recomposed is None:
                 self._dissolve(work, f"{' ; '.join(dict.fromkeys(lost.values()))} et aucun membre qualifié, disponible et sans "
                                      "lien avec les candidats ne peut prendre sa place")
                 continue
-            for index, substitute in substitutes.items():
-                self._replace(work, index, substitute, lost[index])
+            self._recomposed(work, recomposed, lost)
 
-    def _substitutes(self, work: Work, slot: Slot, lost: list[int]) -> dict[int, Member] | None:
+    def _free_pool(self, work: Work, slot: Slot) -> list[Member]:
+        """Who could join the session's jury: qualified for it, free then, under their maximum, tied to none of its
+        candidates; the least loaded first."""
         session = work.session
-        req = self._requirement(session.certification, self._route(session), slot)
-        if req is None:
-            return None
-        members = [(self.problem.member_by_id[m], role) for m, role in session.members]
         conflicts = set().union(*(self.problem.candidate_by_id[c].conflicts for c in session.candidates))
         pool = [m for m in self.context.pool(session.certification, slot) if m.id not in conflicts
                 and (m.id, slot.id) not in self.state.busy and self.state.load[m.id] < m.max_sessions]
         pool.sort(key=lambda m: (self.state.load[m.id], self.state.load[m.id] / max(m.max_sessions, 1), m.id))
+        return pool
+
+    def _substitutes(self, work: Work, req: Requirement, pool: list[Member], lost: list[int]) -> dict[int, Member] | None:
+        members = [(self.problem.member_by_id[m], role) for m, role in work.session.members]
         chosen = {}
         for index in lost:
             role, seated = members[index][1], {m.id for m, _ in members}
@@ -167,6 +177,69 @@ class _Repair:
             chosen[index] = members[index][0]
         return chosen
 
+    def _recompose(self, work: Work, req: Requirement, pool: list[Member], lost: dict[int, str]) -> list[tuple[str, str]] | None:
+        """A compliant jury for the session keeping as many of its members as possible (each at their index, in
+        their role when they can), the others taken from ``pool``, the least loaded first (CP-SAT, exact on a
+        jury's few seats); None when there is none."""
+        try:
+            from ortools.sat.python import cp_model
+
+            from .cpsat import add_jury
+        except ImportError:
+            return None
+        session = work.session
+        kept = {m: role for i, (m, role) in enumerate(session.members) if i not in lost}
+        newcomers = [m for m in pool if m.id not in kept]
+        candidates = [self.problem.member_by_id[m] for m in kept] + newcomers
+        model = cp_model.CpModel()
+        held, seats = add_jury(model, req, candidates, 1)
+        keep = [var for member_id, var in held.items() if member_id in kept]
+        same_role = [var for (member_id, key), var in seats.items() if member_id in kept
+                     and next(p for p in req.places if p.key == key).assignment == kept[member_id]]
+        load = [self.state.load[m.id] * held[m.id] for m in newcomers if m.id in held]
+        # lexicographic: members kept, then kept in their role, then the lightest load
+        role_weight = 1 + req.size * max((self.state.load[m.id] for m in newcomers), default=0)
+        model.maximize(role_weight * (req.size + 1) * sum(keep) + role_weight * sum(same_role) - sum(load))
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = 2.0
+        solver.parameters.num_search_workers = 1
+        solver.parameters.random_seed = 0
+        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        role_of = {}
+        for (member_id, key), var in seats.items():
+            if solver.boolean_value(var):
+                role_of[member_id] = next(p for p in req.places if p.key == key).assignment
+        members: list[tuple[str, str] | None] = [(m, role_of[m]) if m in role_of else None for m, _role in session.members]
+        joining = iter((m, role) for m, role in role_of.items() if m not in kept)
+        members = [entry if entry is not None else next(joining, None) for entry in members]
+        members = [entry for entry in members if entry is not None] + list(joining)
+        by_id = self.problem.member_by_id
+        return members if holds(req, [(by_id[m], role) for m, role in members]) else None
+
+    def _recomposed(self, work: Work, members: list[tuple[str, str]], lost: dict[int, str]) -> None:
+        session = work.session
+        self.state.release(session)
+        before = list(session.members)
+        session.members[:] = members
+        self.state.book(session)
+        work.touched = True
+        staying = {m for m, _ in members}
+        leaving = [(i, m) for i, (m, _r) in enumerate(before) if m not in staying]
+        joining = iter(m for m, _ in members if m not in {b for b, _ in before})
+        for index, member_id in leaving:
+            substitute = next(joining, None)
+            cause = lost.get(index, "le jury est recomposé pour rester conforme sans les membres qui ne peuvent plus siéger")
+            self._amend_replaced(work, self.problem.member_by_id[member_id],
+                                 self.problem.member_by_id[substitute] if substitute else None, cause)
+
+    def _amend_replaced(self, work: Work, leaving: Member, substitute: Member | None, cause: str) -> None:
+        session = work.session
+        who = f"{called(substitute)} remplace {called(leaving)}" if substitute else f"{called(leaving)} quitte le jury"
+        self._amend("member_replaced", f"{who} dans la session de {session.slot} ({session.certification}) : {cause}",
+                    {"slot": session.slot, "certification": session.certification, "member": leaving.id,
+                     "by": substitute.id if substitute else None, "confirmed": work.confirmed})
+
     def _replace(self, work: Work, index: int, substitute: Member, cause: str) -> None:
         session = work.session
         self.state.release(session)
@@ -174,10 +247,7 @@ class _Repair:
         session.members[index] = (substitute.id, session.members[index][1])
         self.state.book(session)
         work.touched = True
-        self._amend("member_replaced", f"{called(substitute)} remplace {called(leaving)} dans la session de "
-                    f"{session.slot} ({session.certification}) : {cause}",
-                    {"slot": session.slot, "certification": session.certification, "member": leaving.id,
-                     "by": substitute.id, "confirmed": work.confirmed})
+        self._amend_replaced(work, leaving, substitute, cause)
 
     def _dissolve(self, work: Work, cause: str, booked: bool = True) -> None:
         self.works.remove(work)

@@ -71,7 +71,7 @@ def campaign_run(run_id: int):
     template = "juries/_campaign_progress.html" if request.headers.get("HX-Request") else "juries/campaign.html"
     return render_template(template, run=run, members={m["id"]: m for m in run.problem["members"]},
                            slots={s["id"]: s for s in run.problem["slots"]}, seat_names=_seat_names(run),
-                           confirm_form=ConfirmForm(formdata=None))
+                           repairs=queries.repairs_of(run) if run.applied_at else [], confirm_form=ConfirmForm(formdata=None))
 
 
 def _seat_names(run: PlanningRun) -> list[dict[str, str]]:
@@ -221,10 +221,14 @@ def _proposed(proposal) -> list[dict]:
         for candidacy in session.candidacies:
             if candidacy.state in campaign_repair.HEARD and candidacy.reference not in staying:
                 target = where.get(candidacy.reference)
-                changes.append(_("%(who)s part vers la session du %(slot)s", who=person(candidacy.reference),
-                                 slot=_slot_label(proposal.slots[target.slot])) if target else
-                               _("%(who)s reste sans session : %(reason)s", who=person(candidacy.reference),
-                                 reason=reasons.get(candidacy.reference, "")))
+                if target is None:
+                    changes.append(_("%(who)s reste sans session : %(reason)s", who=person(candidacy.reference),
+                                     reason=reasons.get(candidacy.reference, "")))
+                elif target.slot == proposal.slot_ids[index]:  # another room of the same half-day
+                    changes.append(_("%(who)s passe dans l'autre session de la même demi-journée", who=person(candidacy.reference)))
+                else:
+                    changes.append(_("%(who)s part vers la session du %(slot)s", who=person(candidacy.reference),
+                                     slot=_slot_label(proposal.slots[target.slot])))
         if changes:
             lines.append({"session": session, "label": _slot_label(proposal.slots[proposal.slot_ids[index]]), "changes": changes})
     for new, origin in zip(result.plan.sessions, result.origins):
