@@ -58,6 +58,7 @@ class Config:
     VAE_SMTP_PASSWORD: str | None = None
     VAE_SMTP_STARTTLS = True
     VAE_MAIL_FROM = "Suivi VAE <ne-pas-repondre@suivi-vae.fr>"
+    VAE_BASE_URL = "http://127.0.0.1:5000"  # the app's public address: links in e-mails sent from a command (reminders)
 
 
 class DevelopmentConfig(Config):
@@ -138,6 +139,7 @@ ENV_SETTINGS = {
     "VAE_FRANCEVAE_TIMEOUT": ("VAE_FRANCEVAE_TIMEOUT", _seconds),
     "VAE_SMTP_STARTTLS": ("VAE_SMTP_STARTTLS", lambda v: v.lower() in ("1", "true", "yes", "oui")),
     "VAE_MAIL_FROM": ("VAE_MAIL_FROM", str),
+    "VAE_BASE_URL": ("VAE_BASE_URL", str),
 }
 
 

@@ -19,21 +19,23 @@ from vae_app.auth import confirmation, operations as auth_ops
 from vae_app.candidacies import operations as candidacy_ops
 from vae_app.candidacies.models import CandidacyState as S, DocumentKind
 from vae_app.certifications.vocabulary import ExperienceStatus, Gender
-from vae_app.juries import operations as jury_ops
-from vae_app.juries.models import PlanningRun, RunStatus, SessionStatus, TieKind
+from vae_app.juries import invitations, operations as jury_ops
+from vae_app.juries.models import AnswerChannel, PlanningRun, RunStatus, SessionStatus, TieKind
 
 from ..conftest import TEST_PASSWORD
 from ..samples import PDF
 from ..workflow_fixtures import COMPONENTS_5385
 
-MODULES = (candidacy_ops, jury_ops, auth_ops, confirmation)
+MODULES = (candidacy_ops, jury_ops, auth_ops, confirmation, invitations)
 # Public functions of the operations modules that change nothing: lookups, guards, helpers.
 NOT_CHANGES = {"next_reference", "visible", "touch", "ensure_editable", "experience_of", "document_of", "given_up",
                "user_for_reset",  # reads a link
                "request_password_reset",
                "user_for_confirmation",  # reads a link
-               "send_confirmation",
-               "unavailability_text"}  # words a recorded unavailability  # queues the link's e-mail, for an act audited by its caller (registration, a request)  # queues the link's e-mail: the outbox row is its record, the account is unchanged
+               "send_confirmation",  # queues the link's e-mail, for an act audited by its caller (registration, a request)
+               "unavailability_text",  # words a recorded unavailability
+               # sign and read invitations' links, read a member's invitations, what the assembly screen shows
+               "link_token", "invitation_for_token", "invitations_of", "default_answer_by", "on_the_assembly_screen"}
 EXPERIENCE = {"status": ExperienceStatus.SALARIED, "job_title": "Directrice", "organisation": "Centre social", "start": date(2010, 1, 1),
               "end_on": date(2014, 12, 31), "hours": None, "related": True, "activities": None}
 
@@ -81,6 +83,33 @@ def _repair_a_campaign(f):
     f.db.session.flush()
     ask = RepairAsk(removed=[leaving.reference], place_new=False)
     return jury_ops.repair_campaign(f.coordinator, run, ask, propose(run, ask).fingerprint, "Le candidat a demandé une autre date.")
+
+
+def _invited(f):
+    session = f.make_session(status=SessionStatus.DRAFT, members=f.compliant_members(), starts_at=datetime(2016, 4, 26, 9))
+    with f.app.test_request_context():
+        invitations.invite(f.coordinator, session, date(2016, 3, 20))
+    return session
+
+
+def _invite_a_campaign(f):
+    session = f.make_session(status=SessionStatus.DRAFT, members=f.compliant_members(), starts_at=datetime(2016, 4, 27, 9))
+    slot = {"id": "S1", "start": session.starts_at.isoformat(timespec="minutes"), "end": session.ends_at.isoformat(timespec="minutes"),
+            "site": session.site, "rooms": 1}
+    run = PlanningRun(certifier_id=f.coordinator.certifier_id, created_by_id=f.coordinator.id, created_at=datetime(2016, 3, 1, 9),
+                      params={"start": "2016-04-27", "end": "2016-04-27", "certifications": [session.certification.code]},
+                      problem={"slots": [slot], "candidates": [], "members": []}, status=RunStatus.DONE, plan={"sessions": []},
+                      applied_at=datetime(2016, 3, 1, 10))
+    f.db.session.add(run)
+    f.db.session.flush()
+    with f.app.test_request_context():
+        return invitations.invite_campaign(f.coordinator, run, date(2016, 3, 20))
+
+
+def _remind(f):
+    _invited(f)
+    with f.app.test_request_context():
+        return invitations.remind(datetime(2016, 3, 19, 8))
 
 
 def _replace_a_teacher(f):
@@ -177,6 +206,11 @@ def CASES(f):
         "fail_dead_runs": (lambda: jury_ops.fail_dead_runs(_run(f.db, f.coordinator, RunStatus.RUNNING).certifier_id, datetime(2016, 3, 1, 10),
                                                            timedelta(seconds=120), timedelta(seconds=900)), "fail_planning"),
         "repair_campaign": (lambda: _repair_a_campaign(f), "repair_planning"),
+        "invite": (lambda: _invited(f), "invite_to_jury"),
+        "invite_campaign": (lambda: _invite_a_campaign(f), "invite_to_jury"),
+        "answer": (lambda: invitations.answer(_invited(f).invitations[0], False, "Empêché.", channel=AnswerChannel.LINK, actor=None),
+                   "answer_invitation"),
+        "remind": (lambda: _remind(f), "remind_invitation"),
         "apply_plan": (lambda: jury_ops.apply_plan(f.coordinator, _run(f.db, f.coordinator, RunStatus.DONE, {"sessions": []})),
                        "apply_planning"),
     }

@@ -259,7 +259,7 @@ def test_the_campaign_page_says_its_plan_was_repaired_since(desk, db, campaign):
 def test_a_candidate_moved_to_the_other_room_of_the_same_half_day_is_said_so(desk, db, campaign):
     """The draft session's half-day loses nothing, but its room is wanted: a candidate withdrawn from the confirmed
     session frees a place there, and the draft's candidates cannot all move, so the wording is checked directly."""
-    from vae_app.juries.views.campaigns import _proposed
+    from vae_app.juries.views.campaign_repair import _proposed
     from vae_app.juries.planning.campaign_repair import RepairAsk, propose
 
     run, (first, second), _ready = campaign

@@ -53,18 +53,18 @@ def test_the_link_arrives_works_once_and_ends_every_other_session(app, db, smtp,
     assert reset.entity_id == person.id and "réinitialisation" in reset.reason
 
 
-def test_the_link_expires_after_an_hour(app, db, smtp, client, make_user, monkeypatch):
-    import itsdangerous.timed
+def test_the_link_expires_after_an_hour_on_the_app_clock(app, db, smtp, client, make_user, frozen_clock):
+    from datetime import timedelta
 
     person = make_user(Role.CANDIDATE)
     db.session.commit()
     ask(client, person.email)
     deliver()
     link = the_link(smtp)
-    issued = itsdangerous.timed.time.time()
-    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: issued + 3599)
+    issued = frozen_clock.now()
+    frozen_clock.set(issued + timedelta(seconds=3599))
     assert client.get(link).status_code == 200
-    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: issued + 3601)
+    frozen_clock.set(issued + timedelta(seconds=3601))
     assert client.get(link).status_code == 410
 
 

@@ -7,14 +7,15 @@ The routes come from the URL map: a new route without an entry here fails
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
 from vae_app.auth.models import Role
 from vae_app.candidacies.models import CandidacyState as S, Document, DocumentContent, DocumentKind
 from vae_app.mail.models import OutboxMessage
-from vae_app.juries.models import MemberAvailability, MemberTie, MemberUnavailability, PlanningRun, RunStatus, TieKind
+from vae_app.juries.invitations import link_token
+from vae_app.juries.models import JuryInvitation, MemberAvailability, MemberTie, MemberUnavailability, PlanningRun, RunStatus, TieKind
 
 PERSONAS = ["anonymous", "candidate_own", "candidate_other", "coordinator_own", "coordinator_other", "jury_own", "jury_other", "admin"]
 OK = {200}
@@ -106,6 +107,11 @@ SPEC = {
     "juries.add_availability": ("POST", lambda w: f"/jurys/membres/{w.member.id}/disponibilites", STAFF_OWN_DO),
     "juries.withdraw_member": ("POST", lambda w: f"/jurys/membres/{w.member.id}/retrait", STAFF_OWN_DO),
     "juries.delete_availability": ("POST", lambda w: f"/jurys/membres/{w.member.id}/disponibilites/{w.availability.id}/supprimer", STAFF_OWN_DO),
+    "juries.invite_session": ("POST", lambda w: f"/jurys/sessions/{w.session.id}/inviter", STAFF_OWN_DO),
+    "juries.invite_campaign": ("POST", lambda w: f"/jurys/campagnes/{w.run.id}/inviter", STAFF_OWN_DO),
+    "juries.answer_by_link": ("GET", lambda w: f"/jurys/invitation/{w.invitation_token}", PUBLIC),
+    "juries.answer_in_space": ("POST", lambda w: f"/jurys/mes-invitations/{w.invitation.id}",
+                               policy(jury_own=DONE, jury_other={404})),
     "juries.lift_unavailability": ("POST", lambda w: f"/jurys/membres/{w.member.id}/indisponibilites/{w.unavailability.id}/lever",
                                    STAFF_OWN_DO),
     "juries.delete_member": ("GET", lambda w: f"/jurys/membres/{w.member.id}/supprimer", STAFF_OWN_VIEW),
@@ -219,8 +225,10 @@ def world(db, make_user, candidacy_in, make_member, make_session, compliant_memb
                         status=RunStatus.DONE)
     w.message = OutboxMessage(to_email="x@y.fr", subject="Objet", body="Corps", kind="expiry_reminder", created_at=datetime(2016, 3, 1),
                               next_attempt_at=datetime(2016, 3, 1))
-    db.session.add_all([w.tie, w.availability, w.unavailability, w.run, w.message])
+    w.invitation = JuryInvitation(session=w.session, member=w.member, invited_at=datetime(2016, 3, 1), answer_by=date(2016, 3, 10))
+    db.session.add_all([w.tie, w.availability, w.unavailability, w.run, w.message, w.invitation])
     db.session.flush()
+    w.invitation_token = link_token(w.invitation)
     return w
 
 

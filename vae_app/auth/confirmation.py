@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import url_for
 from sqlalchemy import select, update
 
 from .. import clock
@@ -13,6 +13,7 @@ from ..audit.operations import record as audit
 from ..enums import N_
 from ..errors import Conflict
 from ..extensions import db
+from ..signing import serializer
 from .models import User
 
 SALT = "email-confirmation"
@@ -20,15 +21,7 @@ VALID_DAYS = 7
 
 
 def _serializer():
-    from itsdangerous import TimestampSigner, URLSafeTimedSerializer
-
-    class OnTheAppClock(TimestampSigner):
-        """Signed and checked on the app's clock (a simulated or frozen day as well as the real one)."""
-
-        def get_timestamp(self) -> int:
-            return int(clock.now().timestamp())
-
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT, signer=OnTheAppClock)
+    return serializer(SALT)
 
 
 def send_confirmation(user: User) -> None:

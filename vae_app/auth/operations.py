@@ -128,10 +128,9 @@ RESET_SECONDS = RESET.seconds
 
 
 def _serializer(link: PasswordLink):
-    from flask import current_app
-    from itsdangerous import URLSafeTimedSerializer
+    from ..signing import serializer
 
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=link.salt)
+    return serializer(link.salt)  # on the app's clock, as the other links
 
 
 def _fingerprint(user: User) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from .views import campaigns, decisions, documents, pool, sessions
+from .views import campaign_repair, campaigns, decisions, documents, invitations, pool, sessions
 
 bp = Blueprint("juries", __name__, url_prefix="/jurys")
 GET_POST, POST = ("GET", "POST"), ("POST",)
@@ -40,6 +40,7 @@ bp.add_url_rule("/sessions/<int:session_id>/candidats/<int:candidacy_id>/retirer
                 sessions.remove_session_candidate, methods=POST)
 bp.add_url_rule("/sessions/<int:session_id>/confirmer", "confirm_session", sessions.confirm_session, methods=POST)
 bp.add_url_rule("/sessions/<int:session_id>/rouvrir", "reopen_session", sessions.reopen_session, methods=POST)
+bp.add_url_rule("/sessions/<int:session_id>/inviter", "invite_session", invitations.invite_session, methods=POST)
 bp.add_url_rule("/sessions/<int:session_id>/parite", "record_gender_exception", sessions.record_gender_exception, methods=POST)
 
 # decisions and documents
@@ -56,5 +57,10 @@ bp.add_url_rule("/campagnes", "campaigns", campaigns.campaigns, methods=GET_POST
 bp.add_url_rule("/campagnes/<int:run_id>", "campaign_run", campaigns.campaign_run)
 bp.add_url_rule("/campagnes/<int:run_id>/annuler", "cancel_campaign", campaigns.cancel_campaign, methods=POST)
 bp.add_url_rule("/campagnes/<int:run_id>/appliquer", "apply_campaign", campaigns.apply_campaign, methods=POST)
-bp.add_url_rule("/campagnes/<int:run_id>/reparer", "repair_campaign", campaigns.repair_campaign, methods=GET_POST)
+bp.add_url_rule("/campagnes/<int:run_id>/reparer", "repair_campaign", campaign_repair.repair_campaign, methods=GET_POST)
+bp.add_url_rule("/campagnes/<int:run_id>/inviter", "invite_campaign", invitations.invite_campaign, methods=POST)
 bp.add_url_rule("/campagnes/<int:run_id>/<kind>.json", "campaign_export", campaigns.campaign_export)
+
+# invitations to sit: the e-mail's link (no password), the member's space
+bp.add_url_rule("/invitation/<token>", "answer_by_link", invitations.answer_by_link, methods=GET_POST)
+bp.add_url_rule("/mes-invitations/<int:invitation_id>", "answer_in_space", invitations.answer_in_space, methods=POST)

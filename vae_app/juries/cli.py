@@ -144,3 +144,17 @@ def _parsed(path: str, parse):
         return parse(read_json_argument(path))
     except InvalidData as exc:
         exit_invalid(path, exc, most=50)
+
+
+@juries_cli.command("remind-invitations")
+def remind_invitations_command():
+    """Recall once the members who have not answered an invitation whose date to answer is at most two days away
+    (run daily, e.g. from cron); their links point at VAE_BASE_URL."""
+    from flask import current_app
+
+    from ..database import unit_of_work
+    from .invitations import remind
+
+    with current_app.test_request_context(base_url=current_app.config["VAE_BASE_URL"]), unit_of_work():
+        count = remind()
+    click.echo(f"{count} invitation(s) rappelée(s).")

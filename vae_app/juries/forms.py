@@ -201,3 +201,21 @@ class CampaignRepairForm(Form):
             raise ValidationError(_l("Indiquez à partir de quel jour, ou la seule demi-journée."))
         if self.withdrawn_from.data and self.withdrawn_slot.data:
             raise ValidationError(_l("Une date ou une demi-journée, pas les deux."))
+
+
+class InviteForm(Form):
+    """Invite a jury's members (or a campaign's juries) to say whether they will sit."""
+
+    answer_by = DateField(_l("Réponse attendue avant le"), validators=[InputRequired(message=_l("Date obligatoire.")), typed_date])
+    submit = SubmitField(_l("Inviter les membres du jury"))
+
+
+class AnswerForm(Form):
+    """A member's answer to an invitation: yes, or no with an optional reason."""
+
+    answer = RadioField(_l("Votre réponse"), choices=[("yes", _l("Je siégerai")), ("no", _l("Je ne pourrai pas siéger"))],
+                        validators=[InputRequired(message=_l("Choisissez votre réponse."))])
+    reason = TextAreaField(_l("Motif, si vous ne pouvez pas (facultatif ; lu par le service)"),
+                           validators=[Optional(), Length(max=500, message=_l("500 caractères au plus."))],
+                           render_kw={"rows": 2, "maxlength": 500})
+    submit = SubmitField(_l("Envoyer ma réponse"))

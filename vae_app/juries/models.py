@@ -2,7 +2,7 @@
 the members sitting on them, planning campaigns. Names follow ``docs/glossary.md``."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -164,6 +164,8 @@ class JurySession(db.Model):
 
     certification = relationship("Certification")
     members = relationship("SessionMember", back_populates="session", cascade="all, delete-orphan")
+    invitations = relationship("JuryInvitation", back_populates="session", cascade="all, delete-orphan",
+                               order_by="JuryInvitation.id")
     candidacies = relationship("Candidacy", back_populates="jury_session", order_by="Candidacy.reference")
 
     @property
@@ -201,6 +203,45 @@ class SessionMember(db.Model):
     ends_at: Mapped[datetime] = mapped_column(sa.DateTime)
 
     session = relationship("JurySession", back_populates="members")
+    member = relationship("JuryMember")
+
+
+class InvitationAnswer(LabelledEnum):
+    ACCEPTED = "accepted", N_("Acceptée")
+    DECLINED = "declined", N_("Déclinée")
+
+
+class AnswerChannel(LabelledEnum):
+    """How a member answered an invitation."""
+
+    LINK = "link", N_("par le lien reçu par courriel")
+    SPACE = "space", N_("depuis son espace")
+
+
+class JuryInvitation(db.Model):
+    """A member asked whether they will sit on a session's jury, and their answer: ``answer`` None while they have
+    not answered (never taken for a yes or a no). One per (session, member); the member answers once, from the
+    signed link of the e-mail or from their space."""
+
+    __tablename__ = "jury_invitations"
+    __table_args__ = (sa.UniqueConstraint("session_id", "member_id"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("jury_sessions.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("jury_members.id", ondelete="CASCADE"), index=True)
+    invited_at: Mapped[datetime] = mapped_column(sa.DateTime)
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    answer_by: Mapped[date] = mapped_column(sa.Date)
+    answer: Mapped[InvitationAnswer | None] = mapped_column(enum_column(InvitationAnswer))
+    reason: Mapped[str | None] = mapped_column(sa.String(500))
+    answered_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    channel: Mapped[AnswerChannel | None] = mapped_column(enum_column(AnswerChannel))
+    reminded_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    session = relationship("JurySession", back_populates="invitations")
     member = relationship("JuryMember")
 
 

@@ -22,6 +22,8 @@ class MessageKind(LabelledEnum):
     VALIDATION_FILE_RETURNED = "validation_file_returned", N_("Dossier de validation renvoyé")
     CONVOCATION = "convocation", N_("Convocation au jury")
     MEMBER_CONVOCATION = "member_convocation", N_("Convocation d'un membre du jury")
+    JURY_INVITATION = "jury_invitation", N_("Invitation à siéger dans un jury")
+    JURY_INVITATION_REMINDER = "jury_invitation_reminder", N_("Rappel : invitation à siéger dans un jury")
     CONVOCATION_CANCELLED = "convocation_cancelled", N_("Convocation annulée")
     SESSION_REOPENED = "session_reopened", N_("Session de jury modifiée")
     MEMBER_RELEASED = "member_released", N_("Membre du jury libéré de sa session")

@@ -41,12 +41,12 @@ def register_template_helpers(app) -> None:
     from ..certifications.vocabulary import Outcome
     from ..francevae.models import DeliveryState
     from ..mail.models import MessageState
-    from ..juries.models import RunStatus, SessionStatus
+    from ..juries.models import InvitationAnswer, RunStatus, SessionStatus
 
     app.jinja_env.globals.update(CandidacyState=CandidacyState, SessionStatus=SessionStatus, RunStatus=RunStatus, Outcome=Outcome,
                                  MoveInput=MoveInput, ReasonPolicy=ReasonPolicy, FINAL_STATES=FINAL_STATES,
                                  MIN_REASON_LENGTH=MIN_REASON_LENGTH, MAX_REASON_LENGTH=MAX_REASON_LENGTH, DeliveryState=DeliveryState,
-                                 MessageState=MessageState)
+                                 MessageState=MessageState, InvitationAnswer=InvitationAnswer)
 
     @app.template_filter("when")
     def _when(value) -> str:

@@ -48,9 +48,20 @@ def _coordinator_home():
 
 
 def _jury_member_home():
+    return jury_member_home()
+
+
+def jury_member_home(status: int = 200, answer_forms: dict | None = None):
+    """A member's space: the invitations to answer, the sessions announced to them. ``answer_forms``: an answer
+    refused, shown again with its reason under its field."""
+    from ..juries.forms import AnswerForm
+    from ..juries.invitations import invitations_of
+
     member = db.session.scalar(select(JuryMember).where(JuryMember.user_id == current_user.id))
     sessions = jury_queries.announced_sessions_of(member) if member is not None else []
-    return render_template("home/jury_member.html", member=member, sessions=sessions)
+    invitations = invitations_of(member) if member is not None else []
+    forms = {i.id: (answer_forms or {}).get(i.id) or AnswerForm(formdata=None, prefix=f"i{i.id}") for i in invitations}
+    return render_template("home/jury_member.html", member=member, sessions=sessions, invitations=invitations, answer_forms=forms), status
 
 
 def _admin_home():

@@ -19,9 +19,10 @@ from ...web.confirm import confirmed_removal
 from ...web.errors import form_page, invalid_form, on_refusal
 from ...web.forms import ConfirmForm
 from ...web.pagination import page_number
-from .. import operations as ops, queries
+from .. import invitations, operations as ops, queries
 from ..forms import (
-    ConfirmSessionForm, GenderExceptionForm, ReopenSessionForm, ReplaceMemberForm, SeatForm, SessionCandidateForm, SessionForm,
+    ConfirmSessionForm, GenderExceptionForm, InviteForm, ReopenSessionForm, ReplaceMemberForm, SeatForm, SessionCandidateForm,
+    SessionForm,
 )
 from ..models import JuryMember, JurySession, SessionStatus
 from . import STAFF, certifier_in_scope, own, own_session
@@ -92,8 +93,8 @@ def delete_session(session_id: int):
 
 
 def assembly_context(session: JurySession, reopen_form: ReopenSessionForm | None = None,
-                     gender_form: GenderExceptionForm | None = None) -> dict:
-    """Everything the assembly screen shows: compliance, who and which candidacies can be added."""
+                     gender_form: GenderExceptionForm | None = None, invite_form: InviteForm | None = None) -> dict:
+    """Everything the assembly screen shows: compliance, who and which candidacies can be added, the invitations."""
     rules, limit = get_rules(), current_app.config["VAE_PICKER_LIMIT"]
     member_search = request.args.get("membre", "").strip()[:100]
     candidacy_search = request.args.get("dossier", "").strip()[:100]
@@ -114,7 +115,10 @@ def assembly_context(session: JurySession, reopen_form: ReopenSessionForm | None
             "title": rules.certification(session.certification.code).title_on(session.starts_at.date()),
             "history": queries.session_history(session.id), "manage": can_manage_session(current_user, session),
             "members_total": members_total, "candidacies_total": candidacies_total, "member_search": member_search,
-            "candidacy_search": candidacy_search}
+            "candidacy_search": candidacy_search,
+            "invite_form": invite_form or InviteForm(formdata=None, data={"answer_by": invitations.default_answer_by(session)}),
+            **invitations.on_the_assembly_screen(session)}
+
 
 
 def _assembly(session_id: int, status: int = 200, **forms):
