@@ -226,7 +226,7 @@ def test_a_member_who_declared_an_unavailability_is_seen_and_replaced(desk, db, 
     db.session.commit()
     response = repair_page(desk, run)
     text = page_text(response)
-    assert f"{member.full_name} s'est déclaré(e) indisponible" in text and f"remplace {member.full_name}" in text
+    assert f"{member.full_name} n'est pas disponible le " in text and f"remplace {member.full_name}" in text
 
 
 def test_a_member_withdrawn_by_a_repair_is_recorded_unavailable_and_not_seated_again(desk, db, campaign):
@@ -275,3 +275,34 @@ def test_a_candidate_moved_to_the_other_room_of_the_same_half_day_is_said_so(des
         lines = _proposed(proposal)
     text = " ".join(c for line in lines for c in line["changes"])
     assert "passe dans l'autre session de la même demi-journée" in text and "part vers" not in text
+
+
+def test_a_half_day_lost_and_a_file_taken_out_stay_so_for_the_next_repairs(desk, db, campaign):
+    run, (first, second), _ready = campaign
+    slot = next(s["id"] for s in run.problem["slots"] if s["start"] == first.starts_at.isoformat(timespec="minutes"))
+    taken, lost_at = second.candidacies[0].reference, first.starts_at
+    preview = repair_page(desk, run, lost_slots=[slot], removed=[taken])
+    assert apply(desk, run, preview, lost_slots=[slot], removed=[taken]).status_code == 302
+    db.session.expire_all()
+    # the next repair neither opens a session on the lost half-day nor places the file taken out again
+    from vae_app.juries.planning.campaign_repair import RepairAsk, propose
+
+    proposal = propose(db.session.get(PlanningRun, run.id), RepairAsk())
+    assert all(s.slot != slot for s in proposal.result.plan.sessions)
+    assert taken not in {c for s in proposal.result.plan.sessions for c in s.candidates}
+    assert db.session.scalar(select(func.count()).select_from(JurySession).where(JurySession.starts_at == lost_at)) == 0
+
+
+def test_a_member_withdrawn_from_a_day_is_replaced_in_their_sessions_outside_the_campaign_too(desk, db, campaign, make_session,
+                                                                                            make_member):
+    run, (first, _second), _ready = campaign
+    leaving = first.members[0].member
+    outside = make_session(starts_at=datetime(2016, 3, 22, 9), members=[s.member for s in first.members])  # not on the grid
+    make_member("cnam", tuple(leaving.qualifications), gender=leaving.gender, last_name="Suppléante")
+    db.session.commit()
+    preview = repair_page(desk, run, withdrawn=[str(leaving.id)], withdrawn_from="2016-03-07")
+    assert f"{leaving.full_name} : session {outside.reference}" in page_text(preview)
+    done = apply(desk, run, preview, withdrawn=[str(leaving.id)], withdrawn_from="2016-03-07")
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert leaving.id not in {s.member_id for s in db.session.get(JurySession, outside.id).members}

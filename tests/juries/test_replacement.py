@@ -245,3 +245,17 @@ def test_several_seats_replaced_at_once_are_checked_once_with_every_replacement_
     db.session.expire_all()
     ops._replace_seats(coordinator, confirmed, [(m.id, p) for m, p in zip(reps, plain)], REASON)
     assert {s.member_id for s in confirmed.members} >= {p.id for p in plain} and confirmed.status is SessionStatus.CONFIRMED
+
+
+def test_a_member_recorded_unavailable_cannot_be_seated_even_by_a_forged_form(db, client, login, confirmed, make_member, coordinator):
+    leaving = a_plain_teacher(confirmed).member
+    away = make_member("cnam", ("cnam_teacher",), gender=leaving.gender, last_name="Absente")
+    ops.withdraw_member(coordinator, away, datetime(2016, 3, 2).date(), REASON)
+    db.session.commit()
+    login(coordinator)
+    url = f"/jurys/sessions/{confirmed.id}/membres/{leaving.id}/remplacer"
+    token = client.get(url).get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
+    refused = client.post(url, data={"csrf_token": token, "replacement": str(away.id), "reason": REASON, "version": confirmed.version})
+    assert refused.status_code == 422 and "Absente est indisponible à cette date" in page_text(refused)
+    db.session.expire_all()
+    assert leaving.id in {s.member_id for s in confirmed.members} and away.id not in {s.member_id for s in confirmed.members}

@@ -337,10 +337,13 @@ def add_member(actor: User, session: JurySession, member: JuryMember, seat: str 
     return sitting
 
 
-def _seat(session: JurySession, member: JuryMember, seat: str | None) -> SessionMember:
+def _seat(session: JurySession, member: JuryMember, seat: str | None, field: str = "member") -> SessionMember:
     """Book ``member`` on the session's jury, refused when they sit here already or elsewhere at that time."""
     if any(s.member_id == member.id for s in session.members):
         raise Conflict(f"{member.full_name} siège déjà dans cette session.")
+    if any(u.overlaps(session.starts_at, session.ends_at) for u in member.unavailabilities):
+        raise InvalidData({field: Reason(N_("%(name)s est indisponible à cette date (indisponibilité enregistrée sur sa fiche)"),
+                                            name=member.full_name)})
     # Serialise bookings of this member (PostgreSQL); the database constraint is the final guard.
     db.session.execute(select(JuryMember.id).where(JuryMember.id == member.id).with_for_update())
     overlapping = db.session.scalar(
@@ -391,7 +394,7 @@ def _replace_seats(actor: User, session: JurySession, swaps: list[tuple[int, Jur
         session.members.remove(sitting)
     db.session.flush()
     for sitting, (_member_id, replacement) in zip(leaving, swaps):
-        _seat(session, replacement, sitting.seat)
+        _seat(session, replacement, sitting.seat, "replacement")
     report = compliance(session)
     if report.failures():
         raise MoveRefused("replace_member", [f.message for f in report.failures()])
@@ -420,8 +423,6 @@ def withdraw_member(actor: User, member: JuryMember, from_day, reason: str | Non
     stays confirmed (:func:`replace_member`), a draft one changes its jury; the sessions where nobody keeps the jury
     compliant are left as they are and named, for the coordinator to reopen or recompose. Sessions before the day are
     not touched."""
-    from .queries import replacements
-
     ensure(can_manage_certifier(actor, member.certifier_id))
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON_LENGTH:
@@ -429,15 +430,29 @@ def withdraw_member(actor: User, member: JuryMember, from_day, reason: str | Non
                                             min=MIN_REASON_LENGTH)})
     if from_day is None:
         raise InvalidData({"from_day": N_("obligatoire")})
-    now = clock.now()
-    sittings = db.session.scalars(
+    _record_unavailability(actor, member, datetime.combine(from_day, datetime.min.time()), None, reason)
+    done = _replace_from(actor, member, from_day, reason)
+    _member_event(actor, member, Action.WITHDRAW_MEMBER, reason,
+                  {"from": from_day.isoformat(), "replaced": done.replaced, "unresolved": done.unresolved})
+    return done
+
+
+def sessions_from(member: JuryMember, from_day) -> list[JurySession]:
+    """The sessions not held nor begun where the member sits, from ``from_day``, the earliest first."""
+    return [s.session for s in db.session.scalars(
         select(SessionMember).join(JurySession, SessionMember.session_id == JurySession.id)
         .where(SessionMember.member_id == member.id, JurySession.status.in_([SessionStatus.DRAFT, SessionStatus.CONFIRMED]),
-               JurySession.starts_at >= datetime.combine(from_day, datetime.min.time()), JurySession.starts_at > now)
-        .order_by(JurySession.starts_at)).all()
-    _record_unavailability(actor, member, datetime.combine(from_day, datetime.min.time()), None, reason)
+               JurySession.starts_at >= datetime.combine(from_day, datetime.min.time()), JurySession.starts_at > clock.now())
+        .order_by(JurySession.starts_at))]
+
+
+def _replace_from(actor: User, member: JuryMember, from_day, reason: str) -> Withdrawal:
+    """In each session of the member's from ``from_day``, the best replacement takes their seat (see
+    :func:`withdraw_member`); the sessions where nobody keeps the jury compliant are named."""
+    from .queries import replacements
+
     done = Withdrawal([], [])
-    for session in [s.session for s in sittings]:
+    for session in sessions_from(member, from_day):
         options = replacements(session, member.id, limit=1)
         if not options:
             done.unresolved.append(session.reference)
@@ -449,8 +464,6 @@ def withdraw_member(actor: User, member: JuryMember, from_day, reason: str | Non
             remove_member(actor, session, member.id)
             add_member(actor, session, replacement)
         done.replaced.append((session.reference, replacement.full_name))
-    _member_event(actor, member, Action.WITHDRAW_MEMBER, reason,
-                  {"from": from_day.isoformat(), "replaced": done.replaced, "unresolved": done.unresolved})
     return done
 
 
@@ -718,6 +731,7 @@ class RepairDone:
     opened: int
     dropped: int
     unplanned: list[str]
+    elsewhere: Withdrawal | None = None  # the withdrawn members' sessions outside the campaign, from the day said
 
 
 def repair_campaign(actor: User, run: PlanningRun, ask, fingerprint: str, reason: str | None) -> RepairDone:
@@ -803,9 +817,25 @@ def repair_campaign(actor: User, run: PlanningRun, ask, fingerprint: str, reason
         for reference in new.candidates:
             if by_reference[reference].jury_session_id != session.id:
                 add_candidate(actor, session, by_reference[reference])
+    # 6. members withdrawn from a day: their sessions outside the campaign too, as their page's withdrawal does
+    elsewhere = Withdrawal([], [])
+    if not ask.withdrawn_slot:
+        for member_id in ask.withdrawn:
+            done_there = _replace_from(actor, proposal.members[f"M{member_id}"], ask.withdrawn_from or clock.today(), reason)
+            elsewhere.replaced += done_there.replaced
+            elsewhere.unresolved += done_there.unresolved
+    # what was lost and taken out stays so for the campaign's later repairs
+    rooms_lost = dict(run.params.get("rooms_lost") or {})
+    for slot_id in ask.lost_slots:
+        rooms_lost[slot_id] = proposal.slots[slot_id].get("rooms", 1) + rooms_lost.get(slot_id, 0)
+    for slot_id, rooms in ask.rooms_lost.items():
+        if slot_id not in ask.lost_slots:
+            rooms_lost[slot_id] = rooms_lost.get(slot_id, 0) + rooms
+    run.params = {**run.params, "rooms_lost": rooms_lost, "removed": sorted(set(run.params.get("removed") or []) | set(ask.removed))}
     counts = result.counts()
     done = RepairDone(moved=counts["candidate_moved"] + counts["candidate_placed"], members_changed=changed_seats, opened=opened,
-                      dropped=len(proposal.sessions) - len(after), unplanned=[c for c, _reason in result.plan.unplanned])
+                      dropped=len(proposal.sessions) - len(after), unplanned=[c for c, _reason in result.plan.unplanned],
+                      elsewhere=elsewhere)
     audit(entity=Entity.PLANNING_RUN, entity_id=run.id, event=Action.REPAIR_PLANNING, actor=actor, reason=reason,
           details={"changes": [a.as_dict() for a in result.amendments]})
     db.session.flush()

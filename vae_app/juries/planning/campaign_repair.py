@@ -51,18 +51,37 @@ class Proposal:
     candidacies: dict[str, Candidacy]  # by reference
     members: dict[str, JuryMember]  # by the plan's id (« M12 »)
     noticed: list[dict]  # seated members who declared since they are not available then: {"member", "session"}
+    elsewhere: list[tuple[JuryMember, JurySession]]  # the withdrawn members' sessions outside the campaign, replaced too
     waiting: list[Candidacy]  # the files ready for a jury that no session heard, placed when asked
     fingerprint: str  # of the state repaired and the proposal: applying a stale one is refused
 
     @property
     def empty(self) -> bool:
-        return not self.result.amendments
+        return not self.result.amendments and not self.elsewhere
+
+
+def campaign_slots(run: PlanningRun) -> list[dict]:
+    """The campaign's half-days as its repairs left them: a half-day lost is gone, a room lost is one fewer (kept in
+    the run's parameters, so that no later repair or proposal uses them again)."""
+    lost = run.params.get("rooms_lost") or {}
+    slots = []
+    for slot in run.problem["slots"]:
+        rooms = slot.get("rooms", 1) - lost.get(slot["id"], 0)
+        if rooms > 0:
+            slots.append({**slot, "rooms": rooms})
+    return slots
+
+
+def taken_out(run: PlanningRun) -> set[str]:
+    """The files a repair took out of the campaign: no later repair places them again (a session may, by hand)."""
+    return set(run.params.get("removed") or [])
 
 
 def campaign_sessions(run: PlanningRun) -> tuple[list[JurySession], dict[int, str]]:
     """The sessions the campaign holds now: its certifications, on its half-days, not held nor begun; with each
-    one's slot id. A session moved off the campaign's grid by hand is not part of it (its members stay busy)."""
-    slot_of = {(s["start"], s["end"], s["site"]): s["id"] for s in run.problem["slots"]}
+    one's slot id. A session moved off the campaign's grid by hand, or left on a half-day the campaign lost, is not
+    part of it (its members stay busy)."""
+    slot_of = {(s["start"], s["end"], s["site"]): s["id"] for s in campaign_slots(run)}
     start, end = date.fromisoformat(run.params["start"]), date.fromisoformat(run.params["end"])
     rows = db.session.scalars(
         select(JurySession).join(Certification).where(
@@ -85,7 +104,7 @@ def propose(run: PlanningRun, ask: RepairAsk) -> Proposal:
     """The campaign repaired for ``ask`` and for what the record shows has changed (no write)."""
     rules = get_rules()
     sessions, slot_of = campaign_sessions(run)
-    slots = list(run.problem["slots"])
+    slots = campaign_slots(run)
     seated: dict[int, set[str]] = {}
     for session in sessions:
         for sitting in session.members:
@@ -96,6 +115,7 @@ def propose(run: PlanningRun, ask: RepairAsk) -> Proposal:
             Certification.certifier_id == run.certifier_id, Certification.code.in_(run.params["certifications"]),
             Candidacy.state == S.READY_FOR_JURY, Candidacy.jury_session_id.is_(None))
         .options(selectinload(Candidacy.certification)).order_by(Candidacy.reference)).all() if ask.place_new else []
+    waiting = [c for c in waiting if c.reference not in taken_out(run) | set(ask.removed)]
     rows = _member_rows(run.certifier_id, run.params["certifications"], slots, seated)
     problem_document = {"format": PROBLEM_FORMAT, "as_of": clock.today().isoformat(), "slots": slots, "members": rows,
                         "candidates": _candidate_rows(heard)}
@@ -108,12 +128,21 @@ def propose(run: PlanningRun, ask: RepairAsk) -> Proposal:
     marked = parse_marked_plan(plan_document, problem)
     parsed = parse_changes({"format": CHANGES_FORMAT, "changes": changes}, problem, rules)
     result = repair(problem, marked, parsed, rules, time_limit=TIME_LIMIT, seed=0)
+    elsewhere = []
+    if not ask.withdrawn_slot:
+        from ..operations import sessions_from
+
+        ours = {s.id for s in sessions}
+        for member_id in ask.withdrawn:
+            member = members[f"M{member_id}"]
+            elsewhere += [(member, s) for s in sessions_from(member, ask.withdrawn_from or clock.today()) if s.id not in ours]
     candidacies = {c.reference: c for c in heard + list(waiting)}
     state = [[s.id, s.version] for s in sessions] + sorted([c.id, c.version] for c in candidacies.values())
     # the campaign as it stands (juries included: replacing a member changes no session row), what is asked, and the answer
     fingerprint = hashlib.sha256(json.dumps([state, plan_document, rows, changes, result.document["sessions"]], sort_keys=True, default=str)
                                  .encode()).hexdigest()[:32]
-    return Proposal(run, result, sessions, [slot_of[s.id] for s in sessions], {s["id"]: s for s in slots}, candidacies, members, noticed, list(waiting), fingerprint)
+    return Proposal(run, result, sessions, [slot_of[s.id] for s in sessions], {s["id"]: s for s in slots}, candidacies, members, noticed, elsewhere, list(waiting),
+                    fingerprint)
 
 
 def _plan_session(session: JurySession, slot_id: str) -> dict:

@@ -41,8 +41,9 @@ def repair_campaign(run_id: int):
     form.withdrawn.choices = [(m.id, m.full_name) for m in queries.campaign_pool(run.certifier_id, run.params["certifications"])]
     form.withdrawn_slot.choices = [("", "—")] + [(sid, _slot_label(slots[sid])) for sid in used]
     form.lost_slots.choices = [(sid, _slot_label(slots[sid])) for sid in used]
-    form.rooms_slot.choices = [("", "—")] + [(sid, _slot_label(slots[sid])) for sid in used if slots[sid].get("rooms", 1) > 1]
-    form.rooms_of = {sid: slots[sid].get("rooms", 1) for sid in used}
+    rooms = {s["id"]: s.get("rooms", 1) for s in campaign_repair.campaign_slots(run)}  # as earlier repairs left them
+    form.rooms_slot.choices = [("", "—")] + [(sid, _slot_label(slots[sid])) for sid in used if rooms[sid] > 1]
+    form.rooms_of = {sid: rooms[sid] for sid in used}
     form.removed.choices = [(c.reference, f"{c.reference} — {c.candidate.full_name}") for s in sessions for c in s.candidacies
                             if c.state in campaign_repair.HEARD]
     context = {"run": run, "sessions": sessions, "proposal": None, "slot_label": lambda sid: _slot_label(slots[sid])}
@@ -70,6 +71,11 @@ def repair_campaign(run_id: int):
                 moved=done.moved, seats=done.members_changed, opened=done.opened, dropped=done.dropped), "success")
         if done.unplanned:
             flash(_("Sans session : %(refs)s.", refs=", ".join(done.unplanned)), "info")
+        for reference, name in done.elsewhere.replaced if done.elsewhere else ():
+            flash(_("Session %(reference)s : %(name)s prend sa place.", reference=reference, name=name), "success")
+        for reference in done.elsewhere.unresolved if done.elsewhere else ():
+            flash(_("Session %(reference)s : aucun membre du vivier ne garde le jury conforme ; rouvrez-la pour la recomposer.",
+                    reference=reference), "error")
         return redirect(url_for("juries.sessions"))
     form.fingerprint.data = proposal.fingerprint
     return page(200)
