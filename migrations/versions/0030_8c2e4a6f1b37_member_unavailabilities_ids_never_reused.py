@@ -29,7 +29,7 @@ def upgrade():
         sa.Column('member_id', sa.Integer(), nullable=False),
         sa.Column('starts_at', sa.DateTime(), nullable=False),
         sa.Column('ends_at', sa.DateTime(), nullable=True),
-        sa.Column('reason', sa.String(length=500), nullable=False),
+        sa.Column('reason', sa.String(length=2000), nullable=False),
         sa.Column('recorded_at', sa.DateTime(), nullable=False),
         sa.CheckConstraint('ends_at IS NULL OR ends_at > starts_at', name=op.f('ck_member_unavailabilities_ends_after_start')),
         sa.ForeignKeyConstraint(['member_id'], ['jury_members.id'], name=op.f('fk_member_unavailabilities_member_id_jury_members'),

@@ -34,7 +34,6 @@ NOT_CHANGES = {"next_reference", "visible", "touch", "ensure_editable", "experie
                "user_for_confirmation",  # reads a link
                "send_confirmation",  # queues the link's e-mail, for an act audited by its caller (registration, a request)
                "unavailability_text",  # words a recorded unavailability
-               "sessions_from",  # reads a member's coming sessions
                # sign and read invitations' links, read a member's invitations, what the assembly screen shows
                "link_token", "invitation_for_token", "invitations_of", "default_answer_by", "on_the_assembly_screen"}
 EXPERIENCE = {"status": ExperienceStatus.SALARIED, "job_title": "Directrice", "organisation": "Centre social", "start": date(2010, 1, 1),

@@ -81,8 +81,9 @@ def test_a_lost_half_day_moves_its_candidates_with_their_convocations_cancelled(
     run, (first, second), _ready = campaign
     slot = next(s["id"] for s in run.problem["slots"] if s["start"] == first.starts_at.isoformat(timespec="minutes"))
     moved, gone, lost_at = [c for c in first.candidacies], first.reference, first.starts_at
+    members = [s.member.email for s in first.members]
     preview = repair_page(desk, run, lost_slots=[slot])
-    assert "session supprimée" in page_text(preview)
+    assert "session supprimée : le créneau du 07/03/2016" in page_text(preview)
     assert apply(desk, run, preview, lost_slots=[slot]).status_code == 302
     db.session.expire_all()
     assert db.session.scalar(select(JurySession).where(JurySession.reference == gone)) is None
@@ -91,6 +92,9 @@ def test_a_lost_half_day_moves_its_candidates_with_their_convocations_cancelled(
         assert candidacy.state is S.READY_FOR_JURY and candidacy.jury_session is not None
         assert candidacy.jury_session.starts_at != lost_at
         assert "annul" in page_text_of(messages_to(db, candidacy.candidate.email)[-1]).lower()
+    for email in members:  # the members learn the session is cancelled, not that it is being changed
+        told = messages_to(db, email)[-1]
+        assert told.kind.value == "session_cancelled" and REASON in told.body and "rouverte" not in told.body
 
 
 def test_a_room_lost_gives_up_the_session_that_moves_least_and_places_its_candidates(desk, db, campaign):
@@ -306,3 +310,24 @@ def test_a_member_withdrawn_from_a_day_is_replaced_in_their_sessions_outside_the
     assert done.status_code == 302
     db.session.expire_all()
     assert leaving.id not in {s.member_id for s in db.session.get(JurySession, outside.id).members}
+
+
+def test_a_session_given_up_says_so_where_it_was(desk, db, campaign):
+    run, (first, _second), _ready = campaign
+    slot = next(s["id"] for s in run.problem["slots"] if s["start"] == first.starts_at.isoformat(timespec="minutes"))
+    gone = first.id
+    preview = repair_page(desk, run, lost_slots=[slot])
+    assert apply(desk, run, preview, lost_slots=[slot]).status_code == 302
+    page = desk.get(f"/jurys/sessions/{gone}")
+    assert page.status_code == 404 and "Cette session a été supprimée le 01/03/2016" in page_text(page) and REASON in page_text(page)
+
+
+def test_a_file_taken_out_is_said_so_in_the_proposal_the_message_and_the_history(desk, db, campaign):
+    run, (_first, second), _ready = campaign
+    taken = second.candidacies[0]
+    preview = repair_page(desk, run, removed=[taken.reference])
+    assert f"{taken.reference} ({taken.candidate.full_name}) est retiré(e) de la campagne" in page_text(preview)
+    done = apply(desk, run, preview, removed=[taken.reference])
+    assert "1 dossier retiré de la campagne : il attend une autre session." in page_text(desk.get(done.headers["Location"]))
+    history = page_text(desk.get(f"/jurys/sessions/{second.id}"))
+    assert f"{taken.reference}, session {second.reference} : {REASON}" in history

@@ -150,7 +150,10 @@ def test_the_member_page_withdraws_from_a_date_and_says_what_it_did(db, client, 
     token = client.get(url).get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
     refused = client.post(f"{url}/retrait", data={"csrf_token": token, "from_day": "9999-01-01", "reason": REASON})
     assert refused.status_code == 422
-    done = client.post(f"{url}/retrait", data={"csrf_token": token, "from_day": "2016-03-01", "reason": REASON}, follow_redirects=True)
+    unticked = client.post(f"{url}/retrait", data={"csrf_token": token, "from_day": "2016-03-01", "reason": REASON})
+    assert unticked.status_code == 422 and "Cochez la case pour retirer ce membre." in page_text(unticked)
+    done = client.post(f"{url}/retrait", data={"csrf_token": token, "from_day": "2016-03-01", "reason": REASON, "confirm": "y"},
+                       follow_redirects=True)
     assert done.status_code == 200 and "Suppléant prend sa place" in page_text(done)
 
 
@@ -259,3 +262,21 @@ def test_a_member_recorded_unavailable_cannot_be_seated_even_by_a_forged_form(db
     assert refused.status_code == 422 and "Absente est indisponible à cette date" in page_text(refused)
     db.session.expire_all()
     assert leaving.id in {s.member_id for s in confirmed.members} and away.id not in {s.member_id for s in confirmed.members}
+
+
+def test_a_member_who_leaves_only_so_that_the_jury_complies_is_told_so_not_the_other_members_reason(db, confirmed, make_member,
+                                                                                                    coordinator):
+    reps = sorted((s.member for s in confirmed.members if "qualified_professional" in s.member.qualifications),
+                  key=lambda m: m.qualifications)
+    plain = [make_member("cnam", ("qualified_professional",), gender=m.gender) for m in reps]
+    ops._replace_seats(coordinator, confirmed, [(m.id, p) for m, p in zip(reps, plain)], REASON, bystanders=frozenset({reps[1].id}))
+    told = {m.to_email: m.body for m in messages(db, MessageKind.MEMBER_RELEASED)}
+    assert REASON in told[reps[0].email]
+    assert REASON not in told[reps[1].email] and "pour rester conforme" in told[reps[1].email]
+
+
+def test_a_withdrawal_from_a_past_day_is_refused_naming_the_field(db, confirmed, coordinator, frozen_clock):
+    member = a_plain_teacher(confirmed).member
+    with pytest.raises(InvalidData) as refused:
+        ops.withdraw_member(coordinator, member, datetime(2010, 1, 1).date(), REASON)
+    assert "cette date est passée" in str(refused.value.errors["from_day"]) and member.unavailabilities == []

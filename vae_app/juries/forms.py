@@ -111,6 +111,9 @@ def _told_reason(label, required: str) -> TextAreaField:
 class WithdrawMemberForm(Form):
     from_day = DateField(_l("Ne peut plus siéger à partir du"), validators=[InputRequired(message=_l("Date obligatoire.")), typed_date])
     reason = _told_reason(_l("Motif (communiqué au membre et consigné au journal)"), TOLD_THE_MEMBER)
+    confirm = TickBox(_l("Je retire ce membre de ses sessions à venir à partir de cette date : ses remplaçants sont convoqués, "
+                         "les personnes concernées prévenues."),
+                      validators=[DataRequired(message=_l("Cochez la case pour retirer ce membre."))])
     submit = SubmitField(_l("Retirer et remplacer dans ses sessions"))
 
 

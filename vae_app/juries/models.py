@@ -119,7 +119,7 @@ class MemberUnavailability(db.Model):
     member_id: Mapped[int] = mapped_column(sa.ForeignKey("jury_members.id", ondelete="CASCADE"), index=True)
     starts_at: Mapped[datetime] = mapped_column(sa.DateTime)
     ends_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
-    reason: Mapped[str] = mapped_column(sa.String(500))
+    reason: Mapped[str] = mapped_column(sa.String(2000))  # as long as the reason the withdrawal's form accepts
     recorded_at: Mapped[datetime] = mapped_column(sa.DateTime)
 
     member = relationship("JuryMember", back_populates="unavailabilities")

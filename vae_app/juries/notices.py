@@ -65,7 +65,8 @@ def _sequence(session) -> int:
     invitation or withdrawal outranks the previous one, including an invitation sent before the record counted them."""
     return db.session.scalar(select(func.count(AuditEvent.id)).where(
         AuditEvent.entity == Entity.JURY_SESSION.value, AuditEvent.entity_id == session.id,
-        AuditEvent.event.in_([Action.CONFIRM_SESSION.value, Action.REOPEN_SESSION.value, Action.REPLACE_MEMBER.value])))
+        AuditEvent.event.in_([Action.CONFIRM_SESSION.value, Action.REOPEN_SESSION.value, Action.REPLACE_MEMBER.value,
+                              Action.DELETE_SESSION.value])))
 
 
 def _facts(session, actor) -> dict:
@@ -144,6 +145,15 @@ def session_reopened(session, reason: str, convened: list, actor=None) -> None:
                 sequence=_candidate_sequence(session, candidacy), candidacy=candidacy, reason=reason)
     for sitting in session.members:
         _notify(MessageKind.SESSION_REOPENED, _member(sitting), "session_reopened", facts, method="CANCEL",
+                sequence=sequence, reason=reason)
+
+
+def session_cancelled(session, reason: str, actor=None) -> None:
+    """A confirmed session is given up (a campaign's repair): each member learns it is cancelled, and why; their
+    invitation is withdrawn. Its candidates were told when their convocation was cancelled."""
+    facts, sequence = _facts(session, actor), _sequence(session)
+    for sitting in session.members:
+        _notify(MessageKind.SESSION_CANCELLED, _member(sitting), "session_cancelled", facts, method="CANCEL",
                 sequence=sequence, reason=reason)
 
 

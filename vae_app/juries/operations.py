@@ -36,7 +36,7 @@ from .models import (
     JuryMember, JurySession, MemberAvailability, MemberTie, MemberUnavailability, PlanningRun, RunStatus, SessionMember,
     SessionStatus, TieKind,
 )
-from .queries import compliance, live_runs, lock_session, scheduling_problems
+from .queries import compliance, live_runs, lock_session, scheduling_problems, sessions_from
 from .requirement import jury_requirement
 
 DOUBLE_BOOKED = "member_double_booked"
@@ -266,7 +266,7 @@ def _sessions_of(certification: Certification) -> int:
 
 
 def create_session(actor: User, *, certification: Certification, route: AccessRoute, starts_at: datetime, ends_at: datetime,
-                   site: str, room: str | None = None, capacity: int | None = None) -> JurySession:
+                   site: str, room: str | None = None, capacity: int | None = None, reason: str | None = None) -> JurySession:
     ensure(can_manage_certifier(actor, certification.certifier_id), "Cette certification n'est pas celle de votre certificateur.")
     _when_refused(starts_at, ends_at)
     rules = get_rules().certification(certification.code)
@@ -277,7 +277,7 @@ def create_session(actor: User, *, certification: Certification, route: AccessRo
                           capacity=capacity or rules.session_capacity, status=SessionStatus.DRAFT)
     db.session.add(session)
     db.session.flush()
-    _session_event(actor, session, Action.CREATE_SESSION, to_state=SessionStatus.DRAFT)
+    _session_event(actor, session, Action.CREATE_SESSION, to_state=SessionStatus.DRAFT, reason=reason)
     return session
 
 
@@ -366,11 +366,16 @@ def replace_member(actor: User, session: JurySession, member_id: int, replacemen
     _replace_seats(actor, session, [(member_id, replacement)], reason, expected_version=expected_version)
 
 
+RECOMPOSED = ("le jury est recomposé, après le retrait d'un autre membre, pour rester conforme à la composition que la "
+              "certification exige")  # what a member who leaves only for that is told (never the other member's reason)
+
+
 def _replace_seats(actor: User, session: JurySession, swaps: list[tuple[int, JuryMember]], reason: str | None,
-                   *, expected_version: int | None = None) -> None:
+                   *, expected_version: int | None = None, bystanders: frozenset[int] = frozenset()) -> None:
     """:func:`replace_member` for several seats at once (a jury recomposed by a repair): the jury's compliance is
     checked once, with every replacement seated — one at a time, a jury may pass through a state that does not
-    comply."""
+    comply. The members of ``bystanders`` leave only so that the jury complies: they are told so (:data:`RECOMPOSED`),
+    not the reason of the member who withdrew."""
     ensure(can_manage_session(actor, session))
     session = lock_session(session)  # two replacements at once: the second sees the first's jury
     ensure_unchanged(session, expected_version)
@@ -401,11 +406,12 @@ def _replace_seats(actor: User, session: JurySession, swaps: list[tuple[int, Jur
     for sitting in session.members:
         sitting.seat = report.assignment.get(str(sitting.member_id), sitting.seat)
     db.session.flush()
-    for sitting, (_member_id, replacement) in zip(leaving, swaps):
-        _session_event(actor, session, Action.REPLACE_MEMBER, reason=reason,
+    for sitting, (member_id, replacement) in zip(leaving, swaps):
+        told = RECOMPOSED if member_id in bystanders else reason
+        _session_event(actor, session, Action.REPLACE_MEMBER, reason=told,
                        details={"left": sitting.member.full_name, "joined": replacement.full_name,
                                 "unknowns": [f.message for f in report.unknowns()]})
-        notices.member_replaced(session, sitting.member, next(s for s in session.members if s.member_id == replacement.id), reason,
+        notices.member_replaced(session, sitting.member, next(s for s in session.members if s.member_id == replacement.id), told,
                                 actor)
 
 
@@ -430,20 +436,14 @@ def withdraw_member(actor: User, member: JuryMember, from_day, reason: str | Non
                                             min=MIN_REASON_LENGTH)})
     if from_day is None:
         raise InvalidData({"from_day": N_("obligatoire")})
+    if from_day < clock.today():
+        raise InvalidData({"from_day": N_("cette date est passée : un retrait ne change pas les sessions tenues ; donnez aujourd'hui "
+                                          "ou un jour à venir")})
     _record_unavailability(actor, member, datetime.combine(from_day, datetime.min.time()), None, reason)
     done = _replace_from(actor, member, from_day, reason)
     _member_event(actor, member, Action.WITHDRAW_MEMBER, reason,
                   {"from": from_day.isoformat(), "replaced": done.replaced, "unresolved": done.unresolved})
     return done
-
-
-def sessions_from(member: JuryMember, from_day) -> list[JurySession]:
-    """The sessions not held nor begun where the member sits, from ``from_day``, the earliest first."""
-    return [s.session for s in db.session.scalars(
-        select(SessionMember).join(JurySession, SessionMember.session_id == JurySession.id)
-        .where(SessionMember.member_id == member.id, JurySession.status.in_([SessionStatus.DRAFT, SessionStatus.CONFIRMED]),
-               JurySession.starts_at >= datetime.combine(from_day, datetime.min.time()), JurySession.starts_at > clock.now())
-        .order_by(JurySession.starts_at))]
 
 
 def _replace_from(actor: User, member: JuryMember, from_day, reason: str) -> Withdrawal:
@@ -535,7 +535,12 @@ def schedule(actor: User | None, candidacy: Candidacy, session: JurySession | No
     return state
 
 
-def add_candidate(actor: User, session: JurySession, candidacy: Candidacy) -> None:
+def _candidate_said(candidacy: Candidacy, session: JurySession, reason: str | None) -> str:
+    """The journal's words for a file joining or leaving a session: both named (the file's history shows it too)."""
+    return f"{candidacy.reference}, session {session.reference}" + (f" : {reason}" if reason else "")
+
+
+def add_candidate(actor: User, session: JurySession, candidacy: Candidacy, reason: str | None = None) -> None:
     """Propose a candidacy ready for a jury for this session (summoned at once when it is confirmed)."""
     ensure(can_manage_session(actor, session))
     if candidacy.certification_id != session.certification_id or candidacy.route != session.route:
@@ -553,10 +558,10 @@ def add_candidate(actor: User, session: JurySession, candidacy: Candidacy) -> No
         return
     candidacy.jury_session = session
     db.session.flush()
-    _session_event(actor, session, Action.ADD_CANDIDATE, candidacy_id=candidacy.id, reason=candidacy.reference)
+    _session_event(actor, session, Action.ADD_CANDIDATE, candidacy_id=candidacy.id, reason=_candidate_said(candidacy, session, reason))
 
 
-def remove_candidate(actor: User, session: JurySession, candidacy: Candidacy) -> None:
+def remove_candidate(actor: User, session: JurySession, candidacy: Candidacy, reason: str | None = None) -> None:
     ensure(can_manage_session(actor, session))
     if candidacy.jury_session_id != session.id:
         raise InvalidData({"candidacy": "ce dossier n'est pas dans cette session"})
@@ -565,7 +570,8 @@ def remove_candidate(actor: User, session: JurySession, candidacy: Candidacy) ->
                        "jury siège), ou enregistrez son absence.")
     candidacy.jury_session = None
     db.session.flush()
-    _session_event(actor, session, Action.REMOVE_CANDIDATE, candidacy_id=candidacy.id, reason=candidacy.reference)
+    _session_event(actor, session, Action.REMOVE_CANDIDATE, candidacy_id=candidacy.id,
+                   reason=_candidate_said(candidacy, session, reason))
 
 
 def confirm_session(actor: User, session: JurySession, *, acknowledge_unknowns: bool = False, note: str | None = None):
@@ -722,6 +728,22 @@ def apply_plan(actor: User, run: PlanningRun) -> list[JurySession]:
     return created
 
 
+def _give_up(actor: User, session: JurySession, reason: str) -> None:
+    """A session a repair gives up, confirmed or not: deleted, its files back to waiting (a convened one's
+    convocation cancelled, with the reason); a confirmed one's members are told the session is cancelled and their
+    appointment withdrawn."""
+    confirmed = session.status is SessionStatus.CONFIRMED
+    for candidacy in list(session.candidacies):
+        if candidacy.state is S.JURY_SCHEDULED:
+            fire(candidacy, "unschedule", actor, reason=f"Session {session.reference} annulée : {reason}")
+        candidacy.jury_session = None
+    _session_event(actor, session, Action.DELETE_SESSION, from_state=session.status, reason=f"{session.reference} : {reason}")
+    if confirmed:
+        notices.session_cancelled(session, reason, actor)
+    db.session.delete(session)
+    db.session.flush()
+
+
 @dataclass
 class RepairDone:
     """What applying a campaign's repair did, in counts for the coordinator's message."""
@@ -732,6 +754,7 @@ class RepairDone:
     dropped: int
     unplanned: list[str]
     elsewhere: Withdrawal | None = None  # the withdrawn members' sessions outside the campaign, from the day said
+    removed: int = 0  # files taken out of the campaign
 
 
 def repair_campaign(actor: User, run: PlanningRun, ask, fingerprint: str, reason: str | None) -> RepairDone:
@@ -776,13 +799,11 @@ def repair_campaign(actor: User, run: PlanningRun, ask, fingerprint: str, reason
             if candidacy.state is S.JURY_SCHEDULED:
                 fire(candidacy, "unschedule", actor, reason=reason)
             else:
-                remove_candidate(actor, session, candidacy)
-    # 2. sessions given up
+                remove_candidate(actor, session, candidacy, reason)
+    # 2. sessions given up: a confirmed one's members are told it is cancelled
     for index, session in enumerate(proposal.sessions):
         if index not in after:
-            if session.status is SessionStatus.CONFIRMED:
-                reopen_session(actor, session, reason)
-            delete_session(actor, session)
+            _give_up(actor, session, reason)
     # 3. juries of the sessions kept, as the repair changed them (a confirmed one stays confirmed, checked once)
     changed_seats = 0
     for index, new in after.items():
@@ -791,7 +812,8 @@ def repair_campaign(actor: User, run: PlanningRun, ask, fingerprint: str, reason
         swaps = [(int(old_id[1:]), new_id, role) for old_id, (new_id, role) in zip(before, new.members) if old_id != new_id]
         changed_seats += len(swaps)
         if swaps and session.status is SessionStatus.CONFIRMED:
-            _replace_seats(actor, session, [(old, proposal.members[new_id]) for old, new_id, _role in swaps], reason)
+            _replace_seats(actor, session, [(old, proposal.members[new_id]) for old, new_id, _role in swaps], reason,
+                           bystanders=frozenset(old for old, _new, _role in swaps if f"M{old}" not in proposal.lost))
         for old, new_id, role in swaps if session.status is not SessionStatus.CONFIRMED else ():
             remove_member(actor, session, old)
             add_member(actor, session, proposal.members[new_id], role)
@@ -805,18 +827,19 @@ def repair_campaign(actor: User, run: PlanningRun, ask, fingerprint: str, reason
         certification = db.session.scalar(select(Certification).where(Certification.code == new.certification))
         first = by_reference[new.candidates[0]]
         session = create_session(actor, certification=certification, route=first.route, starts_at=datetime.fromisoformat(slot["start"]),
-                                 ends_at=datetime.fromisoformat(slot["end"]), site=slot["site"])
+                                 ends_at=datetime.fromisoformat(slot["end"]), site=slot["site"],
+                                 reason=f"ouverte par la réparation de la campagne : {reason}")
         for member_id, role in new.members:
             add_member(actor, session, proposal.members[member_id], role)
         for reference in new.candidates:
-            add_candidate(actor, session, by_reference[reference])
+            add_candidate(actor, session, by_reference[reference], reason)
         opened += 1
     # 5. candidates joining a session kept (convened at once in a confirmed one)
     for index, new in after.items():
         session = proposal.sessions[index]
         for reference in new.candidates:
             if by_reference[reference].jury_session_id != session.id:
-                add_candidate(actor, session, by_reference[reference])
+                add_candidate(actor, session, by_reference[reference], reason)
     # 6. members withdrawn from a day: their sessions outside the campaign too, as their page's withdrawal does
     elsewhere = Withdrawal([], [])
     if not ask.withdrawn_slot:
@@ -835,7 +858,7 @@ def repair_campaign(actor: User, run: PlanningRun, ask, fingerprint: str, reason
     counts = result.counts()
     done = RepairDone(moved=counts["candidate_moved"] + counts["candidate_placed"], members_changed=changed_seats, opened=opened,
                       dropped=len(proposal.sessions) - len(after), unplanned=[c for c, _reason in result.plan.unplanned],
-                      elsewhere=elsewhere)
+                      elsewhere=elsewhere, removed=counts["candidate_removed"])
     audit(entity=Entity.PLANNING_RUN, entity_id=run.id, event=Action.REPAIR_PLANNING, actor=actor, reason=reason,
           details={"changes": [a.as_dict() for a in result.amendments]})
     db.session.flush()

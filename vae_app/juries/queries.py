@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from .. import clock
 from ..audit.actions import Action, Entity
 from ..audit.models import AuditEvent
 from ..auth.models import User
@@ -171,6 +172,22 @@ def decisions_taken(session: JurySession) -> list[DecisionTaken]:
 def planning_runs(certifier_id: int, limit: int = 20) -> list[PlanningRun]:
     return db.session.scalars(select(PlanningRun).where(PlanningRun.certifier_id == certifier_id)
                               .order_by(PlanningRun.created_at.desc()).limit(limit)).all()
+
+
+def sessions_from(member: JuryMember, from_day) -> list[JurySession]:
+    """The sessions not held nor begun where the member sits, from ``from_day``, the earliest first."""
+    return [s.session for s in db.session.scalars(
+        select(SessionMember).join(JurySession, SessionMember.session_id == JurySession.id)
+        .where(SessionMember.member_id == member.id, JurySession.status.in_([SessionStatus.DRAFT, SessionStatus.CONFIRMED]),
+               JurySession.starts_at >= datetime.combine(from_day, datetime.min.time()), JurySession.starts_at > clock.now())
+        .order_by(JurySession.starts_at))]
+
+
+def deletion_of(session_id: int) -> AuditEvent | None:
+    """The journal's row of a session's deletion, if it was deleted."""
+    return db.session.scalars(select(AuditEvent).where(
+        AuditEvent.entity == Entity.JURY_SESSION.value, AuditEvent.entity_id == session_id,
+        AuditEvent.event == Action.DELETE_SESSION.value).order_by(AuditEvent.id.desc()).limit(1)).first()
 
 
 def repairs_of(run: PlanningRun) -> list[datetime]:

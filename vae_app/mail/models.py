@@ -26,6 +26,7 @@ class MessageKind(LabelledEnum):
     JURY_INVITATION_REMINDER = "jury_invitation_reminder", N_("Rappel : invitation à siéger dans un jury")
     CONVOCATION_CANCELLED = "convocation_cancelled", N_("Convocation annulée")
     SESSION_REOPENED = "session_reopened", N_("Session de jury modifiée")
+    SESSION_CANCELLED = "session_cancelled", N_("Session de jury annulée")
     MEMBER_RELEASED = "member_released", N_("Membre du jury libéré de sa session")
     JURY_DECISION = "jury_decision", N_("Décision du jury")
     EXPIRY_REMINDER = "expiry_reminder", N_("Rappel d'expiration")

@@ -52,6 +52,7 @@ class Proposal:
     members: dict[str, JuryMember]  # by the plan's id (« M12 »)
     noticed: list[dict]  # seated members who declared since they are not available then: {"member", "session"}
     elsewhere: list[tuple[JuryMember, JurySession]]  # the withdrawn members' sessions outside the campaign, replaced too
+    lost: set[str]  # the plan's ids of the members who can no longer sit somewhere (said, or seen in the record)
     waiting: list[Candidacy]  # the files ready for a jury that no session heard, placed when asked
     fingerprint: str  # of the state repaired and the proposal: applying a stale one is refused
 
@@ -130,7 +131,7 @@ def propose(run: PlanningRun, ask: RepairAsk) -> Proposal:
     result = repair(problem, marked, parsed, rules, time_limit=TIME_LIMIT, seed=0)
     elsewhere = []
     if not ask.withdrawn_slot:
-        from ..operations import sessions_from
+        from ..queries import sessions_from
 
         ours = {s.id for s in sessions}
         for member_id in ask.withdrawn:
@@ -141,8 +142,8 @@ def propose(run: PlanningRun, ask: RepairAsk) -> Proposal:
     # the campaign as it stands (juries included: replacing a member changes no session row), what is asked, and the answer
     fingerprint = hashlib.sha256(json.dumps([state, plan_document, rows, changes, result.document["sessions"]], sort_keys=True, default=str)
                                  .encode()).hexdigest()[:32]
-    return Proposal(run, result, sessions, [slot_of[s.id] for s in sessions], {s["id"]: s for s in slots}, candidacies, members, noticed, elsewhere, list(waiting),
-                    fingerprint)
+    return Proposal(run, result, sessions, [slot_of[s.id] for s in sessions], {s["id"]: s for s in slots}, candidacies, members, noticed, elsewhere,
+                    {c["member"] for c in changes if c["kind"] == "member_withdrawn"}, list(waiting), fingerprint)
 
 
 def _plan_session(session: JurySession, slot_id: str) -> dict:

@@ -37,6 +37,7 @@ class RepairResult:
     amendments: list[Amendment]
     origins: list[int | None] = field(default_factory=list)  # per new session: its index in the plan repaired, or None
     wall_time: float = 0.0
+    dropped: dict[int, str] = field(default_factory=dict)  # index in the plan repaired of each session given up -> why
 
     def counts(self) -> Counter:
         return Counter(amendment.kind for amendment in self.amendments)
@@ -83,7 +84,7 @@ def repair(problem: Problem, plan: MarkedPlan, changes: list[Change], rules: Rul
     job.place(started + time_limit)
     document = job.document()
     return RepairResult(changed, job.final_plan(), document, job.amendments, [w.origin for w in job.works],
-                        time.monotonic() - started)
+                        time.monotonic() - started, job.dropped)
 
 
 class _Repair:
@@ -99,6 +100,7 @@ class _Repair:
         self.waiting: list[Waiting] = []
         self.unplanned: list[dict] = []
         self.demand: Counter = Counter()  # (slot, certification, route) -> waiting candidates who could be heard there
+        self.dropped: dict[int, str] = {}
 
     # ----------------------------------------------------------------------- what the changes break
 
@@ -261,6 +263,8 @@ class _Repair:
         self.amendments.append(Amendment(kind, reason, ids))
 
     def _dropped(self, work: Work, cause: str) -> None:
+        if work.origin is not None:
+            self.dropped[work.origin] = cause
         self._amend("session_dropped", f"session de {work.session.slot} ({work.session.certification}) supprimée : {cause}",
                     {"slot": work.session.slot, "certification": work.session.certification, "confirmed": work.confirmed})
 

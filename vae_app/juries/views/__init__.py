@@ -42,8 +42,18 @@ def own_session(session_id: int, manage: bool = True) -> JurySession:
     """The session, if the user manages it (or, with ``manage=False``, may see it)."""
     session = db.session.get(JurySession, session_id)
     if session is None:
-        raise NotFound("Cette session n'existe pas.")
+        raise NotFound(_gone(session_id))
     allowed = can_manage_session(current_user, session) if manage else can_view_session(current_user, session)
     if not allowed:
         raise PermissionDenied()
     return session
+
+
+def _gone(session_id: int) -> str:
+    """What to say of a session that is not there: deleted on such day and why, as the journal keeps it."""
+    from ..queries import deletion_of
+
+    row = deletion_of(session_id)
+    if row is None:
+        return "Cette session n'existe pas."
+    return f"Cette session a été supprimée le {row.at:%d/%m/%Y} ({row.reason}) ; son historique reste au journal."

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import format_date, gettext as _
+from flask_babel import format_date, gettext as _, ngettext
 from flask_login import current_user
 
 from ...auth.permissions import role_required
@@ -69,6 +69,9 @@ def repair_campaign(run_id: int):
         flash(_("Campagne réparée : %(moved)s dossier(s) placé(s) ailleurs ou ajouté(s), %(seats)s siège(s) changé(s), %(opened)s "
                 "session(s) ouverte(s) à confirmer, %(dropped)s supprimée(s) ; les personnes concernées sont prévenues.",
                 moved=done.moved, seats=done.members_changed, opened=done.opened, dropped=done.dropped), "success")
+        if done.removed:
+            flash(ngettext("%(num)s dossier retiré de la campagne : il attend une autre session.",
+                           "%(num)s dossiers retirés de la campagne : ils attendent une autre session.", done.removed), "info")
         if done.unplanned:
             flash(_("Sans session : %(refs)s.", refs=", ".join(done.unplanned)), "info")
         for reference, name in done.elsewhere.replaced if done.elsewhere else ():
@@ -88,6 +91,7 @@ def _proposed(proposal) -> list[dict]:
     member = proposal.members
     where = {c: s for s in result.plan.sessions for c in s.candidates}
     reasons = dict(result.plan.unplanned)
+    removed = {a.ids.get("candidate") for a in result.amendments if a.kind == "candidate_removed"}
 
     def person(reference: str) -> str:
         candidacy = proposal.candidacies.get(reference)
@@ -97,10 +101,13 @@ def _proposed(proposal) -> list[dict]:
         new = after.get(index)
         changes = []
         if new is None:
-            changes.append(_("session supprimée"))
+            cause = result.dropped.get(index)
+            changes.append(_("session supprimée : %(cause)s", cause=cause) if cause else _("session supprimée"))
         else:
             before = [f"M{s.member_id}" for s in sorted(session.members, key=lambda s: s.id)]
-            changes += [_("%(joined)s remplace %(left)s", joined=member[n].full_name, left=member[o].full_name)
+            changes += [_("%(joined)s remplace %(left)s", joined=member[n].full_name, left=member[o].full_name) if o in proposal.lost
+                        else _("%(joined)s remplace %(left)s, pour que le jury reste conforme", joined=member[n].full_name,
+                               left=member[o].full_name)
                         for o, (n, _role) in zip(before, new.members) if o != n]
             changes += [_("%(who)s rejoint la session", who=person(c)) for c in new.candidates
                         if c not in {x.reference for x in session.candidacies}]
@@ -108,7 +115,9 @@ def _proposed(proposal) -> list[dict]:
         for candidacy in session.candidacies:
             if candidacy.state in campaign_repair.HEARD and candidacy.reference not in staying:
                 target = where.get(candidacy.reference)
-                if target is None:
+                if candidacy.reference in removed:
+                    changes.append(_("%(who)s est retiré(e) de la campagne", who=person(candidacy.reference)))
+                elif target is None:
                     changes.append(_("%(who)s reste sans session : %(reason)s", who=person(candidacy.reference),
                                      reason=reasons.get(candidacy.reference, "")))
                 elif target.slot == proposal.slot_ids[index]:  # another room of the same half-day
