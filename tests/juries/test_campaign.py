@@ -149,3 +149,9 @@ def test_the_plan_names_seats_dates_and_figures_as_people_read_them(desk, ready,
     assert "Campagne du 07/03/2016 au 08/03/2016" in page and "None" not in page
     assert "1 session (borne inférieure" in page and "1 sessions" not in page
     assert "Statut : Terminé" in page and "— terminé" not in page
+
+
+def test_a_site_typed_twice_in_another_case_is_one_site(desk, ready, db):
+    launch(desk, sites="Paris, paris , PARIS,Lyon")
+    run = db.session.scalars(select(PlanningRun)).one()
+    assert run.params["sites"] == ["Paris", "Lyon"] and len(run.problem["slots"]) == 2 * 2 * 2

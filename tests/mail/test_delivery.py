@@ -82,6 +82,24 @@ def test_a_refusal_for_a_time_is_retried_later(db, smtp, make_user, frozen_clock
     assert at(frozen_clock, message.next_attempt_at)["sent"] == 1 and len(smtp.received) == 1
 
 
+def test_a_person_receives_their_messages_in_the_order_they_were_written(db, smtp, make_user, frozen_clock):
+    """A release waiting for its retry holds back the newer convocation to the same address (else the calendar's
+    cancellation would arrive last and remove the appointment); other addresses are not held."""
+    frozen_clock.set(datetime(2026, 3, 2, 10))
+    person, other = make_user(Role.CANDIDATE), make_user(Role.CANDIDATE)
+    smtp.refuse[person.email] = "451 4.3.0 Mailbox busy, try later"
+    queue(MessageKind.MEMBER_RELEASED, person, subject="Vous ne siégez plus", body="Bonjour.\n")
+    db.session.commit()
+    assert at(frozen_clock, datetime(2026, 3, 2, 10))["retry"] == 1
+    del smtp.refuse[person.email]
+    queue(MessageKind.MEMBER_CONVOCATION, person, subject="Convocation", body="Bonjour.\n")
+    queue(MessageKind.MEMBER_CONVOCATION, other, subject="Convocation", body="Bonjour.\n")
+    db.session.commit()
+    assert at(frozen_clock, datetime(2026, 3, 2, 10, 0, 30))["sent"] == 1  # the other person's only
+    assert at(frozen_clock, datetime(2026, 3, 2, 12))["sent"] == 2
+    assert [m["Subject"] for m in smtp.received if person.email in m["To"]] == ["Vous ne siégez plus", "Convocation"]
+
+
 def test_an_address_refused_for_good_is_marked_and_nothing_more_is_sent_to_it(db, smtp, make_user, frozen_clock):
     frozen_clock.set(datetime(2026, 3, 2, 10))
     person = make_user(Role.CANDIDATE)

@@ -46,8 +46,16 @@ def smtp_configured() -> bool:
 
 
 def due(now: datetime, limit: int = 1000) -> list[int]:
+    """The messages to send now, oldest first; one waits while an older one to the same address waits for its retry:
+    a person receives their messages in the order they were written (a cancellation never after a newer convocation)."""
+    from sqlalchemy import exists
+    from sqlalchemy.orm import aliased
+
+    older = aliased(OutboxMessage)
+    waiting = exists().where(older.to_email == OutboxMessage.to_email, older.state == MessageState.QUEUED,
+                             older.id < OutboxMessage.id, older.next_attempt_at > now)
     return db.session.scalars(select(OutboxMessage.id).where(OutboxMessage.state == MessageState.QUEUED,
-                                                             OutboxMessage.next_attempt_at <= now)
+                                                             OutboxMessage.next_attempt_at <= now, ~waiting)
                               .order_by(OutboxMessage.id).limit(limit)).all()
 
 

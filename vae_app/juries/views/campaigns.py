@@ -50,7 +50,7 @@ def campaigns():
         form.sites.data = ", ".join(queries.site_names(certifier_id)[:3])
     page = form_page("juries/campaigns.html", form, runs=queries.planning_runs(certifier_id))
     if form.validate_on_submit():
-        sites = [s.strip() for s in form.sites.data.split(",") if s.strip()]
+        sites = list({s.strip().casefold(): s.strip() for s in reversed(form.sites.data.split(",")) if s.strip()}.values())[::-1]
         params = {"start": form.start.data.isoformat(), "end": form.end.data.isoformat(), "certifications": form.certifications.data,
                   "sites": sites, "rooms": form.rooms.data, "time_limit": form.time_limit.data}
         with unit_of_work():
