@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 from ..certifications.rules import Place, RuleBook
 from ..certifications.vocabulary import AccessRoute, Outcome
-from ..dates import document_day, optional_day
+from ..dates import document_day, long_date, optional_day
 from ..errors import InvalidData
 from .requirement import JuryRequirement, for_pathway, jury_requirement
 
@@ -224,7 +224,7 @@ def _check_seats(jury: Jury, req: JuryRequirement, rules: RuleBook, report: Repo
 def _check_law(jury: Jury, req: JuryRequirement, report: Report) -> None:
     if req.law is None:
         report.add("LAW", UNKNOWN, f"Aucune règle légale de composition connue le {jury.on:%d/%m/%Y}.",
-                   f"No legal composition rule known on {jury.on.isoformat()}.", req.law_source)
+                   f"No legal composition rule known on {long_date(jury.on, 'en')}.", req.law_source)
         return
     value, rid, source = req.law.value, req.law.id, req.law_source
     members = list(jury.members)
@@ -344,10 +344,10 @@ def _award_after_end(report: Report, jury: Jury, cert, award, rule) -> None:
     source = f"{award.source} ; {rule.source}"
     window = (f"l'enregistrement de {cert.code} a pris fin le {award.end:%d/%m/%Y} ; elle peut encore être délivrée "
               f"jusqu'au {award.award_until:%d/%m/%Y} aux candidats dont la demande a été reçue pendant l'enregistrement")
-    window_en = (f"the registration of {cert.code} ended on {award.end.isoformat()}; it may still be awarded until "
-                 f"{award.award_until.isoformat()} to candidates whose application was received while it was registered")
+    window_en = (f"the registration of {cert.code} ended on {long_date(award.end, 'en')}; it may still be awarded until "
+                 f"{long_date(award.award_until, 'en')} to candidates whose application was received while it was registered")
     if not jury.candidates:
-        report.add("REG", PASS, f"Le {jury.on:%d/%m/%Y}, {window}.", f"On {jury.on.isoformat()}, {window_en}.", source)
+        report.add("REG", PASS, f"Le {jury.on:%d/%m/%Y}, {window}.", f"On {long_date(jury.on, 'en')}, {window_en}.", source)
     for candidate in jury.candidates:
         received = candidate.received_on
         if received is None:
@@ -355,11 +355,11 @@ def _award_after_end(report: Report, jury: Jury, cert, award, rule) -> None:
                        f"Candidate {candidate.id}: application receipt date unknown — {window_en}.", source, candidate=candidate.id)
         elif cert.is_registered_on(received):
             report.add("REG", PASS, f"Candidat {candidate.id} : demande reçue le {received:%d/%m/%Y}, pendant l'enregistrement — {window}.",
-                       f"Candidate {candidate.id}: application received on {received.isoformat()}, while registered — {window_en}.",
+                       f"Candidate {candidate.id}: application received on {long_date(received, 'en')}, while registered — {window_en}.",
                        source, candidate=candidate.id)
         else:
             report.add("REG", FAIL, f"Candidat {candidate.id} : demande reçue le {received:%d/%m/%Y}, hors de l'enregistrement — {window}.",
-                       f"Candidate {candidate.id}: application received on {received.isoformat()}, outside the registration — {window_en}.",
+                       f"Candidate {candidate.id}: application received on {long_date(received, 'en')}, outside the registration — {window_en}.",
                        source, candidate=candidate.id)
 
 
@@ -378,20 +378,20 @@ def check_composition(jury: Jury, rules: RuleBook) -> Report:
         _award_after_end(report, jury, cert, award, award_rule)
     elif req.registration is None:
         report.add("REG", FAIL, f"{cert.code} n'est pas enregistrée au RNCP le {jury.on:%d/%m/%Y} : elle ne peut pas être délivrée par ce jury.",
-                   f"{cert.code} is not registered in the RNCP on {jury.on.isoformat()}: this jury cannot award it.",
+                   f"{cert.code} is not registered in the RNCP on {long_date(jury.on, 'en')}: this jury cannot award it.",
                    " ; ".join(p.source for p in cert.registration))
     else:
         report.add("REG", PASS, f"{cert.code} est enregistrée au RNCP le {jury.on:%d/%m/%Y}.",
-                   f"{cert.code} is registered in the RNCP on {jury.on.isoformat()}.", req.registration.source)
+                   f"{cert.code} is registered in the RNCP on {long_date(jury.on, 'en')}.", req.registration.source)
     route = req.route_state
     if route is None:
         report.add("ROUTE", UNKNOWN, f"Les règles de {cert.code} ne disent pas si la voie « {jury.route.french} » est ouverte le "
                                      f"{jury.on:%d/%m/%Y} : le jury ne peut pas être vérifié.",
-                   f"The rules of {cert.code} do not say whether the route '{jury.route.value}' is open on {jury.on.isoformat()}: "
+                   f"The rules of {cert.code} do not say whether the route '{jury.route.value}' is open on {long_date(jury.on, 'en')}: "
                    "the jury cannot be checked.", cert.path)
     elif not route.open:
         report.add("ROUTE", FAIL, f"La voie « {jury.route.french} » n'est pas ouverte pour {cert.code} le {jury.on:%d/%m/%Y}.",
-                   f"The route '{jury.route.value}' is not open for {cert.code} on {jury.on.isoformat()}.",
+                   f"The route '{jury.route.value}' is not open for {cert.code} on {long_date(jury.on, 'en')}.",
                    route.entry.source)
     elif req.jury is None or not req.jury.structured:
         report.add("STRUCT", UNKNOWN,
