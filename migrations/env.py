@@ -105,9 +105,9 @@ def run_migrations_online():
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             # A table recreated by a batch migration is dropped then renamed: with foreign keys enforced, dropping a
-            # parent table deletes its children (ON DELETE CASCADE). Off outside the transaction (inside, the pragma
-            # does nothing), checked after.
-            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+            # parent table deletes its children (ON DELETE CASCADE). Off outside any transaction (inside, the pragma
+            # does nothing), checked after, and on again before the connection goes back to the pool.
+            _foreign_keys(connection, "OFF")
         try:
             with context.begin_transaction():
                 context.run_migrations()
@@ -115,9 +115,20 @@ def run_migrations_online():
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
                         raise RuntimeError(f"migration left rows whose parent is gone: {broken[:5]}")
+            if sqlite and connection.in_transaction():
+                connection.commit()
         finally:
             if sqlite:
-                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
+                if connection.in_transaction():
+                    connection.rollback()
+                _foreign_keys(connection, "ON")
+
+
+def _foreign_keys(connection, state: str) -> None:
+    raw = connection.connection.dbapi_connection
+    raw.execute(f"PRAGMA foreign_keys={state}")
+    if raw.execute("PRAGMA foreign_keys").fetchone()[0] != (state == "ON"):
+        raise RuntimeError(f"could not turn SQLite's foreign keys {state}: a transaction is open")
 
 
 if context.is_offline_mode():

@@ -67,16 +67,16 @@ def test_an_opened_account_chooses_its_password_through_the_link_once(app, db, o
     assert "création du compte" in events(db, "change_password")[-1].reason
 
 
-def test_the_link_lasts_a_week_and_is_not_a_reset_link(app, db, office, monkeypatch):
-    import itsdangerous.timed
+def test_the_link_lasts_a_week_on_the_app_clock_and_is_not_a_reset_link(app, db, office, frozen_clock):
+    from datetime import timedelta
 
-    issued = itsdangerous.timed.time.time()
+    issued = frozen_clock.now()
     office.post("/admin/comptes/nouveau", data=account_form())
     link = link_in(db.session.scalars(select(OutboxMessage)).one())
     assert app.test_client().get(link.replace("/compte/activer/", "/mot-de-passe-oublie/")).status_code == 410
-    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: issued + 7 * 86400 - 60)
+    frozen_clock.set(issued + timedelta(days=7, seconds=-60))
     assert app.test_client().get(link).status_code == 200
-    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: issued + 7 * 86400 + 60)
+    frozen_clock.set(issued + timedelta(days=7, seconds=60))
     response = app.test_client().get(link)
     assert response.status_code == 410 and "pendant une semaine" in page_text(response)
 
