@@ -331,3 +331,20 @@ def test_a_file_taken_out_is_said_so_in_the_proposal_the_message_and_the_history
     assert "1 dossier retiré de la campagne : il attend une autre session." in page_text(desk.get(done.headers["Location"]))
     history = page_text(desk.get(f"/jurys/sessions/{second.id}"))
     assert f"{taken.reference}, session {second.reference} : {REASON}" in history
+
+
+def test_the_invited_members_of_a_draft_session_given_up_are_told_it_is_cancelled(app, desk, db, campaign, coordinator):
+    from datetime import date
+
+    from vae_app.juries import invitations
+
+    run, (first, second), _ready = campaign
+    with app.test_request_context():
+        invitations.invite(coordinator, second, date(2016, 3, 4))
+    db.session.commit()
+    invited = [s.member.email for s in second.members]
+    slot = next(s["id"] for s in run.problem["slots"] if s["start"] == first.starts_at.isoformat(timespec="minutes"))
+    preview = repair_page(desk, run, rooms_slot=slot, rooms_lost="1")
+    assert apply(desk, run, preview, rooms_slot=slot, rooms_lost="1").status_code == 302
+    for email in invited:
+        assert messages_to(db, email)[-1].kind.value == "session_cancelled"

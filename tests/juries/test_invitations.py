@@ -58,7 +58,7 @@ def test_inviting_a_jury_mails_each_member_their_own_link_and_journals_it(db, in
     links = {link_of(db, i.member) for i in rows}
     assert len(links) == 7
     message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == MessageKind.JURY_INVITATION)).first()
-    assert "21 mars 2016" in message.subject and "avant le 8 mars 2016" in message.body and "2016-03" not in message.body
+    assert "21 mars 2016" in message.subject and "au plus tard le 8 mars 2016" in message.body and "2016-03" not in message.body
     assert len(events(db, "invite_to_jury")) == 7
 
 
@@ -68,7 +68,8 @@ def test_a_jury_is_not_invited_twice(app, db, invited, coordinator):
 
 
 @pytest.mark.parametrize("answer_by, message", [
-    (date(2016, 2, 29), "cette date est passée"),
+    (date(2016, 2, 29), "au moins jusqu'à demain"),
+    (date(2016, 3, 1), "au moins jusqu'à demain"),
     (date(2016, 3, 21), "avant la session, au plus tard le 20/03/2016"),
     (None, "obligatoire"),
 ])
@@ -134,13 +135,61 @@ def test_a_decline_frees_the_seat_of_a_session_in_preparation_and_offers_replace
     assert "Pour prendre la place de " + leaving.full_name in text and "Remplaçante" in text
 
 
-def test_a_decline_of_a_confirmed_session_keeps_the_member_convened_until_replaced(app, db, make_session, coordinator, frozen_clock):
+def test_a_decline_of_a_confirmed_session_keeps_the_member_convened_and_alerts_the_coordinator(db, client, login, invited,
+                                                                                                coordinator):
+    from vae_app.juries import operations as ops
+
+    ops.confirm_session(coordinator, invited, acknowledge_unknowns=True)
+    invitation = invited.invitations[0]
+    invitations.answer(invitation, False, None, channel=AnswerChannel.LINK, actor=None)
+    db.session.commit()
+    assert invitation.member_id in {s.member_id for s in invited.members} and invitation.reason is None
+    login(coordinator)
+    text = page_text(client.get(f"/jurys/sessions/{invited.id}"))
+    assert f"{invitation.member.full_name} a décliné l'invitation le 01/03/2016 mais reste convoqué(e)" in text
+
+
+def test_a_confirmed_session_is_not_invited_its_members_are_convened(app, make_session, coordinator, frozen_clock):
     session = make_session(starts_at=SESSION_DAY)
-    with app.test_request_context():
+    with app.test_request_context(), pytest.raises(Conflict) as refused:
         invitations.invite(coordinator, session, date(2016, 3, 8))
-    member = session.invitations[0].member
-    invitations.answer(session.invitations[0], False, None, channel=AnswerChannel.LINK, actor=None)
-    assert member.id in {s.member_id for s in session.members} and session.invitations[0].reason is None
+    assert "déjà convoqués" in str(refused.value)
+
+
+def test_a_member_who_declined_is_neither_offered_again_nor_seated_again(app, db, invited, coordinator):
+    from vae_app.juries import operations as ops
+    from vae_app.juries.queries import offered_members
+
+    invitation = invited.invitations[0]
+    invitations.answer(invitation, False, "Empêché.", channel=AnswerChannel.LINK, actor=None)
+    assert invitation.member_id not in {o.id for o in offered_members(invited, "", 500)[0]}
+    with pytest.raises(InvalidData) as refused:
+        ops.add_member(coordinator, invited, invitation.member)
+    assert "a décliné l'invitation à cette session" in str(refused.value.errors["member"])
+
+
+def test_a_member_taken_off_the_jury_cannot_answer_with_their_old_link(db, client, invited, coordinator):
+    from vae_app.juries import operations as ops
+
+    invitation = invited.invitations[0]
+    url = link_of(db, invitation.member)
+    ops.remove_member(coordinator, invited, invitation.member_id)
+    db.session.commit()
+    assert "Vous ne faites plus partie de ce jury" in page_text(client.get(url))
+    refused = client.post(url, data={"answer": "yes"})
+    assert refused.status_code == 409
+    db.session.expire_all()
+    assert invitation.answer is None
+
+
+def test_the_link_of_a_session_deleted_since_says_so(db, client, invited, coordinator):
+    from vae_app.juries import operations as ops
+
+    url = link_of(db, invited.invitations[0].member)
+    ops.delete_session(coordinator, invited)
+    db.session.commit()
+    page = client.get(url)
+    assert page.status_code == 410 and "la session a été annulée ou supprimée" in page_text(page)
 
 
 def test_the_assembly_screen_says_who_is_invited_accepted_declined_or_silent(db, client, login, invited, coordinator, frozen_clock):
@@ -149,10 +198,10 @@ def test_the_assembly_screen_says_who_is_invited_accepted_declined_or_silent(db,
     db.session.commit()
     login(coordinator)
     text = page_text(client.get(f"/jurys/sessions/{invited.id}"))
-    assert "a accepté le 01/03/2016" in text and "invité(e) le 01/03/2016, réponse attendue avant le 08/03/2016" in text
+    assert "a accepté le 01/03/2016" in text and "invité(e) le 01/03/2016, réponse attendue au plus tard le 08/03/2016" in text
     frozen_clock.set(datetime(2016, 3, 9, 9))
     text = page_text(client.get(f"/jurys/sessions/{invited.id}"))
-    assert "pas de réponse (attendue avant le 08/03/2016)" in text
+    assert "pas de réponse (attendue au plus tard le 08/03/2016)" in text
 
 
 def test_a_member_answers_from_their_space_only_their_own_invitations(db, client, login, invited, make_user):
@@ -162,7 +211,7 @@ def test_a_member_answers_from_their_space_only_their_own_invitations(db, client
     db.session.commit()
     login(account)
     home = client.get("/accueil")
-    assert "Mes invitations" in page_text(home) and "Réponse attendue avant le 08/03/2016" in page_text(home)
+    assert "Mes invitations" in page_text(home) and "Réponse attendue au plus tard le 08/03/2016" in page_text(home)
     token = csrf(home)
     assert client.post(f"/jurys/mes-invitations/{other.id}", data={"csrf_token": token, f"i{other.id}-answer": "yes"}).status_code == 404
     done = client.post(f"/jurys/mes-invitations/{invitation.id}", data={"csrf_token": token, f"i{invitation.id}-answer": "yes"})
@@ -191,7 +240,7 @@ def test_unanswered_invitations_are_recalled_once_two_days_before_the_date_asked
         assert invitations.remind() == 6  # the one who accepted is not recalled
         assert invitations.remind() == 0  # once
     reminders = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == MessageKind.JURY_INVITATION_REMINDER)).all()
-    assert len(reminders) == 6 and "avant le 8 mars 2016" in reminders[0].body
+    assert len(reminders) == 6 and "au plus tard le 8 mars 2016" in reminders[0].body
 
 
 def test_the_reminder_command_links_to_the_public_address(app, db, invited, frozen_clock):

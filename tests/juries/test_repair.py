@@ -211,6 +211,17 @@ def test_convened_candidates_move_only_when_nobody_can_take_the_seat(rules):
     assert result.document["convened"] == ["C6"]  # the others must be convened again to their new session
 
 
+def test_the_session_given_up_is_the_cheapest_and_its_members_save_the_others(rules):
+    """Both S1 sessions lose a director and no director is free: the draft one, with no convened candidate, is given
+    up, and one of its directors takes the confirmed session's seat — its convened candidates stay."""
+    changes = [{"kind": "member_withdrawn", "member": m, "slot": "S1"} for m in ("D12", "D13", "D0", "D6")]
+    result = run(rules, changes, plan_document=confirmed_plan())
+    assert result.counts() == {"member_replaced": 1, "session_dropped": 1, "candidate_moved": 2}
+    assert result.document["sessions"][0]["candidates"] == ["C0", "C1", "C2", "C3"]
+    assert {m.ids["candidate"] for m in result.amendments if m.kind == "candidate_moved"} == {"C4", "C5"}
+    assert result.document["convened"] == ["C0", "C1", "C2", "C3", "C6"]
+
+
 def test_a_session_where_one_seat_finds_nobody_is_given_up_without_half_made_replacements(rules):
     changes = [{"kind": "member_withdrawn", "member": m, "slot": "S1"} for m in ("D13", "D0", "D1")]  # D12 could replace D0, nobody D1
     result = run(rules, changes)

@@ -280,3 +280,11 @@ def test_a_withdrawal_from_a_past_day_is_refused_naming_the_field(db, confirmed,
     with pytest.raises(InvalidData) as refused:
         ops.withdraw_member(coordinator, member, datetime(2010, 1, 1).date(), REASON)
     assert "cette date est passée" in str(refused.value.errors["from_day"]) and member.unavailabilities == []
+
+
+def test_a_withdrawal_leaves_a_draft_seat_to_fill_when_nobody_keeps_the_jury_compliant(db, make_session, compliant_members,
+                                                                                       coordinator, frozen_clock):
+    draft = make_session(starts_at=datetime(2016, 4, 4, 9), status=SessionStatus.DRAFT, members=compliant_members())
+    president = next(s.member for s in draft.members if "cnam_president" in s.member.qualifications)
+    done = ops.withdraw_member(coordinator, president, datetime(2016, 3, 2).date(), REASON)
+    assert done.emptied == [draft.reference] and president.id not in {s.member_id for s in draft.members}

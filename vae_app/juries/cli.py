@@ -5,6 +5,7 @@ import json
 import sys
 
 import click
+from flask.cli import with_appcontext
 
 from ..certifications.cli import MARKS, exit_invalid, read_document, read_json_argument, rules_dir_option
 from ..errors import InvalidData
@@ -147,6 +148,7 @@ def _parsed(path: str, parse):
 
 
 @juries_cli.command("remind-invitations")
+@with_appcontext
 def remind_invitations_command():
     """Recall once the members who have not answered an invitation whose date to answer is at most two days away
     (run daily, e.g. from cron); their links point at VAE_BASE_URL."""

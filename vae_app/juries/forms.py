@@ -177,7 +177,8 @@ class CampaignRepairForm(Form):
     removed = SelectMultipleField(_l("Dossiers à retirer de la campagne"), choices=[], widget=_TICKS, option_widget=_TICK)
     place_new = TickBox(_l("Placer les dossiers prêts pour le jury qui n'ont pas de session"), default=True)
     fingerprint = HiddenField()
-    reason = TextAreaField(_l("Motif (communiqué aux candidats et aux membres concernés)"), validators=[Length(max=2000)])
+    reason = TextAreaField(_l("Motif, envoyé tel quel à tous les candidats et membres concernés : n'y écrivez rien de personnel "
+                              "(santé, situation d'une personne)"), validators=[Length(max=2000)])
     preview = SubmitField(_l("Voir les changements proposés"))
     apply = SubmitField(_l("Appliquer ces changements"))
     confirm = TickBox(_l("J'applique ces changements : les personnes concernées sont prévenues, les convocations annulées "
@@ -209,7 +210,7 @@ class CampaignRepairForm(Form):
 class InviteForm(Form):
     """Invite a jury's members (or a campaign's juries) to say whether they will sit."""
 
-    answer_by = DateField(_l("Réponse attendue avant le"), validators=[InputRequired(message=_l("Date obligatoire.")), typed_date])
+    answer_by = DateField(_l("Réponse attendue au plus tard le"), validators=[InputRequired(message=_l("Date obligatoire.")), typed_date])
     submit = SubmitField(_l("Inviter les membres du jury"))
 
 

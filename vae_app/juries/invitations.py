@@ -56,6 +56,17 @@ def invitation_for_token(token: str) -> JuryInvitation | None:
     return invitation
 
 
+def gone(token: str) -> bool:
+    """Whether a link signed here names an invitation that is no more (its session given up or deleted)."""
+    from itsdangerous import BadSignature
+
+    try:
+        data = _serializer().loads(token)
+    except BadSignature:
+        return False
+    return isinstance(data, dict) and isinstance(data.get("i"), int) and db.session.get(JuryInvitation, data["i"]) is None
+
+
 def _event(actor: User | None, session: JurySession, action: Action, reason: str, details: dict) -> None:
     audit(entity=Entity.JURY_SESSION, entity_id=session.id, event=action, actor=actor, reason=reason, details=details)
 
@@ -77,8 +88,8 @@ def _send(invitation: JuryInvitation, reminder: bool = False) -> None:
 def _answer_by_refused(session: JurySession, answer_by: date | None) -> None:
     if answer_by is None:
         raise InvalidData({"answer_by": N_("obligatoire")})
-    if answer_by < clock.today():
-        raise InvalidData({"answer_by": N_("cette date est passée")})
+    if answer_by <= clock.today():
+        raise InvalidData({"answer_by": N_("donnez aux membres au moins jusqu'à demain pour répondre")})
     if answer_by >= session.starts_at.date():
         raise InvalidData({"answer_by": Reason(N_("la réponse doit venir avant la session, au plus tard le %(day)s"),
                                                day=(session.starts_at.date() - timedelta(days=1)).strftime("%d/%m/%Y"))})
@@ -93,6 +104,9 @@ def invite(actor: User, session: JurySession, answer_by: date | None) -> list[Ju
     session = lock_session(session)  # two clicks at once: one invitation each
     if session.status is SessionStatus.HELD or session.starts_at <= clock.now():
         raise Conflict(N_("Cette session a commencé : il n'y a plus personne à inviter."))
+    if session.status is SessionStatus.CONFIRMED:
+        raise Conflict(N_("Cette session est confirmée : ses membres sont déjà convoqués. On invite les membres d'une session en "
+                          "préparation, avant de la confirmer."))
     _answer_by_refused(session, answer_by)
     invited = {i.member_id for i in session.invitations}
     new = []
@@ -121,15 +135,22 @@ def invite_campaign(actor: User, run: PlanningRun, answer_by: date | None) -> tu
         raise Conflict(N_("Ce plan n'a pas été appliqué : il n'y a pas encore de sessions ni de jurys."))
     if answer_by is None:
         raise InvalidData({"answer_by": N_("obligatoire")})
+    if answer_by <= clock.today():
+        raise InvalidData({"answer_by": N_("donnez aux membres au moins jusqu'à demain pour répondre")})
     members = sessions = 0
     for session in campaign_sessions(run)[0]:
-        if all(s.member_id in {i.member_id for i in session.invitations} for s in session.members):
+        if session.status is not SessionStatus.DRAFT or all(s.member_id in {i.member_id for i in session.invitations}
+                                                             for s in session.members):
             continue
-        _answer_by_refused(session, answer_by)
-        members += len(invite(actor, session, answer_by))
+        # each session's members answer by the date given, or by the day before their session if it comes sooner
+        by = min(answer_by, session.starts_at.date() - timedelta(days=1))
+        if by <= clock.today():
+            continue  # a session tomorrow: too late to ask, the coordinator calls its members
+        members += len(invite(actor, session, by))
         sessions += 1
     if not members:
-        raise Conflict(N_("Tous les membres des jurys de cette campagne sont déjà invités."))
+        raise Conflict(N_("Aucun membre à inviter : les jurys des sessions en préparation de la campagne sont déjà invités (une "
+                          "session confirmée a ses membres convoqués, une session de demain est trop proche)."))
     return members, sessions
 
 
@@ -149,6 +170,8 @@ def answer(invitation: JuryInvitation, accepted: bool, reason: str | None, *, ch
     session = invitation.session
     if session.status is SessionStatus.HELD or session.starts_at <= clock.now():
         raise Conflict(N_("La session a commencé : cette invitation n'appelle plus de réponse."))
+    if not seated(invitation):
+        raise Conflict(N_("Vous ne faites plus partie de ce jury : cette invitation n'appelle plus de réponse."))
     reason = (reason or "").strip() or None
     if reason is not None and len(reason) > MAX_REASON:
         raise InvalidData({"reason": Reason(N_("%(max)s caractères au plus"), max=MAX_REASON)})
@@ -169,6 +192,11 @@ def answer(invitation: JuryInvitation, accepted: bool, reason: str | None, *, ch
     return invitation
 
 
+def seated(invitation: JuryInvitation) -> bool:
+    """Whether the invited member still sits on the session's jury (a repair or a replacement may have taken them off)."""
+    return any(s.member_id == invitation.member_id for s in invitation.session.members)
+
+
 def remind(now=None) -> int:
     """Recall once each invitation still unanswered whose date to answer is at most two days away (the date
     itself included), for a session not begun. Returns how many were recalled."""
@@ -178,13 +206,13 @@ def remind(now=None) -> int:
         JuryInvitation.answer.is_(None), JuryInvitation.reminded_at.is_(None), JuryInvitation.answer_by >= today,
         JuryInvitation.answer_by <= today + REMIND_BEFORE, JurySession.starts_at > now,
         JurySession.status != SessionStatus.HELD).order_by(JuryInvitation.id).with_for_update(skip_locked=True)).all()
-    for invitation in due:
+    for invitation in [i for i in due if seated(i)]:
         invitation.reminded_at = now
         _send(invitation, reminder=True)
         _event(None, invitation.session, Action.REMIND_INVITATION, invitation.member.full_name,
                {"member_id": invitation.member_id, "answer_by": invitation.answer_by.isoformat()})
     db.session.flush()
-    return len(due)
+    return sum(1 for i in due if i.reminded_at == now)
 
 
 def invitations_of(member: JuryMember) -> list[JuryInvitation]:
@@ -196,7 +224,7 @@ def invitations_of(member: JuryMember) -> list[JuryInvitation]:
 
 def default_answer_by(session: JurySession) -> date:
     """The date proposed for members to answer by: a week from today, at the latest the day before the session."""
-    return max(clock.today(), min(clock.today() + timedelta(days=7), session.starts_at.date() - timedelta(days=1)))
+    return max(clock.today() + timedelta(days=1), min(clock.today() + timedelta(days=7), session.starts_at.date() - timedelta(days=1)))
 
 
 def on_the_assembly_screen(session: JurySession) -> dict:
@@ -210,4 +238,7 @@ def on_the_assembly_screen(session: JurySession) -> dict:
     still_open = session.status is not SessionStatus.HELD and session.starts_at > clock.now()
     proposals = replacements(session, declined[-1].member_id, limit=3) if declined and still_open else []
     return {"invitation_of": invitation_of, "declined": declined, "proposals": proposals,
-            "uninvited": [s for s in session.members if s.member_id not in invitation_of] if still_open else []}
+            "uninvited": [s for s in session.members if s.member_id not in invitation_of]
+            if still_open and session.status is SessionStatus.DRAFT else [],
+            "declined_seated": [i for i in session.invitations if i.member_id in seated and i.answer is InvitationAnswer.DECLINED]
+            if still_open else []}

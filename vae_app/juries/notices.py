@@ -148,11 +148,13 @@ def session_reopened(session, reason: str, convened: list, actor=None) -> None:
                 sequence=sequence, reason=reason)
 
 
-def session_cancelled(session, reason: str, actor=None) -> None:
-    """A confirmed session is given up (a campaign's repair): each member learns it is cancelled, and why; their
-    invitation is withdrawn. Its candidates were told when their convocation was cancelled."""
+def session_cancelled(session, reason: str, actor=None, only: set[int] | None = None) -> None:
+    """A session is given up (a campaign's repair): each member (of ``only``, when given) learns it is cancelled, and
+    why; their invitation is withdrawn. Its candidates were told when their convocation was cancelled."""
     facts, sequence = _facts(session, actor), _sequence(session)
     for sitting in session.members:
+        if only is not None and sitting.member_id not in only:
+            continue
         _notify(MessageKind.SESSION_CANCELLED, _member(sitting), "session_cancelled", facts, method="CANCEL",
                 sequence=sequence, reason=reason)
 

@@ -7,7 +7,7 @@ errors of :mod:`vae_app.errors`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -33,8 +33,8 @@ from ..errors import Conflict, InvalidData, MoveRefused, NotFound, Reason, ensur
 from ..extensions import db
 from . import notices
 from .models import (
-    JuryMember, JurySession, MemberAvailability, MemberTie, MemberUnavailability, PlanningRun, RunStatus, SessionMember,
-    SessionStatus, TieKind,
+    InvitationAnswer, JuryMember, JurySession, MemberAvailability, MemberTie, MemberUnavailability, PlanningRun, RunStatus,
+    SessionMember, SessionStatus, TieKind,
 )
 from .queries import compliance, live_runs, lock_session, scheduling_problems, sessions_from
 from .requirement import jury_requirement
@@ -341,6 +341,8 @@ def _seat(session: JurySession, member: JuryMember, seat: str | None, field: str
     """Book ``member`` on the session's jury, refused when they sit here already or elsewhere at that time."""
     if any(s.member_id == member.id for s in session.members):
         raise Conflict(f"{member.full_name} siège déjà dans cette session.")
+    if any(i.member_id == member.id and i.answer is InvitationAnswer.DECLINED for i in session.invitations):
+        raise InvalidData({field: Reason(N_("%(name)s a décliné l'invitation à cette session"), name=member.full_name)})
     if any(u.overlaps(session.starts_at, session.ends_at) for u in member.unavailabilities):
         raise InvalidData({field: Reason(N_("%(name)s est indisponible à cette date (indisponibilité enregistrée sur sa fiche)"),
                                             name=member.full_name)})
@@ -420,7 +422,8 @@ class Withdrawal:
     """What a member's withdrawal from a date did: each session and who took the seat; the sessions nobody could."""
 
     replaced: list[tuple[str, str]]  # (session reference, replacement's name)
-    unresolved: list[str]  # session references where no replacement keeps the jury compliant
+    unresolved: list[str]  # confirmed sessions where no replacement keeps the jury compliant: the member still sits
+    emptied: list[str] = field(default_factory=list)  # sessions in preparation left with the member's seat to fill
 
 
 def withdraw_member(actor: User, member: JuryMember, from_day, reason: str | None) -> Withdrawal:
@@ -442,7 +445,7 @@ def withdraw_member(actor: User, member: JuryMember, from_day, reason: str | Non
     _record_unavailability(actor, member, datetime.combine(from_day, datetime.min.time()), None, reason)
     done = _replace_from(actor, member, from_day, reason)
     _member_event(actor, member, Action.WITHDRAW_MEMBER, reason,
-                  {"from": from_day.isoformat(), "replaced": done.replaced, "unresolved": done.unresolved})
+                  {"from": from_day.isoformat(), "replaced": done.replaced, "unresolved": done.unresolved, "emptied": done.emptied})
     return done
 
 
@@ -454,6 +457,10 @@ def _replace_from(actor: User, member: JuryMember, from_day, reason: str) -> Wit
     done = Withdrawal([], [])
     for session in sessions_from(member, from_day):
         options = replacements(session, member.id, limit=1)
+        if not options and session.status is SessionStatus.DRAFT:  # in preparation: the seat is left to fill
+            remove_member(actor, session, member.id)
+            done.emptied.append(session.reference)
+            continue
         if not options:
             done.unresolved.append(session.reference)
             continue
@@ -738,8 +745,9 @@ def _give_up(actor: User, session: JurySession, reason: str) -> None:
             fire(candidacy, "unschedule", actor, reason=f"Session {session.reference} annulée : {reason}")
         candidacy.jury_session = None
     _session_event(actor, session, Action.DELETE_SESSION, from_state=session.status, reason=f"{session.reference} : {reason}")
-    if confirmed:
-        notices.session_cancelled(session, reason, actor)
+    invited = {i.member_id for i in session.invitations if i.answer is not InvitationAnswer.DECLINED}
+    if confirmed or invited:  # a draft's members who were asked whether they would sit are told too
+        notices.session_cancelled(session, reason, actor, only=None if confirmed else invited)
     db.session.delete(session)
     db.session.flush()
 
@@ -847,6 +855,7 @@ def repair_campaign(actor: User, run: PlanningRun, ask, fingerprint: str, reason
             done_there = _replace_from(actor, proposal.members[f"M{member_id}"], ask.withdrawn_from or clock.today(), reason)
             elsewhere.replaced += done_there.replaced
             elsewhere.unresolved += done_there.unresolved
+            elsewhere.emptied += done_there.emptied
     # what was lost and taken out stays so for the campaign's later repairs
     rooms_lost = dict(run.params.get("rooms_lost") or {})
     for slot_id in ask.lost_slots:

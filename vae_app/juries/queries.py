@@ -24,8 +24,8 @@ from ..certifications.vocabulary import DecisionOutcome
 from ..extensions import db
 from .composition import Jury, JuryCandidate, Member, Report, Tie, check_composition
 from .models import (
-    JuryMember, JurySession, MemberAvailability, MemberTie, MemberUnavailability, PlanningRun, RunStatus, SessionMember, SessionStatus,
-    member_certifications,
+    InvitationAnswer, JuryInvitation, JuryMember, JurySession, MemberAvailability, MemberTie, MemberUnavailability, PlanningRun,
+    RunStatus, SessionMember, SessionStatus, member_certifications,
 )
 
 # --------------------------------------------------------------------------- certifiers, the pool
@@ -311,6 +311,8 @@ def offered_members(session: JurySession, search: str, limit: int) -> tuple[list
     unavailable = select(MemberUnavailability.member_id).where(
         MemberUnavailability.starts_at < session.ends_at,
         or_(MemberUnavailability.ends_at.is_(None), MemberUnavailability.ends_at > session.starts_at))
+    declined = select(JuryInvitation.member_id).where(JuryInvitation.session_id == session.id,
+                                                      JuryInvitation.answer == InvitationAnswer.DECLINED)
     taken = select(SessionMember.member_id).where(or_(
         SessionMember.session_id == session.id,
         sa.and_(SessionMember.starts_at < session.ends_at, session.starts_at < SessionMember.ends_at)))
@@ -322,7 +324,7 @@ def offered_members(session: JurySession, search: str, limit: int) -> tuple[list
         .outerjoin(declared, declared.c.member_id == JuryMember.id)
         .where(JuryMember.certifier_id == session.certification.certifier_id,
                member_certifications.c.certification_id == session.certification_id,
-               JuryMember.id.not_in(taken), JuryMember.id.not_in(unavailable), or_(declared.c.covers.is_(None), declared.c.covers == 1)))
+               JuryMember.id.not_in(taken), JuryMember.id.not_in(unavailable), JuryMember.id.not_in(declined), or_(declared.c.covers.is_(None), declared.c.covers == 1)))
     if asked:
         query = query.where(_holds_one_of(asked))
     query = query.order_by(JuryMember.last_name, JuryMember.first_name, JuryMember.id)

@@ -137,25 +137,43 @@ class _Repair:
         one can take a seat like for like, the jury is recomposed keeping as many of its members as it can (a
         member changed costs less than a convened candidate moved); a session no compliant jury can hear is given
         up whole, with no half-made replacement."""
-        for work in list(self.works):
-            slot = self.problem.slot_by_id[work.session.slot]
-            seats = self.causes.seat
-            lost = {i: seats[(m, slot.id)] for i, (m, _r) in enumerate(work.session.members) if (m, slot.id) in seats}
-            if not lost:
-                continue
-            req = self._requirement(work.session.certification, self._route(work.session), slot)
-            pool = self._free_pool(work, slot) if req is not None else []
-            substitutes = self._substitutes(work, req, pool, list(lost)) if req is not None else None
-            if substitutes is not None:
-                for index, substitute in substitutes.items():
-                    self._replace(work, index, substitute, lost[index])
-                continue
-            recomposed = self._recompose(work, req, pool, lost) if req is not None else None
-            if recomposed is None:
-                self._dissolve(work, f"{' ; '.join(dict.fromkeys(lost.values()))} et aucun membre qualifié, disponible et sans "
-                                     "lien avec les candidats ne peut prendre sa place")
-                continue
-            self._recomposed(work, recomposed, lost)
+        failed = [work for work in list(self.works) if not self._save(work)]
+        # A session given up frees its members for the others: the cheapest to give up goes first, then the rest
+        # are tried again with what it freed, until every one is saved or given up.
+        while failed:
+            failed.sort(key=lambda w: (len(self.convened & set(w.session.candidates)), w.confirmed, len(w.session.candidates)))
+            work = failed.pop(0)
+            lost = self._lost(work)
+            self._dissolve(work, f"{' ; '.join(dict.fromkeys(lost.values()))} et aucun membre qualifié, disponible et sans "
+                                 "lien avec les candidats ne peut prendre sa place")
+            failed = [w for w in failed if not self._save(w)]
+
+    def _lost(self, work: Work) -> dict[int, str]:
+        """The session's seats whose member can no longer sit then, with why."""
+        slot_id, seats = work.session.slot, self.causes.seat
+        return {i: seats[(m, slot_id)] for i, (m, _r) in enumerate(work.session.members) if (m, slot_id) in seats}
+
+    def _save(self, work: Work) -> bool:
+        """Give the session's lost seats to members who can sit, like for like or by recomposing its jury; False
+        when no compliant jury can be formed now (nothing changed)."""
+        lost = self._lost(work)
+        if not lost:
+            return True
+        slot = self.problem.slot_by_id[work.session.slot]
+        req = self._requirement(work.session.certification, self._route(work.session), slot)
+        if req is None:
+            return False
+        pool = self._free_pool(work, slot)
+        substitutes = self._substitutes(work, req, pool, list(lost))
+        if substitutes is not None:
+            for index, substitute in substitutes.items():
+                self._replace(work, index, substitute, lost[index])
+            return True
+        recomposed = self._recompose(work, req, pool, lost)
+        if recomposed is None:
+            return False
+        self._recomposed(work, recomposed, lost)
+        return True
 
     def _free_pool(self, work: Work, slot: Slot) -> list[Member]:
         """Who could join the session's jury: qualified for it, free then, under their maximum, tied to none of its

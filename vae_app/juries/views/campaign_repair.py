@@ -76,6 +76,9 @@ def repair_campaign(run_id: int):
             flash(_("Sans session : %(refs)s.", refs=", ".join(done.unplanned)), "info")
         for reference, name in done.elsewhere.replaced if done.elsewhere else ():
             flash(_("Session %(reference)s : %(name)s prend sa place.", reference=reference, name=name), "success")
+        for reference in done.elsewhere.emptied if done.elsewhere else ():
+            flash(_("Session %(reference)s (en préparation) : aucun remplaçant ne garde le jury conforme ; le siège est laissé à "
+                    "pourvoir.", reference=reference), "error")
         for reference in done.elsewhere.unresolved if done.elsewhere else ():
             flash(_("Session %(reference)s : aucun membre du vivier ne garde le jury conforme ; rouvrez-la pour la recomposer.",
                     reference=reference), "error")

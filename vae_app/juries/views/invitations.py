@@ -52,14 +52,15 @@ def answer_by_link(token: str):
     follow links)."""
     invitation = invitations.invitation_for_token(token) if len(token) <= 500 else None
     if invitation is None:
-        return render_template("juries/invitation.html", invitation=None, form=None), 410
+        return render_template("juries/invitation.html", invitation=None, form=None,
+                               gone=len(token) <= 500 and invitations.gone(token)), 410
     form = AnswerForm()
-    page = form_page("juries/invitation.html", form, invitation=invitation, token=token)
+    page = form_page("juries/invitation.html", form, invitation=invitation, token=token, seated=invitations.seated(invitation))
     if not form.validate_on_submit():
         return page()
     with unit_of_work():
         invitations.answer(invitation, form.answer.data == "yes", form.reason.data, channel=AnswerChannel.LINK, actor=None)
-    return render_template("juries/invitation.html", invitation=invitation, form=None, answered=True)
+    return render_template("juries/invitation.html", invitation=invitation, form=None, answered=True, seated=True)
 
 
 @role_required(Role.JURY_MEMBER)

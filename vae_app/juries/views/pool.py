@@ -163,7 +163,10 @@ def withdraw_member(member_id: int):
     for reference in done.unresolved:
         flash(_("Session %(reference)s : aucun membre du vivier ne garde le jury conforme ; rouvrez-la pour la recomposer.",
                 reference=reference), "error")
-    if not done.replaced and not done.unresolved:
+    for reference in done.emptied:
+        flash(_("Session %(reference)s (en préparation) : aucun remplaçant ne garde le jury conforme ; le siège est laissé à pourvoir.",
+                reference=reference), "error")
+    if not done.replaced and not done.unresolved and not done.emptied:
         flash(_("Ce membre ne siège dans aucune session à venir à partir de cette date : rien à remplacer."), "info")
     return _back_to(member, "retrait")
 
