@@ -19,14 +19,14 @@ from vae_app.auth import confirmation, operations as auth_ops
 from vae_app.candidacies import operations as candidacy_ops
 from vae_app.candidacies.models import CandidacyState as S, DocumentKind
 from vae_app.certifications.vocabulary import ExperienceStatus, Gender
-from vae_app.juries import invitations, operations as jury_ops
+from vae_app.juries import invitations, member_space, operations as jury_ops
 from vae_app.juries.models import AnswerChannel, PlanningRun, RunStatus, SessionStatus, TieKind
 
 from ..conftest import TEST_PASSWORD
 from ..samples import PDF
 from ..workflow_fixtures import COMPONENTS_5385
 
-MODULES = (candidacy_ops, jury_ops, auth_ops, confirmation, invitations)
+MODULES = (candidacy_ops, jury_ops, auth_ops, confirmation, invitations, member_space)
 # Public functions of the operations modules that change nothing: lookups, guards, helpers.
 NOT_CHANGES = {"next_reference", "visible", "touch", "ensure_editable", "experience_of", "document_of", "given_up",
                "user_for_reset",  # reads a link
@@ -36,7 +36,9 @@ NOT_CHANGES = {"next_reference", "visible", "touch", "ensure_editable", "experie
                "unavailability_text",  # words a recorded unavailability
                # sign and read invitations' links, read a member's invitations, what the assembly screen shows
                "link_token", "invitation_for_token", "invitations_of", "default_answer_by", "on_the_assembly_screen",
-               "seated", "gone"}
+               "seated", "gone",
+               # who a member is, and what they may do or read
+               "member_of", "sitting_member", "declaration_of", "declaration_due", "reading"}
 EXPERIENCE = {"status": ExperienceStatus.SALARIED, "job_title": "Directrice", "organisation": "Centre social", "start": date(2010, 1, 1),
               "end_on": date(2014, 12, 31), "hours": None, "related": True, "activities": None}
 
@@ -111,6 +113,26 @@ def _remind(f):
     _invited(f)
     with f.app.test_request_context():
         return invitations.remind(datetime(2016, 3, 19, 8))
+
+
+def _member_account(f):
+    session = f.confirmed
+    candidacy = f.candidacy_in(S.READY_FOR_JURY)
+    candidacy.jury_session, candidacy.state = session, S.JURY_SCHEDULED
+    account = f.make_user(Role.JURY_MEMBER)
+    session.members[0].member.user_id = account.id
+    f.db.session.flush()
+    return session, candidacy, account
+
+
+def _declare(f):
+    session, candidacy, account = _member_account(f)
+    return member_space.declare_ties(account, session, {candidacy.id: (TieKind.PERSONAL, None)})
+
+
+def _read(f):
+    session, candidacy, account = _member_account(f)
+    return member_space.open_file(account, session, candidacy, "dossier de validation")
 
 
 def _replace_a_teacher(f):
@@ -212,6 +234,8 @@ def CASES(f):
         "answer": (lambda: invitations.answer(_invited(f).invitations[0], False, "Empêché.", channel=AnswerChannel.LINK, actor=None),
                    "answer_invitation"),
         "remind": (lambda: _remind(f), "remind_invitation"),
+        "declare_ties": (lambda: _declare(f), "declare_ties"),
+        "open_file": (lambda: _read(f), "read_by_jury"),
         "apply_plan": (lambda: jury_ops.apply_plan(f.coordinator, _run(f.db, f.coordinator, RunStatus.DONE, {"sessions": []})),
                        "apply_planning"),
     }

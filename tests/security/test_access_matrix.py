@@ -112,6 +112,12 @@ SPEC = {
     "juries.answer_by_link": ("GET", lambda w: f"/jurys/invitation/{w.invitation_token}", PUBLIC),
     "juries.answer_in_space": ("POST", lambda w: f"/jurys/mes-invitations/{w.invitation.id}",
                                policy(jury_own=DONE, jury_other={404})),
+    "juries.declare_ties": ("POST", lambda w: f"/jurys/sessions/{w.session.id}/liens",
+                            policy(jury_own=DONE, jury_other={404})),
+    "juries.member_file": ("GET", lambda w: f"/jurys/sessions/{w.session.id}/dossiers/{w.scheduled.id}",
+                           policy(jury_own=OK, jury_other={404})),
+    "juries.member_document": ("GET", lambda w: f"/jurys/sessions/{w.session.id}/dossiers/{w.scheduled.id}/pieces/{w.heard_document.id}",
+                               policy(jury_own=OK, jury_other={404})),
     "juries.lift_unavailability": ("POST", lambda w: f"/jurys/membres/{w.member.id}/indisponibilites/{w.unavailability.id}/lever",
                                    STAFF_OWN_DO),
     "juries.delete_member": ("GET", lambda w: f"/jurys/membres/{w.member.id}/supprimer", STAFF_OWN_VIEW),
@@ -229,6 +235,10 @@ def world(db, make_user, candidacy_in, make_member, make_session, compliant_memb
     db.session.add_all([w.tie, w.availability, w.unavailability, w.run, w.message, w.invitation])
     db.session.flush()
     w.invitation_token = link_token(w.invitation)
+    w.heard_document = Document(kind=DocumentKind.IDENTITY, original_name="id.pdf", stored_name="c" * 32, content_type="application/pdf",
+                                size_bytes=10, sha256="0" * 64, uploaded_at=datetime(2016, 3, 1), content=DocumentContent(data=b"%PDF-1.4 x"))
+    w.scheduled.documents.append(w.heard_document)
+    db.session.flush()
     return w
 
 

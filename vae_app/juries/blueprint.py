@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from .views import campaign_repair, campaigns, decisions, documents, invitations, pool, sessions
+from .views import campaign_repair, campaigns, decisions, documents, invitations, member_space, pool, sessions
 
 bp = Blueprint("juries", __name__, url_prefix="/jurys")
 GET_POST, POST = ("GET", "POST"), ("POST",)
@@ -64,3 +64,9 @@ bp.add_url_rule("/campagnes/<int:run_id>/<kind>.json", "campaign_export", campai
 # invitations to sit: the e-mail's link (no password), the member's space
 bp.add_url_rule("/invitation/<token>", "answer_by_link", invitations.answer_by_link, methods=GET_POST)
 bp.add_url_rule("/mes-invitations/<int:invitation_id>", "answer_in_space", invitations.answer_in_space, methods=POST)
+
+# a member's own pages on a confirmed session of theirs
+bp.add_url_rule("/sessions/<int:session_id>/liens", "declare_ties", member_space.declare_ties, methods=POST)
+bp.add_url_rule("/sessions/<int:session_id>/dossiers/<int:candidacy_id>", "member_file", member_space.read_file)
+bp.add_url_rule("/sessions/<int:session_id>/dossiers/<int:candidacy_id>/pieces/<int:document_id>", "member_document",
+                member_space.read_document)

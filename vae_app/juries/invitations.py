@@ -241,4 +241,5 @@ def on_the_assembly_screen(session: JurySession) -> dict:
             "uninvited": [s for s in session.members if s.member_id not in invitation_of]
             if still_open and session.status is SessionStatus.DRAFT else [],
             "declined_seated": [i for i in session.invitations if i.member_id in seated and i.answer is InvitationAnswer.DECLINED]
-            if still_open else []}
+            if still_open else [],
+            "declaration_of": {d.member_id: d for d in session.declarations}}

@@ -166,6 +166,7 @@ class JurySession(db.Model):
     members = relationship("SessionMember", back_populates="session", cascade="all, delete-orphan")
     invitations = relationship("JuryInvitation", back_populates="session", cascade="all, delete-orphan",
                                order_by="JuryInvitation.id")
+    declarations = relationship("TieDeclaration", cascade="all, delete-orphan", order_by="TieDeclaration.id")
     candidacies = relationship("Candidacy", back_populates="jury_session", order_by="Candidacy.reference")
 
     @property
@@ -243,6 +244,30 @@ class JuryInvitation(db.Model):
 
     session = relationship("JurySession", back_populates="invitations")
     member = relationship("JuryMember")
+
+
+class TieDeclaration(db.Model):
+    """A member's declaration of their ties with a confirmed session's candidates (the ties themselves are
+    :class:`MemberTie` rows, applied by the composition check at once), for the candidates it covered: when the
+    session's candidates change, it is asked again."""
+
+    __tablename__ = "tie_declarations"
+    __table_args__ = (sa.UniqueConstraint("session_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("jury_sessions.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("jury_members.id", ondelete="CASCADE"), index=True)
+    declared_at: Mapped[datetime] = mapped_column(sa.DateTime)
+    candidacy_ids: Mapped[list] = mapped_column(sa.JSON)  # the candidacies it covered, sorted
+    version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    member = relationship("JuryMember")
+
+    def covers(self, session: "JurySession") -> bool:
+        """Whether it covers the session's candidates as they are now."""
+        return sorted(c.id for c in session.candidacies) == list(self.candidacy_ids)
 
 
 class RunStatus(LabelledEnum):

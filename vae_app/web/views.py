@@ -56,12 +56,15 @@ def jury_member_home(status: int = 200, answer_forms: dict | None = None):
     refused, shown again with its reason under its field."""
     from ..juries.forms import AnswerForm
     from ..juries.invitations import invitations_of
+    from ..juries.member_space import declaration_due
 
     member = db.session.scalar(select(JuryMember).where(JuryMember.user_id == current_user.id))
     sessions = jury_queries.announced_sessions_of(member) if member is not None else []
     invitations = invitations_of(member) if member is not None else []
     forms = {i.id: (answer_forms or {}).get(i.id) or AnswerForm(formdata=None, prefix=f"i{i.id}") for i in invitations}
-    return render_template("home/jury_member.html", member=member, sessions=sessions, invitations=invitations, answer_forms=forms), status
+    due = {s.id for s in sessions if declaration_due(member, s)}
+    return render_template("home/jury_member.html", member=member, sessions=sessions, invitations=invitations, answer_forms=forms,
+                           due=due), status
 
 
 def _admin_home():

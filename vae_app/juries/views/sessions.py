@@ -131,7 +131,9 @@ def _assembly(session_id: int, status: int = 200, **forms):
 def session(session_id: int):
     session = own_session(session_id, manage=False)
     if not can_manage_session(current_user, session):
-        return render_template("juries/session_member.html", session=session, report=queries.compliance(session))
+        from .member_space import member_session_page
+
+        return member_session_page(session)
     return _assembly(session.id)
 
 

@@ -1,0 +1,149 @@
+"""A jury member on a confirmed session of theirs: declares their ties with its candidates (applied by the
+composition check at once, asked again when the candidates change), and reads the files they judge from the
+convocation until 30 days after the decision — read-only, every reading journalled, nothing else."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import page_text
+from vae_app.audit.models import AuditEvent
+from vae_app.auth.models import Role
+from vae_app.candidacies.models import CandidacyState as S, DocumentKind
+from vae_app.juries.models import MemberTie, SessionStatus, TieKind
+from vae_app.juries.queries import compliance
+
+from ..samples import PDF
+
+
+@pytest.fixture
+def seated(db, make_session, candidacy_in, make_user):
+    """A confirmed session on 15 March 2016 hearing two candidates; one of its members has an account."""
+    session = make_session(starts_at=datetime(2016, 3, 15, 9))
+    heard = []
+    for _ in range(2):
+        candidacy = candidacy_in(S.READY_FOR_JURY)
+        candidacy.jury_session, candidacy.state = session, S.JURY_SCHEDULED
+        heard.append(candidacy)
+    account = make_user(Role.JURY_MEMBER)
+    member = session.members[1].member
+    member.user_id = account.id
+    db.session.commit()
+    return session, heard, member, account
+
+
+def csrf(response) -> str:
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True))
+    return found.group(1) if found else ""
+
+
+def events(db, name):
+    return db.session.scalars(select(AuditEvent).where(AuditEvent.event == name).order_by(AuditEvent.id)).all()
+
+
+def test_a_member_declares_a_tie_and_the_jury_is_at_once_non_compliant_for_that_candidate(db, client, login, seated, frozen_clock):
+    session, (first, second), member, account = seated
+    assert compliance(session).compliant is not False
+    login(account)
+    page = client.get(f"/jurys/sessions/{session.id}")
+    text = page_text(page)
+    assert "Avant la session, dites pour chaque candidat" in text and first.candidate.full_name in text
+    assert "Centre social Belleville" in text  # the organisations of the candidate's pathway
+    done = client.post(f"/jurys/sessions/{session.id}/liens", data={
+        "csrf_token": csrf(page), f"tie-{first.id}": "employer", f"note-{first.id}": "Ancien directeur de sa structure",
+        f"tie-{second.id}": "none"})
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert [(t.candidate_id, t.kind) for t in db.session.scalars(select(MemberTie).where(MemberTie.member_id == member.id))] == [
+        (first.candidate_id, TieKind.EMPLOYER)]
+    report = compliance(session)
+    assert report.compliant is False and any(f.candidate == first.reference for f in report.failures())
+    row = events(db, "declare_ties")[-1]
+    assert row.actor_id == account.id and "Employeur du candidat" in row.reason
+    assert events(db, "add_tie")[-1].actor_id == account.id
+    assert "Liens déclarés le 01/03/2016" in page_text(client.get(f"/jurys/sessions/{session.id}"))
+
+
+def test_the_declaration_is_asked_again_when_the_candidates_change(db, client, login, seated, candidacy_in, coordinator,
+                                                                   frozen_clock):
+    from vae_app.juries.member_space import declaration_due
+
+    session, (first, second), member, account = seated
+    login(account)
+    page = client.get(f"/jurys/sessions/{session.id}")
+    client.post(f"/jurys/sessions/{session.id}/liens", data={"csrf_token": csrf(page), f"tie-{first.id}": "none",
+                                                               f"tie-{second.id}": "none"})
+    db.session.expire_all()
+    assert not declaration_due(member, session)
+    third = candidacy_in(S.READY_FOR_JURY)
+    third.jury_session, third.state = session, S.JURY_SCHEDULED
+    db.session.commit()
+    assert declaration_due(member, session)
+    assert "ont changé depuis votre déclaration du 01/03/2016" in page_text(client.get(f"/jurys/sessions/{session.id}"))
+    assert "Liens avec les candidats à déclarer" in page_text(client.get("/accueil"))
+
+
+def test_a_declaration_must_answer_for_every_candidate_and_saves_nothing_otherwise(db, client, login, seated, frozen_clock):
+    session, (first, second), member, account = seated
+    login(account)
+    page = client.get(f"/jurys/sessions/{session.id}")
+    refused = client.post(f"/jurys/sessions/{session.id}/liens", data={"csrf_token": csrf(page), f"tie-{first.id}": "employer"})
+    assert refused.status_code == 422 and f"Répondez pour chaque candidat (aucun lien, ou sa nature) : {second.candidate.full_name}" \
+        in page_text(refused)
+    assert db.session.scalars(select(MemberTie).where(MemberTie.member_id == member.id)).all() == []
+    assert events(db, "declare_ties") == []
+
+
+def test_only_a_member_seated_on_the_session_declares_and_reads(db, client, login, seated, make_user, frozen_clock):
+    session, (first, _second), _member, _account = seated
+    stranger = make_user(Role.JURY_MEMBER)
+    session.members[2].member.user_id = None
+    db.session.commit()
+    login(stranger)
+    assert client.post(f"/jurys/sessions/{session.id}/liens", data={f"tie-{first.id}": "none"}).status_code == 404
+    assert client.get(f"/jurys/sessions/{session.id}/dossiers/{first.id}").status_code == 404
+
+
+def test_a_member_reads_the_files_of_their_session_and_each_reading_is_journalled(db, client, login, seated, frozen_clock):
+    from vae_app.candidacies.models import Document, DocumentContent
+
+    session, (first, _second), member, account = seated
+    document = Document(kind=DocumentKind.IDENTITY, original_name="piece.pdf", stored_name="b" * 32, content_type="application/pdf",
+                        size_bytes=len(PDF), sha256="0" * 64, uploaded_at=datetime(2016, 2, 1), content=DocumentContent(data=PDF))
+    first.documents.append(document)
+    db.session.commit()
+    login(account)
+    page = client.get(f"/jurys/sessions/{session.id}/dossiers/{first.id}")
+    assert page.status_code == 200 and "Mon expérience pour" in page_text(page) and "Chaque consultation est enregistrée" in page_text(page)
+    got = client.get(f"/jurys/sessions/{session.id}/dossiers/{first.id}/pieces/{document.id}")
+    assert got.status_code == 200 and got.data.startswith(b"%PDF") and got.headers["Cache-Control"] == "private, no-store"
+    reads = events(db, "read_by_jury")
+    assert [r.candidacy_id for r in reads] == [first.id, first.id] and all(r.actor_id == account.id for r in reads)
+    assert "piece.pdf" in reads[-1].reason
+
+
+def test_a_file_outside_the_members_sessions_is_not_readable(db, client, login, seated, candidacy_in, frozen_clock):
+    session, _heard, _member, account = seated
+    elsewhere = candidacy_in(S.JURY_SCHEDULED)
+    db.session.commit()
+    login(account)
+    assert client.get(f"/jurys/sessions/{session.id}/dossiers/{elsewhere.id}").status_code == 403
+    assert client.get(f"/candidatures/{elsewhere.id}").status_code in (403, 404)
+    assert events(db, "read_by_jury") == []
+
+
+@pytest.mark.parametrize("today, status", [(date(2016, 4, 14), 200), (date(2016, 4, 15), 403)])
+def test_access_ends_by_itself_30_days_after_the_decision(db, client, login, seated, frozen_clock, today, status):
+    session, (first, _second), _member, account = seated
+    session.status = SessionStatus.HELD
+    first.state, first.decided_on = S.CERTIFIED, date(2016, 3, 15)
+    db.session.commit()
+    frozen_clock.set(datetime.combine(today, datetime.min.time().replace(hour=10)))
+    login(account)
+    response = client.get(f"/jurys/sessions/{session.id}/dossiers/{first.id}")
+    assert response.status_code == status
+    if status == 403:
+        assert "a pris fin 30 jours après la décision" in page_text(response)

@@ -1,0 +1,133 @@
+"""What a jury member does for themselves on a confirmed session of theirs: declare their ties with its candidates
+(applied at once by the composition check, asked again when the candidates change), and read the files they
+judge — from the convocation until 30 days after the decision, read-only, every reading journalled.
+
+Each operation checks who may do it, writes its audit row in the same transaction and flushes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from .. import clock
+from ..audit.actions import Action, Entity
+from ..audit.operations import record as audit
+from ..auth.models import Role, User
+from ..candidacies.models import Candidacy
+from ..enums import N_
+from ..errors import Conflict, InvalidData, NotFound, PermissionDenied, Reason
+from ..extensions import db
+from .models import JuryMember, JurySession, MemberTie, SessionStatus, TieDeclaration, TieKind
+
+READING_DAYS = 30  # a member reads a file until this many days after the jury's decision on it
+MAX_NOTE = 300
+
+
+def member_of(user: User) -> JuryMember | None:
+    """The pool member an account belongs to (None: an account of another kind, or not linked yet)."""
+    if user is None or not user.is_authenticated or user.role is not Role.JURY_MEMBER:
+        return None
+    return db.session.scalar(select(JuryMember).where(JuryMember.user_id == user.id))
+
+
+def sitting_member(user: User, session: JurySession) -> JuryMember:
+    """The account's member if they sit on the session's jury and it was announced to them, else 404 (a session
+    that is not theirs does not exist for them)."""
+    member = member_of(user)
+    if member is None or not session.announced or not any(s.member_id == member.id for s in session.members):
+        raise NotFound(N_("Session introuvable."))
+    return member
+
+
+def declaration_of(member: JuryMember, session: JurySession) -> TieDeclaration | None:
+    return next((d for d in session.declarations if d.member_id == member.id), None)
+
+
+def declaration_due(member: JuryMember, session: JurySession) -> bool:
+    """Whether the member has to declare their ties for the session now: confirmed, not begun, and no declaration
+    covering its candidates as they are (never made, or the candidates changed since)."""
+    if session.status is not SessionStatus.CONFIRMED or session.starts_at <= clock.now() or not session.candidacies:
+        return False
+    declaration = declaration_of(member, session)
+    return declaration is None or not declaration.covers(session)
+
+
+def declare_ties(user: User, session: JurySession, answers: dict[int, tuple[TieKind | None, str | None]]) -> TieDeclaration:
+    """The member's ties with each of the session's candidates (``answers``: candidacy id -> (kind or None for no
+    tie, note)), for every candidate now heard: each tie is recorded on the member's record at once (the
+    composition check bars them from that candidate's jury), and the declaration covers these candidates. Ties
+    recorded earlier stay: a declaration adds, it never withdraws one."""
+    from .queries import lock_session
+
+    member = sitting_member(user, session)
+    session = lock_session(session)  # the candidates read are the ones declared for
+    if session.status is not SessionStatus.CONFIRMED or session.starts_at <= clock.now():
+        raise Conflict(N_("La session n'attend plus de déclaration : elle a commencé, ou elle n'est plus confirmée."))
+    heard = {c.id: c for c in session.candidacies}
+    if set(answers) != set(heard):
+        raise InvalidData({"answers": N_("les candidats de la session ont changé depuis l'affichage de la page : relisez la liste "
+                                         "et répondez pour chacun")})
+    added = []
+    for candidacy_id, (kind, note) in sorted(answers.items()):
+        note = (note or "").strip() or None
+        if note is not None and len(note) > MAX_NOTE:
+            raise InvalidData({f"note-{candidacy_id}": Reason(N_("%(max)s caractères au plus"), max=MAX_NOTE)})
+        if kind is None:
+            continue
+        candidate = heard[candidacy_id].candidate
+        if any(t.candidate_id == candidate.id and t.kind is kind for t in member.ties):
+            continue
+        member.ties.append(MemberTie(candidate=candidate, kind=kind, note=note))
+        db.session.flush()
+        audit(entity=Entity.JURY_MEMBER, entity_id=member.id, event=Action.ADD_TIE, actor=user,
+              reason=f"{kind.french} : {candidate.full_name} (déclaré par le membre)", details={"candidate_id": candidate.id})
+        added.append(f"{kind.french} : {candidate.full_name}")
+    declaration = declaration_of(member, session)
+    if declaration is None:
+        declaration = TieDeclaration(session_id=session.id, member_id=member.id)
+        session.declarations.append(declaration)
+    declaration.declared_at = clock.now()
+    declaration.candidacy_ids = sorted(heard)
+    db.session.flush()
+    audit(entity=Entity.JURY_SESSION, entity_id=session.id, event=Action.DECLARE_TIES, actor=user,
+          reason=f"{member.full_name} : " + ("; ".join(added) if added else "aucun lien avec les candidats"),
+          details={"member_id": member.id, "candidacies": sorted(heard), "ties": added})
+    return declaration
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Whether a member may read a candidacy's file for a session, and until when (None: until the decision + 30 days)."""
+
+    allowed: bool
+    until: date | None
+    why: str | None = None
+
+
+def reading(member: JuryMember, session: JurySession, candidacy: Candidacy) -> Reading:
+    """A member of a confirmed (or held) session reads its candidates' files from the convocation until 30 days
+    after the decision; nothing else."""
+    if candidacy.jury_session_id != session.id or session.status is SessionStatus.DRAFT:
+        return Reading(False, None, N_("Ce dossier n'est pas celui d'un candidat de vos sessions confirmées."))
+    if not any(s.member_id == member.id for s in session.members):
+        return Reading(False, None, N_("Vous ne siégez pas dans cette session."))
+    if candidacy.decided_on is not None:
+        until = candidacy.decided_on + timedelta(days=READING_DAYS)
+        if clock.today() > until:
+            return Reading(False, until, N_("L'accès à ce dossier a pris fin 30 jours après la décision du jury."))
+        return Reading(True, until)
+    return Reading(True, None)
+
+
+def open_file(user: User, session: JurySession, candidacy: Candidacy, what: str) -> Reading:
+    """A member opens a candidate's file (``what``: « dossier » or a document's name): refused outside
+    :func:`reading`, journalled on the candidacy otherwise."""
+    member = sitting_member(user, session)
+    allowed = reading(member, session, candidacy)
+    if not allowed.allowed:
+        raise PermissionDenied(allowed.why)
+    audit(entity=Entity.CANDIDACY, entity_id=candidacy.id, candidacy_id=candidacy.id, event=Action.READ_BY_JURY, actor=user,
+          reason=f"{member.full_name}, session {session.reference} : {what}")
+    db.session.flush()
+    return allowed

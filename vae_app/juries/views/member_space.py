@@ -1,0 +1,103 @@
+"""A jury member's own pages on a confirmed session of theirs: declaring their ties with its candidates, reading
+the files they judge (read-only, every reading journalled)."""
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ...auth.models import Role
+from ...auth.permissions import role_required
+from ...candidacies.models import Candidacy
+from ...database import unit_of_work
+from ...errors import InvalidData, NotFound
+from ...extensions import db
+from ...web.errors import on_refusal
+from ...web.forms import ConfirmForm
+from .. import member_space
+from ..models import JurySession, TieKind
+
+
+def member_session_page(session: JurySession, status: int = 200, typed: dict | None = None):
+    """The session as its member sees it: jury, candidates, the declaration of ties, the files to read."""
+    from .. import queries
+
+    member = member_space.member_of(current_user)
+    return render_template("juries/session_member.html", session=session, report=queries.compliance(session), member=member,
+                           declaration=member_space.declaration_of(member, session) if member else None,
+                           due=member_space.declaration_due(member, session) if member else False,
+                           readable={c.id: member_space.reading(member, session, c) for c in session.candidacies} if member else {},
+                           tie_kinds=list(TieKind), typed=typed or {},
+                           confirm_form=ConfirmForm(formdata=None)), status
+
+
+def _session(session_id: int) -> JurySession:
+    session = db.session.get(JurySession, session_id)
+    if session is None:
+        raise NotFound(_("Session introuvable."))
+    return session
+
+
+@role_required(Role.JURY_MEMBER)
+def declare_ties(session_id: int):
+    """Each candidate: no tie, or its kind (and a note)."""
+    session = _session(session_id)
+    member_space.sitting_member(current_user, session)  # a session that is not theirs does not exist for them
+    typed = request.form.to_dict()
+    on_refusal(lambda status: member_session_page(session, status, typed=typed))  # the reasons come as messages above
+    if not ConfirmForm().validate():
+        raise InvalidData({"answers": _("La page a expiré : rechargez-la et recommencez.")})
+    answers, missing = {}, []
+    kinds = {k.value: k for k in TieKind}
+    for candidacy in session.candidacies:
+        said = request.form.get(f"tie-{candidacy.id}", "")
+        if said not in kinds and said != "none":
+            missing.append(candidacy.candidate.full_name)
+            continue
+        answers[candidacy.id] = (kinds.get(said), request.form.get(f"note-{candidacy.id}"))
+    if missing:
+        raise InvalidData({"answers": _("Répondez pour chaque candidat (aucun lien, ou sa nature) : %(names)s.",
+                                        names=", ".join(missing))})
+    with unit_of_work():
+        member_space.declare_ties(current_user, session, answers)
+    flash(_("Déclaration enregistrée : merci. Un lien déclaré vous écarte du jury de ce candidat ; le service en est informé."),
+          "success")
+    return redirect(url_for("juries.session", session_id=session.id))
+
+
+@role_required(Role.JURY_MEMBER)
+def read_file(session_id: int, candidacy_id: int):
+    """A candidate's validation file and documents, read-only."""
+    session, candidacy = _session(session_id), _candidacy(candidacy_id)
+    from ...certifications.registry import get_rules
+
+    with unit_of_work():
+        access = member_space.open_file(current_user, session, candidacy, "dossier de validation")
+    rules = get_rules().certification(candidacy.certification.code)
+    titles = {s.component_code: f"{s.component_code} — {rules.component(s.component_code).title}"
+              if rules.component(s.component_code) else s.component_code for s in candidacy.validation_sections}
+    return render_template("juries/member_file.html", session=session, candidacy=candidacy, access=access, titles=titles)
+
+
+@role_required(Role.JURY_MEMBER)
+def read_document(session_id: int, candidacy_id: int, document_id: int):
+    session, candidacy = _session(session_id), _candidacy(candidacy_id)
+    document = next((d for d in candidacy.documents if d.id == document_id), None)
+    if document is None:
+        raise NotFound(_("Pièce introuvable."))
+    with unit_of_work():
+        member_space.open_file(current_user, session, candidacy, f"pièce « {document.original_name} »")
+    response = send_file(BytesIO(document.content.data), mimetype=document.content_type, as_attachment=True,
+                         download_name=document.original_name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _candidacy(candidacy_id: int) -> Candidacy:
+    candidacy = db.session.get(Candidacy, candidacy_id)
+    if candidacy is None:
+        raise NotFound(_("Dossier introuvable."))
+    return candidacy
