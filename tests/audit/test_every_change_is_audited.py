@@ -38,7 +38,7 @@ NOT_CHANGES = {"next_reference", "visible", "touch", "ensure_editable", "experie
                "link_token", "invitation_for_token", "invitations_of", "default_answer_by", "on_the_assembly_screen",
                "seated", "gone",
                # who a member is, and what they may do or read
-               "member_of", "sitting_member", "declaration_of", "declaration_due", "reading"}
+               "member_of", "sitting_member", "declaration_of", "declaration_due", "reading", "presides", "notes_for"}
 EXPERIENCE = {"status": ExperienceStatus.SALARIED, "job_title": "Directrice", "organisation": "Centre social", "start": date(2010, 1, 1),
               "end_on": date(2014, 12, 31), "hours": None, "related": True, "activities": None}
 
@@ -128,6 +128,11 @@ def _member_account(f):
 def _declare(f):
     session, candidacy, account = _member_account(f)
     return member_space.declare_ties(account, session, {candidacy.id: (TieKind.PERSONAL, None)})
+
+
+def _noted(f):
+    session, candidacy, account = _member_account(f)
+    return account, session, candidacy, {None: "Dossier solide."}
 
 
 def _read(f):
@@ -236,6 +241,7 @@ def CASES(f):
         "remind": (lambda: _remind(f), "remind_invitation"),
         "declare_ties": (lambda: _declare(f), "declare_ties"),
         "open_file": (lambda: _read(f), "read_by_jury"),
+        "save_notes": (lambda: member_space.save_notes(*_noted(f)), "save_notes"),
         "apply_plan": (lambda: jury_ops.apply_plan(f.coordinator, _run(f.db, f.coordinator, RunStatus.DONE, {"sessions": []})),
                        "apply_planning"),
     }

@@ -147,3 +147,66 @@ def test_access_ends_by_itself_30_days_after_the_decision(db, client, login, sea
     assert response.status_code == status
     if status == 403:
         assert "a pris fin 30 jours après la décision" in page_text(response)
+
+
+def test_a_member_writes_notes_the_president_and_the_coordination_read_them_all(db, client, login, seated, make_user,
+                                                                                 coordinator, frozen_clock):
+    from vae_app.juries.member_space import notes_for, presides
+
+    session, (first, _second), member, account = seated
+    login(account)
+    page = client.get(f"/jurys/sessions/{session.id}/dossiers/{first.id}")
+    done = client.post(f"/jurys/sessions/{session.id}/dossiers/{first.id}/notes", data={
+        "csrf_token": csrf(page), "note-GESTION": "Budget bien décrit, indicateurs absents.", "note-general": "Dossier solide."})
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert sorted((n.component_code or "", n.text) for n in notes_for(session)[first.id]) == [
+        ("", "Dossier solide."), ("GESTION", "Budget bien décrit, indicateurs absents.")]
+    row = events(db, "save_notes")[-1]
+    assert row.actor_id == account.id and "Budget" not in (row.reason or "")  # journalled, without the text
+    # the president reads them on the file; another member does not
+    president = next(s.member for s in session.members if presides(s.member, session))
+    chair = make_user(Role.JURY_MEMBER)
+    president.user_id = chair.id
+    db.session.commit()
+    client.post("/deconnexion")
+    login(chair)
+    assert "Budget bien décrit, indicateurs absents." in page_text(client.get(f"/jurys/sessions/{session.id}/dossiers/{first.id}"))
+    client.post("/deconnexion")
+    login(coordinator)
+    frozen_clock.set(datetime(2016, 3, 15, 14))
+    assert "Dossier solide." in page_text(client.get(f"/jurys/sessions/{session.id}/decisions"))
+
+
+def test_a_member_never_reads_another_members_notes_unless_presiding(db, client, login, seated, make_user, frozen_clock):
+    from vae_app.juries.member_space import presides, save_notes
+
+    session, (first, _second), member, account = seated
+    other = next(s.member for s in session.members if s.member_id != member.id and not presides(s.member, session))
+    other_account = make_user(Role.JURY_MEMBER)
+    other.user_id = other_account.id
+    db.session.flush()
+    save_notes(other_account, session, first, {"GESTION": "Remarque d'un collègue."})
+    db.session.commit()
+    login(account)
+    assert "Remarque d'un collègue." not in page_text(client.get(f"/jurys/sessions/{session.id}/dossiers/{first.id}"))
+
+
+def test_notes_are_kept_with_the_minutes(db, app, seated, frozen_clock):
+    pytest.importorskip("weasyprint")
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from vae_app.juries import documents
+    from vae_app.juries.member_space import save_notes
+    from vae_app.juries.queries import compliance, decisions_taken
+
+    session, (first, _second), member, account = seated
+    save_notes(account, session, first, {None: "Entretien à approfondir."})
+    first.state, first.decided_on = S.CERTIFIED, date(2016, 3, 15)
+    with app.test_request_context():
+        pdf = documents.minutes(session, decisions_taken(session), compliance(session))
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    flat = " ".join(text.split())
+    assert "Notes d'évaluation des membres du jury" in flat and "Entretien à approfondir." in flat

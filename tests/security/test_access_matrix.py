@@ -118,6 +118,8 @@ SPEC = {
                            policy(jury_own=OK, jury_other={404})),
     "juries.member_document": ("GET", lambda w: f"/jurys/sessions/{w.session.id}/dossiers/{w.scheduled.id}/pieces/{w.heard_document.id}",
                                policy(jury_own=OK, jury_other={404})),
+    "juries.save_notes": ("POST", lambda w: f"/jurys/sessions/{w.session.id}/dossiers/{w.scheduled.id}/notes",
+                          policy(jury_own=DONE, jury_other={404})),
     "juries.lift_unavailability": ("POST", lambda w: f"/jurys/membres/{w.member.id}/indisponibilites/{w.unavailability.id}/lever",
                                    STAFF_OWN_DO),
     "juries.delete_member": ("GET", lambda w: f"/jurys/membres/{w.member.id}/supprimer", STAFF_OWN_VIEW),

@@ -75,6 +75,7 @@ class Action(LabelledEnum):
     REMIND_INVITATION = "remind_invitation", N_("Invitation à siéger rappelée")
     DECLARE_TIES = "declare_ties", N_("Liens avec les candidats déclarés par un membre")
     READ_BY_JURY = "read_by_jury", N_("Dossier consulté par un membre du jury")
+    SAVE_NOTES = "save_notes", N_("Notes d'évaluation d'un membre du jury")
     REPLACE_MEMBER = "replace_member", N_("Membre du jury remplacé (session confirmée)")
     REOPEN_SESSION = "reopen_session", N_("Session à confirmer de nouveau")
     RECORD_GENDER_EXCEPTION = "record_gender_exception", N_("Motif d'un jury d'un seul genre consigné")

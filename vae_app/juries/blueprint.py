@@ -70,3 +70,4 @@ bp.add_url_rule("/sessions/<int:session_id>/liens", "declare_ties", member_space
 bp.add_url_rule("/sessions/<int:session_id>/dossiers/<int:candidacy_id>", "member_file", member_space.read_file)
 bp.add_url_rule("/sessions/<int:session_id>/dossiers/<int:candidacy_id>/pieces/<int:document_id>", "member_document",
                 member_space.read_document)
+bp.add_url_rule("/sessions/<int:session_id>/dossiers/<int:candidacy_id>/notes", "save_notes", member_space.save_notes, methods=POST)

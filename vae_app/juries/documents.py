@@ -28,9 +28,11 @@ def minutes(session, taken: list, report) -> bytes:
     candidates still awaiting theirs marked as such."""
     rules = get_rules().certification(session.certification.code)
     pending = [c for c in session.candidacies if c.state is CandidacyState.JURY_SCHEDULED]
+    from .member_space import notes_for
+
     return render_pdf("juries/pdf/minutes.html", session=session, title=rules.title_on(session.starts_at.date()),
                       certifier=rules.certifier_on(session.starts_at.date()), components=rules.components,
-                      taken=taken, pending=pending, report=report)
+                      taken=taken, pending=pending, report=report, notes=notes_for(session))
 
 
 def _calendar(method: str):

@@ -18,8 +18,9 @@ from ..candidacies.models import Candidacy
 from ..enums import N_
 from ..errors import Conflict, InvalidData, NotFound, PermissionDenied, Reason
 from ..extensions import db
-from .models import JuryMember, JurySession, MemberTie, SessionStatus, TieDeclaration, TieKind
+from .models import EvaluationNote, JuryMember, JurySession, MemberTie, SessionStatus, TieDeclaration, TieKind
 
+MAX_NOTE_TEXT = 5000
 READING_DAYS = 30  # a member reads a file until this many days after the jury's decision on it
 MAX_NOTE = 300
 
@@ -131,3 +132,60 @@ def open_file(user: User, session: JurySession, candidacy: Candidacy, what: str)
           reason=f"{member.full_name}, session {session.reference} : {what}")
     db.session.flush()
     return allowed
+
+
+def presides(member: JuryMember | None, session: JurySession) -> bool:
+    """Whether the member holds the session's presidency (the seat assigned at the confirmation)."""
+    from .queries import compliance
+
+    if member is None:
+        return False
+    sitting = next((s for s in session.members if s.member_id == member.id), None)
+    return sitting is not None and compliance(session).assignment.get(str(member.id), sitting.seat) == "president"
+
+
+def save_notes(user: User, session: JurySession, candidacy: Candidacy, notes: dict[str | None, str | None]) -> int:
+    """The member's evaluation notes on a candidate of their confirmed session (``notes``: component code, or None
+    for the whole file -> text; an empty text removes the note), before and during the jury — not once it has
+    decided. Returns how many notes changed; journalled without their text."""
+    from ..certifications.registry import get_rules
+
+    member = sitting_member(user, session)
+    if session.status is not SessionStatus.CONFIRMED or candidacy.jury_session_id != session.id:
+        raise Conflict(N_("Les notes s'écrivent pour un candidat d'une session confirmée, jusqu'à la décision du jury."))
+    codes = {c.code for c in get_rules().certification(candidacy.certification.code).components}
+    changed = []
+    for code, text in notes.items():
+        if code is not None and code not in codes:
+            raise InvalidData({f"note-{code}": N_("composante inconnue pour cette certification")})
+        text = (text or "").strip()
+        if len(text) > MAX_NOTE_TEXT:
+            raise InvalidData({f"note-{code or 'general'}": Reason(N_("%(max)s caractères au plus"), max=MAX_NOTE_TEXT)})
+        note = next((n for n in session.notes if n.member_id == member.id and n.candidacy_id == candidacy.id
+                     and n.component_code == code), None)
+        if note is None and text:
+            session.notes.append(EvaluationNote(member_id=member.id, candidacy_id=candidacy.id, component_code=code, text=text,
+                                                updated_at=clock.now()))
+        elif note is not None and not text:
+            session.notes.remove(note)
+        elif note is not None and note.text != text:
+            note.text, note.updated_at = text, clock.now()
+        else:
+            continue
+        changed.append(code or "ensemble du dossier")
+    if changed:
+        db.session.flush()
+        audit(entity=Entity.JURY_SESSION, entity_id=session.id, candidacy_id=candidacy.id, event=Action.SAVE_NOTES, actor=user,
+              reason=f"{member.full_name} : notes sur {candidacy.reference} ({', '.join(changed)})",
+              details={"member_id": member.id, "components": changed})
+    return len(changed)
+
+
+def notes_for(session: JurySession, reader: JuryMember | None = None) -> dict[int, list[EvaluationNote]]:
+    """The session's notes by candidacy: all of them (the coordination, the president, the minutes), or
+    ``reader``'s own."""
+    found: dict[int, list[EvaluationNote]] = {}
+    for note in sorted(session.notes, key=lambda n: (n.member.last_name, n.component_code or "")):
+        if reader is None or note.member_id == reader.id:
+            found.setdefault(note.candidacy_id, []).append(note)
+    return found

@@ -167,6 +167,7 @@ class JurySession(db.Model):
     invitations = relationship("JuryInvitation", back_populates="session", cascade="all, delete-orphan",
                                order_by="JuryInvitation.id")
     declarations = relationship("TieDeclaration", cascade="all, delete-orphan", order_by="TieDeclaration.id")
+    notes = relationship("EvaluationNote", cascade="all, delete-orphan", order_by="EvaluationNote.id")
     candidacies = relationship("Candidacy", back_populates="jury_session", order_by="Candidacy.reference")
 
     @property
@@ -268,6 +269,25 @@ class TieDeclaration(db.Model):
     def covers(self, session: "JurySession") -> bool:
         """Whether it covers the session's candidates as they are now."""
         return sorted(c.id for c in session.candidacies) == list(self.candidacy_ids)
+
+
+class EvaluationNote(db.Model):
+    """A jury member's working note on a candidate of a confirmed session, for one component (``component_code``) or
+    the whole file (None), written before and during the jury; the president and the coordination read them all, and
+    they are kept with the minutes."""
+
+    __tablename__ = "evaluation_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("jury_sessions.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("jury_members.id", ondelete="CASCADE"), index=True)
+    candidacy_id: Mapped[int] = mapped_column(sa.ForeignKey("candidacies.id", ondelete="CASCADE"), index=True)
+    component_code: Mapped[str | None] = mapped_column(sa.String(50))
+    text: Mapped[str] = mapped_column(sa.Text)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime)
+
+    member = relationship("JuryMember")
+    candidacy = relationship("Candidacy")
 
 
 class RunStatus(LabelledEnum):

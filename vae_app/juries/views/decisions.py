@@ -23,6 +23,7 @@ from ...errors import Conflict, InvalidData
 from ...web.errors import on_refusal
 from ...web.forms import TEXT_CONTROL, ConfirmForm
 from .. import operations as ops, queries
+from ..member_space import notes_for
 from ..models import JurySession
 from . import STAFF, own_session
 
@@ -115,7 +116,8 @@ def _page(session_id: int, status: int = 200, answers: list[Answer] | None = Non
     return render_template("juries/decisions.html", session=session, day=day, scopes={c.id: targeted(c, rules) for c in session.candidacies},
                            taken=queries.decisions_taken(session), carried={c.id: carried_over(c, day) for c in session.candidacies},
                            answers={a.candidacy.id: a for a in answers or []}, summary=summary,
-                           has_sat=session.starts_at <= clock.now(), form=ConfirmForm(formdata=None), title=cert.title_on(day)), status
+                           has_sat=session.starts_at <= clock.now(), form=ConfirmForm(formdata=None), title=cert.title_on(day),
+                           notes=notes_for(session)), status
 
 
 @role_required(*STAFF)

@@ -17,7 +17,7 @@ from ...extensions import db
 from ...web.errors import on_refusal
 from ...web.forms import ConfirmForm
 from .. import member_space
-from ..models import JurySession, TieKind
+from ..models import JurySession, SessionStatus, TieKind
 
 
 def member_session_page(session: JurySession, status: int = 200, typed: dict | None = None):
@@ -75,10 +75,43 @@ def read_file(session_id: int, candidacy_id: int):
 
     with unit_of_work():
         access = member_space.open_file(current_user, session, candidacy, "dossier de validation")
+    return file_page(session, candidacy, access)
+
+
+def file_page(session: JurySession, candidacy: Candidacy, access, status: int = 200, typed: dict | None = None):
+    """The file as its member reads it, with their notes (and, for the president, everyone's)."""
+    from ...certifications.registry import get_rules
+
     rules = get_rules().certification(candidacy.certification.code)
-    titles = {s.component_code: f"{s.component_code} — {rules.component(s.component_code).title}"
-              if rules.component(s.component_code) else s.component_code for s in candidacy.validation_sections}
-    return render_template("juries/member_file.html", session=session, candidacy=candidacy, access=access, titles=titles)
+    member = member_space.member_of(current_user)
+    mine = {n.component_code: n.text for n in member_space.notes_for(session, member).get(candidacy.id, [])}
+    everyone = member_space.notes_for(session).get(candidacy.id, []) if member_space.presides(member, session) else []
+    return render_template("juries/member_file.html", session=session, candidacy=candidacy, access=access,
+                           components=rules.components, sections={s.component_code: s for s in candidacy.validation_sections},
+                           mine={**mine, **(typed or {})}, everyone=everyone, writable=session.status is SessionStatus.CONFIRMED,
+                           confirm_form=ConfirmForm(formdata=None)), status
+
+
+@role_required(Role.JURY_MEMBER)
+def save_notes(session_id: int, candidacy_id: int):
+    session, candidacy = _session(session_id), _candidacy(candidacy_id)
+    member = member_space.sitting_member(current_user, session)
+    access = member_space.reading(member, session, candidacy)
+    if not access.allowed:
+        raise NotFound(_("Dossier introuvable."))
+    from ...certifications.registry import get_rules
+
+    codes = [c.code for c in get_rules().certification(candidacy.certification.code).components]
+    notes = {code: request.form.get(f"note-{code}") for code in codes if f"note-{code}" in request.form}
+    if "note-general" in request.form:
+        notes[None] = request.form.get("note-general")
+    on_refusal(lambda status: file_page(session, candidacy, access, status, typed=notes))
+    if not ConfirmForm().validate():
+        raise InvalidData({"answers": _("La page a expiré : rechargez-la et recommencez.")})
+    with unit_of_work():
+        changed = member_space.save_notes(current_user, session, candidacy, notes)
+    flash(_("Notes enregistrées.") if changed else _("Aucune note n'a changé."), "success")
+    return redirect(url_for("juries.member_file", session_id=session.id, candidacy_id=candidacy.id))
 
 
 @role_required(Role.JURY_MEMBER)
