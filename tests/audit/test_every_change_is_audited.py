@@ -135,6 +135,12 @@ def _noted(f):
     return account, session, candidacy, {None: "Dossier solide."}
 
 
+def _withdraw_own(f):
+    account = _member_account(f)[2]
+    availability = member_space.declare_availability(account, date(2016, 3, 22), member_space.DayPart.DAY)
+    return member_space.withdraw_availability(account, availability.id)
+
+
 def _read(f):
     session, candidacy, account = _member_account(f)
     return member_space.open_file(account, session, candidacy, "dossier de validation")
@@ -242,6 +248,10 @@ def CASES(f):
         "declare_ties": (lambda: _declare(f), "declare_ties"),
         "open_file": (lambda: _read(f), "read_by_jury"),
         "save_notes": (lambda: member_space.save_notes(*_noted(f)), "save_notes"),
+        "declare_availability": (lambda: member_space.declare_availability(_member_account(f)[2], date(2016, 3, 21),
+                                                                           member_space.DayPart.MORNING), "add_availability"),
+        "withdraw_availability": (lambda: _withdraw_own(f), "remove_availability"),
+        "set_preferences": (lambda: member_space.set_preferences(_member_account(f)[2], ["Lille"], 3), "update_member"),
         "apply_plan": (lambda: jury_ops.apply_plan(f.coordinator, _run(f.db, f.coordinator, RunStatus.DONE, {"sessions": []})),
                        "apply_planning"),
     }

@@ -210,3 +210,53 @@ def test_notes_are_kept_with_the_minutes(db, app, seated, frozen_clock):
     text = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
     flat = " ".join(text.split())
     assert "Notes d'évaluation des membres du jury" in flat and "Entretien à approfondir." in flat
+
+
+def test_a_member_declares_half_days_sites_and_load_and_the_planner_reads_them(db, client, login, seated, frozen_clock):
+    from vae_app.juries.planning.campaign import _member_rows
+
+    _session, _heard, member, account = seated
+    login(account)
+    page = client.get("/jurys/mon-espace")
+    assert page.status_code == 200 and "Aucune disponibilité déclarée" in page_text(page)
+    token = csrf(page)
+    assert client.post("/jurys/mon-espace/disponibilites", data={"csrf_token": token, "day": "2016-03-21", "part": "morning"}).status_code == 302
+    assert client.post("/jurys/mon-espace/preferences", data={"csrf_token": token, "sites": "Lille, lille , Paris",
+                                                              "max_sessions": "2"}).status_code == 302
+    db.session.expire_all()
+    assert (member.reachable_sites, member.max_sessions) == (["Lille", "Paris"], 2)
+    assert [(a.starts_at, a.ends_at) for a in member.availabilities] == [(datetime(2016, 3, 21, 9), datetime(2016, 3, 21, 12, 30))]
+    slots = [{"id": f"{day}-{site}", "start": f"{day}T09:00", "end": f"{day}T12:30", "site": site}
+             for day in ("2016-03-21", "2016-03-22") for site in ("Paris", "Dijon")]
+    row = next(r for r in _member_rows(member.certifier_id, ["RNCP5385"], slots) if r["id"] == f"M{member.id}")
+    assert row["available_slots"] == ["2016-03-21-Paris"] and row["max_sessions"] == 2
+    assert [e.actor_id for e in events(db, "add_availability")] == [account.id]
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"day": "2016-03-01", "part": "morning"}, "une disponibilité se déclare pour un jour à venir"),
+    ({"day": "", "part": "morning"}, "Date obligatoire."),
+    ({"day": "2016-03-21", "part": "night"}, "Not a valid choice"),
+])
+def test_a_bad_availability_is_refused_beside_its_field(db, client, login, seated, frozen_clock, data, message):
+    _session, _heard, member, account = seated
+    login(account)
+    refused = client.post("/jurys/mon-espace/disponibilites", data={"csrf_token": csrf(client.get("/jurys/mon-espace")), **data})
+    assert refused.status_code == 422 and (message in page_text(refused) or "choix" in page_text(refused).lower())
+    db.session.expire_all()
+    assert member.availabilities == []
+
+
+def test_a_member_withdraws_only_their_own_availability(db, client, login, seated, frozen_clock):
+    from vae_app.juries.models import MemberAvailability
+
+    session, _heard, member, account = seated
+    other = session.members[3].member
+    theirs = MemberAvailability(member=other, starts_at=datetime(2016, 3, 21, 9), ends_at=datetime(2016, 3, 21, 12, 30))
+    db.session.add(theirs)
+    db.session.commit()
+    login(account)
+    token = csrf(client.get("/jurys/mon-espace"))
+    assert client.post(f"/jurys/mon-espace/disponibilites/{theirs.id}/retirer", data={"csrf_token": token}).status_code == 404
+    db.session.expire_all()
+    assert other.availabilities != []

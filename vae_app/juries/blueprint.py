@@ -71,3 +71,8 @@ bp.add_url_rule("/sessions/<int:session_id>/dossiers/<int:candidacy_id>", "membe
 bp.add_url_rule("/sessions/<int:session_id>/dossiers/<int:candidacy_id>/pieces/<int:document_id>", "member_document",
                 member_space.read_document)
 bp.add_url_rule("/sessions/<int:session_id>/dossiers/<int:candidacy_id>/notes", "save_notes", member_space.save_notes, methods=POST)
+bp.add_url_rule("/mon-espace", "own_space", member_space.own_space)
+bp.add_url_rule("/mon-espace/disponibilites", "declare_availability", member_space.declare_availability, methods=POST)
+bp.add_url_rule("/mon-espace/disponibilites/<int:availability_id>/retirer", "withdraw_availability",
+                member_space.withdraw_availability, methods=POST)
+bp.add_url_rule("/mon-espace/preferences", "save_preferences", member_space.save_preferences, methods=POST)

@@ -223,3 +223,22 @@ class AnswerForm(Form):
                            validators=[Optional(), Length(max=500, message=_l("500 caractères au plus."))],
                            render_kw={"rows": 2, "maxlength": 500})
     submit = SubmitField(_l("Envoyer ma réponse"))
+
+
+class OwnAvailabilityForm(Form):
+    """A member declares a half-day (or a day) when they can sit."""
+
+    day = DateField(_l("Jour"), validators=[InputRequired(message=_l("Date obligatoire.")), typed_date])
+    part = SelectField(_l("Moment"), choices=[], validators=[InputRequired(message=_l("Choisissez le moment."))])
+    submit = SubmitField(_l("Déclarer cette disponibilité"))
+
+
+class PreferencesForm(Form):
+    """The sites a member can reach and the sessions they accept per campaign."""
+
+    sites = StringField(_l("Sites où vous pouvez siéger (séparés par des virgules ; vide : tous)"),
+                        validators=[Length(max=2000)], render_kw={"maxlength": 2000})
+    max_sessions = WholeNumberField(_l("Sessions au plus par campagne"),
+                                    validators=[InputRequired(message=_l("Nombre obligatoire.")),
+                                                NumberRange(min=0, max=50, message=_l("Un nombre de 0 à 50."))])
+    submit = SubmitField(_l("Enregistrer mes préférences"))

@@ -6,7 +6,7 @@ Each operation checks who may do it, writes its audit row in the same transactio
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -15,10 +15,12 @@ from ..audit.actions import Action, Entity
 from ..audit.operations import record as audit
 from ..auth.models import Role, User
 from ..candidacies.models import Candidacy
-from ..enums import N_
+from ..enums import N_, LabelledEnum
 from ..errors import Conflict, InvalidData, NotFound, PermissionDenied, Reason
 from ..extensions import db
-from .models import EvaluationNote, JuryMember, JurySession, MemberTie, SessionStatus, TieDeclaration, TieKind
+from .models import (
+    EvaluationNote, JuryMember, JurySession, MemberAvailability, MemberTie, SessionStatus, TieDeclaration, TieKind,
+)
 
 MAX_NOTE_TEXT = 5000
 READING_DAYS = 30  # a member reads a file until this many days after the jury's decision on it
@@ -189,3 +191,77 @@ def notes_for(session: JurySession, reader: JuryMember | None = None) -> dict[in
         if reader is None or note.member_id == reader.id:
             found.setdefault(note.candidacy_id, []).append(note)
     return found
+
+
+class DayPart(LabelledEnum):
+    """The half-days a member declares, as the planner's slots are cut."""
+
+    MORNING = "morning", N_("le matin (9 h – 12 h 30)")
+    AFTERNOON = "afternoon", N_("l'après-midi (14 h – 17 h 30)")
+    DAY = "day", N_("toute la journée (9 h – 17 h 30)")
+
+
+PART_TIMES = {DayPart.MORNING: (time(9), time(12, 30)), DayPart.AFTERNOON: (time(14), time(17, 30)),
+              DayPart.DAY: (time(9), time(17, 30))}
+MAX_SITES = 20
+
+
+def _own_member(user: User) -> JuryMember:
+    member = member_of(user)
+    if member is None:
+        raise NotFound(N_("Votre compte n'est rattaché à aucun membre de jury : écrivez à la coordination."))
+    return member
+
+
+def declare_availability(user: User, day: date | None, part: DayPart | None) -> MemberAvailability:
+    """The member says they can sit on ``day`` (a half-day or the whole day): the planner and the assembly screen
+    offer them then. Said once: a time already declared is not declared again."""
+    member = _own_member(user)
+    if day is None:
+        raise InvalidData({"day": N_("obligatoire")})
+    if part is None:
+        raise InvalidData({"part": N_("obligatoire")})
+    if day <= clock.today():
+        raise InvalidData({"day": N_("une disponibilité se déclare pour un jour à venir")})
+    begin, end = PART_TIMES[part]
+    starts_at, ends_at = datetime.combine(day, begin), datetime.combine(day, end)
+    if any(a.starts_at <= starts_at and ends_at <= a.ends_at for a in member.availabilities):
+        raise Conflict(N_("Vous avez déjà déclaré cette disponibilité."))
+    availability = MemberAvailability(starts_at=starts_at, ends_at=ends_at)
+    member.availabilities.append(availability)
+    db.session.flush()
+    audit(entity=Entity.JURY_MEMBER, entity_id=member.id, event=Action.ADD_AVAILABILITY, actor=user,
+          reason=f"{starts_at:%d/%m/%Y %H:%M} → {ends_at:%d/%m/%Y %H:%M} (déclarée par le membre)")
+    return availability
+
+
+def withdraw_availability(user: User, availability_id: int) -> None:
+    """The member takes back an availability they declared (their sessions are not changed: they ask the coordination)."""
+    member = _own_member(user)
+    availability = next((a for a in member.availabilities if a.id == availability_id), None)
+    if availability is None:
+        raise NotFound(N_("Disponibilité introuvable."))
+    audit(entity=Entity.JURY_MEMBER, entity_id=member.id, event=Action.REMOVE_AVAILABILITY, actor=user,
+          reason=f"{availability.starts_at:%d/%m/%Y %H:%M} → {availability.ends_at:%d/%m/%Y %H:%M} (retirée par le membre)")
+    member.availabilities.remove(availability)
+    db.session.flush()
+
+
+def set_preferences(user: User, sites: list[str] | None, max_sessions: int | None) -> JuryMember:
+    """The sites the member can reach (None or empty: not said — every site) and how many sessions they accept per
+    campaign; the planner reads both."""
+    member = _own_member(user)
+    if max_sessions is None or not 0 <= max_sessions <= 50:
+        raise InvalidData({"max_sessions": N_("un nombre de 0 à 50")})
+    cleaned = list({s.strip().casefold(): s.strip() for s in reversed(sites or []) if s.strip()}.values())[::-1]
+    if len(cleaned) > MAX_SITES or any(len(s) > 100 for s in cleaned):
+        raise InvalidData({"sites": Reason(N_("%(max)s sites au plus, de 100 caractères chacun"), max=MAX_SITES)})
+    before = (member.reachable_sites, member.max_sessions)
+    member.reachable_sites = cleaned or None
+    member.max_sessions = max_sessions
+    if before != (member.reachable_sites, member.max_sessions):
+        db.session.flush()
+        audit(entity=Entity.JURY_MEMBER, entity_id=member.id, event=Action.UPDATE_MEMBER, actor=user,
+              reason=f"{member.full_name} : sites {', '.join(cleaned) if cleaned else 'non précisés'}, "
+                     f"{max_sessions} session(s) au plus par campagne (déclaré par le membre)")
+    return member

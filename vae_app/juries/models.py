@@ -42,6 +42,8 @@ class JuryMember(db.Model):
     site: Mapped[str | None] = mapped_column(sa.String(100))
     organisation: Mapped[str | None] = mapped_column(sa.String(200))
     max_sessions: Mapped[int] = mapped_column(sa.Integer, default=6)
+    # the sites the member says they can reach (None: not said — every site is offered, as before)
+    reachable_sites: Mapped[list | None] = mapped_column(sa.JSON)
     version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")  # optimistic: a stale form is refused
 
     __mapper_args__ = {"version_id_col": version}
@@ -67,6 +69,10 @@ class JuryMember(db.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def reaches(self, site: str) -> bool:
+        """Whether the member can sit at ``site`` as far as they said (True when they did not say)."""
+        return self.reachable_sites is None or site.casefold() in {s.casefold() for s in self.reachable_sites}
 
 
 class TieKind(LabelledEnum):

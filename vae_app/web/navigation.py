@@ -11,7 +11,7 @@ NAVIGATION = {
                        ("components.dashboard", _l("Expirations")), ("juries.sessions", _l("Sessions de jury")),
                        ("juries.campaigns", _l("Planification")), ("juries.members", _l("Vivier")), ("certifications.catalogue", _l("Certifications")),
                        ("francevae.status", _l("France VAE")), ("candidacies.workflow_diagram", _l("Parcours"))],
-    Role.JURY_MEMBER: [("web.home", _l("Mes sessions"))],
+    Role.JURY_MEMBER: [("web.home", _l("Mes sessions")), ("juries.own_space", _l("Mes disponibilités"))],
     Role.ADMIN: [("web.home", _l("Administration")), ("accounts.accounts", _l("Comptes")), ("audit.journal", _l("Journal")),
                  ("mail.outbox", _l("Courriels")), ("candidacies.queue", _l("Candidatures")),
                  ("components.dashboard", _l("Expirations")),

@@ -65,7 +65,7 @@ def _member_rows(certifier_id: int, codes: list[str], slots: list[dict], seated:
             if slot["id"] in mine:
                 available.append(slot["id"])  # they sit there in the plan; a declared unavailability is a change
                 continue
-            if member.is_available(begin, finish) is False:
+            if member.is_available(begin, finish) is False or not member.reaches(slot.get("site") or ""):
                 continue
             if any(m == member.id and s < finish and begin < e for m, s, e in busy):
                 continue

@@ -14,7 +14,7 @@ from ...candidacies.models import Candidacy
 from ...database import unit_of_work
 from ...errors import InvalidData, NotFound
 from ...extensions import db
-from ...web.errors import on_refusal
+from ...web.errors import invalid_form, on_refusal
 from ...web.forms import ConfirmForm
 from .. import member_space
 from ..models import JurySession, SessionStatus, TieKind
@@ -134,3 +134,63 @@ def _candidacy(candidacy_id: int) -> Candidacy:
     if candidacy is None:
         raise NotFound(_("Dossier introuvable."))
     return candidacy
+
+
+def own_space_page(status: int = 200, availability_form=None, preferences_form=None):
+    """The member's availabilities, reachable sites and load."""
+    from ..forms import OwnAvailabilityForm, PreferencesForm
+
+    member = member_space.member_of(current_user)
+    if member is None:
+        raise NotFound(_("Votre compte n'est rattaché à aucun membre de jury : écrivez à la coordination."))
+    availability_form = availability_form or OwnAvailabilityForm(formdata=None)
+    availability_form.part.choices = [(p.value, p.label) for p in member_space.DayPart]
+    preferences_form = preferences_form or PreferencesForm(formdata=None, data={
+        "sites": ", ".join(member.reachable_sites or []), "max_sessions": member.max_sessions})
+    return render_template("juries/own_space.html", member=member, availability_form=availability_form,
+                           preferences_form=preferences_form, confirm_form=ConfirmForm(formdata=None)), status
+
+
+@role_required(Role.JURY_MEMBER)
+def own_space():
+    return own_space_page()
+
+
+@role_required(Role.JURY_MEMBER)
+def declare_availability():
+    from ..forms import OwnAvailabilityForm
+
+    form = OwnAvailabilityForm()
+    form.part.choices = [(p.value, p.label) for p in member_space.DayPart]
+    on_refusal(lambda status: own_space_page(status, availability_form=form), form)
+    if not form.validate():
+        raise invalid_form(form)
+    with unit_of_work():
+        member_space.declare_availability(current_user, form.day.data, member_space.DayPart(form.part.data))
+    flash(_("Disponibilité déclarée : merci."), "success")
+    return redirect(url_for("juries.own_space"))
+
+
+@role_required(Role.JURY_MEMBER)
+def withdraw_availability(availability_id: int):
+    on_refusal(lambda status: own_space_page(status))
+    if not ConfirmForm().validate():
+        raise InvalidData({"answers": _("La page a expiré : rechargez-la et recommencez.")})
+    with unit_of_work():
+        member_space.withdraw_availability(current_user, availability_id)
+    flash(_("Disponibilité retirée."), "success")
+    return redirect(url_for("juries.own_space"))
+
+
+@role_required(Role.JURY_MEMBER)
+def save_preferences():
+    from ..forms import PreferencesForm
+
+    form = PreferencesForm()
+    on_refusal(lambda status: own_space_page(status, preferences_form=form), form)
+    if not form.validate():
+        raise invalid_form(form)
+    with unit_of_work():
+        member_space.set_preferences(current_user, (form.sites.data or "").split(","), form.max_sessions.data)
+    flash(_("Préférences enregistrées : la planification en tient compte."), "success")
+    return redirect(url_for("juries.own_space"))
