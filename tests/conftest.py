@@ -238,6 +238,17 @@ def make_candidacy(db, make_user):
     return make
 
 
+@pytest.fixture(autouse=True)
+def _rate_limits_off_unless_asked(request):
+    """The rate limits stay off outside the tests that ask for them (``limited``): a test that builds a production
+    app turns on the limiter every app shares, and the hits it then counts would refuse later tests' logins."""
+    from vae_app.extensions import limiter
+
+    if "limited" not in request.fixturenames:
+        limiter.enabled = False
+    yield
+
+
 @pytest.fixture
 def limited(app):
     """The rate limits on, counted in memory, for one test (the suite runs with them off)."""
