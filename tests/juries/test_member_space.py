@@ -260,3 +260,26 @@ def test_a_member_withdraws_only_their_own_availability(db, client, login, seate
     assert client.post(f"/jurys/mon-espace/disponibilites/{theirs.id}/retirer", data={"csrf_token": token}).status_code == 404
     db.session.expire_all()
     assert other.availabilities != []
+
+
+@pytest.mark.parametrize("sites, offered", [(None, True), (["Paris"], True), (["Lille", "Saint_Denis"], False),
+                                            (["Besançon"], False)])
+def test_the_assembly_screen_offers_a_member_only_at_a_site_they_reach(db, make_session, make_member, sites, offered):
+    from vae_app.juries.queries import offered_members
+
+    member = make_member("cnam", ("cnam_teacher",), reachable_sites=sites)
+    draft = make_session(starts_at=datetime(2016, 4, 4, 9), status=SessionStatus.DRAFT, members=[])
+    assert (member.id in {o.id for o in offered_members(draft, "", 500)[0]}) is offered
+
+
+def test_a_site_with_an_accent_or_a_wildcard_is_matched_exactly(db, make_session, make_member):
+    from vae_app.juries.queries import offered_members
+
+    member = make_member("cnam", ("cnam_teacher",), reachable_sites=["Besançon"])
+    draft = make_session(starts_at=datetime(2016, 4, 4, 9), status=SessionStatus.DRAFT, members=[])
+    draft.site = "Besançon"
+    other = make_session(starts_at=datetime(2016, 4, 5, 9), status=SessionStatus.DRAFT, members=[])
+    other.site = "Besan%"
+    db.session.flush()
+    assert member.id in {o.id for o in offered_members(draft, "", 500)[0]}
+    assert member.id not in {o.id for o in offered_members(other, "", 500)[0]}

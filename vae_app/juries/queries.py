@@ -313,6 +313,10 @@ def offered_members(session: JurySession, search: str, limit: int) -> tuple[list
         or_(MemberUnavailability.ends_at.is_(None), MemberUnavailability.ends_at > session.starts_at))
     declined = select(JuryInvitation.member_id).where(JuryInvitation.session_id == session.id,
                                                       JuryInvitation.answer == InvitationAnswer.DECLINED)
+    # the members who said which sites they reach and named none of this one's (as the JSON text stores it)
+    said = sa.cast(JuryMember.reachable_sites, sa.Text)
+    named = json.dumps(session.site).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    reaches = or_(JuryMember.reachable_sites.is_(None), said == "null", said.like(f"%{named}%", escape="\\"))
     taken = select(SessionMember.member_id).where(or_(
         SessionMember.session_id == session.id,
         sa.and_(SessionMember.starts_at < session.ends_at, session.starts_at < SessionMember.ends_at)))
@@ -324,7 +328,8 @@ def offered_members(session: JurySession, search: str, limit: int) -> tuple[list
         .outerjoin(declared, declared.c.member_id == JuryMember.id)
         .where(JuryMember.certifier_id == session.certification.certifier_id,
                member_certifications.c.certification_id == session.certification_id,
-               JuryMember.id.not_in(taken), JuryMember.id.not_in(unavailable), JuryMember.id.not_in(declined), or_(declared.c.covers.is_(None), declared.c.covers == 1)))
+               JuryMember.id.not_in(taken), JuryMember.id.not_in(unavailable), JuryMember.id.not_in(declined), reaches,
+               or_(declared.c.covers.is_(None), declared.c.covers == 1)))
     if asked:
         query = query.where(_holds_one_of(asked))
     query = query.order_by(JuryMember.last_name, JuryMember.first_name, JuryMember.id)
