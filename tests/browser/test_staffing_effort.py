@@ -136,6 +136,16 @@ def confirm_all(who: Coordinator, sessions) -> None:
         who.click("text=Confirmer la session et convoquer")
 
 
+def replace_tied(who: Coordinator, session_id: int, member_id: int) -> None:
+    """The member tied to a candidate replaced on the confirmed session by the first replacement offered."""
+    who.page.goto(f"{who.base}/jurys/sessions/{session_id}")
+    who.actions += 1  # the session's link in the list
+    who.click(who.page.locator(f"a[href$='/membres/{member_id}/remplacer']"))
+    who.click("input[name=replacement]")
+    who.fill("#reason", "Lien déclaré avec un candidat de la session.")
+    who.click("text=Remplacer et convoquer le remplaçant")
+
+
 def member_client(app, member_id: int):
     """A member signed in on their own (a simulated person, not the coordinator)."""
     from vae_app.extensions import db
@@ -203,12 +213,7 @@ def test_staffing_a_campaign_takes_far_fewer_coordinator_actions_than_before(bro
         for member_id in members:
             tie = candidates[0] if (session_id, member_id) == (tied_session, tied_member) else None
             declare(app, member_id, session_id, candidates, tie)
-    page.goto(f"{base}/jurys/sessions/{tied_session}")
-    who.actions += 1
-    who.click(page.locator(f"a[href$='/membres/{tied_member}/remplacer']"))
-    who.click("input[name=replacement]")
-    who.fill("#reason", "Lien déclaré avec un candidat de la session.")
-    who.click("text=Remplacer et convoquer le remplaçant")
+    replace_tied(who, tied_session, tied_member)
     new_way = who.actions
 
     # before: the same campaign through the earlier screens (a fresh server with the same data)
@@ -258,12 +263,7 @@ def test_staffing_a_campaign_takes_far_fewer_coordinator_actions_than_before(bro
         old.actions += 1  # choosing the candidate in the list
         page.select_option("#candidate", index=0)
         old.click("text=Déclarer le lien")
-        page.goto(f"{before.url}/jurys/sessions/{tied_session}")
-        old.actions += 1
-        old.click(page.locator(f"a[href$='/membres/{tied_member}/remplacer']"))
-        old.click("input[name=replacement]")
-        old.fill("#reason", "Lien déclaré avec un candidat de la session.")
-        old.click("text=Remplacer et convoquer le remplaçant")
+        replace_tied(old, tied_session, tied_member)
         old_way = old.actions
     finally:
         before.stop()
