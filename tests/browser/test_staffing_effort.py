@@ -133,6 +133,7 @@ def confirm_all(who: Coordinator, sessions) -> None:
         who.actions += 1
         if who.page.locator("input[name=acknowledge]").count():
             who.check("input[name=acknowledge]")
+        assert who.page.locator("text=Confirmer la session et convoquer").count(), who.page.inner_text("#conformite")
         who.click("text=Confirmer la session et convoquer")
 
 
@@ -198,6 +199,7 @@ def test_staffing_a_campaign_takes_far_fewer_coordinator_actions_than_before(bro
     page.goto(f"{base}/jurys/sessions/{declining[1]}")
     who.actions += 1  # the session's link in the list
     who.click(page.get_by_role("button", name=re.compile("Ajouter au jury")))
+    page.wait_for_selector("text=Inviter les membres du jury")
     who.click("text=Inviter les membres du jury")
     with app.app_context():
         newcomer = db.session.query(JuryInvitation).filter(JuryInvitation.answer.is_(None)).one()
@@ -251,9 +253,11 @@ def test_staffing_a_campaign_takes_far_fewer_coordinator_actions_than_before(bro
         page.goto(f"{before.url}/jurys/sessions/{session_id}")
         old.actions += 1
         old.click(page.locator(f"form[action$='/membres/{leaving}/retirer'] button"))
+        page.wait_for_selector(f"#member option[value='{best}']", state="attached")  # the screen swapped in place (htmx)
         old.actions += 1  # choosing the replacement in the list
         page.select_option("#member", str(best))
         old.click("text=Ajouter au jury")
+        page.wait_for_selector(f"form[action$='/membres/{best}/retirer']", state="attached")
         old_sessions = campaign_sessions(before.app, old_run)
         confirm_all(old, old_sessions)
         # the one tie declared (the others, « no tie », cannot be recorded at all), then the replacement
