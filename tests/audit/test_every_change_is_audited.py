@@ -35,10 +35,10 @@ NOT_CHANGES = {"next_reference", "visible", "touch", "ensure_editable", "experie
                "send_confirmation",  # queues the link's e-mail, for an act audited by its caller (registration, a request)
                "unavailability_text",  # words a recorded unavailability
                # sign and read invitations' links, read a member's invitations, what the assembly screen shows
-               "link_token", "invitation_for_token", "invitations_of", "default_answer_by", "on_the_assembly_screen",
+               "link_token", "invitation_for_token", "invitations_of", "default_answer_by", "on_the_assembly_screen", "default_campaign_answer_by",
                "seated", "gone",
                # who a member is, and what they may do or read
-               "member_of", "sitting_member", "declaration_of", "declaration_due", "reading", "presides", "notes_for"}
+               "member_of", "sitting_member", "declaration_of", "declaration_due", "reading", "presides", "notes_for", "barred"}
 EXPERIENCE = {"status": ExperienceStatus.SALARIED, "job_title": "Directrice", "organisation": "Centre social", "start": date(2010, 1, 1),
               "end_on": date(2014, 12, 31), "hours": None, "related": True, "activities": None}
 

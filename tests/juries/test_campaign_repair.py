@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -348,3 +350,12 @@ def test_the_invited_members_of_a_draft_session_given_up_are_told_it_is_cancelle
     assert apply(desk, run, preview, rooms_slot=slot, rooms_lost="1").status_code == 302
     for email in invited:
         assert messages_to(db, email)[-1].kind.value == "session_cancelled"
+
+
+def test_the_campaign_proposes_an_answer_date_before_its_first_session_in_preparation(desk, db, campaign):
+    run, (_first, second), _ready = campaign
+    html = desk.get(f"/jurys/campagnes/{run.id}").get_data(as_text=True)
+    from datetime import timedelta
+
+    expected = (second.starts_at.date() - timedelta(days=1)).isoformat()  # the 6th, for sessions on Monday the 7th
+    assert re.search(rf'name="answer_by"[^>]*value="{expected}"', html), re.findall(r'<input[^>]*answer_by[^>]*>', html)

@@ -283,3 +283,41 @@ def test_a_site_with_an_accent_or_a_wildcard_is_matched_exactly(db, make_session
     db.session.flush()
     assert member.id in {o.id for o in offered_members(draft, "", 500)[0]}
     assert member.id not in {o.id for o in offered_members(other, "", 500)[0]}
+
+
+@pytest.mark.parametrize("kind, barred", [("employer", True), ("personal", False)])
+def test_a_tie_that_bars_the_member_closes_the_file_and_its_notes_to_them(db, client, login, seated, frozen_clock, kind, barred):
+    """Under the law of 2016 (J3) the employer is excluded from the jury, a personal tie is not."""
+    session, (first, second), member, account = seated
+    login(account)
+    page = client.get(f"/jurys/sessions/{session.id}")
+    client.post(f"/jurys/sessions/{session.id}/liens", data={"csrf_token": csrf(page), f"tie-{first.id}": kind,
+                                                               f"tie-{second.id}": "none"})
+    response = client.get(f"/jurys/sessions/{session.id}/dossiers/{first.id}")
+    assert response.status_code == (403 if barred else 200)
+    if barred:
+        assert "vous écarte de son jury" in page_text(response)
+    shown = page_text(client.get(f"/jurys/sessions/{session.id}"))
+    label = {"employer": "Employeur du candidat", "personal": "Lien personnel"}[kind]
+    assert f"Vos liens : {label} : {first.candidate.full_name}." in shown
+
+
+def test_a_note_with_an_invisible_character_is_refused_and_nothing_saved(db, seated, frozen_clock):
+    from vae_app.errors import InvalidData
+    from vae_app.juries.member_space import notes_for, save_notes
+
+    session, (first, _second), _member, account = seated
+    with pytest.raises(InvalidData) as refused:
+        save_notes(account, session, first, {"GESTION": "a\x07b"})
+    assert "caractère invisible" in str(refused.value.errors["note-GESTION"]) and notes_for(session) == {}
+
+
+def test_an_availability_already_covered_says_by_which_one(db, seated, frozen_clock):
+    from vae_app.errors import Conflict
+    from vae_app.juries.member_space import DayPart, declare_availability
+
+    _session, _heard, _member, account = seated
+    declare_availability(account, date(2016, 3, 21), DayPart.DAY)
+    with pytest.raises(Conflict) as refused:
+        declare_availability(account, date(2016, 3, 21), DayPart.MORNING)
+    assert "du 21/03/2016 09:00 au 21/03/2016 17:30" in str(refused.value)

@@ -76,6 +76,7 @@ class Finding:
     source: str
     candidate: str | None = None
     topic: str | None = None  # "gender" for the women/men balance (the screen offers to record a reason beside it)
+    members: tuple[str, ...] = ()  # the members a finding bars (a tie with the candidate)
 
     def as_dict(self) -> dict:
         body = {"rule": self.rule, "outcome": self.outcome.value, "message": self.message, "message_en": self.message_en,
@@ -104,8 +105,8 @@ class Report:
     def as_dict(self) -> dict:
         return {"compliant": self.compliant, "findings": [f.as_dict() for f in self.findings], "assignment": self.assignment}
 
-    def add(self, rule, outcome, message, message_en, source, candidate=None, topic=None):
-        self.findings.append(Finding(rule, outcome, message, message_en, source, candidate, topic))
+    def add(self, rule, outcome, message, message_en, source, candidate=None, topic=None, members=()):
+        self.findings.append(Finding(rule, outcome, message, message_en, source, candidate, topic, tuple(members)))
 
 
 def _pct(value: Fraction | float) -> str:
@@ -317,11 +318,12 @@ def _check_law(jury: Jury, req: JuryRequirement, report: Report) -> None:
     excluded = req.excluded_ties
     by_id = {m.id: m for m in members}
     for candidate in jury.candidates:
-        problems_fr, problems_en = [], []
+        problems_fr, problems_en, barred = [], [], []
         for tie in candidate.ties:
             if tie.member not in by_id:
                 continue
             if tie.kind is None or tie.kind in excluded:
+                barred.append(tie.member)
                 fr, en = TIE_LABELS.get(tie.kind, TIE_LABELS[None])
                 problems_fr.append(f"{by_id[tie.member].called} ({fr})")
                 problems_en.append(f"{by_id[tie.member].called} ({en})")
@@ -332,7 +334,7 @@ def _check_law(jury: Jury, req: JuryRequirement, report: Report) -> None:
                        f"dossier ; remplacez {'ces membres' if many else 'ce membre'} ou entendez le candidat dans une autre session.",
                        f"Candidate {candidate.id}: {', '.join(problems_en)} may not deliberate on this file; replace "
                        f"{'these members' if many else 'the member'} or hear the candidate in another session.",
-                       ties_source, candidate=candidate.id)
+                       ties_source, candidate=candidate.id, members=barred)
 
 
 # --------------------------------------------------------------------------- entry point

@@ -242,4 +242,17 @@ def on_the_assembly_screen(session: JurySession) -> dict:
             if still_open and session.status is SessionStatus.DRAFT else [],
             "declined_seated": [i for i in session.invitations if i.member_id in seated and i.answer is InvitationAnswer.DECLINED]
             if still_open else [],
-            "declaration_of": {d.member_id: d for d in session.declarations}}
+            "declaration_of": {d.member_id: d for d in session.declarations},
+            "not_accepted": [s for s in session.members if s.member_id in invitation_of
+                             and invitation_of[s.member_id].answer is not InvitationAnswer.ACCEPTED]
+            if session.status is SessionStatus.DRAFT else []}
+
+
+def default_campaign_answer_by(run: PlanningRun) -> date:
+    """The date proposed for a campaign's members to answer by: a week from today, at the latest the day before its
+    first session in preparation (never before tomorrow)."""
+    from .planning.campaign_repair import campaign_sessions
+
+    drafts = [s.starts_at.date() for s in campaign_sessions(run)[0] if s.status is SessionStatus.DRAFT] if run.applied_at else []
+    latest = min(drafts, default=clock.today() + timedelta(days=8)) - timedelta(days=1)
+    return max(clock.today() + timedelta(days=1), min(clock.today() + timedelta(days=7), latest))

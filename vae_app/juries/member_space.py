@@ -16,6 +16,7 @@ from ..audit.operations import record as audit
 from ..auth.models import Role, User
 from ..candidacies.models import Candidacy
 from ..enums import N_, LabelledEnum
+from ..controls import LINE_CONTROL, TEXT_CONTROL
 from ..errors import Conflict, InvalidData, NotFound, PermissionDenied, Reason
 from ..extensions import db
 from .models import (
@@ -76,6 +77,9 @@ def declare_ties(user: User, session: JurySession, answers: dict[int, tuple[TieK
         note = (note or "").strip() or None
         if note is not None and len(note) > MAX_NOTE:
             raise InvalidData({f"note-{candidacy_id}": Reason(N_("%(max)s caractères au plus"), max=MAX_NOTE)})
+        if note is not None and LINE_CONTROL.search(note):
+            raise InvalidData({f"note-{candidacy_id}": Reason(N_("%(who)s : la précision contient un caractère invisible interdit"),
+                                                              who=heard[candidacy_id].candidate.full_name)})
         if kind is None:
             continue
         candidate = heard[candidacy_id].candidate
@@ -115,12 +119,23 @@ def reading(member: JuryMember, session: JurySession, candidacy: Candidacy) -> R
         return Reading(False, None, N_("Ce dossier n'est pas celui d'un candidat de vos sessions confirmées."))
     if not any(s.member_id == member.id for s in session.members):
         return Reading(False, None, N_("Vous ne siégez pas dans cette session."))
+    if barred(member, session, candidacy):
+        return Reading(False, None, N_("Votre lien déclaré avec ce candidat vous écarte de son jury : son dossier ne vous est pas "
+                                       "ouvert."))
     if candidacy.decided_on is not None:
         until = candidacy.decided_on + timedelta(days=READING_DAYS)
         if clock.today() > until:
             return Reading(False, until, N_("L'accès à ce dossier a pris fin 30 jours après la décision du jury."))
         return Reading(True, until)
     return Reading(True, None)
+
+
+def barred(member: JuryMember, session: JurySession, candidacy: Candidacy) -> bool:
+    """Whether a tie of the member's with the candidate bars them from that candidate's jury, under the law that
+    governs it (the composition check's own verdict)."""
+    from .queries import compliance
+
+    return any(f.candidate == candidacy.reference and str(member.id) in f.members for f in compliance(session).failures())
 
 
 def open_file(user: User, session: JurySession, candidacy: Candidacy, what: str) -> Reading:
@@ -155,12 +170,17 @@ def save_notes(user: User, session: JurySession, candidacy: Candidacy, notes: di
     member = sitting_member(user, session)
     if session.status is not SessionStatus.CONFIRMED or candidacy.jury_session_id != session.id:
         raise Conflict(N_("Les notes s'écrivent pour un candidat d'une session confirmée, jusqu'à la décision du jury."))
+    if barred(member, session, candidacy):
+        raise PermissionDenied(N_("Votre lien déclaré avec ce candidat vous écarte de son jury : vous n'écrivez pas de notes sur "
+                                  "son dossier."))
     codes = {c.code for c in get_rules().certification(candidacy.certification.code).components}
     changed = []
     for code, text in notes.items():
         if code is not None and code not in codes:
             raise InvalidData({f"note-{code}": N_("composante inconnue pour cette certification")})
         text = (text or "").strip()
+        if TEXT_CONTROL.search(text):
+            raise InvalidData({f"note-{code or 'general'}": N_("la note contient un caractère invisible interdit")})
         if len(text) > MAX_NOTE_TEXT:
             raise InvalidData({f"note-{code or 'general'}": Reason(N_("%(max)s caractères au plus"), max=MAX_NOTE_TEXT)})
         note = next((n for n in session.notes if n.member_id == member.id and n.candidacy_id == candidacy.id
@@ -225,8 +245,10 @@ def declare_availability(user: User, day: date | None, part: DayPart | None) -> 
         raise InvalidData({"day": N_("une disponibilité se déclare pour un jour à venir")})
     begin, end = PART_TIMES[part]
     starts_at, ends_at = datetime.combine(day, begin), datetime.combine(day, end)
-    if any(a.starts_at <= starts_at and ends_at <= a.ends_at for a in member.availabilities):
-        raise Conflict(N_("Vous avez déjà déclaré cette disponibilité."))
+    covering = next((a for a in member.availabilities if a.starts_at <= starts_at and ends_at <= a.ends_at), None)
+    if covering is not None:
+        raise Conflict(Reason(N_("Ce moment est déjà couvert par votre disponibilité du %(start)s au %(end)s."),
+                              start=f"{covering.starts_at:%d/%m/%Y %H:%M}", end=f"{covering.ends_at:%d/%m/%Y %H:%M}"))
     availability = MemberAvailability(starts_at=starts_at, ends_at=ends_at)
     member.availabilities.append(availability)
     db.session.flush()

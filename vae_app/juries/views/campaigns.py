@@ -74,7 +74,9 @@ def campaign_run(run_id: int):
 def campaign_page(run: PlanningRun, status: int = 200, invite_form: InviteForm | None = None):
     """The campaign's page (its progress fragment alone for htmx)."""
     template = "juries/_campaign_progress.html" if request.headers.get("HX-Request") else "juries/campaign.html"
-    default = InviteForm(formdata=None, data={"answer_by": clock.today() + timedelta(days=7)})
+    from ..invitations import default_campaign_answer_by
+
+    default = InviteForm(formdata=None, data={"answer_by": default_campaign_answer_by(run)})
     return render_template(template, run=run, members={m["id"]: m for m in run.problem["members"]},
                            slots={s["id"]: s for s in run.problem["slots"]}, seat_names=_seat_names(run),
                            repairs=queries.repairs_of(run) if run.applied_at else [], confirm_form=ConfirmForm(formdata=None),

@@ -25,7 +25,11 @@ def member_session_page(session: JurySession, status: int = 200, typed: dict | N
     from .. import queries
 
     member = member_space.member_of(current_user)
+    heard = {c.candidate_id: c for c in session.candidacies}
+    my_ties = [f"{t.kind.label} : {heard[t.candidate_id].candidate.full_name}" for t in (member.ties if member else [])
+               if t.candidate_id in heard]
     return render_template("juries/session_member.html", session=session, report=queries.compliance(session), member=member,
+                           my_ties=my_ties,
                            declaration=member_space.declaration_of(member, session) if member else None,
                            due=member_space.declaration_due(member, session) if member else False,
                            readable={c.id: member_space.reading(member, session, c) for c in session.candidacies} if member else {},
@@ -62,7 +66,7 @@ def declare_ties(session_id: int):
                                         names=", ".join(missing))})
     with unit_of_work():
         member_space.declare_ties(current_user, session, answers)
-    flash(_("Déclaration enregistrée : merci. Un lien déclaré vous écarte du jury de ce candidat ; le service en est informé."),
+    flash(_("Déclaration enregistrée : merci. Le service voit aussitôt vos liens et en tient compte selon la loi qui s'applique."),
           "success")
     return redirect(url_for("juries.session", session_id=session.id))
 
