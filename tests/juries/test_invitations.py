@@ -254,3 +254,13 @@ def test_the_reminder_command_links_to_the_public_address(app, db, invited, froz
     assert result.exit_code == 0 and "7 invitation(s) rappelée(s)" in result.output
     message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == MessageKind.JURY_INVITATION_REMINDER)).first()
     assert "https://vae.exemple.fr/jurys/invitation/" in message.body
+
+
+def test_a_link_does_not_carry_the_members_address(db, invited):
+    import base64
+
+    member = invited.invitations[0].member
+    token = link_of(db, member).rsplit("/", 1)[1]
+    payload = token.split(".")[0]
+    decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode()
+    assert member.email not in decoded and "@" not in decoded

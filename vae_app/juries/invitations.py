@@ -37,7 +37,15 @@ def _serializer():
 def link_token(invitation: JuryInvitation) -> str:
     """The signed token of the invitation's answer link: it names the invitation, the member and their address (a
     link sent to an older address answers nothing)."""
-    return _serializer().dumps({"i": invitation.id, "m": invitation.member_id, "e": invitation.member.email})
+    return _serializer().dumps({"i": invitation.id, "m": invitation.member_id, "e": _address_mark(invitation.member.email)})
+
+
+def _address_mark(email: str) -> str:
+    """What a link keeps of the address it was sent to: enough to tell it changed, not the address itself (a token
+    is readable by whoever holds it)."""
+    import hashlib
+
+    return hashlib.sha256(email.casefold().encode()).hexdigest()[:16]
 
 
 def invitation_for_token(token: str) -> JuryInvitation | None:
@@ -51,7 +59,7 @@ def invitation_for_token(token: str) -> JuryInvitation | None:
     if not isinstance(data, dict) or not isinstance(data.get("i"), int):
         return None
     invitation = db.session.get(JuryInvitation, data["i"])
-    if invitation is None or invitation.member_id != data.get("m") or invitation.member.email != data.get("e"):
+    if invitation is None or invitation.member_id != data.get("m") or _address_mark(invitation.member.email) != data.get("e"):
         return None
     return invitation
 
