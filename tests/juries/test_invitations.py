@@ -264,3 +264,12 @@ def test_a_link_does_not_carry_the_members_address(db, invited):
     payload = token.split(".")[0]
     decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode()
     assert member.email not in decoded and "@" not in decoded
+
+
+def test_a_session_deleted_by_hand_tells_its_invited_members(db, invited, coordinator):
+    from vae_app.juries import operations as ops
+
+    members = [i.member.email for i in invited.invitations]
+    ops.delete_session(coordinator, invited)
+    told = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == MessageKind.SESSION_CANCELLED)).all()
+    assert sorted(m.to_email for m in told) == sorted(members) and "supprimée par le service" in told[0].body

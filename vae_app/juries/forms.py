@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from ..candidacies.workflow import MIN_REASON_LENGTH
 from ..certifications.vocabulary import Gender
 from ..web.forms import Form, TickBox, VersionField, WholeNumberField, typed_date
-from .models import TieKind
+from .models import DayPart, TieKind
 
 
 class MemberForm(Form):
@@ -229,7 +229,7 @@ class OwnAvailabilityForm(Form):
     """A member declares a half-day (or a day) when they can sit."""
 
     day = DateField(_l("Jour"), validators=[InputRequired(message=_l("Date obligatoire.")), typed_date])
-    part = SelectField(_l("Moment"), choices=[], validators=[InputRequired(message=_l("Choisissez le moment."))])
+    part = SelectField(_l("Moment"), choices=DayPart.choices(), validators=[InputRequired(message=_l("Choisissez le moment."))])
     submit = SubmitField(_l("Déclarer cette disponibilité"))
 
 

@@ -48,17 +48,21 @@ def _address_mark(email: str) -> str:
     return hashlib.sha256(email.casefold().encode()).hexdigest()[:16]
 
 
-def invitation_for_token(token: str) -> JuryInvitation | None:
-    """The invitation a link answers, or None: not signed here, altered, or sent to an address the member no longer has."""
+def _token_data(token: str) -> dict | None:
+    """What a link signed here says (its invitation's id, member and address mark), or None."""
     from itsdangerous import BadSignature
 
     try:
         data = _serializer().loads(token)
     except BadSignature:
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("i"), int):
-        return None
-    invitation = db.session.get(JuryInvitation, data["i"])
+    return data if isinstance(data, dict) and isinstance(data.get("i"), int) else None
+
+
+def invitation_for_token(token: str) -> JuryInvitation | None:
+    """The invitation a link answers, or None: not signed here, altered, or sent to an address the member no longer has."""
+    data = _token_data(token)
+    invitation = db.session.get(JuryInvitation, data["i"]) if data else None
     if invitation is None or invitation.member_id != data.get("m") or _address_mark(invitation.member.email) != data.get("e"):
         return None
     return invitation
@@ -66,13 +70,8 @@ def invitation_for_token(token: str) -> JuryInvitation | None:
 
 def gone(token: str) -> bool:
     """Whether a link signed here names an invitation that is no more (its session given up or deleted)."""
-    from itsdangerous import BadSignature
-
-    try:
-        data = _serializer().loads(token)
-    except BadSignature:
-        return False
-    return isinstance(data, dict) and isinstance(data.get("i"), int) and db.session.get(JuryInvitation, data["i"]) is None
+    data = _token_data(token)
+    return data is not None and db.session.get(JuryInvitation, data["i"]) is None
 
 
 def _event(actor: User | None, session: JurySession, action: Action, reason: str, details: dict) -> None:

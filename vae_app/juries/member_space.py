@@ -15,12 +15,12 @@ from ..audit.actions import Action, Entity
 from ..audit.operations import record as audit
 from ..auth.models import Role, User
 from ..candidacies.models import Candidacy
-from ..enums import N_, LabelledEnum
+from ..enums import N_
 from ..controls import LINE_CONTROL, TEXT_CONTROL
 from ..errors import Conflict, InvalidData, NotFound, PermissionDenied, Reason
 from ..extensions import db
 from .models import (
-    EvaluationNote, JuryMember, JurySession, MemberAvailability, MemberTie, SessionStatus, TieDeclaration, TieKind,
+    DayPart, EvaluationNote, JuryMember, JurySession, MemberAvailability, MemberTie, SessionStatus, TieDeclaration, TieKind,
 )
 
 MAX_NOTE_TEXT = 5000
@@ -112,14 +112,15 @@ class Reading:
     why: str | None = None
 
 
-def reading(member: JuryMember, session: JurySession, candidacy: Candidacy) -> Reading:
+def reading(member: JuryMember, session: JurySession, candidacy: Candidacy, report=None) -> Reading:
     """A member of a confirmed (or held) session reads its candidates' files from the convocation until 30 days
-    after the decision; nothing else."""
+    after the decision, unless a tie bars them from that candidate's jury; nothing else. ``report``: the session's
+    compliance, when the caller has it already."""
     if candidacy.jury_session_id != session.id or session.status is SessionStatus.DRAFT:
         return Reading(False, None, N_("Ce dossier n'est pas celui d'un candidat de vos sessions confirmées."))
     if not any(s.member_id == member.id for s in session.members):
         return Reading(False, None, N_("Vous ne siégez pas dans cette session."))
-    if barred(member, session, candidacy):
+    if barred(member, session, candidacy, report):
         return Reading(False, None, N_("Votre lien déclaré avec ce candidat vous écarte de son jury : son dossier ne vous est pas "
                                        "ouvert."))
     if candidacy.decided_on is not None:
@@ -130,12 +131,13 @@ def reading(member: JuryMember, session: JurySession, candidacy: Candidacy) -> R
     return Reading(True, None)
 
 
-def barred(member: JuryMember, session: JurySession, candidacy: Candidacy) -> bool:
+def barred(member: JuryMember, session: JurySession, candidacy: Candidacy, report=None) -> bool:
     """Whether a tie of the member's with the candidate bars them from that candidate's jury, under the law that
-    governs it (the composition check's own verdict)."""
+    governs it (the composition check's own verdict; ``report``: the session's, when the caller has it)."""
     from .queries import compliance
 
-    return any(f.candidate == candidacy.reference and str(member.id) in f.members for f in compliance(session).failures())
+    report = report or compliance(session)
+    return any(f.candidate == candidacy.reference and str(member.id) in f.members for f in report.failures())
 
 
 def open_file(user: User, session: JurySession, candidacy: Candidacy, what: str) -> Reading:
@@ -151,14 +153,15 @@ def open_file(user: User, session: JurySession, candidacy: Candidacy, what: str)
     return allowed
 
 
-def presides(member: JuryMember | None, session: JurySession) -> bool:
-    """Whether the member holds the session's presidency (the seat assigned at the confirmation)."""
+def presides(member: JuryMember | None, session: JurySession, report=None) -> bool:
+    """Whether the member holds the session's presidency (the seat the composition check assigns; ``report``: the
+    session's, when the caller has it)."""
     from .queries import compliance
 
     if member is None:
         return False
     sitting = next((s for s in session.members if s.member_id == member.id), None)
-    return sitting is not None and compliance(session).assignment.get(str(member.id), sitting.seat) == "president"
+    return sitting is not None and (report or compliance(session)).assignment.get(str(member.id), sitting.seat) == "president"
 
 
 def save_notes(user: User, session: JurySession, candidacy: Candidacy, notes: dict[str | None, str | None]) -> int:
@@ -211,14 +214,6 @@ def notes_for(session: JurySession, reader: JuryMember | None = None) -> dict[in
         if reader is None or note.member_id == reader.id:
             found.setdefault(note.candidacy_id, []).append(note)
     return found
-
-
-class DayPart(LabelledEnum):
-    """The half-days a member declares, as the planner's slots are cut."""
-
-    MORNING = "morning", N_("le matin (9 h – 12 h 30)")
-    AFTERNOON = "afternoon", N_("l'après-midi (14 h – 17 h 30)")
-    DAY = "day", N_("toute la journée (9 h – 17 h 30)")
 
 
 PART_TIMES = {DayPart.MORNING: (time(9), time(12, 30)), DayPart.AFTERNOON: (time(14), time(17, 30)),

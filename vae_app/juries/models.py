@@ -134,6 +134,14 @@ class MemberUnavailability(db.Model):
         return self.starts_at < ends_at and (self.ends_at is None or starts_at < self.ends_at)
 
 
+class DayPart(LabelledEnum):
+    """The half-days a member declares, as the planner's slots are cut."""
+
+    MORNING = "morning", N_("le matin (9 h – 12 h 30)")
+    AFTERNOON = "afternoon", N_("l'après-midi (14 h – 17 h 30)")
+    DAY = "day", N_("toute la journée (9 h – 17 h 30)")
+
+
 class SessionStatus(LabelledEnum):
     DRAFT = "draft", N_("En préparation")
     CONFIRMED = "confirmed", N_("Confirmée")

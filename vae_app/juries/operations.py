@@ -304,11 +304,27 @@ def delete_session(actor: User, session: JurySession) -> None:
     ensure(can_manage_session(actor, session))
     if session.status is not SessionStatus.DRAFT:
         raise Conflict(N_("Seule une session en préparation peut être supprimée."))
+    _remove_session(actor, session, None)
+
+
+DELETED_BY_THE_SERVICE = "la session est supprimée par le service"  # what the invited members read of a deletion
+
+
+def _remove_session(actor: User, session: JurySession, reason: str | None) -> None:
+    """Delete the session: its files go back to waiting (a convened one's convocation cancelled, with the reason), the
+    members of a confirmed session — or those invited to one in preparation — are told it is cancelled and their
+    appointment withdrawn. ``reason``: a repair's, None for a session in preparation deleted by hand."""
+    confirmed = session.status is SessionStatus.CONFIRMED
     for candidacy in list(session.candidacies):
         if candidacy.state is S.JURY_SCHEDULED:
-            fire(candidacy, "unschedule", actor, reason=f"Session {session.reference} supprimée.")
+            fire(candidacy, "unschedule", actor, reason=f"Session {session.reference} annulée : {reason}" if reason
+                 else f"Session {session.reference} supprimée.")
         candidacy.jury_session = None
-    _session_event(actor, session, Action.DELETE_SESSION, reason=session.reference)
+    _session_event(actor, session, Action.DELETE_SESSION, from_state=session.status,
+                   reason=f"{session.reference} : {reason}" if reason else session.reference)
+    invited = {i.member_id for i in session.invitations if i.answer is not InvitationAnswer.DECLINED}
+    if confirmed or invited:  # a draft's members who were asked whether they would sit are told too
+        notices.session_cancelled(session, reason or DELETED_BY_THE_SERVICE, actor, only=None if confirmed else invited)
     db.session.delete(session)
     db.session.flush()
 
@@ -735,23 +751,6 @@ def apply_plan(actor: User, run: PlanningRun) -> list[JurySession]:
     return created
 
 
-def _give_up(actor: User, session: JurySession, reason: str) -> None:
-    """A session a repair gives up, confirmed or not: deleted, its files back to waiting (a convened one's
-    convocation cancelled, with the reason); a confirmed one's members are told the session is cancelled and their
-    appointment withdrawn."""
-    confirmed = session.status is SessionStatus.CONFIRMED
-    for candidacy in list(session.candidacies):
-        if candidacy.state is S.JURY_SCHEDULED:
-            fire(candidacy, "unschedule", actor, reason=f"Session {session.reference} annulée : {reason}")
-        candidacy.jury_session = None
-    _session_event(actor, session, Action.DELETE_SESSION, from_state=session.status, reason=f"{session.reference} : {reason}")
-    invited = {i.member_id for i in session.invitations if i.answer is not InvitationAnswer.DECLINED}
-    if confirmed or invited:  # a draft's members who were asked whether they would sit are told too
-        notices.session_cancelled(session, reason, actor, only=None if confirmed else invited)
-    db.session.delete(session)
-    db.session.flush()
-
-
 @dataclass
 class RepairDone:
     """What applying a campaign's repair did, in counts for the coordinator's message."""
@@ -811,7 +810,7 @@ def repair_campaign(actor: User, run: PlanningRun, ask, fingerprint: str, reason
     # 2. sessions given up: a confirmed one's members are told it is cancelled
     for index, session in enumerate(proposal.sessions):
         if index not in after:
-            _give_up(actor, session, reason)
+            _remove_session(actor, session, reason)
     # 3. juries of the sessions kept, as the repair changed them (a confirmed one stays confirmed, checked once)
     changed_seats = 0
     for index, new in after.items():

@@ -160,7 +160,11 @@ def upload_document(candidacy_id: int):
 
 @login_required
 def download_document(candidacy_id: int, document_id: int):
-    document = ops.document_of(load(candidacy_id), document_id)
+    return document_response(ops.document_of(load(candidacy_id), document_id))
+
+
+def document_response(document):
+    """A supporting document as a download under its own name, never shown inline nor kept by a cache."""
     response = send_file(BytesIO(document.content.data), mimetype=document.content_type, as_attachment=True,
                          download_name=document.original_name)
     response.headers["X-Content-Type-Options"] = "nosniff"

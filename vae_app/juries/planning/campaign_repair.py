@@ -18,7 +18,7 @@ from ...candidacies.models import Candidacy, CandidacyState as S
 from ...certifications.models import Certification
 from ...certifications.registry import get_rules
 from ...extensions import db
-from ..models import JuryMember, JurySession, PlanningRun, SessionStatus
+from ..models import JuryMember, JurySession, PlanningRun, SessionMember, SessionStatus
 from .campaign import _candidate_rows, _member_rows
 from .changes import CHANGES_FORMAT, CONFIRMED, parse_changes, parse_marked_plan
 from .model import PLAN_FORMAT, PROBLEM_FORMAT, parse_problem
@@ -90,7 +90,9 @@ def campaign_sessions(run: PlanningRun) -> tuple[list[JurySession], dict[int, st
             JurySession.status.in_([SessionStatus.DRAFT, SessionStatus.CONFIRMED]), JurySession.starts_at > clock.now(),
             JurySession.starts_at >= datetime.combine(start, datetime.min.time()),
             JurySession.starts_at <= datetime.combine(end, datetime.max.time()))
-        .options(selectinload(JurySession.members), selectinload(JurySession.candidacies), selectinload(JurySession.certification))
+        .options(selectinload(JurySession.members).selectinload(SessionMember.member).options(
+                     selectinload(JuryMember.availabilities), selectinload(JuryMember.unavailabilities)),  # read by _changes
+                 selectinload(JurySession.candidacies), selectinload(JurySession.certification))
         .order_by(JurySession.starts_at, JurySession.reference)).all()
     sessions, slots = [], {}
     for session in rows:

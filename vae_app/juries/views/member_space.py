@@ -2,22 +2,21 @@
 the files they judge (read-only, every reading journalled)."""
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...auth.models import Role
 from ...auth.permissions import role_required
 from ...candidacies.models import Candidacy
+from ...candidacies.views.portal import document_response
 from ...database import unit_of_work
 from ...errors import InvalidData, NotFound
 from ...extensions import db
 from ...web.errors import invalid_form, on_refusal
 from ...web.forms import ConfirmForm
 from .. import member_space
-from ..models import JurySession, SessionStatus, TieKind
+from ..models import DayPart, JurySession, SessionStatus, TieKind
 
 
 def member_session_page(session: JurySession, status: int = 200, typed: dict | None = None):
@@ -25,14 +24,15 @@ def member_session_page(session: JurySession, status: int = 200, typed: dict | N
     from .. import queries
 
     member = member_space.member_of(current_user)
+    report = queries.compliance(session)  # once for the page
     heard = {c.candidate_id: c for c in session.candidacies}
     my_ties = [f"{t.kind.label} : {heard[t.candidate_id].candidate.full_name}" for t in (member.ties if member else [])
                if t.candidate_id in heard]
-    return render_template("juries/session_member.html", session=session, report=queries.compliance(session), member=member,
+    return render_template("juries/session_member.html", session=session, report=report, member=member,
                            my_ties=my_ties,
                            declaration=member_space.declaration_of(member, session) if member else None,
                            due=member_space.declaration_due(member, session) if member else False,
-                           readable={c.id: member_space.reading(member, session, c) for c in session.candidacies} if member else {},
+                           readable={c.id: member_space.reading(member, session, c, report) for c in session.candidacies} if member else {},
                            tie_kinds=list(TieKind), typed=typed or {},
                            confirm_form=ConfirmForm(formdata=None)), status
 
@@ -89,7 +89,8 @@ def file_page(session: JurySession, candidacy: Candidacy, access, status: int = 
     rules = get_rules().certification(candidacy.certification.code)
     member = member_space.member_of(current_user)
     mine = {n.component_code: n.text for n in member_space.notes_for(session, member).get(candidacy.id, [])}
-    everyone = member_space.notes_for(session).get(candidacy.id, []) if member_space.presides(member, session) else []
+    presiding = member_space.presides(member, session)
+    everyone = member_space.notes_for(session).get(candidacy.id, []) if presiding else []
     return render_template("juries/member_file.html", session=session, candidacy=candidacy, access=access,
                            components=rules.components, sections={s.component_code: s for s in candidacy.validation_sections},
                            mine={**mine, **(typed or {})}, everyone=everyone, writable=session.status is SessionStatus.CONFIRMED,
@@ -126,11 +127,7 @@ def read_document(session_id: int, candidacy_id: int, document_id: int):
         raise NotFound(_("Pièce introuvable."))
     with unit_of_work():
         member_space.open_file(current_user, session, candidacy, f"pièce « {document.original_name} »")
-    response = send_file(BytesIO(document.content.data), mimetype=document.content_type, as_attachment=True,
-                         download_name=document.original_name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(document)
 
 
 def _candidacy(candidacy_id: int) -> Candidacy:
@@ -148,7 +145,6 @@ def own_space_page(status: int = 200, availability_form=None, preferences_form=N
     if member is None:
         raise NotFound(_("Votre compte n'est rattaché à aucun membre de jury : écrivez à la coordination."))
     availability_form = availability_form or OwnAvailabilityForm(formdata=None)
-    availability_form.part.choices = [(p.value, p.label) for p in member_space.DayPart]
     preferences_form = preferences_form or PreferencesForm(formdata=None, data={
         "sites": ", ".join(member.reachable_sites or []), "max_sessions": member.max_sessions})
     return render_template("juries/own_space.html", member=member, availability_form=availability_form,
@@ -165,12 +161,11 @@ def declare_availability():
     from ..forms import OwnAvailabilityForm
 
     form = OwnAvailabilityForm()
-    form.part.choices = [(p.value, p.label) for p in member_space.DayPart]
     on_refusal(lambda status: own_space_page(status, availability_form=form), form)
     if not form.validate():
         raise invalid_form(form)
     with unit_of_work():
-        member_space.declare_availability(current_user, form.day.data, member_space.DayPart(form.part.data))
+        member_space.declare_availability(current_user, form.day.data, DayPart(form.part.data))
     flash(_("Disponibilité déclarée : merci."), "success")
     return redirect(url_for("juries.own_space"))
 
