@@ -155,12 +155,17 @@ def worker_rss(master: int) -> dict[int, int]:
     return result
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def database_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every benchmark on a generated database takes (``prepare`` reads them)."""
     parser.add_argument("--database-url", default=f"sqlite:///{tempfile.gettempdir()}/vae-bench.db")
     parser.add_argument("--candidacies", type=int, default=200_000)
     parser.add_argument("--members", type=int, default=5_000)
     parser.add_argument("--reuse", action="store_true", help="keep an existing generated database")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    database_arguments(parser)
     parser.add_argument("--duration", type=int, default=10, help="seconds per URL")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)

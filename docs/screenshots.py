@@ -22,6 +22,7 @@ SHOTS = [
     ("08-echeances", "coordination.cnam@demo.vae.fr", "/coordination/echeances"),
     ("09-parcours", "coordination.cnam@demo.vae.fr", "/workflow"),
     ("10-planification", "coordination.askoria@demo.vae.fr", "/jurys/campagnes"),
+    ("11-statistiques", "coordination.cnam@demo.vae.fr", "/statistiques?de=2011&a=2016"),
 ]
 
 

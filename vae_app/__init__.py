@@ -91,12 +91,16 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     guard_flushes()
 
     from . import models  # noqa: F401  - every model registered before use
+    from .statistics.projection import install as keep_statistics
+
+    keep_statistics()  # an audit row the statistics read rewrites its candidacy's facts in the same flush
     from .api.views import bp as api_bp
     from .audit.views import bp as audit_bp
     from .auth.admin import bp as accounts_bp
     from .auth.views import bp as auth_bp
     from .candidacies.blueprint import bp as candidacies_bp
     from .certifications.views import bp as certifications_bp
+    from .statistics.views import bp as statistics_bp
     from .components.views import bp as components_bp
     from .francevae.views import bp as francevae_bp
     from .juries.blueprint import bp as juries_bp
@@ -119,6 +123,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.register_blueprint(accounts_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(certifications_bp)
+    app.register_blueprint(statistics_bp)
     register_error_handlers(app)
     from .web.security import register_input_guard, register_security_headers
 

@@ -16,6 +16,7 @@ def register_cli(app) -> None:
     from .demo.cli import demo_cli
     from .francevae.cli import francevae_cli
     from .mail.cli import mail_cli
+    from .statistics.cli import rebuild_command, stats_command
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(candidacies_cli)
@@ -25,3 +26,5 @@ def register_cli(app) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(francevae_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(stats_command)
+    audit_cli.add_command(rebuild_command)

@@ -14,3 +14,4 @@ from .rate_limits import RateLimitHit  # noqa: F401
 from .juries.models import (  # noqa: F401
     JuryMember, JurySession, MemberAvailability, MemberTie, PlanningRun, RunStatus, SessionMember, SessionStatus, TieKind,
 )
+from .statistics.models import StatFact, StatOpenDay, StatTotal  # noqa: F401

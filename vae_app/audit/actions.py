@@ -37,6 +37,7 @@ class Action(LabelledEnum):
     REMOVE_DOCUMENT = "remove_document", N_("Pièce supprimée")
     SAVE_SECTION = "save_section", N_("Dossier de validation modifié")
     REMIND_DOCUMENTS = "remind_documents", N_("Relance : pièces demandées")
+    DECISION_NOTIFIED = "decision_notified", N_("Décision du jury notifiée au candidat (courriel remis)")
     PRIVACY_PURGE = "privacy_purge", N_("Données personnelles effacées")
     # accounts
     REGISTER = "register", N_("Inscription")

@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 from .. import clock
 from ..audit.actions import Action, Entity
 from ..audit.models import AuditEvent
+from ..statistics.facts import READ, READ_DETAILS
 from .devices import forget_devices
 from .emails import email_or_none
 from ..audit.operations import record as audit
@@ -160,7 +161,10 @@ def _anonymise_candidacy(c: Candidacy, today: date, years: int) -> None:
         s.text = ""
     for a in c.assessments:
         a.note = None
-    db.session.execute(AuditEvent.__table__.update().where(AuditEvent.candidacy_id == c.id).values(reason=None, details=None))
+    for row in db.session.scalars(select(AuditEvent).where(AuditEvent.candidacy_id == c.id)):
+        # the statistics' own details stay (dates, outcomes, component codes: nothing personal), the rest goes
+        kept = {key: value for key, value in (row.details or {}).items() if key in READ_DETAILS} if row.event in READ else {}
+        row.reason, row.details = None, kept or None
     audit(entity=Entity.CANDIDACY, entity_id=c.id, candidacy_id=c.id, event=Action.PRIVACY_PURGE, reason=f"anonymisé après {years} ans")
     db.session.flush()
 

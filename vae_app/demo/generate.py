@@ -7,6 +7,7 @@ ties, sessions with seats, acquired components with their expiry from the rules.
 from __future__ import annotations
 
 import bisect
+import itertools
 import random
 import time
 from datetime import date, datetime, timedelta
@@ -26,6 +27,9 @@ from ..certifications.vocabulary import AccessRoute, ExperienceStatus, Gender
 from ..components.models import AcquiredComponent
 from ..components.validity import component_expiry
 from ..extensions import db
+from ..statistics.facts import DECISION_NOTIFIED, Event
+from ..statistics.models import StatFact
+from ..statistics.projection import fact_rows, summarise_all
 from ..juries.models import JuryMember, JurySession, MemberTie, SessionMember, SessionStatus, member_certifications
 
 BATCH = 5000
@@ -108,7 +112,7 @@ def generate(candidacies: int, members: int, components: int, seed: int, echo=cl
     experience_id, component_id, decision_id = _next_id(ExperiencePeriod), _next_id(AcquiredComponent), _next_id(ComponentDecision)
     weights = [w for _, w in STATE_SHARES]
     states = [s for s, _ in STATE_SHARES]
-    users, rows, experiences, acquired, decisions, ties = [], [], [], [], [], []
+    users, rows, experiences, acquired, decisions, ties, history = [], [], [], [], [], [], []
     per_candidacy = max(1, round(components / max(1, candidacies)))
     partial_count = min(3, per_candidacy)
     chosen = rng.choices(states, weights, k=candidacies)
@@ -124,6 +128,7 @@ def generate(candidacies: int, members: int, components: int, seed: int, echo=cl
         validity = validity_cache[(code, day)]
         acquired.append({"id": component_id + len(acquired), "candidacy_id": cid, "component_code": comp,
                          "validated_on": day, "expires_on": validity.expires_on, "validity_rule": validity.rule})
+        return validity.expires_on.isoformat() if validity.expires_on else None
 
     def decide(cid, sid, comp, validated, day):
         decisions.append({"id": decision_id + len(decisions), "candidacy_id": cid, "jury_session_id": sid,
@@ -166,6 +171,7 @@ def generate(candidacies: int, members: int, components: int, seed: int, echo=cl
         experiences.append({"id": experience_id + i, "candidacy_id": cid, "status": ExperienceStatus.SALARIED.value,
                             "job_title": "Chef de service", "organisation": "Association", "start": received - timedelta(days=1500),
                             "end_on": received - timedelta(days=10), "hours": None, "related": True, "activities": None})
+        passages = []  # (session id, day, {component: validated}, {component: expiry}) — the jury decisions, in order
         if decided_on is not None:
             comp_codes = [c.code for c in cert_rules.components]
             count = {S.CERTIFIED: len(comp_codes), S.REFUSED: 0}.get(state, partial_count)
@@ -176,14 +182,25 @@ def generate(candidacies: int, members: int, components: int, seed: int, echo=cl
                 if high > low:
                     earlier_sid, earlier_day = sessions_of[code][rng.randrange(low, high)]
                     first = rng.randint(1, count - 1)
+                    passages.append((earlier_sid, earlier_day, {}, {}))
                     for n, comp in enumerate(comp_codes):
                         decide(cid, earlier_sid, comp, n < first, earlier_day)
+                        passages[-1][2][comp] = n < first
                         if n < first:
-                            acquire(cid, code, cert_rules, comp, earlier_day)
+                            passages[-1][3][comp] = acquire(cid, code, cert_rules, comp, earlier_day)
+            passages.append((session, decided_on, {}, {}))
             for n, comp in enumerate(comp_codes[first:], start=first):
                 decide(cid, session, comp, n < count, decided_on)
+                passages[-1][2][comp] = n < count
                 if n < count:
-                    acquire(cid, code, cert_rules, comp, decided_on)
+                    passages[-1][3][comp] = acquire(cid, code, cert_rules, comp, decided_on)
+        story = _history(cid, state, received, passages, session, today, now, rng)
+        history.extend(story)
+        for step in story:  # the file says what its history says
+            if step["event"] in ("declare_eligible", "declare_ineligible"):
+                row["eligibility_decided_on"] = step["at"].date()
+            elif step["event"] == "submit_validation_file":
+                row["validation_file_submitted_on"] = step["at"].date()
         if rng.random() < 0.02:
             ties.append({"member_id": rng.choice(pools[code]), "candidate_id": uid, "kind": "employer", "note": None})
     _insert(User.__table__, users)
@@ -200,16 +217,86 @@ def generate(candidacies: int, members: int, components: int, seed: int, echo=cl
             seen.add(key)
             unique_ties.append(tie)
     _insert(MemberTie.__table__, unique_ties)
-    _insert(AuditEvent.__table__, [{"at": now, "actor_id": None, "entity": "candidacy", "entity_id": r["id"], "candidacy_id": r["id"],
-                                    "event": "generate", "from_state": None, "to_state": r["state"], "reason": None, "details": None}
-                                   for r in rows])
+    _insert(AuditEvent.__table__, history)
+    # the statistics' facts, derived from the history just written by the function every audit row goes through
+    facts, owners = [], {r["id"]: (r["certification_id"], r["route"]) for r in rows}
+    for cid, events in itertools.groupby(history, key=lambda h: h["candidacy_id"]):
+        facts.extend(fact_rows(cid, *owners[cid], [Event(h["at"], h["event"], h["from_state"], h["to_state"], h["details"])
+                                                    for h in events]))
+    _insert(StatFact.__table__, facts)
+    summarise_all(db.session.execute)
     _reset_sequences()
     # Fresh statistics after a bulk load, so the planner picks the selective index (e.g. by expiry date)
     # rather than walking a certifier's every file; PostgreSQL's autovacuum would do it later, SQLite never.
     db.session.execute(sa.text("ANALYZE"))
     return {"candidacies": len(rows), "users": len(users), "experiences": len(experiences), "acquired_components": len(acquired),
-            "component_decisions": len(decisions), "members": len(member_rows), "sessions": len(session_rows),
+            "component_decisions": len(decisions), "audit_events": len(history), "statistics_facts": len(facts), "members": len(member_rows), "sessions": len(session_rows),
             "seats": len(seat_rows), "ties": len(unique_ties), "seconds": round(time.monotonic() - started, 1)}
+
+
+PATH = [("submit", S.DRAFT, S.SUBMITTED), ("declare_eligible", S.SUBMITTED, S.ELIGIBLE),
+        ("start_validation_file", S.ELIGIBLE, S.VALIDATION_FILE), ("submit_validation_file", S.VALIDATION_FILE, S.UNDER_ASSESSMENT),
+        ("complete_assessment", S.UNDER_ASSESSMENT, S.READY_FOR_JURY), ("schedule", S.READY_FOR_JURY, S.JURY_SCHEDULED)]
+STEPS = {S.DRAFT: [], S.SUBMITTED: PATH[:1], S.INCOMPLETE: PATH[:1] + [("request_documents", S.SUBMITTED, S.INCOMPLETE)],
+         S.ELIGIBLE: PATH[:2], S.INELIGIBLE: PATH[:1] + [("declare_ineligible", S.SUBMITTED, S.INELIGIBLE)],
+         S.VALIDATION_FILE: PATH[:3], S.UNDER_ASSESSMENT: PATH[:4], S.READY_FOR_JURY: PATH[:5], S.JURY_SCHEDULED: PATH,
+         S.WITHDRAWN: PATH[:3] + [("withdraw", S.VALIDATION_FILE, S.WITHDRAWN)]}
+AGAIN = [("resume", S.PARTIALLY_VALIDATED, S.VALIDATION_FILE)] + PATH[3:]  # a second passage after a partial validation
+OUTCOME = {S.CERTIFIED: DecisionOutcome.FULL, S.PARTIALLY_VALIDATED: DecisionOutcome.PARTIAL, S.REFUSED: DecisionOutcome.REFUSED,
+           S.LAPSED: DecisionOutcome.PARTIAL}
+
+
+def _history(cid: int, state: S, received: date, passages: list, session: int | None, today: date, now: datetime,
+             rng: random.Random) -> list[dict]:
+    """The audit rows of a generated file, as the workflow writes them: every move from its receipt to its state, each
+    jury decision with its components, the decision's notification; nothing after ``now``."""
+    row = {"actor_id": None, "entity": "candidacy", "entity_id": cid, "candidacy_id": cid, "reason": None}
+    out = [{**row, "at": datetime.combine(received, datetime.min.time()).replace(hour=8), "event": "create", "from_state": None,
+            "to_state": S.DRAFT.value, "details": None}]
+
+    def add(day: date, hour: int, event: str, source, target, details=None):
+        at = min(datetime.combine(day, datetime.min.time()).replace(hour=hour), now)
+        out.append({**row, "at": at, "event": event, "from_state": getattr(source, "value", source),
+                    "to_state": getattr(target, "value", target), "details": details})
+
+    def spread(steps, start: date, end: date, hour: int = 10):
+        span = max(0, (end - start).days)
+        for index, (event, source, target) in enumerate(steps):
+            day = start + timedelta(days=span * (index + 1) // (len(steps) + 1))
+            details = {"received_on": received.isoformat()} if event == "submit" else None
+            if event == "schedule" and session_day is not None:
+                details = {"session": f"GEN-S{session_ref}", "starts_at": datetime.combine(session_day, datetime.min.time()).isoformat()}
+            add(day, hour + index % 6, event, source, target, details)
+
+    if not passages:
+        session_ref, session_day = session, None
+        steps = STEPS[state]
+        if steps:
+            add(received, 9, *steps[0], {"received_on": received.isoformat()})
+        spread(steps[1:], received, min(today - timedelta(days=1), received + timedelta(days=rng.randrange(60, 500))))
+        return sorted((h for h in out if h["at"].date() <= today), key=lambda h: h["at"])
+    start = received
+    for index, (sid, day, components, expiries) in enumerate(passages):
+        final = index == len(passages) - 1
+        outcome = OUTCOME[state] if final else DecisionOutcome.PARTIAL
+        session_ref, session_day = sid, day
+        steps = (PATH if index == 0 else AGAIN)
+        if index == 0:
+            add(received, 9, *steps[0], {"received_on": received.isoformat()})
+            steps = steps[1:]
+        spread(steps, start, day - timedelta(days=1))
+        target = {DecisionOutcome.FULL: S.CERTIFIED, DecisionOutcome.REFUSED: S.REFUSED}.get(outcome, S.PARTIALLY_VALIDATED)
+        carried = sorted(c for earlier in passages[:index] for c, v in earlier[2].items() if v)
+        add(day, 17, "record_decision", S.JURY_SCHEDULED, target,
+            {"outcome": outcome.value, "session": f"GEN-S{sid}", "decided_on": day.isoformat(), "components": components,
+             "expires_on": expiries, "carried_over": carried})
+        notified = day + timedelta(days=rng.randrange(1, 25))
+        if notified <= today:
+            add(notified, 8, DECISION_NOTIFIED, None, None, {"generated": True})
+        start = day + timedelta(days=1)
+    if state is S.LAPSED:
+        add(min(today, start + timedelta(days=rng.randrange(30, 400))), 12, "lapse", S.PARTIALLY_VALIDATED, S.LAPSED)
+    return sorted((h for h in out if h["at"].date() <= today), key=lambda h: h["at"])
 
 
 def _vae_opens(cert_rules, not_before: date) -> date:

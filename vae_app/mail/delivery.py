@@ -169,6 +169,10 @@ def _record(message_id: int, outcome: str, error: str | None) -> str:
     message = db.session.get(OutboxMessage, message_id, populate_existing=True)
     if outcome == "sent":
         message.state, message.sent_at, message.error = MessageState.SENT, now, None
+        if message.kind is MessageKind.JURY_DECISION and message.candidacy_id is not None and message.recipient_id is not None:
+            # the day the candidate was told the jury's decision: the statistics' « jury → notification » delay
+            audit(entity=Entity.CANDIDACY, entity_id=message.candidacy_id, candidacy_id=message.candidacy_id,
+                  event=Action.DECISION_NOTIFIED, actor=None, details={"message": message.id})
         return "sent"
     message.error = (error or "")[:1000] or None
     if outcome == "held":

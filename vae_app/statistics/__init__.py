@@ -1,0 +1,1 @@
+"""Statistics for France Compétences, from the audit log and the decisions."""
