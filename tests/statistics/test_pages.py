@@ -57,6 +57,17 @@ def test_the_list_behind_a_figure_holds_its_files(as_coordinator, stories):
     assert "196" in delays and "161" in delays
 
 
+def test_the_list_behind_a_figure_exports_every_row_with_dates_as_dates(as_coordinator, stories):
+    url = "/statistiques/dossiers.xlsx?certification=RNCP5385&chiffre=delay_jury&annee=2015"
+    rows = list(load_workbook(io.BytesIO(as_coordinator.get(url).data)).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Dossier", "Candidat", "Jury du", "Délai (jours)")
+    assert sorted(r[3] for r in rows[1:]) == [161, 196] and all(isinstance(r[2], datetime) for r in rows[1:])
+    text = as_coordinator.get(url.replace(".xlsx", ".csv")).data.decode("utf-8-sig")
+    assert "15/06/2015" in text and "16/11/2015" in text
+    sessions = as_coordinator.get("/statistiques/dossiers.csv?certification=RNCP5385&chiffre=juries&annee=2015").data.decode("utf-8-sig")
+    assert "S-B" in sessions and "S-C" in sessions
+
+
 def test_as_known_on_a_past_day_is_said_on_the_page_and_in_the_list(as_coordinator, stories):
     text = page_text(as_coordinator.get("/statistiques?de=2015&a=2015&au=31/12/2015"))
     assert "selon le journal au 31 décembre 2015" in text

@@ -29,7 +29,7 @@ from ..components.validity import component_expiry
 from ..extensions import db
 from ..statistics.facts import DECISION_NOTIFIED, Event
 from ..statistics.models import StatFact
-from ..statistics.projection import fact_rows, summarise_all
+from ..statistics.projection import bulk_facts, fact_rows
 from ..juries.models import JuryMember, JurySession, MemberTie, SessionMember, SessionStatus, member_certifications
 
 BATCH = 5000
@@ -223,8 +223,8 @@ def generate(candidacies: int, members: int, components: int, seed: int, echo=cl
     for cid, events in itertools.groupby(history, key=lambda h: h["candidacy_id"]):
         facts.extend(fact_rows(cid, *owners[cid], [Event(h["at"], h["event"], h["from_state"], h["to_state"], h["details"])
                                                     for h in events]))
-    _insert(StatFact.__table__, facts)
-    summarise_all(db.session.execute)
+    with bulk_facts(db.session.execute):
+        _insert(StatFact.__table__, facts)
     _reset_sequences()
     # Fresh statistics after a bulk load, so the planner picks the selective index (e.g. by expiry date)
     # rather than walking a certifier's every file; PostgreSQL's autovacuum would do it later, SQLite never.

@@ -8,6 +8,7 @@ figures can never disagree with the record they come from, and a change that is 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from typing import Iterable
 
 import sqlalchemy as sa
@@ -137,15 +138,25 @@ def rebuild(execute, dialect: str) -> int:
 
     for model in (StatFact, StatTotal, StatOpenDay):
         execute(sa.delete(model))
-    indexes = list(StatFact.__table__.indexes)
-    for index in indexes:  # written once at the end rather than row by row: several times faster
-        execute(sa.schema.DropIndex(index))
     ids = [row[0] for row in execute(sa.select(Candidacy.id).order_by(Candidacy.id))]
-    written = rewrite(execute, dialect, ids, fresh=True)
+    with bulk_facts(execute):
+        written = rewrite(execute, dialect, ids, fresh=True)
+    return written
+
+
+@contextmanager
+def bulk_facts(execute):
+    """Facts written in bulk: their indexes built once at the end rather than row by row (several times faster),
+    then the summaries computed from them."""
+    from .models import StatFact
+
+    indexes = list(StatFact.__table__.indexes)
+    for index in indexes:
+        execute(sa.schema.DropIndex(index))
+    yield
     for index in indexes:
         execute(sa.schema.CreateIndex(index))
     summarise_all(execute)
-    return written
 
 
 def _before_flush(session: Session, flush_context, instances) -> None:

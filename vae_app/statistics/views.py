@@ -11,7 +11,9 @@ from flask_login import current_user
 from .. import clock
 from ..auth.models import Role
 from ..auth.permissions import role_required
+from ..dates import short_date
 from ..web.pagination import CountedPage, page_number
+from ..web.spreadsheets import download
 from . import charts, queries
 from .exports import FORMATS, definitions
 from .figures import BY_KEY, FIGURES
@@ -97,10 +99,8 @@ def _detail_label(labels, by, detail):
     return detail
 
 
-@bp.route("/statistiques/dossiers")
-@role_required(Role.COORDINATOR, Role.ADMIN)
-def files():
-    """The files behind one figure of one year (or the jury sessions behind « juries held »)."""
+def _asked_list():
+    """The certification, figure, year and detail a list behind a figure is asked for (4xx naming the parameter)."""
     chosen = _chosen(_scope())
     if not chosen:
         abort(404)
@@ -114,9 +114,17 @@ def files():
         problems = "; ".join(f"{name} : {problem}" for name, problem in errors.items()) or \
             _("annee : une année de %(first)s à %(last)s est attendue", first=asked.first, last=asked.last)
         abort(400, description=problems)
-    year, detail = int(year_text), _arg("precision", 50) or None
+    detail = _arg("precision", 50) or None
     if detail is not None and detail not in details_allowed(certification).get(figure.by, []):
         abort(400, description=_("precision : ce chiffre ne se détaille pas ainsi ; suivez un lien de la page des statistiques."))
+    return certification, figure, int(year_text), detail, typed, asked
+
+
+@bp.route("/statistiques/dossiers")
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def files():
+    """The files behind one figure of one year (or the jury sessions behind « juries held »)."""
+    certification, figure, year, detail, typed, asked = _asked_list()
     label = label_for(certification.code)
     context = {"certification": certification, "figure": figure, "year": year, "detail": detail, "typed": typed,
                "detail_label": label(figure.by, detail) if detail else None, "period": asked, "definition": _(figure.definition),
@@ -129,3 +137,24 @@ def files():
                          lambda offset, limit: queries.files_behind(certification, figure, year, asked.as_known_on, detail,
                                                                    offset, limit))
     return render_template("statistics/files.html", sessions=None, page=listed, **context)
+
+
+@bp.route("/statistiques/dossiers.<fmt>")
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def files_export(fmt: str):
+    """The list behind a figure as a spreadsheet: every row, dates as dates."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    certification, figure, year, detail, _typed, asked = _asked_list()
+    stem = f"{figure.key}-{certification.code}-{year}-au-{asked.as_known_on.isoformat()}"
+    if figure.sessions:
+        rows = queries.sessions_behind(certification, figure, year, asked.as_known_on)
+        return download(fmt, stem, [_("Session"), _("Date"), _("Candidats de la certification")],
+                        [[reference, day if fmt == "xlsx" else short_date(day), n] for reference, day, n in rows], _("Sessions"))
+    rows = queries.files_behind(certification, figure, year, asked.as_known_on, detail)
+    header = [_("Dossier"), _("Candidat"), _(figure.day_label), _("Délai (jours)"), _("Composante"), _("Session"),
+              _("État actuel du dossier")]
+    return download(fmt, stem, header, [
+        [row.candidacy.reference, row.candidacy.candidate.full_name if row.candidacy.candidate else "",
+         row.day if fmt == "xlsx" else short_date(row.day), row.days, row.component or "", row.session or "",
+         str(row.candidacy.state.label)] for row in rows], _("Dossiers"), widths=(18, 28, 14, 12, 16, 14, 28))
