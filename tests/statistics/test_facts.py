@@ -230,3 +230,14 @@ def test_facts_are_never_retracted_before_they_are_known_and_a_file_is_open_in_o
     assert all(f.retracted_at is None or f.retracted_at >= f.known_from for f in facts)
     for e in history:
         assert sum(1 for f in facts if f.kind is K.OPEN and f.known_at(e.at + timedelta(seconds=1))) <= 1
+
+
+def test_the_pure_module_names_the_workflow_s_own_states_and_moves():
+    """``facts.py`` stays free of the models (the migration runs it): its names are checked against the workflow."""
+    from vae_app.candidacies.models import CandidacyState
+    from vae_app.candidacies.workflow import FINAL_STATES, MOVES
+    from vae_app.statistics.facts import MOVES_READ, OPEN_STATES, STATE_MOVES
+
+    assert set(OPEN_STATES) == {s.value for s in CandidacyState if s not in FINAL_STATES and s is not CandidacyState.DRAFT}
+    assert MOVES_READ | STATE_MOVES <= set(MOVES)
+    assert {"submit", "record_decision", "withdraw_for_fraud", "lapse_admissibility"} <= MOVES_READ

@@ -28,6 +28,7 @@ from ..components.models import AcquiredComponent
 from ..components.validity import component_expiry
 from ..extensions import db
 from ..statistics.facts import DECISION_NOTIFIED, Event
+from .loader import PATH, PATH_ENDINGS
 from ..statistics.models import StatFact
 from ..statistics.projection import bulk_facts, fact_rows
 from ..juries.models import JuryMember, JurySession, MemberTie, SessionMember, SessionStatus, member_certifications
@@ -234,13 +235,6 @@ def generate(candidacies: int, members: int, components: int, seed: int, echo=cl
             "seats": len(seat_rows), "ties": len(unique_ties), "seconds": round(time.monotonic() - started, 1)}
 
 
-PATH = [("submit", S.DRAFT, S.SUBMITTED), ("declare_eligible", S.SUBMITTED, S.ELIGIBLE),
-        ("start_validation_file", S.ELIGIBLE, S.VALIDATION_FILE), ("submit_validation_file", S.VALIDATION_FILE, S.UNDER_ASSESSMENT),
-        ("complete_assessment", S.UNDER_ASSESSMENT, S.READY_FOR_JURY), ("schedule", S.READY_FOR_JURY, S.JURY_SCHEDULED)]
-STEPS = {S.DRAFT: [], S.SUBMITTED: PATH[:1], S.INCOMPLETE: PATH[:1] + [("request_documents", S.SUBMITTED, S.INCOMPLETE)],
-         S.ELIGIBLE: PATH[:2], S.INELIGIBLE: PATH[:1] + [("declare_ineligible", S.SUBMITTED, S.INELIGIBLE)],
-         S.VALIDATION_FILE: PATH[:3], S.UNDER_ASSESSMENT: PATH[:4], S.READY_FOR_JURY: PATH[:5], S.JURY_SCHEDULED: PATH,
-         S.WITHDRAWN: PATH[:3] + [("withdraw", S.VALIDATION_FILE, S.WITHDRAWN)]}
 AGAIN = [("resume", S.PARTIALLY_VALIDATED, S.VALIDATION_FILE)] + PATH[3:]  # a second passage after a partial validation
 OUTCOME = {S.CERTIFIED: DecisionOutcome.FULL, S.PARTIALLY_VALIDATED: DecisionOutcome.PARTIAL, S.REFUSED: DecisionOutcome.REFUSED,
            S.LAPSED: DecisionOutcome.PARTIAL}
@@ -270,7 +264,7 @@ def _history(cid: int, state: S, received: date, passages: list, session: int | 
 
     if not passages:
         session_ref, session_day = session, None
-        steps = STEPS[state]
+        steps = PATH_ENDINGS[state]
         if steps:
             add(received, 9, *steps[0], {"received_on": received.isoformat()})
         spread(steps[1:], received, min(today - timedelta(days=1), received + timedelta(days=rng.randrange(60, 500))))

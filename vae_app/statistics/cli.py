@@ -13,7 +13,7 @@ from .. import clock
 from ..extensions import db
 from . import queries
 from .exports import FORMATS
-from .service import PeriodError, label_for, period, report_of
+from .service import PeriodError, label_for_all, period, report_of
 
 
 @click.command("stats")
@@ -41,12 +41,7 @@ def stats_command(certification, first, last, as_known_on, fmt, out):
         sys.exit(2)
     started = time.monotonic()
     reports = [report_of(c, asked) for c in chosen]
-    labels = [label_for(c.code) for c in chosen]
-
-    def label(by, detail):
-        return next((text for text in (one(by, detail) for one in labels) if text != detail), detail)
-
-    body = FORMATS[fmt][0](reports, label)
+    body = FORMATS[fmt][0](reports, label_for_all([c.code for c in chosen]))
     if out:
         with open(out, "wb") as handle:
             handle.write(body)

@@ -118,3 +118,14 @@ def label_for(certification_code: str):
         return f"{detail} — {component.title}" if component else detail
 
     return label
+
+
+def label_for_all(certification_codes: list[str]):
+    """One labeller for several certifications (an export of all of them): a component is named by the first
+    certification that knows it."""
+    labels = [label_for(code) for code in certification_codes]
+
+    def label(by: str | None, detail: str | None) -> str:
+        return next((text for text in (one(by, detail) for one in labels) if text != detail), detail or "")
+
+    return label

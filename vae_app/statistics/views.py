@@ -17,7 +17,7 @@ from ..web.spreadsheets import download
 from . import charts, queries
 from .exports import FORMATS, definitions
 from .figures import BY_KEY, FIGURES
-from .service import PeriodError, details_allowed, label_for, period, report_of
+from .service import PeriodError, details_allowed, label_for, label_for_all, period, report_of
 
 bp = Blueprint("statistics", __name__)
 DELAYS = [figure.key for figure in FIGURES if figure.delay]
@@ -83,20 +83,10 @@ def export(fmt: str):
     if errors:
         abort(400, description="; ".join(f"{name} : {problem}" for name, problem in errors.items()))
     reports = [report_of(certification, asked) for certification in chosen]
-    labels = {certification.code: label_for(certification.code) for certification in chosen}
     write, mimetype = FORMATS[fmt]
-    body = write(reports, lambda by, detail: _detail_label(labels, by, detail))
+    body = write(reports, label_for_all([certification.code for certification in chosen]))
     stem = f"statistiques-{chosen[0].code if len(chosen) == 1 else 'toutes'}-{asked.first}-{asked.last}-au-{asked.as_known_on.isoformat()}"
     return Response(body, content_type=mimetype, headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
-
-
-def _detail_label(labels, by, detail):
-    """A component's label is its certification's: the first certification that knows it."""
-    for label in labels.values():
-        text = label(by, detail)
-        if text != detail:
-            return text
-    return detail
 
 
 def _asked_list():
