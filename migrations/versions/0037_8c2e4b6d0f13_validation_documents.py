@@ -23,7 +23,7 @@ def _kind_check(kinds):
 
 
 def upgrade():
-    with op.batch_alter_table('documents', schema=None, recreate='always') as batch:
+    with op.batch_alter_table('documents', schema=None) as batch:
         batch.drop_constraint(op.f('ck_documents_documentkind'), type_='check')
         batch.add_column(sa.Column('component_code', sa.String(length=50), nullable=True))
         batch.add_column(sa.Column('filed_on', sa.Date(), nullable=True))
@@ -35,7 +35,7 @@ def upgrade():
 
 def downgrade():
     op.execute("DELETE FROM documents WHERE kind = 'validation_file'")  # their part of the validation file goes with them
-    with op.batch_alter_table('documents', schema=None, recreate='always') as batch:
+    with op.batch_alter_table('documents', schema=None) as batch:
         batch.drop_constraint(op.f('ck_documents_filed_only_in_validation_file'), type_='check')
         batch.drop_constraint(op.f('ck_documents_component_iff_validation_file'), type_='check')
         batch.drop_constraint(op.f('ck_documents_documentkind'), type_='check')

@@ -353,11 +353,19 @@ def attach_validation_document(candidacy: Candidacy, user: User, component_code:
     return document
 
 
-def remove_validation_document(candidacy: Candidacy, user: User, document_id: int) -> None:
-    """The candidate takes back a document of their validation file not yet filed; a filed one stays as it was filed."""
+def validation_document_of(candidacy: Candidacy, user: User, document_id: int) -> Document:
+    """A document of the candidate's own validation file (404 for a supporting document: removed from livret 1)."""
+    if user.id != candidacy.candidate_id:
+        raise PermissionDenied("Seul le candidat rédige son dossier de validation.")
     document = document_of(candidacy, document_id)
     if document.component_code is None:
-        raise NotFound("Cette pièce n'existe pas.")
+        raise NotFound("Ce document n'appartient pas au dossier de validation.")
+    return document
+
+
+def remove_validation_document(candidacy: Candidacy, user: User, document_id: int) -> None:
+    """The candidate takes back a document of their validation file not yet filed; a filed one stays as it was filed."""
+    document = validation_document_of(candidacy, user, document_id)
     component = validation_component(candidacy, user, document.component_code)
     if document.filed_on is not None:
         raise Conflict(f"Ce document a été déposé avec le dossier de validation le {document.filed_on:%d/%m/%Y} : il y reste. "

@@ -9,7 +9,6 @@ from flask_login import current_user, login_required
 
 from ...certifications.registry import get_rules
 from ...database import unit_of_work
-from ...errors import NotFound
 from ...web.confirm import confirmed_removal
 from ...web.errors import on_refusal
 from .. import documents, operations as ops
@@ -46,9 +45,7 @@ def upload_validation_document(candidacy_id: int, code: str):
 @login_required
 def delete_validation_document(candidacy_id: int, document_id: int):
     candidacy = load(candidacy_id)
-    document = ops.document_of(candidacy, document_id)
-    if document.component_code is None:
-        raise NotFound(_("Ce document n'appartient pas au dossier de validation."))
+    document = ops.validation_document_of(candidacy, current_user, document_id)
     code = document.component_code
     return confirmed_removal(_("Retirer ce document du dossier de validation ?"), f"{component_name(candidacy, code)} — {document.original_name}",
                              url_for("candidacies.show", candidacy_id=candidacy.id, _anchor=f"composante-{code}"),
