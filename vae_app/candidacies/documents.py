@@ -20,7 +20,8 @@ from ..enums import N_
 from ..errors import InvalidData, Reason
 from .models import Candidacy, Document, DocumentContent, DocumentKind
 
-MAX_BYTES = 10 * 1024 * 1024
+MEGABYTE = 1024 * 1024
+MAX_BYTES = 10 * MEGABYTE
 MAX_PIXELS = 40_000_000  # an A4 page scanned at 600 dpi is 35 million pixels
 MAX_PDF_OBJECTS = 200_000
 SIGNATURES = [
@@ -176,23 +177,28 @@ def check_image(data: bytes, content_type: str) -> None:
         raise DocumentRefused(N_("L'image est illisible ou incomplète : enregistrez-la à nouveau et recommencez.")) from None
 
 
-def read_upload(upload) -> tuple[bytes, int]:
-    """An uploaded file's bytes, read up to one past the limit (a larger file is refused unread), and its real size
+def read_upload(upload, limit: int = MAX_BYTES) -> tuple[bytes, int]:
+    """An uploaded file's bytes, read up to one past ``limit`` (a larger file is refused unread), and its real size
     (the part of the body already received, measured without reading it), for a refusal that says both."""
-    data = upload.read(MAX_BYTES + 1)
-    if len(data) <= MAX_BYTES:
+    data = upload.read(limit + 1)
+    if len(data) <= limit:
         return data, len(data)
     try:
         size = upload.stream.seek(0, io.SEEK_END)
     except (AttributeError, OSError, ValueError):
         size = len(data)
-    return data, max(size, len(data))
+    return data, max(size or 0, len(data))
 
 
-def too_large(size: int) -> Reason:
-    """« Le fichier fait 12,4 Mo, 10 Mo au plus » with the real size."""
-    return Reason(N_("Le fichier fait %(size)s Mo, %(most)s Mo au plus : réduisez-le (une résolution de 300 points par pouce "
-                     "suffit) et recommencez."), size=round(size / 1024 / 1024, 1), most=MAX_BYTES // (1024 * 1024))
+def megabytes(size: int) -> float:
+    """A size in Mo with one decimal, rounded up: a file just over 10 Mo never reads « 10 Mo »."""
+    return -(-size * 10 // MEGABYTE) / 10
+
+
+def too_large(size: int, most: int = MAX_BYTES) -> Reason:
+    """« Le fichier fait 12,4 Mo, 10 Mo au plus », with the file's real size and the form's limit."""
+    return Reason(N_("Le fichier fait %(size)s Mo, %(most)s Mo au plus : réduisez-le et recommencez."), size=megabytes(size),
+                  most=most // MEGABYTE)
 
 
 def check(filename: str | None, data: bytes, *, size: int | None = None, accepted: tuple[str, ...] = EVERY_TYPE) -> tuple[str, str]:

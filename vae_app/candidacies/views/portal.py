@@ -16,7 +16,7 @@ from ...certifications.vocabulary import AccessRoute, ExperienceStatus
 from ...database import unit_of_work
 from ...extensions import db
 from ...web.confirm import confirmed_removal
-from ...web.errors import form_page, on_refusal
+from ...web.errors import form_page, on_refusal, upload_page
 from ...web.i18n import current_language
 from .. import documents, operations as ops, queries
 from ..forms import (
@@ -149,6 +149,13 @@ def upload_document(candidacy_id: int):
 
     return _on_page(candidacy_id, "document_form", form, attach,
                     lambda document: _("Pièce « %(name)s » déposée.", name=document.original_name), "documents")
+
+
+@upload_page("candidacies.upload_document", documents.MAX_BYTES)
+def _document_form_page(candidacy_id: int):
+    candidacy = editable(candidacy_id)
+    form = DocumentForm(formdata=None)
+    on_refusal(lambda status: show_page(candidacy, status, document_form=form), form)
 
 
 def checked_upload(upload, accepted: tuple[str, ...]):

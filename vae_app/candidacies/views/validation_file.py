@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from ...certifications.registry import get_rules
 from ...database import unit_of_work
 from ...web.confirm import confirmed_removal
-from ...web.errors import on_refusal
+from ...web.errors import on_refusal, upload_page
 from .. import documents, operations as ops
 from ..forms import validation_document_form
 from . import load
@@ -40,6 +40,14 @@ def upload_validation_document(candidacy_id: int, code: str):
     flash(_("Document « %(name)s » joint à la partie « %(component)s ».", name=document.original_name,
             component=component_name(candidacy, code)), "success")
     return redirect(url_for("candidacies.show", candidacy_id=candidacy.id, _anchor=f"composante-{code}"))
+
+
+@upload_page("candidacies.upload_validation_document", documents.MAX_BYTES)
+def _upload_form_page(candidacy_id: int, code: str):
+    candidacy = load(candidacy_id)
+    ops.validation_component(candidacy, current_user, code)
+    form = validation_document_form(code)
+    on_refusal(lambda status: show_page(candidacy, status, validation_document_forms={code: form}), form)
 
 
 @login_required
