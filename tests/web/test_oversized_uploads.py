@@ -76,3 +76,16 @@ def test_any_other_request_beyond_the_limit_gets_a_translated_page_with_a_way_ba
     text = page_text(response)
     assert "The request sent is 2.1 MB, 1 MB at most" in text and "Request Entity Too Large" not in text
     assert f'href="http://localhost/candidatures/{draft.id}"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("size, upload, said", [
+    (12 * MB + 1, True, "Le fichier fait 12,1 Mo, 10 Mo au plus"),
+    (None, True, "Le fichier dépasse 10 Mo"),  # sent in chunks: its size is not known, the limit is
+    (40 * MB, False, "La demande envoyée fait 40 Mo, 10 Mo au plus"),
+    (None, False, "La demande envoyée dépasse 10 Mo"),
+])
+def test_a_refused_body_is_said_with_its_size_only_when_known(app, size, upload, said):
+    from vae_app.web.errors import oversized, translated
+
+    with app.test_request_context("/"):
+        assert translated(oversized(size, 10 * MB, upload=upload)).startswith(said)

@@ -64,6 +64,18 @@ def form_page(template: str, form, submitted=None, **context) -> Callable[..., t
     return render
 
 
+def oversized(size: int | None, most: int, upload: bool) -> Reason:
+    """What a body refused for its size is said as: the file of an upload form (``most``: the largest it takes) or
+    the request (``most``: the body limit), with its size when the client announced it."""
+    if upload:
+        return too_large_file(size, most) if size else Reason(N_("Le fichier dépasse %(most)s Mo : réduisez-le et recommencez."),
+                                                              most=most // MEGABYTE)
+    if size:
+        return Reason(N_("La demande envoyée fait %(size)s Mo, %(most)s Mo au plus : elle n'a pas été lue."), size=megabytes(size),
+                      most=most // MEGABYTE)
+    return Reason(N_("La demande envoyée dépasse %(most)s Mo : elle n'a pas été lue."), most=most // MEGABYTE)
+
+
 def invalid_form(form) -> InvalidData:
     """A form's own validation errors as the domain error a handler renders (a reason per field)."""
     return InvalidData({name: [str(reason) for reason in reasons] for name, reasons in form.errors.items()})
@@ -137,10 +149,10 @@ def register_error_handlers(app) -> None:
         body); any other request gets a page in the reader's language with a way back."""
         from flask_login import current_user
 
-        size = request.content_length or 0
+        size = request.content_length  # None: sent in chunks, cut off at the limit
         if request.endpoint in _UPLOAD_PAGES and current_user.is_authenticated:
             declare, most = _UPLOAD_PAGES[request.endpoint]
-            said = too_large_file(size, most)
+            said = oversized(size, most, upload=True)
             if _wants_json():
                 return jsonify({"error": translated(said), "message": translated(said)}), 413
             try:
@@ -148,8 +160,7 @@ def register_error_handlers(app) -> None:
             except DomainError as refused:  # not theirs to see: said as for any request
                 return domain_error(refused)
             return domain_error(DomainError(said, {"file": said}, status=413))
-        said = translated(Reason(N_("La demande envoyée fait %(size)s Mo, %(most)s Mo au plus : elle n'a pas été lue."),
-                                 size=megabytes(size), most=(app.config.get("MAX_CONTENT_LENGTH") or 0) // MEGABYTE))
+        said = translated(oversized(size, app.config.get("MAX_CONTENT_LENGTH") or 0, upload=False))
         if _wants_json():
             return jsonify({"error": said, "message": said}), 413
         back = request.referrer if request.referrer and request.referrer.startswith(request.host_url) else None
