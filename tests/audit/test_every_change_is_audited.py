@@ -29,6 +29,7 @@ from ..workflow_fixtures import COMPONENTS_5385
 MODULES = (candidacy_ops, jury_ops, auth_ops, confirmation, invitations, member_space)
 # Public functions of the operations modules that change nothing: lookups, guards, helpers.
 NOT_CHANGES = {"next_reference", "visible", "touch", "ensure_editable", "experience_of", "document_of", "given_up",
+               "validation_component", "validation_document_of", "document_read",  # the validation file's guards, a journal's words
                "user_for_reset",  # reads a link
                "request_password_reset",
                "user_for_confirmation",  # reads a link
@@ -193,6 +194,12 @@ def CASES(f):
         "save_feasibility_review": (lambda: candidacy_ops.save_feasibility_review(f.bts_submitted, f.academic, {}, "Un module de "
                                                                                   "formation sur la cybersécurité."), "review_feasibility"),
         "save_section": (lambda: candidacy_ops.save_section(f.in_file, f.in_file.candidate, "GESTION", "Mon expérience."), "save_section"),
+        "attach_validation_document": (lambda: candidacy_ops.attach_validation_document(f.in_file, f.in_file.candidate, "PILOTAGE",
+                                                                                        "memoire.pdf", PDF), "attach_validation_document"),
+        "remove_validation_document": (lambda: candidacy_ops.remove_validation_document(
+            f.in_file, f.in_file.candidate,
+            candidacy_ops.attach_validation_document(f.in_file, f.in_file.candidate, "PILOTAGE", "memoire.pdf", PDF).id),
+            "remove_validation_document"),
         "fire": (lambda: candidacy_ops.fire(draft, "submit", draft.candidate), "submit"),
         "save_member": (lambda: jury_ops.save_member(f.coordinator, None, certifier_id=f.coordinator.certifier_id, **_member_values()),
                         "create_member"),

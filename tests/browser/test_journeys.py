@@ -159,10 +159,15 @@ def journey(page, live_demo, mailbox):
     sign_in(page, base, email, "un-secret-solide")
     page.goto(candidacy_url)
     fire(page, "Commencer le dossier de validation")
-    for code in ("PILOTAGE", "GESTION", "COORDINATION", "PROJETS"):
+    # the « mémoire » is a PDF attached to its component's part; the other parts are written
+    page.set_input_files("#document-PILOTAGE-file", files=[{"name": "memoire.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    click_and_wait(page, "#submit-document-PILOTAGE")
+    assert "memoire.pdf" in page.inner_text("#composante-PILOTAGE")
+    for code in ("GESTION", "COORDINATION", "PROJETS"):
         page.fill(f"#text-{code}", f"Mon expérience pour {code} : projets, équipe, budget.")
         click_and_wait(page, f"#composante-{code} >> text=Enregistrer cette partie")
     fire(page, "Déposer le dossier de validation")
+    assert "déposé avec le dossier le" in page.inner_text("#composante-PILOTAGE")
     assert "Évaluation des composantes" in page.inner_text(".lead")
     logout(page, base)
     # -- the coordinator records the assessments, builds a jury, sees it turn and confirms it

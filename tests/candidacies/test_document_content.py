@@ -264,10 +264,11 @@ def test_the_page_says_what_remains_of_the_allowance_and_hides_the_form_when_it_
     assert "Le nombre maximum de pièces est atteint" in page and 'id="submit-document"' not in page
 
 
-def test_a_body_beyond_the_request_limit_is_said_beside_the_documents_not_as_a_bare_error(client, draft):
+def test_a_body_beyond_the_request_limit_is_said_on_the_file_field_not_as_a_bare_error(client, draft):
     response = upload(client, draft, PDF + b"0" * (33 * 1024 * 1024), "enorme.pdf")
-    assert response.status_code == 303 and response.headers["Location"].endswith(f"/candidatures/{draft.id}#documents")
-    assert "trop volumineux : 10 Mo au plus par pièce" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert 'id="file-error"' in page and "Le fichier fait 33,1 Mo, 10 Mo au plus" in page and 'id="submit-document"' in page
 
 
 def test_refusals_are_said_in_english_to_an_english_reader(client, draft):
@@ -299,4 +300,4 @@ def _noise_png() -> bytes:
 def test_a_file_a_little_over_the_limit_is_refused_beside_its_field(client, draft):
     """13 MB: the body is read whole (a browser whose upload is cut off shows a reset connection, not a message)."""
     response = upload(client, draft, PDF + b"0" * (13 * 1024 * 1024), "gros.pdf")
-    assert response.status_code == 422 and "Le fichier dépasse 10 Mo" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Le fichier fait 13,1 Mo, 10 Mo au plus" in response.get_data(as_text=True)

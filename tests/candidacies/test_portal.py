@@ -160,7 +160,7 @@ def test_an_upload_over_10_mb_is_refused(client, candidate, db):
     big = PDF + b"0" * (10 * 1024 * 1024)
     response = client.post(f"/candidatures/{candidacy.id}/documents", data={"kind": "other", "file": (io.BytesIO(big), "gros.pdf")},
                            content_type="multipart/form-data")
-    assert response.status_code == 422 and "dépasse 10 Mo" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Le fichier fait 10,1 Mo, 10 Mo au plus" in response.get_data(as_text=True)
 
 
 def test_documents_are_served_only_to_those_allowed(client, candidate, db, make_user, login):

@@ -88,6 +88,9 @@ SPEC = {
     "candidacies.download_document": ("GET", lambda w: f"/candidatures/{w.draft.id}/documents/{w.document.id}", CANDIDACY_VIEW),
     "candidacies.delete_document": ("GET", lambda w: f"/candidatures/{w.draft.id}/documents/{w.document.id}/supprimer", {**OWNER_EDIT, "candidate_own": OK}),
     "candidacies.save_validation_section": ("POST", lambda w: f"/candidatures/{w.draft.id}/dossier/GESTION", OWNER_EDIT),
+    "candidacies.upload_validation_document": ("POST", lambda w: f"/candidatures/{w.draft.id}/dossier/GESTION/documents", OWNER_EDIT),
+    "candidacies.delete_validation_document": ("GET", lambda w: f"/candidatures/{w.scheduled.id}/dossier/documents/{w.filed_document.id}/supprimer",
+                                               {**OWNER_EDIT, "candidate_own": {409}}),
     "candidacies.move": ("POST", lambda w: f"/candidatures/{w.draft.id}/actions/withdraw",
                          policy(candidate_own=DONE, coordinator_own=DONE, admin=DONE)),
     "candidacies.remind_documents": ("POST", lambda w: f"/candidatures/{w.draft.id}/relance", policy(coordinator_own=DONE, admin=DONE)),
@@ -250,6 +253,10 @@ def world(db, make_user, candidacy_in, make_member, make_session, compliant_memb
     w.heard_document = Document(kind=DocumentKind.IDENTITY, original_name="id.pdf", stored_name="c" * 32, content_type="application/pdf",
                                 size_bytes=10, sha256="0" * 64, uploaded_at=datetime(2016, 3, 1), content=DocumentContent(data=b"%PDF-1.4 x"))
     w.scheduled.documents.append(w.heard_document)
+    w.filed_document = Document(kind=DocumentKind.VALIDATION_FILE, component_code="GESTION", filed_on=date(2016, 2, 1),
+                                original_name="memoire.pdf", stored_name="d" * 32, content_type="application/pdf", size_bytes=10,
+                                sha256="0" * 64, uploaded_at=datetime(2016, 1, 20), content=DocumentContent(data=b"%PDF-1.4 x"))
+    w.scheduled.documents.append(w.filed_document)
     db.session.flush()
     return w
 

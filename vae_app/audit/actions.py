@@ -36,6 +36,8 @@ class Action(LabelledEnum):
     ATTACH_DOCUMENT = "attach_document", N_("Pièce déposée")
     REMOVE_DOCUMENT = "remove_document", N_("Pièce supprimée")
     SAVE_SECTION = "save_section", N_("Dossier de validation modifié")
+    ATTACH_VALIDATION_DOCUMENT = "attach_validation_document", N_("Document joint au dossier de validation")
+    REMOVE_VALIDATION_DOCUMENT = "remove_validation_document", N_("Document retiré du dossier de validation")
     REMIND_DOCUMENTS = "remind_documents", N_("Relance : pièces demandées")
     DECISION_NOTIFIED = "decision_notified", N_("Décision du jury notifiée au candidat (courriel remis)")
     PRIVACY_PURGE = "privacy_purge", N_("Données personnelles effacées")

@@ -68,7 +68,8 @@ def export_candidate(user: User) -> bytes:
             for d in c.documents:
                 path = f"documents/{c.reference}/{d.id}-{d.original_name}"
                 archive.writestr(path, d.content.data)
-                item["documents"].append({**_row(d, ["kind", "original_name", "content_type", "size_bytes", "sha256", "uploaded_at"]),
+                item["documents"].append({**_row(d, ["kind", "component_code", "filed_on", "original_name", "content_type", "size_bytes",
+                                                     "sha256", "uploaded_at"]),
                                           "file": path})
             item["validation_file"] = {s.component_code: s.text for s in c.validation_sections}
             item["assessments"] = [_row(a, ["component_code", "result", "note", "assessed_on"]) for a in c.assessments]

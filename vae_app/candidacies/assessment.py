@@ -36,6 +36,12 @@ def section_texts(candidacy: Candidacy) -> dict[str, str]:
     return {s.component_code: s.text for s in candidacy.validation_sections}
 
 
+def filled_components(candidacy: Candidacy) -> set[str]:
+    """Codes of the components whose part of the validation file holds something: a text, or a document."""
+    written = {code for code, text in section_texts(candidacy).items() if text.strip()}
+    return written | {d.component_code for d in candidacy.documents if d.component_code is not None}
+
+
 def decision_check(candidacy: Candidacy, data: dict, rules: RuleBook) -> tuple[DecisionOutcome | None, list[tuple[str, str]]]:
     """(outcome, problems) of a jury's decision as recorded: ``data`` is ``{"outcome": <DecisionOutcome value>,
     "components": {"CODE": true|false, …}}`` for the components the jury assessed, dated by its session."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from .views import desk, page, portal
+from .views import desk, page, portal, validation_file
 
 bp = Blueprint("candidacies", __name__)
 GET_POST = ("GET", "POST")
@@ -25,6 +25,10 @@ bp.add_url_rule("/candidatures/<int:candidacy_id>/documents/<int:document_id>/su
                 portal.delete_document, methods=GET_POST)
 bp.add_url_rule("/candidatures/<int:candidacy_id>/dossier/<code>", "save_validation_section", portal.save_validation_section,
                 methods=("POST",))
+bp.add_url_rule("/candidatures/<int:candidacy_id>/dossier/<code>/documents", "upload_validation_document",
+                validation_file.upload_validation_document, methods=("POST",))
+bp.add_url_rule("/candidatures/<int:candidacy_id>/dossier/documents/<int:document_id>/supprimer", "delete_validation_document",
+                validation_file.delete_validation_document, methods=GET_POST)
 
 # the candidacy page and its moves
 bp.add_url_rule("/candidatures/<int:candidacy_id>", "show", page.show)

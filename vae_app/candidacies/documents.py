@@ -20,7 +20,8 @@ from ..enums import N_
 from ..errors import InvalidData, Reason
 from .models import Candidacy, Document, DocumentContent, DocumentKind
 
-MAX_BYTES = 10 * 1024 * 1024
+MEGABYTE = 1024 * 1024
+MAX_BYTES = 10 * MEGABYTE
 MAX_PIXELS = 40_000_000  # an A4 page scanned at 600 dpi is 35 million pixels
 MAX_PDF_OBJECTS = 200_000
 SIGNATURES = [
@@ -28,6 +29,8 @@ SIGNATURES = [
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
     (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
 ]
+EVERY_TYPE = ("application/pdf", "image/png", "image/jpeg")  # a supporting document
+PDF_ONLY = ("application/pdf",)  # a document of the validation file (a « mémoire », a report)
 EXTENSIONS = {"application/pdf": {".pdf"}, "image/png": {".png"}, "image/jpeg": {".jpg", ".jpeg"}}
 IMAGE_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG"}
 # A page of a web site or a script, hidden behind a document's first bytes (a browser told to guess would run it).
@@ -174,14 +177,41 @@ def check_image(data: bytes, content_type: str) -> None:
         raise DocumentRefused(N_("L'image est illisible ou incomplète : enregistrez-la à nouveau et recommencez.")) from None
 
 
-def check(filename: str | None, data: bytes) -> tuple[str, str]:
-    """Validate an upload; return (content type, safe name) or raise :class:`DocumentRefused`."""
+def read_upload(upload, limit: int = MAX_BYTES) -> tuple[bytes, int]:
+    """An uploaded file's bytes, read up to one past ``limit`` (a larger file is refused unread), and its real size
+    (the part of the body already received, measured without reading it), for a refusal that says both."""
+    data = upload.read(limit + 1)
+    if len(data) <= limit:
+        return data, len(data)
+    try:
+        size = upload.stream.seek(0, io.SEEK_END)
+    except (AttributeError, OSError, ValueError):
+        size = len(data)
+    return data, max(size or 0, len(data))
+
+
+def megabytes(size: int) -> float:
+    """A size in Mo with one decimal, rounded up: a file just over 10 Mo never reads « 10 Mo »."""
+    return -(-size * 10 // MEGABYTE) / 10
+
+
+def too_large(size: int, most: int = MAX_BYTES) -> Reason:
+    """« Le fichier fait 12,4 Mo, 10 Mo au plus », with the file's real size and the form's limit."""
+    return Reason(N_("Le fichier fait %(size)s Mo, %(most)s Mo au plus : réduisez-le et recommencez."), size=megabytes(size),
+                  most=most // MEGABYTE)
+
+
+def check(filename: str | None, data: bytes, *, size: int | None = None, accepted: tuple[str, ...] = EVERY_TYPE) -> tuple[str, str]:
+    """Validate an upload (``size``: the file's real size when ``data`` is only its beginning; ``accepted``: the
+    content types this form takes); return (content type, safe name) or raise :class:`DocumentRefused`."""
     if not data:
         raise DocumentRefused(N_("Le fichier est vide."))
-    if len(data) > MAX_BYTES:
-        raise DocumentRefused(N_("Le fichier dépasse 10 Mo : réduisez-le (une résolution de 300 points par pouce suffit) et recommencez."))
+    if len(data) > MAX_BYTES or (size or 0) > MAX_BYTES:
+        raise DocumentRefused(too_large(max(len(data), size or 0)))
     found = sniff(data)
-    if found is None:
+    if found is None or found[0] not in accepted:
+        if accepted == PDF_ONLY:
+            raise DocumentRefused(N_("Type de fichier refusé : seul le PDF est accepté ici (contenu vérifié)."))
         raise DocumentRefused(N_("Type de fichier refusé : seuls les PDF, JPEG et PNG sont acceptés (contenu vérifié)."))
     content_type, extension = found
     given = ("." + filename.rsplit(".", 1)[-1].lower()) if filename and "." in filename else ""
@@ -209,15 +239,17 @@ def check_quota(candidacy: Candidacy, size: int, max_count: int, max_total_bytes
 
 
 def attach(candidacy: Candidacy, user, kind: DocumentKind, filename: str | None, data: bytes, *,
-           max_count: int, max_total_bytes: int, checked: tuple[str, str] | None = None) -> Document:
-    """Add a document to the candidacy, checked here unless ``checked`` is what :func:`check` said of these very bytes
-    (flush is the caller's)."""
-    content_type, name = checked or check(filename, data)
+           max_count: int, max_total_bytes: int, checked: tuple[str, str] | None = None,
+           component_code: str | None = None) -> Document:
+    """Add a document to the candidacy (to one component's part of the validation file when ``component_code`` is
+    given), checked here unless ``checked`` is what :func:`check` said of these very bytes (flush is the caller's).
+    The allowance counts every document of the candidacy, the validation file's too."""
+    content_type, name = checked or check(filename, data, accepted=PDF_ONLY if component_code else EVERY_TYPE)
     check_quota(candidacy, len(data), max_count, max_total_bytes)
     document = Document(
         kind=kind, original_name=name, stored_name=secrets.token_hex(16), content_type=content_type,
         size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest(), uploaded_at=clock.now(),
-        uploaded_by_id=getattr(user, "id", None), content=DocumentContent(data=data),
+        uploaded_by_id=getattr(user, "id", None), content=DocumentContent(data=data), component_code=component_code,
     )
     candidacy.documents.append(document)
     return document

@@ -129,7 +129,7 @@ class ExperienceForm(Form):
 
 
 class DocumentForm(Form):
-    kind = SelectField(_l("Type de pièce"), choices=DocumentKind.choices(), validators=[DataRequired()])
+    kind = SelectField(_l("Type de pièce"), choices=[(k.value, k.label) for k in DocumentKind.supporting()], validators=[DataRequired()])
     file = FileField(_l("Fichier (PDF, JPEG ou PNG, 10 Mo au plus)"), validators=[FileRequired(_l("Choisissez un fichier."))])
     submit = SubmitField(_l("Déposer la pièce"))
 
@@ -137,6 +137,19 @@ class DocumentForm(Form):
 class SectionForm(Form):
     text = TextAreaField(_l("Votre expérience pour cette composante"), validators=[Length(max=50000)])
     submit = SubmitField(_l("Enregistrer cette partie"))
+
+
+class ValidationDocumentForm(Form):
+    """A PDF for one component's part of the validation file (the same checks as every upload, PDF only)."""
+
+    file = FileField(_l("Document PDF (10 Mo au plus)"), validators=[FileRequired(_l("Choisissez un fichier."))])
+    submit = SubmitField(_l("Joindre ce document"))
+
+
+def validation_document_form(component_code: str, posted: bool = False) -> ValidationDocumentForm:
+    """The upload form of one component's part (its fields named after the component: one form per part on the page)."""
+    prefix = f"document-{component_code}"
+    return ValidationDocumentForm(prefix=prefix) if posted else ValidationDocumentForm(prefix=prefix, formdata=None)
 
 
 class MoveForm(Form):

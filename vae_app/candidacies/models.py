@@ -131,6 +131,15 @@ class Candidacy(db.Model):
         return self.certification.code
 
     @property
+    def supporting_documents(self) -> list:
+        """The application's supporting documents (livret 1); ``documents`` holds the validation file's too."""
+        return [d for d in self.documents if d.component_code is None]
+
+    def validation_documents(self, component_code: str) -> list:
+        """The documents of one component's part of the validation file, in the order they were added."""
+        return [d for d in self.documents if d.component_code == component_code]
+
+    @property
     def current_assessments(self) -> list:
         """The assessment in force for each component (earlier ones stay in ``assessments``)."""
         return [a for a in self.assessments if a.superseded_on is None]
@@ -185,13 +194,26 @@ class DocumentKind(LabelledEnum):
     VOLUNTEER_CERTIFICATE = "volunteer_certificate", N_("Attestation d'activité bénévole")
     DIPLOMA = "diploma", N_("Diplôme ou certification")
     OTHER = "other", N_("Autre pièce")
+    VALIDATION_FILE = "validation_file", N_("Document du dossier de validation")  # one component's part of livret 2
+
+    @classmethod
+    def supporting(cls) -> list[DocumentKind]:
+        """The kinds a candidate picks for a supporting document of the application (livret 1)."""
+        return [kind for kind in cls if kind is not cls.VALIDATION_FILE]
 
 
 class Document(db.Model):
-    """A supporting document, stored outside static/ under a random name."""
+    """A document of the candidacy, stored outside static/ under a random name: a supporting document of the
+    application (livret 1), or a document of one component's part of the validation file (livret 2), which is
+    ``filed_on`` the day the validation file holding it is filed — from then on it stays as filed."""
 
     __tablename__ = "documents"
-    __table_args__ = (sa.CheckConstraint("size_bytes > 0", name="size_positive"),)
+    __table_args__ = (
+        sa.CheckConstraint("size_bytes > 0", name="size_positive"),
+        sa.CheckConstraint("(kind = 'validation_file' AND component_code IS NOT NULL) OR "
+                           "(kind <> 'validation_file' AND component_code IS NULL)", name="component_iff_validation_file"),
+        sa.CheckConstraint("filed_on IS NULL OR component_code IS NOT NULL", name="filed_only_in_validation_file"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     candidacy_id: Mapped[int] = mapped_column(sa.ForeignKey("candidacies.id", ondelete="CASCADE"), index=True)
@@ -203,6 +225,8 @@ class Document(db.Model):
     sha256: Mapped[str] = mapped_column(sa.String(64))
     uploaded_at: Mapped[datetime] = mapped_column(sa.DateTime)
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    component_code: Mapped[str | None] = mapped_column(sa.String(50))  # the validation file's component (None: livret 1)
+    filed_on: Mapped[date | None] = mapped_column(sa.Date)  # filed with the validation file (None: not yet, removable)
 
     candidacy = relationship("Candidacy", back_populates="documents")
     content = relationship("DocumentContent", uselist=False, cascade="all, delete-orphan", lazy="select")

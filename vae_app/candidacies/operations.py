@@ -276,15 +276,22 @@ def attach_document(candidacy: Candidacy, user: User, kind: DocumentKind, filena
     The candidacy's row is locked first: two uploads at once both land, one after the other, and the second
     counts the first in the allowance."""
     ensure_editable(candidacy, user)
-    db.session.refresh(candidacy, with_for_update=True)
-    db.session.expire(candidacy, ["documents"])
-    ensure_editable(candidacy, user)
-    settings = current_app.config
-    document = documents.attach(candidacy, user, kind, filename, data, max_count=settings["VAE_DOCUMENTS_MAX_COUNT"],
-                                max_total_bytes=settings["VAE_DOCUMENTS_MAX_TOTAL_MB"] * 1024 * 1024, checked=checked)
+    document = _attach(candidacy, user, kind, filename, data, checked, lambda: ensure_editable(candidacy, user))
     _record(candidacy, Action.ATTACH_DOCUMENT, user, f"{kind.french} — {document.original_name}",
             {"sha256": document.sha256, "size_bytes": document.size_bytes})
     return document
+
+
+def _attach(candidacy: Candidacy, user: User, kind: DocumentKind, filename: str | None, data: bytes, checked, still_allowed,
+            component_code: str | None = None) -> Document:
+    """Lock the candidacy's row, check again that the change is allowed (``still_allowed``), add the document."""
+    db.session.refresh(candidacy, with_for_update=True)
+    db.session.expire(candidacy, ["documents"])
+    still_allowed()
+    settings = current_app.config
+    return documents.attach(candidacy, user, kind, filename, data, max_count=settings["VAE_DOCUMENTS_MAX_COUNT"],
+                            max_total_bytes=settings["VAE_DOCUMENTS_MAX_TOTAL_MB"] * 1024 * 1024, checked=checked,
+                            component_code=component_code)
 
 
 def document_of(candidacy: Candidacy, document_id: int) -> Document:
@@ -297,13 +304,16 @@ def document_of(candidacy: Candidacy, document_id: int) -> Document:
 def remove_document(candidacy: Candidacy, user: User, document_id: int) -> None:
     ensure_editable(candidacy, user)
     document = document_of(candidacy, document_id)
+    if document.component_code is not None:
+        raise NotFound("Cette pièce n'existe pas.")  # the validation file's documents are removed from their part
     candidacy.documents.remove(document)
     _record(candidacy, Action.REMOVE_DOCUMENT, user, f"{document.kind.french} — {document.original_name}",
             {"sha256": document.sha256})
 
 
-def save_section(candidacy: Candidacy, user: User, component_code: str, text: str) -> ValidationFileSection:
-    """The candidate writes the part of the validation file for one component."""
+def validation_component(candidacy: Candidacy, user: User, component_code: str):
+    """The component whose part of the validation file the candidate changes now: their own file, being written
+    (not filed, admissibility not lapsed), a component it targets; refused with the reason otherwise."""
     if user.id != candidacy.candidate_id:
         raise PermissionDenied("Seul le candidat rédige son dossier de validation.")
     if candidacy.state is not S.VALIDATION_FILE:
@@ -312,8 +322,15 @@ def save_section(candidacy: Candidacy, user: User, component_code: str, text: st
     if lapse is not None and lapse.lapsed(clock.today()):
         raise Conflict(f"La recevabilité est caduque depuis le {lapse.lapses_on:%d/%m/%Y} (C. trav. R6412-4) : le dossier de "
                        "validation ne peut plus être complété.")
-    if component_code not in {c.code for c in targeted(candidacy, get_rules())}:
+    component = next((c for c in targeted(candidacy, get_rules()) if c.code == component_code), None)
+    if component is None:
         raise NotFound(f"Composante inconnue, ou non visée par la demande : {component_code}.")
+    return component
+
+
+def save_section(candidacy: Candidacy, user: User, component_code: str, text: str) -> ValidationFileSection:
+    """The candidate writes the part of the validation file for one component."""
+    validation_component(candidacy, user, component_code)
     section = next((s for s in candidacy.validation_sections if s.component_code == component_code), None)
     if section is None:
         section = ValidationFileSection(component_code=component_code, text="")
@@ -322,6 +339,40 @@ def save_section(candidacy: Candidacy, user: User, component_code: str, text: st
     section.updated_at = clock.now()
     _record(candidacy, Action.SAVE_SECTION, user, details={"component": component_code, "characters": len(text)})
     return section
+
+
+def attach_validation_document(candidacy: Candidacy, user: User, component_code: str, filename: str | None, data: bytes,
+                               checked: tuple[str, str] | None = None) -> Document:
+    """A PDF for one component's part of the validation file (a « mémoire », a report): the checks of every upload,
+    PDF only, within the candidacy's allowance; the row is locked as for a supporting document."""
+    component = validation_component(candidacy, user, component_code)
+    document = _attach(candidacy, user, DocumentKind.VALIDATION_FILE, filename, data, checked,
+                       lambda: validation_component(candidacy, user, component_code), component_code=component_code)
+    _record(candidacy, Action.ATTACH_VALIDATION_DOCUMENT, user, f"{component.code} — {component.title} : {document.original_name}",
+            {"component": component_code, "sha256": document.sha256, "size_bytes": document.size_bytes})
+    return document
+
+
+def validation_document_of(candidacy: Candidacy, user: User, document_id: int) -> Document:
+    """A document of the candidate's own validation file (404 for a supporting document: removed from livret 1)."""
+    if user.id != candidacy.candidate_id:
+        raise PermissionDenied("Seul le candidat rédige son dossier de validation.")
+    document = document_of(candidacy, document_id)
+    if document.component_code is None:
+        raise NotFound("Ce document n'appartient pas au dossier de validation.")
+    return document
+
+
+def remove_validation_document(candidacy: Candidacy, user: User, document_id: int) -> None:
+    """The candidate takes back a document of their validation file not yet filed; a filed one stays as it was filed."""
+    document = validation_document_of(candidacy, user, document_id)
+    component = validation_component(candidacy, user, document.component_code)
+    if document.filed_on is not None:
+        raise Conflict(f"Ce document a été déposé avec le dossier de validation le {document.filed_on:%d/%m/%Y} : il y reste. "
+                       "Joignez-en une nouvelle version si besoin.")
+    candidacy.documents.remove(document)
+    _record(candidacy, Action.REMOVE_VALIDATION_DOCUMENT, user, f"{component.code} — {component.title} : {document.original_name}",
+            {"component": component.code, "sha256": document.sha256})
 
 
 # --------------------------------------------------------------------------- workflow moves
@@ -423,7 +474,10 @@ def _apply_silence(candidacy, context, target):
 
 def _submit_validation_file(candidacy, context, target):
     candidacy.validation_file_submitted_on = context.today
-    return None
+    filed = [d for d in candidacy.documents if d.component_code is not None and d.filed_on is None]
+    for document in filed:  # from now on they stay as filed, even if the file comes back to the candidate
+        document.filed_on = context.today
+    return {"documents": [{"component": d.component_code, "sha256": d.sha256} for d in filed]} if filed else None
 
 
 def _record_assessment(candidacy, context, target):

@@ -29,7 +29,7 @@ from ..certifications.vocabulary import DecisionOutcome, Outcome
 from ..enums import N_
 from ..controls import visible_length
 from ..errors import MoveRefused
-from .assessment import components_to_assess, decision_check, section_texts
+from .assessment import components_to_assess, decision_check, filled_components
 from .eligibility import answer_deadline_of, application_gaps, verdict_for
 from .models import AssessmentResult, Candidacy, CandidacyState as S
 from .pathway import governs, heard_since_decision, lapse_of
@@ -399,11 +399,12 @@ class Flow:
         return self.context.facts["deadline"].silence.means == "rejection"
 
     def validation_file_complete(self, event) -> bool:
-        texts = section_texts(self.candidacy)
-        missing = [c.code for c in components_to_assess(self.candidacy, self.context.rules, self.context.today)
-                   if not texts.get(c.code, "").strip()]
+        filled = filled_components(self.candidacy)
+        missing = [f"{c.code} — {c.title}" for c in components_to_assess(self.candidacy, self.context.rules, self.context.today)
+                   if c.code not in filled]
         if missing:
-            return self.context.refuse(f"Dossier de validation incomplet : rédigez la partie de chaque composante ({', '.join(missing)}).")
+            return self.context.refuse(f"Dossier de validation incomplet : rédigez la partie de chaque composante, ou joignez-y un "
+                                       f"document ({' ; '.join(missing)}).")
         return True
 
     def assessment_valid(self, event) -> bool:

@@ -153,6 +153,18 @@ def open_file(user: User, session: JurySession, candidacy: Candidacy, what: str)
     return allowed
 
 
+def document_read(candidacy: Candidacy, document) -> str:
+    """What the journal says a member read: a supporting document, or a document of one component's part of the
+    validation file, named by the component's label."""
+    if document.component_code is None:
+        return f"pièce « {document.original_name} »"
+    from ..certifications.registry import get_rules
+
+    component = get_rules().certification(candidacy.certification.code).component(document.component_code)
+    named = f"{component.code} — {component.title}" if component else document.component_code
+    return f"dossier de validation, {named} : « {document.original_name} »"
+
+
 def presides(member: JuryMember | None, session: JurySession, report=None) -> bool:
     """Whether the member holds the session's presidency (the seat the composition check assigns; ``report``: the
     session's, when the caller has it)."""

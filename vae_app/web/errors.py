@@ -13,15 +13,30 @@ from __future__ import annotations
 
 from typing import Callable
 
-from flask import flash, g, jsonify, redirect, render_template, request, url_for
+from flask import flash, g, jsonify, render_template, request
 from flask_babel import format_decimal, gettext
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from ..candidacies.documents import MEGABYTE, megabytes, too_large as too_large_file
+from ..enums import N_
 from ..errors import CHANGED_ELSEWHERE, Conflict, DomainError, InvalidData, Reason
 from ..extensions import db
 
 Render = Callable[[int], object]
+# endpoint -> (what declares its form's page, after checking who may see it; the largest file its form takes)
+_UPLOAD_PAGES: dict[str, tuple[Callable[..., None], int]] = {}
+
+
+def upload_page(endpoint: str, most_bytes: int):
+    """Declare how an upload form's page is shown when a body beyond MAX_CONTENT_LENGTH is refused before its view
+    runs: the decorated function takes the route's arguments, checks who may see the page and declares it with
+    :func:`on_refusal` (the form's ``file`` field gets the reason, with the file's real size and ``most_bytes``)."""
+    def register(declare: Callable[..., None]):
+        _UPLOAD_PAGES[endpoint] = (declare, most_bytes)
+        return declare
+
+    return register
 
 
 def _wants_json() -> bool:
@@ -47,6 +62,18 @@ def form_page(template: str, form, submitted=None, **context) -> Callable[..., t
 
     on_refusal(render, submitted)
     return render
+
+
+def oversized(size: int | None, most: int, upload: bool) -> Reason:
+    """What a body refused for its size is said as: the file of an upload form (``most``: the largest it takes) or
+    the request (``most``: the body limit), with its size when the client announced it."""
+    if upload:
+        return too_large_file(size, most) if size else Reason(N_("Le fichier dépasse %(most)s Mo : réduisez-le et recommencez."),
+                                                              most=most // MEGABYTE)
+    if size:
+        return Reason(N_("La demande envoyée fait %(size)s Mo, %(most)s Mo au plus : elle n'a pas été lue."), size=megabytes(size),
+                      most=most // MEGABYTE)
+    return Reason(N_("La demande envoyée dépasse %(most)s Mo : elle n'a pas été lue."), most=most // MEGABYTE)
 
 
 def invalid_form(form) -> InvalidData:
@@ -117,14 +144,27 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_error: RequestEntityTooLarge):
-        """A body beyond MAX_CONTENT_LENGTH is cut off before anything reads it: said beside the page it came from."""
-        said = gettext("Le fichier envoyé est trop volumineux : 10 Mo au plus par pièce.")
+        """A body beyond MAX_CONTENT_LENGTH is refused before anything reads it (the server is not made to read it):
+        an upload form's page is shown again with the reason on its file field (what else was typed is lost with the
+        body); any other request gets a page in the reader's language with a way back."""
+        from flask_login import current_user
+
+        size = request.content_length  # None: sent in chunks, cut off at the limit
+        if request.endpoint in _UPLOAD_PAGES and current_user.is_authenticated:
+            declare, most = _UPLOAD_PAGES[request.endpoint]
+            said = oversized(size, most, upload=True)
+            if _wants_json():
+                return jsonify({"error": translated(said), "message": translated(said)}), 413
+            try:
+                declare(**(request.view_args or {}))
+            except DomainError as refused:  # not theirs to see: said as for any request
+                return domain_error(refused)
+            return domain_error(DomainError(said, {"file": said}, status=413))
+        said = translated(oversized(size, app.config.get("MAX_CONTENT_LENGTH") or 0, upload=False))
         if _wants_json():
             return jsonify({"error": said, "message": said}), 413
-        if request.endpoint == "candidacies.upload_document":
-            flash(said, "error")
-            return redirect(url_for("candidacies.show", candidacy_id=request.view_args["candidacy_id"], _anchor="documents"), 303)
-        return render_template("errors/generic.html", code=413, message=said), 413
+        back = request.referrer if request.referrer and request.referrer.startswith(request.host_url) else None
+        return render_template("errors/generic.html", code=413, message=said, back=back), 413
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

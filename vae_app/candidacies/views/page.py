@@ -23,7 +23,9 @@ from ...web.i18n import current_language
 from .. import queries
 from ..assessment import components_to_assess, section_texts, targeted
 from ..eligibility import answer_deadline_of, verdict_for
-from ..forms import ApplicationForm, DocumentForm, ExperienceForm, MoveForm, SectionForm, feasibility_form_for, review_form_for
+from ..forms import (
+    ApplicationForm, DocumentForm, ExperienceForm, MoveForm, SectionForm, feasibility_form_for, review_form_for, validation_document_form,
+)
 from ..models import Candidacy, CandidacyState as S
 from .. import letters, operations as ops
 from ..operations import fire
@@ -80,6 +82,9 @@ def page_context(candidacy: Candidacy, **forms) -> dict:
         "document_form": forms.pop("document_form", None) or DocumentForm(formdata=None),
         "section_texts": section_texts(candidacy),
         "section_form": SectionForm(formdata=None),
+        # one upload form per component's part; a refused one comes back with what was said of it
+        "validation_document_forms": {c.code: validation_document_form(c.code) for c in to_assess}
+                                     | forms.pop("validation_document_forms", {}),
         "to_assess": to_assess,
         "move_form": move_form,
         "confirm_form": ConfirmForm(formdata=None),

@@ -16,7 +16,7 @@ from ...certifications.vocabulary import AccessRoute, ExperienceStatus
 from ...database import unit_of_work
 from ...extensions import db
 from ...web.confirm import confirmed_removal
-from ...web.errors import form_page, on_refusal
+from ...web.errors import form_page, on_refusal, upload_page
 from ...web.i18n import current_language
 from .. import documents, operations as ops, queries
 from ..forms import (
@@ -140,14 +140,7 @@ def upload_document(candidacy_id: int):
     form = DocumentForm()
     editable(candidacy_id)  # whose file it is, before reading what they send
     upload = form.file.data
-    data = upload.read(documents.MAX_BYTES + 1) if upload else b""
-    # The file is parsed outside any transaction: on SQLite a writing request holds the database's write lock from its
-    # first query, and a large PDF takes seconds to read. Nothing is pending here; the change begins afresh below.
-    db.session.commit()
-    try:
-        checked, refusal = (documents.check(upload.filename, data) if upload else None), None
-    except documents.DocumentRefused as refused:
-        checked, refusal = None, refused
+    data, checked, refusal = checked_upload(upload, documents.EVERY_TYPE)
 
     def attach(candidacy):
         if refusal is not None:
@@ -156,6 +149,28 @@ def upload_document(candidacy_id: int):
 
     return _on_page(candidacy_id, "document_form", form, attach,
                     lambda document: _("Pièce « %(name)s » déposée.", name=document.original_name), "documents")
+
+
+@upload_page("candidacies.upload_document", documents.MAX_BYTES)
+def _document_form_page(candidacy_id: int):
+    candidacy = editable(candidacy_id)
+    form = DocumentForm(formdata=None)
+    on_refusal(lambda status: show_page(candidacy, status, document_form=form), form)
+
+
+def checked_upload(upload, accepted: tuple[str, ...]):
+    """(bytes, what :func:`documents.check` said of them, its refusal) for a file posted to a form (nothing posted:
+    empty, unchecked — the form's own check says so). The file is parsed outside any transaction: on SQLite a writing
+    request holds the database's write lock from its first query, and a large PDF takes seconds to read. Nothing is
+    pending here; the change begins afresh afterwards."""
+    if not upload:
+        return b"", None, None
+    data, size = documents.read_upload(upload)
+    db.session.commit()
+    try:
+        return data, documents.check(upload.filename, data, size=size, accepted=accepted), None
+    except documents.DocumentRefused as refused:
+        return data, None, refused
 
 
 @login_required

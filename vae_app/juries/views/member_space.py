@@ -123,10 +123,10 @@ def save_notes(session_id: int, candidacy_id: int):
 def read_document(session_id: int, candidacy_id: int, document_id: int):
     session, candidacy = _session(session_id), _candidacy(candidacy_id)
     document = next((d for d in candidacy.documents if d.id == document_id), None)
-    if document is None:
-        raise NotFound(_("Pièce introuvable."))
+    if document is None or (document.component_code is not None and document.filed_on is None):
+        raise NotFound(_("Pièce introuvable."))  # the jury reads the validation file as it was filed
     with unit_of_work():
-        member_space.open_file(current_user, session, candidacy, f"pièce « {document.original_name} »")
+        member_space.open_file(current_user, session, candidacy, member_space.document_read(candidacy, document))
     return document_response(document)
 
 

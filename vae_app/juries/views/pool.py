@@ -12,12 +12,14 @@ from flask_login import current_user
 from ... import clock
 from ...auth.models import User
 from ...auth.permissions import role_required
+from ...candidacies import documents
 from ...certifications.registry import get_rules
 from ...certifications.vocabulary import Gender
 from ...database import unit_of_work
+from ...errors import PermissionDenied
 from ...extensions import db
 from ...web.confirm import confirmed_removal
-from ...web.errors import form_page
+from ...web.errors import form_page, upload_page
 from ...web.forms import ConfirmForm
 from ...web.pagination import page_number
 from ...web.spreadsheets import download
@@ -211,13 +213,23 @@ def import_members():
         return _import(confirm.filename.data, data, certifier_id, apply=True)
     if form.validate_on_submit():
         upload = form.file.data
-        return _import(upload.filename, upload.read(MAX_IMPORT_BYTES + 1), certifier_id, apply=False)
+        data, size = documents.read_upload(upload, MAX_IMPORT_BYTES)
+        if size > MAX_IMPORT_BYTES:
+            raise pool_io.PoolFileError(documents.too_large(size, MAX_IMPORT_BYTES))
+        return _import(upload.filename, data, certifier_id, apply=False)
     return page()
+
+
+@upload_page("juries.import_members", MAX_IMPORT_BYTES)
+def _import_form_page():
+    if current_user.role not in STAFF:
+        raise PermissionDenied(_("Cette page est réservée à la coordination."))
+    form_page("juries/import.html", ImportForm(formdata=None), rows=None)
 
 
 def _import(filename: str, data: bytes, certifier_id: int, apply: bool):
     if len(data) > MAX_IMPORT_BYTES:
-        raise pool_io.PoolFileError(_("Fichier trop volumineux (2 Mo au plus)."))
+        raise pool_io.PoolFileError(documents.too_large(len(data), MAX_IMPORT_BYTES))
     rows = pool_io.validate(pool_io.read_table(filename, data), get_rules().all_qualification_names,
                             {c.code for c in queries.certifications_of(certifier_id)})
     errors = [r for r in rows if not r.ok]
