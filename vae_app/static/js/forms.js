@@ -2,7 +2,8 @@
    - After a refused form, the error summary at the top of the page takes the focus, so a screen reader reads it
      and the keyboard starts from it; each of its links puts the focus in its field.
    - A field with a maximum length (data-maxlength, from the form's Length check) shows a live counter
-     « 120 / 2000 caractères » instead of cutting a pasted text short: the server says when it is too long. */
+     « 120 / 2000 caractères » instead of cutting a pasted text short: the server says when it is too long.
+     A text area shows it always, a one-line field from 80 % of its limit. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -34,10 +35,12 @@
     field.insertAdjacentElement("afterend", counter);
     var described = field.getAttribute("aria-describedby");
     field.setAttribute("aria-describedby", (described ? described + " " : "") + counter.id);
+    var always = field.tagName === "TEXTAREA";  // a line shows its counter only near its limit (names, places…)
     function update() {
       var count = field.value.length;
       counter.textContent = format.replace("{count}", number.format(count)).replace("{max}", number.format(max));
       counter.classList.toggle("over", count > max);
+      counter.hidden = !always && count < 0.8 * max;
     }
     field.addEventListener("input", update);
     update();
