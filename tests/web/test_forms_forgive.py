@@ -10,6 +10,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from tests.conftest import page_text
+from vae_app.candidacies.models import CandidacyState as S
 from tests.security.test_access_matrix import DENIED, LOGIN, PERSONAS, SPEC, world  # noqa: F401 (the matrix's world fixture)
 
 
@@ -153,6 +154,8 @@ def test_every_form_refused_shows_the_summary_links_its_fields_and_keeps_what_wa
         response = client.get(url)
         if response.status_code != 200 or "text/html" not in response.content_type:
             continue
+        if 'class="error-summary"' in response.get_data(as_text=True):
+            problems.append(f"{url}: an error summary before anything was sent")
         for form in _parsed(response).forms:
             action = form["action"] or url
             if action.endswith(("/deconnexion", "/annuler")) or "supprimer" in action:
@@ -165,3 +168,19 @@ def test_every_form_refused_shows_the_summary_links_its_fields_and_keeps_what_wa
             _signed_in(client, world.users[persona])
     assert refused >= 15, refused
     assert problems == [], "\n".join(problems)
+
+
+def test_a_text_too_long_is_refused_naming_its_field_and_limit_and_nothing_is_saved(client, login, candidacy_in, db):
+    draft = candidacy_in(S.DRAFT)
+    login(draft.candidate)
+    before = len(draft.experiences)
+    pasted = "Encadrement d'une équipe. " * 200  # 5 200 characters, 5 000 allowed
+    response = client.post(f"/candidatures/{draft.id}/experiences", data={
+        "status": "employee", "job_title": "Cheffe d'équipe", "organisation": "Atelier", "start": "01/01/2010", "end_on": "31/12/2014",
+        "hours": "7000", "related": "yes", "activities": pasted})
+    text = page_text(response).replace("\u202f", " ").replace("\u00a0", " ")
+    assert response.status_code == 422 and "Activités exercées : 5 000 caractères au plus (5 200 saisis)" in text
+    assert 'href="#activities"' in response.get_data(as_text=True) and 'data-maxlength="5000"' in response.get_data(as_text=True)
+    assert 'maxlength="5000"' not in response.get_data(as_text=True).replace('data-maxlength="5000"', "")
+    db.session.expire_all()
+    assert len(draft.experiences) == before and pasted.strip() in page_text(response)
