@@ -179,7 +179,7 @@ def test_a_text_too_long_is_refused_naming_its_field_and_limit_and_nothing_is_sa
         "status": "employee", "job_title": "Cheffe d'équipe", "organisation": "Atelier", "start": "01/01/2010", "end_on": "31/12/2014",
         "hours": "7000", "related": "yes", "activities": pasted})
     text = page_text(response).replace("\u202f", " ").replace("\u00a0", " ")
-    assert response.status_code == 422 and "Activités exercées : 5 000 caractères au plus (5 200 saisis)" in text
+    assert response.status_code == 422 and "Activités exercées : 5000 caractères au plus (5200 saisis)" in text
     assert 'href="#activities"' in response.get_data(as_text=True) and 'data-maxlength="5000"' in response.get_data(as_text=True)
     assert 'maxlength="5000"' not in response.get_data(as_text=True).replace('data-maxlength="5000"', "")
     db.session.expire_all()

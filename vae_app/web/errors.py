@@ -84,7 +84,7 @@ def _tie_to_fields(error: DomainError, form) -> tuple[list[str], list[tuple[str,
 
 
 def page_behind(path: str) -> str | None:
-    """The page a POST-only address's form lives on: the nearest address above it that opens with GET
+    """The page a POST-only address's form lives on: the nearest address above it that opens with GET, as a URL
     (``/candidatures/5/demande`` → ``/candidatures/5``, ``/jurys/membres/3/liens/4/supprimer`` → ``/jurys/membres/3``);
     None when the address names no route at all."""
     adapter = current_app.url_map.bind_to_environ(request.environ)
@@ -96,7 +96,7 @@ def page_behind(path: str) -> str | None:
             adapter.match(candidate, method="GET")
         except (HTTPException, RoutingException):
             continue
-        return candidate
+        return request.script_root + candidate
     return None
 
 
@@ -129,7 +129,7 @@ def register_error_handlers(app) -> None:
         loose, named = _tie_to_fields(error, form)
         for reason in loose or ([] if error.errors else [translated(error.message)]):
             flash(reason, "error")
-        g.refused_reasons = named  # listed by the page's error summary, each linked to its field
+        g.refused_reasons = named if render is not None else []  # listed by the page's error summary, each linked to its field
         answer = render(error.status) if render is not None else None
         if answer is None or getattr(answer[0] if isinstance(answer, tuple) else answer, "status_code", 200) in (301, 302, 303):
             for _name, reason in named:  # no page shows the summary: said on the next one

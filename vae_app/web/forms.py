@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import g
-from flask_babel import format_decimal, gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from jinja2 import pass_context
 from wtforms import BooleanField, HiddenField, IntegerField, SubmitField, TextAreaField
@@ -16,14 +16,14 @@ from ..dates import EARLIEST_DATE, LATEST_DATE, out_of_range
 
 
 class LengthLimit(Length):
-    """A length check whose « too long » names the field and its limit (« Motif : 2 000 caractères au plus
-    (2 345 saisis) »): the page announces the limit with a counter instead of cutting a pasted text short."""
+    """A length check whose « too long » names the field and its limit (« Motif : 2000 caractères au plus
+    (2345 saisis) »): the page announces the limit with a counter instead of cutting a pasted text short."""
 
     def __call__(self, form, field):
         count = len(field.data or "")
         if self.max != -1 and count > self.max and not (self.message and self.min == -1):  # a form's own wording stays
             raise ValidationError(_("%(field)s : %(max)s caractères au plus (%(count)s saisis). Rien n'a été enregistré : raccourcissez le texte.",
-                                    field=field.label.text, count=format_decimal(count), max=format_decimal(self.max)))
+                                    field=field.label.text, count=count, max=self.max))
         super().__call__(form, field)
 
 
