@@ -47,3 +47,22 @@ def test_a_long_text_is_counted_kept_whole_and_refused_with_its_field_and_limit(
     page.wait_for_load_state()
     page.fill("#activities", "Management")
     assert _counter(page, "activities") == "10 / 5,000 characters"
+
+
+def test_a_refused_form_with_its_summary_and_counters_has_no_serious_violation(browser, live_server):
+    from .test_accessibility import AXE  # axe-core, brought in past the CSP by the test context only
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    try:
+        _new_draft(page, live_server)
+        page.fill("#activities", "x" * 5001)
+        with page.expect_navigation():
+            page.click("#activities >> xpath=ancestor::form//*[@type='submit']")
+        assert page.is_visible(".error-summary") and page.is_visible("#activities-count")
+        page.add_script_tag(path=str(AXE))
+        found = page.evaluate("""async () => (await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}}))
+            .violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id)""")
+        assert found == []
+    finally:
+        context.close()
