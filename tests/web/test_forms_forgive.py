@@ -184,3 +184,11 @@ def test_a_text_too_long_is_refused_naming_its_field_and_limit_and_nothing_is_sa
     assert 'maxlength="5000"' not in response.get_data(as_text=True).replace('data-maxlength="5000"', "")
     db.session.expire_all()
     assert len(draft.experiences) == before and pasted.strip() in page_text(response)
+
+
+def test_a_filter_refused_on_the_journal_is_summed_up_at_the_top_linked_to_its_field(client, world):  # noqa: F811
+    _signed_in(client, world.users["admin"])
+    response = client.get("/admin/journal?du=31/02/2016")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'href="#field-du"' in page and 'id="field-du"' in page
+    assert page.index('class="error-summary"') < page.index('role="search"') and 'value="31/02/2016"' in page
