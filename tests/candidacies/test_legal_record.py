@@ -415,7 +415,7 @@ def test_a_reason_too_long_is_said_beside_it_and_kept(desk, db, candidacy_in):
         "version": candidacy.version, "reason": "Trop long. " * 600, "confirm": "y"})
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "dépasse 5000 caractères" in page_text(response) and "Trop long. Trop long." in page
-    assert 'maxlength="5000"' in page and counts(db) == before
+    assert 'data-maxlength="5000"' in page and counts(db) == before
 
 
 def test_a_forgotten_confirmation_keeps_the_reason_typed(desk, db, candidacy_in):

@@ -171,7 +171,7 @@ def test_a_proposal_read_before_a_member_was_replaced_is_refused(desk, db, campa
     ({"reason": ""}, "reason", "obligatoire"),
     ({"confirm": ""}, "confirm", "Cochez la case"),
     ({"reason": "Motif avec \x07 une sonnerie collée"}, "reason", "Caractère invisible interdit"),
-    ({"reason": "x" * 2001}, "reason", "plus de 2000 caractères"),
+    ({"reason": "x" * 2001}, "reason", "2000 caractères au plus (2001 saisis)"),
 ])
 def test_applying_needs_a_reason_and_the_box_ticked(desk, db, campaign, data, field, message):
     run, (first, _second), _ready = campaign

@@ -3,6 +3,7 @@ convocations cancelled and the people concerned told; no session sits in the pas
 leaves a candidate convened to nothing; members see only announced sessions."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -206,7 +207,9 @@ def test_deleting_a_confirmed_session_is_refused_before_it_is_asked(desk, db, co
 
 def test_a_reason_refused_by_the_form_is_said_once(desk, db, convened):
     response = desk.post(f"/jurys/sessions/{convened.jury_session.id}/rouvrir", data={"reason": "court", "confirm": "y"})
-    assert page_text(response).count("Le motif doit compter de 10 à 2000 caractères.") == 1
+    said, page = "Le motif doit compter de 10 à 2000 caractères.", page_text(response)
+    summary = re.search(r'<div class="error-summary".*?</div>', page).group(0)  # the page's summary links to the field
+    assert summary.count(said) == 1 and page.replace(summary, "").count(said) == 1
 
 
 def test_only_confirmed_sessions_yet_to_sit_with_room_are_offered_to_summon_to(desk, db, candidacy_in, make_session, frozen_clock):

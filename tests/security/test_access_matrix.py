@@ -58,6 +58,7 @@ SPEC = {
     "web.home": ("GET", lambda w: "/accueil", {**ANYONE_LOGGED, "coordinator_own": {302}, "coordinator_other": {302}}),
     "web.set_language": ("GET", lambda w: "/langue/en", {p: {302} for p in PERSONAS}),
     "web.healthz": ("GET", lambda w: "/healthz", PUBLIC),
+    "web.service_status": ("GET", lambda w: "/etat-du-service", PUBLIC),
     "auth.login": ("GET", lambda w: "/connexion", {**{p: {302} for p in PERSONAS}, "anonymous": OK}),
     "auth.logout": ("POST", lambda w: "/deconnexion", {p: {302} for p in PERSONAS}),
     "auth.forgotten_password": ("GET", lambda w: "/mot-de-passe-oublie", PUBLIC),

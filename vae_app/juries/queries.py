@@ -96,6 +96,23 @@ def site_names(certifier_id: int) -> list[str]:
     return sorted({s for s in db.session.scalars(select(JuryMember.site).where(JuryMember.certifier_id == certifier_id)) if s})
 
 
+def waiting_sites(certifier_id: int) -> list[str]:
+    """The sites of the files waiting for a jury (ready, in no session) in a certifier's certifications, those with
+    the most files first (then by name), each spelt as most of its files spell it: where a campaign's sessions are
+    wanted — a candidate heard on their own site is what the planner aims for."""
+    rows = db.session.execute(
+        select(Candidacy.site, func.count()).join(Certification)
+        .where(Certification.certifier_id == certifier_id, Candidacy.state == S.READY_FOR_JURY, Candidacy.jury_session_id.is_(None),
+               Candidacy.site.is_not(None))
+        .group_by(Candidacy.site)).all()
+    counts: dict[str, list] = {}
+    for site, count in sorted(rows, key=lambda row: -row[1]):
+        if site.strip():
+            entry = counts.setdefault(site.strip().casefold(), [site.strip(), 0])
+            entry[1] += count
+    return [name for name, _count in sorted(counts.values(), key=lambda entry: (-entry[1], entry[0].casefold()))]
+
+
 # --------------------------------------------------------------------------- sessions
 
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from typing import Callable
 
-from flask import flash, g, jsonify, render_template, request
+from flask import current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_decimal, gettext
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
+from werkzeug.routing import RoutingException
 
 from ..candidacies.documents import MEGABYTE, megabytes, too_large as too_large_file
 from ..enums import N_
@@ -89,19 +90,41 @@ def translated(reason: str) -> str:
     return gettext(reason)
 
 
-def _tie_to_fields(error: DomainError, form) -> list[str]:
-    """Put each field's reasons on the form's field; return the reasons no field of the form takes. Reasons
-    are translated here, for the reader (those the catalogue knows: the rule engines explain in French)."""
+def _tie_to_fields(error: DomainError, form) -> tuple[list[str], list[tuple[str, str]]]:
+    """Put each field's reasons on the form's field. Return the reasons no visible field of the form takes: those
+    about a hidden field (said as they are), and those naming a field of a page drawn by hand (``note-C1``: the id of
+    its field, linked from the page's error summary). Reasons are translated here, for the reader (those the
+    catalogue knows: the rule engines explain in French)."""
     loose: list[str] = []
+    named: list[tuple[str, str]] = []
     for name, value in error.errors.items():
         reasons = [translated(reason) for reason in (value if isinstance(value, list) else [value])]
         field = getattr(form, name, None) if form is not None else None
         if field is not None and hasattr(field, "errors") and field.type not in ("HiddenField", "CSRFTokenField"):
             said = [str(reason) for reason in field.errors or []]  # the form's own check may have said it already
             field.errors = list(field.errors or []) + [reason for reason in reasons if reason not in said]
+        elif field is None:
+            named += [(name, reason) for reason in reasons]
         else:
             loose += reasons
-    return loose
+    return loose, named
+
+
+def page_behind(path: str) -> str | None:
+    """The page a POST-only address's form lives on: the nearest address above it that opens with GET, as a URL
+    (``/candidatures/5/demande`` → ``/candidatures/5``, ``/jurys/membres/3/liens/4/supprimer`` → ``/jurys/membres/3``);
+    None when the address names no route at all."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    parts = path.rstrip("/").split("/")
+    while len(parts) > 1:
+        parts.pop()
+        candidate = "/".join(parts) or "/"
+        try:
+            adapter.match(candidate, method="GET")
+        except (HTTPException, RoutingException):
+            continue
+        return request.script_root + candidate
+    return None
 
 
 def loggable(error: BaseException) -> str:
@@ -130,11 +153,16 @@ def register_error_handlers(app) -> None:
             template = "errors/404.html" if error.status == 404 else "errors/403.html"
             return render_template(template, message=translated(error.message)), error.status
         render, form = g.pop("on_refusal", (None, None))
-        loose = _tie_to_fields(error, form)
+        loose, named = _tie_to_fields(error, form)
         for reason in loose or ([] if error.errors else [translated(error.message)]):
             flash(reason, "error")
-        if render is not None:
-            return render(error.status)
+        g.refused_reasons = named if render is not None else []  # listed by the page's error summary, each linked to its field
+        answer = render(error.status) if render is not None else None
+        if answer is None or getattr(answer[0] if isinstance(answer, tuple) else answer, "status_code", 200) in (301, 302, 303):
+            for _name, reason in named:  # no page shows the summary: said on the next one
+                flash(reason, "error")
+        if answer is not None:
+            return answer
         return render_template("errors/generic.html", code=error.status, message=translated(error.message)), error.status
 
     @app.errorhandler(StaleDataError)
@@ -165,6 +193,18 @@ def register_error_handlers(app) -> None:
             return jsonify({"error": said, "message": said}), 413
         back = request.referrer if request.referrer and request.referrer.startswith(request.host_url) else None
         return render_template("errors/generic.html", code=413, message=said, back=back), 413
+
+    @app.errorhandler(MethodNotAllowed)
+    def method_not_allowed(error: MethodNotAllowed):
+        """An address that only takes a form, opened (a refresh after a refused form, a link copied from the address
+        bar): the GET twin of every POST-only route leads to the page the form lives on, where it can be sent again.
+        Any other method it does not take: the app's own page, translated, with a way back."""
+        if _wants_json():
+            return jsonify({"error": error.name, "message": error.description}), 405
+        page = page_behind(request.path) if request.method in ("GET", "HEAD") else None
+        if page is not None:
+            return redirect(page, 303)
+        return render_template("errors/405.html", back=page_behind(request.path) or url_for("web.index")), 405
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -1,19 +1,55 @@
 """Forms and form checks every domain uses."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from flask import g
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
+from jinja2 import pass_context
 from wtforms import BooleanField, HiddenField, IntegerField, SubmitField, TextAreaField
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, ValidationError
+from wtforms.widgets import ListWidget
 
 from ..controls import LINE_CONTROL, TEXT_CONTROL  # noqa: F401 (the forms' checks; imported from here too)
 from ..dates import EARLIEST_DATE, LATEST_DATE, out_of_range
 
 
+class LengthLimit(Length):
+    """A length check whose « too long » names the field and its limit (« Motif : 2000 caractères au plus
+    (2345 saisis) »): the page announces the limit with a counter instead of cutting a pasted text short."""
+
+    def __call__(self, form, field):
+        count = len(field.data or "")
+        if self.max != -1 and count > self.max and not (self.message and self.min == -1):  # a form's own wording stays
+            raise ValidationError(_("%(field)s : %(max)s caractères au plus (%(count)s saisis). Rien n'a été enregistré : raccourcissez le texte.",
+                                    field=field.label.text, count=count, max=self.max))
+        super().__call__(form, field)
+
+
+def _announce_limit(field) -> None:
+    """A field with a maximum length: checked by the server with :class:`LengthLimit`, announced to the browser as
+    ``data-maxlength`` (a live counter) — never as ``maxlength``, which silently truncates what a person pastes."""
+    checks = [LengthLimit(v.min, v.max, v.message) if type(v) is Length and v.max != -1 else v for v in field.validators]
+    limit = next((v.max for v in checks if isinstance(v, LengthLimit)), None)
+    if limit is None:
+        return
+    field.validators = checks
+    if "maxlength" in vars(field.flags):
+        delattr(field.flags, "maxlength")
+    render_kw = {k: v for k, v in (field.render_kw or {}).items() if k != "maxlength"}
+    field.render_kw = {**render_kw, "data-maxlength": limit}
+
+
 class Form(FlaskForm):
     """Every form of the app: on top of its own checks, no text field holds an invisible control character
     (a NUL, a bell, an escape…), which would be stored, printed in letters and break exports — refused beside
-    the field."""
+    the field. A field's maximum length is announced and checked, not enforced by cutting (:func:`_announce_limit`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self:
+            _announce_limit(field)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -74,3 +110,61 @@ class WholeNumberField(IntegerField):
             self.data = None
             raise ValueError(_l("Nombre trop grand."))
         super().process_formdata(valuelist)
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """A field in error, as the error summary lists it: ``target`` is the id of the field in the page (None for a
+    hidden one, which has nothing to link to), ``label`` its name, ``messages`` what is wrong."""
+
+    target: str | None
+    label: str
+    messages: tuple[str, ...]
+
+
+def _target(field) -> str:
+    """The id a link to the field reaches: a list of choices drawn as boxes or buttons is reached by its first."""
+    if isinstance(field.widget, ListWidget):
+        return next((option.id for option in field), field.id)
+    return field.id
+
+
+def _field_problems(form) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    for field in form:
+        if field.type == "FormField":
+            problems += _field_problems(field.form)
+        elif field.type == "FieldList":
+            for entry in field.entries:
+                problems += _field_problems(entry.form) if entry.type == "FormField" else _field_problems([entry])
+        elif field.errors and isinstance(field.errors, (list, tuple)):
+            hidden = field.type in ("HiddenField", "CSRFTokenField", "VersionField")
+            problems.append(FieldProblem(None if hidden else _target(field), str(field.label.text) if not hidden else "",
+                                         tuple(str(message) for message in field.errors)))
+    return problems
+
+
+def _forms_in(value, depth: int = 0):
+    """The forms a template was given: directly, or in a dict, list or tuple of them (one form per row)."""
+    if isinstance(value, FlaskForm):
+        yield value
+    elif depth < 2 and isinstance(value, dict):
+        for item in value.values():
+            yield from _forms_in(item, depth + 1)
+    elif depth < 2 and isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _forms_in(item, depth + 1)
+
+
+@pass_context
+def refused_fields(context) -> list[FieldProblem]:
+    """Every field in error among the forms of the page being rendered: the layout lists them at the top of every
+    page (the ``error_summary`` macro) with a link to each, whatever the page and however its form is drawn."""
+    seen: set[int] = set()
+    problems = [FieldProblem(name, "", (reason,)) for name, reason in getattr(g, "refused_reasons", [])]
+    for value in context.get_all().values():
+        for form in _forms_in(value):
+            if id(form) not in seen:
+                seen.add(id(form))
+                problems += _field_problems(form)
+    return problems

@@ -42,11 +42,12 @@ def register_template_helpers(app) -> None:
     from ..francevae.models import DeliveryState
     from ..mail.models import MessageState
     from ..juries.models import InvitationAnswer, RunStatus, SessionStatus
+    from .forms import refused_fields
 
     app.jinja_env.globals.update(CandidacyState=CandidacyState, SessionStatus=SessionStatus, RunStatus=RunStatus, Outcome=Outcome,
                                  MoveInput=MoveInput, ReasonPolicy=ReasonPolicy, FINAL_STATES=FINAL_STATES,
                                  MIN_REASON_LENGTH=MIN_REASON_LENGTH, MAX_REASON_LENGTH=MAX_REASON_LENGTH, DeliveryState=DeliveryState,
-                                 MessageState=MessageState, InvitationAnswer=InvitationAnswer)
+                                 MessageState=MessageState, InvitationAnswer=InvitationAnswer, refused_fields=refused_fields)
 
     @app.template_filter("when")
     def _when(value) -> str:

@@ -92,16 +92,20 @@ def set_language(code: str):
     return redirect(target if is_safe_next(target) else url_for("web.index"))
 
 
-@bp.route("/healthz")
-def healthz():
-    """Liveness and database check, for load balancers and ``make run``."""
+def _database_up() -> bool:
     try:
         db.session.execute(text("SELECT 1"))
-        database = "ok"
+        return True
     except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
         db.session.rollback()
         current_app.logger.warning("health check: database unavailable: %s", exc)
-        database = "unavailable"
+        return False
+
+
+@bp.route("/healthz")
+def healthz():
+    """Liveness and database check, for load balancers and ``make run`` (JSON, for machines)."""
+    database = "ok" if _database_up() else "unavailable"
     body = {
         "status": "ok" if database == "ok" else "error",
         "database": database,
@@ -109,3 +113,10 @@ def healthz():
         "simulated_date": clock.get_clock().simulated,
     }
     return jsonify(body), 200 if database == "ok" else 503
+
+
+@bp.route("/etat-du-service")
+def service_status():
+    """The same check for people (the layout's footer links here): whether the service and its database answer."""
+    up = _database_up()
+    return render_template("service_status.html", database_up=up), 200 if up else 503

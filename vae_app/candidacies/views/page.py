@@ -202,6 +202,7 @@ def move(candidacy_id: int, move: str):
     spec = MOVES.get(move) or abort(404)
     form = MoveForm()
     form.move_name = spec.name  # the page shows what was typed, and why it was refused, in this move's form
+    form.reason.id, form.confirm.id = f"reason-{spec.name}", f"confirm-{spec.name}"  # the ids the page gives this move's fields
     on_refusal(lambda status: show_page(candidacy, status, move_form=form), form)
     if spec.input is MoveInput.DECISION:
         # One place for a jury's decisions: its session's page, where nothing is chosen in advance and a summary is confirmed.

@@ -47,7 +47,8 @@ def campaigns():
         today = clock.today()
         form.start.data, form.end.data = today + timedelta(days=7), today + timedelta(days=35)
         form.certifications.data = [code for code, _label in form.certifications.choices]
-        form.sites.data = ", ".join(queries.site_names(certifier_id)[:3])
+        # where the files waiting for a jury are (the most files first); none waiting: every site of the pool
+        form.sites.data = ", ".join(queries.waiting_sites(certifier_id) or queries.site_names(certifier_id))
     page = form_page("juries/campaigns.html", form, runs=queries.planning_runs(certifier_id))
     if form.validate_on_submit():
         sites = list({s.strip().casefold(): s.strip() for s in reversed(form.sites.data.split(",")) if s.strip()}.values())[::-1]
