@@ -1,14 +1,13 @@
 """axe-core on every main page: no serious or critical violation (WCAG 2.1 AA rules)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from vae_app.demo.live import sign_in
 
+from .conftest import violations
+
 pytestmark = pytest.mark.browser
-AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 
 
 @pytest.fixture
@@ -19,16 +18,6 @@ def axe_page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
-
-
-def violations(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""async () => {
-        const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
-        return r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,
-                                       target: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
-    }""")
-    return result
 
 
 PAGES = [
