@@ -94,8 +94,8 @@ def french_ids():
     return untranslatable()
 
 
-@pytest.fixture(scope="module")
-def data_texts(live_demo):
+@pytest.fixture
+def data_texts(live_demo):  # read before each page: the walk itself writes audit rows (a member read a file)
     """Texts that are data, in French whatever the language: the certifications' titles, components and assessments
     (the official texts of the RNCP), people's names, places, what candidates typed of their experiences."""
     from vae_app.audit.models import AuditEvent
