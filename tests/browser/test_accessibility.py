@@ -26,7 +26,7 @@ PAGES = [
     ("application form", "candidat@demo.vae.fr", "/candidatures/nouvelle"),
     ("coordinator queue", "coordination.cnam@demo.vae.fr", "/coordination/candidatures"),
     ("candidacy page", "coordination.cnam@demo.vae.fr", "/candidatures/2"),
-    ("jury assembly", "coordination.cnam@demo.vae.fr", "/jurys/sessions/11"),
+    ("jury assembly", "coordination.cnam@demo.vae.fr", "/jurys/sessions/15"),
     ("expiry dashboard", "coordination.cnam@demo.vae.fr", "/coordination/expirations"),
     ("deadlines", "coordination.cnam@demo.vae.fr", "/coordination/echeances"),
     ("workflow", None, "/workflow"),
