@@ -64,6 +64,7 @@ FORBIDDEN = {
     "empty ratio": r"\b0/0\b",  # a rate of nothing is « — », never « 0/0 = 0 % »
     "internal code": r"\b[a-z]+_[a-z_]+\b",  # enum values, rule ids, qualification codes (cnam_president)
     "project file": r"DOMAIN\.md|\bpolicy Q\d*",  # the project's design notes are not the law
+    "broken diagram": r"Syntax error in text",  # Mermaid's message when a label breaks the workflow diagram
     "bare id": r"\b(id|ID|n°)\s*:?\s*\d+\b|#\d+\b",  # a database id where a label or reference belongs
 }
 

@@ -614,7 +614,7 @@ def _refusals_before_input(move: str, candidacy: Candidacy, context: MoveContext
     return list(context.refusals)
 
 
-WITHDRAW_NOTE = N_("%(move)s : depuis tout état non final")
+WITHDRAW_NOTE = N_("%(move)s, depuis tout état non final")  # no colon: Mermaid ends a note's label at it
 
 
 def mermaid(translate=None) -> str:
