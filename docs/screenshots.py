@@ -17,7 +17,7 @@ SHOTS = [
     ("03-candidat-dossier", "candidat@demo.vae.fr", "/candidatures/12"),
     ("04-coordination-candidatures", "coordination.cnam@demo.vae.fr", "/coordination/candidatures"),
     ("05-coordination-dossier", "coordination.cnam@demo.vae.fr", "/candidatures/2"),
-    ("06-composition-du-jury", "coordination.cnam@demo.vae.fr", "/jurys/sessions/11"),
+    ("06-composition-du-jury", "coordination.cnam@demo.vae.fr", "/jurys/sessions/15"),
     ("07-expirations", "coordination.cnam@demo.vae.fr", "/coordination/expirations"),
     ("08-echeances", "coordination.cnam@demo.vae.fr", "/coordination/echeances"),
     ("09-parcours", "coordination.cnam@demo.vae.fr", "/workflow"),

@@ -38,6 +38,30 @@ def long_date(day: date | datetime, lang: str = "fr") -> str:
     return f"{number} {month} {day.year}"
 
 
+WEEKDAYS = {
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+
+
+def full_date(day: date | datetime, lang: str = "fr") -> str:
+    """« mardi 1er mars 2016 »; « Tuesday 1 March 2016 » in English."""
+    return f"{WEEKDAYS.get(lang, WEEKDAYS['fr'])[day.weekday()]} {long_date(day, lang)}"
+
+
+def hour(moment: datetime, lang: str = "fr") -> str:
+    """« 9 h 00 » as French writes an hour; « 09:00 » in English."""
+    return french_hour(moment) if lang != "en" else f"{moment.hour:02d}:{moment.minute:02d}"
+
+
+def shown_date(day: date | datetime, style: str = "short", lang: str = "fr") -> str:
+    """A day as a page shows it: « 01/03/2016 » in tables and forms (``short``), « 1er mars 2016 » in sentences
+    (``long``), « mardi 1er mars 2016 » as a heading (``full``); the English forms in English."""
+    if style == "full":
+        return full_date(day, lang)
+    return long_date(day, lang) if style in ("medium", "long") else short_date(day)
+
+
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -68,18 +92,28 @@ def optional_day(value, path: str, errors: list) -> date | None:
 TYPED_DAY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 
 
+def read_day(text: str) -> date:
+    """A day written « 01/03/2016 » (JJ/MM/AAAA) or as a date input sends it, « 2016-03-01 », whatever its year;
+    :class:`ValueError` if it is written otherwise (``args[0]`` is ``"format"``) or does not exist (``"exists"``)."""
+    text = (text or "").strip()
+    found = TYPED_DAY.fullmatch(text)
+    if not found and not ISO_DAY.fullmatch(text):
+        raise ValueError("format")
+    try:
+        return date(int(found.group(3)), int(found.group(2)), int(found.group(1))) if found else date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("exists") from None
+
+
 def typed_day(text: str) -> date:
     """A day a person typed, « 01/03/2016 » (JJ/MM/AAAA), or as a date input sends it, « 2016-03-01 »;
     :class:`ValueError` saying why in French otherwise."""
-    text = (text or "").strip()
-    found = TYPED_DAY.fullmatch(text)
     try:
-        day = date(int(found.group(3)), int(found.group(2)), int(found.group(1))) if found else \
-            date.fromisoformat(text) if ISO_DAY.fullmatch(text) else None
-    except ValueError:
-        raise ValueError(f"date inexistante « {text[:20]} »") from None
-    if day is None:
-        raise ValueError("date attendue JJ/MM/AAAA")
+        day = read_day(text)
+    except ValueError as error:
+        if error.args[0] == "exists":
+            raise ValueError(f"date inexistante « {(text or '').strip()[:20]} »") from None
+        raise ValueError("date attendue JJ/MM/AAAA") from None
     problem = out_of_range(day)
     if problem:
         raise ValueError(problem)

@@ -48,3 +48,21 @@ def page(browser):
 def logout(page, base: str) -> None:
     page.click("text=Se déconnecter")
     page.wait_for_load_state()
+
+
+AXE = Path(__file__).with_name("vendor") / "axe.min.js"
+
+
+def violations(page) -> list[dict]:
+    """axe-core's WCAG 2.1 AA violations of the page (the context must bypass the CSP to bring axe in)."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => {
+        const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,
+                                       target: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")
+
+
+def serious(page) -> list[dict]:
+    """The serious and critical axe violations of the page."""
+    return [v for v in violations(page) if v["impact"] in ("serious", "critical")]

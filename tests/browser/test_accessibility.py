@@ -1,14 +1,13 @@
 """axe-core on every main page: no serious or critical violation (WCAG 2.1 AA rules)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from vae_app.demo.live import sign_in
 
+from .conftest import violations
+
 pytestmark = pytest.mark.browser
-AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 
 
 @pytest.fixture
@@ -21,23 +20,13 @@ def axe_page(browser):
     context.close()
 
 
-def violations(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""async () => {
-        const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
-        return r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,
-                                       target: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
-    }""")
-    return result
-
-
 PAGES = [
     ("login", None, "/connexion"),
     ("candidate home", "candidat@demo.vae.fr", "/accueil"),
     ("application form", "candidat@demo.vae.fr", "/candidatures/nouvelle"),
     ("coordinator queue", "coordination.cnam@demo.vae.fr", "/coordination/candidatures"),
     ("candidacy page", "coordination.cnam@demo.vae.fr", "/candidatures/2"),
-    ("jury assembly", "coordination.cnam@demo.vae.fr", "/jurys/sessions/11"),
+    ("jury assembly", "coordination.cnam@demo.vae.fr", "/jurys/sessions/15"),
     ("expiry dashboard", "coordination.cnam@demo.vae.fr", "/coordination/expirations"),
     ("deadlines", "coordination.cnam@demo.vae.fr", "/coordination/echeances"),
     ("workflow", None, "/workflow"),

@@ -228,7 +228,7 @@ def journey(page, live_demo, mailbox):
     # -- the candidate sees the acquired components and when they expire
     sign_in(page, base, email, "un-secret-solide")
     home = page.inner_text("main")
-    assert "Composantes acquises" in home and "19 avr. 2021" in home and "Reste à obtenir : COORDINATION, PROJETS" in home
+    assert "Composantes acquises" in home and "19/04/2021" in home and "Reste à obtenir : COORDINATION, PROJETS" in home
     # -- every step reached the candidate, in order, with its attachments; the members got their convocations
     assert mailbox.deliver()["failed"] == 0
     received = mailbox.to(email)

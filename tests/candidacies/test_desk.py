@@ -54,7 +54,7 @@ def test_the_queue_paginates(desk, app, five):
 def test_the_queue_shows_the_answer_deadline_and_what_silence_will_mean(desk, candidacy_in):
     candidacy_in(S.SUBMITTED, received_on=date(2016, 2, 10))
     page = page_text(desk.get("/coordination/candidatures"))
-    assert "Réponse due (silence : vaut recevabilité) — 10 avr. 2016 (dans 40 j)" in page
+    assert "Réponse due (silence : vaut recevabilité) — 10/04/2016 (dans 40 j)" in page
 
 
 @pytest.mark.parametrize("query", ["etat=nope", "tri=hasard", "page=abc"])
@@ -161,4 +161,4 @@ def test_a_jury_decision_is_entered_on_its_session_page_only(desk, candidacy_in,
 def test_the_workflow_diagram_page_shows_the_machine(client, db):
     page = page_text(client.get("/workflow"))
     assert "stateDiagram-v2" in page and "mermaid.min.js" in page
-    assert "record_decision" in page
+    assert "Enregistrer la décision du jury" in page and "record_decision" not in page  # labels, never the code's names

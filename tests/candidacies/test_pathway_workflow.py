@@ -210,7 +210,7 @@ def test_the_deadlines_page_shows_files_approaching_their_lapse(db, client, logi
     frozen_clock.set(datetime(2026, 8, 20, 10))
     login(academic)
     page = visible_text(client.get("/coordination/echeances"))
-    assert "3 sept. 2026" in page and "dans 14 j" in page and "Caducité de la recevabilité sans démarche du candidat" in page and candidacy.reference in page
+    assert "03/09/2026" in page and "dans 14 j" in page and "Caducité de la recevabilité sans démarche du candidat" in page and candidacy.reference in page
 
 
 def test_the_result_is_to_be_notified_within_15_days_of_the_jury(db, client, login, pathway, academic, make_session, frozen_clock):

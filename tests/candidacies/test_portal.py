@@ -95,7 +95,7 @@ def test_the_candidate_goes_from_application_to_submission(client, candidate, db
     db.session.refresh(candidacy)
     assert candidacy.state is S.SUBMITTED and candidacy.received_on.isoformat() == "2016-03-01"
     page = client.get(f"/candidatures/{candidacy.id}").get_data(as_text=True)
-    assert "Réponse du certificateur due le" in page and "1 mai 2016" in page
+    assert "Réponse du certificateur due le" in page and "1er mai 2016" in page
     assert "Déposer la demande" in page  # in the timeline
     # the application can no longer be edited
     assert add_experience(client, candidacy.id).status_code == 409
@@ -208,7 +208,7 @@ def test_the_candidate_sees_acquired_components_and_their_expiry(client, candida
     candidacy = candidacy_in(S.PARTIALLY_VALIDATED)
     login(candidacy.candidate)
     page = client.get(f"/candidatures/{candidacy.id}").get_data(as_text=True)
-    assert "Composantes acquises" in page and "12 juin 2020" in page
+    assert "Composantes acquises" in page and "12/06/2020" in page
     assert "Reste à obtenir" in page and "PILOTAGE" in page
 
 

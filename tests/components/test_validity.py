@@ -264,7 +264,7 @@ def test_the_candidate_sees_time_left_and_what_remains(client, candidacy_in, log
     candidacy = candidacy_in(S.PARTIALLY_VALIDATED)
     login(candidacy.candidate)
     page = page_text(client.get("/accueil"))
-    assert "Composantes acquises" in page and "12 juin 2020" in page and "jours" in page
+    assert "Composantes acquises" in page and "12/06/2020" in page and "jours" in page
 
 
 def test_the_admin_reads_the_outbox(client, make_user, login, runner, candidacy_in, db, frozen_clock):

@@ -214,6 +214,14 @@ def test_a_coordinator_adds_a_member_to_the_pool(desk, db):
     assert member.qualifications == ["cnam_teacher", "pedagogical_head"] and [c.code for c in member.certifications] == ["RNCP5385"]
 
 
+def test_the_member_form_names_qualifications_in_the_reader_s_language(desk):
+    """The qualifications offered are the rules' labels, in English in English mode — never the codes."""
+    assert "Enseignant du Cnam" in page_text(desk.get("/jurys/membres/nouveau"))
+    desk.get("/langue/en")
+    text = visible_text(desk.get("/jurys/membres/nouveau"))
+    assert "Enseignant du Cnam" not in text and "cnam_teacher" not in text and "CNAM teacher" in text
+
+
 def test_an_invalid_member_is_refused_and_nothing_is_saved(desk, db):
     bad = desk.post("/jurys/membres/nouveau", data={"last_name": "X", "first_name": "Y", "email": "pas-une-adresse", "gender": "F",
                                                     "qualifications": ["wizard"], "certifications": ["RNCP17992"], "max_sessions": "0"})

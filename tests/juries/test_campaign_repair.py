@@ -188,7 +188,7 @@ def test_applying_needs_a_reason_and_the_box_ticked(desk, db, campaign, data, fi
     ({"withdrawn_from": "2016-03-07"}, "Choisissez le ou les membres concernés."),
     ({"withdrawn": ["MEMBER"]}, "Indiquez à partir de quel jour, ou la seule demi-journée."),
     ({"lost_slots": ["20990101-0900-Nulle-part"]}, "n'est pas un choix valide pour ce champ."),
-    ({"withdrawn": ["MEMBER"], "withdrawn_from": "2016-02-31"}, "N'est pas une date valide."),
+    ({"withdrawn": ["MEMBER"], "withdrawn_from": "2016-02-31"}, "Cette date n'existe pas"),
     ({"withdrawn": ["MEMBER"], "withdrawn_from": "2016-03-07", "withdrawn_slot": "SLOT"}, "Une date ou une demi-journée, pas les deux."),
     ({"rooms_slot": "SLOT"}, "Indiquez combien de salles sont perdues."),
     ({"rooms_lost": "1"}, "Choisissez la demi-journée où les salles sont perdues."),

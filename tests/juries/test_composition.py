@@ -112,6 +112,14 @@ def test_english_messages_are_given_too(rules):
     assert "Directors in post: 5/7 = 71 % ≤ 80 %." in [f.message_en for f in report.findings]
 
 
+def test_a_jury_without_members_shows_no_empty_ratio(rules):
+    """An empty jury (a session just created) says it has no member, never « 0/0 = 0 % »."""
+    report = check_composition(askoria(0, ()), rules)
+    texts = [f.message for f in report.findings] + [f.message_en for f in report.findings]
+    assert not [t for t in texts if "0/0" in t]
+    assert "Directeurs en poste : aucun membre ≤ 80 %." in texts and "Directors in post: no member ≤ 80 %." in texts
+
+
 # --- the law on the session date ---------------------------------------------------------------
 
 def test_j2_parity_among_tagged_members(rules):

@@ -5,7 +5,10 @@ from datetime import date, datetime
 
 import pytest
 
-from vae_app.dates import long_date, out_of_range, short_date
+from wtforms.validators import Optional
+
+from vae_app.dates import hour, long_date, out_of_range, short_date, shown_date
+from vae_app.web.forms import DayField, Form, typed_date
 
 
 @pytest.mark.parametrize("day,short,long_fr,long_en", [
@@ -24,3 +27,49 @@ def test_dates_are_written_as_people_write_them(day, short, long_fr, long_en):
 ])
 def test_a_date_out_of_any_typing_range_is_said_to_be_a_slip(day, meant):
     assert (out_of_range(day) is None) is meant
+
+
+@pytest.mark.parametrize("style,french,english", [
+    ("short", "01/03/2016", "01/03/2016"), ("long", "1er mars 2016", "1 March 2016"),
+    ("full", "mardi 1er mars 2016", "Tuesday 1 March 2016"),
+])
+def test_one_helper_writes_a_day_in_each_style_and_language(style, french, english):
+    assert (shown_date(date(2016, 3, 1), style), shown_date(date(2016, 3, 1), style, "en")) == (french, english)
+
+
+def test_an_hour_is_written_the_french_way_in_french_and_the_english_way_in_english():
+    assert (hour(datetime(2016, 3, 15, 9, 0)), hour(datetime(2016, 3, 15, 9, 0), "en")) == ("9 h 00", "09:00")
+
+
+class DayForm(Form):
+    day = DayField("Jour", validators=[Optional(), typed_date])
+
+
+@pytest.mark.parametrize("typed,day", [("01/03/2016", date(2016, 3, 1)), ("1/3/2016", date(2016, 3, 1)),
+                                       ("2016-03-01", date(2016, 3, 1)), (" 15/03/2016 ", date(2016, 3, 15)), ("", None)])
+def test_a_date_field_takes_a_typed_day_as_well_as_the_picker_s(app, typed, day):
+    with app.test_request_context(method="POST", data={"day": typed}):
+        form = DayForm(meta={"csrf": False})
+        assert form.validate() and form.day.data == day
+
+
+@pytest.mark.parametrize("typed,says", [("31/02/2016", "n'existe pas"), ("mars 2016", "JJ/MM/AAAA"),
+                                        ("01/03/0211", "vérifiez la date")])
+def test_a_date_field_refuses_what_is_not_a_day_and_says_why_without_an_iso_hint(app, typed, says):
+    with app.test_request_context(method="POST", data={"day": typed}):
+        form = DayForm(meta={"csrf": False})
+        assert not form.validate()
+        assert says in " ".join(form.day.errors) and "AAAA-MM-JJ" not in " ".join(form.day.errors)
+
+
+def test_every_date_field_of_every_form_is_the_one_day_field():
+    from wtforms import DateField
+
+    from vae_app.candidacies import forms as candidacy_forms
+    from vae_app.juries import forms as jury_forms
+
+    fields = [(module.__name__, name, value.field_class) for module in (candidacy_forms, jury_forms)
+              for form in vars(module).values() if isinstance(form, type) and issubclass(form, Form)
+              for name, value in vars(form).items() if hasattr(value, "field_class")]
+    dated = [(m, n) for m, n, cls in fields if issubclass(cls, DateField)]
+    assert dated and all(cls is DayField for m, n, cls in fields if issubclass(cls, DateField)), dated

@@ -22,7 +22,7 @@ def test_landing_page_answers_200_in_french(client):
 def test_simulated_date_shows_a_banner(app, client):
     clock.install(app, clock.SimulatedDateClock(date(2016, 3, 1)))
     page = client.get("/").get_data(as_text=True)
-    assert "Date simulée : mardi 1 mars 2016" in page
+    assert "Date simulée : mardi 1er mars 2016" in page
 
 
 def test_real_date_shows_no_banner(app, client):

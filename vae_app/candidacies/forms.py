@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    DateField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField,
+    HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from ..certifications.vocabulary import ExperienceStatus
 from ..controls import visible_or_none
 from .models import AssessmentResult, DocumentKind, FeasibilityModel
-from ..web.forms import Form, TickBox, VersionField, WholeNumberField, typed_date
+from ..web.forms import DayField, Form, TickBox, VersionField, WholeNumberField, typed_date
 from .workflow import MAX_REASON_LENGTH
 
 RELATED_CHOICES = [("yes", _l("Oui")), ("no", _l("Non")), ("unsaid", _l("Non précisé"))]
@@ -29,7 +29,7 @@ class ApplicationForm(Form):
 
     version = VersionField()
 
-    birth_date = DateField(_l("Date de naissance"), validators=[Optional(), typed_date])
+    birth_date = DayField(_l("Date de naissance"), validators=[Optional(), typed_date])
     birth_place = StringField(_l("Lieu de naissance"), validators=[Optional(), Length(max=120)])
     nationality = StringField(_l("Nationalité"), validators=[Optional(), Length(max=80)])
     address = StringField(_l("Adresse"), validators=[Optional(), Length(max=300)])
@@ -54,7 +54,7 @@ class FeasibilityForm(Form):
     ``whole``, ``option:<id>`` for each option, ``blocs`` (then ``blocs`` lists the codes)."""
 
     version = VersionField()
-    pathway_started_on = DateField(_l("Date d'inscription du parcours sur France VAE (vide : la date de dépôt)"),
+    pathway_started_on = DayField(_l("Date d'inscription du parcours sur France VAE (vide : la date de dépôt)"),
                                    validators=[Optional(), typed_date])
     target = RadioField(_l("Objet de la demande"), choices=[], validators=[InputRequired(message=_l("Choisissez ce que vise la demande."))])
     blocs = SelectMultipleField(_l("Blocs de compétences visés"), choices=[], validate_choice=False,
@@ -114,8 +114,8 @@ class ExperienceForm(Form):
     status = SelectField(_l("Statut"), choices=ExperienceStatus.choices(), validators=[DataRequired()])
     job_title = StringField(_l("Emploi ou fonction"), validators=[DataRequired(), Length(max=200)])
     organisation = StringField(_l("Organisme"), validators=[DataRequired(), Length(max=200)])
-    start = DateField(_l("Début"), validators=[InputRequired(message=_l("Date de début obligatoire (AAAA-MM-JJ)."))])
-    end_on = DateField(_l("Fin (vide si en cours)"), validators=[Optional(), typed_date])
+    start = DayField(_l("Début"), validators=[InputRequired(message=_l("Date de début obligatoire."))])
+    end_on = DayField(_l("Fin (vide si en cours)"), validators=[Optional(), typed_date])
     hours = WholeNumberField(_l("Nombre total d'heures (vide : temps plein)"), validators=[Optional(), NumberRange(min=1, max=200000)])
     # no answer is chosen for the candidate: « Non précisé » is one they choose (stored as not said)
     related = RadioField(_l("Activités en rapport direct avec la certification"), choices=RELATED_CHOICES,

@@ -615,11 +615,17 @@ def _refusals_before_input(move: str, candidacy: Candidacy, context: MoveContext
     return list(context.refusals)
 
 
-def mermaid() -> str:
-    """The machine as a Mermaid state diagram (French labels), from :data:`TRANSITIONS`."""
+WITHDRAW_NOTE = N_("%(move)s, depuis tout état non final")  # no colon: Mermaid ends a note's label at it
+
+
+def mermaid(translate=None) -> str:
+    """The machine as a Mermaid state diagram, from :data:`TRANSITIONS`: French labels and the triggers' names (the
+    README, for developers); with ``translate`` (gettext: the page), the states' and moves' labels in the reader's
+    language, and no name of the code."""
+    say = translate or (lambda text: text)
     lines = ["stateDiagram-v2", "    direction LR"]
     for state in S:
-        lines.append(f'    {state.value}: {state.french}')
+        lines.append(f'    {state.value}: {say(state.french)}')
     lines.append(f"    [*] --> {S.DRAFT.value}")
     seen = set()
     for transition in TRANSITIONS:
@@ -632,8 +638,10 @@ def mermaid() -> str:
             if key in seen:
                 continue
             seen.add(key)
-            lines.append(f"    {source} --> {dest}: {transition['trigger']}")
-    lines.append(f"    note left of {S.WITHDRAWN.value}: withdraw, depuis tout état non final")
+            name = say(MOVES[transition["trigger"]].french) if translate else transition["trigger"]
+            lines.append(f"    {source} --> {dest}: {name}")
+    note = say(WITHDRAW_NOTE) % {"move": say(MOVES["withdraw"].french)} if translate else "withdraw, depuis tout état non final"
+    lines.append(f"    note left of {S.WITHDRAWN.value}: {note}")
     for state in sorted(FINAL_STATES, key=lambda s: s.value):
         lines.append(f"    {state.value} --> [*]")
     return "\n".join(lines)

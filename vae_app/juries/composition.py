@@ -109,6 +109,13 @@ class Report:
         self.findings.append(Finding(rule, outcome, message, message_en, source, candidate, topic, tuple(members)))
 
 
+def _fraction(part: int, size: int, ratio, lang: str = "fr") -> str:
+    """« 2/7 = 29 % »; a jury without members has no share to show (never « 0/0 = 0 % »)."""
+    if size == 0:
+        return "aucun membre" if lang == "fr" else "no member"
+    return f"{part}/{size} = {_pct(ratio)}"
+
+
 def _pct(value: Fraction | float) -> str:
     return f"{round(value * 100)} %"
 
@@ -215,8 +222,8 @@ def _check_seats(jury: Jury, req: JuryRequirement, rules: RuleBook, report: Repo
             sign, sign_en = ("≥ " if ok else "< "), ("≥ " if ok else "< ")
             threshold = share.at_least
         report.add("SHARE", PASS if ok else FAIL,
-                   f"{label_fr} : {holders}/{size} = {_pct(ratio)} {sign}{_pct(threshold)}.",
-                   f"{label_en}: {holders}/{size} = {_pct(ratio)} {sign_en}{_pct(threshold)}.", source)
+                   f"{label_fr} : {_fraction(holders, size, ratio)} {sign}{_pct(threshold)}.",
+                   f"{label_en}: {_fraction(holders, size, ratio, 'en')} {sign_en}{_pct(threshold)}.", source)
 
 
 # --------------------------------------------------------------------------- the law
@@ -237,8 +244,8 @@ def _check_law(jury: Jury, req: JuryRequirement, report: Report) -> None:
         ratio = _share(len(pros), size)
         ok = ratio >= _exact(share)
         report.add(rid, PASS if ok else FAIL,
-                   f"Représentants qualifiés des professions : {len(pros)}/{size} = {_pct(ratio)} {'≥' if ok else '<'} {_pct(share)} (un quart au moins).",
-                   f"Qualified professionals: {len(pros)}/{size} = {_pct(ratio)} {'≥' if ok else '<'} {_pct(share)} (at least a quarter).",
+                   f"Représentants qualifiés des professions : {_fraction(len(pros), size, ratio)} {'≥' if ok else '<'} {_pct(share)} (un quart au moins).",
+                   f"Qualified professionals: {_fraction(len(pros), size, ratio, 'en')} {'≥' if ok else '<'} {_pct(share)} (at least a quarter).",
                    with_policy)
     if "min_professionals" in value:
         need = value["min_professionals"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    DateField, DateTimeLocalField, EmailField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField,
+    DateTimeLocalField, EmailField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField,
     SubmitField, TextAreaField,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from ..candidacies.workflow import MIN_REASON_LENGTH
 from ..certifications.vocabulary import Gender
-from ..web.forms import Form, TickBox, VersionField, WholeNumberField, typed_date
+from ..web.forms import DayField, Form, TickBox, VersionField, WholeNumberField, typed_date
 from .models import DayPart, TieKind
 
 
@@ -109,7 +109,7 @@ def _told_reason(label, required: str) -> TextAreaField:
 
 
 class WithdrawMemberForm(Form):
-    from_day = DateField(_l("Ne peut plus siéger à partir du"), validators=[InputRequired(message=_l("Date obligatoire.")), typed_date])
+    from_day = DayField(_l("Ne peut plus siéger à partir du"), validators=[InputRequired(message=_l("Date obligatoire.")), typed_date])
     reason = _told_reason(_l("Motif (communiqué au membre et consigné au journal)"), TOLD_THE_MEMBER)
     confirm = TickBox(_l("Je retire ce membre de ses sessions à venir à partir de cette date : ses remplaçants sont convoqués, "
                          "les personnes concernées prévenues."),
@@ -134,8 +134,8 @@ class ReopenSessionForm(Form):
 
 
 class CampaignForm(Form):
-    start = DateField(_l("Du"), validators=[InputRequired(), typed_date])
-    end = DateField(_l("Au"), validators=[InputRequired(), typed_date])
+    start = DayField(_l("Du"), validators=[InputRequired(), typed_date])
+    end = DayField(_l("Au"), validators=[InputRequired(), typed_date])
     certifications = SelectMultipleField(_l("Certifications"), choices=[], validators=[DataRequired()])
     sites = StringField(_l("Sites (séparés par des virgules)"), validators=[DataRequired(), Length(max=300)])
     rooms = WholeNumberField(_l("Salles par site et par demi-journée"), default=2, validators=[InputRequired(), NumberRange(min=1, max=30)])
@@ -168,7 +168,7 @@ class CampaignRepairForm(Form):
     concerned and the proposal's fingerprint (step 2: applying what was read)."""
 
     withdrawn = SelectMultipleField(_l("Membres qui ne peuvent plus siéger"), choices=[], coerce=int, widget=_TICKS, option_widget=_TICK)
-    withdrawn_from = DateField(_l("… à partir du"), validators=[Optional(), typed_date])
+    withdrawn_from = DayField(_l("… à partir du"), validators=[Optional(), typed_date])
     withdrawn_slot = SelectField(_l("… ou seulement la demi-journée du"), choices=[], validators=[Optional()])
     lost_slots = SelectMultipleField(_l("Demi-journées perdues (salle ou site indisponible)"), choices=[], widget=_TICKS,
                                      option_widget=_TICK)
@@ -210,7 +210,7 @@ class CampaignRepairForm(Form):
 class InviteForm(Form):
     """Invite a jury's members (or a campaign's juries) to say whether they will sit."""
 
-    answer_by = DateField(_l("Réponse attendue au plus tard le"), validators=[InputRequired(message=_l("Date obligatoire.")), typed_date])
+    answer_by = DayField(_l("Réponse attendue au plus tard le"), validators=[InputRequired(message=_l("Date obligatoire.")), typed_date])
     submit = SubmitField(_l("Inviter les membres du jury"))
 
 
@@ -228,7 +228,7 @@ class AnswerForm(Form):
 class OwnAvailabilityForm(Form):
     """A member declares a half-day (or a day) when they can sit."""
 
-    day = DateField(_l("Jour"), validators=[InputRequired(message=_l("Date obligatoire.")), typed_date])
+    day = DayField(_l("Jour"), validators=[InputRequired(message=_l("Date obligatoire.")), typed_date])
     part = SelectField(_l("Moment"), choices=DayPart.choices(), validators=[InputRequired(message=_l("Choisissez le moment."))])
     submit = SubmitField(_l("Déclarer cette disponibilité"))
 

@@ -7,12 +7,12 @@ from flask import g
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from jinja2 import pass_context
-from wtforms import BooleanField, HiddenField, IntegerField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SubmitField, TextAreaField
 from wtforms.validators import Length, ValidationError
 from wtforms.widgets import ListWidget
 
 from ..controls import LINE_CONTROL, TEXT_CONTROL  # noqa: F401 (the forms' checks; imported from here too)
-from ..dates import EARLIEST_DATE, LATEST_DATE, out_of_range
+from ..dates import EARLIEST_DATE, LATEST_DATE, out_of_range, read_day
 
 
 class LengthLimit(Length):
@@ -92,6 +92,25 @@ class TickBox(BooleanField):
     (a tampered « no » or « 0 » is not a yes)."""
 
     false_values = (False, "false", "", "0", "no", "non", "off", "n", "False")
+
+
+class DayField(DateField):
+    """Every date of every form: a date picker (``<input type="date">``) that also takes a day typed « 01/03/2016 »
+    (JJ/MM/AAAA, where a browser has no picker or a person pastes it); a day that is not one is refused beside the
+    field with why (« date inexistante », « date attendue JJ/MM/AAAA »), never an ISO hint."""
+
+    def process_formdata(self, valuelist):
+        text = " ".join(valuelist or []).strip()
+        self.data = None
+        if not text:
+            return
+        try:
+            day = read_day(text)
+        except ValueError as error:
+            if error.args[0] == "exists":
+                raise ValueError(_("Cette date n'existe pas : « %(text)s ».", text=text[:20])) from None
+            raise ValueError(_("Date attendue au format JJ/MM/AAAA, par exemple 01/03/2016.")) from None
+        self.data = day  # a plausible year is each field's own check (typed_date), or the rules' (a period's start)
 
 
 def typed_date(form, field) -> None:

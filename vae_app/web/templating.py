@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import format_date, format_datetime, format_decimal, format_percent
+from flask_babel import format_datetime, format_decimal, format_percent
 
 from .. import clock
 from ..certifications.registry import get_rules
 from .i18n import current_language
-from ..dates import elided, french_hour, long_date, short_date
+from ..dates import elided, french_hour, hour, long_date, shown_date, short_date
 from .navigation import nav_items
 
 
@@ -32,7 +32,8 @@ def register_template_helpers(app) -> None:
     app.add_template_global(long_date)
     app.add_template_global(short_date)
     app.add_template_global(elided)
-    app.add_template_global(french_hour)
+    app.add_template_global(french_hour)  # the French letters (PDF); pages use ``hour``, in the reader's language
+    app.add_template_global(lambda moment: hour(moment, current_language()), "hour")
     app.add_template_filter(moment, "moment")
 
     # Templates compare enums, never their values as strings: every enum a template tests is named here.
@@ -49,14 +50,12 @@ def register_template_helpers(app) -> None:
                                  MIN_REASON_LENGTH=MIN_REASON_LENGTH, MAX_REASON_LENGTH=MAX_REASON_LENGTH, DeliveryState=DeliveryState,
                                  MessageState=MessageState, InvitationAnswer=InvitationAnswer, refused_fields=refused_fields)
 
-    @app.template_filter("when")
-    def _when(value) -> str:
-        """An audit timestamp (naive UTC) in the user's time zone (Europe/Paris)."""
-        return format_datetime(value, "d MMM y, HH:mm") if value else "—"
+    app.add_template_filter(moment, "when")  # an audit timestamp: « 01/03/2016 14:05 », in Europe/Paris
 
     @app.template_filter("date")
-    def _date(value: date | None, style: str = "medium") -> str:
-        return format_date(value, style) if value else "—"
+    def _date(value: date | None, style: str = "short") -> str:
+        """A day the reader's way: « 01/03/2016 » (short), « 1er mars 2016 » (long), « mardi 1er mars 2016 » (full)."""
+        return shown_date(value, style, current_language()) if value else "—"
 
     @app.template_filter("day")
     def _day(value: date | str | None) -> str:
@@ -65,7 +64,7 @@ def register_template_helpers(app) -> None:
             return "—"
         if isinstance(value, str):
             value = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
-        return value.strftime("%d/%m/%Y %H:%M") if isinstance(value, datetime) else value.strftime("%d/%m/%Y")
+        return f"{short_date(value)} {value:%H:%M}" if isinstance(value, datetime) else short_date(value)
 
     @app.template_filter("number")
     def _number(value, pattern: str = "#,##0.##") -> str:

@@ -49,4 +49,4 @@ def queue():
 
 def workflow_diagram():
     """The workflow as a diagram (the machine's own Mermaid output)."""
-    return render_template("candidacies/workflow.html", diagram=mermaid(), moves=MOVES, states=list(S))
+    return render_template("candidacies/workflow.html", diagram=mermaid(_), moves=MOVES, states=list(S))

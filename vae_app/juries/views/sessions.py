@@ -18,12 +18,11 @@ from ...extensions import db
 from ...web.confirm import confirmed_removal
 from ...web.errors import form_page, invalid_form, on_refusal
 from ...web.forms import ConfirmForm
+from ...web.i18n import current_language
 from ...web.pagination import page_number
 from .. import invitations, operations as ops, queries
 from ..forms import (
-    ConfirmSessionForm, GenderExceptionForm, InviteForm, ReopenSessionForm, ReplaceMemberForm, SeatForm, SessionCandidateForm,
-    SessionForm,
-)
+    ConfirmSessionForm, GenderExceptionForm, InviteForm, ReopenSessionForm, ReplaceMemberForm, SeatForm, SessionCandidateForm, SessionForm)
 from ..models import JuryMember, JurySession, SessionStatus
 from . import STAFF, certifier_in_scope, own, own_session
 
@@ -103,7 +102,7 @@ def assembly_context(session: JurySession, reopen_form: ReopenSessionForm | None
     unknown_note = " — " + _("disponibilité non renseignée")
     seat_form.member.choices = [
         (str(m.id), f"{m.last_name} {m.first_name} ({m.gender.label}) — "
-                    f"{', '.join(rules.qualification_label(q) for q in m.qualifications)}{'' if m.availability_declared else unknown_note}")
+                    f"{', '.join(rules.qualification_label(q, current_language()) for q in m.qualifications)}{'' if m.availability_declared else unknown_note}")
         for m in offered]
     waiting, candidacies_total = queries.waiting_candidacies(session, candidacy_search, limit)
     candidate_form = SessionCandidateForm(formdata=None)
