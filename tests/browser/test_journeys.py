@@ -134,7 +134,7 @@ def journey(page, live_demo, mailbox):
     assert "attestation.pdf" in page.inner_text("#documents >> xpath=..")
     page.check("#confirm-submit")  # it says what follows: the application can no longer be changed
     fire(page, "Déposer la demande")
-    assert "Déposée" in page.inner_text(".lead")
+    assert "Déposé" in page.inner_text(".lead")
     logout(page, base)
     # -- the CNAM coordinator asks for a document and reminds the candidate, who completes the application
     sign_in(page, base, "coordination.cnam@demo.vae.fr")
@@ -173,7 +173,7 @@ def journey(page, live_demo, mailbox):
         page.select_option("#result", "passed")
         fire(page, "Enregistrer une évaluation")
     fire(page, "Clore l'évaluation des composantes")
-    assert "Prête pour le jury" in page.inner_text(".lead")
+    assert "Prêt pour le jury" in page.inner_text(".lead")
     page.goto(f"{base}/jurys/sessions/nouvelle")
     page.select_option("#certification", "RNCP5385")
     page.fill("#starts_at", "2016-04-19T09:00")

@@ -129,7 +129,7 @@ MOVES: dict[str, Move] = {m.name: m for m in [
         "J'abandonne ce parcours : le dossier est clos définitivement ; une nouvelle demande sera nécessaire pour reprendre."),
         staff_confirmation=N_("J'enregistre l'abandon du parcours par le candidat : le dossier est clos définitivement ; une "
                               "nouvelle demande sera nécessaire pour reprendre.")),
-    _move("lapse", N_("Déclarer caduque"), COORDINATION, reason=OPTIONAL, irreversible=True, system=True, confirmation=N_(
+    _move("lapse", N_("Déclarer le dossier caduc"), COORDINATION, reason=OPTIONAL, irreversible=True, system=True, confirmation=N_(
         "Je déclare le parcours caduc : les composantes acquises ont toutes expiré et le dossier est clos.")),
     _move("excuse_inactivity", N_("Consigner un motif légitime d'inactivité"), COORDINATION, reason=REQUIRED,
           law_rule="admissibility_lapse", reason_label=N_("Motif légitime")),

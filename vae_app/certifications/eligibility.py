@@ -255,6 +255,7 @@ class Check:
     detail: str
     source: str
     question: str | None = None  # what the applicant must answer for the check to decide (an application is not filed before)
+    shortfall: tuple[int, int, int] | None = None  # the experience still missing, in calendar (years, months, days)
 
     def as_dict(self) -> dict:
         body = {"rule": self.rule, "outcome": self.outcome.value, "detail": self.detail, "source": self.source}
@@ -661,8 +662,10 @@ def _duration_check(periods: _Periods, law, day: date) -> tuple[Check, float | N
         return Check(minimum.id, Outcome.UNKNOWN,
                      f"Durée requise : {need} ; durée établie : {counted_text}, {describe_duration(anchor, possible)} si les périodes au rapport non précisé comptent.",
                      minimum.source), years
-    missing = describe_duration(anchor + timedelta(days=math.floor(sure)), until=add_years(anchor, int(required_years)))
-    return Check(minimum.id, Outcome.FAIL, f"Durée requise : {need} ; durée comptée : {counted_text} ({how}) ; il manque {missing}.", minimum.source), years
+    reached, due = anchor + timedelta(days=math.floor(sure)), add_years(anchor, int(required_years))
+    missing, gap = describe_duration(reached, until=due), relativedelta(due, reached)
+    return Check(minimum.id, Outcome.FAIL, f"Durée requise : {need} ; durée comptée : {counted_text} ({how}) ; il manque {missing}.",
+                 minimum.source, shortfall=(gap.years, gap.months, gap.days)), years
 
 
 def _training_check(periods: _Periods, law, day: date) -> Check | None:
