@@ -99,10 +99,16 @@ def elided(word: str, following: str) -> str:
     return word + " "
 
 
+def de(name: str) -> str:
+    """« de » as French writes it before a person's name: « d' » before « Éric » or « Anne », « de » before « Jean » or
+    « Hugo ». The one place texts write « de <name> »: a message says « %(de)s%(name)s » and is given ``de=de(name)``
+    (English leaves ``de`` out)."""
+    return elided("de", name)
+
+
 def of_name(name: str) -> str:
-    """« de Jean Roy », « d'Éric Roy », « d'Anne Roy »: « de » and a person's name, elided as French writes it. The one
-    place texts write « de <name> » (pass ``of_name`` and the bare ``name`` to the message: English uses the name)."""
-    return elided("de", name) + name
+    """« de Jean Roy », « d'Éric Roy »: « de » and the name, for a text that is not translated (a French letter)."""
+    return de(name) + name
 
 
 def french_hour(moment: datetime) -> str:

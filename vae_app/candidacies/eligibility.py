@@ -15,6 +15,8 @@ from ..audit.models import AuditEvent
 from ..dates import short_date
 from ..enums import N_
 from ..extensions import db
+from ..said import translated
+from ..web.i18n import current_language
 from .models import Candidacy, CandidacyState, FeasibilityModel
 from .pathway import governs
 
@@ -110,7 +112,7 @@ def application_gaps(candidacy: Candidacy, rules: RuleBook, today: date) -> list
         engine_period = Experience(period.status, period.start, period.end_on, period.hours, period.related)
         for _field, reason in implausible(engine_period, candidacy.received_on or today, candidacy.birth_date, rules.law):
             gaps.append(_("Période %(index)s (%(title)s) : %(reason)s.", index=index, title=period.job_title or period.status.label,
-                          reason=reason))
+                          reason=translated(reason, _, current_language())))
     if not candidacy.sworn_statement:
         gaps.append(_("Cochez la déclaration sur l'honneur (une seule demande pour cette certification cette année civile, "
                       "trois au plus)."))

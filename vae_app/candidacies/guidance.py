@@ -16,6 +16,7 @@ from ..certifications.rules import RuleBook
 from ..certifications.vocabulary import ExperienceStatus, Outcome
 from ..dates import short_date
 from ..enums import N_
+from ..said import translated
 from ..web.i18n import current_language
 from .eligibility import answer_deadline_of
 from .models import Candidacy, CandidacyState as S
@@ -149,7 +150,8 @@ def plain_verdict(verdict: Verdict, candidacy: Candidacy, rules: RuleBook) -> Pl
     kinds = counted_kinds(rules, candidacy.pathway_started_on or verdict.received_on)
     declared = bool(candidacy.experiences)
     points = tuple(Point(check.outcome, _sentence(check, names.get(check.rule), kinds, declared), check.rule,
-                         rule_label(rules, check.rule, lang), str(check.outcome.label), check.detail, check.source)
+                         rule_label(rules, check.rule, lang), str(check.outcome.label), translated(check.detail, _, lang),
+                         check.source)
                    for check in verdict.checks)
     missing = tuple(p for p in points if p.outcome is not Outcome.PASS)
     fine = tuple(p for p in points if p.outcome is Outcome.PASS)

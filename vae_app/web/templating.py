@@ -8,7 +8,7 @@ from flask_babel import format_date, format_datetime, format_decimal, format_per
 from .. import clock
 from ..certifications.registry import get_rules
 from .i18n import current_language
-from ..dates import elided, french_hour, long_date, of_name, short_date
+from ..dates import de, elided, french_hour, long_date, of_name, short_date
 from .navigation import nav_items
 
 
@@ -33,6 +33,7 @@ def register_template_helpers(app) -> None:
     app.add_template_global(short_date)
     app.add_template_global(elided)
     app.add_template_global(of_name)
+    app.add_template_global(de)
     app.add_template_global(french_hour)
     app.add_template_filter(moment, "moment")
 

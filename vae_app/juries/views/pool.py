@@ -15,7 +15,7 @@ from ...auth.permissions import role_required
 from ...certifications.registry import get_rules
 from ...certifications.vocabulary import Gender
 from ...database import unit_of_work
-from ...dates import of_name
+from ...dates import de
 from ...extensions import db
 from ...web.confirm import confirmed_removal
 from ...web.errors import form_page
@@ -123,7 +123,7 @@ def invite_member(member_id: int):
     _member_page(member)
     with unit_of_work():
         invitation = ops.invite_member(current_user, member)
-    flash(_("Compte %(of_name)s ouvert : un lien pour choisir son mot de passe est envoyé à %(email)s.", of_name=of_name(member.full_name), name=member.full_name,
+    flash(_("Compte %(de)s%(name)s ouvert : un lien pour choisir son mot de passe est envoyé à %(email)s.", de=de(member.full_name), name=member.full_name,
             email=invitation.account.email) if invitation.opened else _("%(name)s est relié à son compte existant.", name=member.full_name),
           "success")
     return _back_to(member)
