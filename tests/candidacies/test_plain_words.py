@@ -50,6 +50,7 @@ def _detail(page: str) -> str:
 def test_a_candidate_short_of_experience_reads_what_is_missing_first_and_the_law_in_the_detail(client, short_of_experience):
     page = client.get(f"/candidatures/{short_of_experience.id}").get_data(as_text=True)
     first = " ".join(_before_detail(page).split())
+    assert "comme si la demande était reçue aujourd'hui (1er mars 2016)" in first
     assert "Il vous manque 8 mois d'expérience en rapport avec la certification : ajoutez vos activités" in first
     assert "salarié" in first  # the kinds of activity the law counts on that day, from the rules
     assert "[E1]" not in first and "R335-6" not in first  # no rule id nor article before the detail
@@ -130,10 +131,7 @@ def _french_msgids() -> list[str]:
 
 
 def _no_french(text: str) -> list[str]:
-    found = [run for run in _french_msgids() if run in text]
-    for run in found:
-        print(run, "::", text[max(0, text.index(run) - 200):text.index(run) + 100])
-    return found
+    return [run for run in _french_msgids() if run in text]
 
 
 def _english_text(response) -> str:
@@ -147,6 +145,7 @@ def test_the_english_candidacy_page_holds_no_french_text_for_a_candidate(client,
     client.get("/langue/en")
     text = _english_text(client.get(f"/candidatures/{short_of_experience.id}"))
     assert "You are missing 8 months of experience related to the certification" in text
+    assert "Duration required: 3 years; duration counted: 2 years and 4 months" in text  # the law's detail, translated too
     assert _no_french(text) == []
 
 
@@ -155,4 +154,5 @@ def test_the_english_candidacy_page_holds_no_french_text_for_a_coordinator(desk,
     desk.get("/langue/en")
     text = _english_text(desk.get(f"/candidatures/{candidacy.id}"))
     assert "Decide on admissibility by 15/04/2016." in text
+    assert "The answer period runs until 15/04/2016: no implicit decision yet." in text  # a move's refusal, translated
     assert _no_french(text) == []

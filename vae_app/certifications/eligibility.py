@@ -442,7 +442,7 @@ def _pathway_checks(application: Application, cert: CertificationRules, law, sta
             checks.append(Check(target.id, Outcome.UNKNOWN, Said(N_("La certification s'obtient avec le bloc commun et les blocs "
                                                                     "d'une option (%(names)s) : laquelle la demande vise-t-elle ?"),
                                                                  names=names), target.source,
-                                question="Choisissez l'option de la certification visée, ou les blocs visés."))
+                                question=Said(N_("Choisissez l'option de la certification visée, ou les blocs visés."))))
         else:
             named = {c.code: Said(N_("%(code)s « %(title)s »"), code=c.code, title=c.title) for c in cert.components}
             if option is None:
@@ -456,7 +456,8 @@ def _pathway_checks(application: Application, cert: CertificationRules, law, sta
         if application.in_initial_training_for is None:
             checks.append(Check(training.id, Outcome.UNKNOWN, Said(N_("Non précisé : le candidat prépare-t-il %(code)s en formation "
                                                                       "initiale ?"), code=cert.code),
-                                training.source, question=f"Précisez si vous préparez {cert.code} en formation initiale."))
+                                training.source, question=Said(N_("Précisez si vous préparez %(code)s en formation initiale."),
+                                                                code=cert.code)))
         elif cert.code in application.in_initial_training_for:
             checks.append(Check(training.id, Outcome.FAIL, Said(N_("Le candidat prépare %(code)s en formation initiale : la VAE "
                                                                    "n'est pas ouverte pour la même certification."), code=cert.code),
@@ -593,7 +594,8 @@ def _sort_periods(application: Application, law, day: date) -> tuple[_Periods, l
                                 Said(N_("Rapport direct avec la certification non précisé pour : %(periods)s. Précisez-le pour chaque "
                                         "période."), periods=Joined(undeclared, ", ")),
                                 relation.source,
-                                question=f"Précisez si ces activités sont en rapport direct avec la certification : {', '.join(undeclared)}."))
+                                question=Said(N_("Précisez si ces activités sont en rapport direct avec la certification : "
+                                                 "%(periods)s."), periods=Joined(undeclared, ", "))))
         else:
             detail = [Said(N_("Seules les activités en rapport direct avec la certification comptent."))]
             if unrelated:
@@ -802,16 +804,16 @@ def _filing_check(application: Application, law, day: date) -> Check:
         listed = Joined((_named(o) for o in maybe), ", ")
         questions = []
         if unsaid:
-            questions.append("Précisez, pour chacune de ces demandes de l'année, si elle ne visait que des blocs de compétences "
-                             "ou si elle a caducé et que celle-ci la présente à nouveau, le référentiel inchangé : "
-                             + ", ".join(f"{o.certification} ({_fmt(o.received_on)})" for o in unsaid) + ".")
+            questions.append(Said(N_("Précisez, pour chacune de ces demandes de l'année, si elle ne visait que des blocs de "
+                                     "compétences ou si elle a caducé et que celle-ci la présente à nouveau, le référentiel "
+                                     "inchangé : %(listed)s."), listed=Joined((_named(o) for o in unsaid), ", ")))
         same_day = [o for o in maybe if o not in unsaid]
         if same_day:
-            questions.append("Précisez si ces demandes reçues le même jour ont été déposées avant celle-ci : "
-                             + ", ".join(f"{o.certification} ({_fmt(o.received_on)})" for o in same_day) + ".")
+            questions.append(Said(N_("Précisez si ces demandes reçues le même jour ont été déposées avant celle-ci : %(listed)s."),
+                                  listed=Joined((_named(o) for o in same_day), ", ")))
         return Check(limits.id, Outcome.UNKNOWN, Said(N_("La limite de dépôt dépend de demandes dont on ne sait pas si elles "
                                                          "comptent : %(listed)s."), listed=listed), limits.source,
-                     question=" ".join(questions))
+                     question=Joined(questions))
     distinct = {o.certification for o in counting} | {application.certification}
     detail = [Said(N_("Demandes reçues en %(year)s avant celle-ci, avec elle : %(n)s certification(s) différente(s) sur %(most)s "
                       "autorisées, aucune autre pour %(code)s."), year=year, n=len(distinct), most=overall, code=application.certification)]

@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from ..errors import CHANGED_ELSEWHERE, Conflict, DomainError, InvalidData, Reason
 from ..extensions import db
-from ..said import Said, translated as said_again
+from ..said import Joined, Labelled, Said, translated as said_again
 from .i18n import current_language
 
 Render = Callable[[int], object]
@@ -59,7 +59,7 @@ def invalid_form(form) -> InvalidData:
 def translated(reason: str) -> str:
     """A reason in the reader's language: a :class:`Reason`'s message translated, then its values put in (a
     :class:`~vae_app.said.Said`'s values are texts said again in that language)."""
-    if isinstance(reason, Said):
+    if isinstance(reason, (Said, Joined, Labelled)):
         return said_again(reason, gettext, current_language())
     if isinstance(reason, Reason):
         values = {k: format_decimal(v, "#,##0.#") if isinstance(v, float) else v for k, v in reason.values.items()}

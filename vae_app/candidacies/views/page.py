@@ -17,7 +17,7 @@ from ...extensions import db
 from ...francevae.display import received as received_from_france_vae
 from ...juries import operations as jury_ops, queries as jury_queries
 from ...web.pdf import pdf_response, render_pdf
-from ...web.errors import on_refusal
+from ...web.errors import on_refusal, translated
 from ...web.forms import ConfirmForm, VersionedForm
 from ...web.i18n import current_language
 from .. import queries
@@ -42,7 +42,7 @@ def page_context(candidacy: Candidacy, **forms) -> dict:
         if can_fire_move(current_user, candidacy, move):
             refusals = static_refusals(move.name, candidacy, MoveContext(actor=current_user, today=today, now=clock.now(), rules=rules))
             if refusals is not None:
-                available.append((move, refusals))
+                available.append((move, [translated(refusal) for refusal in refusals]))
     cert_rules = rules.certification(candidacy.certification.code)
     move_form = forms.pop("move_form", None) or MoveForm(formdata=None)
     move_form.version.data = str(candidacy.version)
