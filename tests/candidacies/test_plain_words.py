@@ -156,3 +156,16 @@ def test_the_english_candidacy_page_holds_no_french_text_for_a_coordinator(desk,
     assert "Decide on admissibility by 15/04/2016." in text
     assert "The answer period runs until 15/04/2016: no implicit decision yet." in text  # a move's refusal, translated
     assert _no_french(text) == []
+
+
+def test_the_english_pickers_name_qualifications_in_english(desk):
+    desk.get("/langue/en")
+    text = page_text(desk.get("/jurys/membres/nouveau"))
+    assert "CNAM teacher" in text and "Enseignant du Cnam" not in text
+
+
+def test_the_expiry_chart_names_its_months_in_the_readers_language(desk):
+    assert "mars 16" in page_text(desk.get("/coordination/expirations"))
+    desk.get("/langue/en")
+    text = page_text(desk.get("/coordination/expirations"))
+    assert "Mar 16" in text and "mars 16" not in text

@@ -20,6 +20,7 @@ from ...extensions import db
 from ...web.confirm import confirmed_removal
 from ...web.errors import form_page
 from ...web.forms import ConfirmForm
+from ...web.i18n import current_language
 from ...web.pagination import page_number
 from ...web.spreadsheets import download
 from .. import operations as ops, pool_io, queries
@@ -43,7 +44,7 @@ def members():
 
 def _member_form(form: MemberForm, certifier_id: int) -> MemberForm:
     rules = get_rules()
-    form.qualifications.choices = [(q, rules.qualification_label(q)) for q in sorted(rules.all_qualification_names)]
+    form.qualifications.choices = [(q, rules.qualification_label(q, current_language())) for q in sorted(rules.all_qualification_names)]
     form.certifications.choices = [(c.code, c.code) for c in queries.certifications_of(certifier_id)]
     return form
 
