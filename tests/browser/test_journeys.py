@@ -127,7 +127,10 @@ def journey(page, live_demo, mailbox):
     add_experience(page, "salaried", "Directrice", "Centre social Rabelais", "2014-01-01", "2016-02-15")
     add_experience(page, "volunteer", "Trésorière", "Club de voile", "2008-09-01", "2009-06-30", "400")
     precheck = page.inner_text("#precontrole >> xpath=..")
-    assert "favorable" in precheck and "Durée requise : 3 ans" in precheck
+    assert "favorable" in precheck and "votre demande remplit les conditions" in precheck
+    assert "Durée requise : 3 ans" not in precheck  # the law's detail waits behind « Détail »
+    page.click(".precheck-detail summary")
+    assert "Durée requise : 3 ans" in page.inner_text("#precontrole >> xpath=..")
     page.select_option("#kind", "employer_certificate")
     page.set_input_files("#file", files=[{"name": "attestation.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     click_and_wait(page, "#submit-document")
