@@ -120,15 +120,29 @@ def typed_day(text: str) -> date:
     return day
 
 
-VOWELS = set("aeiouyhàâäéèêëîïôöùûüœæ")
+# French elides « de », « que » before a vowel sound. Before an h it may or may not (« d'Hélène », « de Hugues »): a
+# name's h is not elided, to be safe.
+VOWELS = frozenset("aeiouyàâäáéèêëíîïóôöùûüúÿœæ")
 
 
 def elided(word: str, following: str) -> str:
-    """« que » before « Émilie » is « qu' »; « de » before « Hélène » is « d' » (French elision before a vowel or a
-    mute h, which proper names take): the word as it is written before ``following``, with its space or apostrophe."""
+    """« que » before « Émilie » is « qu' », « de » before « Anne » is « d' »; before a consonant or an h the word stays
+    whole: the word as it is written before ``following``, with its space or apostrophe."""
     if following[:1].casefold() in VOWELS:
         return word[:-1] + "'"
     return word + " "
+
+
+def de(name: str) -> str:
+    """« de » as French writes it before a person's name: « d' » before « Éric » or « Anne », « de » before « Jean » or
+    « Hugo ». The one place texts write « de <name> »: a message says « %(de)s%(name)s » and is given ``de=de(name)``
+    (English leaves ``de`` out)."""
+    return elided("de", name)
+
+
+def of_name(name: str) -> str:
+    """« de Jean Roy », « d'Éric Roy »: « de » and the name, for a text that is not translated (a French letter)."""
+    return de(name) + name
 
 
 def french_hour(moment: datetime) -> str:

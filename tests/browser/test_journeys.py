@@ -127,14 +127,17 @@ def journey(page, live_demo, mailbox):
     add_experience(page, "salaried", "Directrice", "Centre social Rabelais", "2014-01-01", "2016-02-15")
     add_experience(page, "volunteer", "Trésorière", "Club de voile", "2008-09-01", "2009-06-30", "400")
     precheck = page.inner_text("#precontrole >> xpath=..")
-    assert "favorable" in precheck and "Durée requise : 3 ans" in precheck
+    assert "favorable" in precheck and "votre demande remplit les conditions" in precheck
+    assert "Durée requise : 3 ans" not in precheck  # the law's detail waits behind « Détail »
+    page.click(".precheck-detail summary")
+    assert "Durée requise : 3 ans" in page.inner_text("#precontrole >> xpath=..")
     page.select_option("#kind", "employer_certificate")
     page.set_input_files("#file", files=[{"name": "attestation.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     click_and_wait(page, "#submit-document")
     assert "attestation.pdf" in page.inner_text("#documents >> xpath=..")
     page.check("#confirm-submit")  # it says what follows: the application can no longer be changed
     fire(page, "Déposer la demande")
-    assert "Déposée" in page.inner_text(".lead")
+    assert "Déposé" in page.inner_text(".lead")
     logout(page, base)
     # -- the CNAM coordinator asks for a document and reminds the candidate, who completes the application
     sign_in(page, base, "coordination.cnam@demo.vae.fr")
@@ -178,7 +181,7 @@ def journey(page, live_demo, mailbox):
         page.select_option("#result", "passed")
         fire(page, "Enregistrer une évaluation")
     fire(page, "Clore l'évaluation des composantes")
-    assert "Prête pour le jury" in page.inner_text(".lead")
+    assert "Prêt pour le jury" in page.inner_text(".lead")
     page.goto(f"{base}/jurys/sessions/nouvelle")
     page.select_option("#certification", "RNCP5385")
     page.fill("#starts_at", "2016-04-19T09:00")

@@ -52,7 +52,7 @@ def test_a_2026_candidate_goes_from_the_feasibility_file_to_the_attestation_of_t
     assert "16 novembre 2026" in facts or "Dossier de faisabilité enregistré" in page.inner_text("main")
     page.check("#confirm-submit")
     fire(page, "Déposer la demande")
-    assert "Déposée" in page.inner_text(".lead")
+    assert "Déposé" in page.inner_text(".lead")
     logout(page, base)
     # -- the academic service states a gap and declares the feasibility file admissible; the letter carries the gap
     sign_in(page, base, "coordination.academie@demo.vae.fr")
@@ -87,7 +87,7 @@ def test_a_2026_candidate_goes_from_the_feasibility_file_to_the_attestation_of_t
     fire(page, "Clore l'évaluation des composantes")
     page.select_option("#session_id", str(session_id(live_2026, "JURY-BTS-SIO-A")))
     fire(page, "Convoquer à une session de jury")
-    assert "Convoquée" in page.inner_text(".lead"), page.inner_text("main")[:3000]
+    assert "Convoqué" in page.inner_text(".lead"), page.inner_text("main")[:3000]
     # -- the jury sits; the service records the decision: the common bloc and option B, the BTS is obtained
     live_2026.move_to(date(2026, 12, 21))
     try:

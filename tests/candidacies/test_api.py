@@ -69,7 +69,7 @@ def test_a_move_the_state_forbids_gets_409_and_changes_nothing(api, candidacy_in
     candidacy = candidacy_in(S.SUBMITTED)
     api.login(coordinator)
     illegal = api.post(f"/api/v1/candidacies/{candidacy.id}/events", json={"event": "schedule", "data": {"session_id": 1}})
-    assert illegal.status_code == 409 and "impossible dans l'état « Déposée »" in illegal.get_json()["error"]
+    assert illegal.status_code == 409 and "impossible dans l'état « Déposé »" in illegal.get_json()["error"]
     assert api.get(f"/api/v1/candidacies/{candidacy.id}").get_json()["state"] == "submitted"
 
 

@@ -88,7 +88,7 @@ def test_declaring_eligible_records_the_justification_in_the_timeline(desk, cand
                          data={"version": candidacy.version, "reason": "Attestations complémentaires reçues par courrier"})
     assert response.status_code == 302
     page = page_text(desk.get(f"/candidatures/{candidacy.id}"))
-    assert "Déclarer recevable</strong> : Déposée → Recevable" in page
+    assert "Déclarer recevable</strong> : Déposé → Recevable" in page
     assert "Motif : Attestations complémentaires reçues par courrier" in page
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..certifications.deadlines import AnswerDeadline, answer_deadline, feasibility_deadline
@@ -11,7 +12,11 @@ from ..certifications.eligibility import Application, Experience, OtherApplicati
 from ..certifications.models import Certification
 from ..certifications.rules import RuleBook
 from ..audit.models import AuditEvent
+from ..dates import short_date
+from ..enums import N_
 from ..extensions import db
+from ..said import translated
+from ..web.i18n import current_language
 from .models import Candidacy, CandidacyState, FeasibilityModel
 from .pathway import governs
 
@@ -90,34 +95,38 @@ def answer_deadline_of(candidacy: Candidacy, rules: RuleBook) -> AnswerDeadline 
 
 
 REQUIRED_FIELDS = {
-    "birth_date": "date de naissance",
-    "birth_place": "lieu de naissance",
-    "nationality": "nationalité",
-    "address": "adresse",
+    "birth_date": N_("date de naissance"),
+    "birth_place": N_("lieu de naissance"),
+    "nationality": N_("nationalité"),
+    "address": N_("adresse"),
 }
 
 
 def application_gaps(candidacy: Candidacy, rules: RuleBook, today: date) -> list[str]:
-    """What the application still lacks before it can be filed (CERFA 12818)."""
-    gaps = [f"Champ obligatoire non renseigné : {label}." for name, label in REQUIRED_FIELDS.items()
+    """What the application still lacks before it can be filed (CERFA 12818), in the reader's language."""
+    gaps = [_("Champ obligatoire non renseigné : %(field)s.", field=_(label)) for name, label in REQUIRED_FIELDS.items()
             if not getattr(candidacy, name)]
     if not candidacy.experiences:
-        gaps.append("Déclarez au moins une période d'expérience.")
+        gaps.append(_("Déclarez au moins une période d'expérience."))
     for index, period in enumerate(candidacy.experiences, 1):
         engine_period = Experience(period.status, period.start, period.end_on, period.hours, period.related)
         for _field, reason in implausible(engine_period, candidacy.received_on or today, candidacy.birth_date, rules.law):
-            gaps.append(f"Période {index} ({period.job_title or period.status.french}) : {reason}.")
+            gaps.append(_("Période %(index)s (%(title)s) : %(reason)s.", index=index, title=period.job_title or period.status.label,
+                          reason=translated(reason, _, current_language())))
     if not candidacy.sworn_statement:
-        gaps.append("Cochez la déclaration sur l'honneur (une seule demande pour cette certification cette année civile, trois au plus).")
+        gaps.append(_("Cochez la déclaration sur l'honneur (une seule demande pour cette certification cette année civile, "
+                      "trois au plus)."))
     cert = rules.certification(candidacy.certification.code)
     day = candidacy.received_on or today
     gaps += feasibility_gaps(candidacy, rules, today)
     if not cert.is_registered_on(day):
-        gaps.append(f"{cert.code} n'est pas enregistrée au RNCP le {day.strftime('%d/%m/%Y')} : elle ne peut pas être demandée.")
+        gaps.append(_("%(code)s n'est pas enregistrée au RNCP le %(day)s : elle ne peut pas être demandée.", code=cert.code,
+                      day=short_date(day)))
     else:
         route = cert.route_on(candidacy.route, day)
         if route is None or not route.open:
-            gaps.append(f"La voie « {candidacy.route.french} » n'est pas ouverte pour {cert.code} le {day.strftime('%d/%m/%Y')}.")
+            gaps.append(_("La voie « %(route)s » n'est pas ouverte pour %(code)s le %(day)s.", route=candidacy.route.label,
+                          code=cert.code, day=short_date(day)))
     return gaps
 
 
@@ -128,10 +137,10 @@ def feasibility_gaps(candidacy: Candidacy, rules: RuleBook, today: date) -> list
         return []
     gaps = []
     if candidacy.feasibility_model is None:
-        gaps.append("Dossier de faisabilité : indiquez s'il est établi avec ou sans accompagnement.")
+        gaps.append(_("Dossier de faisabilité : indiquez s'il est établi avec ou sans accompagnement."))
     elif candidacy.feasibility_model is FeasibilityModel.WITH_ACCOMPANIER:
         if not (candidacy.accompanier or "").strip():
-            gaps.append("Dossier de faisabilité : indiquez l'accompagnateur (organisme ou personne).")
+            gaps.append(_("Dossier de faisabilité : indiquez l'accompagnateur (organisme ou personne)."))
         if not (candidacy.accompanier_opinion or "").strip():
             gaps.append("Dossier de faisabilité : l'avis de l'accompagnateur sur le dossier y figure (C. trav. R6412-2).")
     return gaps  # the option of a whole certification with options is the pre-check's question (N1)

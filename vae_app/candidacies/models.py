@@ -13,22 +13,22 @@ from ..extensions import db
 
 
 class CandidacyState(LabelledEnum):
-    """États du dossier (the workflow's states; labels as a certifier says them)."""
+    """États du dossier (the workflow's states; labels as a certifier says them, agreeing with « le dossier »)."""
 
     DRAFT = "draft", N_("Brouillon")
-    SUBMITTED = "submitted", N_("Déposée")
-    INCOMPLETE = "incomplete", N_("Incomplète")
+    SUBMITTED = "submitted", N_("Déposé")
+    INCOMPLETE = "incomplete", N_("Incomplet")
     ELIGIBLE = "eligible", N_("Recevable")
     INELIGIBLE = "ineligible", N_("Non recevable")
     VALIDATION_FILE = "validation_file", N_("Dossier de validation en cours")
     UNDER_ASSESSMENT = "under_assessment", N_("Évaluation des composantes")
-    READY_FOR_JURY = "ready_for_jury", N_("Prête pour le jury")
-    JURY_SCHEDULED = "jury_scheduled", N_("Convoquée")
+    READY_FOR_JURY = "ready_for_jury", N_("Prêt pour le jury")
+    JURY_SCHEDULED = "jury_scheduled", N_("Convoqué")
     CERTIFIED = "certified", N_("Validation totale")
     PARTIALLY_VALIDATED = "partially_validated", N_("Validation partielle")
     REFUSED = "refused", N_("Refus")
     WITHDRAWN = "withdrawn", N_("Abandon")
-    LAPSED = "lapsed", N_("Caduque")
+    LAPSED = "lapsed", N_("Caduc")
 
 
 class FeasibilityModel(LabelledEnum):

@@ -29,6 +29,7 @@ from ..certifications.vocabulary import DecisionOutcome, Outcome
 from ..enums import N_
 from ..controls import visible_length
 from ..errors import MoveRefused
+from ..said import Joined, Said
 from .assessment import components_to_assess, decision_check, filled_components
 from .eligibility import answer_deadline_of, application_gaps, verdict_for
 from .models import AssessmentResult, Candidacy, CandidacyState as S
@@ -129,7 +130,7 @@ MOVES: dict[str, Move] = {m.name: m for m in [
         "J'abandonne ce parcours : le dossier est clos définitivement ; une nouvelle demande sera nécessaire pour reprendre."),
         staff_confirmation=N_("J'enregistre l'abandon du parcours par le candidat : le dossier est clos définitivement ; une "
                               "nouvelle demande sera nécessaire pour reprendre.")),
-    _move("lapse", N_("Déclarer caduque"), COORDINATION, reason=OPTIONAL, irreversible=True, system=True, confirmation=N_(
+    _move("lapse", N_("Déclarer le dossier caduc"), COORDINATION, reason=OPTIONAL, irreversible=True, system=True, confirmation=N_(
         "Je déclare le parcours caduc : les composantes acquises ont toutes expiré et le dossier est clos.")),
     _move("excuse_inactivity", N_("Consigner un motif légitime d'inactivité"), COORDINATION, reason=REQUIRED,
           law_rule="admissibility_lapse", reason_label=N_("Motif légitime")),
@@ -339,25 +340,27 @@ class Flow:
             return True
         spec = MOVES.get(event.event.name) if event is not None else None
         if spec is not None and spec.reason_label:
-            return self.context.refuse(f"{spec.reason_label} : un texte lisible est obligatoire ({MIN_REASON_LENGTH} caractères au "
-                                       "moins) ; il figure au dossier.", input_error=True, about="reason")
-        return self.context.refuse(f"Un motif explicite est obligatoire pour ce changement d'état ({MIN_REASON_LENGTH} caractères "
-                                   "au moins) : il figure au dossier et peut être contesté.", input_error=True, about="reason")
+            return self.context.refuse(Said(N_("%(label)s : un texte lisible est obligatoire (%(min)s caractères au moins) ; il "
+                                               "figure au dossier."), label=Said(spec.reason_label), min=MIN_REASON_LENGTH),
+                                       input_error=True, about="reason")
+        return self.context.refuse(Said(N_("Un motif explicite est obligatoire pour ce changement d'état (%(min)s caractères au "
+                                           "moins) : il figure au dossier et peut être contesté."), min=MIN_REASON_LENGTH),
+                                   input_error=True, about="reason")
 
     def jury_has_sat(self, event) -> bool:
         """A decision is the jury's, taken once it sat: the candidate convened to a confirmed session that has begun."""
         session = self.candidacy.jury_session
         if session is None or not session.confirmed:
-            return self.context.refuse("La session de jury n'est pas confirmée : aucune décision ne peut être enregistrée.")
+            return self.context.refuse(Said(N_("La session de jury n'est pas confirmée : aucune décision ne peut être enregistrée.")))
         if session.starts_at > self.context.moment:
-            return self.context.refuse(f"Le jury siège le {session.starts_at:%d/%m/%Y} à {session.starts_at:%H:%M} : sa décision ne "
-                                       "peut pas être enregistrée avant.")
+            return self.context.refuse(Said(N_("Le jury siège le %(day)s à %(time)s : sa décision ne peut pas être enregistrée avant."),
+                                            day=f"{session.starts_at:%d/%m/%Y}", time=f"{session.starts_at:%H:%M}"))
         return True
 
     def jury_has_not_sat(self, event) -> bool:
         session = self.candidacy.jury_session
         if session is not None and session.starts_at <= self.context.moment:
-            return self.context.refuse("Le jury a déjà siégé : enregistrez sa décision, ou l'absence du candidat.")
+            return self.context.refuse(Said(N_("Le jury a déjà siégé : enregistrez sa décision, ou l'absence du candidat.")))
         return True
 
     def no_decision_pending(self, event) -> bool:
@@ -365,8 +368,8 @@ class Flow:
         withdrawal then would erase what happened."""
         session = self.candidacy.jury_session
         if self.candidacy.state is S.JURY_SCHEDULED and session is not None and session.starts_at <= self.context.moment:
-            return self.context.refuse(f"Le jury a siégé le {session.starts_at:%d/%m/%Y} : enregistrez d'abord sa décision, ou "
-                                       "l'absence du candidat.")
+            return self.context.refuse(Said(N_("Le jury a siégé le %(day)s : enregistrez d'abord sa décision, ou l'absence du "
+                                               "candidat."), day=f"{session.starts_at:%d/%m/%Y}"))
         return True
 
     def justified_against_verdict(self, event) -> bool:
@@ -375,10 +378,10 @@ class Flow:
         if verdict.eligible is True or _meaningful(self.context.reason):
             return True
         failing = ", ".join(c.rule for c in verdict.checks if c.outcome is not Outcome.PASS)
-        what = "défavorable" if verdict.eligible is False else "indéterminé"
+        what = Said(N_("défavorable")) if verdict.eligible is False else Said(N_("indéterminé"))
         return self.context.refuse(
-            f"Le contrôle de recevabilité est {what} ({failing}) : une justification écrite est obligatoire pour déclarer recevable "
-            f"({MIN_REASON_LENGTH} caractères au moins).",
+            Said(N_("Le contrôle de recevabilité est %(what)s (%(failing)s) : une justification écrite est obligatoire pour déclarer "
+                    "recevable (%(min)s caractères au moins)."), what=what, failing=failing, min=MIN_REASON_LENGTH),
             input_error=True, about="reason",
         )
 
@@ -386,10 +389,10 @@ class Flow:
         deadline = answer_deadline_of(self.candidacy, self.context.rules)
         self.context.facts["deadline"] = deadline
         if deadline is None:
-            return self.context.refuse("Date de réception inconnue : le délai de réponse ne peut pas être calculé.")
+            return self.context.refuse(Said(N_("Date de réception inconnue : le délai de réponse ne peut pas être calculé.")))
         if self.context.today <= deadline.due_on:
-            return self.context.refuse(f"Le délai de réponse court jusqu'au {deadline.due_on.strftime('%d/%m/%Y')} : "
-                                       "pas encore de décision implicite.")
+            return self.context.refuse(Said(N_("Le délai de réponse court jusqu'au %(day)s : pas encore de décision implicite."),
+                                            day=deadline.due_on.strftime('%d/%m/%Y')))
         return True
 
     def silence_means_admissible(self, event) -> bool:
@@ -403,8 +406,8 @@ class Flow:
         missing = [f"{c.code} — {c.title}" for c in components_to_assess(self.candidacy, self.context.rules, self.context.today)
                    if c.code not in filled]
         if missing:
-            return self.context.refuse(f"Dossier de validation incomplet : rédigez la partie de chaque composante, ou joignez-y un "
-                                       f"document ({' ; '.join(missing)}).")
+            return self.context.refuse(Said(N_("Dossier de validation incomplet : rédigez la partie de chaque composante, ou joignez-y un document (%(codes)s)."),
+                                            codes=" ; ".join(missing)))
         return True
 
     def assessment_valid(self, event) -> bool:
@@ -425,9 +428,9 @@ class Flow:
         if missing:
             expired = {a.component_code: a.expires_on for a in self.candidacy.acquired_components
                        if not a.is_valid_on(self.context.today)}
-            named = [f"{code} (acquise mais expirée le {expired[code]:%d/%m/%Y} : elle ne compte plus)" if code in expired else code
-                     for code in missing]
-            return self.context.refuse(f"Composantes sans évaluation : {', '.join(named)}.")
+            named = [Said(N_("%(code)s (acquise mais expirée le %(day)s : elle ne compte plus)"), code=code,
+                          day=f"{expired[code]:%d/%m/%Y}") if code in expired else code for code in missing]
+            return self.context.refuse(Said(N_("Composantes sans évaluation : %(codes)s."), codes=Joined(named, ", ")))
         return True
 
     def session_suitable(self, event) -> bool:
@@ -463,9 +466,9 @@ class Flow:
     def acquired_components_still_valid(self, event) -> bool:
         valid = [a for a in self.candidacy.acquired_components if a.is_valid_on(self.context.today)]
         if not valid:
-            return self.context.refuse("Aucune composante acquise n'est encore valide : le parcours ne peut pas reprendre.")
+            return self.context.refuse(Said(N_("Aucune composante acquise n'est encore valide : le parcours ne peut pas reprendre.")))
         if not components_to_assess(self.candidacy, self.context.rules, self.context.today):
-            return self.context.refuse("Tous les blocs visés sont acquis : il ne reste rien à présenter.")
+            return self.context.refuse(Said(N_("Tous les blocs visés sont acquis : il ne reste rien à présenter.")))
         return True
 
     def lapse_rule_governs(self, event) -> bool:
@@ -474,47 +477,51 @@ class Flow:
         if said is True:
             return True
         if said is None:
-            return self.context.refuse("Les règles de la certification ne disent pas depuis quand elle est sur France VAE : la "
-                                       "caducité de la recevabilité (C. trav. R6412-4) ne peut pas être appliquée.")
-        return self.context.refuse("La caducité de la recevabilité après six mois sans démarche (C. trav. R6412-4) ne s'applique "
-                                   "pas à ce parcours, engagé selon les règles antérieures.")
+            return self.context.refuse(Said(N_("Les règles de la certification ne disent pas depuis quand elle est sur France VAE : "
+                                               "la caducité de la recevabilité (C. trav. R6412-4) ne peut pas être appliquée.")))
+        return self.context.refuse(Said(N_("La caducité de la recevabilité après six mois sans démarche (C. trav. R6412-4) ne "
+                                           "s'applique pas à ce parcours, engagé selon les règles antérieures.")))
 
     def admissibility_still_alive(self, event) -> bool:
         """A step taken, or a reason recorded, once admissibility has lapsed (N6) revives nothing: the lapse is
         declared, and a new feasibility file may be filed."""
         lapse = lapse_of(self.candidacy, self.context.rules)
         if lapse is not None and lapse.lapsed(self.context.today):
-            return self.context.refuse(f"La recevabilité est caduque depuis le {lapse.lapses_on:%d/%m/%Y} : aucune démarche ni motif "
-                                       f"légitime n'a été enregistré dans les six mois suivant le {lapse.last_step_on:%d/%m/%Y} "
-                                       "(C. trav. R6412-4). Un nouveau dossier de faisabilité peut être déposé.")
+            return self.context.refuse(Said(N_("La recevabilité est caduque depuis le %(day)s : aucune démarche ni motif légitime n'a "
+                                               "été enregistré dans les six mois suivant le %(last)s (C. trav. R6412-4). Un nouveau "
+                                               "dossier de faisabilité peut être déposé."), day=f"{lapse.lapses_on:%d/%m/%Y}",
+                                            last=f"{lapse.last_step_on:%d/%m/%Y}"))
         return True
 
     def six_months_without_step(self, event) -> bool:
         lapse = lapse_of(self.candidacy, self.context.rules)
         self.context.facts["lapse"] = lapse
         if lapse is None:
-            return self.context.refuse("Aucune notification de recevabilité n'est enregistrée : le délai de caducité ne court pas.")
+            return self.context.refuse(Said(N_("Aucune notification de recevabilité n'est enregistrée : le délai de caducité ne "
+                                               "court pas.")))
         if self.context.today < lapse.lapses_on:
-            return self.context.refuse(f"Dernière démarche le {lapse.last_step_on:%d/%m/%Y} : la recevabilité ne devient caduque "
-                                       f"que le {lapse.lapses_on:%d/%m/%Y}, sans nouvelle démarche ni motif légitime.")
+            return self.context.refuse(Said(N_("Dernière démarche le %(last)s : la recevabilité ne devient caduque que le %(day)s, "
+                                               "sans nouvelle démarche ni motif légitime."), last=f"{lapse.last_step_on:%d/%m/%Y}",
+                                            day=f"{lapse.lapses_on:%d/%m/%Y}"))
         return True
 
     def fraud_rule_governs(self, event) -> bool:
         if governs(self.candidacy, self.context.rules, "result_notification") is True:
             return True
-        return self.context.refuse("Le retrait pour fraude après audition du candidat (C. trav. R6412-7) ne s'applique pas à ce "
-                                   "parcours, engagé selon les règles antérieures.")
+        return self.context.refuse(Said(N_("Le retrait pour fraude après audition du candidat (C. trav. R6412-7) ne s'applique pas "
+                                           "à ce parcours, engagé selon les règles antérieures.")))
 
     def something_to_withdraw(self, event) -> bool:
         candidacy = self.candidacy
         if candidacy.decided_on is not None and (candidacy.acquired_components or candidacy.state is S.CERTIFIED):
             return True
-        return self.context.refuse("Aucun bloc validé par un jury n'est acquis dans ce dossier : il n'y a rien à retirer.")
+        return self.context.refuse(Said(N_("Aucun bloc validé par un jury n'est acquis dans ce dossier : il n'y a rien à retirer.")))
 
     def candidate_heard(self, event) -> bool:
         hearing = heard_since_decision(self.candidacy)
         if hearing is None:
-            return self.context.refuse("Le candidat n'a pas été entendu : consignez d'abord ses observations (C. trav. R6412-7).")
+            return self.context.refuse(Said(N_("Le candidat n'a pas été entendu : consignez d'abord ses observations (C. trav. "
+                                               "R6412-7).")))
         self.context.facts["hearing"] = hearing
         return True
 
@@ -522,11 +529,13 @@ class Flow:
         acquired = self.candidacy.acquired_components
         valid = [a for a in acquired if a.is_valid_on(self.context.today)]
         if not acquired:
-            return self.context.refuse("Aucune composante acquise : rien ne peut devenir caduc.")
+            return self.context.refuse(Said(N_("Aucune composante acquise : rien ne peut devenir caduc.")))
         if valid:
             latest = max((a.expires_on for a in valid if a.expires_on), default=None)
-            until = f" (jusqu'au {latest.strftime('%d/%m/%Y')})" if latest else ""
-            return self.context.refuse(f"{len(valid)} composante(s) acquise(s) encore valide(s){until}.")
+            if latest:
+                return self.context.refuse(Said(N_("%(n)s composante(s) acquise(s) encore valide(s) (jusqu'au %(day)s)."), n=len(valid),
+                                                day=latest.strftime('%d/%m/%Y')))
+            return self.context.refuse(Said(N_("%(n)s composante(s) acquise(s) encore valide(s)."), n=len(valid)))
         return True
 
 

@@ -22,7 +22,9 @@ from dateutil.relativedelta import relativedelta
 from jsonschema import Draft202012Validator
 
 from ..dates import out_of_range, short_date
+from ..enums import N_
 from ..errors import InvalidData
+from ..said import Joined, Labelled, Said
 from .deadlines import add_years, answer_deadline, feasibility_deadline
 from .rules import CertificationRules, RuleBook
 from .rules_check import format_path
@@ -219,29 +221,33 @@ def implausible(experience: Experience, received_on: date, birth_date: date | No
     entry = law["experience_plausibility"].at(received_on) if law is not None else None
     problems = []
     if experience.end is not None and experience.end < experience.start:
-        problems.append(("end", f"la fin ({_fmt(experience.end)}) précède le début ({_fmt(experience.start)})"))
+        problems.append(("end", Said(N_("la fin (%(end)s) précède le début (%(start)s)"), end=_fmt(experience.end),
+                                     start=_fmt(experience.start))))
     if experience.start > received_on:
-        problems.append(("start", f"commence après la réception de la demande ({_fmt(received_on)}) : "
-                                  "seule l'expérience déjà acquise est déclarée"))
+        problems.append(("start", Said(N_("commence après la réception de la demande (%(day)s) : seule l'expérience déjà "
+                                          "acquise est déclarée"), day=_fmt(received_on))))
     if entry is None:
         return problems
     value = entry.value
     if birth_date is not None:
         earliest = add_years(birth_date, value["min_age"])
         if experience.start < earliest:
-            problems.append(("start", f"commence avant vos {value['min_age']} ans (le {_fmt(earliest)}) : vérifiez la date"))
+            problems.append(("start", Said(N_("commence avant vos %(age)s ans (le %(day)s) : vérifiez la date"), age=value["min_age"],
+                                           day=_fmt(earliest))))
     else:
         earliest = add_years(received_on, -value["max_years_before_receipt"])
         if experience.start < earliest:
-            problems.append(("start", f"commence plus de {value['max_years_before_receipt']} ans avant la réception de la demande "
-                                      f"(avant le {_fmt(earliest)}) : vérifiez la date"))
+            problems.append(("start", Said(N_("commence plus de %(years)s ans avant la réception de la demande (avant le %(day)s) : "
+                                              "vérifiez la date"), years=value["max_years_before_receipt"], day=_fmt(earliest))))
     if experience.hours is not None and experience.start <= received_on:
         last = experience.end or received_on
         if last >= experience.start:
             most = Fraction(value["max_hours_per_week"]) * ((last - experience.start).days + 1) / 7
             if Fraction(experience.hours) > most:
-                problems.append(("hours", f"{experience.hours:g} heures sur {((last - experience.start).days + 1)} jours dépassent "
-                                          f"{value['max_hours_per_week']} heures par semaine ({int(most):d} heures au plus)"))
+                problems.append(("hours", Said(N_("%(hours)s heures sur %(days)s jours dépassent %(week)s heures par semaine "
+                                                  "(%(most)s heures au plus)"), hours=f"{experience.hours:g}",
+                                               days=(last - experience.start).days + 1, week=value["max_hours_per_week"],
+                                               most=int(most))))
     return problems
 
 
@@ -255,6 +261,7 @@ class Check:
     detail: str
     source: str
     question: str | None = None  # what the applicant must answer for the check to decide (an application is not filed before)
+    shortfall: tuple[int, int, int] | None = None  # the experience still missing, in calendar (years, months, days)
 
     def as_dict(self) -> dict:
         body = {"rule": self.rule, "outcome": self.outcome.value, "detail": self.detail, "source": self.source}
@@ -345,11 +352,13 @@ def describe_duration(anchor: date, days: Fraction | float = 0, until: date | No
     a day is left out: a duration is never said longer than it is), or, with ``until``, from ``anchor`` to it."""
     end = until if until is not None else anchor + timedelta(days=math.floor(days))
     if end <= anchor:
-        return "aucune" if days <= 0 else "moins d'un jour"
+        return Said(N_("aucune")) if days <= 0 else Said(N_("moins d'un jour"))
     span = relativedelta(end, anchor)
-    parts = [f"{n} {word}" for n, word in ((span.years, "an" if span.years == 1 else "ans"), (span.months, "mois"),
-                                            (span.days, "jour" if span.days == 1 else "jours")) if n]
-    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} et {parts[-1]}"
+    parts = [Said(template, n=n) for n, template in (
+        (span.years, N_("%(n)s an") if span.years == 1 else N_("%(n)s ans")),
+        (span.months, N_("1 mois") if span.months == 1 else N_("%(n)s mois")),
+        (span.days, N_("%(n)s jour") if span.days == 1 else N_("%(n)s jours"))) if n]
+    return parts[0] if len(parts) == 1 else Said(N_("%(first)s et %(last)s"), first=Joined(parts[:-1], ", "), last=parts[-1])
 
 
 # --------------------------------------------------------------------------- the engine
@@ -417,71 +426,92 @@ def _pathway_checks(application: Application, cert: CertificationRules, law, sta
     checks = []
     target, training = law["pathway_target"].at(started), law["concurrent_initial_training"].at(started)
     known, since = cert.france_vae
-    on_france_vae = (f"{cert.code} a rejoint France VAE le {_fmt(since)}" if since else
-                     f"{cert.code} n'a jamais rejoint France VAE" if known else
-                     f"les règles de {cert.code} ne disent pas quand elle a rejoint France VAE")
+    on_france_vae = (Said(N_("%(code)s a rejoint France VAE le %(day)s"), code=cert.code, day=_fmt(since)) if since else
+                     Said(N_("%(code)s n'a jamais rejoint France VAE"), code=cert.code) if known else
+                     Said(N_("les règles de %(code)s ne disent pas quand elle a rejoint France VAE"), code=cert.code))
     applies = cert.reform_governs(target, started)
     if applies is None:
-        checks.append(Check(target.id, Outcome.UNKNOWN, f"Parcours engagé le {_fmt(started)} : {on_france_vae} ; impossible de dire "
-                                                        "si le nouveau parcours (dossier de faisabilité) s'applique.", target.source))
+        checks.append(Check(target.id, Outcome.UNKNOWN, Said(N_("Parcours engagé le %(day)s : %(france_vae)s ; impossible de dire si "
+                                                                "le nouveau parcours (dossier de faisabilité) s'applique."),
+                                                             day=_fmt(started), france_vae=on_france_vae), target.source))
     elif applies:
         blocs = application.target_components
         option = cert.option_targeted(blocs)
         if option is None and blocs is None:  # the whole certification, with options: which one?
-            names = " ou ".join(o.label.get("fr") or o.id for o in cert.award_options)
-            checks.append(Check(target.id, Outcome.UNKNOWN, f"La certification s'obtient avec le bloc commun et les blocs d'une "
-                                                            f"option ({names}) : laquelle la demande vise-t-elle ?", target.source,
-                                question="Choisissez l'option de la certification visée, ou les blocs visés."))
+            names = Joined((Labelled(o.label, o.id) for o in cert.award_options), N_(" ou "))
+            checks.append(Check(target.id, Outcome.UNKNOWN, Said(N_("La certification s'obtient avec le bloc commun et les blocs "
+                                                                    "d'une option (%(names)s) : laquelle la demande vise-t-elle ?"),
+                                                                 names=names), target.source,
+                                question=Said(N_("Choisissez l'option de la certification visée, ou les blocs visés."))))
         else:
-            named = {c.code: f"{c.code} « {c.title} »" for c in cert.components}
-            said = ("la certification entière" + (f", {option.label.get('fr')}" if option.id else "") if option is not None
-                    else "les blocs " + ", ".join(named.get(code, code) for code in blocs))
-            checks.append(Check(target.id, Outcome.PASS, f"La demande vise {said}.", target.source))
+            named = {c.code: Said(N_("%(code)s « %(title)s »"), code=c.code, title=c.title) for c in cert.components}
+            if option is None:
+                said = Said(N_("La demande vise les blocs %(blocs)s."), blocs=Joined((named.get(code, code) for code in blocs), ", "))
+            elif option.id:
+                said = Said(N_("La demande vise la certification entière, %(option)s."), option=Labelled(option.label, option.id))
+            else:
+                said = Said(N_("La demande vise la certification entière."))
+            checks.append(Check(target.id, Outcome.PASS, said, target.source))
     if cert.reform_governs(training, started):
         if application.in_initial_training_for is None:
-            checks.append(Check(training.id, Outcome.UNKNOWN, f"Non précisé : le candidat prépare-t-il {cert.code} en formation initiale ?",
-                                training.source, question=f"Précisez si vous préparez {cert.code} en formation initiale."))
+            checks.append(Check(training.id, Outcome.UNKNOWN, Said(N_("Non précisé : le candidat prépare-t-il %(code)s en formation "
+                                                                      "initiale ?"), code=cert.code),
+                                training.source, question=Said(N_("Précisez si vous préparez %(code)s en formation initiale."),
+                                                                code=cert.code)))
         elif cert.code in application.in_initial_training_for:
-            checks.append(Check(training.id, Outcome.FAIL, f"Le candidat prépare {cert.code} en formation initiale : la VAE n'est pas "
-                                                            "ouverte pour la même certification.", training.source))
-        else:
-            checks.append(Check(training.id, Outcome.PASS, f"Le candidat ne prépare pas {cert.code} en formation initiale.",
+            checks.append(Check(training.id, Outcome.FAIL, Said(N_("Le candidat prépare %(code)s en formation initiale : la VAE "
+                                                                   "n'est pas ouverte pour la même certification."), code=cert.code),
                                 training.source))
+        else:
+            checks.append(Check(training.id, Outcome.PASS, Said(N_("Le candidat ne prépare pas %(code)s en formation initiale."),
+                                                                code=cert.code), training.source))
     return checks
 
 
 def _registration_check(cert: CertificationRules, day: date) -> Check:
     period = cert.registration_on(day)
     if period:
-        until = f" jusqu'au {_fmt(period.end)}" if period.end else ""
-        return Check("REG", Outcome.PASS, f"{cert.code} est enregistrée au RNCP le {_fmt(day)} (du {_fmt(period.start)}{until}).", period.source)
+        said = (Said(N_("%(code)s est enregistrée au RNCP le %(day)s (du %(start)s jusqu'au %(end)s)."), code=cert.code, day=_fmt(day),
+                     start=_fmt(period.start), end=_fmt(period.end)) if period.end else
+                Said(N_("%(code)s est enregistrée au RNCP le %(day)s (du %(start)s)."), code=cert.code, day=_fmt(day),
+                     start=_fmt(period.start)))
+        return Check("REG", Outcome.PASS, said, period.source)
     sources = " ; ".join(p.source for p in cert.registration)
     # No registration covers the day: those that began by then have all ended.
     periods = sorted(cert.registration, key=lambda p: p.start)
     split = bisect.bisect_right([p.start for p in periods], day)
     before, after = periods[:split], periods[split:]
     if after and before:
-        why = f"entre deux enregistrements (fin le {_fmt(before[-1].end)}, reprise le {_fmt(after[0].start)})"
+        why = Said(N_("entre deux enregistrements (fin le %(end)s, reprise le %(start)s)"), end=_fmt(before[-1].end),
+                   start=_fmt(after[0].start))
     elif after:
-        why = f"pas encore enregistrée (à partir du {_fmt(after[0].start)})"
+        why = Said(N_("pas encore enregistrée (à partir du %(start)s)"), start=_fmt(after[0].start))
     else:
-        why = f"son enregistrement a pris fin le {_fmt(before[-1].end)}" if before else "aucun enregistrement connu"
+        why = Said(N_("son enregistrement a pris fin le %(end)s"), end=_fmt(before[-1].end)) if before else \
+            Said(N_("aucun enregistrement connu"))
     successor = (cert.raw.get("successor") or {}).get("value") or {}
-    hint = f" Certification suivante : {successor.get('code', '')} « {successor['title']} »." if successor.get("title") else ""
-    return Check("REG", Outcome.FAIL, f"{cert.code} n'est pas enregistrée au RNCP le {_fmt(day)} : {why}. Elle ne peut pas être délivrée.{hint}", sources)
+    said = [Said(N_("%(code)s n'est pas enregistrée au RNCP le %(day)s : %(why)s. Elle ne peut pas être délivrée."), code=cert.code,
+                 day=_fmt(day), why=why)]
+    if successor.get("title"):
+        said.append(Said(N_("Certification suivante : %(code)s « %(title)s »."), code=successor.get("code", ""), title=successor["title"]))
+    return Check("REG", Outcome.FAIL, Joined(said), sources)
 
 
 def _route_check(cert: CertificationRules, route: AccessRoute, day: date) -> Check:
     state = cert.route_on(route, day)
-    label = route.short_french
+    label = Said(route.short_french)
     if state is None:
-        return Check("ROUTE", Outcome.UNKNOWN, f"Les règles de {cert.code} ne disent pas si la voie {label} est ouverte le {_fmt(day)}.", cert.path)
+        return Check("ROUTE", Outcome.UNKNOWN, Said(N_("Les règles de %(code)s ne disent pas si la voie %(route)s est ouverte le %(day)s."),
+                                                    code=cert.code, route=label, day=_fmt(day)), cert.path)
     if state.open:
-        return Check("ROUTE", Outcome.PASS, f"La voie {label} est ouverte pour {cert.code} depuis le {_fmt(state.since)}.", state.entry.source)
+        return Check("ROUTE", Outcome.PASS, Said(N_("La voie %(route)s est ouverte pour %(code)s depuis le %(day)s."), route=label,
+                                                 code=cert.code, day=_fmt(state.since)), state.entry.source)
     entries = cert.routes[route].entries
     later = [e for e in entries[entries.index(state.entry) + 1:] if e.value.get("open")]
-    hint = f" Elle ouvre le {_fmt(later[0].start)}." if later else ""
-    return Check("ROUTE", Outcome.FAIL, f"La voie {label} n'est pas ouverte pour {cert.code} le {_fmt(day)}.{hint}", state.entry.source)
+    said = [Said(N_("La voie %(route)s n'est pas ouverte pour %(code)s le %(day)s."), route=label, code=cert.code, day=_fmt(day))]
+    if later:
+        said.append(Said(N_("Elle ouvre le %(day)s."), day=_fmt(later[0].start)))
+    return Check("ROUTE", Outcome.FAIL, Joined(said), state.entry.source)
 
 
 def _sort_periods(application: Application, law, day: date) -> tuple[_Periods, list[Check]]:
@@ -493,11 +523,12 @@ def _sort_periods(application: Application, law, day: date) -> tuple[_Periods, l
     result = _Periods()
     not_counted, kinds_counted, training_excluded, unrelated, undeclared, related, future, impossible = [], [], [], [], [], [], [], []
     for index, exp in enumerate(application.experiences):
-        when = f"du {_fmt(exp.start)} au {_fmt(exp.end)}" if exp.end else f"depuis le {_fmt(exp.start)}"
-        label = f"période {index + 1} ({exp.status.french.lower()}, {when})"
+        when = (Said(N_("du %(start)s au %(end)s"), start=_fmt(exp.start), end=_fmt(exp.end)) if exp.end else
+                Said(N_("depuis le %(start)s"), start=_fmt(exp.start)))
+        label = Said(N_("période %(index)s (%(status)s, %(when)s)"), index=index + 1, status=Said(exp.status.french, lower=True), when=when)
         reasons = implausible(exp, application.received_on, application.birth_date, law)
         if reasons:  # refused when entered; one stored before the rule existed is never counted
-            impossible.append(f"{label} : {' ; '.join(reason for _field, reason in reasons)}")
+            impossible.append(Said(N_("%(period)s : %(reasons)s"), period=label, reasons=Joined((reason for _field, reason in reasons), " ; ")))
             continue
         if exp.start > day:
             future.append(label)
@@ -532,43 +563,47 @@ def _sort_periods(application: Application, law, day: date) -> tuple[_Periods, l
     if impossible:
         plausibility = law["experience_plausibility"].at(application.received_on)
         checks.append(Check(plausibility.id if plausibility else "PLAUS", Outcome.UNKNOWN,
-                            f"Période(s) impossible(s), non comptée(s) — à corriger : {' ; '.join(impossible)}.",
+                            Said(N_("Période(s) impossible(s), non comptée(s) — à corriger : %(periods)s."),
+                                 periods=Joined(impossible, " ; ")),
                             plausibility.source if plausibility else law.path))
     if activities is None:
-        checks.append(Check("E?", Outcome.UNKNOWN, f"Aucune règle sur les activités prises en compte le {_fmt(day)}.", law.path))
+        checks.append(Check("E?", Outcome.UNKNOWN, Said(N_("Aucune règle sur les activités prises en compte le %(day)s."), day=_fmt(day)),
+                            law.path))
     else:
-        kinds = ("toute activité en rapport direct" if activities.value.get("any_status")
-                 else ", ".join(ExperienceStatus(s).french.lower() for s in activities.value["statuses"]))
-        detail = f"Activités prises en compte le {_fmt(day)} : {kinds}."
+        kinds = (Said(N_("toute activité en rapport direct")) if activities.value.get("any_status")
+                 else Joined((Said(ExperienceStatus(s).french, lower=True) for s in activities.value["statuses"]), ", "))
+        detail = [Said(N_("Activités prises en compte le %(day)s : %(kinds)s."), day=_fmt(day), kinds=kinds)]
         if not_counted:
-            detail += f" Non prises en compte : {', '.join(not_counted)}."
+            detail.append(Said(N_("Non prises en compte : %(periods)s."), periods=Joined(not_counted, ", ")))
         if future:
-            detail += f" Postérieures à la réception, ignorées : {', '.join(future)}."
+            detail.append(Said(N_("Postérieures à la réception, ignorées : %(periods)s."), periods=Joined(future, ", ")))
         outcome = Outcome.PASS if kinds_counted else Outcome.FAIL  # the kind of activity; its relation and training rule come next
         if outcome is Outcome.FAIL and not application.experiences:
-            detail += " Aucune période d'expérience déclarée."
-        checks.append(Check(activities.id, outcome, detail, activities.source))
+            detail.append(Said(N_("Aucune période d'expérience déclarée.")))
+        checks.append(Check(activities.id, outcome, Joined(detail), activities.source))
     if training is not None and (training_excluded or not training.value["counts"]):
-        detail = "Les périodes de formation (stages, PMSMP, apprentissage…) ne comptent pas dans la durée minimale."
+        detail = [Said(N_("Les périodes de formation (stages, PMSMP, apprentissage…) ne comptent pas dans la durée minimale."))]
         if training_excluded:
-            detail += f" Exclues : {', '.join(training_excluded)}."
+            detail.append(Said(N_("Exclues : %(periods)s."), periods=Joined(training_excluded, ", ")))
         else:
-            detail += " Aucune période concernée."
-        checks.append(Check(training.id, Outcome.PASS, detail, training.source))
+            detail.append(Said(N_("Aucune période concernée.")))
+        checks.append(Check(training.id, Outcome.PASS, Joined(detail), training.source))
     if relation is not None and relation.value["required"] and judged:  # no period of a counted activity: nothing to relate
         if undeclared:
             checks.append(Check(relation.id, Outcome.UNKNOWN,
-                                f"Rapport direct avec la certification non précisé pour : {', '.join(undeclared)}. Précisez-le pour chaque période.",
+                                Said(N_("Rapport direct avec la certification non précisé pour : %(periods)s. Précisez-le pour chaque "
+                                        "période."), periods=Joined(undeclared, ", ")),
                                 relation.source,
-                                question=f"Précisez si ces activités sont en rapport direct avec la certification : {', '.join(undeclared)}."))
+                                question=Said(N_("Précisez si ces activités sont en rapport direct avec la certification : "
+                                                 "%(periods)s."), periods=Joined(undeclared, ", "))))
         else:
-            detail = "Seules les activités en rapport direct avec la certification comptent."
+            detail = [Said(N_("Seules les activités en rapport direct avec la certification comptent."))]
             if unrelated:
-                detail += f" Sans rapport déclaré, non comptées : {', '.join(unrelated)}."
+                detail.append(Said(N_("Sans rapport déclaré, non comptées : %(periods)s."), periods=Joined(unrelated, ", ")))
             outcome = Outcome.PASS if related else Outcome.FAIL
             if outcome is Outcome.FAIL:
-                detail += " Aucune période retenue n'est déclarée en rapport direct."
-            checks.append(Check(relation.id, outcome, detail, relation.source))
+                detail.append(Said(N_("Aucune période retenue n'est déclarée en rapport direct.")))
+            checks.append(Check(relation.id, outcome, Joined(detail), relation.source))
     return result, checks
 
 
@@ -637,7 +672,7 @@ def _duration_check(periods: _Periods, law, day: date) -> tuple[Check, float | N
     minimum = law["minimum_experience"].at(day)
     method = law["experience_duration"].at(day)
     if minimum is None or method is None:
-        return Check("E?", Outcome.UNKNOWN, f"Aucune règle de durée minimale le {_fmt(day)}.", law.path), None
+        return Check("E?", Outcome.UNKNOWN, Said(N_("Aucune règle de durée minimale le %(day)s."), day=_fmt(day)), law.path), None
     required_years = minimum.value["years"]
     measure = _measure(law, day, required_years, periods)
     required_days, per_year, anchor = measure.required_days, measure.per_year, measure.anchor
@@ -646,23 +681,31 @@ def _duration_check(periods: _Periods, law, day: date) -> tuple[Check, float | N
     possible = max(_with_training(periods.counted + periods.maybe, periods.training + periods.training_maybe, day, measure),
                    _with_training(periods.counted + periods.maybe, periods.training, day, measure))
     counted_text = describe_duration(anchor, sure)
-    how = (f"périodes fusionnées, chevauchements comptés une fois ; heures converties à raison de {hours_per_year} h par an, "
-           "sinon durée calendaire : une année court d'un jour à la veille de son anniversaire")
+    how = Said(N_("périodes fusionnées, chevauchements comptés une fois ; heures converties à raison de %(hours)s h par an, sinon "
+                  "durée calendaire : une année court d'un jour à la veille de son anniversaire"), hours=hours_per_year)
     if required_years == 0:
         if sure > 0:
-            return Check(minimum.id, Outcome.PASS, f"Pas de durée minimale le {_fmt(day)} : une activité en rapport direct suffit ({counted_text} comptés).", minimum.source), float(sure / per_year)
+            return Check(minimum.id, Outcome.PASS, Said(N_("Pas de durée minimale le %(day)s : une activité en rapport direct suffit "
+                                                           "(%(counted)s comptés)."), day=_fmt(day), counted=counted_text),
+                         minimum.source), float(sure / per_year)
         outcome = Outcome.UNKNOWN if possible > 0 else Outcome.FAIL
-        return Check(minimum.id, outcome, f"Pas de durée minimale le {_fmt(day)}, mais aucune activité en rapport direct n'est établie.", minimum.source), 0.0
-    need = f"{required_years:g} an{'s' if required_years > 1 else ''}"
+        return Check(minimum.id, outcome, Said(N_("Pas de durée minimale le %(day)s, mais aucune activité en rapport direct n'est "
+                                                  "établie."), day=_fmt(day)), minimum.source), 0.0
+    need = Said(N_("%(n)s ans") if required_years > 1 else N_("%(n)s an"), n=f"{required_years:g}")
     years = float(sure / per_year)
     if sure >= required_days:
-        return Check(minimum.id, Outcome.PASS, f"Durée requise : {need} ; durée comptée : {counted_text} ({how}).", minimum.source), years
+        return Check(minimum.id, Outcome.PASS, Said(N_("Durée requise : %(need)s ; durée comptée : %(counted)s (%(how)s)."), need=need,
+                                                    counted=counted_text, how=how), minimum.source), years
     if possible >= required_days:
         return Check(minimum.id, Outcome.UNKNOWN,
-                     f"Durée requise : {need} ; durée établie : {counted_text}, {describe_duration(anchor, possible)} si les périodes au rapport non précisé comptent.",
+                     Said(N_("Durée requise : %(need)s ; durée établie : %(counted)s, %(possible)s si les périodes au rapport non "
+                             "précisé comptent."), need=need, counted=counted_text, possible=describe_duration(anchor, possible)),
                      minimum.source), years
-    missing = describe_duration(anchor + timedelta(days=math.floor(sure)), until=add_years(anchor, int(required_years)))
-    return Check(minimum.id, Outcome.FAIL, f"Durée requise : {need} ; durée comptée : {counted_text} ({how}) ; il manque {missing}.", minimum.source), years
+    reached, due = anchor + timedelta(days=math.floor(sure)), add_years(anchor, int(required_years))
+    missing, gap = describe_duration(reached, until=due), relativedelta(due, reached)
+    return Check(minimum.id, Outcome.FAIL, Said(N_("Durée requise : %(need)s ; durée comptée : %(counted)s (%(how)s) ; il manque "
+                                                   "%(missing)s."), need=need, counted=counted_text, how=how, missing=missing),
+                 minimum.source, shortfall=(gap.years, gap.months, gap.days)), years
 
 
 def _training_check(periods: _Periods, law, day: date) -> Check | None:
@@ -676,27 +719,30 @@ def _training_check(periods: _Periods, law, day: date) -> Check | None:
     total = _with_training(periods.counted, periods.training, day, measure)
     together = measure.days(periods.counted + periods.training, day)
     after_outside = measure.anchor + timedelta(days=math.floor(outside))  # training put end to end after the rest
-    figures = (f"activités hors formation : {describe_duration(measure.anchor, outside)} ; "
-               f"périodes de formation : {describe_duration(after_outside, training)}")
+    figures = Said(N_("activités hors formation : %(outside)s ; périodes de formation : %(training)s"),
+                   outside=describe_duration(measure.anchor, outside), training=describe_duration(after_outside, training))
     if rule.value.get("only_while_outside_longer"):
-        said = ("Les périodes de formation en milieu professionnel comptent, car les autres activités durent plus longtemps"
-                if total == together else "Les périodes de formation en milieu professionnel ne comptent pas : elles ne "
-                                          "comptent que si les autres activités durent plus longtemps au total")
+        said = [Said(N_("Les périodes de formation en milieu professionnel comptent, car les autres activités durent plus longtemps"))
+                if total == together else Said(N_("Les périodes de formation en milieu professionnel ne comptent pas : elles ne "
+                                                  "comptent que si les autres activités durent plus longtemps au total"))]
     else:
         share = Fraction(rule.value["max_share_of_minimum"])
         months = share * 12 * Fraction(minimum.value["years"])
-        cap = f"{months} mois" if months.denominator == 1 else describe_duration(after_outside, share * measure.required_days)
-        said = (f"Les périodes de formation en milieu professionnel comptent, dans la limite de la moitié de la durée minimale ({cap})"
-                if share == Fraction(1, 2) else f"Les périodes de formation en milieu professionnel comptent, dans la limite de {cap}")
+        cap = Said(N_("%(n)s mois"), n=months) if months.denominator == 1 else \
+            describe_duration(after_outside, share * measure.required_days)
+        said = [Said(N_("Les périodes de formation en milieu professionnel comptent, dans la limite de la moitié de la durée "
+                        "minimale (%(cap)s)"), cap=cap)
+                if share == Fraction(1, 2) else Said(N_("Les périodes de formation en milieu professionnel comptent, dans la limite "
+                                                        "de %(cap)s"), cap=cap)]
         if total < together:
-            said += " : cette limite est atteinte"
+            said.append(Said(N_(" : cette limite est atteinte")))
     if periods.training_maybe:
-        said += " (sans les périodes au rapport non précisé)"
-    return Check(rule.id, Outcome.PASS, f"{said} ({figures}).", rule.source)
+        said.append(Said(N_(" (sans les périodes au rapport non précisé)")))
+    return Check(rule.id, Outcome.PASS, Said(N_("%(said)s (%(figures)s)."), said=Joined(said, ""), figures=figures), rule.source)
 
 
-EXCEPTION_FLAGS = {"blocs_only": "ne visait que des blocs de compétences",
-                   "refiling_after_lapse": "a caducé, et celle-ci la présente à nouveau, le référentiel inchangé"}
+EXCEPTION_FLAGS = {"blocs_only": N_("ne visait que des blocs de compétences"),
+                   "refiling_after_lapse": N_("a caducé, et celle-ci la présente à nouveau, le référentiel inchangé")}
 
 
 def _counts_against(other: OtherApplication, exceptions: set[str]) -> bool | None:
@@ -708,29 +754,35 @@ def _counts_against(other: OtherApplication, exceptions: set[str]) -> bool | Non
     return None if any(flag is None for flag in flags) else True
 
 
-def _over_limit(application: Application, earlier: list[OtherApplication], per_cert: int, overall: int) -> str | None:
+def _over_limit(application: Application, earlier: list[OtherApplication], per_cert: int, overall: int) -> Said | None:
     same_cert = [o for o in earlier if o.certification == application.certification]
     distinct = {o.certification for o in earlier} | {application.certification}
     year = application.received_on.year
     if len(same_cert) >= per_cert:
-        dates = ", ".join(_fmt(o.received_on) for o in same_cert)
-        return (f"Déjà {len(same_cert)} demande(s) pour {application.certification} reçue(s) en {year} avant celle-ci ({dates}) : "
-                f"{per_cert} par année civile au plus.")
+        dates = Joined((_fmt(o.received_on) for o in same_cert), ", ")
+        return Said(N_("Déjà %(n)s demande(s) pour %(code)s reçue(s) en %(year)s avant celle-ci (%(dates)s) : %(most)s par année "
+                       "civile au plus."), n=len(same_cert), code=application.certification, year=year, dates=dates, most=per_cert)
     if len(distinct) > overall:
-        return f"{len(distinct)} certifications différentes demandées en {year}, avec celle-ci : {overall} au plus par année civile."
+        return Said(N_("%(n)s certifications différentes demandées en %(year)s, avec celle-ci : %(most)s au plus par année civile."),
+                    n=len(distinct), year=year, most=overall)
     return None
+
+
+def _named(other: OtherApplication) -> str:
+    return f"{other.certification} ({_fmt(other.received_on)})"
 
 
 def _filing_check(application: Application, law, day: date) -> Check:
     limits = law["filing_limits"].at(day)
     if limits is None:
-        return Check("R1", Outcome.PASS, f"Pas de limite de dépôt le {_fmt(day)}.", law.path)
+        return Check("R1", Outcome.PASS, Said(N_("Pas de limite de dépôt le %(day)s."), day=_fmt(day)), law.path)
     exceptions = set(limits.value.get("exceptions", []))
     if "blocs_only" in exceptions and application.blocs_only is True:
-        return Check(limits.id, Outcome.PASS, "La demande ne vise que des blocs de compétences : la limite de dépôt ne s'applique pas.",
-                     limits.source)
+        return Check(limits.id, Outcome.PASS, Said(N_("La demande ne vise que des blocs de compétences : la limite de dépôt ne "
+                                                      "s'applique pas.")), limits.source)
     if application.other_applications is None:
-        return Check(limits.id, Outcome.UNKNOWN, "Les autres demandes de l'année civile ne sont pas connues : impossible de vérifier la limite de dépôt.", limits.source)
+        return Check(limits.id, Outcome.UNKNOWN, Said(N_("Les autres demandes de l'année civile ne sont pas connues : impossible de "
+                                                         "vérifier la limite de dépôt.")), limits.source)
     year = application.received_on.year
     per_cert = limits.value["same_certification_per_year"]
     overall = limits.value["certifications_per_year"]
@@ -749,24 +801,25 @@ def _filing_check(application: Application, law, day: date) -> Check:
         return Check(limits.id, Outcome.FAIL, refusal, limits.source)
     maybe = unsaid + [o for o in order_unsaid if _counts_against(o, exceptions) is not False]
     if maybe and _over_limit(application, counting + maybe, per_cert, overall):
-        listed = ", ".join(f"{o.certification} ({_fmt(o.received_on)})" for o in maybe)
+        listed = Joined((_named(o) for o in maybe), ", ")
         questions = []
         if unsaid:
-            questions.append("Précisez, pour chacune de ces demandes de l'année, si elle ne visait que des blocs de compétences "
-                             "ou si elle a caducé et que celle-ci la présente à nouveau, le référentiel inchangé : "
-                             + ", ".join(f"{o.certification} ({_fmt(o.received_on)})" for o in unsaid) + ".")
+            questions.append(Said(N_("Précisez, pour chacune de ces demandes de l'année, si elle ne visait que des blocs de "
+                                     "compétences ou si elle a caducé et que celle-ci la présente à nouveau, le référentiel "
+                                     "inchangé : %(listed)s."), listed=Joined((_named(o) for o in unsaid), ", ")))
         same_day = [o for o in maybe if o not in unsaid]
         if same_day:
-            questions.append("Précisez si ces demandes reçues le même jour ont été déposées avant celle-ci : "
-                             + ", ".join(f"{o.certification} ({_fmt(o.received_on)})" for o in same_day) + ".")
-        return Check(limits.id, Outcome.UNKNOWN, f"La limite de dépôt dépend de demandes dont on ne sait pas si elles "
-                                                 f"comptent : {listed}.", limits.source, question=" ".join(questions))
+            questions.append(Said(N_("Précisez si ces demandes reçues le même jour ont été déposées avant celle-ci : %(listed)s."),
+                                  listed=Joined((_named(o) for o in same_day), ", ")))
+        return Check(limits.id, Outcome.UNKNOWN, Said(N_("La limite de dépôt dépend de demandes dont on ne sait pas si elles "
+                                                         "comptent : %(listed)s."), listed=listed), limits.source,
+                     question=Joined(questions))
     distinct = {o.certification for o in counting} | {application.certification}
-    detail = (f"Demandes reçues en {year} avant celle-ci, avec elle : {len(distinct)} certification(s) différente(s) sur {overall} "
-              f"autorisées, aucune autre pour {application.certification}.")
+    detail = [Said(N_("Demandes reçues en %(year)s avant celle-ci, avec elle : %(n)s certification(s) différente(s) sur %(most)s "
+                      "autorisées, aucune autre pour %(code)s."), year=year, n=len(distinct), most=overall, code=application.certification)]
     if set_aside:
-        detail += " Ne comptent pas : " + ", ".join(
-            f"{o.certification} ({_fmt(o.received_on)}), qui " + " et ".join(EXCEPTION_FLAGS[f] for f in EXCEPTION_FLAGS
-                                                                       if f in exceptions and getattr(o, f) is True)
-            for o in set_aside) + "."
-    return Check(limits.id, Outcome.PASS, detail, limits.source)
+        detail.append(Said(N_("Ne comptent pas : %(listed)s."), listed=Joined((
+            Said(N_("%(application)s, qui %(why)s"), application=_named(o),
+                 why=Joined((Said(EXCEPTION_FLAGS[f]) for f in EXCEPTION_FLAGS if f in exceptions and getattr(o, f) is True), N_(" et ")))
+            for o in set_aside), ", ")))
+    return Check(limits.id, Outcome.PASS, Joined(detail), limits.source)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import format_date
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -27,7 +28,6 @@ from .operations import expiring, expiring_counts
 bp = Blueprint("components", __name__)
 BUCKETS = (("expired", None), ("30", 30), ("90", 90), ("180", 180))
 BUCKET_DAYS = {"expired": (None, 0), "30": (0, 30), "90": (30, 90), "180": (90, 180)}  # days from today: (above, up to)
-MONTHS_FR = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
 
 
 def _certifier_scope() -> int | None:
@@ -55,7 +55,7 @@ def month_series(rows, today: date, certifications: list[str]) -> list[dict]:
         key = (expires_on.year, expires_on.month)
         if key in counts and code in counts[key]:
             counts[key][code] += count
-    return [{"year": y, "month": m, "label": f"{MONTHS_FR[m - 1]} {str(y)[2:]}", "past": (y, m) < (today.year, today.month),
+    return [{"year": y, "month": m, "label": format_date(date(y, m, 1), "MMM yy"), "past": (y, m) < (today.year, today.month),
              "current": (y, m) == (today.year, today.month), "counts": counts[(y, m)], "total": sum(counts[(y, m)].values())}
             for y, m in months]
 

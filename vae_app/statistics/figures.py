@@ -57,7 +57,7 @@ FIGURES: list[Figure] = [
         "passages compte une validation partielle, puis une validation totale.")),
     Figure("partial", N_("Validations partielles"), (K.PARTIAL,), N_(
         "Décisions de jury de validation partielle (une composante au moins validée, pas toutes), l'année du jury.")),
-    Figure("refused", N_("Refus"), (K.REFUSED,), N_("Décisions de jury ne validant aucune composante, l'année du jury.")),
+    Figure("refused", N_("Refus du jury"), (K.REFUSED,), N_("Décisions de jury ne validant aucune composante, l'année du jury.")),
     Figure("components", N_("Composantes validées"), (K.COMPONENT_VALIDATED,), N_(
         "Composantes (blocs de compétences) validées par un jury, l'année du jury, par composante ; une composante déjà "
         "acquise et reportée n'est pas comptée de nouveau."), by="component"),

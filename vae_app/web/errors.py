@@ -23,6 +23,8 @@ from ..candidacies.documents import MEGABYTE, megabytes, too_large as too_large_
 from ..enums import N_
 from ..errors import CHANGED_ELSEWHERE, Conflict, DomainError, InvalidData, Reason
 from ..extensions import db
+from ..said import Joined, Labelled, Said, translated as said_again
+from .i18n import current_language
 
 Render = Callable[[int], object]
 # endpoint -> (what declares its form's page, after checking who may see it; the largest file its form takes)
@@ -83,7 +85,10 @@ def invalid_form(form) -> InvalidData:
 
 
 def translated(reason: str) -> str:
-    """A reason in the reader's language: a :class:`Reason`'s message translated, then its values put in."""
+    """A reason in the reader's language: a :class:`Reason`'s message translated, then its values put in (a
+    :class:`~vae_app.said.Said`'s values are texts said again in that language)."""
+    if isinstance(reason, (Said, Joined, Labelled)):
+        return said_again(reason, gettext, current_language())
     if isinstance(reason, Reason):
         values = {k: format_decimal(v, "#,##0.#") if isinstance(v, float) else v for k, v in reason.values.items()}
         return gettext(reason.message, **values)

@@ -8,7 +8,7 @@ from flask_babel import format_datetime, format_decimal, format_percent
 from .. import clock
 from ..certifications.registry import get_rules
 from .i18n import current_language
-from ..dates import elided, french_hour, hour, long_date, shown_date, short_date
+from ..dates import de, elided, french_hour, hour, long_date, of_name, shown_date, short_date
 from .navigation import nav_items
 
 
@@ -32,6 +32,8 @@ def register_template_helpers(app) -> None:
     app.add_template_global(long_date)
     app.add_template_global(short_date)
     app.add_template_global(elided)
+    app.add_template_global(of_name)
+    app.add_template_global(de)
     app.add_template_global(french_hour)  # the French letters (PDF); pages use ``hour``, in the reader's language
     app.add_template_global(lambda moment: hour(moment, current_language()), "hour")
     app.add_template_filter(moment, "moment")
@@ -111,6 +113,27 @@ def register_template_helpers(app) -> None:
             return str(Action(event).label)
         except ValueError:
             return event
+
+    @app.template_global()
+    def event_subject(event, cert_rules) -> str:
+        """What an audit row of a candidacy is about, named for people: the component of an assessment or of a validation
+        file's part (« Composante C1 — Intitulé : satisfaisante »); empty when it names none."""
+        from flask_babel import gettext
+
+        from ..candidacies.models import AssessmentResult
+
+        details = event.details or {}
+        code = details.get("component") if event.event in ("record_assessment", "save_section") else None
+        if not code:
+            return ""
+        component = cert_rules.component(code)
+        named = gettext("Composante %(code)s — %(title)s", code=code, title=component.title) if component else \
+            gettext("Composante %(code)s", code=code)
+        try:
+            result = AssessmentResult(details.get("result"))
+        except ValueError:
+            return named
+        return gettext("%(component)s : %(result)s", component=named, result=str(result.label).lower())
 
     @app.template_global()
     def seat_label(session, seat_id: str | None) -> str:

@@ -17,12 +17,13 @@ from ...extensions import db
 from ...francevae.display import received as received_from_france_vae
 from ...juries import operations as jury_ops, queries as jury_queries
 from ...web.pdf import pdf_response, render_pdf
-from ...web.errors import on_refusal
+from ...web.errors import on_refusal, translated
 from ...web.forms import ConfirmForm, VersionedForm
 from ...web.i18n import current_language
 from .. import queries
 from ..assessment import components_to_assess, section_texts, targeted
 from ..eligibility import answer_deadline_of, verdict_for
+from ..guidance import plain_verdict, staff_next_step
 from ..forms import (
     ApplicationForm, DocumentForm, ExperienceForm, MoveForm, SectionForm, feasibility_form_for, review_form_for, validation_document_form,
 )
@@ -43,7 +44,7 @@ def page_context(candidacy: Candidacy, **forms) -> dict:
         if can_fire_move(current_user, candidacy, move):
             refusals = static_refusals(move.name, candidacy, MoveContext(actor=current_user, today=today, now=clock.now(), rules=rules))
             if refusals is not None:
-                available.append((move, refusals))
+                available.append((move, [translated(refusal) for refusal in refusals]))
     cert_rules = rules.certification(candidacy.certification.code)
     move_form = forms.pop("move_form", None) or MoveForm(formdata=None)
     move_form.version.data = str(candidacy.version)
@@ -69,13 +70,15 @@ def page_context(candidacy: Candidacy, **forms) -> dict:
         "candidacy": candidacy,
         "cert_rules": cert_rules,
         "title": cert_rules.title_on(candidacy.received_on or today),
-        "verdict": verdict_for(candidacy, rules, today),
+        "verdict": (verdict := verdict_for(candidacy, rules, today)),
+        "plain": plain_verdict(verdict, candidacy, rules),
         "available": available,
         "france_vae_received": received_from_france_vae(candidacy),
         "timeline": queries.history(candidacy.id, for_candidate=current_user.id == candidacy.candidate_id),
         "deadline": answer_deadline_of(candidacy, rules),
         "reminded_on": _reminded_on(candidacy),
         "next_step": _(next_step(candidacy, clock.now())),
+        "staff_next_step": staff_next_step(candidacy, rules, today),
         "editing": editing,
         "application_form": forms.pop("application_form", None) or ApplicationForm(obj=candidacy, formdata=None),
         "experience_form": forms.pop("experience_form", None) or ExperienceForm(formdata=None),
@@ -226,6 +229,6 @@ def move(candidacy_id: int, move: str):
                              expected_version=version)
     if new_state is source:  # a move that records without changing the state (a reason, observations)
         flash(_("« %(move)s » : c'est inscrit au dossier.", move=spec.label), "success")
-    else:
-        flash(_("« %(move)s » : le dossier est maintenant « %(state)s ».", move=spec.label, state=new_state.label), "success")
+    else:  # the state's label agrees with « le dossier », quoted with non-breaking spaces
+        flash(_("Le dossier est maintenant «\u00a0%(state)s\u00a0».", state=new_state.label), "success")
     return redirect(url_for("candidacies.show", candidacy_id=candidacy.id))

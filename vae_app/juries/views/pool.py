@@ -16,6 +16,7 @@ from ...candidacies import documents
 from ...certifications.registry import get_rules
 from ...certifications.vocabulary import Gender
 from ...database import unit_of_work
+from ...dates import de
 from ...errors import PermissionDenied
 from ...extensions import db
 from ...web.confirm import confirmed_removal
@@ -125,7 +126,7 @@ def invite_member(member_id: int):
     _member_page(member)
     with unit_of_work():
         invitation = ops.invite_member(current_user, member)
-    flash(_("Compte de %(name)s ouvert : un lien pour choisir son mot de passe est envoyé à %(email)s.", name=member.full_name,
+    flash(_("Compte %(de)s%(name)s ouvert : un lien pour choisir son mot de passe est envoyé à %(email)s.", de=de(member.full_name), name=member.full_name,
             email=invitation.account.email) if invitation.opened else _("%(name)s est relié à son compte existant.", name=member.full_name),
           "success")
     return _back_to(member)
