@@ -34,6 +34,13 @@ def text_cell(value):
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
+def reader_time(moment: datetime | None) -> datetime | None:
+    """A stored moment (naive UTC) as the reader's clock shows it (Europe/Paris), without its zone: what a cell holds."""
+    from flask_babel import to_user_timezone
+
+    return to_user_timezone(moment).replace(tzinfo=None) if moment else None
+
+
 class Formatted(NamedTuple):
     """A value with a number format of its own, where its column has none (a rate among counts)."""
 

@@ -2,17 +2,16 @@
 search, sort — not only the page shown, with the deadline that matters now; read and written a batch at a time."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Iterator
 
-from flask_babel import gettext as _, lazy_gettext as _l, to_user_timezone
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from ... import clock
 from ...auth.models import Role
 from ...auth.permissions import role_required
 from ...certifications.registry import get_rules
 from ...extensions import db
-from ...web.spreadsheets import download
+from ...web.spreadsheets import download, reader_time
 from .. import queries
 from ..pathway import LAPSING_STATES, step_days
 from .desk import filtered_queue
@@ -23,11 +22,6 @@ QUEUE_HEADER = [_l("Dossier"), _l("Candidat"), _l("Adresse électronique"), _l("
 QUEUE_WIDTHS = (18, 28, 32, 14, 26, 12, 18, 48, 14, 10)
 
 
-def local(moment: datetime | None) -> datetime | None:
-    """A stored moment (naive UTC) as the reader's clock shows it, without its zone (what a spreadsheet holds)."""
-    return to_user_timezone(moment).replace(tzinfo=None) if moment else None
-
-
 def queue_rows(query) -> Iterator[list]:
     """One row per candidacy of ``query``, typed (dates as dates, days as numbers), a batch at a time."""
     rules, today = get_rules(), clock.today()
@@ -36,7 +30,7 @@ def queue_rows(query) -> Iterator[list]:
         for candidacy in batch:
             deadline = queries.deadline_of(candidacy, rules, today, steps.get(candidacy.id)) or {}
             yield [candidacy.reference, candidacy.candidate.full_name, candidacy.candidate.email, candidacy.certification.code,
-                   str(candidacy.state.label), candidacy.received_on, local(candidacy.updated_at),
+                   str(candidacy.state.label), candidacy.received_on, reader_time(candidacy.updated_at),
                    _(deadline["label"]) if deadline else None, deadline.get("on"), deadline.get("days")]
 
 
