@@ -15,7 +15,7 @@ from ..database import unit_of_work
 from ..extensions import db
 from ..web.forms import Form, TickBox
 from ..web.pagination import page_number
-from ..web.spreadsheets import download, reader_time
+from ..web.spreadsheets import download, reader_clock
 from .delivery import resend as resend_message, smtp_configured
 from .models import MessageAttachment, MessageKind, MessageState, OutboxMessage
 
@@ -73,7 +73,8 @@ OUTBOX_HEADER = [_l("Créé le"), _l("Destinataire"), _l("Objet"), _l("Nature"),
 def outbox_export(fmt: str):
     """The messages the filters keep, every one (not only the page shown)."""
     query = _outbox(_filters()).options(defer(OutboxMessage.body)).execution_options(yield_per=1000)
-    rows = ([reader_time(m.created_at), m.to_email, m.subject, str(m.kind.label), str(m.state.label), reader_time(m.sent_at),
+    local = reader_clock()
+    rows = ([local(m.created_at), m.to_email, m.subject, str(m.kind.label), str(m.state.label), local(m.sent_at),
              m.attempts, m.error or ""] for m in db.session.scalars(query))
     return download(fmt, f"courriels-{clock.today().isoformat()}", OUTBOX_HEADER, rows, _("Courriels"),
                     (17, 32, 56, 36, 12, 17, 10, 40))

@@ -13,8 +13,8 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Iterable, Iterator, Mapping, NamedTuple, Sequence
+from datetime import date, datetime, timezone
+from typing import Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from ..dates import short_date
 
@@ -34,11 +34,18 @@ def text_cell(value):
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def reader_time(moment: datetime | None) -> datetime | None:
-    """A stored moment (naive UTC) as the reader's clock shows it (Europe/Paris), without its zone: what a cell holds."""
-    from flask_babel import to_user_timezone
+def reader_clock() -> Callable[[datetime | None], datetime | None]:
+    """Stored moments (naive UTC) as the reader's clock shows them (Europe/Paris), without their zone: what a cell
+    holds. The zone is looked up once, for a whole export."""
+    from flask_babel import get_timezone
 
-    return to_user_timezone(moment).replace(tzinfo=None) if moment else None
+    zone = get_timezone()
+    return lambda moment: moment.replace(tzinfo=timezone.utc).astimezone(zone).replace(tzinfo=None) if moment else None
+
+
+def reader_time(moment: datetime | None) -> datetime | None:
+    """One stored moment as the reader's clock shows it (:func:`reader_clock`)."""
+    return reader_clock()(moment)
 
 
 class Formatted(NamedTuple):

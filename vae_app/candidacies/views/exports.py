@@ -11,7 +11,7 @@ from ...auth.models import Role
 from ...auth.permissions import role_required
 from ...certifications.registry import get_rules
 from ...extensions import db
-from ...web.spreadsheets import download, reader_time
+from ...web.spreadsheets import download, reader_clock
 from .. import queries
 from ..pathway import LAPSING_STATES, step_days
 from .desk import filtered_queue
@@ -24,14 +24,17 @@ QUEUE_WIDTHS = (18, 28, 32, 14, 26, 12, 18, 48, 14, 10)
 
 def queue_rows(query) -> Iterator[list]:
     """One row per candidacy of ``query``, typed (dates as dates, days as numbers), a batch at a time."""
-    rules, today = get_rules(), clock.today()
+    rules, today, local = get_rules(), clock.today(), reader_clock()
+    labels: dict = {}  # each state's and each deadline's label, translated once
     for batch in db.session.scalars(query.execution_options(yield_per=BATCH)).partitions():
         steps = step_days([c for c in batch if c.state in LAPSING_STATES])
         for candidacy in batch:
             deadline = queries.deadline_of(candidacy, rules, today, steps.get(candidacy.id)) or {}
+            state = labels.get(candidacy.state) or labels.setdefault(candidacy.state, str(candidacy.state.label))
+            label = deadline and (labels.get(deadline["label"]) or labels.setdefault(deadline["label"], _(deadline["label"])))
             yield [candidacy.reference, candidacy.candidate.full_name, candidacy.candidate.email, candidacy.certification.code,
-                   str(candidacy.state.label), candidacy.received_on, reader_time(candidacy.updated_at),
-                   _(deadline["label"]) if deadline else None, deadline.get("on"), deadline.get("days")]
+                   state, candidacy.received_on, local(candidacy.updated_at), label or None, deadline.get("on"),
+                   deadline.get("days")]
 
 
 @role_required(Role.COORDINATOR, Role.ADMIN)
