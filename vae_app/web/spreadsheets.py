@@ -116,59 +116,12 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence], decimal_comma: bo
     return b"".join(csv_chunks(header, rows, decimal_comma))
 
 
-def _write_sheet(workbook, sheet: Sheet) -> None:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    out = workbook.create_sheet(CONTROL.sub("", sheet.title)[:31] or "-")
-    for index, width in enumerate(sheet.widths, start=1):
-        out.column_dimensions[get_column_letter(index)].width = width
-    out.freeze_panes = "A2"
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-
-    def header_cell(text):
-        cell = WriteOnlyCell(out, value=CONTROL.sub("", str(text)))
-        cell.data_type, cell.font = "s", bold
-        return cell
-
-    def cell(index: int, value):
-        if isinstance(value, str):
-            value = CONTROL.sub("", value)
-            if not value.startswith(FORMULA_STARTS) and index not in sheet.wrapped:
-                return value
-            typed = WriteOnlyCell(out, value=value)
-            typed.data_type = "s"  # text stays text: openpyxl would take « =… » for a formula
-            if index in sheet.wrapped:
-                typed.alignment = wrap
-            return typed
-        if isinstance(value, Formatted):
-            value, number_format = value
-        else:
-            number_format = sheet.formats.get(index)
-        number_format = number_format or (MOMENT_FORMAT if isinstance(value, datetime) else DAY_FORMAT if isinstance(value, date)
-                                          else None)
-        if number_format is None or value is None:
-            return value
-        typed = WriteOnlyCell(out, value=value)
-        typed.number_format = number_format
-        return typed
-
-    out.append([header_cell(text) for text in sheet.header])
-    for row in sheet.rows:
-        out.append([cell(index, value) for index, value in enumerate(row)])
-
-
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
-    """An XLSX of one or several sheets, each with a bold header row that stays in view."""
-    from openpyxl import Workbook
+    """An XLSX of one or several sheets, each with a bold header row that stays in view (:mod:`.xlsx`: text is always
+    written as text, never as a formula)."""
+    from .xlsx import workbook
 
-    workbook = Workbook(write_only=True)
-    for sheet in sheets:
-        _write_sheet(workbook, sheet)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook(sheets, DAY_FORMAT, MOMENT_FORMAT, Formatted)
 
 
 def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence], widths: Sequence[int] = (),
