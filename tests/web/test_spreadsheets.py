@@ -60,3 +60,13 @@ def test_a_csv_writes_dates_the_french_way_and_decimals_with_a_comma():
     text = csv_bytes(["Jour", "Moment", "Taux", "Rien"], [[date(2016, 3, 1), datetime(2016, 3, 1, 14, 5), 0.825, None]],
                      decimal_comma=True).decode("utf-8-sig")
     assert text.splitlines()[1] == "01/03/2016;01/03/2016 14:05;0,825;"
+
+
+def test_an_xlsx_keeps_markup_characters_and_odd_numbers_readable():
+    data = xlsx_bytes("Feuille <1> & \"2\"", ["Texte", "Nombre", "Grand"], [["a < b & c > d \"e\" ]]>", float("nan"), 2**40],
+                                                                          ["\ud800seul", 2.5, -3]])
+    workbook = load_workbook(io.BytesIO(data))
+    sheet = workbook.active
+    assert sheet.title == "Feuille <1> & \"2\""
+    assert [c.value for c in sheet[2]] == ["a < b & c > d \"e\" ]]>", None, 2**40]
+    assert [c.value for c in sheet[3]] == ["seul", 2.5, -3]
