@@ -246,7 +246,7 @@ def test_expiries_export_as_csv_and_xlsx(desk, four_expiries):
     from openpyxl import load_workbook
 
     csv_text = desk.get("/coordination/expirations.csv").data.decode("utf-8-sig")
-    assert csv_text.splitlines()[0].startswith("dossier;candidat") and len(csv_text.splitlines()) == 5
+    assert csv_text.splitlines()[0].startswith("Dossier;Candidat;Adresse électronique") and len(csv_text.splitlines()) == 5
     assert load_workbook(io.BytesIO(desk.get("/coordination/expirations.xlsx").data)).active.max_row == 5
 
 

@@ -275,10 +275,10 @@ def test_export_csv_and_xlsx_round_trip(desk, db, compliant_members):
 
     compliant_members("RNCP5385")
     csv_body = desk.get("/jurys/membres/export.csv").data.decode("utf-8-sig")
-    assert csv_body.splitlines()[0].startswith("nom;prenom;email") and len(csv_body.splitlines()) == 8
+    assert csv_body.splitlines()[0].startswith("Nom;Prénom;Adresse électronique;Genre (F/M)") and len(csv_body.splitlines()) == 8
     xlsx = desk.get("/jurys/membres/export.xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
-    assert sheet.max_row == 8 and sheet["A1"].value == "nom"
+    assert sheet.max_row == 8 and sheet["A1"].value == "Nom"
     reimport = desk.post("/jurys/membres/import", data={"file": (io.BytesIO(xlsx.data), "vivier.xlsx")}, content_type="multipart/form-data")
     assert reimport.status_code == 200 and "7 ligne(s)" in page_text(reimport)
 
@@ -368,13 +368,10 @@ def test_a_single_gender_jury_is_passed_only_with_the_reason_recorded_audited_an
     assert "pour le motif consigné par la coordination" in page
     audit = db.session.scalars(select(AuditEvent).where(AuditEvent.event == "record_gender_exception")).one()
     assert audit.reason == said
-    from flask import render_template
-
-    from vae_app.juries import queries
+    from vae_app.juries import documents, queries
 
     with app.test_request_context():
-        minutes = render_template("juries/pdf/minutes.html", session=draft, title="", certifier={}, components=[], taken=[],
-                                  pending=[], report=queries.compliance(draft))
+        minutes = documents.minutes_html(draft, [], queries.compliance(draft))
     assert f"pour le motif consigné par la coordination : « {said} »" in minutes.replace("&#39;", "'")
     assert desk.post(f"/jurys/sessions/{draft.id}/parite", data={"reason": ""}).status_code == 302
     db.session.refresh(draft)
@@ -383,10 +380,8 @@ def test_a_single_gender_jury_is_passed_only_with_the_reason_recorded_audited_an
 
 
 def test_a_recorded_gender_reason_is_printed_only_while_the_jury_has_one_gender(desk, draft, make_member, db, app):
-    from flask import render_template
-
     from vae_app.certifications.vocabulary import Gender
-    from vae_app.juries import queries
+    from vae_app.juries import documents, queries
 
     quals = ("cnam_teacher", "qualified_professional", "cnam_president", "pedagogical_head")
     for _ in range(6):
@@ -398,8 +393,7 @@ def test_a_recorded_gender_reason_is_printed_only_while_the_jury_has_one_gender(
     report = queries.compliance(draft)
     assert not report.gender_exception_used
     with app.test_request_context():
-        minutes = render_template("juries/pdf/minutes.html", session=draft, title="", certifier={}, components=[], taken=[],
-                                  pending=[], report=report)
+        minutes = documents.minutes_html(draft, [], report)
     assert "Jury d'un seul genre" not in minutes and said not in minutes.replace("&#39;", "'")
 
 

@@ -13,8 +13,7 @@ from ..auth.permissions import role_required
 from ..dates import typed_day
 from ..extensions import db
 from ..web.pagination import page_number
-from ..web.spreadsheets import download
-from ..web.templating import moment
+from ..web.spreadsheets import download, reader_clock
 from .actions import Action, Entity
 from .queries import JournalFilters, journal as journal_rows, subjects
 
@@ -94,9 +93,9 @@ def journal():
     return render_template("audit/journal.html", page=page, names=names, files=files, **context)
 
 
-@bp.route("/admin/journal.csv")
+@bp.route("/admin/journal.<any(csv, xlsx):fmt>")
 @role_required(Role.ADMIN)
-def export():
+def export(fmt: str):
     _typed, filters, errors = _filters()
     if errors:
         abort(400, description="; ".join(errors))
@@ -104,6 +103,7 @@ def export():
     names, files = subjects(rows)
     labels = dict(_events())
     header = [_("Date"), _("Qui"), _("Quoi"), _("Objet"), _("Concerné"), _("Dossier"), _("Motif"), _("Champs modifiés")]
-    table = [[moment(r.at), r.actor.full_name if r.actor else _("Système"), str(labels.get(r.event, r.event)), str(Entity(r.entity).label),
+    local = reader_clock()
+    table = [[local(r.at), r.actor.full_name if r.actor else _("Système"), str(labels.get(r.event, r.event)), str(Entity(r.entity).label),
               names.get(r.id, ""), files.get(r.candidacy_id, ""), r.reason or "", changed_fields(r)] for r in rows]
-    return download("csv", f"journal-{clock.today().isoformat()}", header, table, _("Journal"))
+    return download(fmt, f"journal-{clock.today().isoformat()}", header, table, _("Journal"), (17, 24, 36, 18, 28, 18, 40, 30))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from .views import desk, page, portal, validation_file
+from .views import desk, exports, page, portal, validation_file
 
 bp = Blueprint("candidacies", __name__)
 GET_POST = ("GET", "POST")
@@ -41,4 +41,5 @@ bp.add_url_rule("/candidatures/<int:candidacy_id>/relance", "remind_documents", 
 
 # the coordinator's desk, the workflow for everyone
 bp.add_url_rule("/coordination/candidatures", "queue", desk.queue)
+bp.add_url_rule("/coordination/candidatures.<any(csv, xlsx):fmt>", "queue_export", exports.queue_export)
 bp.add_url_rule("/workflow", "workflow_diagram", desk.workflow_diagram)

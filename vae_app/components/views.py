@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, render_template, request
-from flask_babel import format_date
+from flask_babel import format_date, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -60,15 +60,31 @@ def month_series(rows, today: date, certifications: list[str]) -> list[dict]:
             for y, m in months]
 
 
+def _expiry_filters() -> tuple[str | None, str | None]:
+    """The dashboard's filters (certification, bucket of days), 400 naming a wrong one."""
+    bucket = request.args.get("echeance")
+    if bucket and bucket not in dict(BUCKETS):
+        abort(400, description=f"echeance : attendu parmi {', '.join(dict(BUCKETS))}")
+    return request.args.get("certification") or None, bucket or None
+
+
+def _filtered(query, today: date, certification: str | None, bucket: str | None):
+    if certification:
+        query = query.where(Certification.code == certification)
+    if bucket:
+        low, high = BUCKET_DAYS[bucket]
+        if low is not None:
+            query = query.where(AcquiredComponent.expires_on > date.fromordinal(today.toordinal() + low))
+        query = query.where(AcquiredComponent.expires_on <= date.fromordinal(today.toordinal() + high))
+    return query
+
+
 @bp.route("/coordination/expirations")
 @role_required(Role.COORDINATOR, Role.ADMIN)
 def dashboard():
     today = clock.today()
     scope = _certifier_scope()
-    certification = request.args.get("certification")
-    bucket = request.args.get("echeance")
-    if bucket and bucket not in dict(BUCKETS):
-        abort(400, description=f"echeance : attendu parmi {', '.join(dict(BUCKETS))}")
+    certification, bucket = _expiry_filters()
     counts = expiring_counts(scope, today, until_days=366)  # a row per (certification, day): not per component
     codes = sorted({c.code for c in db.session.scalars(select(Certification).where(
         Certification.certifier_id == scope if scope else True))})
@@ -82,14 +98,7 @@ def dashboard():
         summary.setdefault(code, {n: 0 for n, _ in BUCKETS})[name] += count
         if (not certification or code == certification) and (not bucket or name == bucket):
             total += count
-    query = expiring(scope, today, until_days=180)
-    if certification:
-        query = query.where(Certification.code == certification)
-    if bucket:
-        low, high = BUCKET_DAYS[bucket]
-        if low is not None:
-            query = query.where(AcquiredComponent.expires_on > date.fromordinal(today.toordinal() + low))
-        query = query.where(AcquiredComponent.expires_on <= date.fromordinal(today.toordinal() + high))
+    query = _filtered(expiring(scope, today, until_days=180), today, certification, bucket)
     listed = CountedPage(total, page_number(), current_app.config["VAE_PAGE_SIZE"],
                          lambda offset, limit: db.session.scalars(query.offset(offset).limit(limit)).all())
     series = month_series(counts, today, codes)
@@ -102,31 +111,29 @@ def dashboard():
 def _export_rows():
     today = clock.today()
     rules = get_rules()
-    rows = db.session.scalars(expiring(_certifier_scope(), today, until_days=366)).all()
-    out = []
-    for row in rows:
+    query = _filtered(expiring(_certifier_scope(), today, until_days=366), today, *_expiry_filters())
+    for row in db.session.scalars(query.execution_options(yield_per=1000)):
         cert = rules.certification(row.candidacy.certification.code)
         component = cert.component(row.component_code)
-        out.append([row.candidacy.reference, row.candidacy.candidate.full_name, row.candidacy.candidate.email, cert.code,
-                    row.component_code, component.title if component else "", row.validated_on.isoformat(),
-                    row.expires_on.isoformat(), (row.expires_on - today).days, str(row.candidacy.state.label)])
-    return out
+        yield [row.candidacy.reference, row.candidacy.candidate.full_name, row.candidacy.candidate.email, cert.code,
+               row.component_code, component.title if component else "", row.validated_on, row.expires_on,
+               (row.expires_on - today).days, str(row.candidacy.state.label)]
 
 
-EXPORT_HEADER = ["dossier", "candidat", "email", "certification", "composante", "intitule", "validee_le", "expire_le",
-                 "jours_restants", "etat_du_dossier"]
+EXPORT_HEADER = [_l("Dossier"), _l("Candidat"), _l("Adresse électronique"), _l("Certification"), _l("Composante"), _l("Intitulé"),
+                 _l("Validée le"), _l("Expire le"), _l("Jours restants"), _l("État du dossier")]
 
 
-@bp.route("/coordination/expirations.<fmt>")
+@bp.route("/coordination/expirations.<any(csv, xlsx):fmt>")
 @role_required(Role.COORDINATOR, Role.ADMIN)
 def export(fmt: str):
-    return download(fmt, f"expirations-{clock.today().isoformat()}", EXPORT_HEADER, _export_rows(), "Expirations")
+    _expiry_filters()  # a wrong filter refused before anything is written
+    return download(fmt, f"expirations-{clock.today().isoformat()}", EXPORT_HEADER, _export_rows(), _("Expirations"),
+                    (18, 28, 32, 14, 12, 48, 12, 12, 10, 26))
 
 
-@bp.route("/coordination/echeances")
-@role_required(Role.COORDINATOR, Role.ADMIN)
-def deadlines():
-    """Every candidacy's next deadline, most urgent first (overdue at the top)."""
+def _deadline_items() -> list[tuple]:
+    """(day, candidacy, deadline) of every candidacy with a dated deadline, most urgent first (overdue at the top)."""
     today = clock.today()
     scope = _certifier_scope()
     query = select(Candidacy).join(Certification).where(
@@ -145,4 +152,25 @@ def deadlines():
         if deadline and deadline.get("on"):
             items.append((deadline["on"], candidacy, deadline))
     items.sort(key=lambda item: (item[0], item[1].reference))
-    return render_template("components/deadlines.html", page=ListPage(items, page_number(), current_app.config["VAE_PAGE_SIZE"]))
+    return items
+
+
+@bp.route("/coordination/echeances")
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def deadlines():
+    """Every candidacy's next deadline, most urgent first (overdue at the top)."""
+    return render_template("components/deadlines.html", page=ListPage(_deadline_items(), page_number(),
+                                                                      current_app.config["VAE_PAGE_SIZE"]))
+
+
+DEADLINES_HEADER = [_l("Échéance"), _l("Jours restants"), _l("Nature"), _l("Dossier"), _l("Candidat"), _l("Certification"),
+                    _l("État")]
+
+
+@bp.route("/coordination/echeances.<any(csv, xlsx):fmt>")
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def deadlines_export(fmt: str):
+    rows = ([on, d["days"], _(d["label"]), c.reference, c.candidate.full_name, c.certification.code, str(c.state.label)]
+            for on, c, d in _deadline_items())
+    return download(fmt, f"echeances-{clock.today().isoformat()}", DEADLINES_HEADER, rows, _("Échéances"),
+                    (12, 10, 56, 18, 28, 14, 26))

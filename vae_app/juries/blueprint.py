@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from .views import campaign_repair, campaigns, decisions, documents, invitations, member_space, pool, sessions
+from .views import campaign_repair, campaigns, decisions, documents, exports, invitations, member_space, pool, sessions
 
 bp = Blueprint("juries", __name__, url_prefix="/jurys")
 GET_POST, POST = ("GET", "POST"), ("POST",)
@@ -28,6 +28,9 @@ bp.add_url_rule("/membres/import", "import_members", pool.import_members, method
 
 # sessions and the assembly screen
 bp.add_url_rule("/sessions", "sessions", sessions.sessions)
+bp.add_url_rule("/sessions.<any(csv, xlsx):fmt>", "sessions_export", exports.sessions_export)
+bp.add_url_rule("/sessions/<int:session_id>/<any(membres, candidats):kind>.<any(csv, xlsx):fmt>", "session_export",
+                exports.session_export)
 bp.add_url_rule("/sessions/nouvelle", "new_session", sessions.new_session, methods=GET_POST)
 bp.add_url_rule("/sessions/<int:session_id>/modifier", "edit_session", sessions.edit_session, methods=GET_POST)
 bp.add_url_rule("/sessions/<int:session_id>/supprimer", "delete_session", sessions.delete_session, methods=GET_POST)

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from ..candidacies.models import CandidacyState
 from ..certifications.registry import get_rules
-from ..web.pdf import render_pdf
+from ..web.pdf import document_html, render_pdf
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -23,16 +23,32 @@ def convocation_member(session, sitting) -> bytes:
                       title=rules.title_on(session.starts_at.date()), certifier=rules.certifier_on(session.starts_at.date()))
 
 
-def minutes(session, taken: list, report) -> bytes:
-    """The procès-verbal: the jury as it sat and every decision it took (``taken``, absences included), the
-    candidates still awaiting theirs marked as such."""
-    rules = get_rules().certification(session.certification.code)
-    pending = [c for c in session.candidacies if c.state is CandidacyState.JURY_SCHEDULED]
+def _minutes_context(session, taken: list, report) -> dict:
+    """What the procès-verbal says: the jury as it sat, the decisions (those awaited marked « à statuer »), the absent
+    candidates apart (an absence decides nothing), the jury's observations recorded with its decisions, the members'
+    notes, and the signature grid."""
     from .member_space import notes_for
 
-    return render_pdf("juries/pdf/minutes.html", session=session, title=rules.title_on(session.starts_at.date()),
-                      certifier=rules.certifier_on(session.starts_at.date()), components=rules.components,
-                      taken=taken, pending=pending, report=report, notes=notes_for(session))
+    rules = get_rules().certification(session.certification.code)
+    return {"session": session, "title": rules.title_on(session.starts_at.date()),
+            "certifier": rules.certifier_on(session.starts_at.date()), "components": rules.components, "report": report,
+            "sittings": sorted(session.members, key=lambda s: (s.member.last_name, s.member.first_name)),
+            "decided": [d for d in taken if d.outcome.decides], "absent": [d for d in taken if not d.outcome.decides],
+            "observed": [d for d in taken if d.note],
+            "pending": [c for c in session.candidacies if c.state is CandidacyState.JURY_SCHEDULED], "notes": notes_for(session)}
+
+
+MINUTES = "juries/pdf/minutes.html"
+
+
+def minutes_html(session, taken: list, report) -> str:
+    """The procès-verbal as HTML, before WeasyPrint lays it out (the tests measure its layout)."""
+    return document_html(MINUTES, **_minutes_context(session, taken, report))
+
+
+def minutes(session, taken: list, report) -> bytes:
+    """The procès-verbal as PDF (``taken``: every decision of the session, absences included)."""
+    return render_pdf(MINUTES, **_minutes_context(session, taken, report))
 
 
 def _calendar(method: str):

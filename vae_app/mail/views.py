@@ -5,14 +5,17 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
+from sqlalchemy.orm import defer
 from wtforms.validators import InputRequired
 
+from .. import clock
 from ..auth.models import Role
 from ..auth.permissions import role_required
 from ..database import unit_of_work
 from ..extensions import db
 from ..web.forms import Form, TickBox
 from ..web.pagination import page_number
+from ..web.spreadsheets import download, reader_clock
 from .delivery import resend as resend_message, smtp_configured
 from .models import MessageAttachment, MessageKind, MessageState, OutboxMessage
 
@@ -38,10 +41,8 @@ def _filters() -> dict:
     return {"etat": state, "objet": kind, "destinataire": search}
 
 
-@bp.route("/admin/courriels")
-@role_required(Role.ADMIN)
-def outbox():
-    filters = _filters()
+def _outbox(filters: dict):
+    """The messages the filters keep, the newest first."""
     query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
     if filters["etat"]:
         query = query.where(OutboxMessage.state == MessageState(filters["etat"]))
@@ -50,9 +51,33 @@ def outbox():
     if filters["destinataire"]:
         pattern = "%" + filters["destinataire"].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(or_(OutboxMessage.to_email.like(pattern, escape="\\"), OutboxMessage.subject.ilike(pattern, escape="\\")))
+    return query
+
+
+@bp.route("/admin/courriels")
+@role_required(Role.ADMIN)
+def outbox():
+    filters = _filters()
+    query = _outbox(filters)
     page = db.paginate(query, page=page_number(), per_page=current_app.config["VAE_PAGE_SIZE"], error_out=False)
     return render_template("mail/outbox.html", page=page, filters=filters, states=list(MessageState), kinds=list(MessageKind),
                            smtp=smtp_configured())
+
+
+OUTBOX_HEADER = [_l("Créé le"), _l("Destinataire"), _l("Objet"), _l("Nature"), _l("État"), _l("Envoyé le"), _l("Tentatives"),
+                 _l("Erreur")]
+
+
+@bp.route("/admin/courriels.<any(csv, xlsx):fmt>")
+@role_required(Role.ADMIN)
+def outbox_export(fmt: str):
+    """The messages the filters keep, every one (not only the page shown)."""
+    query = _outbox(_filters()).options(defer(OutboxMessage.body)).execution_options(yield_per=1000)
+    local = reader_clock()
+    rows = ([local(m.created_at), m.to_email, m.subject, str(m.kind.label), str(m.state.label), local(m.sent_at),
+             m.attempts, m.error or ""] for m in db.session.scalars(query))
+    return download(fmt, f"courriels-{clock.today().isoformat()}", OUTBOX_HEADER, rows, _("Courriels"),
+                    (17, 32, 56, 36, 12, 17, 10, 40))
 
 
 def _message(message_id: int) -> OutboxMessage:

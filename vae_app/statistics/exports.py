@@ -2,14 +2,12 @@
 definitions — and JSON."""
 from __future__ import annotations
 
-import io
 import json
-from datetime import date
 from typing import Callable
 
 from flask_babel import gettext, lazy_gettext as _l
 
-from ..web.spreadsheets import CONTROL, csv_bytes
+from ..web.spreadsheets import PERCENT_FORMAT, Formatted, Sheet, csv_bytes, workbook_bytes
 from .figures import AS_KNOWN, DELAY_METHOD, FIGURES, Delays, Report
 
 HEADER = [_l("Certification"), _l("Année"), _l("Chiffre"), _l("Précision"), _l("Valeur"), _l("Médiane (jours)"),
@@ -39,52 +37,19 @@ def definitions() -> list[list[str]]:
             + [[gettext("Délais"), gettext(DELAY_METHOD)], [gettext("Selon le journal au"), gettext(AS_KNOWN)]])
 
 
-def _french_cell(value):
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, float):
-        return f"{value:.4f}".rstrip("0").rstrip(".").replace(".", ",")  # a French spreadsheet's decimal comma
-    return value
-
-
 def as_csv(reports: list[Report], label: Labeller) -> bytes:
-    return csv_bytes([str(h) for h in HEADER], ([_french_cell(v) for v in row] for row in lines(reports, label)))
+    return csv_bytes([str(h) for h in HEADER], lines(reports, label))
 
 
 def as_xlsx(reports: list[Report], label: Labeller) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = gettext("Chiffres")
-    sheet.append([str(h) for h in HEADER])
+    """Two sheets: the figures (a rate as a percentage, the date of the record as a date) and their definitions."""
     rates = str(FIGURES[[f.key for f in FIGURES].index("success_rate")].label)
-    for row in lines(reports, label):
-        sheet.append([CONTROL.sub("", v) if isinstance(v, str) else v for v in row])
-        cells = sheet[sheet.max_row]
-        for cell in cells:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-        cells[8].number_format = "DD/MM/YYYY"
-        if row[2] == rates and row[4] is not None:
-            cells[4].number_format = "0.0%"
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for letter, width in zip("ABCDEFGHI", (14, 8, 48, 40, 10, 14, 16, 14, 16)):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    notes = workbook.create_sheet(gettext("Définitions"))
-    notes.append([gettext("Chiffre"), gettext("Définition")])
-    for cell in notes[1]:
-        cell.font = Font(bold=True)
-    for row in definitions():
-        notes.append(row)
-        notes.cell(notes.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top")
-    notes.column_dimensions["A"].width, notes.column_dimensions["B"].width = 48, 110
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rows = [[Formatted(v, PERCENT_FORMAT) if index == 4 and row[2] == rates and v is not None else v for index, v in enumerate(row)]
+            for row in lines(reports, label)]
+    return workbook_bytes([
+        Sheet(gettext("Chiffres"), [str(h) for h in HEADER], rows, widths=(14, 8, 48, 40, 10, 14, 16, 14, 16)),
+        Sheet(gettext("Définitions"), [gettext("Chiffre"), gettext("Définition")], definitions(), widths=(48, 110), wrapped=(1,)),
+    ])
 
 
 def as_json(reports: list[Report], label: Labeller) -> bytes:

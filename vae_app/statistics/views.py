@@ -11,7 +11,6 @@ from flask_login import current_user
 from .. import clock
 from ..auth.models import Role
 from ..auth.permissions import role_required
-from ..dates import short_date
 from ..web.pagination import CountedPage, page_number
 from ..web.spreadsheets import download
 from . import charts, queries
@@ -140,11 +139,11 @@ def files_export(fmt: str):
     if figure.sessions:
         rows = queries.sessions_behind(certification, figure, year, asked.as_known_on)
         return download(fmt, stem, [_("Session"), _("Date"), _("Candidats de la certification")],
-                        [[reference, day if fmt == "xlsx" else short_date(day), n] for reference, day, n in rows], _("Sessions"))
+                        [list(row) for row in rows], _("Sessions"))
     rows = queries.files_behind(certification, figure, year, asked.as_known_on, detail)
     header = [_("Dossier"), _("Candidat"), _(figure.day_label), _("Délai (jours)"), _("Composante"), _("Session"),
               _("État actuel du dossier")]
     return download(fmt, stem, header, [
         [row.candidacy.reference, row.candidacy.candidate.full_name if row.candidacy.candidate else "",
-         row.day if fmt == "xlsx" else short_date(row.day), row.days, row.component or "", row.session or "",
+         row.day, row.days, row.component or "", row.session or "",
          str(row.candidacy.state.label)] for row in rows], _("Dossiers"), widths=(18, 28, 14, 12, 16, 14, 28))

@@ -26,9 +26,13 @@ def render_pdf(template: str, lang: str = "fr", **context) -> bytes:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:  # OSError: Pango not found
         raise PdfUnavailable(f"{INSTALL_HINT} ({exc.__class__.__name__})") from None
+    return HTML(string=document_html(template, lang, **context)).write_pdf()
+
+
+def document_html(template: str, lang: str = "fr", **context) -> str:
+    """The HTML a PDF is laid out from, in the document's language, dated today."""
     with force_locale(lang):
-        html = render_template(template, generated_on=clock.today(), **context)
-    return HTML(string=html).write_pdf()
+        return render_template(template, generated_on=clock.today(), **context)
 
 
 def pdf_response(data: bytes, filename: str) -> Response:

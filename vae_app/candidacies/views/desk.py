@@ -19,8 +19,9 @@ from ..pathway import LAPSING_STATES, step_days
 from ..workflow import MOVES, mermaid
 
 
-@role_required(Role.COORDINATOR, Role.ADMIN)
-def queue():
+def filtered_queue():
+    """The queue the query string asks for (400 naming a wrong filter): its form, the reader's certifier (None for an
+    administrator), the state chosen and the query of every candidacy kept — shared by the page and its exports."""
     form = QueueForm(request.args)
     certifier = current_user.certifier_id if current_user.role is Role.COORDINATOR else None
     certifications = queries.certifications_in_scope(certifier)
@@ -30,9 +31,15 @@ def queue():
         abort(400, description="; ".join(f"{name} : {', '.join(errors)}" for name, errors in form.errors.items()))
     ids = {c.code: c.id for c in certifications}
     state = S(form.etat.data) if form.etat.data else None
-    counts = queries.state_counts(db.session, certifier)
     query = queries.queue([ids[form.certification.data]] if form.certification.data else list(ids.values()), state, form.q.data,
                           form.tri.data or "recent")
+    return form, certifier, state, query
+
+
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def queue():
+    form, certifier, state, query = filtered_queue()
+    counts = queries.state_counts(db.session, certifier)
     # without a search, the total is known from the counters: no COUNT over the certifier's candidacies
     known = None
     if not form.q.data:

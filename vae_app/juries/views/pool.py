@@ -197,8 +197,11 @@ def delete_member(member_id: int):
 
 @role_required(*STAFF)
 def export_members(fmt: str):
-    pool = db.session.scalars(queries.pool(certifier_in_scope())).all()
-    return download(fmt, f"vivier-{clock.today().isoformat()}", pool_io.COLUMNS, pool_io.export_rows(pool), "Vivier", pool_io.WIDTHS)
+    """The pool the filters keep, with the headings the import reads back (« Nom », « Prénom »…)."""
+    q, qualification = (request.args.get("q") or "").strip().lower()[:100], request.args.get("qualification") or None
+    pool = db.session.scalars(queries.pool(certifier_in_scope(), q, qualification)).all()
+    return download(fmt, f"vivier-{clock.today().isoformat()}", [pool_io.HEADERS_FR[c] for c in pool_io.COLUMNS],
+                    pool_io.export_rows(pool), _("Vivier"), pool_io.WIDTHS)
 
 
 @role_required(*STAFF)

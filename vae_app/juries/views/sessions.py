@@ -7,7 +7,6 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ... import clock
 from ...auth.permissions import can_manage_session, role_required
 from ...candidacies.models import Candidacy
 from ...certifications.registry import get_rules
@@ -25,16 +24,12 @@ from ..forms import (
     ConfirmSessionForm, GenderExceptionForm, InviteForm, ReopenSessionForm, ReplaceMemberForm, SeatForm, SessionCandidateForm, SessionForm)
 from ..models import JuryMember, JurySession, SessionStatus
 from . import STAFF, certifier_in_scope, own, own_session
+from .exports import listed_sessions
 
 
 @role_required(*STAFF)
 def sessions():
-    status = request.args.get("statut") or None
-    if status and status not in {s.value for s in SessionStatus}:
-        raise InvalidData({"statut": f"statut : valeur inconnue {status!r}"})
-    upcoming = request.args.get("periode", "a-venir")
-    query = queries.sessions(certifier_in_scope(), SessionStatus(status) if status else None,
-                             clock.today() if upcoming == "a-venir" else None)
+    status, upcoming, query = listed_sessions()
     page = db.paginate(query, page=page_number(), per_page=current_app.config["VAE_PAGE_SIZE"], error_out=False)
     return render_template("juries/sessions.html", page=page, reports=queries.compliance_of_many(page.items), status=status,
                            periode=upcoming, statuses=list(SessionStatus))
