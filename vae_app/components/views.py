@@ -19,6 +19,7 @@ from ..candidacies.workflow import FINAL_STATES
 from ..certifications.models import Certification
 from ..certifications.registry import get_rules
 from ..extensions import db
+from ..urgency import URGENT_DAYS, is_urgent
 from ..web.pagination import CountedPage, ListPage, page_number
 from ..web.spreadsheets import download
 from .models import AcquiredComponent
@@ -96,7 +97,7 @@ def dashboard():
     rules = get_rules()
     return render_template("components/dashboard.html", summary=summary, page=listed, series=series, codes=codes, bucket=bucket,
                            certification=certification, buckets=BUCKETS, rules=rules,
-                           max_total=max([m["total"] for m in series] + [1]))
+                           max_total=max([m["total"] for m in series] + [1]), is_urgent=is_urgent, urgent_days=URGENT_DAYS)
 
 
 def _export_rows():
@@ -145,4 +146,5 @@ def deadlines():
         if deadline and deadline.get("on"):
             items.append((deadline["on"], candidacy, deadline))
     items.sort(key=lambda item: (item[0], item[1].reference))
-    return render_template("components/deadlines.html", page=ListPage(items, page_number(), current_app.config["VAE_PAGE_SIZE"]))
+    return render_template("components/deadlines.html", page=ListPage(items, page_number(), current_app.config["VAE_PAGE_SIZE"]),
+                           urgent_days=URGENT_DAYS)
