@@ -1,9 +1,14 @@
-"""People searched as they are written: a normalised search key on users and jury members (written 2026-12-01)
+"""People searched as they are written: a normalised search key on users and jury members; the deadline each candidacy
+shows, stored for the queue's sort (written 2026-12-01)
 
 The key is filled from the rows already recorded by the same function the application uses
 (``vae_app.search.search_key``). On PostgreSQL it is indexed by trigrams (the ``pg_trgm`` extension, GIN), which
 serve ``LIKE '%…%'``; creating the extension needs a superuser or a database owner allowed to (PostgreSQL 13+:
 pg_trgm is a trusted extension). On SQLite a plain index is created: it is scanned instead of the table.
+
+``candidacies.deadline_on`` is filled by the application's own computation (``vae_app.candidacies.shown_deadline``),
+which needs the rules: when the upgrade runs without the app (``alembic`` alone), it is left empty and
+``flask candidacies refresh-deadlines`` fills it.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -43,9 +48,29 @@ def upgrade():
                             postgresql_ops={'search_key': 'gin_trgm_ops'})
         else:
             op.create_index(f'ix_{table}_search_key', table, ['search_key'])
+    with op.batch_alter_table('candidacies') as batch_op:
+        batch_op.add_column(sa.Column('deadline_on', sa.Date(), nullable=True))
+    op.create_index('ix_candidacies_certification_deadline', 'candidacies', ['certification_id', 'deadline_on', 'id'])
+    _fill_deadlines()
+
+
+def _fill_deadlines() -> None:
+    from flask import has_app_context
+    from sqlalchemy.orm import Session
+
+    if not has_app_context():
+        return
+    from vae_app.candidacies.shown_deadline import refresh_all
+
+    with Session(bind=op.get_bind()) as session:
+        refresh_all(session)
+        session.flush()
 
 
 def downgrade():
+    op.drop_index('ix_candidacies_certification_deadline', table_name='candidacies')
+    with op.batch_alter_table('candidacies') as batch_op:
+        batch_op.drop_column('deadline_on')
     for table in TABLES:
         op.drop_index(f'ix_{table}_search_key', table_name=table)
         with op.batch_alter_table(table) as batch_op:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import page_text
+from tests.conftest import page_text, visible_text
 from vae_app.audit.models import AuditEvent
 from vae_app.auth.models import Role
 from vae_app.candidacies.models import CandidacyState as S
@@ -53,7 +53,7 @@ def test_the_queue_paginates(desk, app, five):
 
 def test_the_queue_shows_the_answer_deadline_and_what_silence_will_mean(desk, candidacy_in):
     candidacy_in(S.SUBMITTED, received_on=date(2016, 2, 10))
-    page = page_text(desk.get("/coordination/candidatures"))
+    page = visible_text(desk.get("/coordination/candidatures"))
     assert "Réponse due (silence : vaut recevabilité) — 10 avr. 2016 (dans 40 j)" in page
 
 

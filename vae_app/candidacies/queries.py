@@ -83,7 +83,7 @@ def certifications_in_scope(certifier_id: int | None) -> list[Certification]:
 QUEUE_ORDERS = {
     "recent": (Candidacy.updated_at.desc(), Candidacy.id.desc()),
     "reception": (Candidacy.received_on.desc(), Candidacy.id.desc()),
-    "echeance": (Candidacy.complete_on.asc(), Candidacy.id.asc()),
+    "echeance": (Candidacy.deadline_on.asc().nulls_last(), Candidacy.id.asc()),  # the deadline shown (.shown_deadline)
     "dossier": (Candidacy.reference.asc(),),
 }
 # a draft is the candidate's until filed: the coordinators' list shows drafts only when that state is asked for
