@@ -109,3 +109,10 @@ def test_the_queue_and_the_deadlines_page_flag_the_same_files(desk, files):
     rows = re.findall(r"<tr>.*?</tr>", deadlines, re.S)
     on_deadlines = {re.search(r'">([^<]+)</a>', r).group(1) for r in rows if 'class="urgent"' in r and "/candidatures/" in r}
     assert flagged and flagged == on_deadlines
+
+
+def test_the_legend_reads_as_english_in_english(desk):
+    with desk.session_transaction() as session:
+        session["lang"] = "en"
+    text = visible_text(desk.get("/coordination/candidatures"))
+    assert f"Urgent: deadline in {URGENT_DAYS} days or less, or past." in text and "All but drafts" in text
