@@ -28,6 +28,7 @@ from ..audit.models import AuditEvent
 from ..certifications.registry import get_rules
 from .models import Candidacy, CandidacyState as S
 from .pathway import LAPSING_STATES, step_days
+from .queries import deadline_of
 
 # the states whose files never show a deadline (:func:`.queries.deadline_of`)
 WITHOUT_DEADLINE = (S.DRAFT, S.INCOMPLETE, S.INELIGIBLE, S.WITHDRAWN, S.LAPSED)
@@ -37,8 +38,6 @@ PENDING = "candidacies_whose_deadline_may_change"  # in ``session.info``, from a
 
 def shown_on(candidacies: list[Candidacy], rules, today: date) -> dict[int, date | None]:
     """{candidacy id: the date its deadline column shows, None when it shows none}."""
-    from .queries import deadline_of
-
     steps = step_days([c for c in candidacies if c.state in LAPSING_STATES])
     shown = {}
     for candidacy in candidacies:
@@ -60,12 +59,10 @@ def store(session: Session, candidacies: list[Candidacy], rules, today: date) ->
     return len(changed)
 
 
-def refresh_all(session: Session, certification_ids: list[int] | None = None) -> int:
+def refresh_all(session: Session) -> int:
     """Recompute every file that can show a deadline (the daily command, the demo generator); how many changed."""
     rules, today = get_rules(), clock.today()
     query = sa.select(Candidacy.id).where(sa.or_(Candidacy.state.not_in(WITHOUT_DEADLINE), Candidacy.deadline_on.is_not(None)))
-    if certification_ids is not None:
-        query = query.where(Candidacy.certification_id.in_(certification_ids))
     ids = session.scalars(query.order_by(Candidacy.id)).all()
     changed = 0
     for start in range(0, len(ids), BATCH):
