@@ -1,5 +1,5 @@
 """Searching people at a national certifier's scale: the coordinators' queue, the jury pool and the administrators'
-accounts, searched as people type, on a generated database (200,000 candidacies).
+accounts, searched as people type, and the queue sorted by deadline, on a generated database (200,000 candidacies).
 
     .venv/bin/python bench/search_bench.py                    # SQLite, generated first
     .venv/bin/python bench/search_bench.py --reuse            # keep the database of the previous run
@@ -28,6 +28,8 @@ RENAMED = 5_000
 QUEUE = "/coordination/candidatures?q="
 SEARCHES = [QUEUE + "emilie+quere", QUEUE + "QUÉRÉ+ÉMILIE+17", QUEUE + "lefevre", QUEUE + "gen-00123", QUEUE + "n199",
             QUEUE + "personne+inconnue", QUEUE + "100%25_", QUEUE + "candidat&tri=dossier"]
+SORTED = ["/coordination/candidatures?tri=echeance", "/coordination/candidatures?tri=echeance&page=200",
+          "/coordination/candidatures?tri=echeance&etat=submitted"]
 POOL = ["/jurys/membres?q=g12", "/jurys/membres?q=personne+inconnue"]
 ACCOUNTS = ["/admin/comptes?q=emilie+quere", "/admin/comptes?q=personne+inconnue"]
 
@@ -83,7 +85,7 @@ def main() -> int:
     print(f"database: {args.database_url.split('@')[-1]}, {args.candidacies:,} candidacies generated", flush=True)
     if not args.reuse:
         rename(env)
-    page_timings(env, SEARCHES + POOL, args.repeat)
+    page_timings(env, SEARCHES + SORTED + POOL, args.repeat)
     page_timings(env, ACCOUNTS, args.repeat, account="admin@demo.vae.fr")
     plans(env)
     return 0
