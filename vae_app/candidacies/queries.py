@@ -92,9 +92,12 @@ UNLESS_ASKED = (CandidacyState.DRAFT,)
 
 def searched(typed: str) -> ColumnElement:
     """Candidacies whose reference holds what was typed, or whose candidate's names or address hold every word of it
-    (:mod:`vae_app.search`): the candidates are read from their search key's index, not joined row by row."""
+    (:mod:`vae_app.search`). Two lists of ids, each read from an index (the references', the candidates' search
+    keys), rather than every candidacy tested; references are written in capitals (:func:`.operations.next_reference`),
+    so matching them in capitals needs no function of the column."""
     people = select(User.id).where(matches(User.search_key, typed))
-    return or_(Candidacy.reference.ilike(like_pattern(typed.strip()), escape="\\"), Candidacy.candidate_id.in_(people))
+    references = select(Candidacy.id).where(Candidacy.reference.like(like_pattern(typed.strip()).upper(), escape="\\"))
+    return or_(Candidacy.id.in_(references), Candidacy.candidate_id.in_(people))
 
 
 def queue(certification_ids: list[int], state: CandidacyState | None, search: str | None, order: str) -> Select:
