@@ -7,8 +7,9 @@ serve ``LIKE '%…%'``; creating the extension needs a superuser or a database o
 pg_trgm is a trusted extension). On SQLite a plain index is created: it is scanned instead of the table.
 
 ``candidacies.deadline_on`` is filled by the application's own computation (``vae_app.candidacies.shown_deadline``),
-which needs the rules: when the upgrade runs without the app (``alembic`` alone), it is left empty and
-``flask candidacies refresh-deadlines`` fills it.
+which needs the rules and the ORM's session (a second connection, which SQLite's lock refuses while the migration
+writes): ``flask candidacies refresh-deadlines`` fills it right after the upgrade (``make run`` does; in production,
+the same command runs daily).
 """
 from alembic import op
 import sqlalchemy as sa
@@ -51,20 +52,6 @@ def upgrade():
     with op.batch_alter_table('candidacies') as batch_op:
         batch_op.add_column(sa.Column('deadline_on', sa.Date(), nullable=True))
     op.create_index('ix_candidacies_certification_deadline', 'candidacies', ['certification_id', 'deadline_on', 'id'])
-    _fill_deadlines()
-
-
-def _fill_deadlines() -> None:
-    from flask import has_app_context
-    from sqlalchemy.orm import Session
-
-    if not has_app_context():
-        return
-    from vae_app.candidacies.shown_deadline import refresh_all
-
-    with Session(bind=op.get_bind()) as session:
-        refresh_all(session)
-        session.flush()
 
 
 def downgrade():
