@@ -49,12 +49,16 @@ def upgrade():
                             postgresql_ops={'search_key': 'gin_trgm_ops'})
         else:
             op.create_index(f'ix_{table}_search_key', table, ['search_key'])
+    # a part of a reference typed in the queue's search
+    op.create_index('ix_candidacies_reference_search', 'candidacies', ['reference'], postgresql_using='gin',
+                    postgresql_ops={'reference': 'gin_trgm_ops'})
     with op.batch_alter_table('candidacies') as batch_op:
         batch_op.add_column(sa.Column('deadline_on', sa.Date(), nullable=True))
     op.create_index('ix_candidacies_certification_deadline', 'candidacies', ['certification_id', 'deadline_on', 'id'])
 
 
 def downgrade():
+    op.drop_index('ix_candidacies_reference_search', table_name='candidacies')
     op.drop_index('ix_candidacies_certification_deadline', table_name='candidacies')
     with op.batch_alter_table('candidacies') as batch_op:
         batch_op.drop_column('deadline_on')

@@ -10,6 +10,7 @@ from ..certifications.vocabulary import AccessRoute, DecisionOutcome, Experience
 from ..database import enum_column
 from ..enums import N_, LabelledEnum
 from ..extensions import db
+from ..search import trigram_index
 
 
 class CandidacyState(LabelledEnum):
@@ -56,6 +57,9 @@ class Candidacy(db.Model):
         sa.Index("ix_candidacies_certification_state_updated", "certification_id", "state", "updated_at"),
         # the queue sorted by the deadline it shows (.shown_deadline)
         sa.Index("ix_candidacies_certification_deadline", "certification_id", "deadline_on", "id"),
+        # a part of a reference typed in the queue's search (vae_app.search): trigrams on PostgreSQL (on SQLite, a
+        # b-tree like the unique one: the schema is the same on both databases)
+        trigram_index("ix_candidacies_reference_search", "reference"),
         # only candidacies with a session: SQLite's statistics cannot tell that NULL (most candidacies) is not selective,
         # and walked 100,000 NULLs for "ready candidacies without a session"
         sa.Index("ix_candidacies_jury_session_id", "jury_session_id", sqlite_where=sa.text("jury_session_id IS NOT NULL"),
