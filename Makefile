@@ -46,6 +46,7 @@ extract-messages: $(VENV)/.installed
 
 migrate: $(VENV)/.installed
 	$(BIN)/flask db upgrade
+	$(BIN)/flask candidacies refresh-deadlines
 
 demo: migrate
 	VAE_TODAY=$${VAE_TODAY-$(DEMO_DATE)} $(BIN)/flask demo load

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from web_bench import BIN, COORDINATOR, ROOT, TODAY, database_arguments, prepare  # noqa: E402
 
 
-def page_timings(env: dict, urls: list[str], repeat: int) -> dict[str, list[float]]:
+def page_timings(env: dict, urls: list[str], repeat: int, account: str = COORDINATOR) -> dict[str, list[float]]:
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     from vae_app import create_app
@@ -34,7 +34,7 @@ def page_timings(env: dict, urls: list[str], repeat: int) -> dict[str, list[floa
     app = create_app()
     app.config.update(WTF_CSRF_ENABLED=False)
     client = app.test_client()
-    answer = client.post("/connexion", data={"email": COORDINATOR, "password": "demo"})
+    answer = client.post("/connexion", data={"email": account, "password": "demo"})
     if answer.status_code != 302:
         raise SystemExit(f"login refused ({answer.status_code})")
     found = {}

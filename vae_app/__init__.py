@@ -94,6 +94,9 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from .statistics.projection import install as keep_statistics
 
     keep_statistics()  # an audit row the statistics read rewrites its candidacy's facts in the same flush
+    from .candidacies.shown_deadline import install as keep_deadlines
+
+    keep_deadlines()  # a flush that changes what a file's deadline depends on stores the deadline it shows
     from .api.views import bp as api_bp
     from .audit.views import bp as audit_bp
     from .auth.admin import bp as accounts_bp

@@ -7,7 +7,7 @@ The kind ``validation_file`` joins the kinds a document may have; the database t
 from alembic import op
 import sqlalchemy as sa
 
-revision, down_revision = '0037_8c2e4b6d0f13', '0035_5f1c8a3e7b92'  # identifiers used by Alembic
+revision, down_revision = '0037_8c2e4b6d0f13', '0036_6a2d9f4c1e83'  # identifiers used by Alembic
 
 KINDS = ['identity', 'employer_certificate', 'payslip', 'volunteer_certificate', 'diploma', 'other']
 COMPONENT_IFF_VALIDATION_FILE = ("(kind = 'validation_file' AND component_code IS NOT NULL) OR "

@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..database import enum_column
 from ..enums import N_, LabelledEnum
 from ..extensions import db
+from ..search import KEY_LENGTH, keep_search_key, key_default, trigram_index
 
 # scrypt: memory-hard KDF, in Werkzeug's standard library support (no C extension needed).
 PASSWORD_METHOD = "scrypt"
@@ -23,6 +24,9 @@ class Role(LabelledEnum):
     ADMIN = "admin", N_("Administration")
 
 
+SEARCHED = ("first_name", "last_name", "email")
+
+
 class User(UserMixin, db.Model):
     """Anyone who logs in. A coordinator belongs to exactly one certifier."""
 
@@ -32,6 +36,7 @@ class User(UserMixin, db.Model):
             "(role = 'coordinator') = (certifier_id IS NOT NULL)",
             name="coordinator_has_certifier",
         ),
+        trigram_index("ix_users_search_key", "search_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,6 +56,8 @@ class User(UserMixin, db.Model):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
     email_bounced_at: Mapped[datetime | None] = mapped_column(sa.DateTime)  # the mail server refused it for good
     email_bounce: Mapped[str | None] = mapped_column(sa.Text)  # what the mail server said
+    # the names and address as people type them (vae_app.search): kept on every write, searched by the lists
+    search_key: Mapped[str] = mapped_column(sa.String(KEY_LENGTH), default=key_default(*SEARCHED), server_default="")
 
     certifier = relationship("Certifier")
 
@@ -94,6 +101,9 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+keep_search_key(User, *SEARCHED)
 
 
 def password_matches(user: "User | None", password: str) -> bool:

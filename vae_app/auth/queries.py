@@ -1,15 +1,13 @@
 """Reading accounts for the administrators' pages: the filtered list, the certifiers to choose from."""
 from __future__ import annotations
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 
 from ..certifications.models import Certifier
+from ..search import like_pattern, matches
 from .models import Role, User
 
-
-def like_pattern(text: str) -> str:
-    """``%text%`` for a LIKE with ``\\`` as escape: what a person types matches literally (``_``, ``%`` too)."""
-    return "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+__all__ = ["accounts", "certifiers", "like_pattern"]
 
 
 def accounts(role: Role | None = None, certifier_id: int | None = None, active: bool | None = None, text: str = "") -> Select:
@@ -22,9 +20,7 @@ def accounts(role: Role | None = None, certifier_id: int | None = None, active: 
     if active is not None:
         query = query.where(User.is_active_account.is_(active))
     if text:
-        pattern = like_pattern(text)
-        query = query.where(or_(User.email.like(pattern, escape="\\"), User.first_name.ilike(pattern, escape="\\"),
-                                User.last_name.ilike(pattern, escape="\\"), (User.first_name + " " + User.last_name).ilike(pattern, escape="\\")))
+        query = query.where(matches(User.search_key, text))
     return query
 
 

@@ -13,6 +13,7 @@ from .eligibility import answer_deadline_of
 from .models import Candidacy, CandidacyState as S
 from .operations import fire
 from .pathway import LAPSING_STATES, lapse_of, step_days
+from .shown_deadline import refresh_all
 
 candidacies_cli = AppGroup("candidacies", help="Candidatures / candidacies.")
 
@@ -68,3 +69,11 @@ def _apply(due: list, move: str, dry_run: bool, done: str) -> None:
         for candidacy, _why in due:
             fire(candidacy, move, None)
     click.echo(f"{len(due)} {done}.")
+
+
+@candidacies_cli.command("refresh-deadlines")
+def refresh_deadlines_command():
+    """Store again the deadline each file shows, as of today (daily, and after the rules change): the queue sorts by it."""
+    with unit_of_work():
+        changed = refresh_all(db.session)
+    click.echo(f"{changed} échéance(s) mise(s) à jour.")

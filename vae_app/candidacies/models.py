@@ -10,6 +10,7 @@ from ..certifications.vocabulary import AccessRoute, DecisionOutcome, Experience
 from ..database import enum_column
 from ..enums import N_, LabelledEnum
 from ..extensions import db
+from ..search import trigram_index
 
 
 class CandidacyState(LabelledEnum):
@@ -54,6 +55,11 @@ class Candidacy(db.Model):
         sa.Index("ix_candidacies_certification_state", "certification_id", "state", "id"),  # a state in id order (the API)
         # the coordinator's queue: one state, most recently changed first, without sorting the whole state
         sa.Index("ix_candidacies_certification_state_updated", "certification_id", "state", "updated_at"),
+        # the queue sorted by the deadline it shows (.shown_deadline)
+        sa.Index("ix_candidacies_certification_deadline", "certification_id", "deadline_on", "id"),
+        # a part of a reference typed in the queue's search (vae_app.search): trigrams on PostgreSQL (on SQLite, a
+        # b-tree like the unique one: the schema is the same on both databases)
+        trigram_index("ix_candidacies_reference_search", "reference"),
         # only candidacies with a session: SQLite's statistics cannot tell that NULL (most candidacies) is not selective,
         # and walked 100,000 NULLs for "ready candidacies without a session"
         sa.Index("ix_candidacies_jury_session_id", "jury_session_id", sqlite_where=sa.text("jury_session_id IS NOT NULL"),
@@ -81,6 +87,8 @@ class Candidacy(db.Model):
     decision_outcome: Mapped[DecisionOutcome | None] = mapped_column(
         enum_column(DecisionOutcome, [o for o in DecisionOutcome if o.decides]))
     complete_on: Mapped[date | None] = mapped_column(sa.Date)
+    # the date the queue's deadline column shows (None: none), kept by .shown_deadline: the queue sorts by it
+    deadline_on: Mapped[date | None] = mapped_column(sa.Date)
     # The pathway since the 2024 reform (C. trav. R6412-1 to R6412-7): when it was initiated (on France VAE), what it
     # targets (None: the whole certification; else the codes of the blocs, or of one option's blocs), the
     # feasibility file's model and accompanier's opinion (N4), the certifier's gaps and recommendations (N5).

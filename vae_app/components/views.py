@@ -20,6 +20,7 @@ from ..candidacies.workflow import FINAL_STATES
 from ..certifications.models import Certification
 from ..certifications.registry import get_rules
 from ..extensions import db
+from ..urgency import URGENT_DAYS, is_urgent
 from ..web.pagination import CountedPage, ListPage, page_number
 from ..web.spreadsheets import download
 from .models import AcquiredComponent
@@ -105,7 +106,7 @@ def dashboard():
     rules = get_rules()
     return render_template("components/dashboard.html", summary=summary, page=listed, series=series, codes=codes, bucket=bucket,
                            certification=certification, buckets=BUCKETS, rules=rules,
-                           max_total=max([m["total"] for m in series] + [1]))
+                           max_total=max([m["total"] for m in series] + [1]), is_urgent=is_urgent, urgent_days=URGENT_DAYS)
 
 
 def _export_rows():
@@ -160,7 +161,8 @@ def _deadline_items() -> list[tuple]:
 def deadlines():
     """Every candidacy's next deadline, most urgent first (overdue at the top)."""
     return render_template("components/deadlines.html", page=ListPage(_deadline_items(), page_number(),
-                                                                      current_app.config["VAE_PAGE_SIZE"]))
+                                                                      current_app.config["VAE_PAGE_SIZE"]),
+                           urgent_days=URGENT_DAYS)
 
 
 DEADLINES_HEADER = [_l("Échéance"), _l("Jours restants"), _l("Nature"), _l("Dossier"), _l("Candidat"), _l("Certification"),

@@ -11,6 +11,7 @@ from ..certifications.vocabulary import AccessRoute, Gender
 from ..database import enum_column
 from ..enums import N_, LabelledEnum
 from ..extensions import db
+from ..search import KEY_LENGTH, keep_search_key, key_default, trigram_index
 
 member_certifications = sa.Table(
     "jury_member_certifications",
@@ -18,6 +19,8 @@ member_certifications = sa.Table(
     sa.Column("member_id", sa.ForeignKey("jury_members.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("certification_id", sa.ForeignKey("certifications.id", ondelete="CASCADE"), primary_key=True),
 )
+
+MEMBER_SEARCHED = ("first_name", "last_name", "email", "site")
 
 
 class JuryMember(db.Model):
@@ -29,7 +32,8 @@ class JuryMember(db.Model):
 
     __tablename__ = "jury_members"
     # AUTOINCREMENT on SQLite: a deleted member's id is never given to another, the journal names them for good
-    __table_args__ = (sa.UniqueConstraint("certifier_id", "email"), {"sqlite_autoincrement": True})
+    __table_args__ = (sa.UniqueConstraint("certifier_id", "email"), trigram_index("ix_jury_members_search_key", "search_key"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     certifier_id: Mapped[int] = mapped_column(sa.ForeignKey("certifiers.id"), index=True)
@@ -45,6 +49,8 @@ class JuryMember(db.Model):
     # the sites the member says they can reach (None: not said — every site is offered, as before)
     reachable_sites: Mapped[list | None] = mapped_column(sa.JSON)
     version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")  # optimistic: a stale form is refused
+    # the names, address and site as people type them (vae_app.search): kept on every write, searched by the pool
+    search_key: Mapped[str] = mapped_column(sa.String(KEY_LENGTH), default=key_default(*MEMBER_SEARCHED), server_default="")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -73,6 +79,9 @@ class JuryMember(db.Model):
     def reaches(self, site: str) -> bool:
         """Whether the member can sit at ``site`` as far as they said (True when they did not say)."""
         return self.reachable_sites is None or site.casefold() in {s.casefold() for s in self.reachable_sites}
+
+
+keep_search_key(JuryMember, *MEMBER_SEARCHED)
 
 
 class TieKind(LabelledEnum):

@@ -22,6 +22,7 @@ from ..certifications.models import Certification, Certifier
 from ..certifications.registry import get_rules
 from ..certifications.vocabulary import DecisionOutcome
 from ..extensions import db
+from ..search import matches
 from .composition import Jury, JuryCandidate, Member, Report, Tie, check_composition
 from .models import (
     InvitationAnswer, JuryInvitation, JuryMember, JurySession, MemberAvailability, MemberTie, MemberUnavailability, PlanningRun,
@@ -53,9 +54,7 @@ def pool(certifier_id: int, search: str = "", qualification: str | None = None) 
     ``qualification`` to the members holding it."""
     query = select(JuryMember).where(JuryMember.certifier_id == certifier_id)
     if search:
-        term = f"%{search.lower()}%"
-        query = query.where(or_(func.lower(JuryMember.last_name).like(term), func.lower(JuryMember.first_name).like(term),
-                                func.lower(JuryMember.email).like(term), func.lower(JuryMember.site).like(term)))
+        query = query.where(matches(JuryMember.search_key, search))
     if qualification:
         query = query.where(_holds_one_of([qualification]))
     return query.options(selectinload(JuryMember.certifications)).order_by(JuryMember.last_name, JuryMember.first_name, JuryMember.id)

@@ -11,6 +11,7 @@ from ...auth.models import Role
 from ...auth.permissions import role_required
 from ...certifications.registry import get_rules
 from ...extensions import db
+from ...urgency import URGENT_DAYS
 from ...web.pagination import page_number
 from .. import queries
 from ..forms import QueueForm
@@ -42,16 +43,17 @@ def queue():
     counts = queries.state_counts(db.session, certifier)
     # without a search, the total is known from the counters: no COUNT over the certifier's candidacies
     known = None
-    if not form.q.data:
+    if not (form.q.data or "").strip():
         known = queries.state_counts(db.session, certifier, form.certification.data) if form.certification.data else counts
     page = db.paginate(query, page=page_number(), per_page=current_app.config["VAE_PAGE_SIZE"], error_out=False,
                        count=known is None)
     if known is not None:
-        page.total = queries.counted_total(known, state)
+        page.total = queries.queue_total(known, state)
     rules, today = get_rules(), clock.today()
     steps = step_days([c for c in page.items if c.state in LAPSING_STATES])
     deadlines = {c.id: queries.deadline_of(c, rules, today, steps.get(c.id)) for c in page.items}
-    return render_template("candidacies/queue.html", form=form, page=page, counts=counts, deadlines=deadlines)
+    return render_template("candidacies/queue.html", form=form, page=page, counts=counts, total=queries.queue_total(counts, None),
+                           deadlines=deadlines, urgent_days=URGENT_DAYS)
 
 
 def workflow_diagram():
