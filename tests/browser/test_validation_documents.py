@@ -7,7 +7,7 @@ import pytest
 
 from vae_app.demo.live import sign_in
 
-from .test_accessibility import AXE
+from .conftest import AXE
 
 pytestmark = pytest.mark.browser
 WRITER = "vae-2015-0012@exemple.fr"  # the demo's candidate writing their validation file

@@ -450,3 +450,33 @@ def test_every_pdf_is_rendered_in_french_whatever_the_readers_language(app, draf
         web_session["lang"] = "en"
         documents.minutes(draft, [], queries.compliance(draft))
     assert "mars 2016" in rendered["html"] and "March" not in rendered["html"]
+
+
+@pytest.mark.parametrize("lang,heading,label", [("fr", "Nom", "Enseignant du Cnam"), ("en", "Last name", "CNAM teacher")])
+def test_the_pool_export_names_qualifications_as_people_read_them_and_its_import_reads_them_back(desk, make_member, lang, heading,
+                                                                                               label):
+    """No code in the export (« cnam_teacher »): the qualification's label in the reader's language, which the
+    import takes back as it takes the code."""
+    from openpyxl import load_workbook
+
+    make_member("cnam", ("cnam_teacher", "pedagogical_head"), last_name="Quéré")
+    desk.get(f"/langue/{lang}")
+    xlsx = desk.get("/jurys/membres/export.xlsx")
+    rows = list(load_workbook(io.BytesIO(xlsx.data)).active.values)
+    assert rows[0][0] == heading
+    cells = " ".join(str(v) for row in rows for v in row)
+    assert label in cells and "cnam_teacher" not in cells and "pedagogical_head" not in cells
+    reimport = desk.post("/jurys/membres/import", data={"file": (io.BytesIO(xlsx.data), "vivier.xlsx")},
+                         content_type="multipart/form-data")
+    assert reimport.status_code == 200 and "inconnue" not in page_text(reimport)
+
+
+def test_no_qualification_label_holds_the_separator_of_a_list_of_qualifications(app):
+    """The export joins labels with « ; » and the import splits on « , » and « ; »: a label holding either would
+    not come back whole."""
+    from vae_app.certifications.registry import get_rules
+
+    with app.app_context():
+        rules = get_rules()
+        labels = [rules.qualification_label(n, lang) for n in rules.all_qualification_names for lang in ("fr", "en")]
+    assert labels and not [label for label in labels if "," in label or ";" in label]

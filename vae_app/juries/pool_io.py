@@ -16,6 +16,10 @@ COLUMNS = ["nom", "prenom", "email", "genre", "qualifications", "certifications"
 HEADERS_FR = {"nom": "Nom", "prenom": "Prénom", "email": "Adresse électronique", "genre": "Genre (F/M)",
               "qualifications": "Qualifications", "certifications": "Certifications", "site": "Site",
               "organisme": "Organisme", "sessions_max": "Sessions au plus"}
+HEADERS_EN = {"nom": "Last name", "prenom": "First name", "email": "E-mail address", "genre": "Gender (F/M)",
+              "qualifications": "Qualifications", "certifications": "Certifications", "site": "Site",
+              "organisme": "Organisation", "sessions_max": "Sessions at most"}
+HEADERS = {"fr": HEADERS_FR, "en": HEADERS_EN}  # what the export writes in the reader's language; the import reads both
 MAX_ROWS = 5000
 
 
@@ -42,10 +46,11 @@ def _split(value) -> list[str]:
     return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
 
 
-def export_rows(members) -> list[list]:
+def export_rows(members, label=str) -> list[list]:
+    """The members' rows; ``label`` names a qualification as people read it (the import reads the label back)."""
     rows = []
     for m in members:
-        rows.append([m.last_name, m.first_name, m.email, m.gender.value, ", ".join(m.qualifications),
+        rows.append([m.last_name, m.first_name, m.email, m.gender.value, "; ".join(label(q) for q in m.qualifications),
                      ", ".join(c.code for c in m.certifications), m.site or "", m.organisation or "", m.max_sessions])
     return rows
 
@@ -68,8 +73,16 @@ def header_key(text) -> str:
     return folded_key(text)
 
 
-# Each column's name and its French heading (as the export writes it), as keys.
-HEADER_ALIASES = ({header_key(name): name for name in COLUMNS} | {header_key(label): name for name, label in HEADERS_FR.items()}
+def qualification_words(rules, languages=("fr", "en")) -> dict[str, str]:
+    """Each qualification's label in every language, as a key (case and accents aside), to its name: an export
+    names qualifications by their labels, and its import reads them back (the names are read too)."""
+    return {header_key(rules.qualification_label(name, lang)): name for name in rules.all_qualification_names
+            for lang in languages}
+
+
+# Each column's name and its headings (as the export writes them, in French or English), as keys.
+HEADER_ALIASES = ({header_key(name): name for name in COLUMNS}
+                  | {header_key(label): name for headers in HEADERS.values() for name, label in headers.items()}
                   | {"e_mail": "email", "courriel": "email", "mail": "email", "adresse_email": "email"})
 
 
@@ -153,8 +166,10 @@ GENDER_WORDS = {word: "F" for word in ("f", "femme", "mme", "madame", "mlle", "m
     {word: "M" for word in ("m", "homme", "h", "monsieur", "mr", "man", "male")}
 
 
-def validate(rows: list[tuple[int, dict]], vocabulary: set[str], certification_codes: set[str]) -> list[ImportRow]:
-    """Each row checked on its own and against the others (duplicate e-mails)."""
+def validate(rows: list[tuple[int, dict]], vocabulary: set[str], certification_codes: set[str],
+             words: dict[str, str] | None = None) -> list[ImportRow]:
+    """Each row checked on its own and against the others (duplicate e-mails); a qualification is given by its name
+    or by one of its labels (``words``, from :func:`qualification_words`)."""
     checked, seen = [], {}
     for line, raw in rows:
         row = ImportRow(line, {})
@@ -178,7 +193,7 @@ def validate(rows: list[tuple[int, dict]], vocabulary: set[str], certification_c
         for heading in ("nom", "prenom", "email", "site", "organisme", "qualifications", "certifications"):
             if LINE_CONTROL.search(raw.get(heading) or ""):
                 row.errors.append(f"{heading} : caractère invisible interdit (caractère de contrôle)")
-        qualifications = _split(raw.get("qualifications"))
+        qualifications = [(words or {}).get(header_key(q), q) for q in _split(raw.get("qualifications"))]
         unknown = [q for q in qualifications if q not in vocabulary]
         if unknown:
             row.errors.append(f"qualifications : inconnue(s) {', '.join(unknown)}")

@@ -200,8 +200,9 @@ def export_members(fmt: str):
     """The pool the filters keep, with the headings the import reads back (« Nom », « Prénom »…)."""
     q, qualification = (request.args.get("q") or "").strip().lower()[:100], request.args.get("qualification") or None
     pool = db.session.scalars(queries.pool(certifier_in_scope(), q, qualification)).all()
-    return download(fmt, f"vivier-{clock.today().isoformat()}", [pool_io.HEADERS_FR[c] for c in pool_io.COLUMNS],
-                    pool_io.export_rows(pool), _("Vivier"), pool_io.WIDTHS)
+    rules, lang = get_rules(), current_language()
+    return download(fmt, f"vivier-{clock.today().isoformat()}", [pool_io.HEADERS[lang][c] for c in pool_io.COLUMNS],
+                    pool_io.export_rows(pool, lambda q: rules.qualification_label(q, lang)), _("Vivier"), pool_io.WIDTHS)
 
 
 @role_required(*STAFF)
@@ -236,7 +237,7 @@ def _import(filename: str, data: bytes, certifier_id: int, apply: bool):
     if len(data) > MAX_IMPORT_BYTES:
         raise pool_io.PoolFileError(documents.too_large(len(data), MAX_IMPORT_BYTES))
     rows = pool_io.validate(pool_io.read_table(filename, data), get_rules().all_qualification_names,
-                            {c.code for c in queries.certifications_of(certifier_id)})
+                            {c.code for c in queries.certifications_of(certifier_id)}, pool_io.qualification_words(get_rules()))
     errors = [r for r in rows if not r.ok]
     if apply and not errors:
         with unit_of_work():  # all rows or none
