@@ -50,7 +50,7 @@ def test_a_long_text_is_counted_kept_whole_and_refused_with_its_field_and_limit(
 
 
 def test_a_refused_form_with_its_summary_and_counters_has_no_serious_violation(browser, live_server):
-    from .test_accessibility import AXE  # axe-core, brought in past the CSP by the test context only
+    from .conftest import AXE  # axe-core, brought in past the CSP by the test context only
 
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
