@@ -86,6 +86,10 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from .web.i18n import select_locale
 
     babel.init_app(app, locale_selector=select_locale)
+    from .web.plurals import install as french_plurals
+
+    with app.app_context():
+        french_plurals(babel)  # « 0 pièce »: French takes the singular below 2
     with app.app_context():
         configure_sqlite(db.engine)
     guard_flushes()

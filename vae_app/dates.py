@@ -105,6 +105,24 @@ def read_day(text: str) -> date:
         raise ValueError("exists") from None
 
 
+TYPED_TIME = re.compile(r"([0-9]{1,2})\s*(?:[:h]\s*([0-9]{2})?)?", re.IGNORECASE)
+
+
+def read_moment(text: str) -> datetime:
+    """A day and an hour written « 15/04/2016 09:00 » or « 15/04/2016 9 h 00 », or as a date-time input sends them,
+    « 2016-04-15T09:00 »; :class:`ValueError` as :func:`read_day` (``"format"``, ``"exists"``)."""
+    text = (text or "").strip()
+    day_text, _sep, time_text = text.replace("T", " ", 1).partition(" ")
+    found = TYPED_TIME.fullmatch(time_text.strip())
+    if not found:
+        raise ValueError("format")
+    day = read_day(day_text)
+    hours, minutes = int(found.group(1)), int(found.group(2) or 0)
+    if hours > 23 or minutes > 59:
+        raise ValueError("exists")
+    return datetime(day.year, day.month, day.day, hours, minutes)
+
+
 def typed_day(text: str) -> date:
     """A day a person typed, « 01/03/2016 » (JJ/MM/AAAA), or as a date input sends it, « 2016-03-01 »;
     :class:`ValueError` saying why in French otherwise."""

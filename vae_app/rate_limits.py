@@ -90,3 +90,53 @@ def counts_url(database_url: str) -> str:
     if database_url.startswith("sqlite"):
         return "sqlite://"
     return database_url
+
+
+def seconds_to_wait(limit_text: str) -> float | None:
+    """In a request refused by a rate limit: how long before the person may try again, read from the limiter. Every
+    limit of ``limit_text`` (« 10 per minute;100 per hour ») that has no attempt left counts: the wait ends when the
+    last of them starts a new window (the hourly limit, once used up, outlasts the minute's). None: not known."""
+    from limits import parse_many
+
+    from .extensions import limiter
+
+    breached = [request_limit for request_limit in limiter.current_limits if request_limit.breached]
+    if not breached:
+        return None
+    try:
+        until = max(request_limit.window.reset_time for request_limit in breached)
+        for item in parse_many(limit_text):
+            stats = limiter.limiter.get_window_stats(item, *breached[0].request_args)
+            if stats.remaining <= 0:
+                until = max(until, stats.reset_time)
+    except Exception:  # a storage that cannot say: the message says « later », not a made-up time
+        return None
+    return max(until - time.time(), 0.0)
+
+
+def try_again(what: str, limit_setting: str = "VAE_LOGIN_LIMIT"):
+    """The refusal's message, for ``error_message``: ``what`` was refused (« Trop de tentatives de connexion »), and
+    when the person may try again, in their language: in N minutes, or at what time when the wait is long."""
+
+    def message() -> str:
+        import math
+        from datetime import datetime, timedelta, timezone
+
+        from flask import current_app
+        from flask_babel import gettext as _, ngettext, to_user_timezone
+
+        from .dates import hour
+        from .web.i18n import current_language
+
+        wait = seconds_to_wait(current_app.config[limit_setting])
+        if wait is None:
+            return _("%(what)s : réessayez plus tard.", what=_(what))
+        minutes = max(math.ceil(wait / 60), 1)
+        if minutes <= 15:
+            return ngettext("%(what)s : réessayez dans %(num)s minute.", "%(what)s : réessayez dans %(num)s minutes.", minutes,
+                            what=_(what))
+        at = to_user_timezone(datetime.now(timezone.utc) + timedelta(seconds=wait))
+        return _("%(what)s : réessayez à %(time)s, dans %(minutes)s minutes.", what=_(what), time=hour(at, current_language()),
+                 minutes=minutes)
+
+    return message

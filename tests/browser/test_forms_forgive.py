@@ -39,7 +39,7 @@ def test_a_long_text_is_counted_kept_whole_and_refused_with_its_field_and_limit(
         page.click("#activities >> xpath=ancestor::form//*[@type='submit']")
     assert page.evaluate("() => document.activeElement.classList.contains('error-summary')")
     summary = page.inner_text(".error-summary")
-    assert "Activités exercées : 5000 caractères au plus (5590 saisis)" in summary.replace("\u202f", " ").replace("\u00a0", " ")
+    assert "Activités exercées : 5 000 caractères au plus (5 590 saisis)" in summary.replace("\u202f", " ").replace("\u00a0", " ")
     assert page.input_value("#activities") == pasted
     page.click(".error-summary a[href='#activities']")
     assert page.evaluate("() => document.activeElement.id") == "activities"

@@ -258,7 +258,7 @@ def test_the_number_of_files_per_candidacy_is_limited_by_configuration(app, clie
 def test_the_page_says_what_remains_of_the_allowance_and_hides_the_form_when_it_is_used_up(app, client, draft, monkeypatch):
     monkeypatch.setitem(app.config, "VAE_DOCUMENTS_MAX_COUNT", 1)
     page = client.get(f"/candidatures/{draft.id}").get_data(as_text=True)
-    assert "0 pièce(s) sur 1 au plus" in page and 'id="submit-document"' in page
+    assert "0 pièce sur 1 au plus" in page and 'id="submit-document"' in page
     assert upload(client, draft, PDF, "piece.pdf").status_code == 302
     page = client.get(f"/candidatures/{draft.id}").get_data(as_text=True)
     assert "Le nombre maximum de pièces est atteint" in page and 'id="submit-document"' not in page

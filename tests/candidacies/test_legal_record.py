@@ -287,7 +287,7 @@ def test_a_text_that_reorders_what_a_letter_shows_is_refused(client, db, candida
     login(candidacy.candidate)
     before = counts(db)
     response = post_period(client, candidacy, organisation=name)
-    assert response.status_code == 422 and "Caractère invisible interdit" in page_text(response) and counts(db) == before
+    assert response.status_code == 422 and "caractère invisible interdit" in page_text(response) and counts(db) == before
 
 
 def test_hours_a_period_cannot_hold_are_refused(client, db, candidacy_in, login):
@@ -540,7 +540,7 @@ def test_the_minutes_list_every_decision_absences_included(desk, db, after_the_j
 def test_after_the_jury_sat_the_candidate_is_no_longer_told_to_come(client, db, candidacy_in, login, frozen_clock):
     candidacy = candidacy_in(S.JURY_SCHEDULED)
     login(candidacy.candidate)
-    assert "Vous êtes convoqué(e) devant le jury" in visible_text(client.get(f"/candidatures/{candidacy.id}"))
+    assert "Vous avez une convocation devant le jury" in visible_text(client.get(f"/candidatures/{candidacy.id}"))
     frozen_clock.set(datetime(2016, 3, 15, 12))
     page = visible_text(client.get(f"/candidatures/{candidacy.id}"))
-    assert "Le jury a siégé" in page and "Vous êtes convoqué(e)" not in page
+    assert "Le jury a siégé" in page and "Vous avez une convocation" not in page

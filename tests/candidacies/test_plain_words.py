@@ -76,7 +76,7 @@ def test_the_coordinator_reads_the_declared_activities_and_the_certifiers_next_s
     db.session.flush()
     page = page_text(desk.get(f"/candidatures/{candidacy.id}"))
     assert "Gestion du budget et animation d'une équipe de douze salariés." in page
-    assert "Décider de la recevabilité avant le 15/04/2016." in page
+    assert "Décider de la recevabilité avant le 15 avril 2016." in page
     assert "Le certificateur examine la recevabilité de votre demande." not in page
 
 
@@ -154,7 +154,7 @@ def test_the_english_candidacy_page_holds_no_french_text_for_a_coordinator(desk,
     candidacy = candidacy_in(S.SUBMITTED, received_on=date(2016, 2, 15))
     desk.get("/langue/en")
     text = _english_text(desk.get(f"/candidatures/{candidacy.id}"))
-    assert "Decide on admissibility by 15/04/2016." in text
+    assert "Decide on admissibility by 15 April 2016." in text
     assert "The answer period runs until 15/04/2016: no implicit decision yet." in text  # a move's refusal, translated
     assert _no_french(text) == []
 

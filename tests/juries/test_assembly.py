@@ -74,7 +74,7 @@ def test_removing_a_sixth_director_turns_the_askoria_panel_red(client, make_user
     client.post(f"/jurys/sessions/{session.id}/membres/{members[0].id}/retirer")
     page = page_text(client.get(f"/jurys/sessions/{session.id}"))
     assert "Directeurs en poste : 5/6 = 83 % > 80 %" in page  # the share alone would pass…
-    assert "Il manque 1 × Directeur en poste" in page and "Le jury compte 6 membre(s) : 7 attendus." in page
+    assert "Il manque 1 × Directeur en poste" in page and "Le jury compte 6 membres : 7 attendus." in page
 
 
 def test_a_tied_member_blocks_only_the_tied_candidate(desk, draft, compliant_members, candidacy_in, db, coordinator):
@@ -280,7 +280,7 @@ def test_export_csv_and_xlsx_round_trip(desk, db, compliant_members):
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     assert sheet.max_row == 8 and sheet["A1"].value == "Nom"
     reimport = desk.post("/jurys/membres/import", data={"file": (io.BytesIO(xlsx.data), "vivier.xlsx")}, content_type="multipart/form-data")
-    assert reimport.status_code == 200 and "7 ligne(s)" in page_text(reimport)
+    assert reimport.status_code == 200 and "7 lignes" in page_text(reimport)
 
 
 def test_the_other_certifiers_pool_and_sessions_are_out_of_reach(client, make_user, login, make_member, candidacy_in):
@@ -299,15 +299,15 @@ def test_long_lists_offer_the_first_ones_and_a_search_narrows_them(desk, draft, 
         make_member("cnam", ("cnam_teacher",), last_name=name)
     files = [candidacy_in(S.READY_FOR_JURY) for _ in range(3)]
     page = page_text(desk.get(f"/jurys/sessions/{draft.id}"))
-    assert "2 membre(s) proposé(s) sur 4 qualifié(s) et disponible(s)." in page
+    assert "Proposés ici : 2 sur 4 membres qualifiés et disponibles." in page
     assert "Arnaud" in page and "Durand" not in page
-    assert "2 dossier(s) proposé(s) sur 3 prêt(s) pour le jury." in page
+    assert "Proposés ici : 2 sur 3 dossiers prêts pour le jury." in page
     narrowed = page_text(desk.get(f"/jurys/sessions/{draft.id}", query_string={"membre": "durand"}))
-    assert "1 membre(s) proposé(s) sur 1 qualifié(s) et disponible(s)." in narrowed and "Durand" in narrowed
+    assert "Proposés ici : 1 sur 1 membre qualifié et disponible." in narrowed and "Durand" in narrowed
     assert "Arnaud" not in narrowed
     last = files[-1].reference
     found = page_text(desk.get(f"/jurys/sessions/{draft.id}", query_string={"dossier": last.lower()}))
-    assert "1 dossier(s) proposé(s) sur 1 prêt(s) pour le jury." in found and last in found
+    assert "Proposés ici : 1 sur 1 dossier prêt pour le jury." in found and last in found
     durand = db.session.scalars(select(JuryMember).where(JuryMember.last_name == "Durand")).one()
     assert seat(desk, draft, durand).status_code == 302  # a member beyond the first ones can still be seated
 

@@ -170,8 +170,8 @@ def test_a_proposal_read_before_a_member_was_replaced_is_refused(desk, db, campa
 @pytest.mark.parametrize("data, field, message", [
     ({"reason": ""}, "reason", "obligatoire"),
     ({"confirm": ""}, "confirm", "Cochez la case"),
-    ({"reason": "Motif avec \x07 une sonnerie collée"}, "reason", "Caractère invisible interdit"),
-    ({"reason": "x" * 2001}, "reason", "2000 caractères au plus (2001 saisis)"),
+    ({"reason": "Motif avec \x07 une sonnerie collée"}, "reason", "caractère invisible interdit"),
+    ({"reason": "x" * 2001}, "reason", "2 000 caractères au plus (2 001 saisis)"),  # numbers written the French way
 ])
 def test_applying_needs_a_reason_and_the_box_ticked(desk, db, campaign, data, field, message):
     run, (first, _second), _ready = campaign
@@ -192,7 +192,7 @@ def test_applying_needs_a_reason_and_the_box_ticked(desk, db, campaign, data, fi
     ({"withdrawn": ["MEMBER"], "withdrawn_from": "2016-03-07", "withdrawn_slot": "SLOT"}, "Une date ou une demi-journée, pas les deux."),
     ({"rooms_slot": "SLOT"}, "Indiquez combien de salles sont perdues."),
     ({"rooms_lost": "1"}, "Choisissez la demi-journée où les salles sont perdues."),
-    ({"rooms_slot": "SLOT", "rooms_lost": "3"}, "La campagne ne compte que 2 salle(s) cette demi-journée."),
+    ({"rooms_slot": "SLOT", "rooms_lost": "3"}, "Salles de la campagne cette demi-journée : 2 ; vous ne pouvez pas en retirer davantage."),
     ({"rooms_slot": "SLOT", "rooms_lost": "99999999999999999999"}, "Le nombre doit être compris entre 1 et 30."),
 ])
 def test_a_bad_request_is_refused_beside_its_field(desk, db, campaign, data, message):
@@ -359,3 +359,4 @@ def test_the_campaign_proposes_an_answer_date_before_its_first_session_in_prepar
 
     expected = (second.starts_at.date() - timedelta(days=1)).isoformat()  # the 6th, for sessions on Monday the 7th
     assert re.search(rf'name="answer_by"[^>]*value="{expected}"', html), re.findall(r'<input[^>]*answer_by[^>]*>', html)
+

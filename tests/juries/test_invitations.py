@@ -146,7 +146,7 @@ def test_a_decline_of_a_confirmed_session_keeps_the_member_convened_and_alerts_t
     assert invitation.member_id in {s.member_id for s in invited.members} and invitation.reason is None
     login(coordinator)
     text = page_text(client.get(f"/jurys/sessions/{invited.id}"))
-    assert f"{invitation.member.full_name} a décliné l'invitation le 01/03/2016 mais reste convoqué(e)" in text
+    assert f"{invitation.member.full_name} a décliné l'invitation le 01/03/2016 mais reste dans la composition du jury" in text
 
 
 def test_a_confirmed_session_is_not_invited_its_members_are_convened(app, make_session, coordinator, frozen_clock):
@@ -198,7 +198,7 @@ def test_the_assembly_screen_says_who_is_invited_accepted_declined_or_silent(db,
     db.session.commit()
     login(coordinator)
     text = page_text(client.get(f"/jurys/sessions/{invited.id}"))
-    assert "a accepté le 01/03/2016" in text and "invité(e) le 01/03/2016, réponse attendue au plus tard le 08/03/2016" in text
+    assert "a accepté le 01/03/2016" in text and "invitation envoyée le 01/03/2016, réponse attendue au plus tard le 08/03/2016" in text
     frozen_clock.set(datetime(2016, 3, 9, 9))
     text = page_text(client.get(f"/jurys/sessions/{invited.id}"))
     assert "pas de réponse (attendue au plus tard le 08/03/2016)" in text

@@ -8,7 +8,7 @@ import pytest
 from wtforms.validators import Optional
 
 from vae_app.dates import hour, long_date, out_of_range, short_date, shown_date
-from vae_app.web.forms import DayField, Form, typed_date
+from vae_app.web.forms import DayField, Form, MomentField, typed_date
 
 
 @pytest.mark.parametrize("day,short,long_fr,long_en", [
@@ -73,3 +73,44 @@ def test_every_date_field_of_every_form_is_the_one_day_field():
               for name, value in vars(form).items() if hasattr(value, "field_class")]
     dated = [(m, n) for m, n, cls in fields if issubclass(cls, DateField)]
     assert dated and all(cls is DayField for m, n, cls in fields if issubclass(cls, DateField)), dated
+
+
+class MomentForm(Form):
+    moment = MomentField("Début", validators=[Optional(), typed_date])
+
+
+@pytest.mark.parametrize("typed,moment", [
+    ("2016-04-15T09:00", datetime(2016, 4, 15, 9, 0)),      # as the picker sends it
+    ("15/04/2016 09:00", datetime(2016, 4, 15, 9, 0)),      # typed or pasted the French way
+    ("15/04/2016 9 h 00", datetime(2016, 4, 15, 9, 0)),
+    ("15/04/2016 14h", datetime(2016, 4, 15, 14, 0)),
+    ("1/4/2016 23:59", datetime(2016, 4, 1, 23, 59)),
+    ("", None),
+])
+def test_a_date_time_field_takes_a_typed_day_and_hour_as_well_as_the_picker_s(app, typed, moment):
+    with app.test_request_context(method="POST", data={"moment": typed}):
+        form = MomentForm(meta={"csrf": False})
+        assert form.validate() and form.moment.data == moment
+
+
+@pytest.mark.parametrize("typed,says", [("31/02/2016 09:00", "n'existe pas"), ("15/04/2016 24:00", "n'existe pas"),
+                                        ("15/04/2016", "JJ/MM/AAAA HH:MM"), ("demain matin", "JJ/MM/AAAA HH:MM"),
+                                        ("01/01/0211 09:00", "vérifiez la date")])
+def test_a_date_time_field_refuses_what_is_not_a_moment_and_says_why_without_an_iso_hint(app, typed, says):
+    with app.test_request_context(method="POST", data={"moment": typed}):
+        form = MomentForm(meta={"csrf": False})
+        assert not form.validate()
+        assert says in " ".join(form.moment.errors) and "AAAA-MM-JJ" not in " ".join(form.moment.errors)
+
+
+def test_every_date_time_field_of_every_form_is_the_one_moment_field():
+    from wtforms import DateField, DateTimeField, DateTimeLocalField
+
+    from vae_app.candidacies import forms as candidacy_forms
+    from vae_app.juries import forms as jury_forms
+
+    fields = [(name, value.field_class) for module in (candidacy_forms, jury_forms)
+              for form in vars(module).values() if isinstance(form, type) and issubclass(form, Form)
+              for name, value in vars(form).items() if hasattr(value, "field_class")]
+    timed = [(n, cls) for n, cls in fields if issubclass(cls, (DateTimeField, DateTimeLocalField)) and not issubclass(cls, DateField)]
+    assert timed and all(cls is MomentField for n, cls in timed), timed

@@ -178,12 +178,33 @@ def test_a_text_too_long_is_refused_naming_its_field_and_limit_and_nothing_is_sa
     response = client.post(f"/candidatures/{draft.id}/experiences", data={
         "status": "employee", "job_title": "Cheffe d'équipe", "organisation": "Atelier", "start": "01/01/2010", "end_on": "31/12/2014",
         "hours": "7000", "related": "yes", "activities": pasted})
-    text = page_text(response).replace("\u202f", " ").replace("\u00a0", " ")
-    assert response.status_code == 422 and "Activités exercées : 5000 caractères au plus (5200 saisis)" in text
+    text = re.sub(r"<[^>]+>", "", page_text(response)).replace("\u202f", " ").replace("\u00a0", " ")
+    assert response.status_code == 422 and "Activités exercées : 5 000 caractères au plus (5 200 saisis)" in text  # in the summary
+    assert "Activités exercées : Activités exercées" not in text  # the label said once, not again in the message
     assert 'href="#activities"' in response.get_data(as_text=True) and 'data-maxlength="5000"' in response.get_data(as_text=True)
     assert 'maxlength="5000"' not in response.get_data(as_text=True).replace('data-maxlength="5000"', "")
     db.session.expire_all()
     assert len(draft.experiences) == before and pasted.strip() in page_text(response)
+
+
+@pytest.mark.parametrize("language, said", [
+    ("fr", "100 caractères au plus (10\u202f004 saisis). Rien n'a été enregistré : raccourcissez le texte."),
+    ("en", "100 characters at most (10,004 typed). Nothing was saved: shorten the text."),
+])
+def test_a_length_message_says_the_limit_and_the_count_as_the_reader_writes_numbers_without_the_fields_name(app, language, said):
+    from flask_babel import force_locale
+    from wtforms import StringField
+    from wtforms.validators import Length
+
+    from vae_app.web.forms import Form
+
+    class NameForm(Form):
+        first_name = StringField("Prénom", validators=[Length(max=100)])
+
+    with app.test_request_context(method="POST", data={"first_name": "P" * 10004}), force_locale(language):
+        form = NameForm(meta={"csrf": False})
+        assert not form.validate()
+        assert [str(message) for message in form.first_name.errors] == [said]
 
 
 def test_a_filter_refused_on_the_journal_is_summed_up_at_the_top_linked_to_its_field(client, world):  # noqa: F811
@@ -192,3 +213,11 @@ def test_a_filter_refused_on_the_journal_is_summed_up_at_the_top_linked_to_its_f
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and 'href="#field-du"' in page and 'id="field-du"' in page
     assert page.index('class="error-summary"') < page.index('role="search"') and 'value="31/02/2016"' in page
+
+
+def test_a_name_too_long_on_registration_is_said_once_with_its_label_and_the_numbers_written_the_french_way(client):
+    response = client.post("/inscription", data={"first_name": "P" * 10004, "last_name": "Nouvelle", "email": "p@exemple.fr",
+                                                 "password": "un mot de passe solide", "password_confirm": "un mot de passe solide"})
+    text = re.sub(r"<[^>]+>", "", page_text(response))
+    assert response.status_code == 422
+    assert "Prénom : 100 caractères au plus (10 004 saisis)" in text and "Prénom : Prénom" not in text

@@ -16,6 +16,7 @@ from ..web.pagination import page_number
 from ..web.spreadsheets import download, reader_clock
 from .actions import Action, Entity
 from .queries import JournalFilters, journal as journal_rows, subjects
+from .reasons import shown_reason
 
 bp = Blueprint("audit", __name__)
 MAX_TEXT = 254
@@ -85,7 +86,7 @@ def journal():
     typed, filters, errors = _filters()
     context = {"filters": typed, "events": _events(), "entities": list(Entity), "errors": errors,
                "entity_labels": {e.value: e.label for e in Entity},
-               "changed_fields": changed_fields}
+               "changed_fields": changed_fields, "shown_reason": shown_reason}
     if errors:  # the page again, with the dates to correct, and nothing listed
         return render_template("audit/journal.html", page=None, names={}, files={}, **context), 400
     page = db.paginate(journal_rows(filters), page=page_number(), per_page=current_app.config["VAE_PAGE_SIZE"], error_out=False)
@@ -105,5 +106,5 @@ def export(fmt: str):
     header = [_("Date"), _("Qui"), _("Quoi"), _("Objet"), _("Concerné"), _("Dossier"), _("Motif"), _("Champs modifiés")]
     local = reader_clock()
     table = [[local(r.at), r.actor.full_name if r.actor else _("Système"), str(labels.get(r.event, r.event)), str(Entity(r.entity).label),
-              names.get(r.id, ""), files.get(r.candidacy_id, ""), r.reason or "", changed_fields(r)] for r in rows]
+              names.get(r.id, ""), files.get(r.candidacy_id, ""), shown_reason(r.reason), changed_fields(r)] for r in rows]
     return download(fmt, f"journal-{clock.today().isoformat()}", header, table, _("Journal"), (17, 24, 36, 18, 28, 18, 40, 30))

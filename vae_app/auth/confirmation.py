@@ -49,7 +49,7 @@ def request_confirmation(user: User) -> None:
         OutboxMessage.recipient_id == user.id, OutboxMessage.kind == MessageKind.EMAIL_CONFIRMATION)
         .order_by(OutboxMessage.created_at.desc()).limit(1))
     if last is not None and clock.now() - last < RESEND_AFTER:
-        raise Conflict(N_("Un lien vient de partir vers cette adresse : attendez quelques minutes avant d'en demander un autre."))
+        raise Conflict(N_("Un lien vient d'être demandé pour cette adresse : attendez quelques minutes avant d'en demander un autre."))
     send_confirmation(user)
     audit(entity=Entity.USER, entity_id=user.id, event=Action.REQUEST_EMAIL_CONFIRMATION, actor=user)
 

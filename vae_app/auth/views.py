@@ -11,7 +11,9 @@ from sqlalchemy import select
 from .. import clock
 from ..database import unit_of_work
 from .emails import email_or_none
+from ..enums import N_
 from ..extensions import db, limiter, login_manager
+from ..rate_limits import try_again
 from ..web.errors import form_page, on_refusal
 from ..web.i18n import is_safe_next
 from . import confirmation
@@ -50,7 +52,7 @@ def login_limit() -> str:
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"], error_message="Trop de tentatives de connexion : réessayez dans une minute.")
+@limiter.limit(login_limit, methods=["POST"], error_message=try_again(N_("Trop de tentatives de connexion")))
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("web.index"))
@@ -83,7 +85,7 @@ def logout():
 
 
 @bp.route("/inscription", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"], error_message="Trop de tentatives : réessayez dans une minute.")
+@limiter.limit(login_limit, methods=["POST"], error_message=try_again(N_("Trop de tentatives")))
 def register():
     """A candidate creates an account."""
     if current_user.is_authenticated:
@@ -94,8 +96,8 @@ def register():
         with unit_of_work():
             user = register_candidate(form.email.data, form.password.data, form.first_name.data, form.last_name.data)
         login_user(user)
-        flash(_("Bienvenue ! Votre compte est créé ; vous pouvez commencer votre demande. Un courriel vient de partir "
-                "pour confirmer votre adresse : ouvrez le lien qu'il contient."), "success")
+        flash(_("Bienvenue ! Votre compte est créé ; vous pouvez commencer votre demande. Un courriel va vous être envoyé "
+                "pour confirmer votre adresse : ouvrez le lien qu'il contiendra."), "success")
         return redirect(url_for("candidacies.new"))
     return page()
 
@@ -118,7 +120,7 @@ def account():
 
 @bp.route("/compte/confirmation", methods=["POST"])
 @login_required
-@limiter.limit(login_limit, error_message="Trop de demandes : réessayez dans une minute.")
+@limiter.limit(login_limit, error_message=try_again(N_("Trop de demandes")))
 def resend_confirmation():
     """The confirmation link sent again to the account's address."""
     if not ConfirmForm().validate():
@@ -128,7 +130,7 @@ def resend_confirmation():
                                                resend=ConfirmForm()), status))
     with unit_of_work():
         confirmation.request_confirmation(user)
-    flash(_("Un nouveau lien de confirmation vient de partir vers %(email)s.", email=current_user.email), "success")
+    flash(_("Un nouveau lien de confirmation va être envoyé à %(email)s.", email=current_user.email), "success")
     return redirect(url_for("auth.account"))
 
 
@@ -163,7 +165,7 @@ def password():
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"], error_message="Trop de demandes : réessayez dans une minute.")
+@limiter.limit(login_limit, methods=["POST"], error_message=try_again(N_("Trop de demandes")))
 def forgotten_password():
     """A reset link by e-mail; the same answer whether or not the address has an account."""
     form = ForgottenPasswordForm()
@@ -171,20 +173,20 @@ def forgotten_password():
     if form.validate_on_submit():
         with unit_of_work():
             request_password_reset(form.email.data)
-        flash(_("Si un compte existe pour cette adresse, un courriel vient d'y être envoyé avec un lien valable une heure."), "info")
+        flash(_("Un courriel va être envoyé à cette adresse, si elle correspond à un compte, avec un lien valable une heure."), "info")
         return redirect(url_for("auth.login"))
     return page()
 
 
 @bp.route("/mot-de-passe-oublie/<token>", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"], error_message="Trop de tentatives : réessayez dans une minute.")
+@limiter.limit(login_limit, methods=["POST"], error_message=try_again(N_("Trop de tentatives")))
 def reset_password(token: str):
     """The link's page: a new password, once, within the hour; every session of the account ends."""
     return _password_from_link(token, RESET)
 
 
 @bp.route("/compte/activer/<token>", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"], error_message="Trop de tentatives : réessayez dans une minute.")
+@limiter.limit(login_limit, methods=["POST"], error_message=try_again(N_("Trop de tentatives")))
 def choose_password(token: str):
     """The page of the link sent with an account opened by someone else: its first password, once, within the week."""
     return _password_from_link(token, WELCOME)

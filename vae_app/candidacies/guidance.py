@@ -14,7 +14,7 @@ from flask_babel import gettext as _, ngettext
 from ..certifications.eligibility import Check, Verdict
 from ..certifications.rules import RuleBook
 from ..certifications.vocabulary import ExperienceStatus, Outcome
-from ..dates import short_date
+from ..dates import long_date
 from ..enums import N_
 from ..said import translated
 from ..web.i18n import current_language
@@ -105,6 +105,11 @@ def rule_names(rules: RuleBook) -> dict[str, str]:
             if entry.id and entry.id not in OWN_CHECKS}
 
 
+def _in_words(day) -> str:
+    """A day inside a sentence: « 15 mars 2016 », « 1er avril 2016 » (« 15 March 2016 »)."""
+    return long_date(day, current_language())
+
+
 def rule_label(rules: RuleBook, rule_id: str, lang: str) -> str:
     """« Durée minimale d'expérience » for E1: the rule's own label, in ``lang``."""
     name = rule_names(rules).get(rule_id)
@@ -170,30 +175,30 @@ def _unique(points) -> tuple[Point, ...]:
 
 def staff_next_step(candidacy: Candidacy, rules: RuleBook, today: date) -> str:
     """What the certifier does next on this file, with its date when the law sets one (« Décider de la recevabilité
-    avant le 15/03/2016 »), in the reader's language."""
+    avant le 15 mars 2016 »), in the reader's language."""
     state = candidacy.state
     if state is S.SUBMITTED:
         deadline = answer_deadline_of(candidacy, rules)
-        return _("Décider de la recevabilité avant le %(day)s.", day=short_date(deadline.due_on)) if deadline else \
+        return _("Décider de la recevabilité avant le %(day)s.", day=_in_words(deadline.due_on)) if deadline else \
             _("Décider de la recevabilité.")
     if state is S.READY_FOR_JURY:
         deadline = jury_deadline_of(candidacy, rules)
-        return _("Convoquer le candidat à une session de jury avant le %(day)s.", day=short_date(deadline.on)) if deadline else \
+        return _("Convoquer le candidat à une session de jury avant le %(day)s.", day=_in_words(deadline.on)) if deadline else \
             _("Convoquer le candidat à une session de jury.")
     if state is S.JURY_SCHEDULED and candidacy.jury_session is not None:
-        day = short_date(candidacy.jury_session.starts_at)
+        day = _in_words(candidacy.jury_session.starts_at)
         if candidacy.jury_session.starts_at.date() > today:
             return _("Tenir le jury du %(day)s, puis enregistrer sa décision.", day=day)
         return _("Enregistrer la décision du jury du %(day)s.", day=day)
     if state in (S.CERTIFIED, S.PARTIALLY_VALIDATED, S.REFUSED) and candidacy.decided_on:
         notice = result_notice_of(candidacy, rules)
         if notice is not None and today <= notice.due_on:
-            return _("Notifier le résultat au candidat avant le %(day)s.", day=short_date(notice.due_on))
+            return _("Notifier le résultat au candidat avant le %(day)s.", day=_in_words(notice.due_on))
     if state in (S.ELIGIBLE, S.VALIDATION_FILE):
         lapse = lapse_of(candidacy, rules)
         if lapse is not None and lapse.governs:
             return _("Attendre le dossier de validation du candidat ; sans démarche de sa part, la recevabilité devient "
-                     "caduque le %(day)s.", day=short_date(lapse.lapses_on))
+                     "caduque le %(day)s.", day=_in_words(lapse.lapses_on))
     return _(STAFF_STEPS[state])
 
 

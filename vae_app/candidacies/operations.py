@@ -26,7 +26,7 @@ from ..components.validity import component_expiry
 from ..numbering import next_number
 from ..controls import visible_or_none
 from ..database import violated_constraint
-from ..errors import CHANGED_MEANWHILE, Conflict, InvalidData, MoveRefused, NotFound, PermissionDenied, ensure_unchanged
+from ..errors import CHANGED_MEANWHILE, Conflict, InvalidData, MoveRefused, NotFound, PermissionDenied, Reason, ensure_unchanged
 from ..enums import N_
 from ..extensions import db
 from ..francevae import outbox as francevae_outbox
@@ -234,11 +234,19 @@ FORM_FIELDS = {"start": "start", "end": "end_on", "hours": "hours"}  # the engin
 
 
 def _plausible(candidacy: Candidacy, values: dict) -> None:
-    """Refuse a period that cannot be true (DOMAIN « Plausibility »), each reason on its field."""
+    """Refuse a period that cannot be true (DOMAIN « Plausibility »), each reason on its field: among them, a period
+    that starts or ends after today (experience not yet lived is not declared; one still held has no end)."""
+    today = clock.today()
+    future = [(field, Reason(message, day=f"{today:%d/%m/%Y}")) for field, message in (
+        ("start", N_("Le début ne peut pas être après aujourd'hui (%(day)s) : seule l'expérience déjà vécue est déclarée.")),
+        ("end_on", N_("La fin ne peut pas être après aujourd'hui (%(day)s) : laissez vide si l'emploi est en cours.")))
+        if values.get(field) is not None and values[field] > today]
     experience = EngineExperience(values["status"], values["start"], values["end_on"], values["hours"], values["related"])
-    problems = implausible(experience, candidacy.received_on or clock.today(), candidacy.birth_date, get_rules().law)
-    if problems:
-        raise InvalidData([(FORM_FIELDS[field], reason) for field, reason in problems])
+    problems = implausible(experience, candidacy.received_on or today, candidacy.birth_date, get_rules().law)
+    said = {field for field, _reason in future}  # a date after today: that reason alone on its field
+    problems = [(FORM_FIELDS[field], reason) for field, reason in problems if FORM_FIELDS[field] not in said]
+    if future or problems:
+        raise InvalidData(future + problems)
 
 
 def add_experience(candidacy: Candidacy, user: User, values: dict) -> ExperiencePeriod:

@@ -155,8 +155,8 @@ NEXT_STEPS = {
     S.INELIGIBLE: N_("Votre demande n'est pas recevable. Le motif figure dans l'historique."),
     S.VALIDATION_FILE: N_("Rédigez votre dossier de validation, composante par composante, puis déposez-le."),
     S.UNDER_ASSESSMENT: N_("Vos composantes sont en cours d'évaluation."),
-    S.READY_FOR_JURY: N_("Votre dossier est prêt : vous serez convoqué(e) à une session de jury."),
-    S.JURY_SCHEDULED: N_("Vous êtes convoqué(e) devant le jury."),
+    S.READY_FOR_JURY: N_("Votre dossier est prêt : une convocation à une session de jury vous sera envoyée."),
+    S.JURY_SCHEDULED: N_("Vous avez une convocation devant le jury."),
     S.CERTIFIED: N_("Félicitations : la certification vous est délivrée."),
     S.PARTIALLY_VALIDATED: N_("Certaines composantes sont acquises : complétez les autres avant leur expiration."),
     S.REFUSED: N_("Le jury n'a validé aucune composante."),
@@ -533,9 +533,9 @@ class Flow:
         if valid:
             latest = max((a.expires_on for a in valid if a.expires_on), default=None)
             if latest:
-                return self.context.refuse(Said(N_("%(n)s composante(s) acquise(s) encore valide(s) (jusqu'au %(day)s)."), n=len(valid),
+                return self.context.refuse(Said(N_("Composantes acquises encore valides : %(n)s (jusqu'au %(day)s)."), n=len(valid),
                                                 day=latest.strftime('%d/%m/%Y')))
-            return self.context.refuse(Said(N_("%(n)s composante(s) acquise(s) encore valide(s)."), n=len(valid)))
+            return self.context.refuse(Said(N_("Composantes acquises encore valides : %(n)s."), n=len(valid)))
         return True
 
 

@@ -815,8 +815,11 @@ def _filing_check(application: Application, law, day: date) -> Check:
                                                          "comptent : %(listed)s."), listed=listed), limits.source,
                      question=Joined(questions))
     distinct = {o.certification for o in counting} | {application.certification}
-    detail = [Said(N_("Demandes reçues en %(year)s avant celle-ci, avec elle : %(n)s certification(s) différente(s) sur %(most)s "
-                      "autorisées, aucune autre pour %(code)s."), year=year, n=len(distinct), most=overall, code=application.certification)]
+    said = (N_("Demandes reçues en %(year)s avant celle-ci, avec elle : %(n)s certification sur %(most)s autorisées, aucune autre "
+               "pour %(code)s.") if len(distinct) == 1 else  # never 0: this application counts
+            N_("Demandes reçues en %(year)s avant celle-ci, avec elle : %(n)s certifications différentes sur %(most)s autorisées, "
+               "aucune autre pour %(code)s."))
+    detail = [Said(said, year=year, n=len(distinct), most=overall, code=application.certification)]
     if set_aside:
         detail.append(Said(N_("Ne comptent pas : %(listed)s."), listed=Joined((
             Said(N_("%(application)s, qui %(why)s"), application=_named(o),

@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext as _
 
 from .. import clock
+from ..enums import N_
 from ..auth.models import Role
 from ..auth.permissions import role_required
 from ..web.pagination import ListPage, page_number
 from .registry import get_rules
 
 bp = Blueprint("certifications", __name__)
-STATUSES = {"active": "enregistrée", "closed": "fermée", "successor": "fermée, avec une certification suivante"}
+STATUSES = {"active": N_("enregistrée"), "closed": N_("fermée"), "successor": N_("fermée, avec une certification suivante")}
 
 
 def status_of(cert, today) -> str:
@@ -26,7 +28,7 @@ def catalogue():
     q = (request.args.get("q") or "").strip().lower()
     wanted = request.args.get("statut") or ""
     if wanted and wanted not in STATUSES:
-        abort(400, description=f"statut : attendu parmi {', '.join(STATUSES)}")
+        abort(400, description=_("statut : attendu parmi %(values)s", values=", ".join(STATUSES)))
     rows = []
     for code, cert in sorted(rules.certifications.items()):
         title = cert.current_title
@@ -44,4 +46,5 @@ def catalogue():
                      "predecessor_known": predecessor.get("code") in rules.certifications,
                      "imported": bool(cert.raw["metadata"].get("imported_from"))})
     page = ListPage(rows, page_number(), current_app.config["VAE_PAGE_SIZE"])
-    return render_template("certifications/catalogue.html", page=page, q=q, statut=wanted, statuses=STATUSES)
+    return render_template("certifications/catalogue.html", page=page, q=q, statut=wanted,
+                           statuses={key: _(label) for key, label in STATUSES.items()})

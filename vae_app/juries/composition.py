@@ -167,20 +167,30 @@ def assign_places(members: list[Member], places: tuple[Place, ...]) -> dict[int,
     return owner
 
 
+def _fr(count: int, one: str, many: str) -> str:
+    """« 0 membre », « 1 membre », « 2 membres »: French keeps the singular below 2."""
+    return f"{count} {one if count < 2 else many}"
+
+
+def _en(count: int, one: str, many: str) -> str:
+    """« 0 members », « 1 member », « 2 members »."""
+    return f"{count} {one if count == 1 else many}"
+
+
 def _check_seats(jury: Jury, req: JuryRequirement, rules: RuleBook, report: Report) -> None:
     rule, source = req.jury, req.route_state.entry.source
     members = list(jury.members)
     size = len(members)
     expected = rule.size_exact
     if expected is not None and size != expected:
-        report.add("SIZE", FAIL, f"Le jury compte {size} membre(s) : {expected} attendus.",
-                   f"The jury has {size} member(s): {expected} expected.", source)
+        report.add("SIZE", FAIL, f"Le jury compte {_fr(size, 'membre', 'membres')} : {expected} attendus.",
+                   f"The jury has {_en(size, 'member', 'members')}: {expected} expected.", source)
     elif rule.size_min is not None and size < rule.size_min:
-        report.add("SIZE", FAIL, f"Le jury compte {size} membre(s) : {rule.size_min} au moins.",
-                   f"The jury has {size} member(s): at least {rule.size_min}.", source)
+        report.add("SIZE", FAIL, f"Le jury compte {_fr(size, 'membre', 'membres')} : {rule.size_min} au moins.",
+                   f"The jury has {_en(size, 'member', 'members')}: at least {rule.size_min}.", source)
     elif rule.size_max is not None and size > rule.size_max:
-        report.add("SIZE", FAIL, f"Le jury compte {size} membre(s) : {rule.size_max} au plus.",
-                   f"The jury has {size} member(s): at most {rule.size_max}.", source)
+        report.add("SIZE", FAIL, f"Le jury compte {_fr(size, 'membre', 'membres')} : {rule.size_max} au plus.",
+                   f"The jury has {_en(size, 'member', 'members')}: at most {rule.size_max}.", source)
     elif expected is not None or rule.size_min is not None:
         report.add("SIZE", PASS, f"Le jury compte {size} membres, comme requis.", f"The jury has {size} members, as required.", source)
     seat_fr = {s.id: s.label.get("fr", s.id) for s in rule.seats}
@@ -251,8 +261,8 @@ def _check_law(jury: Jury, req: JuryRequirement, report: Report) -> None:
         need = value["min_professionals"]
         ok = len(pros) >= need
         report.add(rid, PASS if ok else FAIL,
-                   f"Professionnels : {len(pros)} (au moins {need})." if ok else f"Il manque {need - len(pros)} représentant(s) qualifié(s) des professions : {need} au moins.",
-                   f"Professionals: {len(pros)} (at least {need})." if ok else f"Missing {need - len(pros)} qualified professional(s): at least {need}.",
+                   f"Professionnels : {len(pros)} (au moins {need})." if ok else f"Il manque {_fr(need - len(pros), 'représentant qualifié', 'représentants qualifiés')} des professions : {need} au moins.",
+                   f"Professionals: {len(pros)} (at least {need})." if ok else f"Missing {_en(need - len(pros), 'qualified professional', 'qualified professionals')}: at least {need}.",
                    source)
     if value.get("employer_employee_balance"):
         employers = sum(1 for m in members if req.employer_tag in m.qualifications)
@@ -266,8 +276,8 @@ def _check_law(jury: Jury, req: JuryRequirement, report: Report) -> None:
         else:
             ok = employers == employees
             report.add(rid, PASS if ok else FAIL,
-                       f"Parité employeurs/salariés : {employers} employeur(s), {employees} salarié(s)" + ("." if ok else " : autant de chaque sont requis."),
-                       f"Employer/employee parity: {employers} employer(s), {employees} employee(s)" + ("." if ok else ": as many of each are required."),
+                       f"Parité employeurs/salariés : {_fr(employers, 'employeur', 'employeurs')}, {_fr(employees, 'salarié', 'salariés')}" + ("." if ok else " : autant de chaque sont requis."),
+                       f"Employer/employee parity: {_en(employers, 'employer', 'employers')}, {_en(employees, 'employee', 'employees')}" + ("." if ok else ": as many of each are required."),
                        with_policy)
     if value.get("teacher_researcher_majority"):
         teachers = sum(1 for m in members if req.teacher_researchers & m.qualifications)
@@ -278,8 +288,8 @@ def _check_law(jury: Jury, req: JuryRequirement, report: Report) -> None:
                    f"{source} ; {req.teacher_researchers_source}")
     if "min_members" in value:
         ok = size >= value["min_members"]
-        report.add(rid, PASS if ok else FAIL, f"{size} membre(s) : {value['min_members']} au moins.",
-                   f"{size} member(s): at least {value['min_members']}.", source)
+        report.add(rid, PASS if ok else FAIL, f"{_fr(size, 'membre', 'membres')} : {value['min_members']} au moins.",
+                   f"{_en(size, 'member', 'members')}: at least {value['min_members']}.", source)
     if value.get("min_qualified_for_certification"):
         asked = req.jury.qualifications_asked if req.jury is not None and req.jury.structured else frozenset()
         if not asked:
@@ -305,21 +315,21 @@ def _check_law(jury: Jury, req: JuryRequirement, report: Report) -> None:
         need = req.gender_min_each
         gender_source = f"{source} ; {req.gender_source}"
         if unknown:
-            report.add(rid, UNKNOWN, f"Équilibre femmes/hommes : genre non renseigné pour {unknown} membre(s).",
-                       f"Women/men balance: gender missing for {unknown} member(s).", gender_source, topic="gender")
+            report.add(rid, UNKNOWN, f"Équilibre femmes/hommes : genre non renseigné pour {_fr(unknown, 'membre', 'membres')}.",
+                       f"Women/men balance: gender missing for {_en(unknown, 'member', 'members')}.", gender_source, topic="gender")
         elif women >= need and men >= need:
-            report.add(rid, PASS, f"Équilibre femmes/hommes : {women} femme(s), {men} homme(s).",
-                       f"Women/men balance: {women} woman/women, {men} man/men.", gender_source, topic="gender")
+            report.add(rid, PASS, f"Équilibre femmes/hommes : {_fr(women, 'femme', 'femmes')}, {_fr(men, 'homme', 'hommes')}.",
+                       f"Women/men balance: {_en(women, 'woman', 'women')}, {_en(men, 'man', 'men')}.", gender_source, topic="gender")
         elif jury.gender_exception:
             report.gender_exception_used = True
-            report.add(rid, PASS, f"Équilibre femmes/hommes : {women} femme(s), {men} homme(s) ; un jury équilibré n'a pu être "
+            report.add(rid, PASS, f"Équilibre femmes/hommes : {_fr(women, 'femme', 'femmes')}, {_fr(men, 'homme', 'hommes')} ; un jury équilibré n'a pu être "
                                   f"formé, pour le motif consigné par la coordination : « {jury.gender_exception} ».",
-                       f"Women/men balance: {women} woman/women, {men} man/men; a balanced jury could not be formed, for the "
+                       f"Women/men balance: {_en(women, 'woman', 'women')}, {_en(men, 'man', 'men')}; a balanced jury could not be formed, for the "
                        f"reason the coordinator recorded: \"{jury.gender_exception}\".", gender_source, topic="gender")
         else:
-            report.add(rid, FAIL, f"Équilibre femmes/hommes : {women} femme(s), {men} homme(s) : au moins {need} de chaque, ou "
+            report.add(rid, FAIL, f"Équilibre femmes/hommes : {_fr(women, 'femme', 'femmes')}, {_fr(men, 'homme', 'hommes')} : au moins {need} de chaque, ou "
                                   "consignez pourquoi un jury équilibré est impossible (le motif figure au procès-verbal).",
-                       f"Women/men balance: {women} woman/women, {men} man/men: at least {need} of each, or record why a "
+                       f"Women/men balance: {_en(women, 'woman', 'women')}, {_en(men, 'man', 'men')}: at least {need} of each, or record why a "
                        "balanced jury is impossible (the reason is printed in the minutes).", gender_source, topic="gender")
     ties_rule, ties_source = value.get("ties_rule", rid), value.get("ties_source", source)
     excluded = req.excluded_ties

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    DateTimeLocalField, EmailField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField,
+    EmailField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField,
     SubmitField, TextAreaField,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from ..candidacies.workflow import MIN_REASON_LENGTH
 from ..certifications.vocabulary import Gender
-from ..web.forms import DayField, Form, TickBox, VersionField, WholeNumberField, typed_date
+from ..web.forms import DayField, Form, MomentField, TickBox, VersionField, WholeNumberField, typed_date
 from .models import DayPart, TieKind
 
 
@@ -39,8 +39,8 @@ class TieForm(Form):
 
 
 class AvailabilityForm(Form):
-    starts_at = DateTimeLocalField(_l("Disponible du"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(), typed_date])
-    ends_at = DateTimeLocalField(_l("au"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(), typed_date])
+    starts_at = MomentField(_l("Disponible du"), validators=[InputRequired(), typed_date])
+    ends_at = MomentField(_l("au"), validators=[InputRequired(), typed_date])
     submit = SubmitField(_l("Ajouter la disponibilité"))
 
     def validate_ends_at(self, field):
@@ -61,8 +61,8 @@ class ImportConfirmForm(Form):
 
 class SessionForm(Form):
     certification = SelectField(_l("Certification"), choices=[], validators=[DataRequired()])
-    starts_at = DateTimeLocalField(_l("Début"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(), typed_date])
-    ends_at = DateTimeLocalField(_l("Fin"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(), typed_date])
+    starts_at = MomentField(_l("Début"), validators=[InputRequired(), typed_date])
+    ends_at = MomentField(_l("Fin"), validators=[InputRequired(), typed_date])
     site = StringField(_l("Site"), validators=[DataRequired(), Length(max=100)])
     room = StringField(_l("Salle"), validators=[Optional(), Length(max=100)])
     capacity = WholeNumberField(_l("Candidats entendus au plus"), validators=[Optional(), NumberRange(min=1, max=20)])
@@ -195,7 +195,7 @@ class CampaignRepairForm(Form):
             raise ValidationError(_l("Choisissez la demi-journée où les salles sont perdues."))
         rooms = self.rooms_of.get(self.rooms_slot.data or "")
         if field.data and rooms is not None and field.data > rooms:
-            raise ValidationError(_l("La campagne ne compte que %(rooms)s salle(s) cette demi-journée.", rooms=rooms))
+            raise ValidationError(_l("Salles de la campagne cette demi-journée : %(rooms)s ; vous ne pouvez pas en retirer davantage.", rooms=rooms))
 
     def validate_withdrawn(self, field):
         """Checked here, on the members: the day and the half-day are optional fields (an empty one is not validated)."""

@@ -26,6 +26,7 @@ from .models import (
 MAX_NOTE_TEXT = 5000
 READING_DAYS = 30  # a member reads a file until this many days after the jury's decision on it
 MAX_NOTE = 300
+TOO_LONG_NOTE = N_("Précision (dossier %(ref)s) : %(max)s caractères au plus (%(count)s saisis)")  # a tie's note, named by its file
 
 
 def member_of(user: User) -> JuryMember | None:
@@ -76,7 +77,8 @@ def declare_ties(user: User, session: JurySession, answers: dict[int, tuple[TieK
     for candidacy_id, (kind, note) in sorted(answers.items()):
         note = (note or "").strip() or None
         if note is not None and len(note) > MAX_NOTE:
-            raise InvalidData({f"note-{candidacy_id}": Reason(N_("%(max)s caractères au plus"), max=MAX_NOTE)})
+            raise InvalidData({f"note-{candidacy_id}": Reason(TOO_LONG_NOTE, ref=heard[candidacy_id].reference, max=MAX_NOTE,
+                                                              count=len(note))})
         if note is not None and LINE_CONTROL.search(note):
             raise InvalidData({f"note-{candidacy_id}": Reason(N_("%(who)s : la précision contient un caractère invisible interdit"),
                                                               who=heard[candidacy_id].candidate.full_name)})

@@ -4,26 +4,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import g
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import format_decimal, gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from jinja2 import pass_context
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField, SubmitField, TextAreaField
 from wtforms.validators import Length, ValidationError
 from wtforms.widgets import ListWidget
 
 from ..controls import LINE_CONTROL, TEXT_CONTROL  # noqa: F401 (the forms' checks; imported from here too)
-from ..dates import EARLIEST_DATE, LATEST_DATE, out_of_range, read_day
+from ..dates import EARLIEST_DATE, LATEST_DATE, out_of_range, read_day, read_moment
 
 
 class LengthLimit(Length):
-    """A length check whose « too long » names the field and its limit (« Motif : 2000 caractères au plus
-    (2345 saisis) »): the page announces the limit with a counter instead of cutting a pasted text short."""
+    """A length check whose « too long » says the limit and what was typed (« 2 000 caractères au plus (2 345 saisis) »,
+    numbers as the reader writes them): the field's name is not repeated — the error sits beside its label, and the
+    page's error summary puts the label before it. The page announces the limit with a counter instead of cutting a
+    pasted text short."""
 
     def __call__(self, form, field):
         count = len(field.data or "")
         if self.max != -1 and count > self.max and not (self.message and self.min == -1):  # a form's own wording stays
-            raise ValidationError(_("%(field)s : %(max)s caractères au plus (%(count)s saisis). Rien n'a été enregistré : raccourcissez le texte.",
-                                    field=field.label.text, count=count, max=self.max))
+            raise ValidationError(_("%(max)s caractères au plus (%(count)s saisis). Rien n'a été enregistré : raccourcissez le texte.",
+                                    count=format_decimal(count), max=format_decimal(self.max)))
         super().__call__(form, field)
 
 
@@ -52,15 +54,20 @@ class Form(FlaskForm):
             _announce_limit(field)
 
     def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
+        refused = {}
         for field in self:
             if isinstance(field.data, str):
                 pattern = TEXT_CONTROL if isinstance(field, TextAreaField) else LINE_CONTROL
-                if pattern.search(field.data):
-                    field.errors = list(field.errors or []) + [
-                        _("Caractère invisible interdit (caractère de contrôle) : retirez-le et recommencez.")]
-                    valid = False
-        return valid
+                if pattern.search(field.data):  # a NUL included: refused here, before any check that looks it up
+                    refused[field.name] = _("%(field)s : caractère invisible interdit (caractère nul ou de contrôle) : retirez-le et recommencez.",
+                                            field=field.label.text)
+        if refused:
+            for field in self:
+                field.errors = list(field.process_errors or [])
+                if field.name in refused:
+                    field.errors.append(refused[field.name])
+            return False
+        return super().validate(extra_validators)
 
 
 class VersionField(HiddenField):
@@ -94,23 +101,42 @@ class TickBox(BooleanField):
     false_values = (False, "false", "", "0", "no", "non", "off", "n", "False")
 
 
+def _read_typed(valuelist, read, missing, malformed):
+    """What a date field received, read by ``read`` (:func:`~vae_app.dates.read_day`, ``read_moment``): None when
+    empty; a :class:`ValueError` saying why beside the field otherwise (``missing``: no such day; ``malformed``)."""
+    text = " ".join(valuelist or []).strip()
+    if not text:
+        return None
+    try:
+        return read(text)
+    except ValueError as error:
+        said = missing if error.args[0] == "exists" else malformed
+        raise ValueError(str(said) % {"text": text[:20]}) from None
+
+
 class DayField(DateField):
     """Every date of every form: a date picker (``<input type="date">``) that also takes a day typed « 01/03/2016 »
     (JJ/MM/AAAA, where a browser has no picker or a person pastes it); a day that is not one is refused beside the
     field with why (« date inexistante », « date attendue JJ/MM/AAAA »), never an ISO hint."""
 
     def process_formdata(self, valuelist):
-        text = " ".join(valuelist or []).strip()
+        # a plausible year is each field's own check (typed_date), or the rules' (a period's start)
         self.data = None
-        if not text:
-            return
-        try:
-            day = read_day(text)
-        except ValueError as error:
-            if error.args[0] == "exists":
-                raise ValueError(_("Cette date n'existe pas : « %(text)s ».", text=text[:20])) from None
-            raise ValueError(_("Date attendue au format JJ/MM/AAAA, par exemple 01/03/2016.")) from None
-        self.data = day  # a plausible year is each field's own check (typed_date), or the rules' (a period's start)
+        self.data = _read_typed(valuelist, read_day, _l("Cette date n'existe pas : « %(text)s »."),
+                                _l("Date attendue au format JJ/MM/AAAA, par exemple 01/03/2016."))
+
+
+class MomentField(DateTimeLocalField):
+    """Every day-and-hour of every form: a date-time picker (``<input type="datetime-local">``) that also takes
+    « 15/04/2016 09:00 » or « 15/04/2016 9 h 00 » typed or pasted; refused beside the field with why, never an ISO hint."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format="%Y-%m-%dT%H:%M", **kwargs)
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        self.data = _read_typed(valuelist, read_moment, _l("Cette date ou cette heure n'existe pas : « %(text)s »."),
+                                _l("Date et heure attendues au format JJ/MM/AAAA HH:MM, par exemple 15/04/2016 09:00."))
 
 
 def typed_date(form, field) -> None:

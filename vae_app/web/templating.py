@@ -66,7 +66,7 @@ def register_template_helpers(app) -> None:
             return "—"
         if isinstance(value, str):
             value = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
-        return f"{short_date(value)} {value:%H:%M}" if isinstance(value, datetime) else short_date(value)
+        return f"{short_date(value)} {hour(value, current_language())}" if isinstance(value, datetime) else short_date(value)
 
     @app.template_filter("number")
     def _number(value, pattern: str = "#,##0.##") -> str:

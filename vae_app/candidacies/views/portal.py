@@ -198,12 +198,16 @@ def delete_document(candidacy_id: int, document_id: int):
 
 @login_required
 def save_validation_section(candidacy_id: int, code: str):
+    """One component's part of the validation file. Refused (too long, an invisible character…): the page comes back
+    with the text as typed in its box and the reason beside it — nothing saved, nothing lost."""
     candidacy = load(candidacy_id)
     form = SectionForm()
-    on_refusal(lambda status: show_page(candidacy, status), form)
+    form.code, form.text.id = code, f"text-{code}"  # the box of this component's part, which the error summary links to
+    form.text.label.text = f"{form.text.label.text} ({code})"
+    on_refusal(lambda status: show_page(candidacy, status, refused_section=form), form)
+    ops.validation_component(candidacy, current_user, code)  # whose file, which part, before what they wrote
     if not form.validate():
-        flash(_("Texte trop long (50 000 caractères au plus)."), "error")
-        return show_page(candidacy, 422)
+        return show_page(candidacy, 422, refused_section=form)
     with unit_of_work():
         ops.save_section(candidacy, current_user, code, form.text.data or "")
     flash(_("Partie « %(code)s » enregistrée.", code=code), "success")

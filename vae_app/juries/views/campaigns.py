@@ -20,6 +20,7 @@ from .. import operations as ops, queries
 from ..forms import CampaignForm, InviteForm
 from ..models import PlanningRun, RunStatus
 from ..planning import campaign
+from ..planning.reasons import shown_reason
 from . import STAFF, certifier_in_scope, own
 
 
@@ -81,7 +82,7 @@ def campaign_page(run: PlanningRun, status: int = 200, invite_form: InviteForm |
     return render_template(template, run=run, members={m["id"]: m for m in run.problem["members"]},
                            slots={s["id"]: s for s in run.problem["slots"]}, seat_names=_seat_names(run),
                            repairs=queries.repairs_of(run) if run.applied_at else [], confirm_form=ConfirmForm(formdata=None),
-                           invite_form=invite_form or default), status
+                           invite_form=invite_form or default, shown_reason=shown_reason), status
 
 
 def _seat_names(run: PlanningRun) -> list[dict[str, str]]:

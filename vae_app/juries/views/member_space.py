@@ -2,8 +2,8 @@
 the files they judge (read-only, every reading journalled)."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import format_decimal, gettext as _
 from flask_login import current_user
 
 from ...auth.models import Role
@@ -11,11 +11,12 @@ from ...auth.permissions import role_required
 from ...candidacies.models import Candidacy
 from ...candidacies.views.portal import document_response
 from ...database import unit_of_work
-from ...errors import InvalidData, NotFound
+from ...errors import InvalidData, NotFound, Reason
 from ...extensions import db
 from ...web.errors import invalid_form, on_refusal
 from ...web.forms import ConfirmForm
 from .. import member_space
+from ..member_space import TOO_LONG_NOTE
 from ..models import DayPart, JurySession, SessionStatus, TieKind
 
 
@@ -33,8 +34,17 @@ def member_session_page(session: JurySession, status: int = 200, typed: dict | N
                            declaration=member_space.declaration_of(member, session) if member else None,
                            due=member_space.declaration_due(member, session) if member else False,
                            readable={c.id: member_space.reading(member, session, c, report) for c in session.candidacies} if member else {},
-                           tie_kinds=list(TieKind), typed=typed or {},
+                           tie_kinds=list(TieKind), typed=typed or {}, max_note=member_space.MAX_NOTE,
+                           refused=_refused_by_field(),
                            confirm_form=ConfirmForm(formdata=None)), status
+
+
+def _refused_by_field() -> dict[str, list[str]]:
+    """The reasons of a refused declaration by the field they are about (``note-5``), said beside it."""
+    by_field: dict[str, list[str]] = {}
+    for name, reason in getattr(g, "refused_reasons", []):
+        by_field.setdefault(name, []).append(reason)
+    return by_field
 
 
 def _session(session_id: int) -> JurySession:
@@ -64,11 +74,23 @@ def declare_ties(session_id: int):
     if missing:
         raise InvalidData({"answers": _("Répondez pour chaque candidat (aucun lien, ou sa nature) : %(names)s.",
                                         names=", ".join(missing))})
+    _check_notes(session, answers)
     with unit_of_work():
         member_space.declare_ties(current_user, session, answers)
     flash(_("Déclaration enregistrée : merci. Le service voit aussitôt vos liens et en tient compte selon la loi qui s'applique."),
           "success")
     return redirect(url_for("juries.session", session_id=session.id))
+
+
+def _check_notes(session: JurySession, answers: dict) -> None:
+    """Every note too long, each said with the file it is about (the summary lists them apart), its limit and what
+    was typed, numbers as the reader writes them: nothing is recorded, what was typed comes back."""
+    too_long = {candidacy.id: len((answers[candidacy.id][1] or "").strip()) for candidacy in session.candidacies}
+    refused = {f"note-{candidacy.id}": Reason(TOO_LONG_NOTE, ref=candidacy.reference, max=format_decimal(member_space.MAX_NOTE),
+                                              count=format_decimal(too_long[candidacy.id]))
+               for candidacy in session.candidacies if too_long[candidacy.id] > member_space.MAX_NOTE}
+    if refused:
+        raise InvalidData(refused)
 
 
 @role_required(Role.JURY_MEMBER)

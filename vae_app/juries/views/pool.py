@@ -242,7 +242,7 @@ def _import(filename: str, data: bytes, certifier_id: int, apply: bool):
     if apply and not errors:
         with unit_of_work():  # all rows or none
             created, updated = ops.import_members(current_user, certifier_id, [dict(r.values) for r in rows])
-        flash(_("Import terminé : %(created)s membre(s) créé(s), %(updated)s mis à jour.", created=created, updated=updated), "success")
+        flash(_("Import terminé : membres créés : %(created)s ; mis à jour : %(updated)s.", created=created, updated=updated), "success")
         return redirect(url_for("juries.members"))
     confirm = ImportConfirmForm(formdata=None)
     confirm.filename.data, confirm.payload.data = filename, base64.b64encode(data).decode()

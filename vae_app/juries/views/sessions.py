@@ -178,7 +178,7 @@ def replace_seat(session_id: int, member_id: int):
         replacement = own(JuryMember, _chosen_id(form.replacement.data, "replacement", _("Choisissez le membre qui remplace.")))
         with unit_of_work():
             ops.replace_member(current_user, session, member_id, replacement, form.reason.data, expected_version=form.version.data)
-        flash(_("%(joined)s remplace %(left)s : le remplaçant est convoqué, %(left)s est prévenu(e) ; les candidats gardent leur "
+        flash(_("%(joined)s remplace %(left)s : la convocation et le message de retrait sont envoyés ; les candidats gardent leur "
                 "convocation.", joined=replacement.full_name, left=leaving.member.full_name), "success")
         return redirect(url_for("juries.session", session_id=session.id))
     return page()
