@@ -214,7 +214,7 @@ def journey(page, live_demo, mailbox):
     assert "Confirmée" in page.inner_text(".lead")
     # -- no decision before the jury sits; the day after, a partial decision, confirmed from its summary
     click_and_wait(page, "text=Décisions par composante")
-    assert "Le jury siège le 19 avril 2016 à 09:00" in page.inner_text("main") and not page.locator("input[type=radio]").count()
+    assert "Le jury siège le 19 avril 2016 à 9 h 00" in page.inner_text("main") and not page.locator("input[type=radio]").count()
     live_demo.move_to(date(2016, 4, 20))
     page.reload()
     assert not page.locator("input[type=radio]:checked").count()  # nothing chosen in advance
