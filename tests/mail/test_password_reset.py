@@ -34,7 +34,7 @@ def test_the_link_arrives_works_once_and_ends_every_other_session(app, db, smtp,
     assert other_device.get("/compte/mot-de-passe").status_code == 200
     known = visible_text(ask(client, person.email))
     unknown = visible_text(ask(client, "personne@exemple.fr"))
-    assert "Si un compte existe pour cette adresse" in known and known == unknown  # the same answer
+    assert "Un courriel va être envoyé à cette adresse, si elle correspond à un compte" in known and known == unknown  # the same answer
     assert db.session.scalars(select(OutboxMessage.kind)).all() == [MessageKind.PASSWORD_RESET]
     deliver()
     [mail] = smtp.received
@@ -78,7 +78,7 @@ def test_a_deactivated_account_gets_no_link(db, client, make_user):
     person = make_user(Role.CANDIDATE)
     person.is_active_account = False
     db.session.commit()
-    assert "Si un compte existe" in visible_text(ask(client, person.email))
+    assert "si elle correspond à un compte" in visible_text(ask(client, person.email))
     assert db.session.scalars(select(OutboxMessage)).all() == []
 
 
