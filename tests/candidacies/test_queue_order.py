@@ -13,7 +13,7 @@ from vae_app.candidacies.models import CandidacyState as S
 from vae_app.certifications.registry import get_rules
 from vae_app.urgency import URGENT_DAYS, is_urgent
 
-ROW = re.compile(r"<tr>\s*<td><a href=\"/candidatures/\d+\">([^<]+)</a>.*?</tr>", re.S)
+ROW = re.compile(r"<tr>\s*<td[^>]*><a href=\"/candidatures/\d+\">([^<]+)</a>.*?</tr>", re.S)
 SHOWN = re.compile(r'<time datetime="(\d{4}-\d\d-\d\d)">')
 
 
