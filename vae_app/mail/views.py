@@ -9,6 +9,7 @@ from sqlalchemy.orm import defer
 from wtforms.validators import InputRequired
 
 from .. import clock
+from ..search import like_pattern
 from ..auth.models import Role
 from ..auth.permissions import role_required
 from ..database import unit_of_work
@@ -49,7 +50,7 @@ def _outbox(filters: dict):
     if filters["objet"]:
         query = query.where(OutboxMessage.kind == MessageKind(filters["objet"]))
     if filters["destinataire"]:
-        pattern = "%" + filters["destinataire"].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = like_pattern(filters["destinataire"])
         query = query.where(or_(OutboxMessage.to_email.like(pattern, escape="\\"), OutboxMessage.subject.ilike(pattern, escape="\\")))
     return query
 
